@@ -1,0 +1,20 @@
+package io.beastmode.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** What to back up, how often, where, and for how long. */
+@Group(ApiGroup.GROUP)
+@Version(ApiGroup.VERSION)
+@Categories(ApiGroup.CATEGORY)
+@ShortNames("bmbackup")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ApiGroup.READY_COLUMN, type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Schedule", jsonPath = ".spec.schedule", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Last Backup", jsonPath = ".status.lastBackupTime", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class BackupPolicy extends CustomResource<BackupPolicySpec, BackupPolicyStatus> implements Namespaced {}

@@ -1,0 +1,39 @@
+package io.beastmode.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** Desired state of a BackupPolicy. */
+public class BackupPolicySpec {
+
+  @Required
+  @Pattern("^(@(hourly|daily|weekly))|((\\S+\\s+){4}\\S+)$")
+  @JsonPropertyDescription("When to take a snapshot: a five-field cron expression or @hourly, @daily, @weekly (UTC).")
+  public String schedule;
+
+  @Default("false")
+  @JsonPropertyDescription("When true, no scheduled snapshot is taken.")
+  public boolean suspend;
+
+  @Default("{}")
+  @JsonPropertyDescription("What a snapshot contains.")
+  public BackupContents include = new BackupContents();
+
+  @Required
+  @JsonPropertyDescription("Where snapshots are written: exactly one of region or volume.")
+  public BackupTarget target;
+
+  @Default("{}")
+  @JsonPropertyDescription("How long snapshots are kept.")
+  public BackupRetention retention = new BackupRetention();
+
+  @Default("{}")
+  @JsonPropertyDescription("Recovery objectives the policy is measured against.")
+  public RecoveryObjectives objectives = new RecoveryObjectives();
+
+  @Default("{}")
+  @JsonPropertyDescription("Scheduled restore drills into a scratch namespace.")
+  public DrillSpec drill = new DrillSpec();
+}

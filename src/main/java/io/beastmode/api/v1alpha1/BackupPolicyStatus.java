@@ -1,0 +1,34 @@
+package io.beastmode.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Observed state of a BackupPolicy. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BackupPolicyStatus implements HasConditions {
+
+  @JsonPropertyDescription("The metadata.generation this status was computed from.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("Ready: the policy is valid and its target reachable.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("When the last snapshot was taken (RFC 3339).")
+  public String lastBackupTime;
+
+  @JsonPropertyDescription("Snapshots kept, newest first.")
+  public List<SnapshotRecord> snapshots;
+
+  @JsonPropertyDescription("Seconds between the last snapshot and now at the last check: the data a restore would lose.")
+  public Long measuredRpoSeconds;
+
+  @JsonPropertyDescription("The last restore drill.")
+  public DrillRecord lastDrill;
+
+  @Override
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+}

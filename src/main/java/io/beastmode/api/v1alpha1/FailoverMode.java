@@ -1,0 +1,7 @@
+package io.beastmode.api.v1alpha1;
+
+/** How traffic is spread over healthy regions. */
+public enum FailoverMode {
+  activeActive,
+  activePassive
+}

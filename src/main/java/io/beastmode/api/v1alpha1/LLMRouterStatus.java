@@ -1,0 +1,31 @@
+package io.beastmode.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Observed state of an LLMRouter. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class LLMRouterStatus implements HasConditions {
+
+  @JsonPropertyDescription("The metadata.generation this status was computed from.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("Ready: every placed region runs its routers with the current config.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Ready regions over placed regions, for example 2/3.")
+  public String readyRegions;
+
+  @JsonPropertyDescription("Per region: replicas, traffic weight and health.")
+  public List<RouterRegionStatus> regions = new ArrayList<>();
+
+  @JsonPropertyDescription("The last failover, with its measured times.")
+  public FailoverRecord lastFailover;
+
+  @Override
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+}

@@ -1,0 +1,43 @@
+package io.beastmode.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Observed state of a Region. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RegionStatus implements HasConditions {
+
+  @JsonPropertyDescription("The metadata.generation this status was computed from.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("Ready: the region is usable for traffic.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Health of the region: Healthy, Degraded, Unreachable, Draining or Unknown.")
+  public RegionPhase phase;
+
+  @JsonPropertyDescription("When the region was last probed (RFC 3339).")
+  public String lastProbeTime;
+
+  @JsonPropertyDescription("Round-trip time of the last successful API probe, in milliseconds.")
+  public Long apiLatencyMillis;
+
+  @JsonPropertyDescription("Consecutive failed probes so far.")
+  public Integer consecutiveFailures;
+
+  @JsonPropertyDescription("Consecutive successful probes so far.")
+  public Integer consecutiveSuccesses;
+
+  @JsonPropertyDescription("Router replicas ready in the region, over all LLMRouters.")
+  public Integer routersReady;
+
+  @JsonPropertyDescription("Router replicas desired in the region, over all LLMRouters.")
+  public Integer routersDesired;
+
+  @Override
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+}

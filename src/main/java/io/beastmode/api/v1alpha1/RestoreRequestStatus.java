@@ -1,0 +1,43 @@
+package io.beastmode.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Observed state of a RestoreRequest. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RestoreRequestStatus implements HasConditions {
+
+  @JsonPropertyDescription("The metadata.generation this status was computed from.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("Ready: the restore completed.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Pending, Running, Succeeded or Failed.")
+  public RestorePhase phase;
+
+  @JsonPropertyDescription("The snapshot being restored.")
+  public String snapshot;
+
+  @JsonPropertyDescription("When the restore started (RFC 3339).")
+  public String startTime;
+
+  @JsonPropertyDescription("When it completed (RFC 3339).")
+  public String completionTime;
+
+  @JsonPropertyDescription("Objects restored.")
+  public Integer restoredObjects;
+
+  @JsonPropertyDescription("Measured seconds from start until the restored routers were ready.")
+  public Long measuredRtoSeconds;
+
+  @JsonPropertyDescription("Age in seconds of the snapshot when the restore started.")
+  public Long measuredRpoSeconds;
+
+  @Override
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+}

@@ -1,0 +1,38 @@
+package io.beastmode.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/** How a model is chosen for a request that names an alias. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SelectionSpec {
+
+  @Default("balanced")
+  @JsonPropertyDescription("cost: cheapest above the quality floor; quality: best within the cost ceiling; latency: fastest observed; balanced: weighted score; learned: per-prompt prediction.")
+  public SelectionPolicy policy = SelectionPolicy.balanced;
+
+  @Default("0")
+  @Min(0)
+  @Max(1)
+  @JsonPropertyDescription("Models with a lower quality score are never chosen by an alias.")
+  public double qualityFloor;
+
+  @Min(0)
+  @JsonPropertyDescription("Under the quality policy, models dearer than this (USD per million output tokens) are not chosen.")
+  public Double maxOutputPricePerMillion;
+
+  @Default("{}")
+  @JsonPropertyDescription("Weights of the balanced policy.")
+  public SelectionWeights weights = new SelectionWeights();
+
+  @Default("[\"auto\"]")
+  @Size(min = 1, max = 8)
+  @JsonPropertyDescription("Model names clients send to let the router choose.")
+  public List<@Pattern("^[A-Za-z0-9][A-Za-z0-9._-]*$") String> aliases = List.of("auto");
+}

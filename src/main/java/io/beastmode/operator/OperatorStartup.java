@@ -1,0 +1,42 @@
+package io.beastmode.operator;
+
+import io.beastmode.Role;
+import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the controllers when the role is operator. quarkus-operator-sdk's own start is switched off
+ * at build time because the same image also runs routers and simulators.
+ */
+@Singleton
+public class OperatorStartup {
+  private static final Logger LOG = Logger.getLogger(OperatorStartup.class);
+
+  private final Role role;
+  private final Instance<Operator> operator;
+
+  OperatorStartup(@ConfigProperty(name = "beastmode.role") Role role, Instance<Operator> operator) {
+    this.role = role;
+    this.operator = operator;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    if (role != Role.operator) {
+      return;
+    }
+    LOG.info("starting the BEAST MODE operator");
+    operator.get().start();
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    if (role == Role.operator && operator.isResolvable()) {
+      operator.get().stop();
+    }
+  }
+}

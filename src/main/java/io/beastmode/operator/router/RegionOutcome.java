@@ -1,0 +1,42 @@
+package io.beastmode.operator.router;
+
+import io.beastmode.api.v1alpha1.Region;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What reconciling a router in one region came to.
+ *
+ * @param region the region
+ * @param reachable whether the region's cluster could be written to
+ * @param deployment the router Deployment as applied, when it was
+ * @param configHash hash of the routing config applied, when it was
+ * @param failure why applying failed, when it did
+ */
+public record RegionOutcome(Region region, boolean reachable, Deployment deployment, String configHash, String failure) {
+
+  static RegionOutcome applied(Region region, List<HasMetadata> applied) {
+    Deployment deployment = find(applied, Deployment.class).orElse(null);
+    String hash = find(applied, ConfigMap.class).map(RouterResources::configHash).orElse(null);
+    return new RegionOutcome(region, true, deployment, hash, null);
+  }
+
+  static RegionOutcome unreachable(Region region) {
+    return new RegionOutcome(region, false, null, null, "region unreachable; its routers keep their last config");
+  }
+
+  static RegionOutcome failed(Region region, String failure) {
+    return new RegionOutcome(region, true, null, null, failure);
+  }
+
+  public String name() {
+    return region.getMetadata().getName();
+  }
+
+  private static <T> Optional<T> find(List<HasMetadata> objects, Class<T> type) {
+    return objects.stream().filter(type::isInstance).map(type::cast).findFirst();
+  }
+}

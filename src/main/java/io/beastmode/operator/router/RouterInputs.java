@@ -1,0 +1,96 @@
+package io.beastmode.operator.router;
+
+import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.Model;
+import io.beastmode.api.v1alpha1.ModelPool;
+import io.beastmode.api.v1alpha1.NamedReference;
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.RegionPlacement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * An LLMRouter with everything it references resolved: its pools in spec order and its regions in
+ * placement order. Built once per reconcile; every desired-state builder reads from it.
+ */
+public record RouterInputs(LLMRouter router, List<ModelPool> pools, List<Region> regions) {
+
+  /** The outcome of resolving an LLMRouter's references. */
+  public sealed interface Resolution permits Resolved, Unresolved {}
+
+  public record Resolved(RouterInputs inputs) implements Resolution {}
+
+  /** A reference that cannot be resolved, with a CamelCase reason and a message naming it. */
+  public record Unresolved(String reason, String message) implements Resolution {}
+
+  public static Resolution resolve(
+      LLMRouter router,
+      Function<String, Optional<ModelPool>> poolByName,
+      Function<String, Optional<Region>> regionByName) {
+    var spec = router.getSpec();
+    String namespace = router.getMetadata().getNamespace();
+
+    var pools = new ArrayList<ModelPool>();
+    var missingPools = new ArrayList<String>();
+    for (NamedReference ref : spec.modelPools) {
+      poolByName.apply(ref.name).ifPresentOrElse(pools::add, () -> missingPools.add(ref.name));
+    }
+    if (!missingPools.isEmpty()) {
+      return new Unresolved(
+          "ModelPoolNotFound",
+          "spec.modelPools: ModelPool " + String.join(", ", missingPools) + " not found in namespace " + namespace);
+    }
+
+    var regions = new ArrayList<Region>();
+    var missingRegions = new ArrayList<String>();
+    for (RegionPlacement placement : spec.regions) {
+      regionByName.apply(placement.name).ifPresentOrElse(regions::add, () -> missingRegions.add(placement.name));
+    }
+    if (!missingRegions.isEmpty()) {
+      return new Unresolved(
+          "RegionNotFound", "spec.regions: Region " + String.join(", ", missingRegions) + " not found");
+    }
+
+    Set<String> modelNames = new HashSet<>();
+    for (ModelPool pool : pools) {
+      for (Model model : pool.getSpec().models) {
+        if (!modelNames.add(model.name)) {
+          return new Unresolved(
+              "DuplicateModel", "model " + model.name + " is offered by more than one of spec.modelPools");
+        }
+      }
+    }
+    var unknown = spec.fallback.chain.stream().filter(m -> !modelNames.contains(m)).toList();
+    if (!unknown.isEmpty()) {
+      return new Unresolved(
+          "UnknownFallbackModel",
+          "spec.fallback.chain: " + String.join(", ", unknown) + " is not a model of spec.modelPools");
+    }
+    return new Resolved(new RouterInputs(router, pools, regions));
+  }
+
+  public String namespace() {
+    return router.getMetadata().getNamespace();
+  }
+
+  public String name() {
+    return router.getMetadata().getName();
+  }
+
+  public RegionPlacement placement(String region) {
+    return router.getSpec().regions.stream()
+        .filter(p -> p.name.equals(region))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("router is not placed in region " + region));
+  }
+
+  /** The namespace routers run in within a region's cluster. */
+  public String namespaceIn(Region region) {
+    String routerNamespace = region.getSpec().routerNamespace;
+    return routerNamespace != null ? routerNamespace : namespace();
+  }
+}

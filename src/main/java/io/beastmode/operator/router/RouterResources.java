@@ -1,0 +1,188 @@
+package io.beastmode.operator.router;
+
+import io.beastmode.api.v1alpha1.AutoscalingSpec;
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.operator.ManagedLabels;
+import io.beastmode.router.config.ConfigYaml;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The objects an LLMRouter needs in one region: routing ConfigMap, Deployment, Service,
+ * HorizontalPodAutoscaler (when autoscaling is on) and PodDisruptionBudget. Pure: same inputs, same
+ * objects, so server-side apply of an unchanged router changes nothing.
+ */
+public final class RouterResources {
+  public static final String ROUTING_KEY = "routing.yaml";
+  public static final String TRAFFIC_KEY = "traffic.yaml";
+  public static final String IN_FLIGHT_METRIC = "beastmode_router_in_flight";
+
+  private RouterResources() {}
+
+  /**
+   * @param inputs the resolved router
+   * @param region the region to build for
+   * @param local whether the region is the operator's own cluster, where owner references work
+   * @param image the image routers run (the operator's own)
+   */
+  public static List<HasMetadata> desired(RouterInputs inputs, Region region, boolean local, String image) {
+    var configMap = configMap(inputs, region, local);
+    String configHash = configHash(configMap);
+    var objects = new ArrayList<HasMetadata>();
+    objects.add(configMap);
+    objects.add(RouterDeployment.build(inputs, region, metadata(inputs, region, local, inputs.name()), image, configHash));
+    objects.add(service(inputs, region, local));
+    if (inputs.router().getSpec().autoscaling.enabled) {
+      objects.add(autoscaler(inputs, region, local));
+    }
+    objects.add(disruptionBudget(inputs, region, local));
+    return objects;
+  }
+
+  public static String configMapName(String routerName) {
+    return routerName + "-routing";
+  }
+
+  /**
+   * Hash of the routing config only: traffic weights change on failover and are hot-reloaded,
+   * so they must not roll the routers.
+   */
+  public static String configHash(ConfigMap configMap) {
+    return ManagedLabels.sha256Hex(configMap.getData().get(ROUTING_KEY)).substring(0, 16);
+  }
+
+  /** Replicas a region runs: the placement's when autoscaling is off, capped by the region. */
+  public static int fixedReplicas(RouterInputs inputs, Region region) {
+    return Math.min(inputs.placement(region.getMetadata().getName()).replicas, region.getSpec().capacity.maxRouterReplicas);
+  }
+
+  static ConfigMap configMap(RouterInputs inputs, Region region, boolean local) {
+    return new ConfigMapBuilder()
+        .withMetadata(metadata(inputs, region, local, configMapName(inputs.name())))
+        .withData(
+            Map.of(
+                ROUTING_KEY, ConfigYaml.write(RoutingConfigRenderer.routing(inputs, region)),
+                TRAFFIC_KEY, ConfigYaml.write(RoutingConfigRenderer.traffic(inputs, region))))
+        .build();
+  }
+
+  static Service service(RouterInputs inputs, Region region, boolean local) {
+    var exposure = inputs.router().getSpec().exposure;
+    return new ServiceBuilder()
+        .withMetadata(metadata(inputs, region, local, inputs.name()))
+        .withNewSpec()
+        .withType(exposure.serviceType.name())
+        .withSelector(ManagedLabels.podSelector(inputs.name()))
+        .addNewPort()
+        .withName("http")
+        .withPort(exposure.port)
+        .withTargetPort(new IntOrString("http"))
+        .withProtocol("TCP")
+        .endPort()
+        .endSpec()
+        .build();
+  }
+
+  static HorizontalPodAutoscaler autoscaler(RouterInputs inputs, Region region, boolean local) {
+    AutoscalingSpec spec = inputs.router().getSpec().autoscaling;
+    int max = Math.min(spec.maxReplicas, region.getSpec().capacity.maxRouterReplicas);
+    int min = Math.min(Math.max(spec.minReplicas, inputs.placement(region.getMetadata().getName()).replicas), max);
+    return new HorizontalPodAutoscalerBuilder()
+        .withMetadata(metadata(inputs, region, local, inputs.name()))
+        .withNewSpec()
+        .withNewScaleTargetRef()
+        .withApiVersion("apps/v1")
+        .withKind("Deployment")
+        .withName(inputs.name())
+        .endScaleTargetRef()
+        .withMinReplicas(Math.max(min, 1))
+        .withMaxReplicas(max)
+        .addNewMetric()
+        .withType("Pods")
+        .withNewPods()
+        .withNewMetric()
+        .withName(IN_FLIGHT_METRIC)
+        .endMetric()
+        .withNewTarget()
+        .withType("AverageValue")
+        .withAverageValue(new Quantity(Integer.toString(spec.targetInFlightPerPod)))
+        .endTarget()
+        .endPods()
+        .endMetric()
+        .addNewMetric()
+        .withType("Resource")
+        .withNewResource()
+        .withName("cpu")
+        .withNewTarget()
+        .withType("Utilization")
+        .withAverageUtilization(spec.targetCpuUtilizationPercent)
+        .endTarget()
+        .endResource()
+        .endMetric()
+        .withNewBehavior()
+        .withNewScaleUp()
+        .addNewPolicy()
+        .withType("Pods")
+        .withValue(spec.scaleUpPodsPerMinute)
+        .withPeriodSeconds(60)
+        .endPolicy()
+        .endScaleUp()
+        .withNewScaleDown()
+        .withStabilizationWindowSeconds(spec.scaleDownStabilizationSeconds)
+        .endScaleDown()
+        .endBehavior()
+        .endSpec()
+        .build();
+  }
+
+  static PodDisruptionBudget disruptionBudget(RouterInputs inputs, Region region, boolean local) {
+    return new PodDisruptionBudgetBuilder()
+        .withMetadata(metadata(inputs, region, local, inputs.name()))
+        .withNewSpec()
+        .withMaxUnavailable(new IntOrString(1))
+        .withNewSelector()
+        .withMatchLabels(ManagedLabels.podSelector(inputs.name()))
+        .endSelector()
+        .endSpec()
+        .build();
+  }
+
+  static ObjectMeta metadata(RouterInputs inputs, Region region, boolean local, String name) {
+    String namespace = inputs.namespaceIn(region);
+    var meta =
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(namespace)
+            .withLabels(ManagedLabels.forRouter(inputs.namespace(), inputs.name(), region.getMetadata().getName()))
+            .withAnnotations(Map.of(ManagedLabels.OWNER_KEY, ManagedLabels.ownerAnnotationValue(inputs.namespace(), inputs.name())));
+    // Garbage collection follows owner references only within one cluster and one namespace.
+    if (local && namespace.equals(inputs.namespace())) {
+      var router = inputs.router();
+      meta.withOwnerReferences(
+          new OwnerReferenceBuilder()
+              .withApiVersion(router.getApiVersion())
+              .withKind(router.getKind())
+              .withName(router.getMetadata().getName())
+              .withUid(router.getMetadata().getUid())
+              .withController(true)
+              .withBlockOwnerDeletion(false)
+              .build());
+    }
+    return meta.build();
+  }
+}

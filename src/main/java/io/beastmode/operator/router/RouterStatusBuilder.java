@@ -1,0 +1,129 @@
+package io.beastmode.operator.router;
+
+import io.beastmode.api.v1alpha1.ConditionStatus;
+import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.LLMRouterStatus;
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.RegionPhase;
+import io.beastmode.api.v1alpha1.RouterRegionStatus;
+import io.beastmode.operator.Conditions;
+import io.beastmode.operator.router.RouterInputs.Unresolved;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds an LLMRouter's status from what reconciling each region came to. */
+public final class RouterStatusBuilder {
+  private final Conditions conditions;
+
+  public RouterStatusBuilder(Clock clock) {
+    this.conditions = new Conditions(clock);
+  }
+
+  /** A reference cannot be resolved: Ready=False naming it; the last per-region state stays. */
+  public LLMRouterStatus unresolved(LLMRouter router, Unresolved unresolved) {
+    var previous = router.getStatus();
+    var status = start(router);
+    if (previous != null) {
+      status.regions = previous.regions;
+      status.readyRegions = previous.readyRegions;
+      status.lastFailover = previous.lastFailover;
+    }
+    conditions.set(status, previous, generation(router), Conditions.ready(ConditionStatus.False, unresolved.reason(), unresolved.message()));
+    return status;
+  }
+
+  public LLMRouterStatus resolved(LLMRouter router, List<RegionOutcome> outcomes) {
+    var previous = router.getStatus();
+    var status = start(router);
+    if (previous != null) {
+      status.lastFailover = previous.lastFailover;
+    }
+    var notReady = new ArrayList<String>();
+    for (var outcome : outcomes) {
+      var region = regionStatus(outcome, previous);
+      status.regions.add(region);
+      if (!ready(outcome)) {
+        notReady.add(outcome.name() + " (" + describe(outcome, region) + ")");
+      }
+    }
+    status.readyRegions = (outcomes.size() - notReady.size()) + "/" + outcomes.size();
+    var ready =
+        notReady.isEmpty()
+            ? Conditions.ready(ConditionStatus.True, "AllRegionsReady", "routers ready in " + outcomes.size() + " region(s)")
+            : Conditions.ready(ConditionStatus.False, "RegionsNotReady", "not ready: " + String.join(", ", notReady));
+    conditions.set(status, previous, generation(router), ready);
+    return status;
+  }
+
+  public boolean allReady(LLMRouterStatus status) {
+    return Conditions.find(status, Conditions.READY).map(c -> c.status == ConditionStatus.True).orElse(false);
+  }
+
+  static boolean unreachable(Region region) {
+    return region.getStatus() != null && region.getStatus().phase == RegionPhase.Unreachable;
+  }
+
+  private static LLMRouterStatus start(LLMRouter router) {
+    var status = new LLMRouterStatus();
+    status.observedGeneration = generation(router);
+    return status;
+  }
+
+  private static long generation(LLMRouter router) {
+    Long generation = router.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
+  }
+
+  private static RouterRegionStatus regionStatus(RegionOutcome outcome, LLMRouterStatus previous) {
+    var region = new RouterRegionStatus();
+    region.name = outcome.name();
+    region.health = health(outcome.region());
+    region.trafficWeight = usable(outcome.region()) ? outcome.region().getSpec().traffic.weight : 0;
+    var deployment = outcome.deployment();
+    if (deployment != null) {
+      region.desiredReplicas = deployment.getSpec().getReplicas();
+      region.readyReplicas = deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null
+          ? 0 : deployment.getStatus().getReadyReplicas();
+      region.configHash = outcome.configHash();
+    } else if (previous != null) {
+      // Unreachable: show what the region last reported rather than nothing.
+      previous.regions.stream().filter(r -> r.name.equals(region.name)).findFirst().ifPresent(last -> {
+        region.desiredReplicas = last.desiredReplicas;
+        region.readyReplicas = last.readyReplicas;
+        region.configHash = last.configHash;
+      });
+    }
+    return region;
+  }
+
+  private static boolean ready(RegionOutcome outcome) {
+    var deployment = outcome.deployment();
+    if (!outcome.reachable() || deployment == null || deployment.getStatus() == null) {
+      return false;
+    }
+    var status = deployment.getStatus();
+    int desired = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    int ready = status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
+    int updated = status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
+    boolean current = status.getObservedGeneration() != null
+        && status.getObservedGeneration() >= deployment.getMetadata().getGeneration();
+    return current && ready >= desired && updated >= desired;
+  }
+
+  private static String describe(RegionOutcome outcome, RouterRegionStatus region) {
+    if (outcome.failure() != null) {
+      return outcome.failure();
+    }
+    return (region.readyReplicas == null ? 0 : region.readyReplicas) + "/" + (region.desiredReplicas == null ? "?" : region.desiredReplicas) + " ready";
+  }
+
+  private static RegionPhase health(Region region) {
+    return region.getStatus() == null || region.getStatus().phase == null ? RegionPhase.Unknown : region.getStatus().phase;
+  }
+
+  private static boolean usable(Region region) {
+    var phase = health(region);
+    return phase != RegionPhase.Unreachable && phase != RegionPhase.Draining && !region.getSpec().draining;
+  }
+}
