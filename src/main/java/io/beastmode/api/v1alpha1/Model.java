@@ -38,7 +38,7 @@ public class Model {
   public ModelProvider provider = ModelProvider.openAICompatible;
 
   @Required
-  @Size(min = 1, max = 32)
+  @Size(min = 1, max = 16)
   @ValidationRule(
       value = "self.all(e, self.exists_one(o, o.region == e.region))",
       message = "at most one endpoint per region")

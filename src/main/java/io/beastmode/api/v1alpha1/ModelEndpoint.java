@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where a model is reached from one region. */
@@ -14,6 +15,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class ModelEndpoint {
 
   @Default("\"*\"")
+  @Size(min = 1, max = 63)
   @Pattern("^(\\*|[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$")
   @JsonPropertyDescription("Region name this endpoint serves, or '*' for every region without its own entry.")
   public String region = "*";

@@ -10,7 +10,7 @@ import java.util.List;
 public class ModelPoolSpec {
 
   @Required
-  @Size(min = 1, max = 64)
+  @Size(min = 1, max = 32)
   @ValidationRule(
       value = "self.all(m, self.exists_one(n, n.name == m.name))",
       message = "model names must be unique within a pool")

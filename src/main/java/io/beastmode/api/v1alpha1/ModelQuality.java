@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ public class ModelQuality {
   @JsonPropertyDescription("Overall quality score from 0 to 1.")
   public double score = 0.5;
 
+  @Size(max = 32)
   @ValidationRule(
       value = "self.all(k, self[k] >= 0.0 && self[k] <= 1.0)",
       message = "domain scores must be between 0 and 1")

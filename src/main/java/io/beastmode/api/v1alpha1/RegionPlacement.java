@@ -6,11 +6,13 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** One region an LLMRouter runs in. */
 public class RegionPlacement {
 
   @Required
+  @Size(min = 1, max = 63)
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription("Name of the Region.")
   public String name;
