@@ -1,5 +1,6 @@
 package io.beastmode.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class Region extends CustomResource<RegionSpec, RegionStatus> {
 
   /** True when the Region is the hub's own cluster (no kubeconfig Secret). */
+  @JsonIgnore
   public boolean isLocal() {
     return getSpec() == null || getSpec().kubeconfigSecretRef == null;
   }
