@@ -65,6 +65,8 @@ public class RegionClients {
       Config config = Config.fromKubeconfig(kubeconfig);
       config.setConnectionTimeout(5_000);
       config.setRequestTimeout(10_000);
+      // A region that does not answer is the failover engine's business, not a reason to block in retries.
+      config.setRequestRetryBackoffLimit(1);
       var client = new KubernetesClientBuilder().withConfig(config).build();
       var previous = members.put(region.getMetadata().getName(), new MemberClient(version, client));
       if (previous != null) {

@@ -103,7 +103,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
       String namespace = Optional.ofNullable(region.get().getSpec().routerNamespace).orElse(router.getMetadata().getNamespace());
       var client = clients.clientFor(region.get());
       try {
-        if (client.isEmpty()) {
+        if (client.isEmpty() || RouterStatusBuilder.unreachable(region.get())) {
           unreachable.add(placement.name);
         } else {
           ManagedObjects.deleteAll(client.get(), namespace, ownerLabel(router));

@@ -1,0 +1,58 @@
+package io.beastmode.operator.router;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.ModelPool;
+import io.beastmode.api.v1alpha1.Region;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The objects of k8s/examples as typed Java objects, as the API server would return them. */
+final class ExampleInputs {
+  static final YAMLMapper YAML = new YAMLMapper();
+  static final Path EXAMPLES = Path.of("k8s", "examples");
+
+  final List<Region> regions = new ArrayList<>();
+  final List<ModelPool> pools = new ArrayList<>();
+  final List<LLMRouter> routers = new ArrayList<>();
+
+  static ExampleInputs load() {
+    var inputs = new ExampleInputs();
+    try {
+      for (String file : List.of("10-regions.yaml", "20-modelpools.yaml", "30-llmrouter.yaml")) {
+        try (var parser = YAML.createParser(EXAMPLES.resolve(file).toFile())) {
+          for (JsonNode node : YAML.readValues(parser, JsonNode.class).readAll()) {
+            switch (node.get("kind").asText()) {
+              case "Region" -> inputs.regions.add(YAML.treeToValue(node, Region.class));
+              case "ModelPool" -> inputs.pools.add(YAML.treeToValue(node, ModelPool.class));
+              case "LLMRouter" -> inputs.routers.add(YAML.treeToValue(node, LLMRouter.class));
+              default -> { }
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    var router = inputs.routers.get(0);
+    router.getMetadata().setUid("0b5e5a1e-0000-4000-8000-000000000001");
+    router.getMetadata().setGeneration(1L);
+    return inputs;
+  }
+
+  RouterInputs resolved() {
+    var resolution = RouterInputs.resolve(
+        routers.get(0),
+        name -> pools.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst(),
+        name -> regions.stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst());
+    return ((RouterInputs.Resolved) resolution).inputs();
+  }
+
+  Region region(String name) {
+    return regions.stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+  }
+}

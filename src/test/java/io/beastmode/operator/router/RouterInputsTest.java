@@ -1,0 +1,56 @@
+package io.beastmode.operator.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.beastmode.operator.router.RouterInputs.Unresolved;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RouterInputsTest {
+
+  @Test
+  void resolvesPoolsAndRegionsInSpecOrder() {
+    var inputs = ExampleInputs.load().resolved();
+    assertThat(inputs.pools()).extracting(p -> p.getMetadata().getName()).containsExactly("openai", "open-weights");
+    assertThat(inputs.regions()).extracting(r -> r.getMetadata().getName()).containsExactly("eu-west", "us-east");
+  }
+
+  @Test
+  void namesEveryMissingPool() {
+    var example = ExampleInputs.load();
+    var result = RouterInputs.resolve(example.routers.get(0), name -> Optional.empty(), name -> Optional.of(example.regions.get(0)));
+    assertThat(result).isEqualTo(new Unresolved("ModelPoolNotFound",
+        "spec.modelPools: ModelPool openai, open-weights not found in namespace beastmode-demo"));
+  }
+
+  @Test
+  void namesAMissingRegion() {
+    var example = ExampleInputs.load();
+    var result = RouterInputs.resolve(
+        example.routers.get(0),
+        name -> example.pools.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst(),
+        name -> name.equals("eu-west") ? Optional.of(example.regions.get(0)) : Optional.empty());
+    assertThat(result).isEqualTo(new Unresolved("RegionNotFound", "spec.regions: Region us-east not found"));
+  }
+
+  @Test
+  void refusesAModelOfferedByTwoPoolsAndAnUnknownFallback() {
+    var example = ExampleInputs.load();
+    example.routers.get(0).getSpec().fallback.chain = List.of("gpt-4o-mini", "claude-9");
+    var result = RouterInputs.resolve(
+        example.routers.get(0),
+        name -> example.pools.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst(),
+        name -> example.regions.stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst());
+    assertThat(((Unresolved) result).reason()).isEqualTo("UnknownFallbackModel");
+    assertThat(((Unresolved) result).message()).contains("claude-9").doesNotContain("gpt-4o-mini");
+
+    example.routers.get(0).getSpec().fallback.chain = List.of();
+    example.pools.get(1).getSpec().models.get(0).name = "gpt-4o";
+    var duplicate = RouterInputs.resolve(
+        example.routers.get(0),
+        name -> example.pools.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst(),
+        name -> example.regions.stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst());
+    assertThat(((Unresolved) duplicate).reason()).isEqualTo("DuplicateModel");
+  }
+}
