@@ -18,6 +18,11 @@ if ! command -v etcd >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq etcd-server >/dev/null
 fi
 
+if ! command -v go >/dev/null 2>&1; then
+  echo "kube-apiserver ${K8S_VERSION} is built with Go 1.24 or newer; no go command found" >&2
+  exit 1
+fi
+
 # k8s.io/kubernetes pins its staging modules (k8s.io/api, ...) to local paths at v0.0.0; a wrapper
 # module replaces each with its published v0.<minor>.<patch> twin so the go tool can build it.
 work="$KUBE_API_TEST_DIR/build-${K8S_VERSION}"

@@ -1,0 +1,37 @@
+# BEAST MODE: `make help` lists the targets.
+MVN ?= mvn -B
+K8S_VERSION ?= 1.33.13
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets with what each does
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+.PHONY: kube-binaries
+kube-binaries: ## Provision etcd, kube-apiserver and kubectl for the tests (built once, cached in ~/.kubeapitest)
+	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-kube-binaries.sh
+
+.PHONY: build
+build: ## Compile and package the application (target/quarkus-app) without running tests
+	$(MVN) package -DskipTests
+
+.PHONY: test
+test: kube-binaries ## Run every test: unit, property, golden, real API servers, the packaged operator
+	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+
+.PHONY: demo
+demo: kube-binaries build ## Run two regions on real API servers with the operator and the examples (DEMO_DURATION=<s> to stop)
+	$(MVN) -q test-compile exec:java -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+
+.PHONY: crds
+crds: ## Regenerate crds/ from the Java model (the build fails when they drift)
+	$(MVN) test -Dtest=CrdDriftTest -Dcrds.update=true -Dsurefire.failIfNoSpecifiedTests=false
+
+.PHONY: golden
+golden: ## Rewrite the golden router objects in src/test/resources/golden after an intended change
+	$(MVN) test -Dtest=RouterResourcesTest -Dgolden.update=true -Dsurefire.failIfNoSpecifiedTests=false
+
+.PHONY: clean
+clean: ## Remove build output
+	$(MVN) clean
