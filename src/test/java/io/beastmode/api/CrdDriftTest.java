@@ -24,11 +24,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CRDs in crds/ are generated from the Java model; this fails when they drift. Run with
+ * The CRDs in crds/ and in the Helm chart are generated from the Java model; this fails when they drift. Run with
  * {@code -Dcrds.update=true} (make crds) to rewrite them.
  */
 class CrdDriftTest {
   static final Path COMMITTED = Path.of("crds");
+  static final Path CHART = Path.of("helm", "beast-mode", "crds");
   static final Path GENERATED = Path.of("target", "generated-crds");
 
   /** kubectl shows columns in CRD order; the generator sorts them by name. */
@@ -73,16 +74,20 @@ class CrdDriftTest {
     assertThat(generated).hasSize(6);
     if (Boolean.getBoolean("crds.update")) {
       Files.createDirectories(COMMITTED);
+      Files.createDirectories(CHART);
       for (Path file : generated) {
         Files.copy(file, COMMITTED.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(file, CHART.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
     for (Path file : generated) {
-      Path committed = COMMITTED.resolve(file.getFileName());
-      assertThat(committed).as("%s is committed; run make crds", committed).exists();
-      assertThat(Files.readString(committed))
-          .as("%s differs from what the Java model generates; run make crds", committed)
-          .isEqualTo(Files.readString(file));
+      for (Path dir : List.of(COMMITTED, CHART)) {
+        Path committed = dir.resolve(file.getFileName());
+        assertThat(committed).as("%s is committed; run make crds", committed).exists();
+        assertThat(Files.readString(committed))
+            .as("%s differs from what the Java model generates; run make crds", committed)
+            .isEqualTo(Files.readString(file));
+      }
     }
   }
 }
