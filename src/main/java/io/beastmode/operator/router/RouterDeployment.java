@@ -129,9 +129,9 @@ final class RouterDeployment {
         .flatMap(pool -> pool.models.stream())
         .map((Model m) -> m.credentialsSecretRef)
         .filter(ref -> ref != null)
-        .distinct()
         .forEach(ref -> {
           var name = RoutingConfigRenderer.apiKeyEnv(ref);
+          // Models sharing a credential share its variable.
           if (env.stream().noneMatch(e -> e.getName().equals(name))) {
             env.add(secretEnv(name, ref.name, ref.key));
           }

@@ -3,7 +3,6 @@ package io.beastmode.operator.router;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.Model;
 import io.beastmode.api.v1alpha1.ModelPool;
-import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionPlacement;
 import java.util.ArrayList;
@@ -34,29 +33,20 @@ public record RouterInputs(LLMRouter router, List<ModelPool> pools, List<Region>
     var spec = router.getSpec();
     String namespace = router.getMetadata().getNamespace();
 
-    var pools = new ArrayList<ModelPool>();
-    var missingPools = new ArrayList<String>();
-    for (NamedReference ref : spec.modelPools) {
-      poolByName.apply(ref.name).ifPresentOrElse(pools::add, () -> missingPools.add(ref.name));
-    }
-    if (!missingPools.isEmpty()) {
+    var pools = lookupAll(spec.modelPools.stream().map(ref -> ref.name).toList(), poolByName);
+    if (!pools.missing().isEmpty()) {
       return new Unresolved(
           "ModelPoolNotFound",
-          "spec.modelPools: ModelPool " + String.join(", ", missingPools) + " not found in namespace " + namespace);
+          "spec.modelPools: ModelPool " + String.join(", ", pools.missing()) + " not found in namespace " + namespace);
     }
-
-    var regions = new ArrayList<Region>();
-    var missingRegions = new ArrayList<String>();
-    for (RegionPlacement placement : spec.regions) {
-      regionByName.apply(placement.name).ifPresentOrElse(regions::add, () -> missingRegions.add(placement.name));
-    }
-    if (!missingRegions.isEmpty()) {
+    var regions = lookupAll(spec.regions.stream().map(placement -> placement.name).toList(), regionByName);
+    if (!regions.missing().isEmpty()) {
       return new Unresolved(
-          "RegionNotFound", "spec.regions: Region " + String.join(", ", missingRegions) + " not found");
+          "RegionNotFound", "spec.regions: Region " + String.join(", ", regions.missing()) + " not found");
     }
 
     Set<String> modelNames = new HashSet<>();
-    for (ModelPool pool : pools) {
+    for (ModelPool pool : pools.found()) {
       for (Model model : pool.getSpec().models) {
         if (!modelNames.add(model.name)) {
           return new Unresolved(
@@ -70,7 +60,18 @@ public record RouterInputs(LLMRouter router, List<ModelPool> pools, List<Region>
           "UnknownFallbackModel",
           "spec.fallback.chain: " + String.join(", ", unknown) + " is not a model of spec.modelPools");
     }
-    return new Resolved(new RouterInputs(router, pools, regions));
+    return new Resolved(new RouterInputs(router, pools.found(), regions.found()));
+  }
+
+  private record Found<T>(List<T> found, List<String> missing) {}
+
+  private static <T> Found<T> lookupAll(List<String> names, Function<String, Optional<T>> byName) {
+    var found = new ArrayList<T>();
+    var missing = new ArrayList<String>();
+    for (String name : names) {
+      byName.apply(name).ifPresentOrElse(found::add, () -> missing.add(name));
+    }
+    return new Found<>(found, missing);
   }
 
   public String namespace() {

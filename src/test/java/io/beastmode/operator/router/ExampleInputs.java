@@ -45,11 +45,15 @@ final class ExampleInputs {
   }
 
   RouterInputs resolved() {
-    var resolution = RouterInputs.resolve(
+    return ((RouterInputs.Resolved) resolve()).inputs();
+  }
+
+  /** Resolves the example router against the example pools and regions. */
+  RouterInputs.Resolution resolve() {
+    return RouterInputs.resolve(
         routers.get(0),
         name -> pools.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst(),
         name -> regions.stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst());
-    return ((RouterInputs.Resolved) resolution).inputs();
   }
 
   Region region(String name) {

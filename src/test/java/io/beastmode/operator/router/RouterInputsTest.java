@@ -38,19 +38,13 @@ class RouterInputsTest {
   void refusesAModelOfferedByTwoPoolsAndAnUnknownFallback() {
     var example = ExampleInputs.load();
     example.routers.get(0).getSpec().fallback.chain = List.of("gpt-4o-mini", "claude-9");
-    var result = RouterInputs.resolve(
-        example.routers.get(0),
-        name -> example.pools.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst(),
-        name -> example.regions.stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst());
+    var result = example.resolve();
     assertThat(((Unresolved) result).reason()).isEqualTo("UnknownFallbackModel");
     assertThat(((Unresolved) result).message()).contains("claude-9").doesNotContain("gpt-4o-mini");
 
     example.routers.get(0).getSpec().fallback.chain = List.of();
     example.pools.get(1).getSpec().models.get(0).name = "gpt-4o";
-    var duplicate = RouterInputs.resolve(
-        example.routers.get(0),
-        name -> example.pools.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst(),
-        name -> example.regions.stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst());
+    var duplicate = example.resolve();
     assertThat(((Unresolved) duplicate).reason()).isEqualTo("DuplicateModel");
   }
 }
