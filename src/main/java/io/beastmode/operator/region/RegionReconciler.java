@@ -1,5 +1,6 @@
 package io.beastmode.operator.region;
 
+import io.beastmode.api.v1alpha1.Condition;
 import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionPhase;
@@ -72,7 +73,7 @@ public class RegionReconciler implements Reconciler<Region> {
     return status;
   }
 
-  private static io.beastmode.api.v1alpha1.Condition readyCondition(RegionHealth.State state, ProbeResult probe) {
+  private static Condition readyCondition(RegionHealth.State state, ProbeResult probe) {
     RegionPhase phase = state.phase();
     return switch (phase) {
       case Healthy -> Conditions.ready(ConditionStatus.True, "Healthy", "API server answered in " + probe.latencyMillis() + " ms; routers ready");
