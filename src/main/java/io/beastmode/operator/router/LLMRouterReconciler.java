@@ -11,6 +11,7 @@ import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.router.RouterInputs.Resolved;
 import io.beastmode.operator.router.RouterInputs.Unresolved;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -77,8 +78,8 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
 
   private RegionOutcome reconcileRegion(RouterInputs inputs, Region region) {
     String name = region.getMetadata().getName();
-    var client = clients.clientFor(region);
-    if (client.isEmpty() || RouterStatusBuilder.unreachable(region)) {
+    var client = reachableClient(region);
+    if (client.isEmpty()) {
       return RegionOutcome.unreachable(region);
     }
     var desired = RouterResources.desired(inputs, region, region.isLocal(), routerImage);
@@ -100,13 +101,12 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
       if (region.isEmpty()) {
         continue;
       }
-      String namespace = Optional.ofNullable(region.get().getSpec().routerNamespace).orElse(router.getMetadata().getNamespace());
-      var client = clients.clientFor(region.get());
+      var client = reachableClient(region.get());
       try {
-        if (client.isEmpty() || RouterStatusBuilder.unreachable(region.get())) {
+        if (client.isEmpty()) {
           unreachable.add(placement.name);
         } else {
-          ManagedObjects.deleteAll(client.get(), namespace, ownerLabel(router));
+          ManagedObjects.deleteAll(client.get(), RouterInputs.namespaceIn(router, region.get()), ownerLabel(router));
         }
       } catch (KubernetesClientException e) {
         unreachable.add(placement.name);
@@ -118,6 +118,11 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     // Deleting while a region is cut off would orphan its routers; keep the finalizer and retry.
     LOG.warnf("router %s/%s: cleanup waits for unreachable regions %s", router.getMetadata().getNamespace(), router.getMetadata().getName(), unreachable);
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(UNREACHABLE_CLEANUP_RETRY);
+  }
+
+  /** A region already probed Unreachable is left alone without reading its Secret or calling it. */
+  private Optional<KubernetesClient> reachableClient(Region region) {
+    return RouterStatusBuilder.unreachable(region) ? Optional.empty() : clients.clientFor(region);
   }
 
   static String ownerLabel(LLMRouter router) {

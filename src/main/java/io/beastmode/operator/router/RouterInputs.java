@@ -89,9 +89,13 @@ public record RouterInputs(LLMRouter router, List<ModelPool> pools, List<Region>
         .orElseThrow(() -> new IllegalArgumentException("router is not placed in region " + region));
   }
 
-  /** The namespace routers run in within a region's cluster. */
   public String namespaceIn(Region region) {
+    return namespaceIn(router, region);
+  }
+
+  /** The namespace an LLMRouter's routers run in within a region's cluster: the Region's, or the router's own. */
+  public static String namespaceIn(LLMRouter router, Region region) {
     String routerNamespace = region.getSpec().routerNamespace;
-    return routerNamespace != null ? routerNamespace : namespace();
+    return routerNamespace != null ? routerNamespace : router.getMetadata().getNamespace();
   }
 }
