@@ -1,0 +1,86 @@
+package io.beastmode.router;
+
+import io.beastmode.router.api.ApiError;
+import io.beastmode.router.api.Endpoint;
+import io.beastmode.router.cache.ResponseCache;
+import io.beastmode.router.upstream.Backends;
+import io.beastmode.router.upstream.UpstreamClient;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
+
+/**
+ * Entry point of {@code POST /v1/chat/completions} and {@code /v1/completions}: admits the request
+ * under the in-flight limit, reads its body under the size limit, and hands it to an {@link Exchange}.
+ */
+final class CompletionHandler implements Handler<RoutingContext> {
+  /** Seconds a client is asked to wait when the router is full; requests finish in about that. */
+  static final int RETRY_AFTER_SECONDS = 1;
+
+  private final Endpoint endpoint;
+  private final Supplier<RoutingTable> tables;
+  private final Exchange.Services services;
+
+  CompletionHandler(Endpoint endpoint, Supplier<RoutingTable> tables, Exchange.Services services) {
+    this.endpoint = endpoint;
+    this.tables = tables;
+    this.services = services;
+  }
+
+  static Exchange.Services services(
+      Backends backends, UpstreamClient client, ResponseCache cache, RouterMetrics metrics, String region) {
+    return new Exchange.Services(backends, client, cache, metrics, region);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    RoutingTable table = tables.get();
+    RouterMetrics metrics = services.metrics();
+    if (!metrics.tryAdmit(table.config().limits().maxInFlight)) {
+      metrics.rejected();
+      Exchange.sendError(ctx.response(), ApiError.overloaded(RETRY_AFTER_SECONDS), services.region());
+      return;
+    }
+    Exchange exchange = new Exchange(ctx, endpoint, table, services, System.nanoTime());
+    readBody(ctx.request(), table.config().limits().maxRequestBytes, exchange);
+  }
+
+  /** Collects the body, refusing it as soon as it passes the limit instead of buffering it all. */
+  private static void readBody(HttpServerRequest request, int limit, Exchange exchange) {
+    String declared = request.getHeader("content-length");
+    if (declared != null && parseLength(declared) > limit) {
+      exchange.fail(ApiError.tooLarge(limit), true);
+      return;
+    }
+    Buffer body = Buffer.buffer();
+    boolean[] refused = {false};
+    request.handler(chunk -> {
+      if (refused[0]) {
+        return;
+      }
+      if (body.length() + chunk.length() > limit) {
+        refused[0] = true;
+        exchange.fail(ApiError.tooLarge(limit), true);
+      } else {
+        body.appendBuffer(chunk);
+      }
+    });
+    request.endHandler(end -> {
+      if (!refused[0]) {
+        exchange.start(body);
+      }
+    });
+    request.exceptionHandler(error -> exchange.clientGone());
+    request.resume();
+  }
+
+  private static long parseLength(String header) {
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+}

@@ -1,0 +1,490 @@
+package io.beastmode.router;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.beastmode.api.v1alpha1.FallbackSpec;
+import io.beastmode.router.api.ApiError;
+import io.beastmode.router.api.CompletionRequest;
+import io.beastmode.router.api.Endpoint;
+import io.beastmode.router.cache.CacheDecision;
+import io.beastmode.router.cache.CacheKey;
+import io.beastmode.router.cache.CachedAnswer;
+import io.beastmode.router.cache.ResponseCache;
+import io.beastmode.router.config.ModelRoute;
+import io.beastmode.router.config.TrafficConfig;
+import io.beastmode.router.select.ModelSelector;
+import io.beastmode.router.select.Pricing;
+import io.beastmode.router.select.Selection;
+import io.beastmode.router.upstream.Backend;
+import io.beastmode.router.upstream.Backends;
+import io.beastmode.router.upstream.UpstreamClient;
+import io.beastmode.router.upstream.UpstreamClient.UpstreamCall;
+import io.beastmode.router.upstream.UpstreamFailure;
+import io.beastmode.router.upstream.UpstreamReply;
+import io.beastmode.router.upstream.Usage;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * One request through the router: parse, cache lookup, selection, the attempts along the chosen model
+ * and its fallbacks, then peer regions, and the answer with accounting. Runs on the request's event
+ * loop; guard callbacks that complete elsewhere are brought back to it.
+ */
+final class Exchange {
+  private static final Logger LOG = Logger.getLogger(Exchange.class);
+
+  static final String HEADER_MODEL = "x-beastmode-model";
+  static final String HEADER_CACHE = "x-beastmode-cache";
+  static final String HEADER_REGION = "x-beastmode-region";
+  static final String HEADER_COST = "x-beastmode-cost-usd";
+  static final String HEADER_DECISION = "x-beastmode-decision";
+  static final String HEADER_DEBUG = "x-beastmode-debug";
+  static final String HEADER_DOMAIN = "x-beastmode-domain";
+  /** Set on a request forwarded to a peer region, so the peer never forwards it again. */
+  static final String HEADER_FORWARDED_FROM = "x-beastmode-forwarded-from";
+
+  /** The router-wide parts every exchange uses. */
+  record Services(Backends backends, UpstreamClient client, ResponseCache cache, RouterMetrics metrics, String region) {}
+
+  /** No further upstream call fits in the request's attempt budget. */
+  private static final class BudgetSpent extends RuntimeException {
+    BudgetSpent() {
+      super("attempt budget spent", null, false, false);
+    }
+  }
+
+  private final RoutingContext ctx;
+  private final Context context;
+  private final Endpoint endpoint;
+  private final RoutingTable table;
+  private final Services services;
+  private final long startNanos;
+  private CompletionRequest request;
+  private String cacheKey;
+  private String cacheResult = "bypass";
+  private Selection selection;
+  private int attemptsUsed;
+  private UpstreamCall currentCall;
+  private String servedBy = "none";
+  private boolean finished;
+  private UpstreamFailure lastFailure;
+
+  Exchange(RoutingContext ctx, Endpoint endpoint, RoutingTable table, Services services, long startNanos) {
+    this.ctx = ctx;
+    this.context = Vertx.currentContext();
+    this.endpoint = endpoint;
+    this.table = table;
+    this.services = services;
+    this.startNanos = startNanos;
+    ctx.response().closeHandler(closed -> clientGone());
+  }
+
+  void start(Buffer body) {
+    try {
+      request = CompletionRequest.parse(endpoint, body.getBytes(), ctx.request().getHeader(HEADER_DOMAIN));
+      if (!table.isAlias(request.model()) && !table.models().containsKey(request.model())) {
+        throw ApiError.unknownModel(request.model());
+      }
+    } catch (ApiError error) {
+      fail(error, false);
+      return;
+    }
+    lookUpCache();
+  }
+
+  private void lookUpCache() {
+    ResponseCache cache = services.cache();
+    boolean cacheable = CacheDecision.of(table.config().cache(), request, ctx.request().getHeader("cache-control")) == CacheDecision.use;
+    if (!cacheable || !cache.available()) {
+      route();
+      return;
+    }
+    String tenant = ctx.request().getHeader(table.config().cache().tenantHeader);
+    cacheKey = CacheKey.of(routerName(), table.version(), tenant, request);
+    cache.get(cacheKey).onComplete(result -> {
+      if (finished) {
+        return;
+      }
+      if (result.failed()) {
+        services.metrics().cacheError();
+        cacheKey = null;
+        route();
+      } else if (result.result() == null) {
+        cacheResult = "miss";
+        route();
+      } else {
+        cacheResult = "hit";
+        answerFromCache(result.result());
+      }
+    });
+  }
+
+  private void route() {
+    FallbackSpec fallback = table.config().fallback();
+    selection = ModelSelector.select(request.model(), table.modelList(), table.config().selection(),
+        fallback.chain, request.needs(), services.backends());
+    if (LOG.isDebugEnabled()) {
+      LOG.debugf("model %s: %s", request.model(), selection.explain());
+    }
+    if (selection.attempts().isEmpty() && !selection.blockedByOpenCircuits()) {
+      fail(ApiError.invalid("model", "no model of this router can serve the request: " + selection.explain()), false);
+      return;
+    }
+    tryModel(0);
+  }
+
+  private void tryModel(int index) {
+    List<ModelRoute> attempts = selection.attempts();
+    if (index >= attempts.size() || attemptsUsed >= table.config().fallback().maxAttempts) {
+      tryPeer(0);
+      return;
+    }
+    ModelRoute model = attempts.get(index);
+    Backend backend = services.backends().model(model.name());
+    onContext(backend.call(() -> attempt(backend, model.upstreamModel(), upstreamHeaders(model))), (reply, error) -> {
+      if (error == null) {
+        deliver(reply, model);
+        return;
+      }
+      String reason = reasonOf(error);
+      if (!movesOn(error)) {
+        answerFailure(error);
+        return;
+      }
+      String next = index + 1 < attempts.size() ? attempts.get(index + 1).name() : "peer";
+      services.metrics().fallback(model.name(), next, reason);
+      tryModel(index + 1);
+    });
+  }
+
+  private void tryPeer(int index) {
+    List<TrafficConfig.Peer> peers = table.usablePeers();
+    boolean allowed = table.config().fallback().peerRegions && ctx.request().getHeader(HEADER_FORWARDED_FROM) == null;
+    if (!allowed || index >= peers.size()) {
+      String why = lastFailure != null ? "the last attempt failed: " + lastFailure.getMessage()
+          : selection.attempts().isEmpty() ? "every eligible model's circuit is open" : "no attempt left";
+      fail(ApiError.noneHealthy("no healthy model or region for this request; " + why), false);
+      return;
+    }
+    TrafficConfig.Peer peer = peers.get(index);
+    Backend backend = services.backends().peer(peer.region());
+    onContext(backend.call(() -> attempt(backend, request.model(), peerHeaders())), (reply, error) -> {
+      if (error == null) {
+        deliverFromPeer(reply);
+        return;
+      }
+      services.metrics().fallback("peer-" + peer.region(), index + 1 < peers.size() ? "peer" : "none", reasonOf(error));
+      tryPeer(index + 1);
+    });
+  }
+
+  /** One upstream call; the guard calls it again for a retry. */
+  private CompletionStage<UpstreamReply> attempt(Backend backend, String upstreamModel, MultiMap headers) {
+    if (attemptsUsed >= table.config().fallback().maxAttempts) {
+      return java.util.concurrent.CompletableFuture.failedStage(new BudgetSpent());
+    }
+    attemptsUsed++;
+    if (currentCall != null) {
+      currentCall.cancel();
+    }
+    UpstreamCall call = new UpstreamCall();
+    currentCall = call;
+    request.body().put("model", upstreamModel);
+    Buffer body;
+    try {
+      body = Buffer.buffer(CompletionRequest.json().writeValueAsBytes(request.body()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      request.body().put("model", request.model());
+    }
+    long sent = System.nanoTime();
+    long timeoutMillis = table.config().fallback().timeoutSeconds * 1000L;
+    return services.client()
+        .send(backend.settings().baseUrl() + endpoint.path(), headers, body, request.stream(), timeoutMillis, call)
+        .onSuccess(reply -> {
+          long nanos = System.nanoTime() - sent;
+          backend.latency().record(nanos / 1e6);
+          services.metrics().upstreamLatency(backend.name(), nanos);
+        })
+        .onFailure(error -> lastFailure = error instanceof UpstreamFailure f ? f : lastFailure)
+        .toCompletionStage();
+  }
+
+  private MultiMap upstreamHeaders(ModelRoute model) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
+    if (request.stream()) {
+      headers.add("accept", "text/event-stream");
+    }
+    if (model.apiKeyEnv() != null) {
+      String key = System.getenv(model.apiKeyEnv());
+      if (key != null) {
+        headers.add("authorization", "Bearer " + key);
+      }
+    }
+    return headers;
+  }
+
+  private MultiMap peerHeaders() {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("content-type", "application/json")
+        .add(HEADER_FORWARDED_FROM, services.region());
+    for (String name : List.of(table.config().cache().tenantHeader, "cache-control", HEADER_DOMAIN, HEADER_DEBUG)) {
+      String value = ctx.request().getHeader(name);
+      if (value != null) {
+        headers.add(name, value);
+      }
+    }
+    return headers;
+  }
+
+  private boolean movesOn(Throwable error) {
+    if (error instanceof UpstreamFailure failure) {
+      return table.config().fallback().triggers.contains(failure.trigger());
+    }
+    if (error instanceof TimeoutException) {
+      return table.config().fallback().triggers.contains(io.beastmode.api.v1alpha1.FallbackTrigger.timeout);
+    }
+    return error instanceof CircuitBreakerOpenException || error instanceof BudgetSpent;
+  }
+
+  private static String reasonOf(Throwable error) {
+    if (error instanceof UpstreamFailure failure) {
+      return failure.trigger().name();
+    }
+    if (error instanceof TimeoutException) {
+      return "timeout";
+    }
+    if (error instanceof CircuitBreakerOpenException) {
+      return "circuitOpen";
+    }
+    return error instanceof BudgetSpent ? "attemptsSpent" : "error";
+  }
+
+  /** A failure that is not a fallback trigger goes back to the client as the upstream gave it. */
+  private void answerFailure(Throwable error) {
+    if (error instanceof UpstreamFailure failure && failure.status() > 0) {
+      HttpServerResponse response = ctx.response().setStatusCode(failure.status());
+      response.putHeader("content-type", "application/json");
+      finish(failure.status());
+      response.end(failure.body());
+      return;
+    }
+    fail(ApiError.noneHealthy("upstream failed: " + error.getMessage()), false);
+  }
+
+  private void deliver(UpstreamReply reply, ModelRoute model) {
+    servedBy = model.name();
+    HttpServerResponse response = ctx.response();
+    response.setStatusCode(reply.status());
+    putHeader(response, "content-type", reply.contentType());
+    response.putHeader(HEADER_MODEL, model.name());
+    response.putHeader(HEADER_CACHE, cacheResult);
+    response.putHeader(HEADER_REGION, services.region());
+    if (debug()) {
+      response.putHeader(HEADER_DECISION, selection.explain());
+    }
+    boolean store = cacheKey != null && reply.status() == 200;
+    if (reply.streaming()) {
+      stream(reply.stream(), model, store);
+      return;
+    }
+    Usage usage = reply.ok() ? Usage.ofAnswer(reply.body(), request.needs().promptTokens()) : null;
+    if (usage != null) {
+      double cost = account(model, usage);
+      response.putHeader(HEADER_COST, usd(cost));
+      if (store) {
+        services.cache().put(cacheKey, new CachedAnswer(model.name(), reply.contentType(), baselineUsd(usage), reply.body()),
+            table.config().cache().ttlSeconds);
+      }
+    }
+    finish(reply.status());
+    response.end(reply.body());
+  }
+
+  /** Passes a streamed answer through chunk by chunk, with back-pressure, and accounts it at the end. */
+  private void stream(HttpClientResponse upstream, ModelRoute model, boolean store) {
+    HttpServerResponse response = ctx.response();
+    response.setChunked(true);
+    response.putHeader("cache-control", "no-cache");
+    Usage.StreamTally tally = new Usage.StreamTally(request.needs().promptTokens());
+    Buffer copy = store ? Buffer.buffer() : null;
+    upstream.handler(chunk -> {
+      response.write(chunk);
+      tally.feed(chunk);
+      if (copy != null) {
+        copy.appendBuffer(chunk);
+      }
+      if (response.writeQueueFull()) {
+        upstream.pause();
+        response.drainHandler(drained -> upstream.resume());
+      }
+    });
+    upstream.endHandler(end -> {
+      Usage usage = tally.usage();
+      double cost = account(model, usage);
+      response.trailers().set(HEADER_COST, usd(cost));
+      if (copy != null) {
+        services.cache().put(cacheKey, new CachedAnswer(model.name(), upstream.getHeader("content-type"), baselineUsd(usage), copy),
+            table.config().cache().ttlSeconds);
+      }
+      finish(response.getStatusCode());
+      response.end();
+    });
+    upstream.exceptionHandler(error -> {
+      // After the first byte nothing is retried: the client sees the stream cut, never a mix of two answers.
+      LOG.warnf("stream from %s broke off: %s", model.name(), error.getMessage());
+      finish(502);
+      response.reset();
+    });
+    upstream.resume();
+  }
+
+  private void deliverFromPeer(UpstreamReply reply) {
+    HttpServerResponse response = ctx.response();
+    response.setStatusCode(reply.status());
+    for (Map.Entry<String, String> header : reply.headers()) {
+      String name = header.getKey().toLowerCase(Locale.ROOT);
+      if (name.startsWith("x-beastmode-") || name.equals("content-type")) {
+        response.putHeader(name, header.getValue());
+      }
+    }
+    servedBy = "peer";
+    if (!reply.streaming()) {
+      finish(reply.status());
+      response.end(reply.body());
+      return;
+    }
+    response.setChunked(true);
+    HttpClientResponse upstream = reply.stream();
+    upstream.endHandler(end -> finish(reply.status()));
+    upstream.pipeTo(response);
+  }
+
+  private void answerFromCache(CachedAnswer answer) {
+    servedBy = answer.model();
+    HttpServerResponse response = ctx.response().setStatusCode(200);
+    putHeader(response, "content-type", answer.contentType());
+    response.putHeader(HEADER_MODEL, answer.model());
+    response.putHeader(HEADER_CACHE, "hit");
+    response.putHeader(HEADER_REGION, services.region());
+    response.putHeader(HEADER_COST, usd(0));
+    services.metrics().cost(answer.model(), 0, answer.costUsd());
+    finish(200);
+    response.end(answer.body());
+  }
+
+  /** Counts tokens and USD of an answer and returns its cost. */
+  private double account(ModelRoute model, Usage usage) {
+    double cost = Pricing.costUsd(model, usage.promptTokens(), usage.completionTokens());
+    services.metrics().tokens(model.name(), usage.promptTokens(), usage.completionTokens());
+    services.metrics().cost(model.name(), cost, Math.max(0, baselineUsd(usage) - cost));
+    return cost;
+  }
+
+  /** What the same tokens cost on the dearest model that could have answered. */
+  private double baselineUsd(Usage usage) {
+    ModelRoute baseline = selection.mostExpensiveEligible();
+    return baseline == null ? 0 : Pricing.costUsd(baseline, usage.promptTokens(), usage.completionTokens());
+  }
+
+  void fail(ApiError error, boolean closeConnection) {
+    if (finished) {
+      return;
+    }
+    if (closeConnection) {
+      ctx.response().putHeader("connection", "close");
+    }
+    finish(error.status());
+    sendError(ctx.response(), error, services.region());
+  }
+
+  static void sendError(HttpServerResponse response, ApiError error, String region) {
+    response.setStatusCode(error.status())
+        .putHeader("content-type", "application/json")
+        .putHeader(HEADER_REGION, region);
+    if (error.retryAfterSeconds() != null) {
+      response.putHeader("retry-after", Integer.toString(error.retryAfterSeconds()));
+    }
+    response.end(Buffer.buffer(error.body()));
+  }
+
+  /** The client went away: stop the upstream call and count the request once. */
+  void clientGone() {
+    if (currentCall != null) {
+      currentCall.cancel();
+    }
+    finish(499);
+  }
+
+  private void finish(int status) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (request != null) {
+      services.metrics().cache(cacheResult);
+    }
+    services.metrics().requestFinished(servedBy, status, cacheResult, System.nanoTime() - startNanos);
+  }
+
+  private boolean debug() {
+    String value = ctx.request().getHeader(HEADER_DEBUG);
+    return value != null && !value.equals("0") && !value.equalsIgnoreCase("false");
+  }
+
+  private String routerName() {
+    return table.config().router() == null ? "local" : table.config().router();
+  }
+
+  private static void putHeader(HttpServerResponse response, String name, String value) {
+    if (value != null) {
+      response.putHeader(name, value);
+    }
+  }
+
+  private static String usd(double value) {
+    return String.format(Locale.ROOT, "%.8f", value);
+  }
+
+  /** Continues on this request's event loop once the guard's stage completes, wherever it completes. */
+  private <T> void onContext(CompletionStage<T> stage, java.util.function.BiConsumer<T, Throwable> next) {
+    stage.whenComplete((value, error) -> {
+      Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+      if (Vertx.currentContext() == context) {
+        continueWith(next, value, cause);
+      } else {
+        context.runOnContext(ignored -> continueWith(next, value, cause));
+      }
+    });
+  }
+
+  private <T> void continueWith(java.util.function.BiConsumer<T, Throwable> next, T value, Throwable error) {
+    if (finished) {
+      if (value instanceof UpstreamReply reply && reply.streaming()) {
+        reply.stream().request().reset();
+      }
+      return;
+    }
+    if (error != null && currentCall != null) {
+      currentCall.cancel();
+    }
+    try {
+      next.accept(value, error);
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "request failed in the router");
+      fail(ApiError.internal(), false);
+    }
+  }
+}

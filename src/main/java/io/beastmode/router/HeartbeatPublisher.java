@@ -1,0 +1,67 @@
+package io.beastmode.router;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.beastmode.router.api.CompletionRequest;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/** Writes this pod's heartbeat to Redis every second, with a TTL so a dead pod's entry expires. */
+final class HeartbeatPublisher {
+  private static final Logger LOG = Logger.getLogger(HeartbeatPublisher.class);
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final RouterMetrics metrics;
+  private final Supplier<RoutingTable> table;
+  private final String pod;
+  private final long startedAt = System.currentTimeMillis();
+  private long timer = -1;
+  private boolean failing;
+
+  HeartbeatPublisher(Vertx vertx, Redis redis, RouterMetrics metrics, Supplier<RoutingTable> table, String pod) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.metrics = metrics;
+    this.table = table;
+    this.pod = pod;
+  }
+
+  void start(long periodMillis) {
+    timer = vertx.setPeriodic(periodMillis, id -> publish());
+  }
+
+  void stop() {
+    vertx.cancelTimer(timer);
+  }
+
+  private void publish() {
+    RoutingTable current = table.get();
+    String router = current.config().router() == null ? "local" : current.config().router();
+    String region = current.config().region() == null ? "local" : current.config().region();
+    Heartbeat beat = metrics.heartbeat(router, pod, startedAt, System.currentTimeMillis());
+    byte[] json;
+    try {
+      json = CompletionRequest.json().writeValueAsBytes(beat);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    redis.send(Request.cmd(Command.SET).arg(Heartbeat.key(router, region, pod))
+            .arg(io.vertx.core.buffer.Buffer.buffer(json)).arg("EX").arg(Heartbeat.TTL_SECONDS))
+        .onSuccess(ok -> {
+          if (failing) {
+            LOG.info("heartbeats reach Redis again");
+            failing = false;
+          }
+        })
+        .onFailure(error -> {
+          if (!failing) {
+            LOG.warnf("heartbeat not written to Redis (routing goes on): %s", error.getMessage());
+            failing = true;
+          }
+        });
+  }
+}

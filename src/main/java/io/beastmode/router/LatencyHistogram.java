@@ -1,0 +1,30 @@
+package io.beastmode.router;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Request latencies counted in fixed buckets, cumulative since start. Routers publish it in their
+ * heartbeat; buckets add up across pods and regions, which percentiles do not.
+ */
+public final class LatencyHistogram {
+  /** Upper bounds in milliseconds; a last, unbounded bucket follows. */
+  public static final long[] BOUNDS_MS = {5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000};
+
+  private final AtomicLongArray counts = new AtomicLongArray(BOUNDS_MS.length + 1);
+
+  public void record(long millis) {
+    int bucket = 0;
+    while (bucket < BOUNDS_MS.length && millis > BOUNDS_MS[bucket]) {
+      bucket++;
+    }
+    counts.incrementAndGet(bucket);
+  }
+
+  public long[] counts() {
+    long[] copy = new long[counts.length()];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = counts.get(i);
+    }
+    return copy;
+  }
+}

@@ -1,0 +1,171 @@
+package io.beastmode.router;
+
+import io.beastmode.router.upstream.Backends;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What a router counts, twice: as Micrometer meters at {@code /q/metrics} (Prometheus names
+ * {@code beastmode_router_*}), and as plain cumulative totals its heartbeat publishes to Redis for the
+ * operator. Meters are looked up once per tag combination and kept.
+ */
+public final class RouterMetrics {
+  private final MeterRegistry registry;
+  private final String region;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Gauge> circuitGauges = new ConcurrentHashMap<>();
+
+  final AtomicInteger inFlight = new AtomicInteger();
+  final LongAdder requests = new LongAdder();
+  final LongAdder errors = new LongAdder();
+  final LongAdder cacheHits = new LongAdder();
+  final LongAdder cacheMisses = new LongAdder();
+  final LongAdder cacheBypasses = new LongAdder();
+  final LongAdder cacheErrors = new LongAdder();
+  final LongAdder fallbacks = new LongAdder();
+  final LongAdder promptTokens = new LongAdder();
+  final LongAdder completionTokens = new LongAdder();
+  final DoubleAdder costUsd = new DoubleAdder();
+  final DoubleAdder savedUsd = new DoubleAdder();
+  final LatencyHistogram latency = new LatencyHistogram();
+
+  public RouterMetrics(MeterRegistry registry, String region) {
+    this.registry = registry;
+    this.region = region;
+    Gauge.builder("beastmode.router.inflight", inFlight, AtomicInteger::get)
+        .description("Requests in flight on this router")
+        .tag("region", region)
+        .register(registry);
+  }
+
+  /** Counts a request in flight unless that would pass the limit; the bulkhead of the router. */
+  public boolean tryAdmit(int limit) {
+    if (inFlight.incrementAndGet() > limit) {
+      inFlight.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** A request refused by the in-flight limit (429). */
+  public void rejected() {
+    requests.increment();
+    errors.increment();
+    counter("beastmode.router.requests", "Requests answered", "none/4xx/bypass", "model", "none", "status", "4xx", "cache", "bypass").increment();
+  }
+
+  /** A request admitted by {@link #tryAdmit} answered: status, the model ("none" when none did), cache result. */
+  public void requestFinished(String model, int status, String cache, long nanos) {
+    inFlight.decrementAndGet();
+    requests.increment();
+    if (status >= 500 || status == 429) {
+      errors.increment();
+    }
+    latency.record(nanos / 1_000_000);
+    String statusClass = status / 100 + "xx";
+    counter("beastmode.router.requests", "Requests answered", model + "/" + statusClass + "/" + cache, "model", model, "status", statusClass, "cache", cache).increment();
+    timer("beastmode.router.latency", "Time from request to the end of the answer", model, "model", model)
+        .record(Duration.ofNanos(nanos));
+  }
+
+  public void upstreamLatency(String model, long nanos) {
+    timer("beastmode.router.upstream.latency", "Time from upstream call to its first byte", model, "model", model)
+        .record(Duration.ofNanos(nanos));
+  }
+
+  public void cache(String result) {
+    switch (result) {
+      case "hit" -> cacheHits.increment();
+      case "miss" -> cacheMisses.increment();
+      default -> cacheBypasses.increment();
+    }
+    counter("beastmode.router.cache", "Cache lookups by result", result, "result", result).increment();
+  }
+
+  public void cacheError() {
+    cacheErrors.increment();
+    counter("beastmode.router.cache.errors", "Cache operations that failed or timed out (served without cache)", "errors").increment();
+  }
+
+  public void tokens(String model, long prompt, long completion) {
+    promptTokens.add(prompt);
+    completionTokens.add(completion);
+    counter("beastmode.router.tokens", "Tokens by model and kind", model + "/prompt", "model", model, "kind", "prompt").increment(prompt);
+    counter("beastmode.router.tokens", "Tokens by model and kind", model + "/completion", "model", model, "kind", "completion").increment(completion);
+  }
+
+  /** USD spent on an answer and USD saved against the most expensive eligible model. */
+  public void cost(String model, double usd, double saved) {
+    costUsd.add(usd);
+    savedUsd.add(saved);
+    counter("beastmode.router.cost.usd", "USD spent on upstream calls", model, "model", model).increment(usd);
+    counter("beastmode.router.saved.usd", "USD saved against the most expensive eligible model", model, "model", model).increment(saved);
+  }
+
+  public void fallback(String from, String to, String reason) {
+    fallbacks.increment();
+    counter("beastmode.router.fallbacks", "Moves to the next model or region after a failure",
+        from + ">" + to + ">" + reason, "from", from, "to", to, "reason", reason).increment();
+  }
+
+  public void retry() {
+    counter("beastmode.router.retries", "Upstream calls retried on the same backend", "retries").increment();
+  }
+
+  public void configReload(boolean applied) {
+    String result = applied ? "applied" : "rejected";
+    counter("beastmode.router.config.reloads", "Routing config changes seen", result, "result", result).increment();
+  }
+
+  /** Registers a gauge per backend: 0 closed, 1 half-open, 2 open. */
+  public void watchCircuits(Backends backends) {
+    for (String key : backends.all().keySet()) {
+      circuitGauges.computeIfAbsent(key, k ->
+          Gauge.builder("beastmode.router.circuit.state", backends, b -> circuitValue(b, k))
+              .description("Circuit breaker per backend: 0 closed, 1 half-open, 2 open")
+              .tags("region", region, "backend", k)
+              .register(registry));
+    }
+  }
+
+  private static double circuitValue(Backends backends, String key) {
+    var backend = backends.all().get(key);
+    if (backend == null) {
+      return Double.NaN;
+    }
+    CircuitBreakerState state = backend.circuitState();
+    return state == CircuitBreakerState.OPEN ? 2 : state == CircuitBreakerState.HALF_OPEN ? 1 : 0;
+  }
+
+  private Counter counter(String name, String description, String key, String... tags) {
+    return counters.computeIfAbsent(name + "|" + key, k ->
+        Counter.builder(name).description(description).tag("region", region).tags(tags).register(registry));
+  }
+
+  private Timer timer(String name, String description, String key, String... tags) {
+    return timers.computeIfAbsent(name + "|" + key, k ->
+        Timer.builder(name).description(description).tag("region", region).tags(tags)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(120))
+            .register(registry));
+  }
+
+  /** A copy of the totals for one heartbeat. */
+  public Heartbeat heartbeat(String router, String pod, long startedAt, long now) {
+    return new Heartbeat(router, region, pod, startedAt, now, requests.sum(), errors.sum(),
+        cacheHits.sum(), cacheMisses.sum(), cacheBypasses.sum(), cacheErrors.sum(), fallbacks.sum(),
+        inFlight.get(), promptTokens.sum(), completionTokens.sum(), costUsd.sum(), savedUsd.sum(),
+        LatencyHistogram.BOUNDS_MS, latency.counts());
+  }
+}

@@ -1,0 +1,145 @@
+package io.beastmode.router;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beastmode.Role;
+import io.beastmode.api.v1alpha1.CacheMode;
+import io.beastmode.api.v1alpha1.SelectionPolicy;
+import io.beastmode.router.api.ApiError;
+import io.beastmode.router.api.CompletionRequest;
+import io.beastmode.router.api.Endpoint;
+import io.beastmode.router.cache.ResponseCache;
+import io.beastmode.router.config.ModelRoute;
+import io.beastmode.router.upstream.Backends;
+import io.beastmode.router.upstream.UpstreamClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Redis;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Serves the OpenAI-compatible API when the role is router: loads the routing config, builds the
+ * backends, the cache and the metrics, mounts the routes on the application's HTTP server and starts
+ * the config watcher and the heartbeat.
+ */
+@Singleton
+public class RouterRole {
+  private static final Logger LOG = Logger.getLogger(RouterRole.class);
+
+  private final Role role;
+  private final Optional<String> configPath;
+  private final Optional<String> trafficPath;
+  private final Optional<String> regionOverride;
+  private final String pod;
+  private final Duration reloadInterval;
+  private final Duration cacheTimeout;
+  private final int maxConnectionsPerHost;
+  private final Vertx vertx;
+  private final MeterRegistry registry;
+  private final Instance<Redis> redis;
+  private RoutingConfigWatcher watcher;
+  private HeartbeatPublisher heartbeat;
+  private UpstreamClient client;
+
+  RouterRole(
+      @ConfigProperty(name = "beastmode.role") Role role,
+      @ConfigProperty(name = "beastmode.router.config") Optional<String> configPath,
+      @ConfigProperty(name = "beastmode.router.traffic") Optional<String> trafficPath,
+      @ConfigProperty(name = "beastmode.region") Optional<String> regionOverride,
+      @ConfigProperty(name = "beastmode.router.pod", defaultValue = "${HOSTNAME:local}") String pod,
+      @ConfigProperty(name = "beastmode.router.reload-interval", defaultValue = "1s") Duration reloadInterval,
+      @ConfigProperty(name = "beastmode.router.cache-timeout", defaultValue = "100ms") Duration cacheTimeout,
+      @ConfigProperty(name = "beastmode.router.max-connections-per-host", defaultValue = "1000") int maxConnectionsPerHost,
+      Vertx vertx,
+      MeterRegistry registry,
+      Instance<Redis> redis) {
+    this.role = role;
+    this.configPath = configPath;
+    this.trafficPath = trafficPath;
+    this.regionOverride = regionOverride;
+    this.pod = pod;
+    this.reloadInterval = reloadInterval;
+    this.cacheTimeout = cacheTimeout;
+    this.maxConnectionsPerHost = maxConnectionsPerHost;
+    this.vertx = vertx;
+    this.registry = registry;
+    this.redis = redis;
+  }
+
+  void mount(@Observes Router router) {
+    if (role != Role.router) {
+      return;
+    }
+    Path routing = Path.of(configPath.orElseThrow(() -> new IllegalStateException(
+        "the router role needs beastmode.router.config (env BEASTMODE_ROUTER_CONFIG): the routing config file")));
+    watcher = new RoutingConfigWatcher(routing, trafficPath.map(Path::of).orElse(null));
+    RoutingTable table = watcher.load();
+    String region = regionOverride.orElse(table.config().region() == null ? "local" : table.config().region());
+    RouterMetrics metrics = new RouterMetrics(registry, region);
+    Backends backends = new Backends(metrics::retry);
+    Consumer<RoutingTable> apply = next -> {
+      backends.update(next);
+      metrics.watchCircuits(backends);
+      warnAboutUnsupported(next);
+    };
+    apply.accept(table);
+    Redis redisClient = redis.get();
+    ResponseCache cache = new ResponseCache(vertx, redisClient, cacheTimeout, Duration.ofSeconds(1), metrics::cacheError);
+    client = new UpstreamClient(vertx, maxConnectionsPerHost);
+    Exchange.Services services = CompletionHandler.services(backends, client, cache, metrics, region);
+
+    router.post("/v1/chat/completions").handler(new CompletionHandler(Endpoint.chat, watcher::current, services));
+    router.post("/v1/completions").handler(new CompletionHandler(Endpoint.completions, watcher::current, services));
+    router.get("/v1/models").handler(ctx -> listModels(ctx, watcher.current()));
+    router.route("/v1/*").handler(ctx -> Exchange.sendError(ctx.response(), ApiError.notFound(ctx.request().path()), region));
+
+    watcher.watch(vertx, reloadInterval.toMillis(), apply, metrics::configReload);
+    heartbeat = new HeartbeatPublisher(vertx, redisClient, metrics, watcher::current, pod);
+    heartbeat.start(1000);
+    LOG.infof("router for %s in region %s serving %d models, config version %s",
+        table.config().router(), region, table.models().size(), table.version());
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (heartbeat != null) {
+      heartbeat.stop();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  private static void listModels(RoutingContext ctx, RoutingTable table) {
+    ObjectNode list = CompletionRequest.json().createObjectNode().put("object", "list");
+    ArrayNode data = list.putArray("data");
+    for (ModelRoute model : table.modelList()) {
+      data.addObject().put("id", model.name()).put("object", "model").put("created", 0).put("owned_by", model.pool());
+    }
+    for (String alias : table.config().selection().aliases) {
+      data.addObject().put("id", alias).put("object", "model").put("created", 0).put("owned_by", "beast-mode");
+    }
+    ctx.response().putHeader("content-type", "application/json").end(Buffer.buffer(list.toString()));
+  }
+
+  /** Policies and cache modes the API accepts that this router version serves with a fallback. */
+  private static void warnAboutUnsupported(RoutingTable table) {
+    if (table.config().selection().policy == SelectionPolicy.learned) {
+      LOG.warn("selection policy 'learned' is not served by this router version; using 'balanced'");
+    }
+    if (table.config().cache().mode == CacheMode.semantic) {
+      LOG.warn("cache mode 'semantic' is not served by this router version; using 'exact'");
+    }
+  }
+}

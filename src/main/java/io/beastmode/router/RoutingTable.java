@@ -1,0 +1,94 @@
+package io.beastmode.router;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.beastmode.api.v1alpha1.CacheSpec;
+import io.beastmode.api.v1alpha1.CircuitBreakerSpec;
+import io.beastmode.api.v1alpha1.FallbackSpec;
+import io.beastmode.api.v1alpha1.RouterPodSpec;
+import io.beastmode.api.v1alpha1.SelectionSpec;
+import io.beastmode.router.config.ConfigYaml;
+import io.beastmode.router.config.ModelRoute;
+import io.beastmode.router.config.RoutingConfig;
+import io.beastmode.router.config.TrafficConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One immutable snapshot of what a router serves: its routing config with every default filled in,
+ * the config's version, and the peer regions. A request holds the snapshot it started with, so a
+ * reload never changes a request half-way.
+ *
+ * @param version first 16 hex digits of the SHA-256 of the routing file; partitions the cache
+ */
+public record RoutingTable(
+    RoutingConfig config, String version, Map<String, ModelRoute> models, TrafficConfig traffic) {
+
+  public static RoutingTable parse(String routingYaml, String trafficYaml) throws JsonProcessingException {
+    RoutingConfig read = ConfigYaml.read(routingYaml, RoutingConfig.class);
+    if (read == null || read.models() == null || read.models().isEmpty()) {
+      throw new IllegalArgumentException("the routing config lists no models");
+    }
+    RoutingConfig config =
+        new RoutingConfig(
+            read.router(),
+            read.region(),
+            read.models(),
+            Objects.requireNonNullElseGet(read.selection(), SelectionSpec::new),
+            Objects.requireNonNullElseGet(read.cache(), CacheSpec::new),
+            Objects.requireNonNullElseGet(read.fallback(), FallbackSpec::new),
+            Objects.requireNonNullElseGet(read.circuitBreaker(), CircuitBreakerSpec::new),
+            Objects.requireNonNullElseGet(read.limits(), RouterPodSpec::new));
+    Map<String, ModelRoute> byName = new LinkedHashMap<>();
+    for (ModelRoute model : config.models()) {
+      if (model.name() == null || model.baseUrl() == null) {
+        throw new IllegalArgumentException("every model needs a name and a baseUrl");
+      }
+      if (byName.put(model.name(), model) != null) {
+        throw new IllegalArgumentException("model " + model.name() + " is listed twice");
+      }
+    }
+    for (String fallback : config.fallback().chain) {
+      if (!byName.containsKey(fallback)) {
+        throw new IllegalArgumentException("fallback model " + fallback + " is not in the routing config");
+      }
+    }
+    TrafficConfig traffic =
+        trafficYaml == null || trafficYaml.isBlank() ? null : ConfigYaml.read(trafficYaml, TrafficConfig.class);
+    if (traffic == null || traffic.peers() == null) {
+      traffic = new TrafficConfig(List.of());
+    }
+    return new RoutingTable(config, sha256(routingYaml).substring(0, 16), Map.copyOf(byName), traffic);
+  }
+
+  public boolean isAlias(String model) {
+    return config.selection().aliases.contains(model);
+  }
+
+  /** Models in the order of the config, the order ties are broken in. */
+  public List<ModelRoute> modelList() {
+    return config.models();
+  }
+
+  /** Peers that take traffic, most weight first. */
+  public List<TrafficConfig.Peer> usablePeers() {
+    return traffic.peers().stream()
+        .filter(p -> p.weight() > 0 && p.url() != null)
+        .sorted((a, b) -> Integer.compare(b.weight(), a.weight()))
+        .toList();
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.beastmode.router.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * An error answered in the OpenAI shape: {@code {"error":{"message","type","param","code"}}}. Thrown
+ * by request parsing and selection; the handler turns it into the response.
+ */
+public final class ApiError extends RuntimeException {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final int status;
+  private final String type;
+  private final String code;
+  private final String param;
+  private final Integer retryAfterSeconds;
+
+  private ApiError(
+      int status, String type, String code, String param, String message, Integer retryAfterSeconds) {
+    super(message, null, false, false);
+    this.status = status;
+    this.type = type;
+    this.code = code;
+    this.param = param;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** 400: the body is not what the API accepts; {@code param} names the offending field. */
+  public static ApiError invalid(String param, String message) {
+    return new ApiError(400, "invalid_request_error", "invalid_value", param, message, null);
+  }
+
+  public static ApiError tooLarge(long limitBytes) {
+    return new ApiError(
+        413,
+        "invalid_request_error",
+        "request_too_large",
+        null,
+        "request body is larger than the limit of " + limitBytes + " bytes",
+        null);
+  }
+
+  public static ApiError unknownModel(String model) {
+    return new ApiError(
+        404,
+        "invalid_request_error",
+        "model_not_found",
+        "model",
+        "the model '" + model + "' does not exist on this router",
+        null);
+  }
+
+  public static ApiError noneHealthy(String detail) {
+    return new ApiError(503, "service_unavailable", "no_healthy_backend", null, detail, null);
+  }
+
+  public static ApiError internal() {
+    return new ApiError(500, "server_error", "internal_error", null, "the router failed to handle the request", null);
+  }
+
+  public static ApiError overloaded(int retryAfterSeconds) {
+    return new ApiError(
+        429,
+        "rate_limit_error",
+        "router_overloaded",
+        null,
+        "too many requests in flight on this router; retry after " + retryAfterSeconds + " s",
+        retryAfterSeconds);
+  }
+
+  public static ApiError notFound(String path) {
+    return new ApiError(404, "invalid_request_error", "not_found", null, "no route for " + path, null);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String param() {
+    return param;
+  }
+
+  /** Seconds for the Retry-After header, or null when the client should not retry by itself. */
+  public Integer retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  public byte[] body() {
+    ObjectNode error = JSON.createObjectNode();
+    error.put("message", getMessage());
+    error.put("type", type);
+    error.put("param", param);
+    error.put("code", code);
+    ObjectNode root = JSON.createObjectNode();
+    root.set("error", error);
+    try {
+      return JSON.writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.beastmode.router.cache;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+
+/**
+ * A complete 200 answer as stored in Redis: a one-line JSON header, then the body exactly as the
+ * upstream sent it (a JSON document, or the whole server-sent event stream of a streamed answer).
+ *
+ * @param model the model that answered
+ * @param contentType the upstream's content type, replayed on a hit
+ * @param costUsd what the answer cost when it was made; a hit saves it
+ */
+public record CachedAnswer(String model, String contentType, double costUsd, Buffer body) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Header(String model, String contentType, double costUsd) {}
+
+  public Buffer encode() {
+    try {
+      byte[] header = JSON.writeValueAsBytes(new Header(model, contentType, costUsd));
+      return Buffer.buffer(header.length + 1 + body.length()).appendBytes(header).appendByte((byte) '\n').appendBuffer(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Decodes a stored entry; null when it is not one (written by another version, or damaged). */
+  public static CachedAnswer decode(Buffer stored) {
+    int newline = -1;
+    for (int i = 0; i < stored.length(); i++) {
+      if (stored.getByte(i) == '\n') {
+        newline = i;
+        break;
+      }
+    }
+    if (newline < 0) {
+      return null;
+    }
+    try {
+      Header header = JSON.readValue(stored.getBytes(0, newline), Header.class);
+      return new CachedAnswer(header.model(), header.contentType(), header.costUsd(), stored.getBuffer(newline + 1, stored.length()));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.beastmode.router.cache;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Answers kept in the region's Redis. Redis is an accelerator, never a dependency: a lookup that fails
+ * or takes longer than the timeout is a miss, and after a failure the cache is skipped for a short
+ * pause instead of making every request wait on a dead server. The Vert.x client opens new
+ * connections by itself once Redis is back.
+ */
+public final class ResponseCache {
+  private static final Logger LOG = Logger.getLogger(ResponseCache.class);
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final long timeoutMillis;
+  private final long pauseMillis;
+  private final LongSupplier clock;
+  private final AtomicLong unavailableUntil = new AtomicLong();
+  private final Runnable onError;
+
+  public ResponseCache(Vertx vertx, Redis redis, Duration timeout, Duration pauseAfterError, Runnable onError) {
+    this(vertx, redis, timeout, pauseAfterError, onError, System::currentTimeMillis);
+  }
+
+  ResponseCache(Vertx vertx, Redis redis, Duration timeout, Duration pauseAfterError, Runnable onError, LongSupplier clock) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.timeoutMillis = timeout.toMillis();
+    this.pauseMillis = pauseAfterError.toMillis();
+    this.onError = onError;
+    this.clock = clock;
+  }
+
+  /** False during the pause after a failure; requests then bypass the cache. */
+  public boolean available() {
+    return clock.getAsLong() >= unavailableUntil.get();
+  }
+
+  /** The stored answer, null on a miss; fails when Redis did not answer in time. */
+  public Future<CachedAnswer> get(String key) {
+    return withTimeout(redis.send(Request.cmd(Command.GET).arg(key)))
+        .map(response -> response == null ? null : CachedAnswer.decode(response.toBuffer()))
+        .onFailure(this::failed);
+  }
+
+  /** Stores an answer for ttl seconds; a failure is counted and otherwise ignored. */
+  public void put(String key, CachedAnswer answer, int ttlSeconds) {
+    if (!available()) {
+      return;
+    }
+    withTimeout(redis.send(Request.cmd(Command.SET).arg(key).arg(answer.encode()).arg("EX").arg(ttlSeconds)))
+        .onFailure(this::failed);
+  }
+
+  private <T> Future<T> withTimeout(Future<T> call) {
+    Promise<T> promise = Promise.promise();
+    long timer = vertx.setTimer(timeoutMillis, id -> promise.tryFail("redis did not answer within " + timeoutMillis + " ms"));
+    call.onComplete(result -> {
+      vertx.cancelTimer(timer);
+      if (result.succeeded()) {
+        promise.tryComplete(result.result());
+      } else {
+        promise.tryFail(result.cause());
+      }
+    });
+    return promise.future();
+  }
+
+  private void failed(Throwable error) {
+    long now = clock.getAsLong();
+    if (unavailableUntil.getAndSet(now + pauseMillis) <= now) {
+      LOG.warnf("response cache unavailable, serving without it for %d ms: %s", pauseMillis, error.getMessage());
+    }
+    onError.run();
+  }
+}

@@ -1,0 +1,25 @@
+package io.beastmode.router.select;
+
+/**
+ * What a request asks of a model, read from its body before any model is chosen.
+ *
+ * @param promptTokens estimated prompt tokens
+ * @param maxTokens the answer limit the client set, 0 when none
+ * @param domain the domain the client named (for per-domain quality), or null
+ */
+public record RequestNeeds(
+    int promptTokens,
+    int maxTokens,
+    boolean tools,
+    boolean json,
+    boolean vision,
+    boolean stream,
+    String domain) {
+
+  /** Answer length assumed for pricing when the client sets no {@code max_tokens}. */
+  public static final int DEFAULT_EXPECTED_OUTPUT_TOKENS = 256;
+
+  public int expectedOutputTokens() {
+    return maxTokens > 0 ? maxTokens : DEFAULT_EXPECTED_OUTPUT_TOKENS;
+  }
+}
