@@ -82,7 +82,9 @@ public final class ModelSelector {
     for (ModelRoute fallback : fallbacks) {
       if (!attempts.contains(fallback) && !backends.coolingDown(fallback.name())) {
         attempts.add(fallback);
-        verdicts.put(fallback.name(), new Verdict(fallback.name(), Outcome.fallback, "position " + attempts.size()));
+        Verdict lost = verdicts.get(fallback.name());
+        String why = lost != null && lost.outcome() == Outcome.lost ? ", " + lost.reason() : "";
+        verdicts.put(fallback.name(), new Verdict(fallback.name(), Outcome.fallback, "attempt " + attempts.size() + why));
       }
     }
     for (ModelRoute model : models) {
