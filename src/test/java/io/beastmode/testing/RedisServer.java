@@ -1,0 +1,101 @@
+package io.beastmode.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A real redis-server process (Debian's redis-server) on a free port, without persistence. Can be
+ * stopped and started again on the same port, the way a Redis outage looks to a router.
+ */
+public final class RedisServer implements AutoCloseable {
+  private final int port;
+  private final Path dir;
+  private Process process;
+
+  private RedisServer(int port, Path dir) {
+    this.port = port;
+    this.dir = dir;
+  }
+
+  public static RedisServer start() {
+    try {
+      RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("beastmode-redis"));
+      server.startAgain();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  public synchronized void startAgain() {
+    try {
+      process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+              "--save", "", "--appendonly", "no", "--dir", dir.toString())
+          .redirectOutput(dir.resolve("redis.log").toFile())
+          .redirectErrorStream(true)
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("redis-server is not installed (Debian package redis-server)", e);
+    }
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (!accepting()) {
+      if (Instant.now().isAfter(deadline) || !process.isAlive()) {
+        throw new IllegalStateException("redis-server did not start on port " + port);
+      }
+      sleep(20);
+    }
+  }
+
+  public synchronized void stop() {
+    if (process != null) {
+      process.destroy();
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      process = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private boolean accepting() {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
