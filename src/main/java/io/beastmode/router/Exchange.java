@@ -152,7 +152,7 @@ final class Exchange {
     }
     ModelRoute model = attempts.get(index);
     Backend backend = services.backends().model(model.name());
-    onContext(backend.call(() -> attempt(backend, model.upstreamModel(), upstreamHeaders(model))), (reply, error) -> {
+    onContext(backend.call(() -> attempt(backend, model.upstreamModel(), upstreamHeaders(model), true)), (reply, error) -> {
       if (error == null) {
         deliver(reply, model);
         return;
@@ -179,7 +179,7 @@ final class Exchange {
     }
     TrafficConfig.Peer peer = peers.get(index);
     Backend backend = services.backends().peer(peer.region());
-    onContext(backend.call(() -> attempt(backend, request.model(), peerHeaders())), (reply, error) -> {
+    onContext(backend.call(() -> attempt(backend, request.model(), peerHeaders(), false)), (reply, error) -> {
       if (error == null) {
         deliverFromPeer(reply);
         return;
@@ -189,12 +189,17 @@ final class Exchange {
     });
   }
 
-  /** One upstream call; the guard calls it again for a retry. */
-  private CompletionStage<UpstreamReply> attempt(Backend backend, String upstreamModel, MultiMap headers) {
-    if (attemptsUsed >= table.config().fallback().maxAttempts) {
+  /**
+   * One upstream call; the guard calls it again for a retry. Calls to the region's own models count
+   * against the request's attempt budget; the peer forward that follows them does not.
+   */
+  private CompletionStage<UpstreamReply> attempt(Backend backend, String upstreamModel, MultiMap headers, boolean budgeted) {
+    if (budgeted && attemptsUsed >= table.config().fallback().maxAttempts) {
       return java.util.concurrent.CompletableFuture.failedStage(new BudgetSpent());
     }
-    attemptsUsed++;
+    if (budgeted) {
+      attemptsUsed++;
+    }
     if (currentCall != null) {
       currentCall.cancel();
     }

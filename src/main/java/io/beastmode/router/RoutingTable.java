@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.beastmode.api.v1alpha1.CacheSpec;
 import io.beastmode.api.v1alpha1.CircuitBreakerSpec;
 import io.beastmode.api.v1alpha1.FallbackSpec;
+import io.beastmode.api.v1alpha1.ModelCapabilities;
 import io.beastmode.api.v1alpha1.RouterPodSpec;
 import io.beastmode.api.v1alpha1.SelectionSpec;
 import io.beastmode.router.config.ConfigYaml;
@@ -34,25 +35,23 @@ public record RoutingTable(
     if (read == null || read.models() == null || read.models().isEmpty()) {
       throw new IllegalArgumentException("the routing config lists no models");
     }
+    Map<String, ModelRoute> byName = new LinkedHashMap<>();
+    for (ModelRoute listed : read.models()) {
+      ModelRoute model = withDefaults(listed);
+      if (byName.put(model.name(), model) != null) {
+        throw new IllegalArgumentException("model " + model.name() + " is listed twice");
+      }
+    }
     RoutingConfig config =
         new RoutingConfig(
             read.router(),
             read.region(),
-            read.models(),
+            List.copyOf(byName.values()),
             Objects.requireNonNullElseGet(read.selection(), SelectionSpec::new),
             Objects.requireNonNullElseGet(read.cache(), CacheSpec::new),
             Objects.requireNonNullElseGet(read.fallback(), FallbackSpec::new),
             Objects.requireNonNullElseGet(read.circuitBreaker(), CircuitBreakerSpec::new),
             Objects.requireNonNullElseGet(read.limits(), RouterPodSpec::new));
-    Map<String, ModelRoute> byName = new LinkedHashMap<>();
-    for (ModelRoute model : config.models()) {
-      if (model.name() == null || model.baseUrl() == null) {
-        throw new IllegalArgumentException("every model needs a name and a baseUrl");
-      }
-      if (byName.put(model.name(), model) != null) {
-        throw new IllegalArgumentException("model " + model.name() + " is listed twice");
-      }
-    }
     for (String fallback : config.fallback().chain) {
       if (!byName.containsKey(fallback)) {
         throw new IllegalArgumentException("fallback model " + fallback + " is not in the routing config");
@@ -64,6 +63,21 @@ public record RoutingTable(
       traffic = new TrafficConfig(List.of());
     }
     return new RoutingTable(config, sha256(routingYaml).substring(0, 16), Map.copyOf(byName), traffic);
+  }
+
+  /** A model as written by hand may leave out what the operator always renders. */
+  private static ModelRoute withDefaults(ModelRoute model) {
+    if (model.name() == null || model.baseUrl() == null) {
+      throw new IllegalArgumentException("every model needs a name and a baseUrl");
+    }
+    if (model.contextWindow() <= 0) {
+      throw new IllegalArgumentException("model " + model.name() + " needs a contextWindow above 0");
+    }
+    return new ModelRoute(model.name(), model.pool(),
+        model.upstreamModel() == null ? model.name() : model.upstreamModel(), model.baseUrl(), model.apiKeyEnv(),
+        model.inputPerMillion(), model.outputPerMillion(), model.quality(), model.domainQuality(),
+        model.contextWindow(), model.maxOutputTokens(),
+        model.capabilities() == null ? new ModelCapabilities() : model.capabilities());
   }
 
   public boolean isAlias(String model) {

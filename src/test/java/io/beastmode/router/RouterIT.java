@@ -1,0 +1,485 @@
+package io.beastmode.router;
+
+import static io.beastmode.router.RouterClient.chat;
+import static io.beastmode.router.RouterClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.beastmode.api.v1alpha1.SelectionPolicy;
+import io.beastmode.router.config.ConfigYaml;
+import io.beastmode.router.config.RoutingConfig;
+import io.beastmode.simulator.Outage;
+import io.beastmode.simulator.SimulatedModel;
+import io.beastmode.simulator.SimulatorConfig;
+import io.beastmode.simulator.SimulatorServer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The router role over real HTTP, with real Redis and simulated model backends: selection, cache,
+ * streaming, fallback, circuit breaking, peers, limits, bad input, reloads, metrics and heartbeats.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RouterTestResource.class, restrictToAnnotatedClass = true)
+class RouterIT {
+  @TestHTTPResource("/")
+  URL url;
+
+  RouterClient router;
+
+  @BeforeEach
+  void baseline() {
+    router = new RouterClient(url.toString());
+    RouterTestResource.openai.simulator().configure(RouterTestResource.openaiModels());
+    RouterTestResource.openWeights.simulator().configure(RouterTestResource.openWeightsModels());
+    RouterTestResource.peer.simulator().outage(Outage.none);
+    reconfigure(RouterTestResource.baseline());
+  }
+
+  @Test
+  void theCostPolicyPicksTheCheapestModelAboveTheFloorAndSaysSo() {
+    HttpResponse<String> response = router.post("/v1/chat/completions", chat("auto", "hello " + unique()), "x-beastmode-debug", "1");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(header(response, "x-beastmode-model")).isEqualTo("gpt-4o-mini");
+    assertThat(header(response, "x-beastmode-region")).isEqualTo("eu-west");
+    assertThat(header(response, "x-beastmode-cache")).isEqualTo("miss");
+    assertThat(Double.parseDouble(header(response, "x-beastmode-cost-usd"))).isPositive();
+    assertThat(header(response, "x-beastmode-decision"))
+        .contains("policy=cost", "gpt-4o-mini=chosen", "llama-3.1-8b=excluded(quality 0.62 < floor 0.75)");
+    assertThat(json(response).at("/choices/0/message/content").asText()).startsWith("hello");
+  }
+
+  @Test
+  void eachPolicyPicksWhatItShould() {
+    assertThat(modelFor("auto")).isEqualTo("gpt-4o-mini");
+
+    RoutingConfig quality = RouterTestResource.baseline();
+    quality.selection().policy = SelectionPolicy.quality;
+    reconfigure(quality);
+    assertThat(modelFor("auto")).isEqualTo("gpt-4o");
+
+    quality.selection().maxOutputPricePerMillion = 1.0;
+    reconfigure(quality);
+    assertThat(modelFor("auto")).isEqualTo("llama-3.1-70b");
+
+    RoutingConfig latency = RouterTestResource.baseline();
+    latency.selection().policy = SelectionPolicy.latency;
+    latency.selection().qualityFloor = 0;
+    reconfigure(latency);
+    // Every model is measured once first, then the fastest (the 1 ms llama-3.1-8b) wins.
+    for (int i = 0; i < 6; i++) {
+      modelFor("auto");
+    }
+    assertThat(modelFor("auto")).isEqualTo("llama-3.1-8b");
+
+    RoutingConfig balanced = RouterTestResource.baseline();
+    balanced.selection().policy = SelectionPolicy.balanced;
+    balanced.selection().weights.cost = 0;
+    balanced.selection().weights.quality = 1;
+    balanced.selection().weights.latency = 0;
+    reconfigure(balanced);
+    assertThat(modelFor("auto")).isEqualTo("gpt-4o");
+
+    assertThat(modelFor("llama-3.1-70b")).isEqualTo("llama-3.1-70b");
+  }
+
+  @Test
+  void theSecondIdenticalRequestIsACacheHit() {
+    String body = chat("auto", "cache me " + unique());
+
+    HttpResponse<String> first = router.post("/v1/chat/completions", body);
+    HttpResponse<String> second = untilHit(body);
+
+    assertThat(header(first, "x-beastmode-cache")).isEqualTo("miss");
+    assertThat(second.body()).isEqualTo(first.body());
+    assertThat(header(second, "x-beastmode-model")).isEqualTo("gpt-4o-mini");
+    assertThat(Double.parseDouble(header(second, "x-beastmode-cost-usd"))).isZero();
+  }
+
+  @Test
+  void sampledToolAndNoCacheRequestsBypassTheCache() {
+    String content = "bypass " + unique();
+    String warm = chat("auto", content).replace("\"temperature\":0", "\"temperature\":0.8");
+    String tools = chat("auto", content).replace("\"temperature\":0", "\"temperature\":0,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]");
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(header(router.post("/v1/chat/completions", warm), "x-beastmode-cache")).isEqualTo("bypass");
+      assertThat(header(router.post("/v1/chat/completions", tools), "x-beastmode-cache")).isEqualTo("bypass");
+      assertThat(header(router.post("/v1/chat/completions", chat("auto", content), "cache-control", "no-cache"), "x-beastmode-cache"))
+          .isEqualTo("bypass");
+    }
+  }
+
+  @Test
+  void tenantsNeverSeeEachOthersEntries() {
+    String body = chat("auto", "tenant secret " + unique());
+
+    assertThat(header(router.post("/v1/chat/completions", body, "x-beastmode-tenant", "acme"), "x-beastmode-cache")).isEqualTo("miss");
+    untilHit(body, "x-beastmode-tenant", "acme");
+
+    assertThat(header(router.post("/v1/chat/completions", body, "x-beastmode-tenant", "globex"), "x-beastmode-cache")).isEqualTo("miss");
+    assertThat(header(router.post("/v1/chat/completions", body), "x-beastmode-cache")).isEqualTo("miss");
+  }
+
+  @Test
+  void aStreamedAnswerPassesThroughAndReplaysFromTheCache() {
+    String body = chat("auto", "stream these five words " + unique()).replace("\"temperature\":0", "\"temperature\":0,\"stream\":true");
+
+    HttpResponse<String> first = router.post("/v1/chat/completions", body);
+    HttpResponse<String> second = untilHit(body);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(header(first, "content-type")).startsWith("text/event-stream");
+    assertThat(first.body()).contains("\"chat.completion.chunk\"").endsWith("data: [DONE]\n\n");
+    assertThat(header(first, "x-beastmode-cache")).isEqualTo("miss");
+    assertThat(header(second, "content-type")).startsWith("text/event-stream");
+    assertThat(second.body()).isEqualTo(first.body());
+  }
+
+  @Test
+  void streamedUsageIsEstimatedWhenTheUpstreamSendsNone() {
+    double before = router.metric("beastmode_router_tokens_total", "model=\"gpt-4o-mini\"", "kind=\"completion\"");
+    String body = chat("gpt-4o-mini", "count these words please " + unique()).replace("\"temperature\":0", "\"temperature\":0,\"stream\":true");
+
+    HttpResponse<String> response = router.post("/v1/chat/completions", body, "cache-control", "no-store");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(header(response, "x-beastmode-model")).isEqualTo("gpt-4o-mini");
+    assertThat(router.metric("beastmode_router_tokens_total", "model=\"gpt-4o-mini\"", "kind=\"completion\"")).isGreaterThan(before);
+  }
+
+  @Test
+  void aFailingBackendUnderLoadFallsBackWithNoClientError() throws Exception {
+    failModel(RouterTestResource.openai, "gpt-4o-mini", 500);
+
+    List<HttpResponse<String>> responses = concurrently(40, 8, i -> router.post("/v1/chat/completions", chat("auto", "load " + unique())));
+
+    assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+    assertThat(responses).allSatisfy(r -> assertThat(header(r, "x-beastmode-model")).isEqualTo("llama-3.1-70b"));
+    assertThat(router.metric("beastmode_router_fallbacks_total", "from=\"gpt-4o-mini\"", "to=\"llama-3.1-70b\"")).isPositive();
+    healAndAwaitClosedCircuits();
+  }
+
+  @Test
+  void theCircuitOpensOnFailuresAndClosesAfterItsDelay() {
+    failModel(RouterTestResource.openai, "gpt-4o-mini", 503);
+    for (int i = 0; i < 6; i++) {
+      router.post("/v1/chat/completions", chat("auto", "trip " + unique()));
+    }
+    assertThat(router.metric("beastmode_router_circuit_state", "backend=\"model/gpt-4o-mini\"")).isEqualTo(2);
+
+    // While open, gpt-4o-mini is not called at all: its backend sees no requests.
+    long calls = RouterTestResource.openai.simulator().requests();
+    HttpResponse<String> whileOpen = router.post("/v1/chat/completions", chat("auto", "open " + unique()), "x-beastmode-debug", "1");
+    assertThat(header(whileOpen, "x-beastmode-model")).isEqualTo("llama-3.1-70b");
+    assertThat(header(whileOpen, "x-beastmode-decision")).contains("gpt-4o-mini=excluded(circuit open)");
+    assertThat(RouterTestResource.openai.simulator().requests()).isEqualTo(calls);
+
+    healAndAwaitClosedCircuits();
+    assertThat(modelFor("auto")).isEqualTo("gpt-4o-mini");
+  }
+
+  @Test
+  void aHangingBackendTimesOutAndTheNextModelAnswers() {
+    RouterTestResource.openai.simulator().configure(new SimulatorConfig(
+        List.of(SimulatedModel.echo("gpt-4o", 20), new SimulatedModel("gpt-4o-mini", null, 0, 0, 0, 0, 500, Outage.hang)),
+        Outage.none));
+
+    HttpResponse<String> response = router.post("/v1/chat/completions", chat("auto", "slow " + unique()));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(header(response, "x-beastmode-model")).isEqualTo("llama-3.1-70b");
+    assertThat(router.metric("beastmode_router_fallbacks_total", "from=\"gpt-4o-mini\"", "reason=\"timeout\"")).isPositive();
+    healAndAwaitClosedCircuits();
+  }
+
+  @Test
+  void whenEveryLocalModelFailsAHealthyPeerRegionAnswers() {
+    RouterTestResource.openai.simulator().outage(Outage.error);
+    RouterTestResource.openWeights.simulator().outage(Outage.error);
+
+    HttpResponse<String> response = router.post("/v1/chat/completions", chat("auto", "anyone " + unique()));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json(response).at("/choices/0/message/content").asText()).isEqualTo(RouterTestResource.PEER_ANSWER);
+
+    RouterTestResource.peer.simulator().outage(Outage.error);
+    HttpResponse<String> nobody = router.post("/v1/chat/completions", chat("auto", "anyone " + unique()));
+    assertThat(nobody.statusCode()).isEqualTo(503);
+    assertThat(json(nobody).at("/error/code").asText()).isEqualTo("no_healthy_backend");
+    healAndAwaitClosedCircuits();
+  }
+
+  @Test
+  void aForwardedRequestIsNeverForwardedAgain() {
+    RouterTestResource.openai.simulator().outage(Outage.error);
+    RouterTestResource.openWeights.simulator().outage(Outage.error);
+    long peerCalls = RouterTestResource.peer.simulator().requests();
+
+    HttpResponse<String> response = router.post("/v1/chat/completions", chat("auto", "loop " + unique()), "x-beastmode-forwarded-from", "us-east");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(RouterTestResource.peer.simulator().requests()).isEqualTo(peerCalls);
+    healAndAwaitClosedCircuits();
+  }
+
+  @Test
+  void tooManyRequestsInFlightGet429WithRetryAfter() throws Exception {
+    RoutingConfig narrow = RouterTestResource.baseline();
+    narrow.limits().maxInFlight = 2;
+    reconfigure(narrow);
+    RouterTestResource.openai.simulator().configure(new SimulatorConfig(
+        List.of(SimulatedModel.echo("gpt-4o", 20), SimulatedModel.echo("gpt-4o-mini", 400)), Outage.none));
+
+    List<HttpResponse<String>> responses = concurrently(12, 12, i -> router.post("/v1/chat/completions", chat("gpt-4o-mini", "busy " + unique())));
+
+    List<HttpResponse<String>> refused = responses.stream().filter(r -> r.statusCode() == 429).toList();
+    assertThat(refused).isNotEmpty();
+    assertThat(responses.stream().filter(r -> r.statusCode() == 200)).isNotEmpty();
+    assertThat(refused).allSatisfy(r -> {
+      assertThat(header(r, "retry-after")).isEqualTo("1");
+      assertThat(json(r).at("/error/code").asText()).isEqualTo("router_overloaded");
+    });
+  }
+
+  @Test
+  void badRequestsGetOpenAiErrorsAndTheRouterStaysUp() {
+    assertError(router.post("/v1/chat/completions", "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\""), 400, null);
+    assertError(router.post("/v1/chat/completions", "{\"model\":\"auto\",\"messages\":\"hi\"}"), 400, "messages");
+    assertError(router.post("/v1/chat/completions", "{\"model\":\"auto\",\"temperature\":\"warm\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 400, "temperature");
+    assertError(router.post("/v1/chat/completions", "{\"model\":\"auto\",\"x\":" + "[".repeat(3000) + "]".repeat(3000) + "}"), 400, null);
+    assertError(router.postBytes("/v1/chat/completions", new byte[] {'{', '"', 'm', '"', ':', '"', (byte) 0xFF, (byte) 0xFE, '"', '}'}), 400, null);
+    assertError(router.post("/v1/chat/completions", chat("auto", "x".repeat(70_000))), 413, null);
+    assertError(router.post("/v1/chat/completions", chat("gpt-5-ultra", "hi")), 404, "model");
+    assertError(router.post("/v1/chat/completions", "{\"model\":\"auto\",\"max_tokens\":200000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 400, "model");
+    assertError(router.get("/v1/embeddings"), 404, null);
+
+    assertThat(router.post("/v1/chat/completions", chat("auto", "still here " + unique())).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void textCompletionsAndTheModelListWork() {
+    HttpResponse<String> completion = router.post("/v1/completions", "{\"model\":\"auto\",\"temperature\":0,\"prompt\":\"say " + unique() + "\"}");
+    assertThat(completion.statusCode()).isEqualTo(200);
+    assertThat(json(completion).at("/object").asText()).isEqualTo("text_completion");
+    assertThat(header(completion, "x-beastmode-model")).isEqualTo("gpt-4o-mini");
+
+    JsonNode models = json(router.get("/v1/models"));
+    List<String> ids = new ArrayList<>();
+    models.path("data").forEach(m -> ids.add(m.path("id").asText()));
+    assertThat(ids).containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b", "auto");
+  }
+
+  @Test
+  void redisDownMeansNoCacheNotNoService() {
+    String body = chat("auto", "redis outage " + unique());
+    RouterTestResource.redis.stop();
+    try {
+      for (int i = 0; i < 5; i++) {
+        HttpResponse<String> response = router.post("/v1/chat/completions", body);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(header(response, "x-beastmode-cache")).isNotEqualTo("hit");
+      }
+      assertThat(router.metric("beastmode_router_cache_errors_total")).isPositive();
+    } finally {
+      RouterTestResource.redis.startAgain();
+    }
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      router.post("/v1/chat/completions", body);
+      assertThat(header(router.post("/v1/chat/completions", body), "x-beastmode-cache")).isEqualTo("hit");
+    });
+  }
+
+  @Test
+  void aConfigReloadDuringLoadDropsNothing() throws Exception {
+    AtomicBoolean running = new AtomicBoolean(true);
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    List<Future<List<Integer>>> results = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      results.add(clients.submit(() -> {
+        List<Integer> statuses = new ArrayList<>();
+        while (running.get()) {
+          statuses.add(router.post("/v1/chat/completions", chat("auto", "reload " + unique())).statusCode());
+        }
+        return statuses;
+      }));
+    }
+    RoutingConfig quality = RouterTestResource.baseline();
+    quality.selection().policy = SelectionPolicy.quality;
+    reconfigure(quality);
+    reconfigure(RouterTestResource.baseline());
+    reconfigure(quality);
+    running.set(false);
+    clients.shutdown();
+    List<Integer> statuses = new ArrayList<>();
+    for (Future<List<Integer>> result : results) {
+      statuses.addAll(result.get(30, TimeUnit.SECONDS));
+    }
+
+    assertThat(statuses).isNotEmpty().containsOnly(200);
+    assertThat(modelFor("auto")).isEqualTo("gpt-4o");
+  }
+
+  @Test
+  void aBrokenConfigIsRejectedAndTheLastGoodOneKeepsServing() throws Exception {
+    double rejected = router.metric("beastmode_router_config_reloads_total", "result=\"rejected\"");
+    Files.writeString(RouterTestResource.routingFile, "models: [{name: only-a-name}]\n");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> router.metric("beastmode_router_config_reloads_total", "result=\"rejected\"") > rejected);
+    assertThat(modelFor("auto")).isEqualTo("gpt-4o-mini");
+  }
+
+  @Test
+  void metricsCountRequestsCostAndSavings() {
+    double requests = router.metric("beastmode_router_requests_total", "model=\"gpt-4o-mini\"", "status=\"2xx\"");
+    double cost = router.metric("beastmode_router_cost_usd_total");
+    double saved = router.metric("beastmode_router_saved_usd_total");
+
+    router.post("/v1/chat/completions", chat("auto", "count me " + unique()));
+
+    assertThat(router.metric("beastmode_router_requests_total", "model=\"gpt-4o-mini\"", "status=\"2xx\"")).isEqualTo(requests + 1);
+    assertThat(router.metric("beastmode_router_cost_usd_total")).isGreaterThan(cost);
+    // gpt-4o was eligible too: choosing gpt-4o-mini saved the difference.
+    assertThat(router.metric("beastmode_router_saved_usd_total")).isGreaterThan(saved);
+    assertThat(router.metric("beastmode_router_latency_seconds_count", "model=\"gpt-4o-mini\"")).isPositive();
+    assertThat(router.metric("beastmode_router_inflight")).isZero();
+  }
+
+  @Test
+  void everySecondTheRouterWritesItsHeartbeatToRedis() throws Exception {
+    router.post("/v1/chat/completions", chat("auto", "beat " + unique()));
+    Vertx vertx = Vertx.vertx();
+    try {
+      Redis redis = Redis.createClient(vertx, RouterTestResource.redis.url());
+      String key = Heartbeat.key("beastmode-test/assistant", "eu-west", "router-test-0");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        Response value = redis.send(Request.cmd(Command.GET).arg(key)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(value).isNotNull();
+        JsonNode beat = RouterClient.JSON.readTree(value.toString(StandardCharsets.UTF_8));
+        assertThat(beat.path("requests").asLong()).isPositive();
+        assertThat(beat.path("latencyCounts")).hasSize(beat.path("latencyBoundsMs").size() + 1);
+      });
+      Response ttl = redis.send(Request.cmd(Command.TTL).arg(key)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertThat(ttl.toInteger()).isBetween(1, Heartbeat.TTL_SECONDS);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  /** The answer is stored after it is sent, so the next identical request may still be a miss. */
+  private HttpResponse<String> untilHit(String body, String... headers) {
+    List<HttpResponse<String>> hit = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      HttpResponse<String> response = router.post("/v1/chat/completions", body, headers);
+      hit.add(0, response);
+      return "hit".equals(header(response, "x-beastmode-cache"));
+    });
+    return hit.get(0);
+  }
+
+  private String modelFor(String model) {
+    HttpResponse<String> response = router.post("/v1/chat/completions", chat(model, "which " + unique()));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return header(response, "x-beastmode-model");
+  }
+
+  /** Writes the routing file and waits until the router applied it. */
+  private void reconfigure(RoutingConfig config) {
+    try {
+      String next = ConfigYaml.write(config);
+      if (Files.exists(RouterTestResource.routingFile) && Files.readString(RouterTestResource.routingFile).equals(next)) {
+        return;
+      }
+      double applied = router.metric("beastmode_router_config_reloads_total", "result=\"applied\"");
+      RouterTestResource.write(config);
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+          .until(() -> router.metric("beastmode_router_config_reloads_total", "result=\"applied\"") > applied);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void failModel(SimulatorServer server, String model, int status) {
+    List<SimulatedModel> models = new ArrayList<>();
+    for (SimulatedModel m : server.simulator().config().models()) {
+      models.add(m.name().equals(model) ? new SimulatedModel(model, null, 0, 0, 0, 1.0, status, Outage.none) : m);
+    }
+    server.simulator().configure(new SimulatorConfig(models, Outage.none));
+  }
+
+  /** Restores the backends and waits until every model's circuit has closed again. */
+  private void healAndAwaitClosedCircuits() {
+    RouterTestResource.openai.simulator().configure(RouterTestResource.openaiModels());
+    RouterTestResource.openWeights.simulator().configure(RouterTestResource.openWeightsModels());
+    RouterTestResource.peer.simulator().outage(Outage.none);
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      for (String model : List.of("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b")) {
+        router.post("/v1/chat/completions", chat(model, "heal " + unique()));
+      }
+      assertThat(router.metric("beastmode_router_circuit_state", "backend=\"model/")).isZero();
+    });
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String param) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonNode error = json(response).path("error");
+    assertThat(error.path("message").asText()).isNotBlank();
+    assertThat(error.path("type").asText()).isNotBlank();
+    if (param != null) {
+      assertThat(error.path("param").asText()).isEqualTo(param);
+    }
+  }
+
+  private static String header(HttpResponse<String> response, String name) {
+    return response.headers().firstValue(name).orElse(null);
+  }
+
+  private static String unique() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private interface Call {
+    HttpResponse<String> send(int index) throws Exception;
+  }
+
+  private static List<HttpResponse<String>> concurrently(int count, int threads, Call call) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int index = i;
+        futures.add(pool.submit(() -> call.send(index)));
+      }
+      List<HttpResponse<String>> responses = new ArrayList<>();
+      for (Future<HttpResponse<String>> future : futures) {
+        responses.add(future.get(60, TimeUnit.SECONDS));
+      }
+      return responses;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
