@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class SimulatorConfigTest {
-  static final Path EXAMPLE = Path.of("k8s", "examples", "simulator", "simulator-config.yaml");
+  static final Path EXAMPLE = Path.of("k8s", "examples", "local", "simulator-config.yaml");
 
   @Test
   void defaultsServeThreeEchoingModelsWithTheirLatencies() {
@@ -35,12 +35,12 @@ class SimulatorConfigTest {
   }
 
   @Test
-  void theExampleParsesWithThreeModelsOfDifferentLatencies() throws Exception {
+  void theExampleParsesWithFourModelsOfDifferentLatencies() throws Exception {
     var config = SimulatorConfig.read(Files.readString(EXAMPLE));
 
     assertThat(config.models())
         .extracting(SimulatedModel::name)
-        .containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-8b");
+        .containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b");
     assertThat(config.models()).extracting(SimulatedModel::latencyMs).doesNotHaveDuplicates();
     assertThat(config.model("gpt-4o-mini").orElseThrow().errorStatus()).isEqualTo(429);
   }
