@@ -24,6 +24,10 @@ test: kube-binaries ## Run every test: unit, property, golden, real API servers,
 demo: kube-binaries build ## Run two regions on real API servers with the operator and the examples (DEMO_DURATION=<s> to stop)
 	$(MVN) -q test-compile exec:java -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
+.PHONY: bench
+bench: build ## Load run through the packaged router vs straight to the simulator (bench/results/load.json and load.md)
+	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.RouterLoad
+
 .PHONY: crds
 crds: ## Regenerate crds/ from the Java model (the build fails when they drift)
 	$(MVN) test -Dtest=CrdDriftTest -Dcrds.update=true -Dsurefire.failIfNoSpecifiedTests=false

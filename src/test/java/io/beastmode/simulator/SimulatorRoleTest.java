@@ -46,7 +46,7 @@ class SimulatorRoleTest {
     new SimulatorRole(Role.simulator, Optional.of(SimulatorConfigTest.EXAMPLE.toString()))
         .mount(router);
 
-    assertThat(modelsServedBy(router)).containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-8b");
+    assertThat(modelsServedBy(router)).containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b");
   }
 
   @Test
