@@ -125,7 +125,7 @@ public class RouterRole {
     ObjectNode list = CompletionRequest.json().createObjectNode().put("object", "list");
     ArrayNode data = list.putArray("data");
     for (ModelRoute model : table.modelList()) {
-      data.addObject().put("id", model.name()).put("object", "model").put("created", 0).put("owned_by", model.pool());
+      data.addObject().put("id", model.name()).put("object", "model").put("created", 0).put("owned_by", model.pool() == null ? "beast-mode" : model.pool());
     }
     for (String alias : table.config().selection().aliases) {
       data.addObject().put("id", alias).put("object", "model").put("created", 0).put("owned_by", "beast-mode");

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.router.select.RequestNeeds;
 import java.io.IOException;
-import java.util.Set;
+import java.util.List;
 
 /**
  * A chat or text completion request, parsed and checked the way the OpenAI API checks it: every
@@ -33,8 +33,8 @@ public record CompletionRequest(
   /** Deep nesting is an attack on the parser, never a real request. */
   static final int MAX_NESTING_DEPTH = 64;
 
-  private static final Set<String> ROLES =
-      Set.of("system", "developer", "user", "assistant", "tool", "function");
+  private static final List<String> ROLES =
+      List.of("system", "developer", "user", "assistant", "tool", "function");
 
   private static final ObjectMapper JSON =
       new ObjectMapper(
