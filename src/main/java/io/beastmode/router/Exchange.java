@@ -425,8 +425,11 @@ final class Exchange {
     response.end(Buffer.buffer(error.body()));
   }
 
-  /** The client went away: stop the upstream call and count the request once. */
+  /** The client went away before its answer ended: stop the upstream call and count the request. */
   void clientGone() {
+    if (finished) {
+      return;
+    }
     if (currentCall != null) {
       currentCall.cancel();
     }

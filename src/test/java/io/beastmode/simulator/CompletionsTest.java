@@ -6,16 +6,11 @@ import static io.beastmode.simulator.SimulatorClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.Vertx;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAI API as the simulator serves it, over real HTTP. */
-class CompletionsTest {
+class CompletionsTest extends SimulatorHarness {
   static final String CONFIG =
       """
       models:
@@ -29,29 +24,9 @@ class CompletionsTest {
           tokensPerSecond: 20
       """;
 
-  static Vertx vertx;
-  SimulatorServer server;
-  SimulatorClient client;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().toCompletionStage().toCompletableFuture().join();
-  }
-
-  @BeforeEach
-  void startSimulator() throws Exception {
-    server = SimulatorServer.start(vertx, 0, SimulatorConfig.read(CONFIG));
-    client = new SimulatorClient(server);
-  }
-
-  @AfterEach
-  void stopSimulator() {
-    server.close();
+  @Override
+  String config() {
+    return CONFIG;
   }
 
   @Test

@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Injected errors and outages, and the /sim endpoints that change them at runtime. */
-class FaultsTest {
+class FaultsTest extends SimulatorHarness {
   static final String CHAT =
       """
       {"model": "%s", "messages": [{"role": "user", "content": "hello"}]}
@@ -38,29 +33,9 @@ class FaultsTest {
           outage: reset
       """;
 
-  static Vertx vertx;
-  SimulatorServer server;
-  SimulatorClient client;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().toCompletionStage().toCompletableFuture().join();
-  }
-
-  @BeforeEach
-  void startSimulator() throws Exception {
-    server = SimulatorServer.start(vertx, 0, SimulatorConfig.read(CONFIG));
-    client = new SimulatorClient(server);
-  }
-
-  @AfterEach
-  void stopSimulator() {
-    server.close();
+  @Override
+  String config() {
+    return CONFIG;
   }
 
   @Test

@@ -4,7 +4,6 @@ import static io.beastmode.simulator.SimulatorClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.beastmode.Role;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.net.URI;
@@ -13,22 +12,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Only the simulator role serves the simulator, with the models of its config file. */
-class SimulatorRoleTest {
-  static Vertx vertx;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().toCompletionStage().toCompletableFuture().join();
+class SimulatorRoleTest extends SimulatorHarness {
+  @Override
+  String config() {
+    return null;
   }
 
   @Test
