@@ -117,7 +117,7 @@ final class Exchange {
         return;
       }
       if (result.failed()) {
-        services.metrics().cacheError();
+        // Counted by the cache itself; the request goes on without it.
         cacheKey = null;
         route();
       } else if (result.result() == null) {
