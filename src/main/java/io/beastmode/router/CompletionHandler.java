@@ -2,9 +2,6 @@ package io.beastmode.router;
 
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.Endpoint;
-import io.beastmode.router.cache.ResponseCache;
-import io.beastmode.router.upstream.Backends;
-import io.beastmode.router.upstream.UpstreamClient;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -27,11 +24,6 @@ final class CompletionHandler implements Handler<RoutingContext> {
     this.endpoint = endpoint;
     this.tables = tables;
     this.services = services;
-  }
-
-  static Exchange.Services services(
-      Backends backends, UpstreamClient client, ResponseCache cache, RouterMetrics metrics, String region) {
-    return new Exchange.Services(backends, client, cache, metrics, region);
   }
 
   @Override

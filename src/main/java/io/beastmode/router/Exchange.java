@@ -111,7 +111,7 @@ final class Exchange {
       return;
     }
     String tenant = ctx.request().getHeader(table.config().cache().tenantHeader);
-    cacheKey = CacheKey.of(routerName(), table.version(), tenant, request);
+    cacheKey = CacheKey.of(table.routerName(), table.version(), tenant, request);
     cache.get(cacheKey).onComplete(result -> {
       if (finished) {
         return;
@@ -450,10 +450,6 @@ final class Exchange {
   private boolean debug() {
     String value = ctx.request().getHeader(HEADER_DEBUG);
     return value != null && !value.equals("0") && !value.equalsIgnoreCase("false");
-  }
-
-  private String routerName() {
-    return table.config().router() == null ? "local" : table.config().router();
   }
 
   private static void putHeader(HttpServerResponse response, String name, String value) {

@@ -39,9 +39,7 @@ final class HeartbeatPublisher {
   }
 
   private void publish() {
-    RoutingTable current = table.get();
-    String router = current.config().router() == null ? "local" : current.config().router();
-    String region = current.config().region() == null ? "local" : current.config().region();
+    String router = table.get().routerName();
     Heartbeat beat = metrics.heartbeat(router, pod, startedAt, System.currentTimeMillis());
     byte[] json;
     try {
@@ -49,7 +47,7 @@ final class HeartbeatPublisher {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    redis.send(Request.cmd(Command.SET).arg(Heartbeat.key(router, region, pod))
+    redis.send(Request.cmd(Command.SET).arg(Heartbeat.key(router, beat.region(), pod))
             .arg(io.vertx.core.buffer.Buffer.buffer(json)).arg("EX").arg(Heartbeat.TTL_SECONDS))
         .onSuccess(ok -> {
           if (failing) {

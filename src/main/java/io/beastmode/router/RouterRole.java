@@ -86,7 +86,7 @@ public class RouterRole {
         "the router role needs beastmode.router.config (env BEASTMODE_ROUTER_CONFIG): the routing config file")));
     watcher = new RoutingConfigWatcher(routing, trafficPath.map(Path::of).orElse(null));
     RoutingTable table = watcher.load();
-    String region = regionOverride.orElse(table.config().region() == null ? "local" : table.config().region());
+    String region = regionOverride.orElse(table.regionName());
     RouterMetrics metrics = new RouterMetrics(registry, region);
     Backends backends = new Backends(metrics::retry);
     Consumer<RoutingTable> apply = next -> {
@@ -98,7 +98,7 @@ public class RouterRole {
     Redis redisClient = redis.get();
     ResponseCache cache = new ResponseCache(vertx, redisClient, cacheTimeout, Duration.ofSeconds(1), metrics::cacheError);
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
-    Exchange.Services services = CompletionHandler.services(backends, client, cache, metrics, region);
+    Exchange.Services services = new Exchange.Services(backends, client, cache, metrics, region);
 
     router.post("/v1/chat/completions").handler(new CompletionHandler(Endpoint.chat, watcher::current, services));
     router.post("/v1/completions").handler(new CompletionHandler(Endpoint.completions, watcher::current, services));

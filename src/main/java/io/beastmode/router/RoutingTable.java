@@ -80,6 +80,16 @@ public record RoutingTable(
         model.capabilities() == null ? new ModelCapabilities() : model.capabilities());
   }
 
+  /** The LLMRouter this table was rendered from, "local" for a file written by hand without one. */
+  public String routerName() {
+    return config.router() == null ? "local" : config.router();
+  }
+
+  /** The region the config names, "local" when it names none. */
+  public String regionName() {
+    return config.region() == null ? "local" : config.region();
+  }
+
   public boolean isAlias(String model) {
     return config.selection().aliases.contains(model);
   }

@@ -8,7 +8,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,26 +23,20 @@ public final class ResponseCache {
   private final Redis redis;
   private final long timeoutMillis;
   private final long pauseMillis;
-  private final LongSupplier clock;
   private final AtomicLong unavailableUntil = new AtomicLong();
   private final Runnable onError;
 
   public ResponseCache(Vertx vertx, Redis redis, Duration timeout, Duration pauseAfterError, Runnable onError) {
-    this(vertx, redis, timeout, pauseAfterError, onError, System::currentTimeMillis);
-  }
-
-  ResponseCache(Vertx vertx, Redis redis, Duration timeout, Duration pauseAfterError, Runnable onError, LongSupplier clock) {
     this.vertx = vertx;
     this.redis = redis;
     this.timeoutMillis = timeout.toMillis();
     this.pauseMillis = pauseAfterError.toMillis();
     this.onError = onError;
-    this.clock = clock;
   }
 
   /** False during the pause after a failure; requests then bypass the cache. */
   public boolean available() {
-    return clock.getAsLong() >= unavailableUntil.get();
+    return System.currentTimeMillis() >= unavailableUntil.get();
   }
 
   /** The stored answer, null on a miss; fails when Redis did not answer in time. */
@@ -77,7 +70,7 @@ public final class ResponseCache {
   }
 
   private void failed(Throwable error) {
-    long now = clock.getAsLong();
+    long now = System.currentTimeMillis();
     if (unavailableUntil.getAndSet(now + pauseMillis) <= now) {
       LOG.warnf("response cache unavailable, serving without it for %d ms: %s", pauseMillis, error.getMessage());
     }
