@@ -2,6 +2,8 @@ package io.beastmode.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
 
 /** State of an LLMRouter in one region. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,4 +26,22 @@ public class RouterRegionStatus {
 
   @JsonPropertyDescription("Hash of the routing config the region's routers run.")
   public String configHash;
+
+  @JsonPropertyDescription("Where the region stands in failover: Active, FailedOver, Recovering, FailingBack or HeldOut.")
+  public TrafficStage trafficStage;
+
+  @JsonPropertyDescription("When the region entered its stage or its current failback step (RFC 3339).")
+  public String stageSince;
+
+  @JsonPropertyDescription("Index into spec.failover.shiftSteps while failing back.")
+  public Integer shiftStep;
+
+  @JsonPropertyDescription("When the region was failed over within the last hour (RFC 3339), for the flap limit.")
+  public List<String> failovers = new ArrayList<>();
+
+  @JsonPropertyDescription("Replicas the region must run for its share of traffic (raised before traffic moves to it).")
+  public Integer minReplicas;
+
+  @JsonPropertyDescription("Hash of the traffic weights last written to the region.")
+  public String trafficHash;
 }

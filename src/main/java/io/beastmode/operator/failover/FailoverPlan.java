@@ -1,0 +1,110 @@
+package io.beastmode.operator.failover;
+
+import io.beastmode.api.v1alpha1.FailoverSpec;
+import io.beastmode.api.v1alpha1.TrafficStage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides, for all regions of one router at once, each region's next failover state, the traffic
+ * weights and the replica floors that must be in place before the weights move. When more than
+ * half of the regions look down at once the hub is more likely the one cut off, so nothing moves.
+ * Pure.
+ */
+public final class FailoverPlan {
+
+  /**
+   * One region as the plan sees it.
+   *
+   * @param name region name
+   * @param signal its health and readiness
+   * @param previous its state from status, or null for a region new to the router
+   * @param weight configured weight (activeActive)
+   * @param priority configured priority (activePassive)
+   * @param floor replicas it runs at its normal share
+   * @param maxReplicas most replicas the region allows
+   */
+  public record Region(String name, RegionSignal signal, RegionTrafficState previous, int weight, int priority, int floor, int maxReplicas) {}
+
+  /** A region whose stage changed, and why. */
+  public record Change(String region, TrafficStage from, TrafficStage to, String reason) {}
+
+  /**
+   * @param states next state per region
+   * @param weights traffic weight per region; sum to 100 whenever any region takes traffic
+   * @param floors replicas each region must run
+   * @param frozen why traffic is frozen, or null when it is not
+   * @param changes regions whose stage changed
+   */
+  public record Result(
+      Map<String, RegionTrafficState> states, Map<String, Integer> weights, Map<String, Integer> floors, String frozen, List<Change> changes) {}
+
+  private FailoverPlan() {}
+
+  public static Result decide(List<Region> regions, FailoverSpec spec, Instant now) {
+    long down = regions.stream().filter(r -> !r.signal().serving() && !r.signal().draining()).count();
+    boolean freeze = regions.size() > 1 && down * 2 > regions.size()
+        || regions.size() == 1 && down == 1;
+    String frozen = freeze
+        ? down + " of " + regions.size() + " regions look down at once; the hub may be the one cut off, so traffic stays as it is"
+        : null;
+
+    Map<String, RegionTrafficState> states = new LinkedHashMap<>();
+    var changes = new ArrayList<Change>();
+    for (var region : regions) {
+      var previous = region.previous() != null ? region.previous() : initial(region, now);
+      var next = freeze ? previous : FailoverMachine.next(previous, region.signal(), now, spec);
+      states.put(region.name(), next);
+      if (region.previous() != null && next.stage() != previous.stage()) {
+        changes.add(new Change(region.name(), previous.stage(), next.stage(), reason(previous, next, region.signal())));
+      } else if (region.previous() != null && next.step() != previous.step()) {
+        changes.add(new Change(region.name(), previous.stage(), next.stage(), "FailbackStep"));
+      }
+    }
+    var weights = TrafficWeights.compute(spec.mode, shares(regions, states, spec, false));
+    var fullWeights = TrafficWeights.compute(spec.mode, shares(regions, states, spec, true));
+    int fleetFloor = regions.stream().mapToInt(Region::floor).sum();
+    Map<String, Integer> floors = new LinkedHashMap<>();
+    for (var region : regions) {
+      var stage = states.get(region.name()).stage();
+      boolean comingBack = stage == TrafficStage.Recovering || stage == TrafficStage.FailingBack;
+      int target = Math.max(weights.get(region.name()), comingBack ? fullWeights.get(region.name()) : 0);
+      int needed = (int) Math.ceil(fleetFloor * target / 100.0);
+      floors.put(region.name(), Math.min(region.maxReplicas(), Math.max(region.floor(), needed)));
+    }
+    return new Result(states, weights, floors, frozen, changes);
+  }
+
+  /** A region new to the router starts taking traffic if it serves, without counting a failover. */
+  private static RegionTrafficState initial(Region region, Instant now) {
+    boolean usable = region.signal().serving() && !region.signal().draining();
+    return new RegionTrafficState(usable ? TrafficStage.Active : TrafficStage.FailedOver, now, 0, List.of());
+  }
+
+  /**
+   * @param asIfBack count regions on their way back at full weight, to size their replicas early
+   */
+  private static List<TrafficWeights.Share> shares(List<Region> regions, Map<String, RegionTrafficState> states, FailoverSpec spec, boolean asIfBack) {
+    return regions.stream()
+        .map(r -> {
+          var state = states.get(r.name());
+          boolean comingBack = state.stage() == TrafficStage.Recovering || state.stage() == TrafficStage.FailingBack;
+          double fraction = asIfBack && comingBack ? 1.0 : FailoverMachine.fraction(state, spec);
+          return new TrafficWeights.Share(r.name(), r.weight(), r.priority(), fraction);
+        })
+        .toList();
+  }
+
+  private static String reason(RegionTrafficState from, RegionTrafficState to, RegionSignal signal) {
+    return switch (to.stage()) {
+      case FailedOver -> signal.draining() ? "RegionDraining" : from.stage() == TrafficStage.HeldOut ? "HoldReleased" : "RegionDown";
+      case HeldOut -> "FlapLimitReached";
+      case Recovering -> "RegionServing";
+      case FailingBack -> "FailbackStep";
+      case Active -> from.stage() == TrafficStage.FailingBack ? "FailbackComplete" : "RegionActive";
+    };
+  }
+}

@@ -1,0 +1,20 @@
+package io.beastmode.operator.failover;
+
+/**
+ * What the failover engine knows of a region at one moment.
+ *
+ * @param serving the region's health says it can take traffic (after the probe thresholds)
+ * @param draining an operator asked to move traffic away (not a failure: no flap is counted)
+ * @param capacityReady the region runs the replicas its next share needs (pre-scale done)
+ * @param released an operator asked to release the region from a flap hold
+ */
+public record RegionSignal(boolean serving, boolean draining, boolean capacityReady, boolean released) {
+
+  public static RegionSignal healthy() {
+    return new RegionSignal(true, false, true, false);
+  }
+
+  public static RegionSignal down() {
+    return new RegionSignal(false, false, true, false);
+  }
+}

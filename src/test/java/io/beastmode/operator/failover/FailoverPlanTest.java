@@ -1,0 +1,94 @@
+package io.beastmode.operator.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beastmode.api.v1alpha1.FailoverMode;
+import io.beastmode.api.v1alpha1.FailoverSpec;
+import io.beastmode.api.v1alpha1.RouterRegionStatus;
+import io.beastmode.api.v1alpha1.TrafficStage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class FailoverPlanTest {
+  static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+  static FailoverPlan.Region region(String name, RegionSignal signal, RegionTrafficState previous) {
+    return new FailoverPlan.Region(name, signal, previous, 100, 100, 2, 10);
+  }
+
+  @Test
+  void aDownRegionsShareGoesToTheOthersWhoAreScaledToTakeIt() {
+    var spec = new FailoverSpec();
+    var plan = FailoverPlan.decide(List.of(
+        region("a", RegionSignal.down(), RegionTrafficState.active(T0)),
+        region("b", RegionSignal.healthy(), RegionTrafficState.active(T0)),
+        region("c", RegionSignal.healthy(), RegionTrafficState.active(T0))), spec, T0.plusSeconds(5));
+    assertThat(plan.frozen()).isNull();
+    assertThat(plan.weights()).containsEntry("a", 0).containsEntry("b", 50).containsEntry("c", 50);
+    assertThat(plan.floors()).containsEntry("a", 2).containsEntry("b", 3).containsEntry("c", 3);
+    assertThat(plan.changes()).containsExactly(new FailoverPlan.Change("a", TrafficStage.Active, TrafficStage.FailedOver, "RegionDown"));
+  }
+
+  @Test
+  void moreThanHalfTheRegionsDownAtOnceFreezesTraffic() {
+    var spec = new FailoverSpec();
+    var plan = FailoverPlan.decide(List.of(
+        region("a", RegionSignal.down(), RegionTrafficState.active(T0)),
+        region("b", RegionSignal.down(), RegionTrafficState.active(T0)),
+        region("c", RegionSignal.healthy(), RegionTrafficState.active(T0))), spec, T0.plusSeconds(5));
+    assertThat(plan.frozen()).contains("2 of 3 regions");
+    assertThat(plan.changes()).isEmpty();
+    assertThat(plan.weights()).containsEntry("a", 34).containsEntry("b", 33).containsEntry("c", 33);
+  }
+
+  @Test
+  void aRecoveringRegionIsScaledUpBeforeItTakesTraffic() {
+    var spec = new FailoverSpec();
+    spec.mode = FailoverMode.activePassive;
+    var recovering = new RegionTrafficState(TrafficStage.Recovering, T0, 0, List.of());
+    var plan = FailoverPlan.decide(List.of(
+        new FailoverPlan.Region("primary", RegionSignal.healthy(), recovering, 100, 1, 1, 10),
+        new FailoverPlan.Region("standby", RegionSignal.healthy(), RegionTrafficState.active(T0), 100, 2, 1, 10)), spec, T0.plusSeconds(1));
+    assertThat(plan.weights()).containsEntry("primary", 0).containsEntry("standby", 100);
+    assertThat(plan.floors()).containsEntry("primary", 2).containsEntry("standby", 2);
+  }
+
+  /**
+   * A hub that restarts mid-failover reads the states back from status and, given the same
+   * signals, decides exactly what it had decided: no step is taken twice.
+   */
+  @Test
+  void statesReadBackFromStatusResumeWithoutDoubleMoves() throws Exception {
+    var mapper = new ObjectMapper();
+    var random = new Random(11);
+    var spec = new FailoverSpec();
+    spec.failbackAfterSeconds = 5;
+    var names = List.of("a", "b", "c");
+    Map<String, RegionTrafficState> states = Map.of();
+    for (int second = 0; second < 600; second++) {
+      var now = T0.plusSeconds(second);
+      var regions = new ArrayList<FailoverPlan.Region>();
+      for (var name : names) {
+        var signal = random.nextInt(10) == 0 ? RegionSignal.down() : RegionSignal.healthy();
+        regions.add(region(name, signal, states.get(name)));
+      }
+      var plan = FailoverPlan.decide(regions, spec, now);
+      var restored = new ArrayList<FailoverPlan.Region>();
+      for (var r : regions) {
+        var status = new RouterRegionStatus();
+        TrafficStatus.write(plan.states().get(r.name()), status);
+        var readBack = mapper.readValue(mapper.writeValueAsString(status), RouterRegionStatus.class);
+        restored.add(region(r.name(), r.signal(), TrafficStatus.read(readBack)));
+      }
+      var again = FailoverPlan.decide(restored, spec, now);
+      assertThat(again.changes()).as("second %d", second).isEmpty();
+      assertThat(again.weights()).isEqualTo(plan.weights());
+      states = plan.states();
+    }
+  }
+}
