@@ -6,12 +6,16 @@ package io.beastmode.router;
  * pods for a region; a changed {@code startedAt} means the pod restarted and its totals began again.
  *
  * @param router the LLMRouter as namespace/name
+ * @param configVersion version of the routing file the pod runs
+ * @param trafficVersion version of the traffic file (peers and weights) the pod runs
  * @param latencyBoundsMs upper bounds of the histogram buckets; {@code latencyCounts} has one more
  */
 public record Heartbeat(
     String router,
     String region,
     String pod,
+    String configVersion,
+    String trafficVersion,
     long startedAt,
     long time,
     long requests,

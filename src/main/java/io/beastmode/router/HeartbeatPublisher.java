@@ -39,15 +39,14 @@ final class HeartbeatPublisher {
   }
 
   private void publish() {
-    String router = table.get().routerName();
-    Heartbeat beat = metrics.heartbeat(router, pod, startedAt, System.currentTimeMillis());
+    Heartbeat beat = metrics.heartbeat(table.get(), pod, startedAt, System.currentTimeMillis());
     byte[] json;
     try {
       json = CompletionRequest.json().writeValueAsBytes(beat);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    redis.send(Request.cmd(Command.SET).arg(Heartbeat.key(router, beat.region(), pod))
+    redis.send(Request.cmd(Command.SET).arg(Heartbeat.key(beat.router(), beat.region(), pod))
             .arg(io.vertx.core.buffer.Buffer.buffer(json)).arg("EX").arg(Heartbeat.TTL_SECONDS))
         .onSuccess(ok -> {
           if (failing) {

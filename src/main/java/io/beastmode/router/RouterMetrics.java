@@ -162,8 +162,8 @@ public final class RouterMetrics {
   }
 
   /** A copy of the totals for one heartbeat. */
-  public Heartbeat heartbeat(String router, String pod, long startedAt, long now) {
-    return new Heartbeat(router, region, pod, startedAt, now, requests.sum(), errors.sum(),
+  public Heartbeat heartbeat(RoutingTable table, String pod, long startedAt, long now) {
+    return new Heartbeat(table.routerName(), region, pod, table.version(), table.trafficVersion(), startedAt, now, requests.sum(), errors.sum(),
         cacheHits.sum(), cacheMisses.sum(), cacheBypasses.sum(), cacheErrors.sum(), fallbacks.sum(),
         inFlight.get(), promptTokens.sum(), completionTokens.sum(), costUsd.sum(), savedUsd.sum(),
         LatencyHistogram.BOUNDS_MS, latency.counts());

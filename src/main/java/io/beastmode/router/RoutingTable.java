@@ -11,10 +11,6 @@ import io.beastmode.router.config.ConfigYaml;
 import io.beastmode.router.config.ModelRoute;
 import io.beastmode.router.config.RoutingConfig;
 import io.beastmode.router.config.TrafficConfig;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +21,11 @@ import java.util.Objects;
  * the config's version, and the peer regions. A request holds the snapshot it started with, so a
  * reload never changes a request half-way.
  *
- * @param version first 16 hex digits of the SHA-256 of the routing file; partitions the cache
+ * @param version {@link ConfigYaml#version} of the routing file; partitions the cache
+ * @param trafficVersion {@link ConfigYaml#version} of the traffic file, published in heartbeats
  */
 public record RoutingTable(
-    RoutingConfig config, String version, Map<String, ModelRoute> models, TrafficConfig traffic) {
+    RoutingConfig config, String version, Map<String, ModelRoute> models, TrafficConfig traffic, String trafficVersion) {
 
   public static RoutingTable parse(String routingYaml, String trafficYaml) throws JsonProcessingException {
     RoutingConfig read = ConfigYaml.read(routingYaml, RoutingConfig.class);
@@ -62,7 +59,7 @@ public record RoutingTable(
     if (traffic == null || traffic.peers() == null) {
       traffic = new TrafficConfig(List.of());
     }
-    return new RoutingTable(config, sha256(routingYaml).substring(0, 16), Map.copyOf(byName), traffic);
+    return new RoutingTable(config, ConfigYaml.version(routingYaml), Map.copyOf(byName), traffic, ConfigYaml.version(trafficYaml));
   }
 
   /** A model as written by hand may leave out what the operator always renders. */
@@ -107,12 +104,4 @@ public record RoutingTable(
         .toList();
   }
 
-  static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

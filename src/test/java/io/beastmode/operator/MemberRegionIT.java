@@ -70,7 +70,7 @@ class MemberRegionIT {
     hub.resource(router(NS, "spread", List.of("hosted"), "hub", "member")).create();
 
     var member = memberServer.client();
-    await().atMost(Duration.ofSeconds(60)).until(() -> member.apps().deployments().inNamespace(NS).withName("spread").get() != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> member.configMaps().inNamespace(NS).withName("spread-routing").get() != null);
     assertThat(member.configMaps().inNamespace(NS).withName("spread-routing").get().getData().get("routing.yaml"))
         .contains("region: member");
     await().atMost(Duration.ofSeconds(60)).until(() -> "2/2".equals(status("spread").readyRegions));

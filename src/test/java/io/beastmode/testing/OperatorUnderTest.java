@@ -1,11 +1,14 @@
 package io.beastmode.testing;
 
 import io.beastmode.fleet.RegionClients;
+import io.beastmode.fleet.RouterHeartbeats;
 import io.beastmode.operator.pool.ModelPoolReconciler;
 import io.beastmode.operator.region.RegionReconciler;
 import io.beastmode.operator.router.LLMRouterReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 
 /** The operator's controllers, registered as the operator role registers them, on a test's hub. */
@@ -14,13 +17,16 @@ public final class OperatorUnderTest implements AutoCloseable {
 
   private final Operator operator;
   private final RegionClients clients;
+  private final Vertx vertx = Vertx.vertx();
+  private final RouterHeartbeats heartbeats = new RouterHeartbeats(vertx);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   public OperatorUnderTest(KubernetesClient hub) {
     this.clients = new RegionClients(hub);
     this.operator = new Operator(o -> o.withKubernetesClient(hub).withCloseClientOnStop(false));
-    operator.register(new RegionReconciler(clients, Clock.systemUTC()));
+    operator.register(new RegionReconciler(clients, heartbeats, Clock.systemUTC()));
     operator.register(new ModelPoolReconciler(Clock.systemUTC()));
-    operator.register(new LLMRouterReconciler(clients, ROUTER_IMAGE, Clock.systemUTC()));
+    operator.register(new LLMRouterReconciler(clients, heartbeats, registry, ROUTER_IMAGE, Clock.systemUTC()));
     operator.start();
   }
 
@@ -28,5 +34,12 @@ public final class OperatorUnderTest implements AutoCloseable {
   public void close() {
     operator.stop();
     clients.close();
+    heartbeats.close();
+    vertx.close();
+  }
+
+  /** The operator's meters, as Prometheus would scrape them. */
+  public SimpleMeterRegistry registry() {
+    return registry;
   }
 }

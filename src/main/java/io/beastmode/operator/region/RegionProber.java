@@ -24,7 +24,7 @@ public final class RegionProber {
       long latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
       int ready = deployments.stream().mapToInt(RegionProber::ready).sum();
       int desired = deployments.stream().mapToInt(RegionProber::desired).sum();
-      return new ProbeResult(true, latency, ready, desired, null);
+      return new ProbeResult(true, latency, ready, desired, null, null, null);
     } catch (TimeoutException e) {
       call.cancel(true);
       return ProbeResult.unreachable("API server did not answer within " + timeout.toSeconds() + "s");

@@ -2,42 +2,64 @@ package io.beastmode.operator.region;
 
 import io.beastmode.api.v1alpha1.Condition;
 import io.beastmode.api.v1alpha1.ConditionStatus;
+import io.beastmode.api.v1alpha1.ProbeSignal;
 import io.beastmode.api.v1alpha1.Region;
-import io.beastmode.api.v1alpha1.RegionPhase;
 import io.beastmode.api.v1alpha1.RegionStatus;
 import io.beastmode.fleet.RegionClients;
+import io.beastmode.fleet.RouterHeartbeats;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.StatusPatch;
+import io.beastmode.operator.failover.TrafficStatus;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Probes each Region on its interval and records its health. */
+/** Probes each Region on its interval (API server, routers, heartbeats) and records its health. */
 @ControllerConfiguration(name = "region")
 public class RegionReconciler implements Reconciler<Region> {
 
   private final RegionClients clients;
+  private final RouterHeartbeats heartbeats;
+  private final Clock clock;
   private final Conditions conditions;
 
-  public RegionReconciler(RegionClients clients, Clock clock) {
+  public RegionReconciler(RegionClients clients, RouterHeartbeats heartbeats, Clock clock) {
     this.clients = clients;
+    this.heartbeats = heartbeats;
+    this.clock = clock;
     this.conditions = new Conditions(clock);
   }
 
   @Override
   public UpdateControl<Region> reconcile(Region region, Context<Region> context) {
     var check = region.getSpec().healthCheck;
+    var timeout = Duration.ofSeconds(check.timeoutSeconds);
     var probe =
         clients
             .clientFor(region)
-            .map(client -> RegionProber.probe(client, Duration.ofSeconds(check.timeoutSeconds)))
+            .map(client -> RegionProber.probe(client, timeout))
             .orElseGet(() -> ProbeResult.unreachable("kubeconfig Secret missing or unusable"));
+    probe = withHeartbeats(region, probe, timeout);
     var state = RegionHealth.next(currentState(region), probe, check, region.getSpec().draining);
     var status = status(region, probe, state);
     return StatusPatch.ifChanged(region, status).rescheduleAfter(Duration.ofSeconds(check.intervalSeconds));
+  }
+
+  private ProbeResult withHeartbeats(Region region, ProbeResult probe, Duration timeout) {
+    if (region.getSpec().redis == null) {
+      return probe;
+    }
+    try {
+      var observed = heartbeats.read(region.getSpec().redis.url, null, region.getMetadata().getName(), timeout);
+      return probe.withHeartbeats((int) observed.stream().filter(RouterHeartbeats.Observed::fresh).count(), null);
+    } catch (RouterHeartbeats.Unavailable e) {
+      return probe.withHeartbeats(null, e.getMessage());
+    }
   }
 
   private static RegionHealth.State currentState(Region region) {
@@ -48,7 +70,10 @@ public class RegionReconciler implements Reconciler<Region> {
     return new RegionHealth.State(
         status.phase,
         status.consecutiveFailures == null ? 0 : status.consecutiveFailures,
-        status.consecutiveSuccesses == null ? 0 : status.consecutiveSuccesses);
+        status.consecutiveSuccesses == null ? 0 : status.consecutiveSuccesses,
+        // Status written before serving was recorded: a region that was up is taken as serving.
+        status.serving != null ? status.serving : status.phase == io.beastmode.api.v1alpha1.RegionPhase.Healthy
+            || status.phase == io.beastmode.api.v1alpha1.RegionPhase.Degraded);
   }
 
   private RegionStatus status(Region region, ProbeResult probe, RegionHealth.State state) {
@@ -56,9 +81,15 @@ public class RegionReconciler implements Reconciler<Region> {
     var status = new RegionStatus();
     status.observedGeneration = region.getMetadata().getGeneration();
     status.phase = state.phase();
+    status.serving = state.serving();
+    status.servingChangedAt = previous != null && previous.serving != null && previous.serving == state.serving()
+        ? previous.servingChangedAt
+        : TrafficStatus.format(clock.instant());
     status.consecutiveFailures = state.consecutiveFailures();
     status.consecutiveSuccesses = state.consecutiveSuccesses();
     status.lastProbeTime = conditions.now();
+    status.signals = signals(probe);
+    status.liveRouters = probe.liveRouters();
     if (probe.apiReachable()) {
       status.apiLatencyMillis = probe.latencyMillis();
       status.routersReady = probe.routersReady();
@@ -69,16 +100,50 @@ public class RegionReconciler implements Reconciler<Region> {
       status.routersReady = previous.routersReady;
       status.routersDesired = previous.routersDesired;
     }
-    conditions.set(status, previous, status.observedGeneration, readyCondition(state, probe));
+    conditions.set(status, previous, status.observedGeneration, readyCondition(state, probe, status.signals));
     return status;
   }
 
-  private static Condition readyCondition(RegionHealth.State state, ProbeResult probe) {
-    RegionPhase phase = state.phase();
-    return switch (phase) {
+  static List<ProbeSignal> signals(ProbeResult probe) {
+    var signals = new ArrayList<ProbeSignal>();
+    if (!probe.apiReachable()) {
+      signals.add(new ProbeSignal("api", ConditionStatus.False, probe.failure()));
+      signals.add(new ProbeSignal("routers", ConditionStatus.Unknown, "not read: the API server did not answer"));
+    } else {
+      signals.add(new ProbeSignal("api", ConditionStatus.True, "answered in " + probe.latencyMillis() + " ms"));
+      signals.add(new ProbeSignal(
+          "routers",
+          probe.routersReady() >= probe.routersDesired() ? ConditionStatus.True : ConditionStatus.False,
+          probe.routersReady() + " of " + probe.routersDesired() + " router replicas ready"));
+    }
+    if (probe.heartbeatFailure() != null) {
+      signals.add(new ProbeSignal("heartbeats", ConditionStatus.Unknown, probe.heartbeatFailure()));
+    } else if (probe.liveRouters() != null) {
+      boolean enough = probe.liveRouters() > 0 || probe.routersDesired() == 0;
+      signals.add(new ProbeSignal(
+          "heartbeats",
+          enough ? ConditionStatus.True : ConditionStatus.False,
+          probe.liveRouters() + " router pod(s) published a heartbeat in the last " + RouterHeartbeats.FRESH_MILLIS / 1000 + " s"));
+    }
+    return signals;
+  }
+
+  private static Condition readyCondition(RegionHealth.State state, ProbeResult probe, List<ProbeSignal> signals) {
+    String failed = signals.stream()
+        .filter(s -> s.status != ConditionStatus.True)
+        .map(s -> s.name + ": " + s.message)
+        .reduce((a, b) -> a + "; " + b)
+        .orElse("");
+    if (!probe.apiReachable() && state.serving()) {
+      return Conditions.ready(ConditionStatus.True, "ProbeFailing", state.consecutiveFailures() + " probe(s) failed in a row, below the threshold; last: " + probe.failure());
+    }
+    return switch (state.phase()) {
       case Healthy -> Conditions.ready(ConditionStatus.True, "Healthy", "API server answered in " + probe.latencyMillis() + " ms; routers ready");
-      case Degraded -> Conditions.ready(
-          ConditionStatus.True, "RoutersNotReady", probe.routersReady() + " of " + probe.routersDesired() + " router replicas ready");
+      case Degraded -> state.serving()
+          ? Conditions.ready(ConditionStatus.True, "Degraded", failed)
+          : Conditions.ready(ConditionStatus.False, "NotServing", state.consecutiveFailures() > 0
+              ? state.consecutiveFailures() + " probes failed in a row; " + failed
+              : state.consecutiveSuccesses() + " good probe(s) in a row, waiting for more before serving again");
       case Draining -> Conditions.ready(ConditionStatus.False, "Draining", "spec.draining is true: traffic moves away");
       case Unreachable -> Conditions.ready(
           ConditionStatus.False, "Unreachable", state.consecutiveFailures() + " probes failed in a row; last: " + probe.failure());

@@ -6,6 +6,9 @@ import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.fleet.ManagedObjects;
 import io.beastmode.fleet.RegionClients;
+import io.beastmode.fleet.RouterHeartbeats;
+import io.beastmode.operator.failover.FailoverMachine;
+import io.beastmode.operator.failover.FailoverPlan;
 import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.router.RouterInputs.Resolved;
@@ -23,11 +26,17 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -39,17 +48,30 @@ import org.jboss.logging.Logger;
 public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRouter> {
   private static final Logger LOG = Logger.getLogger(LLMRouterReconciler.class);
   static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
+  static final Duration IDLE_RECHECK = Duration.ofMinutes(5);
+  static final Duration CONVERGE_RECHECK = Duration.ofSeconds(1);
   static final Duration UNREACHABLE_CLEANUP_RETRY = Duration.ofSeconds(30);
+
+  /** An operator releases regions from a flap hold by listing them here, comma-separated. */
+  public static final String RELEASE_ANNOTATION = "beastmode.io/release-regions";
 
   private final RegionClients clients;
   private final String routerImage;
+  private final Clock clock;
   private final RouterStatusBuilder statusBuilder;
+  private final FailoverRecorder failovers;
 
   public LLMRouterReconciler(
-      RegionClients clients, @ConfigProperty(name = "beastmode.router.image") String routerImage, Clock clock) {
+      RegionClients clients,
+      RouterHeartbeats heartbeats,
+      MeterRegistry registry,
+      @ConfigProperty(name = "beastmode.router.image") String routerImage,
+      Clock clock) {
     this.clients = clients;
     this.routerImage = routerImage;
+    this.clock = clock;
     this.statusBuilder = new RouterStatusBuilder(clock);
+    this.failovers = new FailoverRecorder(clients.hub(), heartbeats, registry, clock);
   }
 
   @Override
@@ -64,25 +86,71 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
             router,
             pool -> lookup(context, ModelPool.class, pool, router.getMetadata().getNamespace()),
             region -> lookup(context, Region.class, region, null));
-    LLMRouterStatus status;
     if (resolution instanceof Unresolved unresolved) {
-      status = statusBuilder.unresolved(router, unresolved);
-    } else {
-      var inputs = ((Resolved) resolution).inputs();
-      var outcomes = inputs.regions().stream().map(region -> reconcileRegion(inputs, region)).toList();
-      status = statusBuilder.resolved(router, outcomes);
+      var status = statusBuilder.unresolved(router, unresolved);
+      return StatusPatch.ifChanged(router, status).rescheduleAfter(NOT_READY_RECHECK);
     }
+    var inputs = ((Resolved) resolution).inputs();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    var released = releaseRequests(router);
+    var traffic = RouterTraffic.decide(inputs, router.getStatus(), released, now);
+    var outcomes = inputs.regions().stream().map(region -> reconcileRegion(inputs, region, traffic)).toList();
+    var lastFailover = failovers.record(inputs, router.getStatus(), traffic, outcomes, now);
+    if (!released.isEmpty()) {
+      clearReleaseRequests(router);
+    }
+    var status = statusBuilder.resolved(router, outcomes, traffic, lastFailover);
     var control = StatusPatch.ifChanged(router, status);
-    return statusBuilder.allReady(status) ? control : control.rescheduleAfter(NOT_READY_RECHECK);
+    return control.rescheduleAfter(nextCheck(inputs, traffic, status, now));
   }
 
-  private RegionOutcome reconcileRegion(RouterInputs inputs, Region region) {
+  /** Soonest of: the next failback step, a convergence check, a not-ready re-check. */
+  private Duration nextCheck(RouterInputs inputs, FailoverPlan.Result traffic, LLMRouterStatus status, Instant now) {
+    Duration next = statusBuilder.allReady(status) ? IDLE_RECHECK : NOT_READY_RECHECK;
+    if (failovers.converging(status.lastFailover)) {
+      next = CONVERGE_RECHECK;
+    }
+    for (var state : traffic.states().values()) {
+      var at = FailoverMachine.nextTimedChange(state, inputs.router().getSpec().failover);
+      if (at != null) {
+        var until = Duration.between(now, at).plusMillis(50);
+        next = until.compareTo(next) < 0 ? (until.isNegative() ? Duration.ofMillis(50) : until) : next;
+      }
+    }
+    return next;
+  }
+
+  private static Set<String> releaseRequests(LLMRouter router) {
+    var annotations = router.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(RELEASE_ANNOTATION);
+    if (value == null || value.isBlank()) {
+      return Set.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+  }
+
+  /** A release is acted on once; the annotation goes so a later hold needs a new release. */
+  private void clearReleaseRequests(LLMRouter router) {
+    try {
+      clients.hub().resources(LLMRouter.class).inNamespace(router.getMetadata().getNamespace()).withName(router.getMetadata().getName())
+          .edit(current -> {
+            if (current.getMetadata().getAnnotations() != null) {
+              current.getMetadata().getAnnotations().remove(RELEASE_ANNOTATION);
+            }
+            return current;
+          });
+    } catch (KubernetesClientException e) {
+      LOG.warnf("router %s/%s: could not remove %s: %s", router.getMetadata().getNamespace(), router.getMetadata().getName(), RELEASE_ANNOTATION, e.getMessage());
+    }
+  }
+
+  private RegionOutcome reconcileRegion(RouterInputs inputs, Region region, FailoverPlan.Result traffic) {
     String name = region.getMetadata().getName();
     var client = reachableClient(region);
     if (client.isEmpty()) {
       return RegionOutcome.unreachable(region);
     }
-    var desired = RouterResources.desired(inputs, region, region.isLocal(), routerImage);
+    var desired = RouterResources.desired(inputs, region, region.isLocal(), routerImage, traffic);
     try {
       List<HasMetadata> applied =
           ManagedObjects.apply(client.get(), inputs.namespaceIn(region), ownerLabel(inputs.router()), desired);

@@ -14,22 +14,24 @@ import java.util.Optional;
  * @param reachable whether the region's cluster could be written to
  * @param deployment the router Deployment as applied, when it was
  * @param configHash hash of the routing config applied, when it was
+ * @param trafficHash hash of the traffic weights applied, when they were
  * @param failure why applying failed, when it did
  */
-public record RegionOutcome(Region region, boolean reachable, Deployment deployment, String configHash, String failure) {
+public record RegionOutcome(Region region, boolean reachable, Deployment deployment, String configHash, String trafficHash, String failure) {
 
   static RegionOutcome applied(Region region, List<HasMetadata> applied) {
     Deployment deployment = find(applied, Deployment.class).orElse(null);
-    String hash = find(applied, ConfigMap.class).map(RouterResources::configHash).orElse(null);
-    return new RegionOutcome(region, true, deployment, hash, null);
+    var configMap = find(applied, ConfigMap.class);
+    return new RegionOutcome(
+        region, true, deployment, configMap.map(RouterResources::configHash).orElse(null), configMap.map(RouterResources::trafficHash).orElse(null), null);
   }
 
   static RegionOutcome unreachable(Region region) {
-    return new RegionOutcome(region, false, null, null, "region unreachable; its routers keep their last config");
+    return new RegionOutcome(region, false, null, null, null, "region unreachable; its routers keep their last config");
   }
 
   static RegionOutcome failed(Region region, String failure) {
-    return new RegionOutcome(region, true, null, null, failure);
+    return new RegionOutcome(region, true, null, null, null, failure);
   }
 
   public String name() {

@@ -26,7 +26,8 @@ final class RouterDeployment {
 
   private RouterDeployment() {}
 
-  static Deployment build(RouterInputs inputs, Region region, ObjectMeta metadata, String image, String configHash) {
+  /** @param replicas replicas when autoscaling is off */
+  static Deployment build(RouterInputs inputs, Region region, ObjectMeta metadata, String image, String configHash, int replicas) {
     var spec = inputs.router().getSpec();
     var podLabels = new LinkedHashMap<>(metadata.getLabels());
     podLabels.putAll(ManagedLabels.podSelector(inputs.name()));
@@ -106,7 +107,7 @@ final class RouterDeployment {
             .endSpec();
     // With autoscaling on, the HorizontalPodAutoscaler owns replicas; applying them would fight it.
     if (!spec.autoscaling.enabled) {
-      builder.editSpec().withReplicas(RouterResources.fixedReplicas(inputs, region)).endSpec();
+      builder.editSpec().withReplicas(replicas).endSpec();
     }
     return builder.build();
   }

@@ -65,13 +65,18 @@ final class RouterEventSources {
         .collect(Collectors.toSet());
   }
 
-  /** Regions write their probe results every interval; routers care only about spec and phase. */
+  /** Regions write their probe results every interval; routers care only about spec, phase and serving. */
   private static boolean regionChangeMatters(Region updated, Region old) {
     return !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration())
-        || !Objects.equals(phase(updated), phase(old));
+        || !Objects.equals(phase(updated), phase(old))
+        || !Objects.equals(serving(updated), serving(old));
   }
 
   private static Object phase(Region region) {
     return region.getStatus() == null ? null : region.getStatus().phase;
+  }
+
+  private static Object serving(Region region) {
+    return region.getStatus() == null ? null : region.getStatus().serving;
   }
 }

@@ -3,6 +3,7 @@ package io.beastmode.operator.router;
 import io.beastmode.api.v1alpha1.AutoscalingSpec;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.operator.ManagedLabels;
+import io.beastmode.operator.failover.FailoverPlan;
 import io.beastmode.router.config.ConfigYaml;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -39,18 +40,21 @@ public final class RouterResources {
    * @param region the region to build for
    * @param local whether the region is the operator's own cluster, where owner references work
    * @param image the image routers run (the operator's own)
+   * @param traffic the failover decision: every region's weight and each region's replica floor
    */
-  public static List<HasMetadata> desired(RouterInputs inputs, Region region, boolean local, String image) {
-    var configMap = configMap(inputs, region, local);
+  public static List<HasMetadata> desired(RouterInputs inputs, Region region, boolean local, String image, FailoverPlan.Result traffic) {
+    int floor = traffic.floors().get(region.getMetadata().getName());
+    var configMap = configMap(inputs, region, local, traffic.weights());
     String configHash = configHash(configMap);
+    // Replicas come before the weights, so a region is scaled before more traffic is sent its way.
     var objects = new ArrayList<HasMetadata>();
-    objects.add(configMap);
-    objects.add(RouterDeployment.build(inputs, region, metadata(inputs, region, local, inputs.name()), image, configHash));
-    objects.add(service(inputs, region, local));
+    objects.add(RouterDeployment.build(inputs, region, metadata(inputs, region, local, inputs.name()), image, configHash, floor));
     if (inputs.router().getSpec().autoscaling.enabled) {
-      objects.add(autoscaler(inputs, region, local));
+      objects.add(autoscaler(inputs, region, local, floor));
     }
+    objects.add(service(inputs, region, local));
     objects.add(disruptionBudget(inputs, region, local));
+    objects.add(configMap);
     return objects;
   }
 
@@ -58,26 +62,26 @@ public final class RouterResources {
     return routerName + "-routing";
   }
 
+  /** Version of the traffic file, as routers report it in their heartbeats. */
+  public static String trafficHash(ConfigMap configMap) {
+    return ConfigYaml.version(configMap.getData().get(TRAFFIC_KEY));
+  }
+
   /**
    * Hash of the routing config only: traffic weights change on failover and are hot-reloaded,
    * so they must not roll the routers.
    */
   public static String configHash(ConfigMap configMap) {
-    return ManagedLabels.sha256Hex(configMap.getData().get(ROUTING_KEY)).substring(0, 16);
+    return ConfigYaml.version(configMap.getData().get(ROUTING_KEY));
   }
 
-  /** Replicas a region runs: the placement's when autoscaling is off, capped by the region. */
-  public static int fixedReplicas(RouterInputs inputs, Region region) {
-    return Math.min(inputs.placement(region.getMetadata().getName()).replicas, region.getSpec().capacity.maxRouterReplicas);
-  }
-
-  static ConfigMap configMap(RouterInputs inputs, Region region, boolean local) {
+  static ConfigMap configMap(RouterInputs inputs, Region region, boolean local, Map<String, Integer> weights) {
     return new ConfigMapBuilder()
         .withMetadata(metadata(inputs, region, local, configMapName(inputs.name())))
         .withData(
             Map.of(
                 ROUTING_KEY, ConfigYaml.write(RoutingConfigRenderer.routing(inputs, region)),
-                TRAFFIC_KEY, ConfigYaml.write(RoutingConfigRenderer.traffic(inputs, region))))
+                TRAFFIC_KEY, ConfigYaml.write(RoutingConfigRenderer.traffic(inputs, region, weights))))
         .build();
   }
 
@@ -98,10 +102,11 @@ public final class RouterResources {
         .build();
   }
 
-  static HorizontalPodAutoscaler autoscaler(RouterInputs inputs, Region region, boolean local) {
+  /** @param floor the fewest replicas the region must run: spec and placement, raised by failover */
+  static HorizontalPodAutoscaler autoscaler(RouterInputs inputs, Region region, boolean local, int floor) {
     AutoscalingSpec spec = inputs.router().getSpec().autoscaling;
-    int max = Math.min(spec.maxReplicas, region.getSpec().capacity.maxRouterReplicas);
-    int min = Math.min(Math.max(spec.minReplicas, inputs.placement(region.getMetadata().getName()).replicas), max);
+    int max = RouterTraffic.maxReplicas(inputs, region);
+    int min = Math.min(floor, max);
     return new HorizontalPodAutoscalerBuilder()
         .withMetadata(metadata(inputs, region, local, inputs.name()))
         .withNewSpec()

@@ -1,12 +1,16 @@
 package io.beastmode.operator.router;
 
+import io.beastmode.api.v1alpha1.Condition;
 import io.beastmode.api.v1alpha1.ConditionStatus;
+import io.beastmode.api.v1alpha1.FailoverRecord;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionPhase;
 import io.beastmode.api.v1alpha1.RouterRegionStatus;
 import io.beastmode.operator.Conditions;
+import io.beastmode.operator.failover.FailoverPlan;
+import io.beastmode.operator.failover.TrafficStatus;
 import io.beastmode.operator.router.RouterInputs.Unresolved;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -14,6 +18,7 @@ import java.util.List;
 
 /** Builds an LLMRouter's status from what reconciling each region came to. */
 public final class RouterStatusBuilder {
+  public static final String TRAFFIC_FROZEN = "TrafficFrozen";
   private final Conditions conditions;
 
   public RouterStatusBuilder(Clock clock) {
@@ -33,15 +38,13 @@ public final class RouterStatusBuilder {
     return status;
   }
 
-  public LLMRouterStatus resolved(LLMRouter router, List<RegionOutcome> outcomes) {
+  public LLMRouterStatus resolved(LLMRouter router, List<RegionOutcome> outcomes, FailoverPlan.Result traffic, FailoverRecord lastFailover) {
     var previous = router.getStatus();
     var status = start(router);
-    if (previous != null) {
-      status.lastFailover = previous.lastFailover;
-    }
+    status.lastFailover = lastFailover;
     var notReady = new ArrayList<String>();
     for (var outcome : outcomes) {
-      var region = regionStatus(outcome, previous);
+      var region = regionStatus(outcome, previous, traffic);
       status.regions.add(region);
       if (!ready(outcome)) {
         notReady.add(outcome.name() + " (" + describe(outcome, region) + ")");
@@ -53,6 +56,9 @@ public final class RouterStatusBuilder {
             ? Conditions.ready(ConditionStatus.True, "AllRegionsReady", "routers ready in " + outcomes.size() + " region(s)")
             : Conditions.ready(ConditionStatus.False, "RegionsNotReady", "not ready: " + String.join(", ", notReady));
     conditions.set(status, previous, generation(router), ready);
+    conditions.set(status, previous, generation(router), traffic.frozen() != null
+        ? new Condition(TRAFFIC_FROZEN, ConditionStatus.True, "MostRegionsDown", traffic.frozen())
+        : new Condition(TRAFFIC_FROZEN, ConditionStatus.False, "FollowingHealth", "traffic weights follow region health"));
     return status;
   }
 
@@ -75,23 +81,27 @@ public final class RouterStatusBuilder {
     return generation == null ? 0 : generation;
   }
 
-  private static RouterRegionStatus regionStatus(RegionOutcome outcome, LLMRouterStatus previous) {
+  private static RouterRegionStatus regionStatus(RegionOutcome outcome, LLMRouterStatus previous, FailoverPlan.Result traffic) {
     var region = new RouterRegionStatus();
     region.name = outcome.name();
     region.health = health(outcome.region());
-    region.trafficWeight = usable(outcome.region()) ? outcome.region().getSpec().traffic.weight : 0;
+    region.trafficWeight = traffic.weights().get(region.name);
+    region.minReplicas = traffic.floors().get(region.name);
+    TrafficStatus.write(traffic.states().get(region.name), region);
     var deployment = outcome.deployment();
     if (deployment != null) {
       region.desiredReplicas = deployment.getSpec().getReplicas();
       region.readyReplicas = deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null
           ? 0 : deployment.getStatus().getReadyReplicas();
       region.configHash = outcome.configHash();
+      region.trafficHash = outcome.trafficHash();
     } else if (previous != null) {
       // Unreachable: show what the region last reported rather than nothing.
       previous.regions.stream().filter(r -> r.name.equals(region.name)).findFirst().ifPresent(last -> {
         region.desiredReplicas = last.desiredReplicas;
         region.readyReplicas = last.readyReplicas;
         region.configHash = last.configHash;
+        region.trafficHash = last.trafficHash;
       });
     }
     return region;
@@ -122,8 +132,4 @@ public final class RouterStatusBuilder {
     return region.getStatus() == null || region.getStatus().phase == null ? RegionPhase.Unknown : region.getStatus().phase;
   }
 
-  private static boolean usable(Region region) {
-    var phase = health(region);
-    return phase != RegionPhase.Unreachable && phase != RegionPhase.Draining && !region.getSpec().draining;
-  }
 }

@@ -10,6 +10,7 @@ import io.beastmode.router.config.RoutingConfig;
 import io.beastmode.router.config.TrafficConfig;
 import java.util.ArrayList;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Renders what the routers of one region run: pure, from resolved inputs only. */
@@ -38,13 +39,16 @@ public final class RoutingConfigRenderer {
         spec.router);
   }
 
-  /** Peers are the router's other regions that publish an endpoint, with their default weights. */
-  public static TrafficConfig traffic(RouterInputs inputs, Region self) {
+  /**
+   * Peers are the router's other regions that publish an endpoint, with the weights failover gave
+   * them; a router forwards only to peers whose weight is above 0.
+   */
+  public static TrafficConfig traffic(RouterInputs inputs, Region self, Map<String, Integer> weights) {
     var peers =
         inputs.regions().stream()
             .filter(r -> !r.getMetadata().getName().equals(self.getMetadata().getName()))
             .filter(r -> r.getSpec().routerEndpoint != null)
-            .map(r -> new TrafficConfig.Peer(r.getMetadata().getName(), r.getSpec().routerEndpoint, r.getSpec().traffic.weight))
+            .map(r -> new TrafficConfig.Peer(r.getMetadata().getName(), r.getSpec().routerEndpoint, weights.getOrDefault(r.getMetadata().getName(), 0)))
             .toList();
     return new TrafficConfig(peers);
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.beastmode.operator.ManagedLabels;
 import java.io.UncheckedIOException;
 
 /** The one YAML form of routing and traffic configs: stable key order, so equal configs hash equal. */
@@ -29,5 +30,13 @@ public final class ConfigYaml {
 
   public static <T> T read(String yaml, Class<T> type) throws JsonProcessingException {
     return MAPPER.readValue(yaml, type);
+  }
+
+  /**
+   * The version of a config file: the first 16 hex digits of the SHA-256 of its text. The operator
+   * and the routers compute it alike, so heartbeats show which version each router runs.
+   */
+  public static String version(String text) {
+    return ManagedLabels.sha256Hex(text == null ? "" : text).substring(0, 16);
   }
 }

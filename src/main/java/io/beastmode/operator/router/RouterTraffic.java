@@ -1,0 +1,76 @@
+package io.beastmode.operator.router;
+
+import io.beastmode.api.v1alpha1.LLMRouterStatus;
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.RegionPhase;
+import io.beastmode.api.v1alpha1.RouterRegionStatus;
+import io.beastmode.operator.failover.FailoverPlan;
+import io.beastmode.operator.failover.RegionSignal;
+import io.beastmode.operator.failover.TrafficStatus;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads one router's regions and status into the failover engine and returns its decision. */
+public final class RouterTraffic {
+
+  private RouterTraffic() {}
+
+  /**
+   * @param previous the router's status, null before the first reconcile
+   * @param released regions an operator asked to release from a flap hold
+   */
+  public static FailoverPlan.Result decide(RouterInputs inputs, LLMRouterStatus previous, Set<String> released, Instant now) {
+    var regions = inputs.regions().stream()
+        .map(region -> {
+          String name = region.getMetadata().getName();
+          var last = previousEntry(previous, name);
+          var signal = new RegionSignal(serving(region), region.getSpec().draining, capacityReady(last), released.contains(name));
+          return new FailoverPlan.Region(
+              name,
+              signal,
+              last.map(TrafficStatus::read).orElse(null),
+              region.getSpec().traffic.weight,
+              region.getSpec().traffic.priority,
+              floor(inputs, region),
+              maxReplicas(inputs, region));
+        })
+        .toList();
+    return FailoverPlan.decide(regions, inputs.router().getSpec().failover, now);
+  }
+
+  /** Replicas a region runs at its normal share: the placement's, at least the autoscaler's minimum. */
+  public static int floor(RouterInputs inputs, Region region) {
+    var autoscaling = inputs.router().getSpec().autoscaling;
+    int placed = inputs.placement(region.getMetadata().getName()).replicas;
+    int floor = autoscaling.enabled ? Math.max(autoscaling.minReplicas, placed) : placed;
+    return Math.min(floor, maxReplicas(inputs, region));
+  }
+
+  public static int maxReplicas(RouterInputs inputs, Region region) {
+    var autoscaling = inputs.router().getSpec().autoscaling;
+    int regionMax = region.getSpec().capacity.maxRouterReplicas;
+    return autoscaling.enabled ? Math.min(autoscaling.maxReplicas, regionMax) : regionMax;
+  }
+
+  /** A region not probed yet counts as serving, so a new router starts everywhere at once. */
+  static boolean serving(Region region) {
+    var status = region.getStatus();
+    if (status == null || status.phase == null || status.phase == RegionPhase.Unknown && status.serving == null) {
+      return true;
+    }
+    if (status.serving != null) {
+      return status.serving;
+    }
+    return status.phase == RegionPhase.Healthy || status.phase == RegionPhase.Degraded;
+  }
+
+  /** Failback waits until the region runs as many ready routers as it was last asked for. */
+  private static boolean capacityReady(Optional<RouterRegionStatus> last) {
+    return last.map(r -> r.minReplicas == null || r.readyReplicas != null && r.readyReplicas >= r.minReplicas).orElse(true);
+  }
+
+  private static Optional<RouterRegionStatus> previousEntry(LLMRouterStatus previous, String region) {
+    return previous == null ? Optional.empty() : previous.regions.stream().filter(r -> region.equals(r.name)).findFirst();
+  }
+}
