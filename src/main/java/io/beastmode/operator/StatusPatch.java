@@ -3,6 +3,8 @@ package io.beastmode.operator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.lang.reflect.InvocationTargetException;
 
@@ -17,15 +19,16 @@ public final class StatusPatch {
   }
 
   /**
-   * An UpdateControl that patches {@code status} onto {@code resource}, or none when nothing
-   * changed. The patch carries only name, namespace and status, so server-side apply owns no spec
-   * field.
+   * Patches {@code status} onto {@code resource} by server-side apply when it changed, and caches
+   * the result at once: the next reconcile, often woken by this one's own writes, must decide from
+   * this status rather than the one before it, or it would take the same step twice. The patch
+   * carries only name, namespace and status, so it owns no spec field.
    */
-  public static <S, P extends CustomResource<?, S>> UpdateControl<P> ifChanged(P resource, S status) {
-    if (same(status, resource.getStatus())) {
-      return UpdateControl.noUpdate();
+  public static <S, P extends CustomResource<?, S>> UpdateControl<P> ifChanged(P resource, S status, Context<P> context) {
+    if (!same(status, resource.getStatus())) {
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(resource, statusOnly(resource, status), context);
     }
-    return UpdateControl.patchStatus(statusOnly(resource, status));
+    return UpdateControl.noUpdate();
   }
 
   @SuppressWarnings("unchecked")

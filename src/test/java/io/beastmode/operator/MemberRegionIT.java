@@ -76,6 +76,21 @@ class MemberRegionIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> "2/2".equals(status("spread").readyRegions));
     await().atMost(Duration.ofSeconds(30)).until(() -> phase("member") == RegionPhase.Healthy);
 
+    // Owner references cannot reach the member: its objects are watched there and restored.
+    String uid = member.configMaps().inNamespace(NS).withName("spread-routing").get().getMetadata().getUid();
+    member.configMaps().inNamespace(NS).withName("spread-routing").delete();
+    member.apps().deployments().inNamespace(NS).withName("spread").edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("someone-elses:image");
+      return d;
+    });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var restored = member.configMaps().inNamespace(NS).withName("spread-routing").get();
+      assertThat(restored).isNotNull();
+      assertThat(restored.getMetadata().getUid()).isNotEqualTo(uid);
+      assertThat(member.apps().deployments().inNamespace(NS).withName("spread").get()
+          .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(OperatorUnderTest.ROUTER_IMAGE);
+    });
+
     memberWorkloads.close();
     memberServer.stop();
 

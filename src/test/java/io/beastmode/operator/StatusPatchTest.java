@@ -11,20 +11,19 @@ import org.junit.jupiter.api.Test;
 class StatusPatchTest {
 
   @Test
-  void anUnchangedStatusIsNotPatched() {
+  void statusesAreComparedByValue() {
     var router = Fixtures.router("ns", "r", List.of("p"), "eu");
     router.setStatus(status("1/1"));
-    assertThat(StatusPatch.ifChanged(router, status("1/1")).isNoUpdate()).isTrue();
+    assertThat(StatusPatch.same(router.getStatus(), status("1/1"))).isTrue();
+    assertThat(StatusPatch.same(router.getStatus(), status("0/1"))).isFalse();
   }
 
   @Test
-  void aChangedStatusIsPatchedWithoutAnySpec() {
+  void theStatusPatchCarriesNoSpec() {
     var router = Fixtures.router("ns", "r", List.of("p"), "eu");
     router.getMetadata().setResourceVersion("42");
     router.setStatus(status("0/1"));
-    var control = StatusPatch.ifChanged(router, status("1/1"));
-    assertThat(control.isPatchStatus()).isTrue();
-    LLMRouter patch = control.getResource().orElseThrow();
+    LLMRouter patch = StatusPatch.statusOnly(router, status("1/1"));
     assertThat(patch.getSpec()).isNull();
     assertThat(patch.getMetadata().getName()).isEqualTo("r");
     assertThat(patch.getMetadata().getNamespace()).isEqualTo("ns");

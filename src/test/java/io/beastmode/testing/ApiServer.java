@@ -56,7 +56,12 @@ public final class ApiServer implements AutoCloseable {
 
   /** Installs the committed CRDs (crds/) and waits until they are served. */
   public ApiServer withCrds() {
-    for (Path file : yamlFiles(Path.of("crds"))) {
+    return withCrdsFrom(Path.of("crds"));
+  }
+
+  /** Installs the CRDs in {@code dir} and waits until they are served. */
+  public ApiServer withCrdsFrom(Path dir) {
+    for (Path file : yamlFiles(dir)) {
       for (HasMetadata crd : load(file)) {
         client.resource(crd).serverSideApply();
         client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -11,12 +12,15 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Objects;
 
 /**
- * Plays kubelet and the Deployment controller for tests, where no kubelet runs: every Deployment
- * becomes available with all its replicas, as a healthy cluster would report it.
+ * Plays kubelet, the Deployment controller and an idle HorizontalPodAutoscaler controller for tests,
+ * where none runs: a Deployment an autoscaler targets is scaled to the autoscaler's minimum (no load,
+ * so that is where a real one settles), and every Deployment becomes available with all its
+ * replicas, as a healthy cluster would report it.
  */
 public final class FakeWorkloadController implements AutoCloseable {
   private final KubernetesClient client;
   private final SharedIndexInformer<Deployment> informer;
+  private final SharedIndexInformer<HorizontalPodAutoscaler> autoscalers;
   private volatile boolean paused;
 
   public FakeWorkloadController(KubernetesClient client) {
@@ -37,6 +41,36 @@ public final class FakeWorkloadController implements AutoCloseable {
               @Override
               public void onDelete(Deployment deployment, boolean unknownFinalState) {}
             });
+    this.autoscalers =
+        client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().inform(
+            new ResourceEventHandler<>() {
+              @Override
+              public void onAdd(HorizontalPodAutoscaler autoscaler) {
+                scaleToMinimum(autoscaler);
+              }
+
+              @Override
+              public void onUpdate(HorizontalPodAutoscaler old, HorizontalPodAutoscaler autoscaler) {
+                scaleToMinimum(autoscaler);
+              }
+
+              @Override
+              public void onDelete(HorizontalPodAutoscaler autoscaler, boolean unknownFinalState) {}
+            });
+  }
+
+  private void scaleToMinimum(HorizontalPodAutoscaler autoscaler) {
+    Integer min = autoscaler.getSpec().getMinReplicas();
+    var target = client.apps().deployments().inNamespace(autoscaler.getMetadata().getNamespace())
+        .withName(autoscaler.getSpec().getScaleTargetRef().getName());
+    try {
+      var deployment = target.get();
+      if (min != null && deployment != null && !min.equals(deployment.getSpec().getReplicas())) {
+        target.scale(min);
+      }
+    } catch (KubernetesClientException e) {
+      // The Deployment is not there yet: its creation scales it through the autoscaler lookup below.
+    }
   }
 
   /** While paused, Deployments are left as they are: their pods "do not start". */
@@ -47,6 +81,14 @@ public final class FakeWorkloadController implements AutoCloseable {
   private void markAvailable(Deployment deployment) {
     if (paused) {
       return;
+    }
+    if (deployment.getSpec().getReplicas() == null) {
+      var autoscaler = client.autoscaling().v2().horizontalPodAutoscalers()
+          .inNamespace(deployment.getMetadata().getNamespace()).withName(deployment.getMetadata().getName()).get();
+      if (autoscaler != null) {
+        scaleToMinimum(autoscaler);
+        return;
+      }
     }
     int replicas = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
     DeploymentStatus wanted =
@@ -76,5 +118,6 @@ public final class FakeWorkloadController implements AutoCloseable {
   @Override
   public void close() {
     informer.close();
+    autoscalers.close();
   }
 }

@@ -42,6 +42,9 @@ public final class FailoverPlan {
   public record Result(
       Map<String, RegionTrafficState> states, Map<String, Integer> weights, Map<String, Integer> floors, String frozen, List<Change> changes) {}
 
+  /** More moves than a stage sequence has: a bound, not a limit ever reached. */
+  private static final int MAX_MOVES = 5;
+
   private FailoverPlan() {}
 
   public static Result decide(List<Region> regions, FailoverSpec spec, Instant now) {
@@ -55,14 +58,20 @@ public final class FailoverPlan {
     Map<String, RegionTrafficState> states = new LinkedHashMap<>();
     var changes = new ArrayList<Change>();
     for (var region : regions) {
-      var previous = region.previous() != null ? region.previous() : initial(region, now);
-      var next = freeze ? previous : FailoverMachine.next(previous, region.signal(), now, spec);
-      states.put(region.name(), next);
-      if (region.previous() != null && next.stage() != previous.stage()) {
-        changes.add(new Change(region.name(), previous.stage(), next.stage(), reason(previous, next, region.signal())));
-      } else if (region.previous() != null && next.step() != previous.step()) {
-        changes.add(new Change(region.name(), previous.stage(), next.stage(), "FailbackStep"));
+      var state = region.previous() != null ? region.previous() : initial(region, now);
+      // Run the machine until it rests, so that, say, a released region that already serves again
+      // goes on to Recovering now rather than on some later wake-up.
+      for (int move = 0; move < MAX_MOVES && !freeze; move++) {
+        var next = FailoverMachine.next(state, region.signal(), now, spec);
+        if (next.equals(state)) {
+          break;
+        }
+        if (region.previous() != null) {
+          changes.add(new Change(region.name(), state.stage(), next.stage(), reason(state, next, region.signal())));
+        }
+        state = next;
       }
+      states.put(region.name(), state);
     }
     var weights = TrafficWeights.compute(spec.mode, shares(regions, states, spec, false));
     var fullWeights = TrafficWeights.compute(spec.mode, shares(regions, states, spec, true));

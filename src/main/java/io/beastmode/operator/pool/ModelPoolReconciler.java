@@ -48,7 +48,7 @@ public class ModelPoolReconciler implements Reconciler<ModelPool> {
             : Conditions.ready(ConditionStatus.False, "SecretNotFound",
                 "credentialsSecretRef: Secret " + String.join(", ", missing) + " not found in namespace " + namespace);
     conditions.set(status, pool.getStatus(), status.observedGeneration, ready);
-    var control = StatusPatch.ifChanged(pool, status);
+    var control = StatusPatch.ifChanged(pool, status, context);
     return missing.isEmpty() ? control : control.rescheduleAfter(MISSING_SECRET_RECHECK);
   }
 

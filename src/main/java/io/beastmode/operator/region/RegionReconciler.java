@@ -47,7 +47,7 @@ public class RegionReconciler implements Reconciler<Region> {
     probe = withHeartbeats(region, probe, timeout);
     var state = RegionHealth.next(currentState(region), probe, check, region.getSpec().draining);
     var status = status(region, probe, state);
-    return StatusPatch.ifChanged(region, status).rescheduleAfter(Duration.ofSeconds(check.intervalSeconds));
+    return StatusPatch.ifChanged(region, status, context).rescheduleAfter(Duration.ofSeconds(check.intervalSeconds));
   }
 
   private ProbeResult withHeartbeats(Region region, ProbeResult probe, Duration timeout) {

@@ -4,6 +4,7 @@ import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.TrafficStage;
 import io.beastmode.fleet.ManagedObjects;
 import io.beastmode.fleet.RegionClients;
 import io.beastmode.fleet.RouterHeartbeats;
@@ -50,6 +51,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
   static final Duration IDLE_RECHECK = Duration.ofMinutes(5);
   static final Duration CONVERGE_RECHECK = Duration.ofSeconds(1);
+  static final Duration RELEASE_RECHECK = Duration.ofSeconds(5);
   static final Duration UNREACHABLE_CLEANUP_RETRY = Duration.ofSeconds(30);
 
   /** An operator releases regions from a flap hold by listing them here, comma-separated. */
@@ -60,6 +62,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   private final Clock clock;
   private final RouterStatusBuilder statusBuilder;
   private final FailoverRecorder failovers;
+  private final MemberWatches memberWatches = new MemberWatches();
 
   public LLMRouterReconciler(
       RegionClients clients,
@@ -88,19 +91,21 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
             region -> lookup(context, Region.class, region, null));
     if (resolution instanceof Unresolved unresolved) {
       var status = statusBuilder.unresolved(router, unresolved);
-      return StatusPatch.ifChanged(router, status).rescheduleAfter(NOT_READY_RECHECK);
+      return StatusPatch.ifChanged(router, status, context).rescheduleAfter(NOT_READY_RECHECK);
     }
     var inputs = ((Resolved) resolution).inputs();
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     var released = releaseRequests(router);
     var traffic = RouterTraffic.decide(inputs, router.getStatus(), released, now);
-    var outcomes = inputs.regions().stream().map(region -> reconcileRegion(inputs, region, traffic)).toList();
+    var outcomes = inputs.regions().stream().map(region -> reconcileRegion(inputs, region, traffic, context)).toList();
+    // The global entry point moves last, once every reachable region has its replicas and weights.
+    GlobalEntryPoints.apply(clients.hub(), inputs, traffic.weights());
     var lastFailover = failovers.record(inputs, router.getStatus(), traffic, outcomes, now);
     if (!released.isEmpty()) {
       clearReleaseRequests(router);
     }
     var status = statusBuilder.resolved(router, outcomes, traffic, lastFailover);
-    var control = StatusPatch.ifChanged(router, status);
+    var control = StatusPatch.ifChanged(router, status, context);
     return control.rescheduleAfter(nextCheck(inputs, traffic, status, now));
   }
 
@@ -109,6 +114,10 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     Duration next = statusBuilder.allReady(status) ? IDLE_RECHECK : NOT_READY_RECHECK;
     if (failovers.converging(status.lastFailover)) {
       next = CONVERGE_RECHECK;
+    }
+    if (traffic.states().values().stream().anyMatch(s -> s.stage() == TrafficStage.HeldOut) && RELEASE_RECHECK.compareTo(next) < 0) {
+      // A release is an annotation, which does not change the generation and so wakes nothing up.
+      next = RELEASE_RECHECK;
     }
     for (var state : traffic.states().values()) {
       var at = FailoverMachine.nextTimedChange(state, inputs.router().getSpec().failover);
@@ -144,7 +153,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     }
   }
 
-  private RegionOutcome reconcileRegion(RouterInputs inputs, Region region, FailoverPlan.Result traffic) {
+  private RegionOutcome reconcileRegion(RouterInputs inputs, Region region, FailoverPlan.Result traffic, Context<LLMRouter> context) {
     String name = region.getMetadata().getName();
     var client = reachableClient(region);
     if (client.isEmpty()) {
@@ -154,6 +163,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     try {
       List<HasMetadata> applied =
           ManagedObjects.apply(client.get(), inputs.namespaceIn(region), ownerLabel(inputs.router()), desired);
+      memberWatches.ensure(context, region, client.get());
       return RegionOutcome.applied(region, applied);
     } catch (KubernetesClientException e) {
       LOG.warnf("applying router %s/%s in region %s failed: %s", inputs.namespace(), inputs.name(), name, e.getMessage());

@@ -35,6 +35,18 @@ class FailoverPlanTest {
   }
 
   @Test
+  void aReleasedRegionThatAlreadyServesStartsRecoveringAtOnce() {
+    var spec = new FailoverSpec();
+    var held = new RegionTrafficState(TrafficStage.HeldOut, T0, 0, List.of(T0));
+    var plan = FailoverPlan.decide(List.of(
+        region("a", new RegionSignal(true, false, true, true), held),
+        region("b", RegionSignal.healthy(), RegionTrafficState.active(T0))), spec, T0.plusSeconds(5));
+    assertThat(plan.states().get("a").stage()).isEqualTo(TrafficStage.Recovering);
+    assertThat(plan.states().get("a").failovers()).isEmpty();
+    assertThat(plan.changes()).extracting(FailoverPlan.Change::reason).containsExactly("HoldReleased", "RegionServing");
+  }
+
+  @Test
   void moreThanHalfTheRegionsDownAtOnceFreezesTraffic() {
     var spec = new FailoverSpec();
     var plan = FailoverPlan.decide(List.of(

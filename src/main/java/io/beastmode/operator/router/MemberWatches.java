@@ -1,0 +1,72 @@
+package io.beastmode.operator.router;
+
+import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.fleet.ManagedObjects;
+import io.beastmode.operator.ManagedLabels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Watches the router objects in each member region's cluster, so that one deleted or changed there
+ * wakes its LLMRouter up and is restored. Owner references cannot cross clusters: the objects are
+ * selected by the managed-by label and mapped back by their owner annotation. Watches are registered
+ * once a region has been written to, and registered again when its client is rebuilt (a rotated
+ * kubeconfig Secret).
+ */
+final class MemberWatches {
+  private static final Logger LOG = Logger.getLogger(MemberWatches.class);
+
+  /** The client each region's watches were registered with. */
+  private final Map<String, KubernetesClient> watched = new ConcurrentHashMap<>();
+
+  void ensure(Context<LLMRouter> context, Region region, KubernetesClient client) {
+    String name = region.getMetadata().getName();
+    if (region.isLocal() || watched.get(name) == client) {
+      return;
+    }
+    synchronized (this) {
+      if (watched.get(name) == client) {
+        return;
+      }
+      var retriever = context.eventSourceRetriever();
+      for (var kind : ManagedObjects.KINDS) {
+        retriever.dynamicallyDeRegisterEventSource(sourceName(kind, name));
+      }
+      try {
+        for (var kind : ManagedObjects.KINDS) {
+          retriever.dynamicallyRegisterEventSource(watch(context, kind, name, client));
+        }
+        watched.put(name, client);
+        LOG.infof("watching router objects in region %s", name);
+      } catch (RuntimeException e) {
+        // Tried again on the next reconcile that reaches the region.
+        LOG.warnf("cannot watch router objects in region %s yet: %s", name, e.getMessage());
+      }
+    }
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, LLMRouter> watch(
+      Context<LLMRouter> context, Class<R> kind, String region, KubernetesClient client) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(kind, LLMRouter.class)
+            .withName(sourceName(kind, region))
+            .withKubernetesClient(client)
+            .withLabelSelector(ManagedLabels.MANAGED_SELECTOR)
+            .withSecondaryToPrimaryMapper(object -> ManagedLabels.ownerOf(object).map(Set::of).orElse(Set.of()))
+            .withWatchAllNamespaces()
+            .build(),
+        context.eventSourceRetriever().eventSourceContextForDynamicRegistration());
+  }
+
+  private static String sourceName(Class<?> kind, String region) {
+    return kind.getSimpleName() + "@" + region;
+  }
+}

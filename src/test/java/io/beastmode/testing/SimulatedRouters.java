@@ -1,0 +1,120 @@
+package io.beastmode.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beastmode.operator.router.RouterResources;
+import io.beastmode.router.Heartbeat;
+import io.beastmode.router.LatencyHistogram;
+import io.beastmode.router.config.ConfigYaml;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Router pods that do nothing but publish heartbeats, as real routers do, to a real Redis: twice a
+ * second per pod, carrying the versions of the routing and traffic files their region's ConfigMap
+ * holds at that moment. Stopping a region's pods is a region whose routers died.
+ */
+public final class SimulatedRouters implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final int redisPort;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    var thread = new Thread(r, "simulated-routers");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final Map<String, Fleet> fleets = new ConcurrentHashMap<>();
+  private final long startedAt = System.currentTimeMillis();
+  private Socket socket;
+
+  private record Fleet(String router, String region, int pods, KubernetesClient client, String namespace, String configMap) {}
+
+  public SimulatedRouters(int redisPort) {
+    this.redisPort = redisPort;
+    timer.scheduleAtFixedRate(this::publishAll, 0, 500, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts {@code pods} routers of {@code router} (namespace/name) in a region, reading its ConfigMap. */
+  public void start(String router, String region, int pods, KubernetesClient regionClient) {
+    String namespace = router.substring(0, router.indexOf('/'));
+    String name = router.substring(router.indexOf('/') + 1);
+    fleets.put(region, new Fleet(router, region, pods, regionClient, namespace, RouterResources.configMapName(name)));
+  }
+
+  /** The region's routers stop publishing; their heartbeats expire on their TTL. */
+  public void stop(String region) {
+    fleets.remove(region);
+  }
+
+  private void publishAll() {
+    for (var fleet : fleets.values()) {
+      try {
+        var configMap = fleet.client().configMaps().inNamespace(fleet.namespace()).withName(fleet.configMap()).get();
+        if (configMap == null) {
+          continue;
+        }
+        String routing = ConfigYaml.version(configMap.getData().get(RouterResources.ROUTING_KEY));
+        String traffic = ConfigYaml.version(configMap.getData().get(RouterResources.TRAFFIC_KEY));
+        for (int pod = 0; pod < fleet.pods(); pod++) {
+          var beat = new Heartbeat(fleet.router(), fleet.region(), "pod-" + pod, routing, traffic, startedAt, System.currentTimeMillis(),
+              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, LatencyHistogram.BOUNDS_MS, new long[LatencyHistogram.BOUNDS_MS.length + 1]);
+          set(Heartbeat.key(fleet.router(), fleet.region(), "pod-" + pod), JSON.writeValueAsString(beat), Heartbeat.TTL_SECONDS);
+        }
+      } catch (KubernetesClientException | IOException e) {
+        // The region's API server is cut off or Redis is down: this round publishes nothing for it.
+        closeSocket();
+      }
+    }
+  }
+
+  /** SET key value EX ttl over RESP on one kept-open connection. */
+  private void set(String key, String value, int ttl) throws IOException {
+    if (socket == null || socket.isClosed()) {
+      socket = new Socket("127.0.0.1", redisPort);
+    }
+    String[] parts = {"SET", key, value, "EX", Integer.toString(ttl)};
+    var command = new StringBuilder("*").append(parts.length).append("\r\n");
+    for (String part : parts) {
+      command.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part).append("\r\n");
+    }
+    OutputStream out = socket.getOutputStream();
+    out.write(command.toString().getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    InputStream in = socket.getInputStream();
+    int first = in.read();
+    while (in.read() != '\n') {
+      // skip the rest of the reply line
+    }
+    if (first != '+') {
+      throw new IOException("redis refused SET");
+    }
+  }
+
+  private void closeSocket() {
+    try {
+      if (socket != null) {
+        socket.close();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      socket = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    closeSocket();
+  }
+}
