@@ -28,6 +28,10 @@ demo: kube-binaries build ## Run two regions on real API servers with the operat
 bench: build ## Load run through the packaged router vs straight to the simulator (bench/results/load.json and load.md)
 	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.RouterLoad
 
+.PHONY: bench-failover
+bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)
+	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.FailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+
 .PHONY: crds
 crds: ## Regenerate crds/ from the Java model (the build fails when they drift)
 	$(MVN) test -Dtest=CrdDriftTest -Dcrds.update=true -Dsurefire.failIfNoSpecifiedTests=false

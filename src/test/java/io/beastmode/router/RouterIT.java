@@ -381,6 +381,9 @@ class RouterIT {
         JsonNode beat = RouterClient.JSON.readTree(value.toString(StandardCharsets.UTF_8));
         assertThat(beat.path("requests").asLong()).isPositive();
         assertThat(beat.path("latencyCounts")).hasSize(beat.path("latencyBoundsMs").size() + 1);
+        // The operator compares these with what it wrote to know when routers run new weights.
+        assertThat(beat.path("configVersion").asText()).isEqualTo(ConfigYaml.version(Files.readString(RouterTestResource.routingFile)));
+        assertThat(beat.path("trafficVersion").asText()).isEqualTo(ConfigYaml.version(Files.readString(RouterTestResource.trafficFile)));
       });
       Response ttl = redis.send(Request.cmd(Command.TTL).arg(key)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
       assertThat(ttl.toInteger()).isBetween(1, Heartbeat.TTL_SECONDS);
