@@ -88,6 +88,9 @@ public final class FailoverBench {
     result.put("region", victim);
     result.put("detect_seconds", round(detect));
     result.put("shift_seconds", round(shift));
+    // Status is written after the regions; wait for it, and for the routers to report the new weights.
+    waitFor(() -> fleet.entry(victim).trafficStage != TrafficStage.Active, 10_000, victim + " failed over in status");
+    waitFor(() -> fleet.status().lastFailover != null && fleet.status().lastFailover.convergedAt != null, 15_000, "failover converged");
     var record = fleet.status().lastFailover;
     result.put("status_record", record == null ? null : Map.of(
         "detectedAt", String.valueOf(record.detectedAt), "decidedAt", String.valueOf(record.decidedAt),

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Plays kubelet, the Deployment controller and an idle HorizontalPodAutoscaler controller for tests,
@@ -25,38 +26,25 @@ public final class FakeWorkloadController implements AutoCloseable {
 
   public FakeWorkloadController(KubernetesClient client) {
     this.client = client;
-    this.informer =
-        client.apps().deployments().inAnyNamespace().inform(
-            new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(Deployment deployment) {
-                markAvailable(deployment);
-              }
+    this.informer = client.apps().deployments().inAnyNamespace().inform(onAddOrUpdate(this::markAvailable));
+    this.autoscalers = client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().inform(onAddOrUpdate(this::scaleToMinimum));
+  }
 
-              @Override
-              public void onUpdate(Deployment old, Deployment deployment) {
-                markAvailable(deployment);
-              }
+  private static <T> ResourceEventHandler<T> onAddOrUpdate(Consumer<T> action) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T object) {
+        action.accept(object);
+      }
 
-              @Override
-              public void onDelete(Deployment deployment, boolean unknownFinalState) {}
-            });
-    this.autoscalers =
-        client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().inform(
-            new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(HorizontalPodAutoscaler autoscaler) {
-                scaleToMinimum(autoscaler);
-              }
+      @Override
+      public void onUpdate(T old, T object) {
+        action.accept(object);
+      }
 
-              @Override
-              public void onUpdate(HorizontalPodAutoscaler old, HorizontalPodAutoscaler autoscaler) {
-                scaleToMinimum(autoscaler);
-              }
-
-              @Override
-              public void onDelete(HorizontalPodAutoscaler autoscaler, boolean unknownFinalState) {}
-            });
+      @Override
+      public void onDelete(T object, boolean unknownFinalState) {}
+    };
   }
 
   private void scaleToMinimum(HorizontalPodAutoscaler autoscaler) {
