@@ -30,8 +30,10 @@ class RoutingTableTest {
   @Test
   void theOperatorsRenderedConfigIsServedAsIs() throws Exception {
     String golden = Files.readString(Path.of("src", "test", "resources", "golden", "assistant-eu-west.yaml"));
-    String routing = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-            golden.substring(0, golden.indexOf("\n---", 4)), io.fabric8.kubernetes.api.model.ConfigMap.class)
+    String configMap = java.util.Arrays.stream(golden.split("\n---\n"))
+        .filter(document -> document.contains("kind: \"ConfigMap\""))
+        .findFirst().orElseThrow();
+    String routing = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(configMap, io.fabric8.kubernetes.api.model.ConfigMap.class)
         .getData().get("routing.yaml");
 
     RoutingTable table = RoutingTable.parse(routing, "peers:\n- region: us-east\n  url: http://r.example\n  weight: 40\n- region: ap-south\n  url: http://s.example\n  weight: 0\n");
