@@ -70,7 +70,7 @@ final class FailoverRecorder {
       registry.timer("beastmode.failover.apply", Tags.of("router", routerName))
           .record(Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.appliedAt)));
     }
-    if (record != null && record.convergedAt == null && record.appliedAt != null && !waitedTooLong(record) && converged(inputs, outcomes)) {
+    if (converging(record) && converged(inputs, outcomes)) {
       record.convergedAt = TrafficStatus.format(clock.instant());
       Duration took = Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.convergedAt));
       registry.timer("beastmode.failover.converge", Tags.of("router", routerName)).record(took);

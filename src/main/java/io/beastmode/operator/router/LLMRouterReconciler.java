@@ -123,7 +123,9 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
       var at = FailoverMachine.nextTimedChange(state, inputs.router().getSpec().failover);
       if (at != null) {
         var until = Duration.between(now, at).plusMillis(50);
-        next = until.compareTo(next) < 0 ? (until.isNegative() ? Duration.ofMillis(50) : until) : next;
+        if (until.compareTo(next) < 0) {
+          next = until.isNegative() ? Duration.ofMillis(50) : until;
+        }
       }
     }
     return next;
