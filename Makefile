@@ -32,6 +32,10 @@ bench: build ## Load run through the packaged router vs straight to the simulato
 bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)
 	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.FailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
+.PHONY: bench-autoscale
+bench-autoscale: ## Replay synthetic days through a simulated fleet: HPA alone vs HPA with predictive minimum (bench/results/autoscale.json and autoscale.md)
+	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.AutoscaleBench
+
 .PHONY: crds
 crds: ## Regenerate crds/ from the Java model (the build fails when they drift)
 	$(MVN) test -Dtest=CrdDriftTest -Dcrds.update=true -Dsurefire.failIfNoSpecifiedTests=false
