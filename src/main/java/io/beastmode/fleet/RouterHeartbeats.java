@@ -4,23 +4,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beastmode.router.Heartbeat;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Reads the heartbeats routers publish to their region's Redis. Freshness comes from the key's
@@ -33,8 +25,7 @@ public class RouterHeartbeats {
 
   private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  private final Vertx vertx;
-  private final Map<String, Redis> clients = new ConcurrentHashMap<>();
+  private final RegionRedisClients redis;
 
   /** A heartbeat and how long ago it was written. */
   public record Observed(Heartbeat beat, long ageMillis) {
@@ -43,33 +34,17 @@ public class RouterHeartbeats {
     }
   }
 
-  /** Redis could not be read; the region's other signals still count. */
-  public static final class Unavailable extends Exception {
-    Unavailable(String message) {
-      super(message);
-    }
-  }
-
-  public RouterHeartbeats(Vertx vertx) {
-    this.vertx = vertx;
+  public RouterHeartbeats(RegionRedisClients redis) {
+    this.redis = redis;
   }
 
   /**
    * Heartbeats in {@code redisUrl} of one region, from every router ({@code router} null) or one
    * ({@code namespace/name}).
    */
-  public List<Observed> read(String redisUrl, String router, String region, Duration timeout) throws Unavailable {
+  public List<Observed> read(String redisUrl, String router, String region, Duration timeout) throws RegionRedisClients.Unavailable {
     String pattern = "beastmode:heartbeat:" + (router == null ? "*" : router) + ":" + region + ":*";
-    try {
-      return fetch(client(redisUrl), pattern).toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new Unavailable("Redis did not answer within " + timeout.toMillis() + " ms");
-    } catch (ExecutionException e) {
-      throw new Unavailable("Redis: " + e.getCause().getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Unavailable("interrupted");
-    }
+    return RegionRedisClients.await(fetch(redis.client(redisUrl), pattern), timeout);
   }
 
   private Future<List<Observed>> fetch(Redis redis, String pattern) {
@@ -110,18 +85,5 @@ public class RouterHeartbeats {
       }
     }
     return observed;
-  }
-
-  private Redis client(String url) {
-    return clients.computeIfAbsent(url, u -> Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(u)
-        .setMaxPoolSize(2)
-        .setMaxPoolWaiting(16)));
-  }
-
-  @PreDestroy
-  public void close() {
-    clients.values().forEach(Redis::close);
-    clients.clear();
   }
 }

@@ -6,10 +6,14 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.util.ArrayList;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
-/** Writes this pod's heartbeat to Redis every second, with a TTL so a dead pod's entry expires. */
+/**
+ * Writes this pod's heartbeat to Redis every second, with a TTL so a dead pod's entry expires, and
+ * adds what the pod served since the last one to its region's {@link UsageHistory}.
+ */
 final class HeartbeatPublisher {
   private static final Logger LOG = Logger.getLogger(HeartbeatPublisher.class);
 
@@ -21,6 +25,8 @@ final class HeartbeatPublisher {
   private final long startedAt = System.currentTimeMillis();
   private long timer = -1;
   private boolean failing;
+  /** Totals already added to the history; a failed write is added with the next one. */
+  private UsageSample recorded = UsageSample.EMPTY;
 
   HeartbeatPublisher(Vertx vertx, Redis redis, RouterMetrics metrics, Supplier<RoutingTable> table, String pod) {
     this.vertx = vertx;
@@ -46,9 +52,17 @@ final class HeartbeatPublisher {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    redis.send(Request.cmd(Command.SET).arg(Heartbeat.key(beat.router(), beat.region(), pod))
-            .arg(io.vertx.core.buffer.Buffer.buffer(json)).arg("EX").arg(Heartbeat.TTL_SECONDS))
+    var commands = new ArrayList<Request>();
+    commands.add(Request.cmd(Command.SET).arg(Heartbeat.key(beat.router(), beat.region(), pod))
+        .arg(io.vertx.core.buffer.Buffer.buffer(json)).arg("EX").arg(Heartbeat.TTL_SECONDS));
+    var totals = UsageSample.of(beat);
+    var delta = totals.minus(recorded);
+    if (!delta.isEmpty()) {
+      commands.addAll(UsageHistory.add(beat.router(), beat.region(), delta, beat.time() / 1000));
+    }
+    redis.batch(commands)
         .onSuccess(ok -> {
+          recorded = totals;
           if (failing) {
             LOG.info("heartbeats reach Redis again");
             failing = false;

@@ -1,6 +1,7 @@
 package io.beastmode.testing;
 
 import io.beastmode.fleet.RegionClients;
+import io.beastmode.fleet.RegionRedisClients;
 import io.beastmode.fleet.RouterHeartbeats;
 import io.beastmode.operator.pool.ModelPoolReconciler;
 import io.beastmode.operator.region.RegionReconciler;
@@ -18,7 +19,8 @@ public final class OperatorUnderTest implements AutoCloseable {
   private final Operator operator;
   private final RegionClients clients;
   private final Vertx vertx = Vertx.vertx();
-  private final RouterHeartbeats heartbeats = new RouterHeartbeats(vertx);
+  private final RegionRedisClients redis = new RegionRedisClients(vertx);
+  private final RouterHeartbeats heartbeats = new RouterHeartbeats(redis);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   public OperatorUnderTest(KubernetesClient hub) {
@@ -34,7 +36,7 @@ public final class OperatorUnderTest implements AutoCloseable {
   public void close() {
     operator.stop();
     clients.close();
-    heartbeats.close();
+    redis.close();
     vertx.close();
   }
 

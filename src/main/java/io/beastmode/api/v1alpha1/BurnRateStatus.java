@@ -2,6 +2,7 @@ package io.beastmode.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 
 /** Measured burn rates of one rule. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -16,6 +17,9 @@ public class BurnRateStatus {
   @JsonPropertyDescription("Burn rate over the short window.")
   public Double shortWindowRate;
 
-  @JsonPropertyDescription("True while both rates exceed the rule's threshold.")
+  @JsonPropertyDescription("True while both rates of the router as a whole exceed the rule's threshold.")
   public Boolean firing;
+
+  @JsonPropertyDescription("Regions whose own rates exceed the threshold in both windows.")
+  public List<String> firingRegions;
 }

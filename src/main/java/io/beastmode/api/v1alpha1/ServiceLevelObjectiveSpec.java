@@ -26,6 +26,18 @@ public class ServiceLevelObjectiveSpec {
   @JsonPropertyDescription("Days over which the error budget is counted.")
   public int windowDays = 30;
 
+  @Default("30")
+  @Min(5)
+  @Max(3600)
+  @JsonPropertyDescription("Seconds between evaluations of the indicators and rules.")
+  public int evaluationIntervalSeconds = 30;
+
+  @Default("300")
+  @Min(0)
+  @Max(86400)
+  @JsonPropertyDescription("Least seconds an action stays in force, and before an undone action may be taken again.")
+  public int actionCooldownSeconds = 300;
+
   @Default("[]")
   @Size(max = 8)
   @ValidationRule(

@@ -16,6 +16,9 @@ public class SloActionRecord {
   @JsonPropertyDescription("Why, naming the rule and its rates.")
   public String reason;
 
+  @JsonPropertyDescription("For ScaleUp: the fewest replicas the region runs while it is in force.")
+  public Integer replicas;
+
   @JsonPropertyDescription("When it was taken (RFC 3339).")
   public String takenAt;
 

@@ -6,6 +6,7 @@ import io.beastmode.api.v1alpha1.ProbeSignal;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionStatus;
 import io.beastmode.fleet.RegionClients;
+import io.beastmode.fleet.RegionRedisClients;
 import io.beastmode.fleet.RouterHeartbeats;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.StatusPatch;
@@ -57,7 +58,7 @@ public class RegionReconciler implements Reconciler<Region> {
     try {
       var observed = heartbeats.read(region.getSpec().redis.url, null, region.getMetadata().getName(), timeout);
       return probe.withHeartbeats((int) observed.stream().filter(RouterHeartbeats.Observed::fresh).count(), null);
-    } catch (RouterHeartbeats.Unavailable e) {
+    } catch (RegionRedisClients.Unavailable e) {
       return probe.withHeartbeats(null, e.getMessage());
     }
   }

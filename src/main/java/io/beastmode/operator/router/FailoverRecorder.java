@@ -5,6 +5,7 @@ import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.TrafficStage;
+import io.beastmode.fleet.RegionRedisClients;
 import io.beastmode.fleet.RouterHeartbeats;
 import io.beastmode.operator.Events;
 import io.beastmode.operator.failover.FailoverPlan;
@@ -104,7 +105,7 @@ final class FailoverRecorder {
         if (behind) {
           return false;
         }
-      } catch (RouterHeartbeats.Unavailable e) {
+      } catch (RegionRedisClients.Unavailable e) {
         // Cannot be verified there; the other regions decide.
       }
     }
