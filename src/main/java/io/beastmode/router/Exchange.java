@@ -132,7 +132,7 @@ final class Exchange {
 
   private void route() {
     FallbackSpec fallback = table.config().fallback();
-    selection = ModelSelector.select(request.model(), table.modelList(), table.config().selection(),
+    selection = ModelSelector.select(request.model(), table.modelList(), table.selection(),
         fallback.chain, request.needs(), services.backends());
     if (LOG.isDebugEnabled()) {
       LOG.debugf("model %s: %s", request.model(), selection.explain());

@@ -27,4 +27,17 @@ public final class LatencyHistogram {
     }
     return copy;
   }
+
+  /** Mean latency of bucket counts, each request taken at its bucket's midpoint; 0 without requests. */
+  public static double meanMillis(long[] counts) {
+    double sum = 0;
+    long total = 0;
+    for (int i = 0; i < counts.length; i++) {
+      double lower = i == 0 ? 0 : BOUNDS_MS[i - 1];
+      double upper = i < BOUNDS_MS.length ? BOUNDS_MS[i] : lower;
+      sum += counts[i] * (lower + upper) / 2;
+      total += counts[i];
+    }
+    return total == 0 ? 0 : sum / total;
+  }
 }

@@ -6,6 +6,7 @@ import io.beastmode.api.v1alpha1.CircuitBreakerSpec;
 import io.beastmode.api.v1alpha1.FallbackSpec;
 import io.beastmode.api.v1alpha1.ModelCapabilities;
 import io.beastmode.api.v1alpha1.RouterPodSpec;
+import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.api.v1alpha1.SelectionSpec;
 import io.beastmode.router.config.ConfigYaml;
 import io.beastmode.router.config.ModelRoute;
@@ -57,7 +58,7 @@ public record RoutingTable(
     TrafficConfig traffic =
         trafficYaml == null || trafficYaml.isBlank() ? null : ConfigYaml.read(trafficYaml, TrafficConfig.class);
     if (traffic == null || traffic.peers() == null) {
-      traffic = new TrafficConfig(List.of());
+      traffic = new TrafficConfig(List.of(), traffic != null && traffic.degraded());
     }
     return new RoutingTable(config, ConfigYaml.version(routingYaml), Map.copyOf(byName), traffic, ConfigYaml.version(trafficYaml));
   }
@@ -85,6 +86,24 @@ public record RoutingTable(
   /** The region the config names, "local" when it names none. */
   public String regionName() {
     return config.region() == null ? "local" : config.region();
+  }
+
+  /**
+   * How aliases choose a model: the configured way, or by latency while an SLO's DegradeModel
+   * action is in force (quality floor and price cap still hold).
+   */
+  public SelectionSpec selection() {
+    if (!traffic.degraded()) {
+      return config.selection();
+    }
+    var configured = config.selection();
+    var degraded = new SelectionSpec();
+    degraded.policy = SelectionPolicy.latency;
+    degraded.qualityFloor = configured.qualityFloor;
+    degraded.maxOutputPricePerMillion = configured.maxOutputPricePerMillion;
+    degraded.weights = configured.weights;
+    degraded.aliases = configured.aliases;
+    return degraded;
   }
 
   public boolean isAlias(String model) {

@@ -3,6 +3,8 @@ package io.beastmode.testing;
 import io.beastmode.fleet.RegionClients;
 import io.beastmode.fleet.RegionRedisClients;
 import io.beastmode.fleet.RouterHeartbeats;
+import io.beastmode.fleet.RouterUsage;
+import io.beastmode.operator.slo.ServiceLevelObjectiveReconciler;
 import io.beastmode.operator.pool.ModelPoolReconciler;
 import io.beastmode.operator.region.RegionReconciler;
 import io.beastmode.operator.router.LLMRouterReconciler;
@@ -21,6 +23,7 @@ public final class OperatorUnderTest implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final RegionRedisClients redis = new RegionRedisClients(vertx);
   private final RouterHeartbeats heartbeats = new RouterHeartbeats(redis);
+  private final RouterUsage usage = new RouterUsage(redis);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   public OperatorUnderTest(KubernetesClient hub) {
@@ -28,7 +31,8 @@ public final class OperatorUnderTest implements AutoCloseable {
     this.operator = new Operator(o -> o.withKubernetesClient(hub).withCloseClientOnStop(false));
     operator.register(new RegionReconciler(clients, heartbeats, Clock.systemUTC()));
     operator.register(new ModelPoolReconciler(Clock.systemUTC()));
-    operator.register(new LLMRouterReconciler(clients, heartbeats, registry, ROUTER_IMAGE, Clock.systemUTC()));
+    operator.register(new LLMRouterReconciler(clients, heartbeats, usage, registry, ROUTER_IMAGE, Clock.systemUTC()));
+    operator.register(new ServiceLevelObjectiveReconciler(clients, usage, registry, Clock.systemUTC()));
     operator.start();
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Horizontal autoscaling of routers in each region. */
@@ -56,4 +57,19 @@ public class AutoscalingSpec {
   @Default("false")
   @JsonPropertyDescription("Raise minReplicas ahead of forecast load; never scales in on a forecast.")
   public boolean predictive;
+
+  @Default("120")
+  @Min(0)
+  @Max(3600)
+  @JsonPropertyDescription("Least seconds the forecast looks ahead; the routers' observed start-up time raises it.")
+  public int predictiveLeadSeconds = 120;
+
+  @Min(0.001)
+  @JsonPropertyDescription("Requests per second one replica takes at its target; when unset, learned from heartbeats (target in-flight / mean latency).")
+  public Double requestsPerSecondPerReplica;
+
+  @Default("http://prometheus-operated.monitoring.svc:9090")
+  @Pattern("^https?://.+")
+  @JsonPropertyDescription("Prometheus that KEDA's trigger queries for router in-flight requests, where KEDA is installed.")
+  public String prometheusAddress = "http://prometheus-operated.monitoring.svc:9090";
 }

@@ -44,4 +44,22 @@ public class RouterRegionStatus {
 
   @JsonPropertyDescription("Hash of the traffic weights last written to the region.")
   public String trafficHash;
+
+  @JsonPropertyDescription("What scales the region's routers: HorizontalPodAutoscaler or ScaledObject (KEDA); unset without autoscaling.")
+  public String autoscaler;
+
+  @JsonPropertyDescription("Replicas the autoscaler last saw running.")
+  public Integer currentReplicas;
+
+  @JsonPropertyDescription("When the autoscaler last changed the replicas (RFC 3339).")
+  public String lastScaleTime;
+
+  @JsonPropertyDescription("Predictive scaling: highest request rate forecast from now until the lead time ahead.")
+  public Double forecastRequestsPerSecond;
+
+  @JsonPropertyDescription("Predictive scaling: how far ahead the forecast looked, at least the routers' observed start-up time.")
+  public Integer forecastLeadSeconds;
+
+  @JsonPropertyDescription("Predictive scaling: the minimum replicas the forecast asks for.")
+  public Integer predictiveMinReplicas;
 }

@@ -42,6 +42,9 @@ public final class FailoverPlan {
   public record Result(
       Map<String, RegionTrafficState> states, Map<String, Integer> weights, Map<String, Integer> floors, String frozen, List<Change> changes) {}
 
+  /** Part of its share a region keeps while an SLO's ShiftTraffic action is in force for it. */
+  static final double SHED_FRACTION = 0.5;
+
   /** More moves than a stage sequence has: a bound, not a limit ever reached. */
   private static final int MAX_MOVES = 5;
 
@@ -102,6 +105,9 @@ public final class FailoverPlan {
           var state = states.get(r.name());
           boolean comingBack = state.stage() == TrafficStage.Recovering || state.stage() == TrafficStage.FailingBack;
           double fraction = asIfBack && comingBack ? 1.0 : FailoverMachine.fraction(state, spec);
+          if (r.signal().shedding()) {
+            fraction *= SHED_FRACTION;
+          }
           return new TrafficWeights.Share(r.name(), r.weight(), r.priority(), fraction);
         })
         .toList();
@@ -109,7 +115,9 @@ public final class FailoverPlan {
 
   private static String reason(RegionTrafficState from, RegionTrafficState to, RegionSignal signal) {
     return switch (to.stage()) {
-      case FailedOver -> signal.draining() ? "RegionDraining" : from.stage() == TrafficStage.HeldOut ? "HoldReleased" : "RegionDown";
+      case FailedOver -> signal.draining() ? "RegionDraining"
+          : from.stage() == TrafficStage.HeldOut ? "HoldReleased"
+          : signal.overloaded() ? "SloBurningAtMaxReplicas" : "RegionDown";
       case HeldOut -> "FlapLimitReached";
       case Recovering -> "RegionServing";
       case FailingBack -> "FailbackStep";

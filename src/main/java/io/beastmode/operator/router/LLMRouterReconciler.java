@@ -4,17 +4,21 @@ import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.api.v1alpha1.TrafficStage;
 import io.beastmode.fleet.ManagedObjects;
 import io.beastmode.fleet.RegionClients;
 import io.beastmode.fleet.RouterHeartbeats;
-import io.beastmode.operator.failover.FailoverMachine;
-import io.beastmode.operator.failover.FailoverPlan;
+import io.beastmode.fleet.RouterUsage;
 import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.StatusPatch;
+import io.beastmode.operator.failover.FailoverMachine;
+import io.beastmode.operator.failover.FailoverPlan;
 import io.beastmode.operator.router.RouterInputs.Resolved;
 import io.beastmode.operator.router.RouterInputs.Unresolved;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -35,6 +39,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -53,6 +58,9 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   static final Duration CONVERGE_RECHECK = Duration.ofSeconds(1);
   static final Duration RELEASE_RECHECK = Duration.ofSeconds(5);
   static final Duration UNREACHABLE_CLEANUP_RETRY = Duration.ofSeconds(30);
+  static final Duration FORECAST_RECHECK = Forecasts.REFRESH;
+  /** The name KEDA gives the HPA it creates for a ScaledObject. */
+  static final String KEDA_HPA_PREFIX = "keda-hpa-";
 
   /** An operator releases regions from a flap hold by listing them here, comma-separated. */
   public static final String RELEASE_ANNOTATION = "beastmode.io/release-regions";
@@ -62,11 +70,14 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   private final Clock clock;
   private final RouterStatusBuilder statusBuilder;
   private final FailoverRecorder failovers;
+  private final ScalingRecorder scaling;
+  private final Forecasts forecasts;
   private final MemberWatches memberWatches = new MemberWatches();
 
   public LLMRouterReconciler(
       RegionClients clients,
       RouterHeartbeats heartbeats,
+      RouterUsage usage,
       MeterRegistry registry,
       @ConfigProperty(name = "beastmode.router.image") String routerImage,
       Clock clock) {
@@ -75,6 +86,8 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     this.clock = clock;
     this.statusBuilder = new RouterStatusBuilder(clock);
     this.failovers = new FailoverRecorder(clients.hub(), heartbeats, registry, clock);
+    this.scaling = new ScalingRecorder(clients.hub(), registry);
+    this.forecasts = new Forecasts(usage);
   }
 
   @Override
@@ -96,15 +109,19 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     var inputs = ((Resolved) resolution).inputs();
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     var released = releaseRequests(router);
-    var traffic = RouterTraffic.decide(inputs, router.getStatus(), released, now);
-    var outcomes = inputs.regions().stream().map(region -> reconcileRegion(inputs, region, traffic, context)).toList();
+    var slo = SloDirectives.of(objectives(context, router));
+    var predictions = forecasts.predict(inputs, this::reachableClient, now);
+    var predicted = predictions.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().minReplicas()));
+    var traffic = RouterTraffic.decide(inputs, router.getStatus(), released, slo, predicted, now);
+    var outcomes = inputs.regions().stream().map(region -> reconcileRegion(inputs, region, traffic, slo, context)).toList();
     // The global entry point moves last, once every reachable region has its replicas and weights.
     GlobalEntryPoints.apply(clients.hub(), inputs, traffic.weights());
     var lastFailover = failovers.record(inputs, router.getStatus(), traffic, outcomes, now);
     if (!released.isEmpty()) {
       clearReleaseRequests(router);
     }
-    var status = statusBuilder.resolved(router, outcomes, traffic, lastFailover);
+    var status = statusBuilder.resolved(router, outcomes, traffic, predictions, lastFailover);
+    scaling.record(router, router.getStatus(), status);
     var control = StatusPatch.ifChanged(router, status, context);
     return control.rescheduleAfter(nextCheck(inputs, traffic, status, now));
   }
@@ -112,6 +129,10 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   /** Soonest of: the next failback step, a convergence check, a not-ready re-check. */
   private Duration nextCheck(RouterInputs inputs, FailoverPlan.Result traffic, LLMRouterStatus status, Instant now) {
     Duration next = statusBuilder.allReady(status) ? IDLE_RECHECK : NOT_READY_RECHECK;
+    var autoscaling = inputs.router().getSpec().autoscaling;
+    if (autoscaling.enabled && autoscaling.predictive && FORECAST_RECHECK.compareTo(next) < 0) {
+      next = FORECAST_RECHECK;
+    }
     if (failovers.converging(status.lastFailover)) {
       next = CONVERGE_RECHECK;
     }
@@ -155,22 +176,38 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     }
   }
 
-  private RegionOutcome reconcileRegion(RouterInputs inputs, Region region, FailoverPlan.Result traffic, Context<LLMRouter> context) {
+  private RegionOutcome reconcileRegion(
+      RouterInputs inputs, Region region, FailoverPlan.Result traffic, SloDirectives slo, Context<LLMRouter> context) {
     String name = region.getMetadata().getName();
     var client = reachableClient(region);
     if (client.isEmpty()) {
       return RegionOutcome.unreachable(region);
     }
-    var desired = RouterResources.desired(inputs, region, region.isLocal(), routerImage, traffic);
     try {
+      boolean autoscaling = inputs.router().getSpec().autoscaling.enabled;
+      boolean keda = autoscaling && ManagedObjects.kedaInstalled(client.get());
+      var desired = RouterResources.desired(inputs, region, region.isLocal(), routerImage, traffic, keda, slo.degraded());
       List<HasMetadata> applied =
           ManagedObjects.apply(client.get(), inputs.namespaceIn(region), ownerLabel(inputs.router()), desired);
       memberWatches.ensure(context, region, client.get());
-      return RegionOutcome.applied(region, applied);
+      String autoscaler = !autoscaling ? null : keda ? "ScaledObject" : "HorizontalPodAutoscaler";
+      return RegionOutcome.applied(region, applied, autoscaler, autoscalerStatus(client.get(), inputs, region, applied, keda));
     } catch (KubernetesClientException e) {
       LOG.warnf("applying router %s/%s in region %s failed: %s", inputs.namespace(), inputs.name(), name, e.getMessage());
       return RegionOutcome.failed(region, e.getMessage());
     }
+  }
+
+  /** The HPA's status as applied, or that of the HPA KEDA made for the ScaledObject. */
+  private static HorizontalPodAutoscalerStatus autoscalerStatus(
+      KubernetesClient client, RouterInputs inputs, Region region, List<HasMetadata> applied, boolean keda) {
+    if (keda) {
+      var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(inputs.namespaceIn(region))
+          .withName(KEDA_HPA_PREFIX + inputs.name()).get();
+      return hpa == null ? null : hpa.getStatus();
+    }
+    return applied.stream().filter(HorizontalPodAutoscaler.class::isInstance).map(o -> ((HorizontalPodAutoscaler) o).getStatus())
+        .findFirst().orElse(null);
   }
 
   @Override
@@ -193,6 +230,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
       }
     }
     if (unreachable.isEmpty()) {
+      forecasts.forget(router.getMetadata().getNamespace(), router.getMetadata().getName());
       return DeleteControl.defaultDelete();
     }
     // Deleting while a region is cut off would orphan its routers; keep the finalizer and retry.
@@ -207,6 +245,14 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
 
   static String ownerLabel(LLMRouter router) {
     return ManagedLabels.ownerLabelValue(router.getMetadata().getNamespace(), router.getMetadata().getName());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<ServiceLevelObjective> objectives(Context<LLMRouter> context, LLMRouter router) {
+    var source = (InformerEventSource<ServiceLevelObjective, LLMRouter>) context.eventSourceRetriever().getEventSourceFor(ServiceLevelObjective.class);
+    return source.list(router.getMetadata().getNamespace())
+        .filter(slo -> router.getMetadata().getName().equals(slo.getSpec().routerRef.name))
+        .toList();
   }
 
   @SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package io.beastmode.operator.router;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.fleet.ManagedObjects;
 import io.beastmode.operator.ManagedLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -33,6 +34,12 @@ final class RouterEventSources {
         InformerEventSourceConfiguration.from(Region.class, LLMRouter.class)
             .withSecondaryToPrimaryMapper(region -> routersInRegion(context, region))
             .withOnUpdateFilter(RouterEventSources::regionChangeMatters)
+            .build(),
+        context));
+    // An objective's actions (status) change what its router runs.
+    sources.add(new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(ServiceLevelObjective.class, LLMRouter.class)
+            .withSecondaryToPrimaryMapper(slo -> Set.of(new ResourceID(slo.getSpec().routerRef.name, slo.getMetadata().getNamespace())))
             .build(),
         context));
     for (var kind : ManagedObjects.KINDS) {

@@ -2,11 +2,13 @@ package io.beastmode.operator.router;
 
 import io.beastmode.api.v1alpha1.AutoscalingSpec;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.fleet.ManagedObjects;
 import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.failover.FailoverPlan;
 import io.beastmode.router.config.ConfigYaml;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -16,10 +18,14 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehaviorBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +37,8 @@ import java.util.Map;
 public final class RouterResources {
   public static final String ROUTING_KEY = "routing.yaml";
   public static final String TRAFFIC_KEY = "traffic.yaml";
-  public static final String IN_FLIGHT_METRIC = "beastmode_router_in_flight";
+  /** The routers' in-flight gauge as Prometheus (and an adapter serving it to the HPA) names it. */
+  public static final String IN_FLIGHT_METRIC = "beastmode_router_inflight";
 
   private RouterResources() {}
 
@@ -41,16 +48,19 @@ public final class RouterResources {
    * @param local whether the region is the operator's own cluster, where owner references work
    * @param image the image routers run (the operator's own)
    * @param traffic the failover decision: every region's weight and each region's replica floor
+   * @param keda whether KEDA is installed in the region: a ScaledObject replaces the HPA
+   * @param degraded whether an SLO's DegradeModel action is in force
    */
-  public static List<HasMetadata> desired(RouterInputs inputs, Region region, boolean local, String image, FailoverPlan.Result traffic) {
+  public static List<HasMetadata> desired(
+      RouterInputs inputs, Region region, boolean local, String image, FailoverPlan.Result traffic, boolean keda, boolean degraded) {
     int floor = traffic.floors().get(region.getMetadata().getName());
-    var configMap = configMap(inputs, region, local, traffic.weights());
+    var configMap = configMap(inputs, region, local, traffic.weights(), degraded);
     String configHash = configHash(configMap);
     // Replicas come before the weights, so a region is scaled before more traffic is sent its way.
     var objects = new ArrayList<HasMetadata>();
     objects.add(RouterDeployment.build(inputs, region, metadata(inputs, region, local, inputs.name()), image, configHash, floor));
     if (inputs.router().getSpec().autoscaling.enabled) {
-      objects.add(autoscaler(inputs, region, local, floor));
+      objects.add(keda ? scaledObject(inputs, region, local, floor) : autoscaler(inputs, region, local, floor));
     }
     objects.add(service(inputs, region, local));
     objects.add(disruptionBudget(inputs, region, local));
@@ -75,13 +85,13 @@ public final class RouterResources {
     return ConfigYaml.version(configMap.getData().get(ROUTING_KEY));
   }
 
-  static ConfigMap configMap(RouterInputs inputs, Region region, boolean local, Map<String, Integer> weights) {
+  static ConfigMap configMap(RouterInputs inputs, Region region, boolean local, Map<String, Integer> weights, boolean degraded) {
     return new ConfigMapBuilder()
         .withMetadata(metadata(inputs, region, local, configMapName(inputs.name())))
         .withData(
             Map.of(
                 ROUTING_KEY, ConfigYaml.write(RoutingConfigRenderer.routing(inputs, region)),
-                TRAFFIC_KEY, ConfigYaml.write(RoutingConfigRenderer.traffic(inputs, region, weights))))
+                TRAFFIC_KEY, ConfigYaml.write(RoutingConfigRenderer.traffic(inputs, region, weights, degraded))))
         .build();
   }
 
@@ -139,7 +149,14 @@ public final class RouterResources {
         .endTarget()
         .endResource()
         .endMetric()
-        .withNewBehavior()
+        .withBehavior(behavior(spec))
+        .endSpec()
+        .build();
+  }
+
+  /** Scale out by at most the spec's pods a minute; scale in only after the stabilisation window. */
+  static HorizontalPodAutoscalerBehavior behavior(AutoscalingSpec spec) {
+    return new HorizontalPodAutoscalerBehaviorBuilder()
         .withNewScaleUp()
         .addNewPolicy()
         .withType("Pods")
@@ -150,9 +167,35 @@ public final class RouterResources {
         .withNewScaleDown()
         .withStabilizationWindowSeconds(spec.scaleDownStabilizationSeconds)
         .endScaleDown()
-        .endBehavior()
-        .endSpec()
         .build();
+  }
+
+  /**
+   * KEDA's equivalent of {@link #autoscaler}: the same bounds and behaviour, in-flight requests read
+   * from Prometheus (the routers' Service is the scrape target) and CPU.
+   */
+  static GenericKubernetesResource scaledObject(RouterInputs inputs, Region region, boolean local, int floor) {
+    AutoscalingSpec spec = inputs.router().getSpec().autoscaling;
+    int max = RouterTraffic.maxReplicas(inputs, region);
+    String query = "sum(" + IN_FLIGHT_METRIC + "{namespace=\"" + inputs.namespaceIn(region) + "\",service=\"" + inputs.name() + "\"})";
+    var object = new GenericKubernetesResource();
+    object.setApiVersion(ManagedObjects.SCALED_OBJECT.getGroup() + "/" + ManagedObjects.SCALED_OBJECT.getVersion());
+    object.setKind(ManagedObjects.SCALED_OBJECT.getKind());
+    object.setMetadata(metadata(inputs, region, local, inputs.name()));
+    var scaleTarget = Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", inputs.name());
+    var inFlight = Map.of(
+        "type", "prometheus",
+        "metricType", "AverageValue",
+        "metadata", Map.of("serverAddress", spec.prometheusAddress, "query", query, "threshold", Integer.toString(spec.targetInFlightPerPod)));
+    var cpu = Map.of("type", "cpu", "metricType", "Utilization", "metadata", Map.of("value", Integer.toString(spec.targetCpuUtilizationPercent)));
+    var objectSpec = new LinkedHashMap<String, Object>();
+    objectSpec.put("scaleTargetRef", scaleTarget);
+    objectSpec.put("minReplicaCount", Math.max(Math.min(floor, max), 1));
+    objectSpec.put("maxReplicaCount", max);
+    objectSpec.put("advanced", Map.of("horizontalPodAutoscalerConfig", Map.of("behavior", Serialization.jsonMapper().convertValue(behavior(spec), Map.class))));
+    objectSpec.put("triggers", List.of(inFlight, cpu));
+    object.setAdditionalProperty("spec", objectSpec);
+    return object;
   }
 
   static PodDisruptionBudget disruptionBudget(RouterInputs inputs, Region region, boolean local) {

@@ -9,12 +9,14 @@ import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionPhase;
 import io.beastmode.api.v1alpha1.RouterRegionStatus;
 import io.beastmode.operator.Conditions;
+import io.beastmode.operator.autoscale.PredictiveScaling.Prediction;
 import io.beastmode.operator.failover.FailoverPlan;
 import io.beastmode.operator.failover.TrafficStatus;
 import io.beastmode.operator.router.RouterInputs.Unresolved;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Builds an LLMRouter's status from what reconciling each region came to. */
 public final class RouterStatusBuilder {
@@ -38,13 +40,15 @@ public final class RouterStatusBuilder {
     return status;
   }
 
-  public LLMRouterStatus resolved(LLMRouter router, List<RegionOutcome> outcomes, FailoverPlan.Result traffic, FailoverRecord lastFailover) {
+  public LLMRouterStatus resolved(
+      LLMRouter router, List<RegionOutcome> outcomes, FailoverPlan.Result traffic, Map<String, Prediction> forecasts, FailoverRecord lastFailover) {
     var previous = router.getStatus();
     var status = start(router);
     status.lastFailover = lastFailover;
     var notReady = new ArrayList<String>();
     for (var outcome : outcomes) {
       var region = regionStatus(outcome, previous, traffic);
+      scaling(region, outcome, forecasts.get(outcome.name()));
       status.regions.add(region);
       if (!ready(outcome)) {
         notReady.add(outcome.name() + " (" + describe(outcome, region) + ")");
@@ -102,9 +106,32 @@ public final class RouterStatusBuilder {
         region.readyReplicas = last.readyReplicas;
         region.configHash = last.configHash;
         region.trafficHash = last.trafficHash;
+        region.autoscaler = last.autoscaler;
+        region.currentReplicas = last.currentReplicas;
+        region.lastScaleTime = last.lastScaleTime;
       });
     }
     return region;
+  }
+
+  /** What the autoscaler saw and did, and what the forecast asked for. */
+  private static void scaling(RouterRegionStatus region, RegionOutcome outcome, Prediction forecast) {
+    if (outcome.deployment() != null) {
+      region.autoscaler = outcome.autoscaler();
+    }
+    var scaling = outcome.scaling();
+    if (scaling != null) {
+      region.currentReplicas = scaling.getCurrentReplicas();
+      region.lastScaleTime = scaling.getLastScaleTime();
+      if (scaling.getDesiredReplicas() != null) {
+        region.desiredReplicas = scaling.getDesiredReplicas();
+      }
+    }
+    if (forecast != null) {
+      region.forecastRequestsPerSecond = Math.round(forecast.forecastRequestsPerSecond() * 1000) / 1000.0;
+      region.forecastLeadSeconds = forecast.leadSeconds();
+      region.predictiveMinReplicas = forecast.minReplicas();
+    }
   }
 
   private static boolean ready(RegionOutcome outcome) {

@@ -8,6 +8,9 @@ import io.beastmode.operator.failover.FailoverPlan;
 import io.beastmode.operator.failover.RegionSignal;
 import io.beastmode.operator.failover.TrafficStatus;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,13 +22,20 @@ public final class RouterTraffic {
   /**
    * @param previous the router's status, null before the first reconcile
    * @param released regions an operator asked to release from a flap hold
+   * @param slo what the SLO actions in force ask for
+   * @param predicted per region, the minimum replicas predictive scaling asks for
    */
-  public static FailoverPlan.Result decide(RouterInputs inputs, LLMRouterStatus previous, Set<String> released, Instant now) {
+  public static FailoverPlan.Result decide(
+      RouterInputs inputs, LLMRouterStatus previous, Set<String> released, SloDirectives slo, Map<String, Integer> predicted, Instant now) {
     var regions = inputs.regions().stream()
         .map(region -> {
           String name = region.getMetadata().getName();
           var last = previousEntry(previous, name);
-          var signal = new RegionSignal(serving(region), region.getSpec().draining, capacityReady(last), released.contains(name));
+          int max = maxReplicas(inputs, region);
+          boolean shedding = slo.shiftTraffic().contains(name);
+          boolean overloaded = shedding && last.map(r -> r.desiredReplicas != null && r.desiredReplicas >= max).orElse(false);
+          var signal = new RegionSignal(
+              serving(region) && !overloaded, region.getSpec().draining, capacityReady(last), released.contains(name), shedding, overloaded);
           return new FailoverPlan.Region(
               name,
               signal,
@@ -33,10 +43,25 @@ public final class RouterTraffic {
               region.getSpec().traffic.weight,
               region.getSpec().traffic.priority,
               floor(inputs, region),
-              maxReplicas(inputs, region));
+              max);
         })
         .toList();
-    return FailoverPlan.decide(regions, inputs.router().getSpec().failover, now);
+    var plan = FailoverPlan.decide(regions, inputs.router().getSpec().failover, now);
+    return raiseFloors(plan, regions, slo, predicted);
+  }
+
+  /**
+   * ScaleUp and forecasts raise a region's floor after the plan: they are about that region's own
+   * load, so they must not grow the fleet-wide floor the plan shares out by weight.
+   */
+  private static FailoverPlan.Result raiseFloors(
+      FailoverPlan.Result plan, List<FailoverPlan.Region> regions, SloDirectives slo, Map<String, Integer> predicted) {
+    var floors = new LinkedHashMap<>(plan.floors());
+    for (var region : regions) {
+      int raised = Math.max(slo.minReplicas().getOrDefault(region.name(), 0), predicted.getOrDefault(region.name(), 0));
+      floors.merge(region.name(), Math.min(raised, region.maxReplicas()), Math::max);
+    }
+    return new FailoverPlan.Result(plan.states(), plan.weights(), floors, plan.frozen(), plan.changes());
   }
 
   /** Replicas a region runs at its normal share: the placement's, at least the autoscaler's minimum. */

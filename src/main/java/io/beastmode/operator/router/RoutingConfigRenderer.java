@@ -41,16 +41,17 @@ public final class RoutingConfigRenderer {
 
   /**
    * Peers are the router's other regions that publish an endpoint, with the weights failover gave
-   * them; a router forwards only to peers whose weight is above 0.
+   * them; a router forwards only to peers whose weight is above 0. {@code degraded}: an SLO's
+   * DegradeModel action is in force.
    */
-  public static TrafficConfig traffic(RouterInputs inputs, Region self, Map<String, Integer> weights) {
+  public static TrafficConfig traffic(RouterInputs inputs, Region self, Map<String, Integer> weights, boolean degraded) {
     var peers =
         inputs.regions().stream()
             .filter(r -> !r.getMetadata().getName().equals(self.getMetadata().getName()))
             .filter(r -> r.getSpec().routerEndpoint != null)
             .map(r -> new TrafficConfig.Peer(r.getMetadata().getName(), r.getSpec().routerEndpoint, weights.getOrDefault(r.getMetadata().getName(), 0)))
             .toList();
-    return new TrafficConfig(peers);
+    return new TrafficConfig(peers, degraded);
   }
 
   /** The environment variable a router reads a credential Secret key from. */

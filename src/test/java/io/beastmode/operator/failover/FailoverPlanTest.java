@@ -35,6 +35,25 @@ class FailoverPlanTest {
   }
 
   @Test
+  void aRegionBurningItsSloShedsHalfItsShareAndFailsOverOnlyAtItsMostReplicas() {
+    var spec = new FailoverSpec();
+    var shedding = new RegionSignal(true, false, true, false, true, false);
+    var shed = FailoverPlan.decide(List.of(
+        region("a", shedding, RegionTrafficState.active(T0)),
+        region("b", RegionSignal.healthy(), RegionTrafficState.active(T0))), spec, T0.plusSeconds(5));
+    assertThat(shed.weights()).containsEntry("a", 25).containsEntry("b", 75);
+    assertThat(shed.changes()).isEmpty();
+
+    var overloaded = new RegionSignal(false, false, true, false, true, true);
+    var failed = FailoverPlan.decide(List.of(
+        region("a", overloaded, RegionTrafficState.active(T0)),
+        region("b", RegionSignal.healthy(), RegionTrafficState.active(T0))), spec, T0.plusSeconds(5));
+    assertThat(failed.weights()).containsEntry("a", 0).containsEntry("b", 100);
+    assertThat(failed.changes()).containsExactly(
+        new FailoverPlan.Change("a", TrafficStage.Active, TrafficStage.FailedOver, "SloBurningAtMaxReplicas"));
+  }
+
+  @Test
   void aReleasedRegionThatAlreadyServesStartsRecoveringAtOnce() {
     var spec = new FailoverSpec();
     var held = new RegionTrafficState(TrafficStage.HeldOut, T0, 0, List.of(T0));

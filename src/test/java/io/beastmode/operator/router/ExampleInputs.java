@@ -50,7 +50,7 @@ final class ExampleInputs {
 
   /** The failover decision for the example router, from its current status and region health. */
   io.beastmode.operator.failover.FailoverPlan.Result traffic() {
-    return RouterTraffic.decide(resolved(), routers.get(0).getStatus(), java.util.Set.of(), java.time.Instant.parse("2026-11-21T10:00:00Z"));
+    return RouterTraffic.decide(resolved(), routers.get(0).getStatus(), java.util.Set.of(), SloDirectives.NONE, java.util.Map.of(), java.time.Instant.parse("2026-11-21T10:00:00Z"));
   }
 
   /** Resolves the example router against the example pools and regions. */

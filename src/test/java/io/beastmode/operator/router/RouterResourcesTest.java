@@ -37,7 +37,7 @@ class RouterResourcesTest {
   void theExampleRouterMatchesItsGoldenObjects(String region) throws IOException {
     var inputs = ExampleInputs.load();
     var local = "eu-west".equals(region);
-    List<HasMetadata> objects = RouterResources.desired(inputs.resolved(), inputs.region(region), local, "beast-mode:0.1.0", inputs.traffic());
+    List<HasMetadata> objects = RouterResources.desired(inputs.resolved(), inputs.region(region), local, "beast-mode:0.1.0", inputs.traffic(), false, false);
     var actual = new StringBuilder();
     for (HasMetadata object : objects) {
       actual.append("---\n").append(YAML.writeValueAsString(object));
@@ -54,7 +54,7 @@ class RouterResourcesTest {
   void aRegionsOwnEndpointWinsAndModelsWithoutOneAreLeftOut() throws IOException {
     var inputs = ExampleInputs.load();
     var routing = ConfigYaml.read(
-        configMap(RouterResources.desired(inputs.resolved(), inputs.region("us-east"), false, "img", inputs.traffic())).getData().get(RouterResources.ROUTING_KEY),
+        configMap(RouterResources.desired(inputs.resolved(), inputs.region("us-east"), false, "img", inputs.traffic(), false, false)).getData().get(RouterResources.ROUTING_KEY),
         RoutingConfig.class);
     assertThat(routing.models()).extracting(m -> m.name()).containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b");
     assertThat(routing.models().get(3).baseUrl()).isEqualTo("http://vllm-llama-8b.inference.svc:8000/v1");
@@ -62,7 +62,7 @@ class RouterResourcesTest {
 
     inputs.pools.get(1).getSpec().models.get(1).endpoints = List.of(inputs.pools.get(1).getSpec().models.get(1).endpoints.get(0));
     var withoutUsEast = ConfigYaml.read(
-        configMap(RouterResources.desired(inputs.resolved(), inputs.region("us-east"), false, "img", inputs.traffic())).getData().get(RouterResources.ROUTING_KEY),
+        configMap(RouterResources.desired(inputs.resolved(), inputs.region("us-east"), false, "img", inputs.traffic(), false, false)).getData().get(RouterResources.ROUTING_KEY),
         RoutingConfig.class);
     assertThat(withoutUsEast.models()).extracting(m -> m.name()).doesNotContain("llama-3.1-8b");
   }
@@ -70,14 +70,14 @@ class RouterResourcesTest {
   @Test
   void trafficWeightsDoNotChangeTheConfigHash() {
     var inputs = ExampleInputs.load();
-    var before = configMap(RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic()));
+    var before = configMap(RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic(), false, false));
     inputs.region("us-east").getSpec().traffic.weight = 5;
-    var after = configMap(RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic()));
+    var after = configMap(RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic(), false, false));
     assertThat(after.getData().get(RouterResources.TRAFFIC_KEY)).isNotEqualTo(before.getData().get(RouterResources.TRAFFIC_KEY));
     assertThat(RouterResources.configHash(after)).isEqualTo(RouterResources.configHash(before));
 
     inputs.pools.get(0).getSpec().models.get(0).pricing.outputPerMillion = 12;
-    var repriced = configMap(RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic()));
+    var repriced = configMap(RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic(), false, false));
     assertThat(RouterResources.configHash(repriced)).isNotEqualTo(RouterResources.configHash(before));
   }
 
@@ -87,7 +87,7 @@ class RouterResourcesTest {
     var router = inputs.routers.get(0);
     router.getSpec().autoscaling.enabled = false;
     router.getSpec().regions.get(0).replicas = 50;
-    var objects = RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic());
+    var objects = RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic(), false, false);
     assertThat(objects).noneMatch(o -> o instanceof HorizontalPodAutoscaler);
     var deployment = objects.stream().filter(o -> o instanceof Deployment).map(o -> (Deployment) o).findFirst().orElseThrow();
     assertThat(deployment.getSpec().getReplicas()).as("capped by the region's maxRouterReplicas").isEqualTo(20);

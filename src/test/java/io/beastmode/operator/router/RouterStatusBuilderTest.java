@@ -23,8 +23,8 @@ class RouterStatusBuilderTest {
     healthy(example, "eu-west");
     healthy(example, "us-east");
     var status = BUILDER.resolved(example.routers.get(0), List.of(
-        new RegionOutcome(example.region("eu-west"), true, deployment(2, 2, 1), "hash-eu", "traffic", null),
-        new RegionOutcome(example.region("us-east"), true, deployment(2, 2, 1), "hash-us", "traffic", null)), example.traffic(), null);
+        new RegionOutcome(example.region("eu-west"), true, deployment(2, 2, 1), "hash-eu", "traffic", null, "HorizontalPodAutoscaler", null),
+        new RegionOutcome(example.region("us-east"), true, deployment(2, 2, 1), "hash-us", "traffic", null, "HorizontalPodAutoscaler", null)), example.traffic(), java.util.Map.of(), null);
     assertThat(BUILDER.allReady(status)).isTrue();
     assertThat(status.readyRegions).isEqualTo("2/2");
     assertThat(status.regions).extracting(r -> r.trafficWeight).containsExactly(60, 40);
@@ -35,7 +35,7 @@ class RouterStatusBuilderTest {
   void aRolloutInProgressIsNotReady() {
     var example = ExampleInputs.load();
     var status = BUILDER.resolved(example.routers.get(0), List.of(
-        new RegionOutcome(example.region("eu-west"), true, deployment(2, 2, 0), "hash", "traffic", null)), example.traffic(), null);
+        new RegionOutcome(example.region("eu-west"), true, deployment(2, 2, 0), "hash", "traffic", null, "HorizontalPodAutoscaler", null)), example.traffic(), java.util.Map.of(), null);
     assertThat(BUILDER.allReady(status)).isFalse();
     assertThat(Conditions.find(status, Conditions.READY).orElseThrow().message).contains("eu-west (2/2 ready)");
   }
@@ -44,12 +44,12 @@ class RouterStatusBuilderTest {
   void anUnreachableRegionKeepsItsLastKnownStateAndTakesNoTraffic() {
     var example = ExampleInputs.load();
     var before = BUILDER.resolved(example.routers.get(0), List.of(
-        new RegionOutcome(example.region("us-east"), true, deployment(3, 3, 1), "hash-us", "traffic", null)), example.traffic(), null);
+        new RegionOutcome(example.region("us-east"), true, deployment(3, 3, 1), "hash-us", "traffic", null, "HorizontalPodAutoscaler", null)), example.traffic(), java.util.Map.of(), null);
     example.routers.get(0).setStatus(before);
     example.region("us-east").setStatus(new RegionStatus());
     example.region("us-east").getStatus().phase = RegionPhase.Unreachable;
 
-    var after = BUILDER.resolved(example.routers.get(0), List.of(RegionOutcome.unreachable(example.region("us-east"))), example.traffic(), null);
+    var after = BUILDER.resolved(example.routers.get(0), List.of(RegionOutcome.unreachable(example.region("us-east"))), example.traffic(), java.util.Map.of(), null);
     var region = after.regions.get(0);
     assertThat(region.health).isEqualTo(RegionPhase.Unreachable);
     assertThat(region.trafficWeight).isZero();

@@ -1,0 +1,120 @@
+package io.beastmode.operator.router;
+
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.fleet.RegionRedisClients;
+import io.beastmode.fleet.RouterUsage;
+import io.beastmode.operator.ManagedLabels;
+import io.beastmode.operator.autoscale.PredictiveScaling;
+import io.beastmode.operator.autoscale.PredictiveScaling.Prediction;
+import io.beastmode.router.LatencyHistogram;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Predictive scaling for each region of a router: its request-rate history from Redis, its routers'
+ * capacity (from the spec, or learned from their latency) and start-up time (from its pods) go into
+ * {@link PredictiveScaling}. A forecast is refreshed at most once a minute; when Redis cannot be read
+ * the last one stands, so a Redis outage never drops capacity that was raised.
+ */
+final class Forecasts {
+  private static final Logger LOG = Logger.getLogger(Forecasts.class);
+  static final Duration REFRESH = Duration.ofSeconds(60);
+  static final Duration LATENCY_WINDOW = Duration.ofMinutes(15);
+  static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+
+  private final RouterUsage usage;
+  private final Map<String, Timed> last = new ConcurrentHashMap<>();
+
+  private record Timed(Instant at, Prediction prediction) {}
+
+  Forecasts(RouterUsage usage) {
+    this.usage = usage;
+  }
+
+  /** Predictions per region; none when predictive scaling is off or a region has no Redis. */
+  Map<String, Prediction> predict(RouterInputs inputs, Function<Region, Optional<KubernetesClient>> clients, Instant now) {
+    var autoscaling = inputs.router().getSpec().autoscaling;
+    var predictions = new LinkedHashMap<String, Prediction>();
+    if (!autoscaling.enabled || !autoscaling.predictive) {
+      return predictions;
+    }
+    String router = inputs.namespace() + "/" + inputs.name();
+    for (var region : inputs.regions()) {
+      if (region.getSpec().redis == null) {
+        continue;
+      }
+      String key = router + "|" + region.getMetadata().getName();
+      var previous = last.get(key);
+      if (previous != null && Duration.between(previous.at(), now).compareTo(REFRESH) < 0) {
+        predictions.put(region.getMetadata().getName(), previous.prediction());
+        continue;
+      }
+      try {
+        var prediction = forecast(inputs, region, router, clients.apply(region), now);
+        last.put(key, new Timed(now, prediction));
+        predictions.put(region.getMetadata().getName(), prediction);
+      } catch (RegionRedisClients.Unavailable e) {
+        LOG.debugf("router %s region %s: no forecast, Redis unreadable (%s)", router, region.getMetadata().getName(), e.getMessage());
+        if (previous != null) {
+          predictions.put(region.getMetadata().getName(), previous.prediction());
+        }
+      }
+    }
+    return predictions;
+  }
+
+  void forget(String namespace, String name) {
+    last.keySet().removeIf(key -> key.startsWith(namespace + "/" + name + "|"));
+  }
+
+  private Prediction forecast(RouterInputs inputs, Region region, String router, Optional<KubernetesClient> client, Instant now)
+      throws RegionRedisClients.Unavailable {
+    var autoscaling = inputs.router().getSpec().autoscaling;
+    String url = region.getSpec().redis.url;
+    String name = region.getMetadata().getName();
+    var history = usage.rates(url, router, name, now, REDIS_TIMEOUT);
+    var recent = usage.window(url, router, name, now.minus(LATENCY_WINDOW), now, now, REDIS_TIMEOUT);
+    double rate = PredictiveScaling.ratePerReplica(
+        autoscaling.requestsPerSecondPerReplica, autoscaling.targetInFlightPerPod, LatencyHistogram.meanMillis(recent.latencyCounts()) / 1000);
+    int startup = client.map(c -> startupSeconds(c, inputs.namespaceIn(region), inputs.name())).orElse(0);
+    int lead = Math.max(autoscaling.predictiveLeadSeconds, startup);
+    return PredictiveScaling.predict(history.requestsPerBucket(), history.secondsIntoBucket(), lead, rate,
+        RouterTraffic.floor(inputs, region), RouterTraffic.maxReplicas(inputs, region));
+  }
+
+  /**
+   * Longest time a current router pod took from creation to ready, at most an hour (a pod that was
+   * unready for a while later says nothing about start-up); 0 when none is ready yet.
+   */
+  static int startupSeconds(KubernetesClient client, String namespace, String router) {
+    try {
+      int longest = client.pods().inNamespace(namespace).withLabels(ManagedLabels.podSelector(router)).list().getItems().stream()
+          .mapToInt(Forecasts::startupSeconds)
+          .max()
+          .orElse(0);
+      return Math.min(longest, 3600);
+    } catch (KubernetesClientException e) {
+      return 0;
+    }
+  }
+
+  private static int startupSeconds(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null || pod.getMetadata().getCreationTimestamp() == null) {
+      return 0;
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()) && c.getLastTransitionTime() != null)
+        .mapToInt(c -> (int) Duration.between(Instant.parse(pod.getMetadata().getCreationTimestamp()), Instant.parse(c.getLastTransitionTime())).toSeconds())
+        .max()
+        .orElse(0);
+  }
+}

@@ -1,0 +1,81 @@
+package io.beastmode.operator.slo;
+
+import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.ServiceLevelObjective;
+import io.beastmode.api.v1alpha1.SloAction;
+import io.beastmode.api.v1alpha1.SloActionRecord;
+import io.beastmode.operator.Events;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Makes an objective's evaluation visible: burn rates and budget as metrics (the PrometheusRule's
+ * alerts read them), and an Event for every action taken or undone. Alert actions are also recorded
+ * on the router, where people look first.
+ */
+final class SloRecorder {
+  private final KubernetesClient hub;
+  private final MeterRegistry registry;
+  private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
+
+  SloRecorder(KubernetesClient hub, MeterRegistry registry) {
+    this.hub = hub;
+    this.registry = registry;
+  }
+
+  void measured(ServiceLevelObjective slo, SloEvaluation evaluation) {
+    String name = key(slo);
+    gauge("beastmode.slo.error.budget.remaining", "Error budget left over the SLO window, in percent", name, null, null)
+        .set(evaluation.budgetRemainingPercent());
+    for (var rate : evaluation.burnRates()) {
+      gauge("beastmode.slo.burn.rate", "Error-budget burn rate of a rule's window", name, rate.rule, "long").set(rate.longWindowRate);
+      gauge("beastmode.slo.burn.rate", "Error-budget burn rate of a rule's window", name, rate.rule, "short").set(rate.shortWindowRate);
+    }
+  }
+
+  /** Events and counts for the records that are new or newly undone since {@code previous}. */
+  void actions(ServiceLevelObjective slo, LLMRouter router, List<SloActionRecord> previous, List<SloActionRecord> next) {
+    for (var record : next) {
+      var before = previous.stream()
+          .filter(p -> p.action == record.action && Objects.equals(p.region, record.region) && Objects.equals(p.takenAt, record.takenAt))
+          .findFirst();
+      String where = record.region == null ? "router " + router.getMetadata().getName() : "region " + record.region;
+      if (before.isEmpty()) {
+        Counter.builder("beastmode.slo.actions").description("Actions taken for objectives")
+            .tag("slo", key(slo)).tag("action", record.action.name()).register(registry).increment();
+        Events.record(hub, slo, true, "SloActionTaken", record.action + " for " + where + ": " + record.reason);
+        if (record.action == SloAction.Alert) {
+          Events.record(hub, router, true, "SloBurning", "objective " + slo.getMetadata().getName() + ": " + record.reason);
+        }
+      } else if (before.get().undoneAt == null && record.undoneAt != null) {
+        Events.record(hub, slo, false, "SloActionUndone", record.action + " for " + where + " undone: the burn stopped");
+        if (record.action == SloAction.Alert) {
+          Events.record(hub, router, false, "SloRecovered", "objective " + slo.getMetadata().getName() + " burns within its rules again");
+        }
+      }
+    }
+  }
+
+  private AtomicReference<Double> gauge(String metric, String description, String slo, String rule, String window) {
+    return gauges.computeIfAbsent(metric + "|" + slo + "|" + rule + "|" + window, k -> {
+      var value = new AtomicReference<>(0.0);
+      var builder = Gauge.builder(metric, value, AtomicReference::get).description(description).tag("slo", slo);
+      if (rule != null) {
+        builder.tag("rule", rule).tag("window", window);
+      }
+      builder.register(registry);
+      return value;
+    });
+  }
+
+  static String key(ServiceLevelObjective slo) {
+    return slo.getMetadata().getNamespace() + "/" + slo.getMetadata().getName();
+  }
+}
