@@ -81,6 +81,15 @@ public final class Fleet implements AutoCloseable {
     return hubServer.client();
   }
 
+  /** The API server of a region: the hub's own or a member's. */
+  public KubernetesClient client(String region) {
+    return "hub".equals(region) ? hub() : member(region);
+  }
+
+  public String redisUrl() {
+    return redis.url();
+  }
+
   public KubernetesClient member(String name) {
     return members.get(name).client();
   }
@@ -129,7 +138,8 @@ public final class Fleet implements AutoCloseable {
   }
 
   public RouterRegionStatus entry(String region) {
-    return status().regions.stream().filter(r -> r.name.equals(region)).findFirst().orElseThrow();
+    return status().regions.stream().filter(r -> r.name.equals(region)).findFirst()
+        .orElseThrow(() -> new AssertionError("no status for region " + region + " yet"));
   }
 
   public Region region(String name) {
@@ -138,7 +148,7 @@ public final class Fleet implements AutoCloseable {
 
   /** The weights a region's routers were given for their peers, read from that region's cluster. */
   public Map<String, Integer> peerWeights(String region) {
-    var client = "hub".equals(region) ? hub() : member(region);
+    var client = client(region);
     var configMap = client.configMaps().inNamespace(namespace).withName(RouterResources.configMapName(router)).get();
     var weights = new HashMap<String, Integer>();
     if (configMap == null) {

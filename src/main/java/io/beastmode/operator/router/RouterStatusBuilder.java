@@ -120,7 +120,8 @@ public final class RouterStatusBuilder {
       region.autoscaler = outcome.autoscaler();
     }
     var scaling = outcome.scaling();
-    if (scaling != null) {
+    // Until the HPA controller has processed the HPA its status holds zeros, not observations.
+    if (scaling != null && scaling.getObservedGeneration() != null) {
       region.currentReplicas = scaling.getCurrentReplicas();
       region.lastScaleTime = scaling.getLastScaleTime();
       if (scaling.getDesiredReplicas() != null) {

@@ -117,7 +117,7 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
     int max = router.getSpec().autoscaling.enabled ? router.getSpec().autoscaling.maxReplicas : Integer.MAX_VALUE;
     if (status != null) {
       for (var region : status.regions) {
-        int running = Objects.requireNonNullElse(region.desiredReplicas, Objects.requireNonNullElse(region.minReplicas, 1));
+        int running = Math.max(1, Math.max(Objects.requireNonNullElse(region.desiredReplicas, 0), Objects.requireNonNullElse(region.minReplicas, 0)));
         capacity.put(region.name, new Capacity(running, Math.max(running, max)));
       }
     }
