@@ -44,6 +44,19 @@ class RoutingTableTest {
   }
 
   @Test
+  void whileAnSloDegradesTheRouterAliasesChooseByLatencyAndKeepTheirLimits() throws Exception {
+    String routing = Files.readString(LOCAL.resolve("router-config.yaml"));
+    var normal = RoutingTable.parse(routing, "peers: []\n");
+    var degraded = RoutingTable.parse(routing, "peers: []\ndegraded: true\n");
+
+    assertThat(degraded.selection().policy).isEqualTo(io.beastmode.api.v1alpha1.SelectionPolicy.latency);
+    assertThat(degraded.selection().qualityFloor).isEqualTo(normal.selection().qualityFloor);
+    assertThat(degraded.selection().aliases).isEqualTo(normal.selection().aliases);
+    assertThat(normal.selection()).isSameAs(normal.config().selection());
+    assertThat(degraded.trafficVersion()).isNotEqualTo(normal.trafficVersion());
+  }
+
+  @Test
   void aConfigThatCannotBeServedIsRejectedWithTheReason() {
     assertThatThrownBy(() -> RoutingTable.parse("region: x\n", null)).hasMessageContaining("lists no models");
     assertThatThrownBy(() -> RoutingTable.parse("models: [{name: a}]\n", null)).hasMessageContaining("needs a name and a baseUrl");
