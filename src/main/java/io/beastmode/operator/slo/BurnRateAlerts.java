@@ -37,10 +37,10 @@ final class BurnRateAlerts {
       if (rule == null) {
         rules.withName(name(slo)).delete();
       } else {
-        hub.resource(rule).fieldManager(ManagedObjects.FIELD_MANAGER).forceConflicts().serverSideApply();
+        rules.resource(rule).fieldManager(ManagedObjects.FIELD_MANAGER).forceConflicts().serverSideApply();
       }
     } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) { // not found: the Prometheus Operator is not installed
         LOG.warnf("PrometheusRule for objective %s not written: %s", SloRecorder.key(slo), e.getMessage());
       }
     }
