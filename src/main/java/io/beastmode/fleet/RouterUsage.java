@@ -2,7 +2,6 @@ package io.beastmode.fleet;
 
 import io.beastmode.router.UsageHistory;
 import io.beastmode.router.UsageSample;
-import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;

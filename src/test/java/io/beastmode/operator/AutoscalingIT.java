@@ -1,5 +1,6 @@
 package io.beastmode.operator;
 
+import static io.beastmode.testing.Fixtures.burnRateRule;
 import static io.beastmode.testing.Fixtures.model;
 import static io.beastmode.testing.Fixtures.pool;
 import static io.beastmode.testing.Fixtures.router;
@@ -7,13 +8,11 @@ import static io.beastmode.testing.UsageWriter.served;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.beastmode.api.v1alpha1.BurnRateRule;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.api.v1alpha1.ServiceLevelObjectiveSpec;
 import io.beastmode.api.v1alpha1.ServiceLevelObjectiveStatus;
-import io.beastmode.api.v1alpha1.SloAction;
 import io.beastmode.api.v1alpha1.SloActionRecord;
 import io.beastmode.api.v1alpha1.SloTargets;
 import io.beastmode.fleet.ManagedObjects;
@@ -268,13 +267,7 @@ class AutoscalingIT {
     spec.targets.availabilityPercent = 99.0;
     spec.evaluationIntervalSeconds = 5;
     spec.actionCooldownSeconds = 5;
-    var rule = new BurnRateRule();
-    rule.name = "fast";
-    rule.longWindow = "60s";
-    rule.shortWindow = "20s";
-    rule.burnRate = 2.0;
-    rule.actions = List.of(SloAction.ScaleUp, SloAction.ShiftTraffic, SloAction.DegradeModel, SloAction.Alert);
-    spec.burnRateRules = List.of(rule);
+    spec.burnRateRules = List.of(burnRateRule("fast", "60s", "20s", 2.0));
     slo.setSpec(spec);
     return slo;
   }

@@ -1,5 +1,6 @@
 package io.beastmode.testing;
 
+import io.beastmode.api.v1alpha1.BurnRateRule;
 import io.beastmode.api.v1alpha1.HealthCheck;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.LLMRouterSpec;
@@ -14,6 +15,7 @@ import io.beastmode.api.v1alpha1.RegionLocation;
 import io.beastmode.api.v1alpha1.RegionPlacement;
 import io.beastmode.api.v1alpha1.RegionSpec;
 import io.beastmode.api.v1alpha1.SecretKeyReference;
+import io.beastmode.api.v1alpha1.SloAction;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Arrays;
 import java.util.List;
@@ -72,5 +74,16 @@ public final class Fixtures {
     spec.regions = Arrays.stream(regions).map(r -> new RegionPlacement(r, 2)).toList();
     router.setSpec(spec);
     return router;
+  }
+
+  /** A burn-rate rule taking every action. */
+  public static BurnRateRule burnRateRule(String name, String longWindow, String shortWindow, double burnRate) {
+    var rule = new BurnRateRule();
+    rule.name = name;
+    rule.longWindow = longWindow;
+    rule.shortWindow = shortWindow;
+    rule.burnRate = burnRate;
+    rule.actions = List.of(SloAction.ScaleUp, SloAction.ShiftTraffic, SloAction.DegradeModel, SloAction.Alert);
+    return rule;
   }
 }

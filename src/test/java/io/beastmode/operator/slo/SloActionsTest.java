@@ -1,8 +1,8 @@
 package io.beastmode.operator.slo;
 
+import static io.beastmode.testing.Fixtures.burnRateRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.beastmode.api.v1alpha1.BurnRateRule;
 import io.beastmode.api.v1alpha1.SloAction;
 import io.beastmode.api.v1alpha1.SloActionRecord;
 import io.beastmode.operator.slo.SloActions.Capacity;
@@ -20,13 +20,7 @@ class SloActionsTest {
   static final Map<String, Capacity> CAPACITY = Map.of("east", new Capacity(4, 10), "west", new Capacity(9, 10));
 
   static RuleState fast(boolean firing, String... regions) {
-    var rule = new BurnRateRule();
-    rule.name = "fast";
-    rule.longWindow = "1h";
-    rule.shortWindow = "5m";
-    rule.burnRate = 14.4;
-    rule.actions = List.of(SloAction.ScaleUp, SloAction.ShiftTraffic, SloAction.DegradeModel, SloAction.Alert);
-    return new RuleState(rule, firing, Set.of(regions), "fast: 20x over 1h, 30x over 5m");
+    return new RuleState(burnRateRule("fast", "1h", "5m", 14.4), firing, Set.of(regions), "fast: 20x over 1h, 30x over 5m");
   }
 
   static List<SloActionRecord> decide(RuleState state, List<SloActionRecord> previous, Instant now) {
