@@ -126,7 +126,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     return control.rescheduleAfter(nextCheck(inputs, traffic, status, now));
   }
 
-  /** Soonest of: the next failback step, a convergence check, a not-ready re-check. */
+  /** Soonest of: the next failback step, a convergence check, a forecast refresh, a not-ready re-check. */
   private Duration nextCheck(RouterInputs inputs, FailoverPlan.Result traffic, LLMRouterStatus status, Instant now) {
     Duration next = statusBuilder.allReady(status) ? IDLE_RECHECK : NOT_READY_RECHECK;
     var autoscaling = inputs.router().getSpec().autoscaling;
