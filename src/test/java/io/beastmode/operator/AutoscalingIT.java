@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.FileInputStream;
@@ -310,10 +311,20 @@ class AutoscalingIT {
         .filter(e -> reason.equals(e.getReason())).map(io.fabric8.kubernetes.api.model.Event::getMessage).toList();
   }
 
+  /** A spec edit as a user makes it: read, change, write; again if the operator's status write came between. */
   private static void editRouter(Consumer<LLMRouter> edit) {
-    fleet.hub().resources(LLMRouter.class).inNamespace(NS).withName(ROUTER).edit(r -> {
-      edit.accept(r);
-      return r;
-    });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        fleet.hub().resources(LLMRouter.class).inNamespace(NS).withName(ROUTER).edit(r -> {
+          edit.accept(r);
+          return r;
+        });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 }

@@ -17,6 +17,8 @@ import io.beastmode.testing.Fleet;
 import io.beastmode.testing.TcpProxy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URI;
 import java.time.Duration;
@@ -182,11 +184,9 @@ class FailoverIT {
     assertThat(eventReasons()).contains("FlapLimitReached");
 
     fleet.restore("east");
-    fleet.hub().resources(LLMRouter.class).inNamespace(NS).withName(ROUTER)
-        .edit(r -> {
-          r.getMetadata().getAnnotations().put(LLMRouterReconciler.RELEASE_ANNOTATION, "east");
-          return r;
-        });
+    // As kubectl annotate does it: a merge patch, not a read-modify-write that races status writes.
+    fleet.hub().resources(LLMRouter.class).inNamespace(NS).withName(ROUTER).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"annotations\":{\"" + LLMRouterReconciler.RELEASE_ANNOTATION + "\":\"east\"}}}");
     await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
         assertThat(fleet.entry("east").trafficStage).as(() -> Serialization.asYaml(fleet.hub().resources(LLMRouter.class).inNamespace(NS).withName(ROUTER).get())
             + Serialization.asYaml(fleet.hub().resources(Region.class).withName("east").get().getStatus())).isEqualTo(TrafficStage.Active));

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -161,16 +163,14 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
   }
 
-  /** A release is acted on once; the annotation goes so a later hold needs a new release. */
+  /**
+   * A release is acted on once; the annotation goes so a later hold needs a new release. A merge
+   * patch without a resourceVersion, so the operator's own status writes cannot make it conflict.
+   */
   private void clearReleaseRequests(LLMRouter router) {
     try {
       clients.hub().resources(LLMRouter.class).inNamespace(router.getMetadata().getNamespace()).withName(router.getMetadata().getName())
-          .edit(current -> {
-            if (current.getMetadata().getAnnotations() != null) {
-              current.getMetadata().getAnnotations().remove(RELEASE_ANNOTATION);
-            }
-            return current;
-          });
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + RELEASE_ANNOTATION + "\":null}}}");
     } catch (KubernetesClientException e) {
       LOG.warnf("router %s/%s: could not remove %s: %s", router.getMetadata().getNamespace(), router.getMetadata().getName(), RELEASE_ANNOTATION, e.getMessage());
     }
