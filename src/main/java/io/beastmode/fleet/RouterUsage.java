@@ -10,7 +10,9 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,17 +32,28 @@ public class RouterUsage {
     this.redis = redis;
   }
 
-  /** What one router's pods in one region served from {@code from} to {@code to}. */
-  public UsageSample window(String redisUrl, String router, String region, Instant from, Instant to, Instant now, Duration timeout)
+  /**
+   * What one router's pods in one region served over each window ending {@code now}. Windows
+   * overlap (an SLO reads a day and the last five minutes of it), so each key is read once, in one
+   * batch, and summed into every window that covers it.
+   */
+  public Map<Duration, UsageSample> windows(String redisUrl, String router, String region, Collection<Duration> windows, Instant now, Duration timeout)
       throws RegionRedisClients.Unavailable {
-    var keys = windowKeys(router, region, from.getEpochSecond(), to.getEpochSecond(), now.getEpochSecond());
-    var reads = keys.stream().map(key -> Request.cmd(Command.HGETALL).arg(key)).toList();
-    var replies = RegionRedisClients.await(redis.client(redisUrl).batch(reads), timeout);
-    var total = UsageSample.EMPTY;
-    for (Response reply : replies) {
-      total = total.plus(UsageHistory.read(fields(reply)));
+    long to = now.getEpochSecond();
+    var keysByWindow = new LinkedHashMap<Duration, List<String>>();
+    for (var window : windows) {
+      keysByWindow.put(window, windowKeys(router, region, now.minus(window).getEpochSecond(), to, to));
     }
-    return total;
+    var keys = keysByWindow.values().stream().flatMap(List::stream).distinct().toList();
+    var replies = RegionRedisClients.await(redis.client(redisUrl).batch(keys.stream().map(key -> Request.cmd(Command.HGETALL).arg(key)).toList()), timeout);
+    var byKey = new HashMap<String, UsageSample>();
+    for (int i = 0; i < keys.size(); i++) {
+      byKey.put(keys.get(i), UsageHistory.read(fields(replies.get(i))));
+    }
+    var samples = new LinkedHashMap<Duration, UsageSample>();
+    keysByWindow.forEach((window, windowKeys) ->
+        samples.put(window, windowKeys.stream().map(byKey::get).reduce(UsageSample.EMPTY, UsageSample::plus)));
+    return samples;
   }
 
   /** Request counts per bucket for the forecast; fields past retention are trimmed on the way. */

@@ -9,6 +9,7 @@ import io.beastmode.testing.UsageWriter;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,14 +51,26 @@ class RouterUsageTest {
     writer.add("ns/a", "east", served(1000, 0, 40), t - 3600); // 09:30: a whole hour earlier
     writer.add("ns/a", "west", served(7, 7, 40), t - 5); // another region
 
-    var lastMinute = read("ns/a", "east", now.minusSeconds(60), now);
+    var lastMinute = read("ns/a", "east", Duration.ofSeconds(60), now);
     assertThat(lastMinute.requests()).isEqualTo(30);
     assertThat(lastMinute.errors()).isEqualTo(1);
     assertThat(lastMinute.latencyCounts()[3]).isEqualTo(30);
 
-    assertThat(read("ns/a", "east", now.minusSeconds(600), now).requests()).isEqualTo(130);
-    assertThat(read("ns/a", "east", now.minus(Duration.ofHours(2)), now).requests()).isEqualTo(1130);
-    assertThat(read("ns/a", "west", now.minusSeconds(60), now).errors()).isEqualTo(7);
+    assertThat(read("ns/a", "east", Duration.ofSeconds(600), now).requests()).isEqualTo(130);
+    assertThat(read("ns/a", "east", Duration.ofHours(2), now).requests()).isEqualTo(1130);
+    assertThat(read("ns/a", "west", Duration.ofSeconds(60), now).errors()).isEqualTo(7);
+  }
+
+  @Test
+  void overlappingWindowsReadInOneGoEachGetTheirOwnSum() throws Exception {
+    Instant now = Instant.parse("2026-11-21T14:30:05Z");
+    long t = now.getEpochSecond();
+    writer.add("ns/d", "east", served(4, 0, 40), t - 5);
+    writer.add("ns/d", "east", served(40, 0, 40), t - 1800);
+
+    var samples = usage.windows(redis.url(), "ns/d", "east", List.of(Duration.ofMinutes(1), Duration.ofHours(1)), now, TIMEOUT);
+    assertThat(samples.get(Duration.ofMinutes(1)).requests()).isEqualTo(4);
+    assertThat(samples.get(Duration.ofHours(1)).requests()).isEqualTo(44);
   }
 
   @Test
@@ -98,9 +111,9 @@ class RouterUsageTest {
     assertThat(usage.rates(redis.url(), "ns/c", "east", now, TIMEOUT).requestsPerBucket()).hasSize(2);
   }
 
-  private static io.beastmode.router.UsageSample read(String router, String region, Instant from, Instant to) {
+  private static io.beastmode.router.UsageSample read(String router, String region, Duration window, Instant now) {
     try {
-      return usage.window(redis.url(), router, region, from, to, to, TIMEOUT);
+      return usage.windows(redis.url(), router, region, List.of(window), now, TIMEOUT).get(window);
     } catch (RegionRedisClients.Unavailable e) {
       throw new AssertionError(e);
     }

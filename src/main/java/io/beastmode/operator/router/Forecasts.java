@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,7 +83,7 @@ final class Forecasts {
     String url = region.getSpec().redis.url;
     String name = region.getMetadata().getName();
     var history = usage.rates(url, router, name, now, REDIS_TIMEOUT);
-    var recent = usage.window(url, router, name, now.minus(LATENCY_WINDOW), now, now, REDIS_TIMEOUT);
+    var recent = usage.windows(url, router, name, List.of(LATENCY_WINDOW), now, REDIS_TIMEOUT).get(LATENCY_WINDOW);
     double rate = PredictiveScaling.ratePerReplica(
         autoscaling.requestsPerSecondPerReplica, autoscaling.targetInFlightPerPod, LatencyHistogram.meanMillis(recent.latencyCounts()) / 1000);
     int startup = client.map(c -> startupSeconds(c, inputs.namespaceIn(region), inputs.name())).orElse(0);

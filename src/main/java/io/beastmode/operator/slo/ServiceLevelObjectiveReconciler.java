@@ -101,11 +101,7 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
       if (region == null || region.getSpec().redis == null) {
         continue;
       }
-      var byWindow = new HashMap<Duration, UsageSample>();
-      for (var window : windows) {
-        byWindow.put(window, usage.window(region.getSpec().redis.url, owner, placement.name, now.minus(window), now, now, REDIS_TIMEOUT));
-      }
-      samples.put(placement.name, byWindow);
+      samples.put(placement.name, usage.windows(region.getSpec().redis.url, owner, placement.name, windows, now, REDIS_TIMEOUT));
     }
     return samples;
   }
