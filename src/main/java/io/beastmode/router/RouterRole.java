@@ -58,7 +58,7 @@ public class RouterRole {
       @ConfigProperty(name = "beastmode.router.config") Optional<String> configPath,
       @ConfigProperty(name = "beastmode.router.traffic") Optional<String> trafficPath,
       @ConfigProperty(name = "beastmode.region") Optional<String> regionOverride,
-      @ConfigProperty(name = "beastmode.router.pod", defaultValue = "${HOSTNAME:local}") String pod,
+      @ConfigProperty(name = "beastmode.router.pod") String pod,
       @ConfigProperty(name = "beastmode.router.reload-interval", defaultValue = "1s") Duration reloadInterval,
       @ConfigProperty(name = "beastmode.router.cache-timeout", defaultValue = "100ms") Duration cacheTimeout,
       @ConfigProperty(name = "beastmode.router.max-connections-per-host", defaultValue = "1000") int maxConnectionsPerHost,
