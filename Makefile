@@ -21,7 +21,7 @@ test: kube-binaries ## Run every test: unit, property, golden, real API servers,
 	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: demo
-demo: kube-binaries build ## Run two regions on real API servers with the operator and the examples (DEMO_DURATION=<s> to stop)
+demo: kube-binaries build ## Three regions on real API servers, the operator, routers as processes, traffic, a failover and failback (DEMO_DURATION=<s>: unattended, exit 0 only if both happened)
 	$(MVN) -q test-compile exec:java -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench

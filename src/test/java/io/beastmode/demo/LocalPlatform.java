@@ -1,101 +1,188 @@
 package io.beastmode.demo;
 
 import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.ModelEndpoint;
+import io.beastmode.api.v1alpha1.ModelPool;
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.fleet.RegionRedisClients;
+import io.beastmode.fleet.RouterHeartbeats;
 import io.beastmode.testing.ApiServer;
-import io.beastmode.testing.FakeWorkloadController;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.io.File;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The embedded default: two regions, each a real kube-apiserver with its etcd, and the packaged
- * operator (target/quarkus-app) managing them, with the examples applied. No cluster needed. A
- * stand-in for kubelet marks Deployments available. Runs until Ctrl-C, or for DEMO_DURATION
- * seconds and then exits 0 only if the example router became ready in both regions.
+ * The embedded default (`make demo`): three regions, each a real kube-apiserver with etcd and its
+ * own Redis; a simulator serving the models; the packaged operator managing the regions from the
+ * hub; routers run as local processes from the Deployments the operator creates. It applies
+ * k8s/examples (pointed at this machine), drives traffic, shows the fleet live, takes a region
+ * down, and prints a summary once traffic has failed over and back. With DEMO_DURATION=<seconds>
+ * it exits 0 only if that happened within the time; without it, it keeps running until Ctrl-C.
  */
 public final class LocalPlatform {
   static final Path WORK = Path.of("target", "demo");
-  static final Path OPERATOR_JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+  static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+  static final String NAMESPACE = "beastmode-demo";
+  static final String ROUTER = "assistant";
+  static final String HUB = "eu-west";
+  static final String FAILING = "us-east";
+  static final List<String> MEMBERS = List.of("us-east", "ap-south");
+  static final int REQUESTS_PER_SECOND = 20;
+  /** Demo timings: faster probes and failback than the examples' production values, so the story fits in minutes. */
+  static final int PROBE_SECONDS = 3;
+  static final int FAILBACK_SECONDS = 10;
+
+  private static final long STARTED = System.currentTimeMillis();
+  private final Map<String, LocalRegion> regions = new LinkedHashMap<>();
+  private final List<Process> processes = new ArrayList<>();
+  private final Vertx vertx = Vertx.vertx();
+  private final RegionRedisClients redisClients = new RegionRedisClients(vertx);
 
   public static void main(String[] args) throws Exception {
     String duration = System.getenv("DEMO_DURATION");
+    var platform = new LocalPlatform();
+    Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
+    boolean passed = platform.run(duration == null ? Long.MAX_VALUE : STARTED + Long.parseLong(duration) * 1000);
+    if (duration != null) {
+      System.exit(passed ? 0 : 1);
+    }
+    step("scenario over; traffic goes on. Ctrl-C stops everything.");
+    Thread.currentThread().join();
+  }
+
+  private boolean run(long deadline) throws Exception {
     Files.createDirectories(WORK);
-    step("starting region eu-west (hub): kube-apiserver " + ApiServer.KUBERNETES_VERSION + " + etcd");
-    var hub = ApiServer.start().withCrds();
-    step("starting region us-east (member): kube-apiserver " + ApiServer.KUBERNETES_VERSION + " + etcd");
-    var member = ApiServer.start();
-    var hubWorkloads = new FakeWorkloadController(hub.client());
-    var memberWorkloads = new FakeWorkloadController(member.client());
+    step("starting three regions, each a kube-apiserver " + ApiServer.KUBERNETES_VERSION + " with its etcd, and a redis-server");
+    var starting = new LinkedHashMap<String, CompletableFuture<LocalRegion>>();
+    starting.put(HUB, CompletableFuture.supplyAsync(() -> LocalRegion.start(HUB, true, WORK)));
+    MEMBERS.forEach(name -> starting.put(name, CompletableFuture.supplyAsync(() -> LocalRegion.start(name, false, WORK))));
+    starting.forEach((name, region) -> regions.put(name, region.join()));
+    KubernetesClient hub = regions.get(HUB).server.client();
     Path kubeconfig = WORK.resolve("kubeconfig");
-    Files.writeString(kubeconfig, hub.kubeconfig());
+    Files.writeString(kubeconfig, regions.get(HUB).server.kubeconfig());
 
-    hub.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("beast-mode-system").endMetadata().build()).create();
-    hub.client().secrets().inNamespace("beast-mode-system").resource(new SecretBuilder()
-        .withNewMetadata().withName("us-east-kubeconfig").endMetadata()
-        .withStringData(Map.of("kubeconfig", member.kubeconfig()))
-        .build()).create();
+    int simulatorPort = freePort();
+    step("starting the model simulator on port " + simulatorPort + " (k8s/examples/local/simulator-config.yaml: four models, their own latency and error rates)");
+    start("simulator", Map.of("BEASTMODE_ROLE", "simulator", "QUARKUS_HTTP_PORT", Integer.toString(simulatorPort),
+        "BEASTMODE_SIMULATOR_CONFIG", "k8s/examples/local/simulator-config.yaml"));
+    step("starting the operator (" + JAR + ", role operator) against the hub; log in " + WORK.resolve("operator.log"));
+    start("operator", Map.of("BEASTMODE_ROLE", "operator", "KUBECONFIG", kubeconfig.toAbsolutePath().toString(), "QUARKUS_HTTP_PORT", "0"));
 
-    step("starting the operator (" + OPERATOR_JAR + ", role operator); log in " + WORK.resolve("operator.log"));
-    var operator = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Dkubeconfig=" + kubeconfig.toAbsolutePath(),
-            "-Dbeastmode.role=operator",
-            "-Dquarkus.http.port=0",
-            "-jar", OPERATOR_JAR.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(WORK.resolve("operator.log").toFile())
-        .start();
-
-    int exit = 1;
-    try {
-      step("applying k8s/examples");
-      for (Path file : ApiServer.yamlFiles(Path.of("k8s", "examples"))) {
-        for (HasMetadata object : hub.load(file)) {
-          hub.client().resource(object).fieldManager("kubectl").serverSideApply();
+    step("member kubeconfigs and model credentials: Secrets a platform team creates");
+    namespace(hub, "beast-mode-system");
+    for (String member : MEMBERS) {
+      hub.secrets().inNamespace("beast-mode-system").resource(new SecretBuilder().withNewMetadata().withName(member + "-kubeconfig").endMetadata()
+          .withStringData(Map.of("kubeconfig", regions.get(member).kubeconfigFromHub())).build()).serverSideApply();
+    }
+    step("applying k8s/examples: Regions pointed at these Redis servers and router Services, pools at the simulator, "
+        + "probes every " + PROBE_SECONDS + " s, failback after " + FAILBACK_SECONDS + " s, one router per region at first");
+    for (Path file : ApiServer.yamlFiles(Path.of("k8s", "examples"))) {
+      for (HasMetadata object : regions.get(HUB).server.load(file)) {
+        HasMetadata local = localized(object, simulatorPort);
+        hub.resource(local).fieldManager("kubectl").serverSideApply();
+        if (local instanceof Secret secret) {
+          MEMBERS.forEach(member -> copy(secret, regions.get(member).server.client()));
         }
       }
-      Instant end = duration == null ? Instant.MAX : Instant.now().plusSeconds(Long.parseLong(duration));
-      while (Instant.now().isBefore(end) && operator.isAlive()) {
-        show(kubeconfig);
-        Thread.sleep(Duration.ofSeconds(5).toMillis());
-      }
-      exit = ready(hub) ? 0 : 1;
-      System.out.println(exit == 0
-          ? "\nRESULT: LLMRouter assistant is ready in eu-west and us-east"
-          : "\nRESULT: LLMRouter assistant did not become ready; see " + WORK.resolve("operator.log"));
-    } finally {
-      operator.destroy();
-      hubWorkloads.close();
-      memberWorkloads.close();
-      member.stop();
-      hub.stop();
     }
-    System.exit(exit);
+
+    var reports = new LinkedHashMap<String, RouterReports>();
+    var heartbeats = new RouterHeartbeats(redisClients);
+    regions.forEach((name, region) -> reports.put(name, new RouterReports(name, region.redis.url(), heartbeats)));
+    var view = new LiveView(hub, NAMESPACE, ROUTER, reports);
+    var entries = new LinkedHashMap<String, java.net.URI>();
+    regions.forEach((name, region) -> entries.put(name, region.routerEndpoint()));
+    try (var clients = new TrafficDriver(entries, view::weights)) {
+      return new Scenario(view, clients, regions, deadline).play(REQUESTS_PER_SECOND);
+    }
   }
 
-  private static boolean ready(ApiServer hub) {
-    var router = hub.client().resources(LLMRouter.class).inNamespace("beastmode-demo").withName("assistant").get();
-    return router != null && router.getStatus() != null && "2/2".equals(router.getStatus().readyRegions)
-        && router.getStatus().conditions.stream().anyMatch(c -> "Ready".equals(c.type) && c.status.name().equals("True"));
+  /** An example object pointed at this machine: local Redis, router Services and simulator; faster demo timings. */
+  private HasMetadata localized(HasMetadata object, int simulatorPort) {
+    switch (object.getKind()) {
+      case "Region" -> {
+        var region = Serialization.jsonMapper().convertValue(object, Region.class);
+        var local = regions.get(region.getMetadata().getName());
+        region.getSpec().redis.url = local.redis.url();
+        region.getSpec().routerEndpoint = local.routerEndpoint().toString();
+        region.getSpec().healthCheck.intervalSeconds = PROBE_SECONDS;
+        region.getSpec().healthCheck.timeoutSeconds = 2;
+        region.getSpec().healthCheck.failureThreshold = 2;
+        return region;
+      }
+      case "ModelPool" -> {
+        var pool = Serialization.jsonMapper().convertValue(object, ModelPool.class);
+        for (var model : pool.getSpec().models) {
+          var endpoint = new ModelEndpoint();
+          endpoint.url = "http://127.0.0.1:" + simulatorPort + "/v1";
+          model.endpoints = List.of(endpoint);
+          model.upstreamModel = null;
+          model.provider = io.beastmode.api.v1alpha1.ModelProvider.openAICompatible;
+        }
+        return pool;
+      }
+      case "LLMRouter" -> {
+        var router = Serialization.jsonMapper().convertValue(object, LLMRouter.class);
+        router.getSpec().failover.failbackAfterSeconds = FAILBACK_SECONDS;
+        // One router per region to start with: each is a JVM, and this machine may have two cores.
+        router.getSpec().regions.forEach(placement -> placement.replicas = 1);
+        router.getSpec().autoscaling.minReplicas = 1;
+        return router;
+      }
+      default -> {
+        return object;
+      }
+    }
   }
 
-  /** What a user would type: kubectl get beastmode, with the kubectl built next to kube-apiserver. */
-  private static void show(Path kubeconfig) throws IOException, InterruptedException {
-    File kubectl = Path.of(System.getProperty("user.home"), ".kubeapitest", "k8s", ApiServer.KUBERNETES_VERSION + "-linux-amd64", "kubectl").toFile();
-    System.out.println("\n$ kubectl get beastmode -A      (" + Instant.now() + ")");
-    new ProcessBuilder(kubectl.getPath(), "--kubeconfig", kubeconfig.toString(), "get", "beastmode", "-A")
-        .inheritIO().start().waitFor();
+  private static void copy(Secret secret, KubernetesClient member) {
+    namespace(member, secret.getMetadata().getNamespace());
+    member.resource(new SecretBuilder(secret).editMetadata().withResourceVersion(null).withUid(null).endMetadata().build()).serverSideApply();
   }
 
-  private static void step(String message) {
-    System.out.println("==> " + message);
+  private static void namespace(KubernetesClient client, String name) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).serverSideApply();
+  }
+
+  private void start(String name, Map<String, String> env) throws IOException {
+    var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
+        .redirectErrorStream(true).redirectOutput(WORK.resolve(name + ".log").toFile());
+    builder.environment().putAll(env);
+    processes.add(builder.start());
+  }
+
+  static int freePort() throws IOException {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static void step(String message) {
+    System.out.printf("[%4ds] ==> %s%n", (System.currentTimeMillis() - STARTED) / 1000, message);
+  }
+
+  static long elapsedSeconds() {
+    return (System.currentTimeMillis() - STARTED) / 1000;
+  }
+
+  private synchronized void close() {
+    processes.forEach(Process::destroy);
+    regions.values().forEach(LocalRegion::close);
+    regions.clear();
+    redisClients.close();
+    vertx.close();
   }
 }

@@ -9,21 +9,34 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
  * A TCP pass-through in front of a real server that can cut the path: the network partition a
  * region outage looks like from the hub, while the server behind keeps running and keeps its state.
+ * With a target chosen per connection it also plays a Service in front of several pods.
  */
 public final class TcpProxy implements AutoCloseable {
+  /** What a port supplier returns when no target is there: the connection is refused. */
+  public static final int NO_TARGET = -1;
+
   private final ServerSocket listener;
-  private final int targetPort;
+  private final IntSupplier targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
 
   public TcpProxy(int targetPort) {
+    this(() -> targetPort, 0);
+  }
+
+  /**
+   * @param targetPort asked once per accepted connection
+   * @param port the port to listen on, 0 for any free one
+   */
+  public TcpProxy(IntSupplier targetPort, int port) {
     this.targetPort = targetPort;
     try {
-      this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      this.listener = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -47,19 +60,21 @@ public final class TcpProxy implements AutoCloseable {
 
   /** A kubeconfig that reaches the server through this proxy instead of directly. */
   public String rewrite(String kubeconfig) {
-    return kubeconfig.replace("127.0.0.1:" + targetPort, "127.0.0.1:" + port()).replace("localhost:" + targetPort, "127.0.0.1:" + port());
+    int target = targetPort.getAsInt();
+    return kubeconfig.replace("127.0.0.1:" + target, "127.0.0.1:" + port()).replace("localhost:" + target, "127.0.0.1:" + port());
   }
 
   private void acceptLoop() {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
-        if (cut) {
+        int target = targetPort.getAsInt();
+        if (cut || target == NO_TARGET) {
           client.setSoLinger(true, 0);
           client.close();
           continue;
         }
-        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
         open.add(client);
         open.add(upstream);
         daemon(() -> pipe(client, upstream));

@@ -49,8 +49,8 @@ final class ScalingRecorder {
           .tag("router", owner).tag("region", region.name).tag("direction", direction)
           .register(registry).increment();
       Events.record(hub, router, false, "Scaled", String.format(
-          "region %s: %s scaled routers %d -> %d (running %s, minimum %s)",
-          region.name, region.autoscaler, from, to, region.currentReplicas, region.minReplicas));
+          "region %s: %s scaled routers %d -> %d (%sminimum %s)", region.name, region.autoscaler, from, to,
+          region.currentReplicas == null ? "" : "running " + region.currentReplicas + ", ", region.minReplicas));
     }
   }
 
