@@ -13,7 +13,7 @@ class RouterInputsTest {
   void resolvesPoolsAndRegionsInSpecOrder() {
     var inputs = ExampleInputs.load().resolved();
     assertThat(inputs.pools()).extracting(p -> p.getMetadata().getName()).containsExactly("openai", "open-weights");
-    assertThat(inputs.regions()).extracting(r -> r.getMetadata().getName()).containsExactly("eu-west", "us-east");
+    assertThat(inputs.regions()).extracting(r -> r.getMetadata().getName()).containsExactly("eu-west", "us-east", "ap-south");
   }
 
   @Test
@@ -31,7 +31,7 @@ class RouterInputsTest {
         example.routers.get(0),
         name -> example.pools.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst(),
         name -> name.equals("eu-west") ? Optional.of(example.regions.get(0)) : Optional.empty());
-    assertThat(result).isEqualTo(new Unresolved("RegionNotFound", "spec.regions: Region us-east not found"));
+    assertThat(result).isEqualTo(new Unresolved("RegionNotFound", "spec.regions: Region us-east, ap-south not found"));
   }
 
   @Test

@@ -22,12 +22,15 @@ class RouterStatusBuilderTest {
     var example = ExampleInputs.load();
     healthy(example, "eu-west");
     healthy(example, "us-east");
+    healthy(example, "ap-south");
     var status = BUILDER.resolved(example.routers.get(0), List.of(
         new RegionOutcome(example.region("eu-west"), true, deployment(2, 2, 1), "hash-eu", "traffic", null, "HorizontalPodAutoscaler", null),
-        new RegionOutcome(example.region("us-east"), true, deployment(2, 2, 1), "hash-us", "traffic", null, "HorizontalPodAutoscaler", null)), example.traffic(), java.util.Map.of(), null);
+        new RegionOutcome(example.region("us-east"), true, deployment(2, 2, 1), "hash-us", "traffic", null, "HorizontalPodAutoscaler", null),
+        new RegionOutcome(example.region("ap-south"), true, deployment(2, 2, 1), "hash-ap", "traffic", null, "HorizontalPodAutoscaler", null)),
+        example.traffic(), java.util.Map.of(), null);
     assertThat(BUILDER.allReady(status)).isTrue();
-    assertThat(status.readyRegions).isEqualTo("2/2");
-    assertThat(status.regions).extracting(r -> r.trafficWeight).containsExactly(60, 40);
+    assertThat(status.readyRegions).isEqualTo("3/3");
+    assertThat(status.regions).extracting(r -> r.trafficWeight).containsExactly(50, 30, 20);
     assertThat(status.observedGeneration).isEqualTo(1);
   }
 
