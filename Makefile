@@ -20,6 +20,12 @@ build: ## Compile and package the application (target/quarkus-app) without runni
 test: kube-binaries ## Run every test: unit, property, golden, real API servers, the packaged operator
 	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
+.PHONY: image
+image: ## Build the image with Jib and push it: REGISTRY=<host[:port]> [IMAGE_GROUP=<path>] (needs that registry and the base image's)
+	@test -n "$(REGISTRY)" || { echo "make image pushes to a registry: REGISTRY=<host[:port]> [IMAGE_GROUP=<path>] make image" >&2; exit 2; }
+	$(MVN) package -DskipTests -Dquarkus.container-image.build=true -Dquarkus.container-image.push=true \
+	  -Dquarkus.container-image.registry=$(REGISTRY) -Dquarkus.container-image.group=$(IMAGE_GROUP)
+
 .PHONY: demo
 demo: kube-binaries build ## Three regions on real API servers, the operator, routers as processes, traffic, a failover and failback (DEMO_DURATION=<s>: unattended, exit 0 only if both happened)
 	$(MVN) -q test-compile exec:java -Dbeastmode.kubernetes.version=$(K8S_VERSION)
