@@ -7,12 +7,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
+import io.beastmode.observability.MetricsContract;
 import io.beastmode.router.config.ConfigYaml;
 import io.beastmode.router.config.RoutingConfig;
 import io.beastmode.simulator.Outage;
 import io.beastmode.simulator.SimulatedModel;
 import io.beastmode.simulator.SimulatorConfig;
 import io.beastmode.simulator.SimulatorServer;
+import io.beastmode.testing.OperatorMeters;
+import io.beastmode.testing.PrometheusScrape;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,6 +25,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +44,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The router role over real HTTP, with real Redis and simulated model backends: selection, cache,
- * streaming, fallback, circuit breaking, peers, limits, bad input, reloads, metrics and heartbeats.
+ * streaming, fallback, circuit breaking, peers, limits, bad input, reloads, metrics (and the dashboards
+ * built on them) and heartbeats.
  */
 @QuarkusTest
 @QuarkusTestResource(value = RouterTestResource.class, restrictToAnnotatedClass = true)
 class RouterIT {
   @TestHTTPResource("/")
   URL url;
+
+  @Inject
+  MeterRegistry registry;
 
   RouterClient router;
 
@@ -366,6 +375,22 @@ class RouterIT {
     assertThat(router.metric("beastmode_router_saved_usd_total")).isGreaterThan(saved);
     assertThat(router.metric("beastmode_router_latency_seconds_count", "model=\"gpt-4o-mini\"")).isPositive();
     assertThat(router.metric("beastmode_router_inflight")).isZero();
+  }
+
+  /**
+   * The dashboards and the metrics table of docs/observability.md name only metrics and labels a real
+   * scrape holds, and every meter the code registers is in it. The operator's meters come from its own
+   * recorders, run against this application's Prometheus registry.
+   */
+  @Test
+  void theDashboardsAndDocsNameOnlyWhatAScrapeHolds() {
+    RequestsOfEveryKind.serve(router);
+    OperatorMeters.record(registry);
+    var scrape = PrometheusScrape.parse(router.get("/q/metrics").body());
+
+    assertThat(MetricsContract.dashboardProblems(scrape)).isEmpty();
+    assertThat(MetricsContract.documented()).isEqualTo(MetricsContract.exportedFamilies(scrape));
+    assertThat(MetricsContract.metersMissingFrom(scrape)).as("serve or record them in this test").isEmpty();
   }
 
   @Test

@@ -29,7 +29,7 @@ public final class OperatorUnderTest implements AutoCloseable {
   public OperatorUnderTest(KubernetesClient hub) {
     this.clients = new RegionClients(hub);
     this.operator = new Operator(o -> o.withKubernetesClient(hub).withCloseClientOnStop(false));
-    operator.register(new RegionReconciler(clients, heartbeats, Clock.systemUTC()));
+    operator.register(new RegionReconciler(clients, heartbeats, registry, Clock.systemUTC()));
     operator.register(new ModelPoolReconciler(Clock.systemUTC()));
     operator.register(new LLMRouterReconciler(clients, heartbeats, usage, registry, ROUTER_IMAGE, Clock.systemUTC()));
     operator.register(new ServiceLevelObjectiveReconciler(clients, usage, registry, Clock.systemUTC()));

@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +29,14 @@ public class RegionReconciler implements Reconciler<Region> {
   private final RouterHeartbeats heartbeats;
   private final Clock clock;
   private final Conditions conditions;
+  private final RegionRecorder recorder;
 
-  public RegionReconciler(RegionClients clients, RouterHeartbeats heartbeats, Clock clock) {
+  public RegionReconciler(RegionClients clients, RouterHeartbeats heartbeats, MeterRegistry registry, Clock clock) {
     this.clients = clients;
     this.heartbeats = heartbeats;
     this.clock = clock;
     this.conditions = new Conditions(clock);
+    this.recorder = new RegionRecorder(registry);
   }
 
   @Override
@@ -48,6 +51,7 @@ public class RegionReconciler implements Reconciler<Region> {
     probe = withHeartbeats(region, probe, timeout);
     var state = RegionHealth.next(currentState(region), probe, check, region.getSpec().draining);
     var status = status(region, probe, state);
+    recorder.record(region.getMetadata().getName(), state.phase(), state.serving());
     return StatusPatch.ifChanged(region, status, context).rescheduleAfter(Duration.ofSeconds(check.intervalSeconds));
   }
 

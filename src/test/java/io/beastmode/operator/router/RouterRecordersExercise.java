@@ -1,0 +1,53 @@
+package io.beastmode.operator.router;
+
+import io.beastmode.api.v1alpha1.LLMRouterStatus;
+import io.beastmode.api.v1alpha1.RouterRegionStatus;
+import io.beastmode.api.v1alpha1.TrafficStage;
+import io.beastmode.fleet.RouterHeartbeats;
+import io.beastmode.operator.failover.FailoverPlan;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the LLMRouter controller's recorders through one failover (weights move, routers converge)
+ * and one scale-up, so every meter they register exists in {@code registry}.
+ */
+public final class RouterRecordersExercise {
+  private RouterRecordersExercise() {}
+
+  /** @param hub where Events go; one that cannot be reached only logs them */
+  public static void run(MeterRegistry registry, KubernetesClient hub) {
+    var example = ExampleInputs.load();
+    var inputs = example.resolved();
+    Instant now = Instant.parse("2026-11-21T10:00:00Z");
+
+    var previous = new LLMRouterStatus();
+    previous.regions.add(region("eu-west", 60, 2));
+    previous.regions.add(region("us-east", 40, 2));
+    var traffic = new FailoverPlan.Result(Map.of(), Map.of("eu-west", 100, "us-east", 0), Map.of(), null,
+        List.of(new FailoverPlan.Change("us-east", TrafficStage.Active, TrafficStage.FailedOver, "RegionDown")));
+    // Unreachable regions are not waited for, so the failover converges in the same call.
+    var outcomes = inputs.regions().stream().map(RegionOutcome::unreachable).toList();
+    new FailoverRecorder(hub, new RouterHeartbeats(null), registry, Clock.fixed(now, ZoneOffset.UTC))
+        .record(inputs, previous, traffic, outcomes, now);
+
+    var next = new LLMRouterStatus();
+    next.regions.add(region("eu-west", 100, 4));
+    new ScalingRecorder(hub, registry).record(inputs.router(), previous, next);
+  }
+
+  private static RouterRegionStatus region(String name, int weight, int desired) {
+    var region = new RouterRegionStatus();
+    region.name = name;
+    region.trafficWeight = weight;
+    region.autoscaler = "HorizontalPodAutoscaler";
+    region.currentReplicas = 2;
+    region.desiredReplicas = desired;
+    return region;
+  }
+}
