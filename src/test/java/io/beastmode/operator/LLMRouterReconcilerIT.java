@@ -121,8 +121,10 @@ class LLMRouterReconcilerIT {
     pool.getSpec().models.get(0).pricing.inputPerMillion = 1.5;
     client.resource(pool).update();
     await().atMost(Duration.ofSeconds(30)).until(() -> !configHashOfTemplate("beta").equals(hashBefore));
-    assertThat(client.configMaps().inNamespace(NS).withName("beta-routing").get().getData().get(RouterResources.ROUTING_KEY))
-        .contains("inputPerMillion: 1.5");
+    // The Deployment is applied just before the ConfigMap (replicas before weights): the new config follows it.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(client.configMaps().inNamespace(NS).withName("beta-routing").get().getData().get(RouterResources.ROUTING_KEY))
+            .contains("inputPerMillion: 1.5"));
     var afterPriceChange = versions("beta");
     assertThat(afterPriceChange.get("Service")).isEqualTo(before.get("Service"));
     assertThat(afterPriceChange.get("PodDisruptionBudget")).isEqualTo(before.get("PodDisruptionBudget"));
