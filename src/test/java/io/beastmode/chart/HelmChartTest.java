@@ -92,7 +92,7 @@ class HelmChartTest {
     assertThat(role.getRules()).anySatisfy(rule -> {
       assertThat(rule.getResources()).containsExactly("leases");
       assertThat(rule.getResourceNames()).containsExactly(lease);
-      assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "update");
+      assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "update", "patch");
     });
     assertThat(deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
         .extracting(c -> c.getTopologyKey())

@@ -1,6 +1,8 @@
 package io.beastmode.testing;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -70,6 +72,29 @@ public final class Helm {
     var args = new ArrayList<>(List.of("template", RELEASE, CHART.toString(), "--namespace", NAMESPACE));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
+  }
+
+  /**
+   * Installs the chart on {@code server} as {@code helm install --create-namespace} would (without
+   * the CRDs, which tests install themselves): the namespace, then every rendered object, applied
+   * server-side. Returns the objects.
+   */
+  public static List<HasMetadata> install(ApiServer server, String... values) {
+    var objects = objects(template(values).orFail().stdout());
+    server.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .fieldManager("helm").serverSideApply();
+    for (HasMetadata object : objects) {
+      server.client().resource(object).fieldManager("helm").serverSideApply();
+    }
+    return objects;
+  }
+
+  /** The value the chart gives the operator container's environment variable {@code name}. */
+  public static String operatorEnv(List<HasMetadata> objects, String name) {
+    return objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+        .flatMap(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream())
+        .filter(e -> e.getName().equals(name)).map(e -> e.getValue())
+        .findFirst().orElseThrow(() -> new IllegalStateException("the chart sets no " + name));
   }
 
   /** The objects of a rendered manifest; kinds fabric8 does not know come as generic resources. */
