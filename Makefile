@@ -1,6 +1,7 @@
 # BEAST MODE: `make help` lists the targets.
 MVN ?= mvn -B
 K8S_VERSION ?= 1.33.13
+HELM ?= $(HOME)/.kubeapitest/tools/helm
 
 .DEFAULT_GOAL := help
 
@@ -12,12 +13,16 @@ help: ## List the targets with what each does
 kube-binaries: ## Provision etcd, kube-apiserver and kubectl for the tests (built once, cached in ~/.kubeapitest)
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-kube-binaries.sh
 
+.PHONY: tools
+tools: ## Provision helm for the chart tests (built once, cached in ~/.kubeapitest/tools)
+	bash .ci/provision-tools.sh
+
 .PHONY: build
 build: ## Compile and package the application (target/quarkus-app) without running tests
 	$(MVN) package -DskipTests
 
 .PHONY: test
-test: kube-binaries ## Run every test: unit, property, golden, real API servers, the packaged operator
+test: kube-binaries tools ## Run every test: unit, property, golden, real API servers, the packaged operator
 	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: image
@@ -45,6 +50,15 @@ bench-autoscale: ## Replay synthetic days through a simulated fleet: HPA alone v
 .PHONY: crds
 crds: ## Regenerate crds/ from the Java model (the build fails when they drift)
 	$(MVN) test -Dtest=CrdDriftTest -Dcrds.update=true -Dsurefire.failIfNoSpecifiedTests=false
+
+.PHONY: lint-chart
+lint-chart: tools ## Lint the Helm chart (helm lint --strict), with the default values and with the optional parts on
+	$(HELM) lint --strict helm/beast-mode
+	$(HELM) lint --strict helm/beast-mode --set replicas=1 --set serviceMonitor.enabled=true
+
+.PHONY: install-yaml
+install-yaml: tools ## Rewrite k8s/install.yaml from the Helm chart (the build fails when it drifts)
+	$(MVN) test -Dtest=HelmChartTest#installYamlIsTheRenderedChart -Dinstall.update=true -Dsurefire.failIfNoSpecifiedTests=false
 
 .PHONY: golden
 golden: ## Rewrite the golden router objects in src/test/resources/golden after an intended change

@@ -20,10 +20,12 @@ public class OperatorStartup {
 
   private final Role role;
   private final Instance<Operator> operator;
+  private final OperatorLeaderElection leaderElection;
 
-  OperatorStartup(@ConfigProperty(name = "beastmode.role") Role role, Instance<Operator> operator) {
+  OperatorStartup(@ConfigProperty(name = "beastmode.role") Role role, Instance<Operator> operator, OperatorLeaderElection leaderElection) {
     this.role = role;
     this.operator = operator;
+    this.leaderElection = leaderElection;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -36,6 +38,7 @@ public class OperatorStartup {
 
   void onStop(@Observes ShutdownEvent event) {
     if (role == Role.operator && operator.isResolvable()) {
+      leaderElection.shuttingDown();
       operator.get().stop();
     }
   }

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -33,20 +34,35 @@ public final class ApiServer implements AutoCloseable {
   }
 
   public static ApiServer start() {
-    var server =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withApiServerVersion(KUBERNETES_VERSION)
-                .withOfflineMode(true)
-                .withUpdateKubeConfig(false)
-                .withStartupTimeout(120_000)
-                .build());
+    return start(Map.of());
+  }
+
+  /** Started with extra kube-apiserver flags ({@code --audit-log-path} and its value, ...). */
+  public static ApiServer start(Map<String, String> flags) {
+    var config =
+        KubeAPIServerConfigBuilder.anAPIServerConfig()
+            .withApiServerVersion(KUBERNETES_VERSION)
+            .withOfflineMode(true)
+            .withUpdateKubeConfig(false)
+            .withStartupTimeout(120_000);
+    flags.forEach(config::withApiServerFlag);
+    var server = new KubeAPIServer(config.build());
     server.start();
     return new ApiServer(server);
   }
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * A client acting as {@code user}, impersonated by the admin client, so the API server authorizes
+   * it by RBAC as that user; a service account's user name brings its groups.
+   */
+  public KubernetesClient clientAs(String user) {
+    var config = Config.fromKubeconfig(kubeconfig);
+    config.setImpersonateUsername(user);
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /** A kubeconfig reaching this server with admin rights, as a member Region's Secret holds. */
@@ -59,18 +75,23 @@ public final class ApiServer implements AutoCloseable {
     return withCrdsFrom(Path.of("crds"));
   }
 
-  /** Installs the CRDs in {@code dir} and waits until they are served. */
-  public ApiServer withCrdsFrom(Path dir) {
-    for (Path file : yamlFiles(dir)) {
+  /** Installs the CRDs in {@code path} (a file, or every YAML file of a directory) and waits until they are served. */
+  public ApiServer withCrdsFrom(Path path) {
+    for (Path file : Files.isDirectory(path) ? yamlFiles(path) : List.of(path)) {
       for (HasMetadata crd : load(file)) {
         client.resource(crd).serverSideApply();
-        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-            .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-                .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-                60, java.util.concurrent.TimeUnit.SECONDS);
+        awaitEstablished(crd.getMetadata().getName());
       }
     }
     return this;
+  }
+
+  /** Waits until the CRD {@code name} is served. */
+  public void awaitEstablished(String name) {
+    client.apiextensions().v1().customResourceDefinitions().withName(name)
+        .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
+            .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+            60, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   public List<HasMetadata> load(Path file) {

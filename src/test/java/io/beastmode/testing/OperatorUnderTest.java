@@ -10,6 +10,7 @@ import io.beastmode.operator.region.RegionReconciler;
 import io.beastmode.operator.router.LLMRouterReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -27,8 +28,18 @@ public final class OperatorUnderTest implements AutoCloseable {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   public OperatorUnderTest(KubernetesClient hub) {
+    this(hub, null);
+  }
+
+  /** With {@code leaderElection} (null: none), this replica reconciles only while it holds the lease. */
+  public OperatorUnderTest(KubernetesClient hub, LeaderElectionConfiguration leaderElection) {
     this.clients = new RegionClients(hub);
-    this.operator = new Operator(o -> o.withKubernetesClient(hub).withCloseClientOnStop(false));
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(hub).withCloseClientOnStop(false);
+      if (leaderElection != null) {
+        o.withLeaderElectionConfiguration(leaderElection);
+      }
+    });
     operator.register(new RegionReconciler(clients, heartbeats, registry, Clock.systemUTC()));
     operator.register(new ModelPoolReconciler(Clock.systemUTC()));
     operator.register(new LLMRouterReconciler(clients, heartbeats, usage, registry, ROUTER_IMAGE, Clock.systemUTC()));
@@ -42,6 +53,11 @@ public final class OperatorUnderTest implements AutoCloseable {
     clients.close();
     redis.close();
     vertx.close();
+  }
+
+  /** What the operator's readiness probe reports (quarkus-operator-sdk's health check): started, every informer healthy. */
+  public boolean ready() {
+    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
   /** The operator's meters, as Prometheus would scrape them. */

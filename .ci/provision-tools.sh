@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Provisions helm for the chart tests and `make lint-chart`: built with Go from the helm.sh/helm/v3
+# module, stamped with its version and Kubernetes version as helm's own release build does.
+# It lands in ~/.kubeapitest/tools, outside the repository, so later runs reuse it.
+set -euo pipefail
+
+HELM_VERSION="${HELM_VERSION:-3.19.5}"
+TOOLS_DIR="${TOOLS_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/tools}"
+helm="$TOOLS_DIR/helm"
+
+if [[ -x "$helm" && "$("$helm" version --template '{{.Version}}' 2>/dev/null)" == "v${HELM_VERSION}" ]]; then
+  echo "helm v${HELM_VERSION} already in $TOOLS_DIR"
+  exit 0
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "helm v${HELM_VERSION} is built with Go 1.24 or newer; no go command found" >&2
+  exit 1
+fi
+
+echo "resolving helm.sh/helm/v3 v${HELM_VERSION} (first run downloads the modules)"
+gomod=$(go mod download -json "helm.sh/helm/v3@v${HELM_VERSION}" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+# helm's Makefile derives the Kubernetes version it reports (.Capabilities.KubeVersion) from client-go v0.<minor>.
+client_go=$(awk '$1 == "k8s.io/client-go" {print $2; exit}' "$gomod")
+IFS=. read -r _ k8s_minor _ <<<"${client_go#v}"
+ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=v${HELM_VERSION}"
+for pkg in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
+  ldflags+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=${k8s_minor}"
+done
+
+echo "building helm v${HELM_VERSION} (a few minutes on 2 cores, once)"
+mkdir -p "$TOOLS_DIR"
+GOBIN="$TOOLS_DIR" CGO_ENABLED=0 go install -trimpath -ldflags "$ldflags" "helm.sh/helm/v3/cmd/helm@v${HELM_VERSION}"
+"$helm" version --short
+echo "helm ready in $TOOLS_DIR"
