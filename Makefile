@@ -14,7 +14,7 @@ kube-binaries: ## Provision etcd, kube-apiserver and kubectl for the tests (buil
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-kube-binaries.sh
 
 .PHONY: tools
-tools: ## Provision helm for the chart tests (built once, cached in ~/.kubeapitest/tools)
+tools: ## Provision redis-server (Debian) and helm for the chart tests (built once, cached in ~/.kubeapitest/tools)
 	bash .ci/provision-tools.sh
 
 .PHONY: build
@@ -32,7 +32,7 @@ image: ## Build the image with Jib and push it: REGISTRY=<host[:port]> [IMAGE_GR
 	  -Dquarkus.container-image.registry=$(REGISTRY) -Dquarkus.container-image.group=$(IMAGE_GROUP)
 
 .PHONY: demo
-demo: kube-binaries build ## Three regions on real API servers, the operator, routers as processes, traffic, a failover and failback (DEMO_DURATION=<s>: unattended, exit 0 only if both happened)
+demo: kube-binaries tools build ## Three regions on real API servers, the operator, routers as processes, traffic, a failover and failback (DEMO_DURATION=<s>: unattended, exit 0 only if both happened)
 	$(MVN) -q test-compile exec:java -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench

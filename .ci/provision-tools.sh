@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Provisions helm for the chart tests and `make lint-chart`: built with Go from the helm.sh/helm/v3
-# module, stamped with its version and Kubernetes version as helm's own release build does.
-# It lands in ~/.kubeapitest/tools, outside the repository, so later runs reuse it.
+# Provisions what the tests and the demo run besides the kube binaries: Debian's redis-server, and
+# helm for the chart tests and `make lint-chart`, built with Go from the helm.sh/helm/v3 module,
+# stamped with its version and Kubernetes version as helm's own release build does. helm lands in
+# ~/.kubeapitest/tools, outside the repository, so later runs reuse it.
 set -euo pipefail
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "installing redis-server from Debian"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
 
 HELM_VERSION="${HELM_VERSION:-3.19.5}"
 TOOLS_DIR="${TOOLS_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/tools}"
