@@ -66,8 +66,8 @@ class LeaderElectionIT {
             server.client().resource(object).fieldManager("kubectl").serverSideApply();
           }
         }
-        await().atMost(Duration.ofSeconds(30)).until(first::reconciled);
-        assertThat(server.client().apps().deployments().inNamespace("beastmode-demo").withName("assistant").get()).isNotNull();
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.reconciled()
+            && server.client().apps().deployments().inNamespace("beastmode-demo").withName("assistant").get() != null);
         assertThat(second.reconciled()).as("the standby reconciles nothing").isFalse();
 
         // The leader's pod shuts down: it gives up leading without exiting, and the standby takes over
