@@ -2,6 +2,11 @@ package io.beastmode.api.v1alpha1;
 
 /** Where a region stands in failover and failback. */
 public enum TrafficStage {
+  /**
+   * New to the router: takes nothing until its routers are ready, then its full share at once (it
+   * had no traffic to bring back with care). Not a failover: a slow first start counts no flap.
+   */
+  Starting,
   /** Takes its full share. */
   Active,
   /** Failed; takes nothing until it is serving again. */

@@ -20,6 +20,7 @@ public final class FailoverMachine {
     boolean usable = signal.serving() && !signal.draining();
     Duration settle = Duration.ofSeconds(spec.failbackAfterSeconds);
     return switch (state.stage()) {
+      case Starting -> usable && signal.capacityReady() ? state.enter(TrafficStage.Active, now) : state;
       case Active, FailingBack -> {
         if (!usable) {
           yield signal.draining() ? state.enter(TrafficStage.FailedOver, now) : failOver(state, now, spec);
@@ -55,7 +56,7 @@ public final class FailoverMachine {
     return switch (state.stage()) {
       case Active -> 1.0;
       case FailingBack -> spec.shiftSteps.get(Math.min(state.step(), spec.shiftSteps.size() - 1)) / 100.0;
-      case FailedOver, Recovering, HeldOut -> 0.0;
+      case Starting, FailedOver, Recovering, HeldOut -> 0.0;
     };
   }
 
@@ -63,7 +64,7 @@ public final class FailoverMachine {
   public static Instant nextTimedChange(RegionTrafficState state, FailoverSpec spec) {
     return switch (state.stage()) {
       case Recovering, FailingBack -> state.since().plusSeconds(spec.failbackAfterSeconds);
-      case Active, FailedOver, HeldOut -> null;
+      case Starting, Active, FailedOver, HeldOut -> null;
     };
   }
 

@@ -61,7 +61,7 @@ public final class FailoverPlan {
     Map<String, RegionTrafficState> states = new LinkedHashMap<>();
     var changes = new ArrayList<Change>();
     for (var region : regions) {
-      var state = region.previous() != null ? region.previous() : initial(region, now);
+      var state = region.previous() != null ? region.previous() : new RegionTrafficState(TrafficStage.Starting, now, 0, List.of());
       // Run the machine until it rests, so that, say, a released region that already serves again
       // goes on to Recovering now rather than on some later wake-up.
       for (int move = 0; move < MAX_MOVES && !freeze; move++) {
@@ -82,18 +82,12 @@ public final class FailoverPlan {
     Map<String, Integer> floors = new LinkedHashMap<>();
     for (var region : regions) {
       var stage = states.get(region.name()).stage();
-      boolean comingBack = stage == TrafficStage.Recovering || stage == TrafficStage.FailingBack;
+      boolean comingBack = stage == TrafficStage.Starting || stage == TrafficStage.Recovering || stage == TrafficStage.FailingBack;
       int target = Math.max(weights.get(region.name()), comingBack ? fullWeights.get(region.name()) : 0);
       int needed = (int) Math.ceil(fleetFloor * target / 100.0);
       floors.put(region.name(), Math.min(region.maxReplicas(), Math.max(region.floor(), needed)));
     }
     return new Result(states, weights, floors, frozen, changes);
-  }
-
-  /** A region new to the router starts taking traffic if it serves, without counting a failover. */
-  private static RegionTrafficState initial(Region region, Instant now) {
-    boolean usable = region.signal().serving() && !region.signal().draining();
-    return new RegionTrafficState(usable ? TrafficStage.Active : TrafficStage.FailedOver, now, 0, List.of());
   }
 
   /**
@@ -103,7 +97,8 @@ public final class FailoverPlan {
     return regions.stream()
         .map(r -> {
           var state = states.get(r.name());
-          boolean comingBack = state.stage() == TrafficStage.Recovering || state.stage() == TrafficStage.FailingBack;
+          boolean comingBack = state.stage() == TrafficStage.Starting || state.stage() == TrafficStage.Recovering
+              || state.stage() == TrafficStage.FailingBack;
           double fraction = asIfBack && comingBack ? 1.0 : FailoverMachine.fraction(state, spec);
           if (r.signal().shedding()) {
             fraction *= SHED_FRACTION;
@@ -122,6 +117,7 @@ public final class FailoverPlan {
       case Recovering -> "RegionServing";
       case FailingBack -> "FailbackStep";
       case Active -> from.stage() == TrafficStage.FailingBack ? "FailbackComplete" : "RegionActive";
+      case Starting -> "RegionStarting";
     };
   }
 }

@@ -59,6 +59,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   static final Duration IDLE_RECHECK = Duration.ofMinutes(5);
   static final Duration CONVERGE_RECHECK = Duration.ofSeconds(1);
   static final Duration RELEASE_RECHECK = Duration.ofSeconds(5);
+  static final Duration STARTING_RECHECK = Duration.ofSeconds(2);
   static final Duration UNREACHABLE_CLEANUP_RETRY = Duration.ofSeconds(30);
   static final Duration FORECAST_RECHECK = Forecasts.REFRESH;
   /** The name KEDA gives the HPA it creates for a ScaledObject. */
@@ -137,6 +138,11 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     }
     if (failovers.converging(status.lastFailover)) {
       next = CONVERGE_RECHECK;
+    }
+    if (status.regions.stream().anyMatch(r -> r.trafficStage == TrafficStage.Starting && RouterTraffic.capacityReady(Optional.of(r)))
+        && STARTING_RECHECK.compareTo(next) < 0) {
+      // A starting region's routers are ready: the next pass reads that from status and lets traffic in.
+      next = STARTING_RECHECK;
     }
     if (traffic.states().values().stream().anyMatch(s -> s.stage() == TrafficStage.HeldOut) && RELEASE_RECHECK.compareTo(next) < 0) {
       // A release is an annotation, which does not change the generation and so wakes nothing up.

@@ -78,7 +78,7 @@ public final class RouterTraffic {
     return autoscaling.enabled ? Math.min(autoscaling.maxReplicas, regionMax) : regionMax;
   }
 
-  /** A region not probed yet counts as serving, so a new router starts everywhere at once. */
+  /** A region not probed yet counts as serving: a new router's regions go active once their routers are ready. */
   static boolean serving(Region region) {
     var status = region.getStatus();
     if (status == null || status.phase == null || status.phase == RegionPhase.Unknown && status.serving == null) {
@@ -91,8 +91,9 @@ public final class RouterTraffic {
   }
 
   /** Failback waits until the region runs as many ready routers as it was last asked for. */
-  private static boolean capacityReady(Optional<RouterRegionStatus> last) {
-    return last.map(r -> r.minReplicas == null || r.readyReplicas != null && r.readyReplicas >= r.minReplicas).orElse(true);
+  /** The region's routers were ready in numbers at the last reconcile: at least one, and its floor. */
+  static boolean capacityReady(Optional<RouterRegionStatus> last) {
+    return last.map(r -> r.readyReplicas != null && r.readyReplicas >= Math.max(1, r.minReplicas == null ? 1 : r.minReplicas)).orElse(false);
   }
 
   private static Optional<RouterRegionStatus> previousEntry(LLMRouterStatus previous, String region) {

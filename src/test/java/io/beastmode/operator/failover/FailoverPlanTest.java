@@ -35,6 +35,33 @@ class FailoverPlanTest {
   }
 
   @Test
+  void aRegionNewToTheRouterTakesTrafficOnlyOnceItsRoutersAreReadyAndCountsNoFailover() {
+    var spec = new FailoverSpec();
+    var routersNotReady = new RegionSignal(true, false, false, false);
+    var created = FailoverPlan.decide(List.of(
+        region("a", routersNotReady, null),
+        region("b", routersNotReady, null)), spec, T0);
+    assertThat(created.states().values()).extracting(RegionTrafficState::stage).containsOnly(TrafficStage.Starting);
+    assertThat(created.weights()).containsEntry("a", 0).containsEntry("b", 0);
+    assertThat(created.floors()).containsEntry("a", 2).containsEntry("b", 2);
+
+    // Routers still starting make the region look down: that is no failover and no flap.
+    var stillStarting = FailoverPlan.decide(List.of(
+        region("a", RegionSignal.healthy(), created.states().get("a")),
+        region("b", new RegionSignal(false, false, false, false), created.states().get("b"))), spec, T0.plusSeconds(30));
+    assertThat(stillStarting.states().get("b").stage()).isEqualTo(TrafficStage.Starting);
+    assertThat(stillStarting.states().get("b").failovers()).isEmpty();
+    assertThat(stillStarting.weights()).containsEntry("a", 100).containsEntry("b", 0);
+    assertThat(stillStarting.changes()).containsExactly(new FailoverPlan.Change("a", TrafficStage.Starting, TrafficStage.Active, "RegionActive"));
+
+    // Once ready it takes its full share at once, without the steps of a failback.
+    var ready = FailoverPlan.decide(List.of(
+        region("a", RegionSignal.healthy(), stillStarting.states().get("a")),
+        region("b", RegionSignal.healthy(), stillStarting.states().get("b"))), spec, T0.plusSeconds(31));
+    assertThat(ready.weights()).containsEntry("a", 50).containsEntry("b", 50);
+  }
+
+  @Test
   void aRegionBurningItsSloShedsHalfItsShareAndFailsOverOnlyAtItsMostReplicas() {
     var spec = new FailoverSpec();
     var shedding = new RegionSignal(true, false, true, false, true, false);

@@ -3,8 +3,11 @@ package io.beastmode.operator.router;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.RouterRegionStatus;
+import io.beastmode.api.v1alpha1.TrafficStage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -48,9 +51,27 @@ final class ExampleInputs {
     return ((RouterInputs.Resolved) resolve()).inputs();
   }
 
-  /** The failover decision for the example router, from its current status and region health. */
+  /**
+   * The failover decision for the example router, from its current status and region health; a
+   * router without status is taken as running, every region active with its routers ready.
+   */
   io.beastmode.operator.failover.FailoverPlan.Result traffic() {
-    return RouterTraffic.decide(resolved(), routers.get(0).getStatus(), java.util.Set.of(), SloDirectives.NONE, java.util.Map.of(), java.time.Instant.parse("2026-11-21T10:00:00Z"));
+    var router = routers.get(0);
+    var status = router.getStatus() != null ? router.getStatus() : running(router);
+    return RouterTraffic.decide(resolved(), status, java.util.Set.of(), SloDirectives.NONE, java.util.Map.of(), java.time.Instant.parse("2026-11-21T10:00:00Z"));
+  }
+
+  private static LLMRouterStatus running(LLMRouter router) {
+    var status = new LLMRouterStatus();
+    for (var placement : router.getSpec().regions) {
+      var region = new RouterRegionStatus();
+      region.name = placement.name;
+      region.trafficStage = TrafficStage.Active;
+      region.stageSince = "2026-11-21T09:00:00Z";
+      region.readyReplicas = placement.replicas;
+      status.regions.add(region);
+    }
+    return status;
   }
 
   /** Resolves the example router against the example pools and regions. */
