@@ -94,7 +94,7 @@ class OperatorRbacIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
           assertThat(admin.apps().deployments().inNamespace("beastmode-demo").withName("assistant").get()).isNotNull();
           // eu-west is probed (Degraded: no router heartbeats without Redis); the members' kubeconfig Secrets are
-          // missing, so two of three regions are down at once and the weights freeze at their normal shares.
+          // missing, so their routers never start and eu-west takes all the traffic.
           assertThat(admin.resources(Region.class).withName("eu-west").get().getStatus().phase).isNotNull();
           assertThat(admin.resources(Region.class).withName("us-east").get().getStatus().phase).isEqualTo(RegionPhase.Unreachable);
           assertThat(admin.resources(ModelPool.class).inNamespace("beastmode-demo").withName("openai").get().getStatus().modelCount).isEqualTo(2);
@@ -103,9 +103,9 @@ class OperatorRbacIT {
           assertThat(admin.genericKubernetesResources("monitoring.coreos.com/v1", "PrometheusRule").inNamespace("beastmode-demo")
               .withName("assistant-burn-rate").get()).isNotNull();
           assertThat(admin.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace("beastmode-demo")
-              .withName("assistant").get().<Integer>get("spec", "rules", 0, "backendRefs", 0, "weight")).isEqualTo(50);
+              .withName("assistant").get().<Integer>get("spec", "rules", 0, "backendRefs", 0, "weight")).isEqualTo(100);
           assertThat(admin.genericKubernetesResources("externaldns.k8s.io/v1alpha1", "DNSEndpoint").inNamespace("beastmode-demo")
-              .withName("assistant").get().<String>get("spec", "endpoints", 0, "providerSpecific", 0, "value")).isEqualTo("50");
+              .withName("assistant").get().<String>get("spec", "endpoints", 0, "providerSpecific", 0, "value")).isEqualTo("100");
         });
         // Deleting the router runs its cleanup: its objects are deleted and the finalizer removed. Cleanup
         // waits for unreachable regions, so the router leaves us-east first.

@@ -64,7 +64,8 @@ public final class FailoverPlan {
       var state = region.previous() != null ? region.previous() : new RegionTrafficState(TrafficStage.Starting, now, 0, List.of());
       // Run the machine until it rests, so that, say, a released region that already serves again
       // goes on to Recovering now rather than on some later wake-up.
-      for (int move = 0; move < MAX_MOVES && !freeze; move++) {
+      // A freeze holds traffic where it is; a starting region whose routers are ready only adds capacity.
+      for (int move = 0; move < MAX_MOVES && (!freeze || state.stage() == TrafficStage.Starting); move++) {
         var next = FailoverMachine.next(state, region.signal(), now, spec);
         if (next.equals(state)) {
           break;

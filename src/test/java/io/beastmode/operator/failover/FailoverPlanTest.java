@@ -62,6 +62,17 @@ class FailoverPlanTest {
   }
 
   @Test
+  void aStartingRegionWhoseRoutersAreReadyGoesActiveEvenWhileTrafficIsFrozen() {
+    var spec = new FailoverSpec();
+    var plan = FailoverPlan.decide(List.of(
+        region("a", RegionSignal.healthy(), new RegionTrafficState(TrafficStage.Starting, T0, 0, List.of())),
+        region("b", RegionSignal.down(), new RegionTrafficState(TrafficStage.Starting, T0, 0, List.of())),
+        region("c", RegionSignal.down(), new RegionTrafficState(TrafficStage.Starting, T0, 0, List.of()))), spec, T0.plusSeconds(5));
+    assertThat(plan.frozen()).contains("2 of 3 regions");
+    assertThat(plan.weights()).containsEntry("a", 100).containsEntry("b", 0).containsEntry("c", 0);
+  }
+
+  @Test
   void aRegionBurningItsSloShedsHalfItsShareAndFailsOverOnlyAtItsMostReplicas() {
     var spec = new FailoverSpec();
     var shedding = new RegionSignal(true, false, true, false, true, false);
