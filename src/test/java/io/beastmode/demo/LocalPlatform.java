@@ -55,15 +55,12 @@ public final class LocalPlatform {
     String duration = System.getenv("DEMO_DURATION");
     var platform = new LocalPlatform();
     Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
-    boolean passed = platform.run(duration == null ? Long.MAX_VALUE : STARTED + Long.parseLong(duration) * 1000);
-    if (duration != null) {
-      System.exit(passed ? 0 : 1);
-    }
-    step("scenario over; traffic goes on. Ctrl-C stops everything.");
-    Thread.currentThread().join();
+    boolean passed = platform.run(duration == null ? Long.MAX_VALUE : STARTED + Long.parseLong(duration) * 1000, duration == null);
+    System.exit(passed ? 0 : 1);
   }
 
-  private boolean run(long deadline) throws Exception {
+  /** @param thenWatch after the story, keep traffic and the view going until Ctrl-C */
+  private boolean run(long deadline, boolean thenWatch) throws Exception {
     Files.createDirectories(WORK);
     step("starting three regions, each a kube-apiserver " + ApiServer.KUBERNETES_VERSION + " with its etcd, and a redis-server");
     var starting = new LinkedHashMap<String, CompletableFuture<LocalRegion>>();
@@ -106,7 +103,12 @@ public final class LocalPlatform {
     var entries = new LinkedHashMap<String, java.net.URI>();
     regions.forEach((name, region) -> entries.put(name, region.routerEndpoint()));
     try (var clients = new TrafficDriver(entries, view::weights)) {
-      return new Scenario(view, clients, regions, deadline).play(REQUESTS_PER_SECOND);
+      var scenario = new Scenario(view, clients, regions, deadline);
+      boolean passed = scenario.play(REQUESTS_PER_SECOND);
+      if (thenWatch) {
+        scenario.watch();
+      }
+      return passed;
     }
   }
 

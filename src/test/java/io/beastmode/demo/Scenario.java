@@ -40,6 +40,7 @@ final class Scenario {
   private long recoveredAt;
   private long failedBackAt = -1;
   private FailoverRecord failover;
+  private String result = "";
 
   Scenario(LiveView view, TrafficDriver clients, Map<String, LocalRegion> regions, long deadline) {
     this.view = view;
@@ -60,8 +61,22 @@ final class Scenario {
       Thread.sleep(1000);
     }
     boolean passed = shiftedAt >= 0 && failedBackAt >= 0;
-    System.out.println(summary(passed));
+    String summary = summary(passed);
+    result = summary.substring(summary.lastIndexOf("RESULT:"));
+    System.out.println(summary);
     return passed;
+  }
+
+  /** After the story: traffic and the view go on until Ctrl-C. */
+  void watch() throws InterruptedException {
+    timeline("scenario over; traffic and this view go on until Ctrl-C");
+    while (true) {
+      var rows = view.refresh();
+      note(rows);
+      view.newEvents().forEach(this::timeline);
+      show(rows);
+      Thread.sleep(1000);
+    }
   }
 
   private void advance(List<LiveView.Row> rows, int requestsPerSecond) {
@@ -148,7 +163,7 @@ final class Scenario {
     String table = LiveView.render(rows) + clientLine();
     if (terminal) {
       var screen = new StringBuilder("\033[H\033[2J");
-      screen.append(String.format("BEAST MODE demo   %ds   stage: %s%n%n", elapsedSeconds(), stage)).append(table).append('\n');
+      screen.append(String.format("BEAST MODE demo   %ds   stage: %s%n%s%n", elapsedSeconds(), stage, result)).append(table).append('\n');
       timeline.stream().skip(Math.max(0, timeline.size() - 12)).forEach(line -> screen.append(line).append('\n'));
       System.out.print(screen);
       System.out.flush();
