@@ -59,7 +59,9 @@ final class FailoverRecorder {
       registry.counter("beastmode.failover.transitions", Tags.of("router", routerName, "region", change.region(), "reason", change.reason())).increment();
     }
     var record = previous == null ? null : previous.lastFailover;
-    if (weightsMoved(previous, traffic.weights())) {
+    // A region taking its first traffic is a start, not a failover.
+    boolean onlyStarts = !traffic.changes().isEmpty() && traffic.changes().stream().allMatch(c -> c.from() == TrafficStage.Starting);
+    if (weightsMoved(previous, traffic.weights()) && !onlyStarts) {
       record = new FailoverRecord();
       var moved = traffic.changes().isEmpty() ? null : traffic.changes().get(0);
       record.region = traffic.changes().stream().map(FailoverPlan.Change::region).distinct().collect(Collectors.joining(","));
