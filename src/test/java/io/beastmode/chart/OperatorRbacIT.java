@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -108,12 +110,10 @@ class OperatorRbacIT {
               .withName("assistant").get().<String>get("spec", "endpoints", 0, "providerSpecific", 0, "value")).isEqualTo("100");
         });
         // Deleting the router runs its cleanup: its objects are deleted and the finalizer removed. Cleanup
-        // waits for unreachable regions, so the router leaves us-east first.
+        // waits for unreachable regions, so the router leaves the members first (a merge patch, as kubectl
+        // patch sends it: no resourceVersion to conflict with the operator's status writes).
         var router = admin.resources(LLMRouter.class).inNamespace("beastmode-demo").withName("assistant");
-        router.edit(r -> {
-          r.getSpec().regions = r.getSpec().regions.stream().filter(p -> p.name.equals("eu-west")).toList();
-          return r;
-        });
+        router.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"regions\":[{\"name\":\"eu-west\",\"replicas\":2}]}}");
         router.delete();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
           assertThat(router.get()).isNull();

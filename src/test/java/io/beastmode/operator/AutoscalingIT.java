@@ -20,6 +20,7 @@ import io.beastmode.operator.autoscale.PredictiveScaling;
 import io.beastmode.operator.router.RouterResources;
 import io.beastmode.router.config.ConfigYaml;
 import io.beastmode.router.config.TrafficConfig;
+import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.Fleet;
 import io.beastmode.testing.UsageWriter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -29,7 +30,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.FileInputStream;
@@ -311,20 +311,7 @@ class AutoscalingIT {
         .filter(e -> reason.equals(e.getReason())).map(io.fabric8.kubernetes.api.model.Event::getMessage).toList();
   }
 
-  /** A spec edit as a user makes it: read, change, write; again if the operator's status write came between. */
   private static void editRouter(Consumer<LLMRouter> edit) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        fleet.hub().resources(LLMRouter.class).inNamespace(NS).withName(ROUTER).edit(r -> {
-          edit.accept(r);
-          return r;
-        });
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    Fixtures.edit(fleet.hub().resources(LLMRouter.class).inNamespace(NS).withName(ROUTER), edit);
   }
 }

@@ -16,6 +16,7 @@ import io.beastmode.fleet.ManagedObjects;
 import io.beastmode.operator.router.RouterResources;
 import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.FakeWorkloadController;
+import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.OperatorUnderTest;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -224,10 +225,7 @@ class LLMRouterReconcilerIT {
   }
 
   private static void edit(String name, java.util.function.Consumer<LLMRouter> change) {
-    client.resources(LLMRouter.class).inNamespace(NS).withName(name).edit(r -> {
-      change.accept(r);
-      return r;
-    });
+    Fixtures.edit(client.resources(LLMRouter.class).inNamespace(NS).withName(name), change);
   }
 
   private static LLMRouter awaitReady(String name) {

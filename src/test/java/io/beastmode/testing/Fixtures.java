@@ -16,12 +16,33 @@ import io.beastmode.api.v1alpha1.RegionPlacement;
 import io.beastmode.api.v1alpha1.RegionSpec;
 import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.api.v1alpha1.SloAction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Small, valid objects of each kind for tests. */
 public final class Fixtures {
+
+  /** A spec edit as a user makes it: read, change, write; again if the operator's status write came between. */
+  public static <T extends HasMetadata> void edit(Resource<T> resource, Consumer<T> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        resource.edit(object -> {
+          change.accept(object);
+          return object;
+        });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
 
   private Fixtures() {}
 
