@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.beastmode.api.v1alpha1.HealthCheck;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.TrafficStage;
+import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.Fleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,18 @@ public final class FailoverBench {
   static final String ROUTER = "global";
   static final int TRIALS = Integer.getInteger("beastmode.bench.trials", 6);
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run();
+    } catch (Exception e) {
+      // Exit at once: exec:java would otherwise wait for the client threads a failed run leaves behind.
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  static void run() throws Exception {
     var check = new HealthCheck();
     check.intervalSeconds = 1;
     check.timeoutSeconds = 1;
@@ -106,10 +118,7 @@ public final class FailoverBench {
   static double manualWeightChange(Fleet fleet, int weight) {
     var hubRegion = fleet.region("hub");
     long start = System.nanoTime();
-    fleet.hub().resources(Region.class).withName("hub").edit(r -> {
-      r.getSpec().traffic.weight = weight;
-      return r;
-    });
+    Fixtures.edit(fleet.hub().resources(Region.class).withName("hub"), r -> r.getSpec().traffic.weight = weight);
     int expected = weight == 100 ? 34 : 24; // hub's share of 100+100+weight, as whole percents
     waitFor(() -> List.of("east", "west").stream().allMatch(o -> Math.abs(fleet.peerWeights(o).getOrDefault("hub", -1) - expected) <= 1),
         30_000, "manual weight change reached the regions");
