@@ -53,11 +53,7 @@ final class Scenario {
   boolean play(int requestsPerSecond) throws InterruptedException {
     step("waiting for the operator to deploy routers in every region and for them to become ready");
     while (stage != Stage.DONE && System.currentTimeMillis() < deadline) {
-      var rows = view.refresh();
-      note(rows);
-      view.newEvents().forEach(this::timeline);
-      advance(rows, requestsPerSecond);
-      show(rows);
+      advance(look(), requestsPerSecond);
       Thread.sleep(1000);
     }
     boolean passed = shiftedAt >= 0 && failedBackAt >= 0;
@@ -71,12 +67,18 @@ final class Scenario {
   void watch() throws InterruptedException {
     timeline("scenario over; traffic and this view go on until Ctrl-C");
     while (true) {
-      var rows = view.refresh();
-      note(rows);
-      view.newEvents().forEach(this::timeline);
-      show(rows);
+      look();
       Thread.sleep(1000);
     }
+  }
+
+  /** Reads the fleet, notes what changed and shows it. */
+  private List<LiveView.Row> look() {
+    var rows = view.refresh();
+    note(rows);
+    view.newEvents().forEach(this::timeline);
+    show(rows);
+    return rows;
   }
 
   private void advance(List<LiveView.Row> rows, int requestsPerSecond) {
