@@ -82,8 +82,7 @@ public final class FailoverPlan {
     int fleetFloor = regions.stream().mapToInt(Region::floor).sum();
     Map<String, Integer> floors = new LinkedHashMap<>();
     for (var region : regions) {
-      var stage = states.get(region.name()).stage();
-      boolean comingBack = stage == TrafficStage.Starting || stage == TrafficStage.Recovering || stage == TrafficStage.FailingBack;
+      boolean comingBack = states.get(region.name()).comingBack();
       int target = Math.max(weights.get(region.name()), comingBack ? fullWeights.get(region.name()) : 0);
       int needed = (int) Math.ceil(fleetFloor * target / 100.0);
       floors.put(region.name(), Math.min(region.maxReplicas(), Math.max(region.floor(), needed)));
@@ -98,9 +97,7 @@ public final class FailoverPlan {
     return regions.stream()
         .map(r -> {
           var state = states.get(r.name());
-          boolean comingBack = state.stage() == TrafficStage.Starting || state.stage() == TrafficStage.Recovering
-              || state.stage() == TrafficStage.FailingBack;
-          double fraction = asIfBack && comingBack ? 1.0 : FailoverMachine.fraction(state, spec);
+          double fraction = asIfBack && state.comingBack() ? 1.0 : FailoverMachine.fraction(state, spec);
           if (r.signal().shedding()) {
             fraction *= SHED_FRACTION;
           }

@@ -25,6 +25,11 @@ public record RegionTrafficState(TrafficStage stage, Instant since, int step, Li
     return new RegionTrafficState(TrafficStage.Active, since, 0, List.of());
   }
 
+  /** On its way to its full share (starting, recovering or failing back): sized for that share already. */
+  public boolean comingBack() {
+    return stage == TrafficStage.Starting || stage == TrafficStage.Recovering || stage == TrafficStage.FailingBack;
+  }
+
   /** Whether the region takes any traffic in this stage. */
   public boolean takesTraffic() {
     return stage == TrafficStage.Active || stage == TrafficStage.FailingBack;

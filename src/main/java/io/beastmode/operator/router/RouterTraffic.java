@@ -90,8 +90,10 @@ public final class RouterTraffic {
     return status.phase == RegionPhase.Healthy || status.phase == RegionPhase.Degraded;
   }
 
-  /** Failback waits until the region runs as many ready routers as it was last asked for. */
-  /** The region's routers were ready in numbers at the last reconcile: at least one, and its floor. */
+  /**
+   * The region's routers were ready in numbers at the last reconcile: at least one, and as many as
+   * it was last asked for. A start and each failback step wait for it.
+   */
   static boolean capacityReady(Optional<RouterRegionStatus> last) {
     return last.map(r -> r.readyReplicas != null && r.readyReplicas >= Math.max(1, r.minReplicas == null ? 1 : r.minReplicas)).orElse(false);
   }
