@@ -6,10 +6,10 @@ import io.beastmode.simulator.Outage;
 import io.beastmode.simulator.SimulatedModel;
 import io.beastmode.simulator.SimulatorConfig;
 import io.beastmode.simulator.SimulatorServer;
+import io.beastmode.testing.Ports;
 import io.beastmode.testing.RedisServer;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,7 +66,7 @@ public final class RouterLoad {
           limits:
             maxInFlight: 10000
           """.formatted(simulator.baseUrl()));
-      int port = freePort();
+      int port = Ports.free();
       Process router = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
               "-Dbeastmode.role=router", "-Dbeastmode.router.config=" + config, "-Dquarkus.http.port=" + port,
               "-Dquarkus.redis.hosts=" + redis.url(), "-jar", JAR.toString()))
@@ -178,11 +178,5 @@ public final class RouterLoad {
       Thread.sleep(200);
     }
     throw new IllegalStateException("the router did not become ready; see its log");
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

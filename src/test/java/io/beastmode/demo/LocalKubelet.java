@@ -1,5 +1,6 @@
 package io.beastmode.demo;
 
+import io.beastmode.testing.Ports;
 import io.beastmode.testing.TcpProxy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -10,8 +11,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -154,7 +153,7 @@ final class LocalKubelet implements AutoCloseable {
       return;
     }
     String name = deployment.getMetadata().getName() + "-" + region + "-" + sequence.incrementAndGet();
-    int port = freePort();
+    int port = Ports.free();
     env.put("HOSTNAME", name);
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -286,14 +285,6 @@ final class LocalKubelet implements AutoCloseable {
 
   private static String key(Deployment deployment) {
     return deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
-  }
-
-  private static int freePort() {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

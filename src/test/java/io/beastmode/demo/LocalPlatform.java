@@ -7,6 +7,7 @@ import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.fleet.RegionRedisClients;
 import io.beastmode.fleet.RouterHeartbeats;
 import io.beastmode.testing.ApiServer;
+import io.beastmode.testing.Ports;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +71,7 @@ public final class LocalPlatform {
     Path kubeconfig = WORK.resolve("kubeconfig");
     Files.writeString(kubeconfig, regions.get(HUB).server.kubeconfig());
 
-    int simulatorPort = freePort();
+    int simulatorPort = Ports.free();
     step("starting the model simulator on port " + simulatorPort + " (k8s/examples/local/simulator-config.yaml: four models, their own latency and error rates)");
     start("simulator", Map.of("BEASTMODE_ROLE", "simulator", "QUARKUS_HTTP_PORT", Integer.toString(simulatorPort),
         "BEASTMODE_SIMULATOR_CONFIG", "k8s/examples/local/simulator-config.yaml"));
@@ -164,12 +164,6 @@ public final class LocalPlatform {
         .redirectErrorStream(true).redirectOutput(WORK.resolve(name + ".log").toFile());
     builder.environment().putAll(env);
     processes.add(builder.start());
-  }
-
-  static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   static void step(String message) {

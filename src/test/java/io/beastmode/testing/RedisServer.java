@@ -2,7 +2,6 @@ package io.beastmode.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,7 @@ public final class RedisServer implements AutoCloseable {
 
   public static RedisServer start() {
     try {
-      RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("beastmode-redis"));
+      RedisServer server = new RedisServer(Ports.free(), Files.createTempDirectory("beastmode-redis"));
       server.startAgain();
       return server;
     } catch (IOException e) {
@@ -82,12 +81,6 @@ public final class RedisServer implements AutoCloseable {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 
