@@ -39,6 +39,10 @@ demo: kube-binaries tools build ## Three regions on real API servers, the operat
 bench: build ## Load run through the packaged router vs straight to the simulator (bench/results/load.json and load.md)
 	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.RouterLoad
 
+.PHONY: bench-router
+bench-router: build ## Router vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
+	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.router.RouterBench -Dbench.portkey="$$(bash .ci/provision-bench-tools.sh)"
+
 .PHONY: bench-failover
 bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)
 	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.FailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Provisions what `make bench-router` runs beside our own code: Debian's nginx (the fast upstream)
+# and gnuplot (the latency plot), and the Portkey gateway from the npm registry at a pinned version,
+# installed under ~/.kubeapitest/tools so later runs reuse it. Prints the gateway's start script.
+set -euo pipefail
+
+PORTKEY_VERSION="${PORTKEY_VERSION:-1.15.2}"
+# The gateway accepts any @hono/node-server ^1.3.3, but past 1.14.2 its answers fail with
+# "TypeError: immutable" (Portkey-AI/gateway issue 1389), streamed ones here: pin the last that works.
+HONO_NODE_SERVER_VERSION=1.14.2
+TOOLS_DIR="${TOOLS_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/tools}"
+portkey_dir="$TOOLS_DIR/portkey-$PORTKEY_VERSION-hono-$HONO_NODE_SERVER_VERSION"
+start_script="$portkey_dir/node_modules/@portkey-ai/gateway/build/start-server.js"
+
+missing=()
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if ((${#missing[@]})); then
+  echo "installing ${missing[*]} from Debian" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [[ ! -f "$start_script" ]]; then
+  echo "installing @portkey-ai/gateway@$PORTKEY_VERSION from the npm registry into $portkey_dir" >&2
+  mkdir -p "$portkey_dir"
+  npm install --silent --no-audit --no-fund --prefix "$portkey_dir" "@portkey-ai/gateway@$PORTKEY_VERSION" \
+    "@hono/node-server@$HONO_NODE_SERVER_VERSION" >&2
+fi
+echo "$start_script"
