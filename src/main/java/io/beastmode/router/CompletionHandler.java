@@ -32,7 +32,7 @@ final class CompletionHandler implements Handler<RoutingContext> {
     RouterMetrics metrics = services.metrics();
     if (!metrics.tryAdmit(table.config().limits().maxInFlight)) {
       metrics.rejected();
-      Exchange.sendError(ctx.response(), ApiError.overloaded(RETRY_AFTER_SECONDS), services.region());
+      Replies.sendError(ctx.response(), ApiError.overloaded(RETRY_AFTER_SECONDS), services.region());
       return;
     }
     Exchange exchange = new Exchange(ctx, endpoint, table, services, System.nanoTime());

@@ -1,5 +1,17 @@
 package io.beastmode.router;
 
+import static io.beastmode.router.Replies.HEADER_CACHE;
+import static io.beastmode.router.Replies.HEADER_COST;
+import static io.beastmode.router.Replies.HEADER_DEBUG;
+import static io.beastmode.router.Replies.HEADER_DECISION;
+import static io.beastmode.router.Replies.HEADER_DOMAIN;
+import static io.beastmode.router.Replies.HEADER_FORWARDED_FROM;
+import static io.beastmode.router.Replies.HEADER_MODEL;
+import static io.beastmode.router.Replies.HEADER_REGION;
+import static io.beastmode.router.Replies.putIfPresent;
+import static io.beastmode.router.Replies.sendError;
+import static io.beastmode.router.Replies.usd;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.beastmode.api.v1alpha1.FallbackSpec;
 import io.beastmode.router.api.ApiError;
@@ -32,8 +44,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,25 +54,8 @@ import org.jboss.logging.Logger;
 final class Exchange {
   private static final Logger LOG = Logger.getLogger(Exchange.class);
 
-  static final String HEADER_MODEL = "x-beastmode-model";
-  static final String HEADER_CACHE = "x-beastmode-cache";
-  static final String HEADER_REGION = "x-beastmode-region";
-  static final String HEADER_COST = "x-beastmode-cost-usd";
-  static final String HEADER_DECISION = "x-beastmode-decision";
-  static final String HEADER_DEBUG = "x-beastmode-debug";
-  static final String HEADER_DOMAIN = "x-beastmode-domain";
-  /** Set on a request forwarded to a peer region, so the peer never forwards it again. */
-  static final String HEADER_FORWARDED_FROM = "x-beastmode-forwarded-from";
-
   /** The router-wide parts every exchange uses. */
   record Services(Backends backends, UpstreamClient client, ResponseCache cache, RouterMetrics metrics, String region) {}
-
-  /** No further upstream call fits in the request's attempt budget. */
-  private static final class BudgetSpent extends RuntimeException {
-    BudgetSpent() {
-      super("attempt budget spent", null, false, false);
-    }
-  }
 
   private final RoutingContext ctx;
   private final Context context;
@@ -71,6 +64,8 @@ final class Exchange {
   private final Services services;
   private final long startNanos;
   private CompletionRequest request;
+  /** The body as the client sent it, forwarded as it is when the upstream model is the one asked for. */
+  private Buffer received;
   private String cacheKey;
   private String cacheResult = "bypass";
   private Selection selection;
@@ -91,6 +86,7 @@ final class Exchange {
   }
 
   void start(Buffer body) {
+    received = body;
     try {
       request = CompletionRequest.parse(endpoint, body.getBytes(), ctx.request().getHeader(HEADER_DOMAIN));
       if (!table.isAlias(request.model()) && !table.models().containsKey(request.model())) {
@@ -157,8 +153,8 @@ final class Exchange {
         deliver(reply, model);
         return;
       }
-      String reason = reasonOf(error);
-      if (!movesOn(error)) {
+      String reason = AttemptFailures.reasonOf(error);
+      if (!AttemptFailures.movesOn(error, table.config().fallback().triggers)) {
         answerFailure(error);
         return;
       }
@@ -184,7 +180,7 @@ final class Exchange {
         deliverFromPeer(reply);
         return;
       }
-      services.metrics().fallback("peer-" + peer.region(), index + 1 < peers.size() ? "peer" : "none", reasonOf(error));
+      services.metrics().fallback("peer-" + peer.region(), index + 1 < peers.size() ? "peer" : "none", AttemptFailures.reasonOf(error));
       tryPeer(index + 1);
     });
   }
@@ -195,7 +191,7 @@ final class Exchange {
    */
   private CompletionStage<UpstreamReply> attempt(Backend backend, String upstreamModel, MultiMap headers, boolean budgeted) {
     if (budgeted && attemptsUsed >= table.config().fallback().maxAttempts) {
-      return java.util.concurrent.CompletableFuture.failedStage(new BudgetSpent());
+      return java.util.concurrent.CompletableFuture.failedStage(new AttemptFailures.BudgetSpent());
     }
     if (budgeted) {
       attemptsUsed++;
@@ -205,15 +201,7 @@ final class Exchange {
     }
     UpstreamCall call = new UpstreamCall();
     currentCall = call;
-    request.body().put("model", upstreamModel);
-    Buffer body;
-    try {
-      body = Buffer.buffer(CompletionRequest.json().writeValueAsBytes(request.body()));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    } finally {
-      request.body().put("model", request.model());
-    }
+    Buffer body = upstreamModel.equals(request.model()) ? received : withModel(upstreamModel);
     long sent = System.nanoTime();
     long timeoutMillis = table.config().fallback().timeoutSeconds * 1000L;
     return services.client()
@@ -225,6 +213,18 @@ final class Exchange {
         })
         .onFailure(error -> lastFailure = error instanceof UpstreamFailure f ? f : lastFailure)
         .toCompletionStage();
+  }
+
+  /** The request with {@code model} in place of the model the client named (an alias, or a route's own name). */
+  private Buffer withModel(String model) {
+    request.body().put("model", model);
+    try {
+      return Buffer.buffer(CompletionRequest.json().writeValueAsBytes(request.body()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      request.body().put("model", request.model());
+    }
   }
 
   private MultiMap upstreamHeaders(ModelRoute model) {
@@ -254,29 +254,6 @@ final class Exchange {
     return headers;
   }
 
-  private boolean movesOn(Throwable error) {
-    if (error instanceof UpstreamFailure failure) {
-      return table.config().fallback().triggers.contains(failure.trigger());
-    }
-    if (error instanceof TimeoutException) {
-      return table.config().fallback().triggers.contains(io.beastmode.api.v1alpha1.FallbackTrigger.timeout);
-    }
-    return error instanceof CircuitBreakerOpenException || error instanceof BudgetSpent;
-  }
-
-  private static String reasonOf(Throwable error) {
-    if (error instanceof UpstreamFailure failure) {
-      return failure.trigger().name();
-    }
-    if (error instanceof TimeoutException) {
-      return "timeout";
-    }
-    if (error instanceof CircuitBreakerOpenException) {
-      return "circuitOpen";
-    }
-    return error instanceof BudgetSpent ? "attemptsSpent" : "error";
-  }
-
   /** A failure that is not a fallback trigger goes back to the client as the upstream gave it. */
   private void answerFailure(Throwable error) {
     if (error instanceof UpstreamFailure failure && failure.status() > 0) {
@@ -293,7 +270,7 @@ final class Exchange {
     servedBy = model.name();
     HttpServerResponse response = ctx.response();
     response.setStatusCode(reply.status());
-    putHeader(response, "content-type", reply.contentType());
+    putIfPresent(response, "content-type", reply.contentType());
     response.putHeader(HEADER_MODEL, model.name());
     response.putHeader(HEADER_CACHE, cacheResult);
     response.putHeader(HEADER_REGION, services.region());
@@ -321,23 +298,7 @@ final class Exchange {
   /** Passes a streamed answer through chunk by chunk, with back-pressure, and accounts it at the end. */
   private void stream(HttpClientResponse upstream, ModelRoute model, boolean store) {
     HttpServerResponse response = ctx.response();
-    response.setChunked(true);
-    response.putHeader("cache-control", "no-cache");
-    Usage.StreamTally tally = new Usage.StreamTally(request.needs().promptTokens());
-    Buffer copy = store ? Buffer.buffer() : null;
-    upstream.handler(chunk -> {
-      response.write(chunk);
-      tally.feed(chunk);
-      if (copy != null) {
-        copy.appendBuffer(chunk);
-      }
-      if (response.writeQueueFull()) {
-        upstream.pause();
-        response.drainHandler(drained -> upstream.resume());
-      }
-    });
-    upstream.endHandler(end -> {
-      Usage usage = tally.usage();
+    StreamRelay.relay(upstream, response, request.needs().promptTokens(), store, (usage, copy) -> {
       double cost = account(model, usage);
       response.trailers().set(HEADER_COST, usd(cost));
       if (copy != null) {
@@ -346,14 +307,12 @@ final class Exchange {
       }
       finish(response.getStatusCode());
       response.end();
-    });
-    upstream.exceptionHandler(error -> {
+    }, error -> {
       // After the first byte nothing is retried: the client sees the stream cut, never a mix of two answers.
       LOG.warnf("stream from %s broke off: %s", model.name(), error.getMessage());
       finish(502);
       response.reset();
     });
-    upstream.resume();
   }
 
   private void deliverFromPeer(UpstreamReply reply) {
@@ -380,7 +339,7 @@ final class Exchange {
   private void answerFromCache(CachedAnswer answer) {
     servedBy = answer.model();
     HttpServerResponse response = ctx.response().setStatusCode(200);
-    putHeader(response, "content-type", answer.contentType());
+    putIfPresent(response, "content-type", answer.contentType());
     response.putHeader(HEADER_MODEL, answer.model());
     response.putHeader(HEADER_CACHE, "hit");
     response.putHeader(HEADER_REGION, services.region());
@@ -415,16 +374,6 @@ final class Exchange {
     sendError(ctx.response(), error, services.region());
   }
 
-  static void sendError(HttpServerResponse response, ApiError error, String region) {
-    response.setStatusCode(error.status())
-        .putHeader("content-type", "application/json")
-        .putHeader(HEADER_REGION, region);
-    if (error.retryAfterSeconds() != null) {
-      response.putHeader("retry-after", Integer.toString(error.retryAfterSeconds()));
-    }
-    response.end(Buffer.buffer(error.body()));
-  }
-
   /** The client went away before its answer ended: stop the upstream call and count the request. */
   void clientGone() {
     if (finished) {
@@ -450,16 +399,6 @@ final class Exchange {
   private boolean debug() {
     String value = ctx.request().getHeader(HEADER_DEBUG);
     return value != null && !value.equals("0") && !value.equalsIgnoreCase("false");
-  }
-
-  private static void putHeader(HttpServerResponse response, String name, String value) {
-    if (value != null) {
-      response.putHeader(name, value);
-    }
-  }
-
-  private static String usd(double value) {
-    return String.format(Locale.ROOT, "%.8f", value);
   }
 
   /** Continues on this request's event loop once the guard's stage completes, wherever it completes. */

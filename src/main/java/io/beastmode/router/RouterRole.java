@@ -46,6 +46,7 @@ public class RouterRole {
   private final Duration reloadInterval;
   private final Duration cacheTimeout;
   private final int maxConnectionsPerHost;
+  private final long localCacheBytes;
   private final Vertx vertx;
   private final MeterRegistry registry;
   private final Instance<Redis> redis;
@@ -62,6 +63,7 @@ public class RouterRole {
       @ConfigProperty(name = "beastmode.router.reload-interval", defaultValue = "1s") Duration reloadInterval,
       @ConfigProperty(name = "beastmode.router.cache-timeout", defaultValue = "100ms") Duration cacheTimeout,
       @ConfigProperty(name = "beastmode.router.max-connections-per-host", defaultValue = "1000") int maxConnectionsPerHost,
+      @ConfigProperty(name = "beastmode.router.local-cache-bytes", defaultValue = "16777216") long localCacheBytes,
       Vertx vertx,
       MeterRegistry registry,
       Instance<Redis> redis) {
@@ -73,6 +75,7 @@ public class RouterRole {
     this.reloadInterval = reloadInterval;
     this.cacheTimeout = cacheTimeout;
     this.maxConnectionsPerHost = maxConnectionsPerHost;
+    this.localCacheBytes = localCacheBytes;
     this.vertx = vertx;
     this.registry = registry;
     this.redis = redis;
@@ -96,14 +99,14 @@ public class RouterRole {
     };
     apply.accept(table);
     Redis redisClient = redis.get();
-    ResponseCache cache = new ResponseCache(vertx, redisClient, cacheTimeout, Duration.ofSeconds(1), metrics::cacheError);
+    ResponseCache cache = new ResponseCache(vertx, redisClient, cacheTimeout, Duration.ofSeconds(1), localCacheBytes, metrics::cacheError);
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
     Exchange.Services services = new Exchange.Services(backends, client, cache, metrics, region);
 
     router.post("/v1/chat/completions").handler(new CompletionHandler(Endpoint.chat, watcher::current, services));
     router.post("/v1/completions").handler(new CompletionHandler(Endpoint.completions, watcher::current, services));
     router.get("/v1/models").handler(ctx -> listModels(ctx, watcher.current()));
-    router.route("/v1/*").handler(ctx -> Exchange.sendError(ctx.response(), ApiError.notFound(ctx.request().path()), region));
+    router.route("/v1/*").handler(ctx -> Replies.sendError(ctx.response(), ApiError.notFound(ctx.request().path()), region));
 
     watcher.watch(vertx, reloadInterval.toMillis(), apply, metrics::configReload);
     heartbeat = new HeartbeatPublisher(vertx, redisClient, metrics, watcher::current, pod);

@@ -1,18 +1,27 @@
 package io.beastmode.router;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beastmode.router.config.ConfigYaml;
+import io.beastmode.router.config.RoutingConfig;
+import io.beastmode.simulator.Outage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Real HTTP calls to the router under test, as an OpenAI client makes them. */
+/** Real HTTP calls to the router under test, as an OpenAI client makes them, and the waits the tests build on them. */
 final class RouterClient {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
@@ -67,6 +76,52 @@ final class RouterClient {
       }
     }
     return sum;
+  }
+
+ /** The answer is stored after it is sent, so the next identical request may still be a miss. */
+  HttpResponse<String> untilHit(String body, String... headers) {
+    List<HttpResponse<String>> hit = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      HttpResponse<String> response = post("/v1/chat/completions", body, headers);
+      hit.add(0, response);
+      return "hit".equals(RouterChecks.header(response, "x-beastmode-cache"));
+    });
+    return hit.get(0);
+  }
+
+  String modelFor(String model) {
+    HttpResponse<String> response = post("/v1/chat/completions", chat(model, "which " + RouterChecks.unique()));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return RouterChecks.header(response, "x-beastmode-model");
+  }
+
+  /** Writes the routing file and waits until the router applied it. */
+  void reconfigure(RoutingConfig config) {
+    try {
+      String next = ConfigYaml.write(config);
+      if (Files.exists(RouterTestResource.routingFile) && Files.readString(RouterTestResource.routingFile).equals(next)) {
+        return;
+      }
+      double applied = metric("beastmode_router_config_reloads_total", "result=\"applied\"");
+      RouterTestResource.write(config);
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+          .until(() -> metric("beastmode_router_config_reloads_total", "result=\"applied\"") > applied);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Restores the backends and waits until every model's circuit has closed again. */
+  void healAndAwaitClosedCircuits() {
+    RouterTestResource.openai.simulator().configure(RouterTestResource.openaiModels());
+    RouterTestResource.openWeights.simulator().configure(RouterTestResource.openWeightsModels());
+    RouterTestResource.peer.simulator().outage(Outage.none);
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      for (String model : List.of("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b")) {
+        post("/v1/chat/completions", chat(model, "heal " + RouterChecks.unique()));
+      }
+      assertThat(metric("beastmode_router_circuit_state", "backend=\"model/")).isZero();
+    });
   }
 
   static JsonNode json(HttpResponse<String> response) {

@@ -1,5 +1,10 @@
 package io.beastmode.router;
 
+import static io.beastmode.router.RouterChecks.assertError;
+import static io.beastmode.router.RouterChecks.concurrently;
+import static io.beastmode.router.RouterChecks.failModel;
+import static io.beastmode.router.RouterChecks.header;
+import static io.beastmode.router.RouterChecks.unique;
 import static io.beastmode.router.RouterClient.chat;
 import static io.beastmode.router.RouterClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +18,6 @@ import io.beastmode.router.config.RoutingConfig;
 import io.beastmode.simulator.Outage;
 import io.beastmode.simulator.SimulatedModel;
 import io.beastmode.simulator.SimulatorConfig;
-import io.beastmode.simulator.SimulatorServer;
 import io.beastmode.testing.OperatorMeters;
 import io.beastmode.testing.PrometheusScrape;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +37,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -64,7 +67,7 @@ class RouterIT {
     RouterTestResource.openai.simulator().configure(RouterTestResource.openaiModels());
     RouterTestResource.openWeights.simulator().configure(RouterTestResource.openWeightsModels());
     RouterTestResource.peer.simulator().outage(Outage.none);
-    reconfigure(RouterTestResource.baseline());
+    router.reconfigure(RouterTestResource.baseline());
   }
 
   @Test
@@ -83,36 +86,36 @@ class RouterIT {
 
   @Test
   void eachPolicyPicksWhatItShould() {
-    assertThat(modelFor("auto")).isEqualTo("gpt-4o-mini");
+    assertThat(router.modelFor("auto")).isEqualTo("gpt-4o-mini");
 
     RoutingConfig quality = RouterTestResource.baseline();
     quality.selection().policy = SelectionPolicy.quality;
-    reconfigure(quality);
-    assertThat(modelFor("auto")).isEqualTo("gpt-4o");
+    router.reconfigure(quality);
+    assertThat(router.modelFor("auto")).isEqualTo("gpt-4o");
 
     quality.selection().maxOutputPricePerMillion = 1.0;
-    reconfigure(quality);
-    assertThat(modelFor("auto")).isEqualTo("llama-3.1-70b");
+    router.reconfigure(quality);
+    assertThat(router.modelFor("auto")).isEqualTo("llama-3.1-70b");
 
     RoutingConfig latency = RouterTestResource.baseline();
     latency.selection().policy = SelectionPolicy.latency;
     latency.selection().qualityFloor = 0;
-    reconfigure(latency);
+    router.reconfigure(latency);
     // Every model is measured once first, then the fastest (the 1 ms llama-3.1-8b) wins.
     for (int i = 0; i < 6; i++) {
-      modelFor("auto");
+      router.modelFor("auto");
     }
-    assertThat(modelFor("auto")).isEqualTo("llama-3.1-8b");
+    assertThat(router.modelFor("auto")).isEqualTo("llama-3.1-8b");
 
     RoutingConfig balanced = RouterTestResource.baseline();
     balanced.selection().policy = SelectionPolicy.balanced;
     balanced.selection().weights.cost = 0;
     balanced.selection().weights.quality = 1;
     balanced.selection().weights.latency = 0;
-    reconfigure(balanced);
-    assertThat(modelFor("auto")).isEqualTo("gpt-4o");
+    router.reconfigure(balanced);
+    assertThat(router.modelFor("auto")).isEqualTo("gpt-4o");
 
-    assertThat(modelFor("llama-3.1-70b")).isEqualTo("llama-3.1-70b");
+    assertThat(router.modelFor("llama-3.1-70b")).isEqualTo("llama-3.1-70b");
   }
 
   @Test
@@ -120,12 +123,28 @@ class RouterIT {
     String body = chat("auto", "cache me " + unique());
 
     HttpResponse<String> first = router.post("/v1/chat/completions", body);
-    HttpResponse<String> second = untilHit(body);
+    HttpResponse<String> second = router.untilHit(body);
 
     assertThat(header(first, "x-beastmode-cache")).isEqualTo("miss");
     assertThat(second.body()).isEqualTo(first.body());
     assertThat(header(second, "x-beastmode-model")).isEqualTo("gpt-4o-mini");
     assertThat(Double.parseDouble(header(second, "x-beastmode-cost-usd"))).isZero();
+  }
+
+  @Test
+  void aRepeatedQuestionIsAnsweredFromTheRoutersMemoryEvenWithRedisAway() {
+    String body = chat("auto", "kept " + unique());
+    router.post("/v1/chat/completions", body);
+    router.untilHit(body);
+    RouterTestResource.redis.stop();
+    try {
+      HttpResponse<String> response = router.post("/v1/chat/completions", body);
+
+      assertThat(header(response, "x-beastmode-cache")).isEqualTo("hit");
+      assertThat(response.statusCode()).isEqualTo(200);
+    } finally {
+      RouterTestResource.redis.startAgain();
+    }
   }
 
   @Test
@@ -147,7 +166,7 @@ class RouterIT {
     String body = chat("auto", "tenant secret " + unique());
 
     assertThat(header(router.post("/v1/chat/completions", body, "x-beastmode-tenant", "acme"), "x-beastmode-cache")).isEqualTo("miss");
-    untilHit(body, "x-beastmode-tenant", "acme");
+    router.untilHit(body, "x-beastmode-tenant", "acme");
 
     assertThat(header(router.post("/v1/chat/completions", body, "x-beastmode-tenant", "globex"), "x-beastmode-cache")).isEqualTo("miss");
     assertThat(header(router.post("/v1/chat/completions", body), "x-beastmode-cache")).isEqualTo("miss");
@@ -158,7 +177,7 @@ class RouterIT {
     String body = chat("auto", "stream these five words " + unique()).replace("\"temperature\":0", "\"temperature\":0,\"stream\":true");
 
     HttpResponse<String> first = router.post("/v1/chat/completions", body);
-    HttpResponse<String> second = untilHit(body);
+    HttpResponse<String> second = router.untilHit(body);
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(header(first, "content-type")).startsWith("text/event-stream");
@@ -189,7 +208,7 @@ class RouterIT {
     assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
     assertThat(responses).allSatisfy(r -> assertThat(header(r, "x-beastmode-model")).isEqualTo("llama-3.1-70b"));
     assertThat(router.metric("beastmode_router_fallbacks_total", "from=\"gpt-4o-mini\"", "to=\"llama-3.1-70b\"")).isPositive();
-    healAndAwaitClosedCircuits();
+    router.healAndAwaitClosedCircuits();
   }
 
   @Test
@@ -207,8 +226,8 @@ class RouterIT {
     assertThat(header(whileOpen, "x-beastmode-decision")).contains("gpt-4o-mini=excluded(circuit open)");
     assertThat(RouterTestResource.openai.simulator().requests()).isEqualTo(calls);
 
-    healAndAwaitClosedCircuits();
-    assertThat(modelFor("auto")).isEqualTo("gpt-4o-mini");
+    router.healAndAwaitClosedCircuits();
+    assertThat(router.modelFor("auto")).isEqualTo("gpt-4o-mini");
   }
 
   @Test
@@ -222,7 +241,7 @@ class RouterIT {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(header(response, "x-beastmode-model")).isEqualTo("llama-3.1-70b");
     assertThat(router.metric("beastmode_router_fallbacks_total", "from=\"gpt-4o-mini\"", "reason=\"timeout\"")).isPositive();
-    healAndAwaitClosedCircuits();
+    router.healAndAwaitClosedCircuits();
   }
 
   @Test
@@ -239,7 +258,7 @@ class RouterIT {
     HttpResponse<String> nobody = router.post("/v1/chat/completions", chat("auto", "anyone " + unique()));
     assertThat(nobody.statusCode()).isEqualTo(503);
     assertThat(json(nobody).at("/error/code").asText()).isEqualTo("no_healthy_backend");
-    healAndAwaitClosedCircuits();
+    router.healAndAwaitClosedCircuits();
   }
 
   @Test
@@ -252,14 +271,14 @@ class RouterIT {
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(RouterTestResource.peer.simulator().requests()).isEqualTo(peerCalls);
-    healAndAwaitClosedCircuits();
+    router.healAndAwaitClosedCircuits();
   }
 
   @Test
   void tooManyRequestsInFlightGet429WithRetryAfter() throws Exception {
     RoutingConfig narrow = RouterTestResource.baseline();
     narrow.limits().maxInFlight = 2;
-    reconfigure(narrow);
+    router.reconfigure(narrow);
     RouterTestResource.openai.simulator().configure(new SimulatorConfig(
         List.of(SimulatedModel.echo("gpt-4o", 20), SimulatedModel.echo("gpt-4o-mini", 400)), Outage.none));
 
@@ -338,9 +357,9 @@ class RouterIT {
     }
     RoutingConfig quality = RouterTestResource.baseline();
     quality.selection().policy = SelectionPolicy.quality;
-    reconfigure(quality);
-    reconfigure(RouterTestResource.baseline());
-    reconfigure(quality);
+    router.reconfigure(quality);
+    router.reconfigure(RouterTestResource.baseline());
+    router.reconfigure(quality);
     running.set(false);
     clients.shutdown();
     List<Integer> statuses = new ArrayList<>();
@@ -349,7 +368,7 @@ class RouterIT {
     }
 
     assertThat(statuses).isNotEmpty().containsOnly(200);
-    assertThat(modelFor("auto")).isEqualTo("gpt-4o");
+    assertThat(router.modelFor("auto")).isEqualTo("gpt-4o");
   }
 
   @Test
@@ -358,7 +377,7 @@ class RouterIT {
     Files.writeString(RouterTestResource.routingFile, "models: [{name: only-a-name}]\n");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> router.metric("beastmode_router_config_reloads_total", "result=\"rejected\"") > rejected);
-    assertThat(modelFor("auto")).isEqualTo("gpt-4o-mini");
+    assertThat(router.modelFor("auto")).isEqualTo("gpt-4o-mini");
   }
 
   @Test
@@ -414,100 +433,6 @@ class RouterIT {
       assertThat(ttl.toInteger()).isBetween(1, Heartbeat.TTL_SECONDS);
     } finally {
       vertx.close();
-    }
-  }
-
-  /** The answer is stored after it is sent, so the next identical request may still be a miss. */
-  private HttpResponse<String> untilHit(String body, String... headers) {
-    List<HttpResponse<String>> hit = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
-      HttpResponse<String> response = router.post("/v1/chat/completions", body, headers);
-      hit.add(0, response);
-      return "hit".equals(header(response, "x-beastmode-cache"));
-    });
-    return hit.get(0);
-  }
-
-  private String modelFor(String model) {
-    HttpResponse<String> response = router.post("/v1/chat/completions", chat(model, "which " + unique()));
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return header(response, "x-beastmode-model");
-  }
-
-  /** Writes the routing file and waits until the router applied it. */
-  private void reconfigure(RoutingConfig config) {
-    try {
-      String next = ConfigYaml.write(config);
-      if (Files.exists(RouterTestResource.routingFile) && Files.readString(RouterTestResource.routingFile).equals(next)) {
-        return;
-      }
-      double applied = router.metric("beastmode_router_config_reloads_total", "result=\"applied\"");
-      RouterTestResource.write(config);
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-          .until(() -> router.metric("beastmode_router_config_reloads_total", "result=\"applied\"") > applied);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void failModel(SimulatorServer server, String model, int status) {
-    List<SimulatedModel> models = new ArrayList<>();
-    for (SimulatedModel m : server.simulator().config().models()) {
-      models.add(m.name().equals(model) ? new SimulatedModel(model, null, 0, 0, 0, 1.0, status, Outage.none) : m);
-    }
-    server.simulator().configure(new SimulatorConfig(models, Outage.none));
-  }
-
-  /** Restores the backends and waits until every model's circuit has closed again. */
-  private void healAndAwaitClosedCircuits() {
-    RouterTestResource.openai.simulator().configure(RouterTestResource.openaiModels());
-    RouterTestResource.openWeights.simulator().configure(RouterTestResource.openWeightsModels());
-    RouterTestResource.peer.simulator().outage(Outage.none);
-    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-      for (String model : List.of("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b")) {
-        router.post("/v1/chat/completions", chat(model, "heal " + unique()));
-      }
-      assertThat(router.metric("beastmode_router_circuit_state", "backend=\"model/")).isZero();
-    });
-  }
-
-  private static void assertError(HttpResponse<String> response, int status, String param) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    JsonNode error = json(response).path("error");
-    assertThat(error.path("message").asText()).isNotBlank();
-    assertThat(error.path("type").asText()).isNotBlank();
-    if (param != null) {
-      assertThat(error.path("param").asText()).isEqualTo(param);
-    }
-  }
-
-  private static String header(HttpResponse<String> response, String name) {
-    return response.headers().firstValue(name).orElse(null);
-  }
-
-  private static String unique() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  private interface Call {
-    HttpResponse<String> send(int index) throws Exception;
-  }
-
-  private static List<HttpResponse<String>> concurrently(int count, int threads, Call call) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<HttpResponse<String>>> futures = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        int index = i;
-        futures.add(pool.submit(() -> call.send(index)));
-      }
-      List<HttpResponse<String>> responses = new ArrayList<>();
-      for (Future<HttpResponse<String>> future : futures) {
-        responses.add(future.get(60, TimeUnit.SECONDS));
-      }
-      return responses;
-    } finally {
-      pool.shutdownNow();
     }
   }
 }

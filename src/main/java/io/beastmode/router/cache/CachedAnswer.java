@@ -1,6 +1,7 @@
 package io.beastmode.router.cache;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -12,15 +13,25 @@ import java.io.IOException;
  * @param model the model that answered
  * @param contentType the upstream's content type, replayed on a hit
  * @param costUsd what the answer cost when it was made; a hit saves it
+ * @param expiresAtMillis when the stored copy expires (epoch milliseconds), 0 when not known
  */
-public record CachedAnswer(String model, String contentType, double costUsd, Buffer body) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+public record CachedAnswer(String model, String contentType, double costUsd, Buffer body, long expiresAtMillis) {
+  private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  private record Header(String model, String contentType, double costUsd) {}
+  private record Header(String model, String contentType, double costUsd, long expiresAtMillis) {}
+
+  /** An answer not stored yet. */
+  public CachedAnswer(String model, String contentType, double costUsd, Buffer body) {
+    this(model, contentType, costUsd, body, 0);
+  }
+
+  public CachedAnswer expiringAt(long millis) {
+    return new CachedAnswer(model, contentType, costUsd, body, millis);
+  }
 
   public Buffer encode() {
     try {
-      byte[] header = JSON.writeValueAsBytes(new Header(model, contentType, costUsd));
+      byte[] header = JSON.writeValueAsBytes(new Header(model, contentType, costUsd, expiresAtMillis));
       return Buffer.buffer(header.length + 1 + body.length()).appendBytes(header).appendByte((byte) '\n').appendBuffer(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -41,7 +52,8 @@ public record CachedAnswer(String model, String contentType, double costUsd, Buf
     }
     try {
       Header header = JSON.readValue(stored.getBytes(0, newline), Header.class);
-      return new CachedAnswer(header.model(), header.contentType(), header.costUsd(), stored.getBuffer(newline + 1, stored.length()));
+      return new CachedAnswer(header.model(), header.contentType(), header.costUsd(), stored.getBuffer(newline + 1, stored.length()),
+          header.expiresAtMillis());
     } catch (IOException e) {
       return null;
     }

@@ -11,10 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Answers kept in the region's Redis. Redis is an accelerator, never a dependency: a lookup that fails
- * or takes longer than the timeout is a miss, and after a failure the cache is skipped for a short
- * pause instead of making every request wait on a dead server. The Vert.x client opens new
- * connections by itself once Redis is back.
+ * Answers kept in the region's Redis, the most recent also in this process ({@link LocalAnswers}), so a
+ * repeated question is answered without a round trip. Redis is an accelerator, never a dependency: a
+ * lookup that fails or takes longer than the timeout is a miss, and after a failure the cache is
+ * skipped for a short pause instead of making every request wait on a dead server. The Vert.x client
+ * opens new connections by itself once Redis is back.
  */
 public final class ResponseCache {
   private static final Logger LOG = Logger.getLogger(ResponseCache.class);
@@ -25,13 +26,16 @@ public final class ResponseCache {
   private final long pauseMillis;
   private final AtomicLong unavailableUntil = new AtomicLong();
   private final Runnable onError;
+  private final LocalAnswers local;
 
-  public ResponseCache(Vertx vertx, Redis redis, Duration timeout, Duration pauseAfterError, Runnable onError) {
+  /** {@code localBytes}: memory for answers kept in this process; 0 keeps none. */
+  public ResponseCache(Vertx vertx, Redis redis, Duration timeout, Duration pauseAfterError, long localBytes, Runnable onError) {
     this.vertx = vertx;
     this.redis = redis;
     this.timeoutMillis = timeout.toMillis();
     this.pauseMillis = pauseAfterError.toMillis();
     this.onError = onError;
+    this.local = new LocalAnswers(localBytes, System::currentTimeMillis);
   }
 
   /** False during the pause after a failure; requests then bypass the cache. */
@@ -41,8 +45,18 @@ public final class ResponseCache {
 
   /** The stored answer, null on a miss; fails when Redis did not answer in time. */
   public Future<CachedAnswer> get(String key) {
+    CachedAnswer kept = local.get(key);
+    if (kept != null) {
+      return Future.succeededFuture(kept);
+    }
     return withTimeout(redis.send(Request.cmd(Command.GET).arg(key)))
-        .map(response -> response == null ? null : CachedAnswer.decode(response.toBuffer()))
+        .map(response -> {
+          CachedAnswer stored = response == null ? null : CachedAnswer.decode(response.toBuffer());
+          if (stored != null) {
+            local.put(key, stored);
+          }
+          return stored;
+        })
         .onFailure(this::failed);
   }
 
@@ -51,7 +65,9 @@ public final class ResponseCache {
     if (!available()) {
       return;
     }
-    withTimeout(redis.send(Request.cmd(Command.SET).arg(key).arg(answer.encode()).arg("EX").arg(ttlSeconds)))
+    CachedAnswer stored = answer.expiringAt(System.currentTimeMillis() + ttlSeconds * 1000L);
+    withTimeout(redis.send(Request.cmd(Command.SET).arg(key).arg(stored.encode()).arg("EX").arg(ttlSeconds)))
+        .onSuccess(ok -> local.put(key, stored))
         .onFailure(this::failed);
   }
 

@@ -104,9 +104,14 @@ final class BenchSystems implements AutoCloseable {
           maxInFlight: 10000
         """.formatted(FAST_MODEL, upstream, SLOW_MODEL, upstream));
     int port = Ports.free();
-    BenchProcess router = BenchProcess.start("router", List.of(BenchProcess.java(), JVM_MEMORY, "-Dbeastmode.role=router",
-            "-Dbeastmode.router.config=" + config, "-Dquarkus.http.port=" + port, "-Dquarkus.redis.hosts=" + redis.url(),
-            "-jar", JAR.toString()), work)
+    List<String> command = new ArrayList<>(List.of(BenchProcess.java(), JVM_MEMORY));
+    String extraFlags = System.getProperty("bench.routerJvmArgs", "").trim();
+    if (!extraFlags.isEmpty()) {
+      command.addAll(List.of(extraFlags.split("\\s+")));
+    }
+    command.addAll(List.of("-Dbeastmode.role=router", "-Dbeastmode.router.config=" + config, "-Dquarkus.http.port=" + port,
+        "-Dquarkus.redis.hosts=" + redis.url(), "-jar", JAR.toString()));
+    BenchProcess router = BenchProcess.start("router", command, work)
         .awaitHttp("http://127.0.0.1:" + port + "/q/health/ready");
     running.add(router);
     String base = "http://127.0.0.1:" + port + "/v1";

@@ -1,0 +1,43 @@
+package io.beastmode.router;
+
+import io.beastmode.router.api.ApiError;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** The router's own response headers, its error answers in the OpenAI shape, and how it writes USD. */
+final class Replies {
+  private Replies() {}
+
+  static final String HEADER_MODEL = "x-beastmode-model";
+  static final String HEADER_CACHE = "x-beastmode-cache";
+  static final String HEADER_REGION = "x-beastmode-region";
+  static final String HEADER_COST = "x-beastmode-cost-usd";
+  static final String HEADER_DECISION = "x-beastmode-decision";
+  static final String HEADER_DEBUG = "x-beastmode-debug";
+  static final String HEADER_DOMAIN = "x-beastmode-domain";
+  /** Set on a request forwarded to a peer region, so the peer never forwards it again. */
+  static final String HEADER_FORWARDED_FROM = "x-beastmode-forwarded-from";
+
+  static void sendError(HttpServerResponse response, ApiError error, String region) {
+    response.setStatusCode(error.status())
+        .putHeader("content-type", "application/json")
+        .putHeader(HEADER_REGION, region);
+    if (error.retryAfterSeconds() != null) {
+      response.putHeader("retry-after", Integer.toString(error.retryAfterSeconds()));
+    }
+    response.end(Buffer.buffer(error.body()));
+  }
+
+  static void putIfPresent(HttpServerResponse response, String name, String value) {
+    if (value != null) {
+      response.putHeader(name, value);
+    }
+  }
+
+  /** Eight decimals, rounded half up; String.format costs several times more on every answer. */
+  static String usd(double value) {
+    return BigDecimal.valueOf(value).setScale(8, RoundingMode.HALF_UP).toPlainString();
+  }
+}
