@@ -148,6 +148,17 @@ class RouterIT {
   }
 
   @Test
+  void manyRequestsAtOnceAllUseTheCache() throws Exception {
+    double errors = router.metric("beastmode_router_cache_errors_total");
+    String prefix = "crowd " + unique() + " ";
+
+    List<HttpResponse<String>> responses = concurrently(400, 100, i -> router.post("/v1/chat/completions", chat("auto", prefix + i)));
+
+    assertThat(responses).allSatisfy(r -> assertThat(header(r, "x-beastmode-cache")).isEqualTo("miss"));
+    assertThat(router.metric("beastmode_router_cache_errors_total")).isEqualTo(errors);
+  }
+
+  @Test
   void sampledToolAndNoCacheRequestsBypassTheCache() {
     String content = "bypass " + unique();
     String warm = chat("auto", content).replace("\"temperature\":0", "\"temperature\":0.8");
