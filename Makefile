@@ -36,8 +36,7 @@ demo: kube-binaries tools build ## Three regions on real API servers, the operat
 	$(MVN) -q test-compile exec:java -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench
-bench: build ## Load run through the packaged router vs straight to the simulator (bench/results/load.json and load.md)
-	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.RouterLoad
+bench: bench-router bench-autoscale bench-failover ## Every benchmark, one after the other (results in bench/results/)
 
 .PHONY: bench-router
 bench-router: build ## Router vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
