@@ -18,7 +18,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.beastmode.router.cache.CacheRedisOptions;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
@@ -50,6 +52,8 @@ public class RouterRole {
   private final Vertx vertx;
   private final MeterRegistry registry;
   private final Instance<Redis> redis;
+  private final CacheRedisOptions redisOptions;
+  private PerEventLoop<Redis> cacheRedis;
   private RoutingConfigWatcher watcher;
   private HeartbeatPublisher heartbeat;
   private UpstreamClient client;
@@ -66,7 +70,8 @@ public class RouterRole {
       @ConfigProperty(name = "beastmode.router.local-cache-bytes", defaultValue = "16777216") long localCacheBytes,
       Vertx vertx,
       MeterRegistry registry,
-      Instance<Redis> redis) {
+      Instance<Redis> redis,
+      CacheRedisOptions redisOptions) {
     this.role = role;
     this.configPath = configPath;
     this.trafficPath = trafficPath;
@@ -79,6 +84,7 @@ public class RouterRole {
     this.vertx = vertx;
     this.registry = registry;
     this.redis = redis;
+    this.redisOptions = redisOptions;
   }
 
   void mount(@Observes Router router) {
@@ -99,7 +105,9 @@ public class RouterRole {
     };
     apply.accept(table);
     Redis redisClient = redis.get();
-    ResponseCache cache = new ResponseCache(vertx, redisClient, cacheTimeout, Duration.ofSeconds(1), localCacheBytes, metrics::cacheError);
+    RedisOptions options = redisOptions.copy();
+    cacheRedis = options == null ? null : new PerEventLoop<>(() -> Redis.createClient(vertx, new RedisOptions(options)));
+    ResponseCache cache = new ResponseCache(vertx, cacheRedis == null ? () -> redisClient : cacheRedis::get, cacheTimeout, Duration.ofSeconds(1), localCacheBytes, metrics::cacheError);
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
     Exchange.Services services = new Exchange.Services(backends, client, cache, metrics, region);
 
@@ -121,6 +129,9 @@ public class RouterRole {
     }
     if (client != null) {
       client.close();
+    }
+    if (cacheRedis != null) {
+      cacheRedis.forEach(Redis::close);
     }
   }
 

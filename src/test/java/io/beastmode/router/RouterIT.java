@@ -13,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.observability.MetricsContract;
+import io.beastmode.router.cache.CacheRedisOptions;
 import io.beastmode.router.config.ConfigYaml;
 import io.beastmode.router.config.RoutingConfig;
 import io.beastmode.simulator.Outage;
@@ -58,6 +59,9 @@ class RouterIT {
 
   @Inject
   MeterRegistry registry;
+
+  @Inject
+  CacheRedisOptions cacheRedisOptions;
 
   RouterClient router;
 
@@ -156,6 +160,12 @@ class RouterIT {
 
     assertThat(responses).allSatisfy(r -> assertThat(header(r, "x-beastmode-cache")).isEqualTo("miss"));
     assertThat(router.metric("beastmode_router_cache_errors_total")).isEqualTo(errors);
+  }
+
+  @Test
+  void theCachesOwnRedisClientsAreConfiguredAsQuarkusConfiguredItsClient() {
+    assertThat(cacheRedisOptions.copy()).as("Quarkus passed its Redis options to the customizer").isNotNull();
+    assertThat(cacheRedisOptions.copy().getEndpoints()).containsExactly(RouterTestResource.redis.url());
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,15 +22,18 @@ public final class ResponseCache {
   private static final Logger LOG = Logger.getLogger(ResponseCache.class);
 
   private final Vertx vertx;
-  private final Redis redis;
+  private final Supplier<Redis> redis;
   private final long timeoutMillis;
   private final long pauseMillis;
   private final AtomicLong unavailableUntil = new AtomicLong();
   private final Runnable onError;
   private final LocalAnswers local;
 
-  /** {@code localBytes}: memory for answers kept in this process; 0 keeps none. */
-  public ResponseCache(Vertx vertx, Redis redis, Duration timeout, Duration pauseAfterError, long localBytes, Runnable onError) {
+  /**
+   * {@code redis} gives the client to use on the calling thread (one per event loop keeps a lookup's
+   * round trip on the request's own loop); {@code localBytes}: memory for answers kept in this process.
+   */
+  public ResponseCache(Vertx vertx, Supplier<Redis> redis, Duration timeout, Duration pauseAfterError, long localBytes, Runnable onError) {
     this.vertx = vertx;
     this.redis = redis;
     this.timeoutMillis = timeout.toMillis();
@@ -49,7 +53,7 @@ public final class ResponseCache {
     if (kept != null) {
       return Future.succeededFuture(kept);
     }
-    return withTimeout(redis.send(Request.cmd(Command.GET).arg(key)))
+    return withTimeout(redis.get().send(Request.cmd(Command.GET).arg(key)))
         .map(response -> {
           CachedAnswer stored = response == null ? null : CachedAnswer.decode(response.toBuffer());
           if (stored != null) {
@@ -66,7 +70,7 @@ public final class ResponseCache {
       return;
     }
     CachedAnswer stored = answer.expiringAt(System.currentTimeMillis() + ttlSeconds * 1000L);
-    withTimeout(redis.send(Request.cmd(Command.SET).arg(key).arg(stored.encode()).arg("EX").arg(ttlSeconds)))
+    withTimeout(redis.get().send(Request.cmd(Command.SET).arg(key).arg(stored.encode()).arg("EX").arg(ttlSeconds)))
         .onSuccess(ok -> local.put(key, stored))
         .onFailure(this::failed);
   }

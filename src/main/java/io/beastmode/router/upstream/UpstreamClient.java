@@ -1,6 +1,6 @@
 package io.beastmode.router.upstream;
 
-import io.vertx.core.Context;
+import io.beastmode.router.PerEventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -12,33 +12,19 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One HTTP call to an OpenAI-compatible upstream (a model backend or a peer region's router). Keeps
- * pooled keep-alive connections; never blocks. Each event loop has its own pool: a connection opened
- * on another loop would hand every response across threads (measured by make bench-router).
+ * pooled keep-alive connections, a pool per event loop (see {@link PerEventLoop}); never blocks.
  */
 public final class UpstreamClient {
-  private final Vertx vertx;
-  private final HttpClientOptions clientOptions =
-      new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2000).setDecompressionSupported(false);
-  private final PoolOptions pool;
-  private final Map<Thread, HttpClient> byEventLoop = new ConcurrentHashMap<>();
-  private final HttpClient shared;
+  private final PerEventLoop<HttpClient> http;
 
   public UpstreamClient(Vertx vertx, int maxConnectionsPerHost) {
-    this.vertx = vertx;
-    this.pool = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(-1);
-    this.shared = vertx.createHttpClient(clientOptions, pool);
-  }
-
-  private HttpClient http() {
-    if (!Context.isOnEventLoopThread()) {
-      return shared;
-    }
-    return byEventLoop.computeIfAbsent(Thread.currentThread(), loop -> vertx.createHttpClient(clientOptions, pool));
+    HttpClientOptions options =
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2000).setDecompressionSupported(false);
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(-1);
+    this.http = new PerEventLoop<>(() -> vertx.createHttpClient(options, pool));
   }
 
   /**
@@ -54,7 +40,7 @@ public final class UpstreamClient {
             .setAbsoluteURI(url)
             .setHeaders(headers)
             .setIdleTimeout(timeoutMillis);
-    return http().request(options)
+    return http.get().request(options)
         .compose(request -> {
           call.started(request);
           return request.send(body);
@@ -88,8 +74,7 @@ public final class UpstreamClient {
   }
 
   public void close() {
-    shared.close();
-    byEventLoop.values().forEach(HttpClient::close);
+    http.forEach(HttpClient::close);
   }
 
   /** The request of one attempt, kept so the attempt can be abandoned when a timeout fires first. */
