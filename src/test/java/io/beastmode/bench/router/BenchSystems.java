@@ -119,6 +119,9 @@ final class BenchSystems implements AutoCloseable {
         target(base, SLOW_MODEL, true, true), router::peakMemoryMiB));
     systems.add(new SystemUnderTest("router, cache hit", target(base, FAST_MODEL, false, false), target(base, SLOW_MODEL, false, false),
         target(base, SLOW_MODEL, false, true), router::peakMemoryMiB));
+    // What a client that opts out of the cache (cache-control: no-store) costs: no Redis round trips at all.
+    systems.add(new SystemUnderTest("router, cache off", noStore(target(base, FAST_MODEL, true, false)),
+        noStore(target(base, SLOW_MODEL, true, false)), noStore(target(base, SLOW_MODEL, true, true)), router::peakMemoryMiB));
   }
 
   private void addPortkey(Path work, String startScript) {
@@ -139,6 +142,10 @@ final class BenchSystems implements AutoCloseable {
 
   private static Target target(String base, String model, boolean unique, boolean stream) {
     return new Target(base + "/chat/completions", json(), bodies(model, unique, stream));
+  }
+
+  private static Target noStore(Target target) {
+    return new Target(target.url(), json().add("cache-control", "no-store"), target.bodies());
   }
 
   private static MultiMap json() {
