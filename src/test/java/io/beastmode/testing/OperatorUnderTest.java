@@ -9,6 +9,7 @@ import io.beastmode.operator.pool.ModelPoolReconciler;
 import io.beastmode.operator.region.RegionReconciler;
 import io.beastmode.operator.router.LLMRouterReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,9 +34,14 @@ public final class OperatorUnderTest implements AutoCloseable {
 
   /** With {@code leaderElection} (null: none), this replica reconciles only while it holds the lease. */
   public OperatorUnderTest(KubernetesClient hub, LeaderElectionConfiguration leaderElection) {
-    this.clients = new RegionClients(hub);
+    // Its own client (closed on stop), as the operator's process has. The test's client may hold
+    // connections idle for minutes (API servers slow to start); Vert.x can hand out one already
+    // closed, as an HttpClosedException fabric8 does not retry, and an informer's first list that
+    // gets it fails Operator.start.
+    var client = new KubernetesClientBuilder().withConfig(hub.getConfiguration()).build();
+    this.clients = new RegionClients(client);
     this.operator = new Operator(o -> {
-      o.withKubernetesClient(hub).withCloseClientOnStop(false);
+      o.withKubernetesClient(client).withCloseClientOnStop(true);
       if (leaderElection != null) {
         o.withLeaderElectionConfiguration(leaderElection);
       }
