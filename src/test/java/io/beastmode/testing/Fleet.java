@@ -47,25 +47,31 @@ public final class Fleet implements AutoCloseable {
    */
   public Fleet(String namespace, List<String> memberNames, Consumer<Region> regionSetup) {
     this.namespace = namespace;
-    hubServer = ApiServer.start().withCrds().withCrdsFrom(Path.of("src/test/resources/crds"));
-    redis = RedisServer.start();
-    routers = new SimulatedRouters(redis.port());
-    var hub = hubServer.client();
-    workloads.add(new FakeWorkloadController(hub));
-    for (String ns : List.of(namespace, SYSTEM)) {
-      hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    // A fleet that fails to start stops what it started, or its servers would load every later test.
+    try {
+      hubServer = ApiServer.start().withCrds().withCrdsFrom(Path.of("src/test/resources/crds"));
+      redis = RedisServer.start();
+      routers = new SimulatedRouters(redis.port());
+      var hub = hubServer.client();
+      workloads.add(new FakeWorkloadController(hub));
+      for (String ns : List.of(namespace, SYSTEM)) {
+        hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+      }
+      hub.resource(prepared(Fixtures.region("hub", 1), regionSetup)).create();
+      for (String name : memberNames) {
+        var server = ApiServer.start();
+        members.put(name, server);
+        workloads.add(new FakeWorkloadController(server.client()));
+        var path = new TcpProxy(URI.create(server.client().getConfiguration().getMasterUrl()).getPort());
+        paths.put(name, path);
+        putKubeconfig(name, path.rewrite(server.kubeconfig()));
+        hub.resource(prepared(memberRegion(name, 1, SYSTEM, name + "-kubeconfig"), regionSetup)).create();
+      }
+      operator = new OperatorUnderTest(hub);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
     }
-    hub.resource(prepared(Fixtures.region("hub", 1), regionSetup)).create();
-    for (String name : memberNames) {
-      var server = ApiServer.start();
-      members.put(name, server);
-      workloads.add(new FakeWorkloadController(server.client()));
-      var path = new TcpProxy(URI.create(server.client().getConfiguration().getMasterUrl()).getPort());
-      paths.put(name, path);
-      putKubeconfig(name, path.rewrite(server.kubeconfig()));
-      hub.resource(prepared(memberRegion(name, 1, SYSTEM, name + "-kubeconfig"), regionSetup)).create();
-    }
-    operator = new OperatorUnderTest(hub);
   }
 
   /** Creates the router and starts two simulated router pods in each of its regions. */
@@ -191,11 +197,17 @@ public final class Fleet implements AutoCloseable {
     if (operator != null) {
       operator.close();
     }
-    routers.close();
+    if (routers != null) {
+      routers.close();
+    }
     workloads.forEach(FakeWorkloadController::close);
     paths.values().forEach(TcpProxy::close);
     members.values().forEach(ApiServer::stop);
-    hubServer.stop();
-    redis.close();
+    if (hubServer != null) {
+      hubServer.stop();
+    }
+    if (redis != null) {
+      redis.close();
+    }
   }
 }
