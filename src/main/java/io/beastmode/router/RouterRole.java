@@ -19,6 +19,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.beastmode.router.cache.CacheRedisOptions;
+import io.beastmode.router.cache.PipelinedRedis;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import jakarta.enterprise.event.Observes;
@@ -53,7 +54,7 @@ public class RouterRole {
   private final MeterRegistry registry;
   private final Instance<Redis> redis;
   private final CacheRedisOptions redisOptions;
-  private PerEventLoop<Redis> cacheRedis;
+  private PerEventLoop<PipelinedRedis> cacheRedis;
   private RoutingConfigWatcher watcher;
   private HeartbeatPublisher heartbeat;
   private UpstreamClient client;
@@ -106,8 +107,10 @@ public class RouterRole {
     apply.accept(table);
     Redis redisClient = redis.get();
     RedisOptions options = redisOptions.copy();
-    cacheRedis = options == null ? null : new PerEventLoop<>(() -> Redis.createClient(vertx, new RedisOptions(options)));
-    ResponseCache cache = new ResponseCache(vertx, cacheRedis == null ? () -> redisClient : cacheRedis::get, cacheTimeout, Duration.ofSeconds(1), localCacheBytes, metrics::cacheError);
+    // Without Quarkus' options (not seen yet) the loops share its client, one connection each still.
+    cacheRedis = new PerEventLoop<>(() -> options == null ? new PipelinedRedis(redisClient, false)
+        : new PipelinedRedis(Redis.createClient(vertx, new RedisOptions(options)), true));
+    ResponseCache cache = new ResponseCache(vertx, cacheRedis::get, cacheTimeout, Duration.ofSeconds(1), localCacheBytes, metrics::cacheError);
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
     Exchange.Services services = new Exchange.Services(backends, client, cache, metrics, region);
 
@@ -131,7 +134,7 @@ public class RouterRole {
       client.close();
     }
     if (cacheRedis != null) {
-      cacheRedis.forEach(Redis::close);
+      cacheRedis.forEach(PipelinedRedis::close);
     }
   }
 

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +21,7 @@ public final class ResponseCache {
   private static final Logger LOG = Logger.getLogger(ResponseCache.class);
 
   private final Vertx vertx;
-  private final Supplier<Redis> redis;
+  private final Supplier<PipelinedRedis> redis;
   private final long timeoutMillis;
   private final long pauseMillis;
   private final AtomicLong unavailableUntil = new AtomicLong();
@@ -33,7 +32,7 @@ public final class ResponseCache {
    * {@code redis} gives the client to use on the calling thread (one per event loop keeps a lookup's
    * round trip on the request's own loop); {@code localBytes}: memory for answers kept in this process.
    */
-  public ResponseCache(Vertx vertx, Supplier<Redis> redis, Duration timeout, Duration pauseAfterError, long localBytes, Runnable onError) {
+  public ResponseCache(Vertx vertx, Supplier<PipelinedRedis> redis, Duration timeout, Duration pauseAfterError, long localBytes, Runnable onError) {
     this.vertx = vertx;
     this.redis = redis;
     this.timeoutMillis = timeout.toMillis();
@@ -53,7 +52,8 @@ public final class ResponseCache {
     if (kept != null) {
       return Future.succeededFuture(kept);
     }
-    return withTimeout(redis.get().send(Request.cmd(Command.GET).arg(key)))
+    PipelinedRedis connection = redis.get();
+    return withTimeout(connection.send(Request.cmd(Command.GET).arg(key)))
         .map(response -> {
           CachedAnswer stored = response == null ? null : CachedAnswer.decode(response.toBuffer());
           if (stored != null) {
@@ -61,7 +61,7 @@ public final class ResponseCache {
           }
           return stored;
         })
-        .onFailure(this::failed);
+        .onFailure(error -> failed(connection, error));
   }
 
   /** Stores an answer for ttl seconds; a failure is counted and otherwise ignored. */
@@ -70,9 +70,10 @@ public final class ResponseCache {
       return;
     }
     CachedAnswer stored = answer.expiringAt(System.currentTimeMillis() + ttlSeconds * 1000L);
-    withTimeout(redis.get().send(Request.cmd(Command.SET).arg(key).arg(stored.encode()).arg("EX").arg(ttlSeconds)))
+    PipelinedRedis connection = redis.get();
+    withTimeout(connection.send(Request.cmd(Command.SET).arg(key).arg(stored.encode()).arg("EX").arg(ttlSeconds)))
         .onSuccess(ok -> local.put(key, stored))
-        .onFailure(this::failed);
+        .onFailure(error -> failed(connection, error));
   }
 
   private <T> Future<T> withTimeout(Future<T> call) {
@@ -89,7 +90,8 @@ public final class ResponseCache {
     return promise.future();
   }
 
-  private void failed(Throwable error) {
+  private void failed(PipelinedRedis connection, Throwable error) {
+    connection.reset();
     long now = System.currentTimeMillis();
     if (unavailableUntil.getAndSet(now + pauseMillis) <= now) {
       LOG.warnf("response cache unavailable, serving without it for %d ms: %s", pauseMillis, error.getMessage());
