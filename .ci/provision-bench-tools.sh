@@ -5,11 +5,8 @@
 set -euo pipefail
 
 PORTKEY_VERSION="${PORTKEY_VERSION:-1.15.2}"
-# The gateway accepts any @hono/node-server ^1.3.3, but past 1.14.2 its answers fail with
-# "TypeError: immutable" (Portkey-AI/gateway issue 1389), streamed ones here: pin the last that works.
-HONO_NODE_SERVER_VERSION=1.14.2
 TOOLS_DIR="${TOOLS_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/tools}"
-portkey_dir="$TOOLS_DIR/portkey-$PORTKEY_VERSION-hono-$HONO_NODE_SERVER_VERSION"
+portkey_dir="$TOOLS_DIR/portkey-$PORTKEY_VERSION"
 start_script="$portkey_dir/node_modules/@portkey-ai/gateway/build/start-server.js"
 
 missing=()
@@ -24,7 +21,6 @@ fi
 if [[ ! -f "$start_script" ]]; then
   echo "installing @portkey-ai/gateway@$PORTKEY_VERSION from the npm registry into $portkey_dir" >&2
   mkdir -p "$portkey_dir"
-  npm install --silent --no-audit --no-fund --prefix "$portkey_dir" "@portkey-ai/gateway@$PORTKEY_VERSION" \
-    "@hono/node-server@$HONO_NODE_SERVER_VERSION" >&2
+  npm install --silent --no-audit --no-fund --prefix "$portkey_dir" "@portkey-ai/gateway@$PORTKEY_VERSION" >&2
 fi
 echo "$start_script"

@@ -147,12 +147,18 @@ final class LoadGenerator implements AutoCloseable {
         return response.body().map(ignored -> response.statusCode());
       }
       Promise<Integer> end = Promise.promise();
-      response.handler(chunk -> firstByte.tryComplete(System.nanoTime()));
-      response.endHandler(ignored -> {
-        firstByte.tryFail("the answer had no body");
+      try {
+        response.handler(chunk -> firstByte.tryComplete(System.nanoTime()));
+        response.endHandler(ignored -> {
+          firstByte.tryFail("the answer had no body");
+          end.tryComplete(response.statusCode());
+        });
+        response.exceptionHandler(end::tryFail);
+      } catch (IllegalStateException alreadyRead) {
+        // A short answer can be whole before the handlers are set: its first byte is no later than now.
+        firstByte.tryComplete(System.nanoTime());
         end.tryComplete(response.statusCode());
-      });
-      response.exceptionHandler(end::tryFail);
+      }
       return end.future();
     });
   }

@@ -25,7 +25,7 @@ import java.util.Map;
 public final class RouterBench {
   static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
   static final Duration STEP = Duration.ofSeconds(Integer.getInteger("bench.seconds", 5));
-  static final int[] RATES = {250, 500, 1000, 2000, 4000};
+  static final int[] RATES = {250, 500, 1000, 2000, 4000, 8000};
   static final int THROUGHPUT_CLIENTS = 50;
   static final int IN_FLIGHT = 300;
   /** An open-loop rate past which a system is saturated: later, higher rates are not tried in that round. */

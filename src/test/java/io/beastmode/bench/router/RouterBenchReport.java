@@ -152,9 +152,10 @@ final class RouterBenchReport {
         Runtime.getRuntime().availableProcessors(), roundCount, step.toSeconds()));
     md.append("| system | p50 ms (c=1) | added p50 ms | added p99 ms | req/s (c=50) | req/s, 300 in flight | p99 ms, 300 in flight "
         + "| errors, 300 in flight | TTFB p50 ms (stream) | other errors | peak memory MiB |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-    systems.forEach((name, s) -> md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.0f | %.0f | %.1f | %.0f | %.1f | %.0f | %.0f |%n",
+    systems.forEach((name, s) -> md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.0f | %.0f | %.1f | %.0f | %s | %.0f | %s |%n",
         name, s.get("p50_ms"), s.get("added_p50_ms"), s.get("added_p99_ms"), s.get("throughput_c50"), s.get("in_flight_throughput"),
-        s.get("in_flight_p99_ms"), s.get("in_flight_errors"), s.get("first_byte_p50_ms"), s.get("errors"), s.get("peak_memory_mib"))));
+        s.get("in_flight_p99_ms"), s.get("in_flight_errors"), orNone((Double) s.get("first_byte_p50_ms"), "%.1f"), s.get("errors"),
+        orNone((Double) s.get("peak_memory_mib"), "%.0f"))));
     md.append("\n## Open loop: p50 / p99 ms at a fixed rate (— : saturated, p99 over 1 s or over 1% errors)\n\n| system |");
     for (int rate : RouterBench.RATES) {
       md.append(' ').append(rate).append(" req/s |");
@@ -176,6 +177,11 @@ final class RouterBenchReport {
         trim(t.value()), t.met() ? "met" : "MISSED")));
     md.append("\n![latency against request rate](router-latency.png)\n");
     return md.toString();
+  }
+
+  /** "n/a" where nothing was measured: no process of its own (direct), or every streamed request failed. */
+  private static String orNone(Double value, String format) {
+    return value == null || value.isNaN() ? "n/a" : String.format(Locale.ROOT, format, value);
   }
 
   private static String trim(double value) {
