@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
  * Answers kept in the region's Redis, the most recent also in this process ({@link LocalAnswers}), so a
  * repeated question is answered without a round trip. Redis is an accelerator, never a dependency: a
  * lookup that fails or takes longer than the timeout is a miss, and after a failure the cache is
- * skipped for a short pause instead of making every request wait on a dead server. The Vert.x client
- * opens new connections by itself once Redis is back.
+ * skipped for a short pause instead of making every request wait on a dead server. The connection a
+ * lookup failed on is dropped; the next one opens another once Redis is back.
  */
 public final class ResponseCache {
   private static final Logger LOG = Logger.getLogger(ResponseCache.class);
