@@ -1,7 +1,5 @@
 package io.beastmode.router.upstream;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.TokenEstimate;
@@ -18,44 +16,21 @@ public record Usage(long promptTokens, long completionTokens, boolean reported) 
 
   /** Usage of a complete (non-streamed) answer body. */
   public static Usage ofAnswer(Buffer body, int promptEstimate) {
-    byte[] bytes = body.getBytes();
+    JsonNode answer;
     try {
-      Usage reported = reportedUsage(bytes);
-      if (reported != null) {
-        return reported;
-      }
+      answer = CompletionRequest.json().readTree(body.getBytes());
     } catch (IOException e) {
       return new Usage(promptEstimate, 0, false);
     }
-    JsonNode answer;
-    try {
-      answer = CompletionRequest.json().readTree(bytes);
-    } catch (IOException e) {
-      return new Usage(promptEstimate, 0, false);
+    JsonNode usage = answer.path("usage");
+    if (usage.has("prompt_tokens")) {
+      return new Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(), true);
     }
     long chars = 0;
     for (JsonNode choice : answer.path("choices")) {
       chars += choice.path("message").path("content").asText("").length() + choice.path("text").asText("").length();
     }
     return new Usage(promptEstimate, TokenEstimate.ofChars(chars), false);
-  }
-
-  /** The answer's top-level {@code usage}, read without building the rest of the answer; null when absent. */
-  private static Usage reportedUsage(byte[] answer) throws IOException {
-    try (JsonParser parser = CompletionRequest.json().createParser(answer)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw new IOException("the answer is not a JSON object");
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        boolean usage = parser.currentName().equals("usage");
-        if (parser.nextToken() == JsonToken.START_OBJECT && usage) {
-          JsonNode node = parser.readValueAsTree();
-          return node.has("prompt_tokens") ? new Usage(node.path("prompt_tokens").asLong(), node.path("completion_tokens").asLong(), true) : null;
-        }
-        parser.skipChildren();
-      }
-      return null;
-    }
   }
 
   /**
