@@ -83,7 +83,7 @@ final class LoadGenerator implements AutoCloseable {
       return;
     }
     long sent = System.nanoTime();
-    send(target, false).onComplete(answer -> {
+    send(target, null).onComplete(answer -> {
       run.record(sent, answer);
       // Through the event loop's queue, so failures that complete at once do not nest ever deeper.
       vertx.runOnContext(ignored -> nextInLoop(target, run, end, done));
@@ -104,7 +104,7 @@ final class LoadGenerator implements AutoCloseable {
         LockSupport.parkNanos(wait);
       }
       // Sent from an event loop: here, requests made from this thread now and then never completed under load.
-      senders[(int) (i % senders.length)].runOnContext(ignored -> send(target, false).onComplete(answer -> {
+      senders[(int) (i % senders.length)].runOnContext(ignored -> send(target, null).onComplete(answer -> {
         run.record(due, answer);
         done.countDown();
       }));
@@ -120,7 +120,7 @@ final class LoadGenerator implements AutoCloseable {
     while (System.nanoTime() < end) {
       long sent = System.nanoTime();
       Promise<Long> firstByte = Promise.promise();
-      Future<Integer> status = send(target, true, firstByte);
+      Future<Integer> status = send(target, firstByte);
       String error;
       try {
         int code = status.toCompletionStage().toCompletableFuture().get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -133,12 +133,8 @@ final class LoadGenerator implements AutoCloseable {
     return run.result();
   }
 
-  private Future<Integer> send(Target target, boolean stream) {
-    return send(target, stream, null);
-  }
-
-  /** Completes with the status once the whole answer is in; {@code firstByte} with the time its first body byte came. */
-  private Future<Integer> send(Target target, boolean stream, Promise<Long> firstByte) {
+  /** Completes with the status once the whole answer is in; {@code firstByte} (null: not wanted) with the time its first body byte came. */
+  private Future<Integer> send(Target target, Promise<Long> firstByte) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.url())
         .setHeaders(target.headers()).setIdleTimeout(REQUEST_TIMEOUT.toMillis());
     Buffer body = target.bodies().apply(sequence.incrementAndGet());
