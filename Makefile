@@ -14,7 +14,7 @@ kube-binaries: ## Provision etcd, kube-apiserver and kubectl for the tests (buil
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-kube-binaries.sh
 
 .PHONY: tools
-tools: ## Provision redis-server (Debian) and helm for the chart tests (built once, cached in ~/.kubeapitest/tools)
+tools: ## Provision redis-server and lua5.1 (Debian) and helm for the chart tests (built once, cached in ~/.kubeapitest/tools)
 	bash .ci/provision-tools.sh
 
 .PHONY: build
@@ -49,6 +49,10 @@ bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API se
 .PHONY: bench-autoscale
 bench-autoscale: ## Replay synthetic days through a simulated fleet: HPA alone vs HPA with predictive minimum (bench/results/autoscale.json and autoscale.md)
 	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.AutoscaleBench
+
+.PHONY: fmt
+fmt: ## Format the Java sources (google-java-format through Spotless; make test fails on unformatted code)
+	$(MVN) -q spotless:apply
 
 .PHONY: crds
 crds: ## Regenerate crds/ from the Java model (the build fails when they drift)

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Provisions what the tests and the demo run besides the kube binaries: Debian's redis-server, and
+# Provisions what the tests and the demo run besides the kube binaries: Debian's redis-server and
+# lua5.1 (Argo CD runs its health checks in Lua 5.1; ArgoHealthChecksTest runs them the same way), and
 # helm for the chart tests and `make lint-chart`, built with Go from the helm.sh/helm/v3 module,
 # stamped with its version and Kubernetes version as helm's own release build does. helm lands in
 # ~/.kubeapitest/tools, outside the repository, so later runs reuse it.
 set -euo pipefail
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "installing redis-server from Debian"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v lua5.1 >/dev/null 2>&1 || need+=(lua5.1)
+if ((${#need[@]})); then
+  echo "installing ${need[*]} from Debian"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 HELM_VERSION="${HELM_VERSION:-3.19.5}"
