@@ -24,6 +24,8 @@ public class RoleDefaults implements ConfigSourceFactory {
       return List.of();
     }
     // Below application.properties (250), so an explicit setting still wins.
-    return List.of(new PropertiesConfigSource(Map.of(OPERATOR_HEALTH_CHECK, "false"), "beastmode-role-defaults", 200));
+    return List.of(
+        new PropertiesConfigSource(
+            Map.of(OPERATOR_HEALTH_CHECK, "false"), "beastmode-role-defaults", 200));
   }
 }

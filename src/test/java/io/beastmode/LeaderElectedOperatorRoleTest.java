@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = EmbeddedApiServerResource.class, restrictToAnnotatedClass = true)
 class LeaderElectedOperatorRoleTest {
 
-  /** The chart's settings; quarkus-operator-sdk elects only in the profiles named here (prod by default). */
+  /**
+   * The chart's settings; quarkus-operator-sdk elects only in the profiles named here (prod by
+   * default).
+   */
   public static class LeaderElected implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -36,10 +39,18 @@ class LeaderElectedOperatorRoleTest {
   @Test
   void theOperatorHoldsTheLease() {
     var client = EmbeddedApiServerResource.server().client();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      var lease = client.resources(Lease.class).inNamespace("default").withName("beast-mode-operator").get();
-      assertThat(lease).isNotNull();
-      assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var lease =
+                  client
+                      .resources(Lease.class)
+                      .inNamespace("default")
+                      .withName("beast-mode-operator")
+                      .get();
+              assertThat(lease).isNotNull();
+              assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+            });
   }
 }

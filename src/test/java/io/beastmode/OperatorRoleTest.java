@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The packaged application in the operator role, against a real API server: the examples reconcile. */
+/**
+ * The packaged application in the operator role, against a real API server: the examples reconcile.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = EmbeddedApiServerResource.class, restrictToAnnotatedClass = true)
 class OperatorRoleTest {
@@ -36,18 +38,43 @@ class OperatorRoleTest {
         client.resource(object).fieldManager("kubectl").serverSideApply();
       }
     }
-    await().atMost(Duration.ofSeconds(60)).until(() ->
-        client.apps().deployments().inNamespace("beastmode-demo").withName("assistant").get() != null);
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      var router = client.resources(LLMRouter.class).inNamespace("beastmode-demo").withName("assistant").get();
-      assertThat(router.getStatus()).isNotNull();
-      // us-east's kubeconfig Secret is not in the examples: that region cannot be reached.
-      assertThat(router.getStatus().conditions).anySatisfy(c -> assertThat(c.message).contains("us-east"));
-      var pool = client.resources(ModelPool.class).inNamespace("beastmode-demo").withName("openai").get();
-      assertThat(pool.getStatus().modelCount).isEqualTo(2);
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                client
+                        .apps()
+                        .deployments()
+                        .inNamespace("beastmode-demo")
+                        .withName("assistant")
+                        .get()
+                    != null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              var router =
+                  client
+                      .resources(LLMRouter.class)
+                      .inNamespace("beastmode-demo")
+                      .withName("assistant")
+                      .get();
+              assertThat(router.getStatus()).isNotNull();
+              // us-east's kubeconfig Secret is not in the examples: that region cannot be reached.
+              assertThat(router.getStatus().conditions)
+                  .anySatisfy(c -> assertThat(c.message).contains("us-east"));
+              var pool =
+                  client
+                      .resources(ModelPool.class)
+                      .inNamespace("beastmode-demo")
+                      .withName("openai")
+                      .get();
+              assertThat(pool.getStatus().modelCount).isEqualTo(2);
+            });
 
-    var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.ofString());
+    var response =
+        HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
   }
 }

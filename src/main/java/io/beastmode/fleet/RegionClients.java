@@ -48,8 +48,11 @@ public class RegionClients {
     try {
       secret = hub.secrets().inNamespace(ref.namespace).withName(ref.name).get();
     } catch (KubernetesClientException e) {
-      LOG.warnf("cannot read kubeconfig Secret %s/%s of region %s: %s", ref.namespace, ref.name, region.getMetadata().getName(), e.getMessage());
-      return Optional.ofNullable(members.get(region.getMetadata().getName())).map(MemberClient::client);
+      LOG.warnf(
+          "cannot read kubeconfig Secret %s/%s of region %s: %s",
+          ref.namespace, ref.name, region.getMetadata().getName(), e.getMessage());
+      return Optional.ofNullable(members.get(region.getMetadata().getName()))
+          .map(MemberClient::client);
     }
     if (secret == null || secret.getData() == null || !secret.getData().containsKey(ref.key)) {
       forget(region.getMetadata().getName());
@@ -61,11 +64,14 @@ public class RegionClients {
       return Optional.of(current.client());
     }
     try {
-      String kubeconfig = new String(Base64.getDecoder().decode(secret.getData().get(ref.key)), StandardCharsets.UTF_8);
+      String kubeconfig =
+          new String(
+              Base64.getDecoder().decode(secret.getData().get(ref.key)), StandardCharsets.UTF_8);
       Config config = Config.fromKubeconfig(kubeconfig);
       config.setConnectionTimeout(5_000);
       config.setRequestTimeout(10_000);
-      // A region that does not answer is the failover engine's business, not a reason to block in retries.
+      // A region that does not answer is the failover engine's business, not a reason to block in
+      // retries.
       config.setRequestRetryBackoffLimit(1);
       var client = new KubernetesClientBuilder().withConfig(config).build();
       var previous = members.put(region.getMetadata().getName(), new MemberClient(version, client));
@@ -75,7 +81,9 @@ public class RegionClients {
       }
       return Optional.of(client);
     } catch (RuntimeException e) {
-      LOG.warnf("kubeconfig Secret %s/%s of region %s is not a usable kubeconfig", ref.namespace, ref.name, region.getMetadata().getName());
+      LOG.warnf(
+          "kubeconfig Secret %s/%s of region %s is not a usable kubeconfig",
+          ref.namespace, ref.name, region.getMetadata().getName());
       return Optional.empty();
     }
   }

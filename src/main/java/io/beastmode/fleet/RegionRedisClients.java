@@ -31,16 +31,21 @@ public class RegionRedisClients {
   }
 
   public Redis client(String url) {
-    return clients.computeIfAbsent(url, u -> Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(u)
-        .setMaxPoolSize(2)
-        .setMaxPoolWaiting(16)));
+    return clients.computeIfAbsent(
+        url,
+        u ->
+            Redis.createClient(
+                vertx,
+                new RedisOptions().setConnectionString(u).setMaxPoolSize(2).setMaxPoolWaiting(16)));
   }
 
   /** Waits for a reply from a region's Redis, at most {@code timeout}. */
   public static <T> T await(Future<T> reply, Duration timeout) throws Unavailable {
     try {
-      return reply.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return reply
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new Unavailable("Redis did not answer within " + timeout.toMillis() + " ms");
     } catch (ExecutionException e) {

@@ -16,14 +16,16 @@ import java.util.List;
 
 /**
  * Reads the heartbeats routers publish to their region's Redis. Freshness comes from the key's
- * remaining TTL, which Redis measures itself, so clock skew between hub and routers does not matter.
+ * remaining TTL, which Redis measures itself, so clock skew between hub and routers does not
+ * matter.
  */
 @Singleton
 public class RouterHeartbeats {
   /** A heartbeat written longer ago than this is stale: routers write one every second. */
   public static final long FRESH_MILLIS = 3_000;
 
-  private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final RegionRedisClients redis;
 
@@ -42,31 +44,40 @@ public class RouterHeartbeats {
    * Heartbeats in {@code redisUrl} of one region, from every router ({@code router} null) or one
    * ({@code namespace/name}).
    */
-  public List<Observed> read(String redisUrl, String router, String region, Duration timeout) throws RegionRedisClients.Unavailable {
+  public List<Observed> read(String redisUrl, String router, String region, Duration timeout)
+      throws RegionRedisClients.Unavailable {
     String pattern = "beastmode:heartbeat:" + (router == null ? "*" : router) + ":" + region + ":*";
     return RegionRedisClients.await(fetch(redis.client(redisUrl), pattern), timeout);
   }
 
   private Future<List<Observed>> fetch(Redis redis, String pattern) {
-    return scan(redis, pattern, "0", new ArrayList<>()).compose(keys -> {
-      if (keys.isEmpty()) {
-        return Future.succeededFuture(List.of());
-      }
-      var requests = new ArrayList<Request>();
-      for (String key : keys) {
-        requests.add(Request.cmd(Command.GET).arg(key));
-        requests.add(Request.cmd(Command.PTTL).arg(key));
-      }
-      return redis.batch(requests).map(RouterHeartbeats::decode);
-    });
+    return scan(redis, pattern, "0", new ArrayList<>())
+        .compose(
+            keys -> {
+              if (keys.isEmpty()) {
+                return Future.succeededFuture(List.of());
+              }
+              var requests = new ArrayList<Request>();
+              for (String key : keys) {
+                requests.add(Request.cmd(Command.GET).arg(key));
+                requests.add(Request.cmd(Command.PTTL).arg(key));
+              }
+              return redis.batch(requests).map(RouterHeartbeats::decode);
+            });
   }
 
   private Future<List<String>> scan(Redis redis, String pattern, String cursor, List<String> keys) {
-    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000)).compose(reply -> {
-      reply.get(1).forEach(key -> keys.add(key.toString()));
-      String next = reply.get(0).toString();
-      return "0".equals(next) ? Future.succeededFuture(keys) : scan(redis, pattern, next, keys);
-    });
+    return redis
+        .send(
+            Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
+        .compose(
+            reply -> {
+              reply.get(1).forEach(key -> keys.add(key.toString()));
+              String next = reply.get(0).toString();
+              return "0".equals(next)
+                  ? Future.succeededFuture(keys)
+                  : scan(redis, pattern, next, keys);
+            });
   }
 
   private static List<Observed> decode(List<Response> replies) {

@@ -37,40 +37,65 @@ public class RouterUsage {
    * overlap (an SLO reads a day and the last five minutes of it), so each key is read once, in one
    * batch, and summed into every window that covers it.
    */
-  public Map<Duration, UsageSample> windows(String redisUrl, String router, String region, Collection<Duration> windows, Instant now, Duration timeout)
+  public Map<Duration, UsageSample> windows(
+      String redisUrl,
+      String router,
+      String region,
+      Collection<Duration> windows,
+      Instant now,
+      Duration timeout)
       throws RegionRedisClients.Unavailable {
     long to = now.getEpochSecond();
     var keysByWindow = new LinkedHashMap<Duration, List<String>>();
     for (var window : windows) {
-      keysByWindow.put(window, windowKeys(router, region, now.minus(window).getEpochSecond(), to, to));
+      keysByWindow.put(
+          window, windowKeys(router, region, now.minus(window).getEpochSecond(), to, to));
     }
     var keys = keysByWindow.values().stream().flatMap(List::stream).distinct().toList();
-    var replies = RegionRedisClients.await(redis.client(redisUrl).batch(keys.stream().map(key -> Request.cmd(Command.HGETALL).arg(key)).toList()), timeout);
+    var replies =
+        RegionRedisClients.await(
+            redis
+                .client(redisUrl)
+                .batch(keys.stream().map(key -> Request.cmd(Command.HGETALL).arg(key)).toList()),
+            timeout);
     var byKey = new HashMap<String, UsageSample>();
     for (int i = 0; i < keys.size(); i++) {
       byKey.put(keys.get(i), UsageHistory.read(fields(replies.get(i))));
     }
     var samples = new LinkedHashMap<Duration, UsageSample>();
-    keysByWindow.forEach((window, windowKeys) ->
-        samples.put(window, windowKeys.stream().map(byKey::get).reduce(UsageSample.EMPTY, UsageSample::plus)));
+    keysByWindow.forEach(
+        (window, windowKeys) ->
+            samples.put(
+                window,
+                windowKeys.stream().map(byKey::get).reduce(UsageSample.EMPTY, UsageSample::plus)));
     return samples;
   }
 
   /** Request counts per bucket for the forecast; fields past retention are trimmed on the way. */
-  public RateHistory rates(String redisUrl, String router, String region, Instant now, Duration timeout)
+  public RateHistory rates(
+      String redisUrl, String router, String region, Instant now, Duration timeout)
       throws RegionRedisClients.Unavailable {
     Redis client = redis.client(redisUrl);
     String key = UsageHistory.rateKey(router, region);
-    var counts = fields(RegionRedisClients.await(client.send(Request.cmd(Command.HGETALL).arg(key)), timeout));
+    var counts =
+        fields(
+            RegionRedisClients.await(client.send(Request.cmd(Command.HGETALL).arg(key)), timeout));
     long current = now.getEpochSecond() / UsageHistory.RATE_BUCKET_SECONDS;
-    long oldestKept = current - UsageHistory.RATE_RETENTION_SECONDS / UsageHistory.RATE_BUCKET_SECONDS;
-    var expired = counts.keySet().stream().filter(field -> Long.parseLong(field) < oldestKept).toList();
+    long oldestKept =
+        current - UsageHistory.RATE_RETENTION_SECONDS / UsageHistory.RATE_BUCKET_SECONDS;
+    var expired =
+        counts.keySet().stream().filter(field -> Long.parseLong(field) < oldestKept).toList();
     if (!expired.isEmpty()) {
       var trim = Request.cmd(Command.HDEL).arg(key);
       expired.forEach(trim::arg);
       RegionRedisClients.await(client.send(trim), timeout);
     }
-    long first = counts.keySet().stream().mapToLong(Long::parseLong).filter(b -> b >= oldestKept).min().orElse(current);
+    long first =
+        counts.keySet().stream()
+            .mapToLong(Long::parseLong)
+            .filter(b -> b >= oldestKept)
+            .min()
+            .orElse(current);
     double[] series = new double[(int) Math.max(0, current - first)];
     for (int i = 0; i < series.length; i++) {
       String count = counts.get(Long.toString(first + i));

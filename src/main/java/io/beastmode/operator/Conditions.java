@@ -26,7 +26,8 @@ public final class Conditions {
    * Puts {@code condition} into {@code target}, taking its transition time from {@code previous}
    * when the status is unchanged there.
    */
-  public void set(HasConditions target, HasConditions previous, long generation, Condition condition) {
+  public void set(
+      HasConditions target, HasConditions previous, long generation, Condition condition) {
     condition.observedGeneration = generation;
     condition.lastTransitionTime =
         find(previous, condition.type)

@@ -42,22 +42,29 @@ public class OperatorLeaderElection {
   LeaderElectionConfiguration configuration(
       @ConfigProperty(name = "beastmode.leader-election.enabled") boolean enabled,
       @ConfigProperty(name = "beastmode.leader-election.lease-name") String leaseName,
-      @ConfigProperty(name = "beastmode.leader-election.lease-namespace") Optional<String> leaseNamespace) {
+      @ConfigProperty(name = "beastmode.leader-election.lease-namespace")
+          Optional<String> leaseNamespace) {
     return enabled ? configuration(leaseName, leaseNamespace.orElse(null), null) : null;
   }
 
-  /** The lease {@code leaseName} in {@code leaseNamespace}, held as {@code identity} (null: the pod name). */
-  public LeaderElectionConfiguration configuration(String leaseName, String leaseNamespace, String identity) {
+  /**
+   * The lease {@code leaseName} in {@code leaseNamespace}, held as {@code identity} (null: the pod
+   * name).
+   */
+  public LeaderElectionConfiguration configuration(
+      String leaseName, String leaseNamespace, String identity) {
     return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
         .withLeaseNamespace(leaseNamespace)
         .withIdentity(identity)
-        // JOSDK 5.2 would exit inside its own callback, also when the lease is given up at shutdown,
+        // JOSDK 5.2 would exit inside its own callback, also when the lease is given up at
+        // shutdown,
         // where System.exit in the shutdown hook deadlocks; stoppedLeading decides instead.
         .withExitOnStopLeading(false)
-        .withLeaderCallbacks(new LeaderCallbacks(
-            () -> LOG.infof("leading: this replica reconciles (lease %s)", leaseName),
-            this::stoppedLeading,
-            leader -> LOG.infof("lease %s is held by %s", leaseName, leader)))
+        .withLeaderCallbacks(
+            new LeaderCallbacks(
+                () -> LOG.infof("leading: this replica reconciles (lease %s)", leaseName),
+                this::stoppedLeading,
+                leader -> LOG.infof("lease %s is held by %s", leaseName, leader)))
         .build();
   }
 

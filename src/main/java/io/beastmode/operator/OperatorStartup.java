@@ -11,8 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the controllers when the role is operator. quarkus-operator-sdk's own start is switched off
- * at build time because the same image also runs routers and simulators.
+ * Starts the controllers when the role is operator. quarkus-operator-sdk's own start is switched
+ * off at build time because the same image also runs routers and simulators.
  */
 @Singleton
 public class OperatorStartup {
@@ -22,7 +22,10 @@ public class OperatorStartup {
   private final Instance<Operator> operator;
   private final OperatorLeaderElection leaderElection;
 
-  OperatorStartup(@ConfigProperty(name = "beastmode.role") Role role, Instance<Operator> operator, OperatorLeaderElection leaderElection) {
+  OperatorStartup(
+      @ConfigProperty(name = "beastmode.role") Role role,
+      Instance<Operator> operator,
+      OperatorLeaderElection leaderElection) {
     this.role = role;
     this.operator = operator;
     this.leaderElection = leaderElection;

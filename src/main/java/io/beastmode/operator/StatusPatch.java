@@ -24,9 +24,11 @@ public final class StatusPatch {
    * this status rather than the one before it, or it would take the same step twice. The patch
    * carries only name, namespace and status, so it owns no spec field.
    */
-  public static <S, P extends CustomResource<?, S>> UpdateControl<P> ifChanged(P resource, S status, Context<P> context) {
+  public static <S, P extends CustomResource<?, S>> UpdateControl<P> ifChanged(
+      P resource, S status, Context<P> context) {
     if (!same(status, resource.getStatus())) {
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(resource, statusOnly(resource, status), context);
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+          resource, statusOnly(resource, status), context);
     }
     return UpdateControl.noUpdate();
   }
@@ -42,8 +44,12 @@ public final class StatusPatch {
               .build());
       patch.setStatus(status);
       return patch;
-    } catch (InstantiationException | IllegalAccessException | NoSuchMethodException | InvocationTargetException e) {
-      throw new IllegalStateException("custom resource classes have a public no-argument constructor", e);
+    } catch (InstantiationException
+        | IllegalAccessException
+        | NoSuchMethodException
+        | InvocationTargetException e) {
+      throw new IllegalStateException(
+          "custom resource classes have a public no-argument constructor", e);
     }
   }
 }

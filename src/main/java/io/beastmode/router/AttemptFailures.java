@@ -6,7 +6,10 @@ import java.util.Collection;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
-/** What a failed upstream attempt means for the request: move on to the next model or region, and why. */
+/**
+ * What a failed upstream attempt means for the request: move on to the next model or region, and
+ * why.
+ */
 final class AttemptFailures {
   private AttemptFailures() {}
 
@@ -17,7 +20,10 @@ final class AttemptFailures {
     }
   }
 
-  /** True when the failure is one of the router's fallback {@code triggers}, or the guard refused the call. */
+  /**
+   * True when the failure is one of the router's fallback {@code triggers}, or the guard refused
+   * the call.
+   */
   static boolean movesOn(Throwable error, Collection<FallbackTrigger> triggers) {
     if (error instanceof UpstreamFailure failure) {
       return triggers.contains(failure.trigger());

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Entry point of {@code POST /v1/chat/completions} and {@code /v1/completions}: admits the request
- * under the in-flight limit, reads its body under the size limit, and hands it to an {@link Exchange}.
+ * under the in-flight limit, reads its body under the size limit, and hands it to an {@link
+ * Exchange}.
  */
 final class CompletionHandler implements Handler<RoutingContext> {
   /** Seconds a client is asked to wait when the router is full; requests finish in about that. */
@@ -32,7 +33,8 @@ final class CompletionHandler implements Handler<RoutingContext> {
     RouterMetrics metrics = services.metrics();
     if (!metrics.tryAdmit(table.config().limits().maxInFlight)) {
       metrics.rejected();
-      Replies.sendError(ctx.response(), ApiError.overloaded(RETRY_AFTER_SECONDS), services.region());
+      Replies.sendError(
+          ctx.response(), ApiError.overloaded(RETRY_AFTER_SECONDS), services.region());
       return;
     }
     Exchange exchange = new Exchange(ctx, endpoint, table, services, System.nanoTime());
@@ -48,22 +50,24 @@ final class CompletionHandler implements Handler<RoutingContext> {
     }
     Buffer body = Buffer.buffer();
     boolean[] refused = {false};
-    request.handler(chunk -> {
-      if (refused[0]) {
-        return;
-      }
-      if (body.length() + chunk.length() > limit) {
-        refused[0] = true;
-        exchange.fail(ApiError.tooLarge(limit), true);
-      } else {
-        body.appendBuffer(chunk);
-      }
-    });
-    request.endHandler(end -> {
-      if (!refused[0]) {
-        exchange.start(body);
-      }
-    });
+    request.handler(
+        chunk -> {
+          if (refused[0]) {
+            return;
+          }
+          if (body.length() + chunk.length() > limit) {
+            refused[0] = true;
+            exchange.fail(ApiError.tooLarge(limit), true);
+          } else {
+            body.appendBuffer(chunk);
+          }
+        });
+    request.endHandler(
+        end -> {
+          if (!refused[0]) {
+            exchange.start(body);
+          }
+        });
     request.exceptionHandler(error -> exchange.clientGone());
     request.resume();
   }

@@ -47,15 +47,20 @@ import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
- * One request through the router: parse, cache lookup, selection, the attempts along the chosen model
- * and its fallbacks, then peer regions, and the answer with accounting. Runs on the request's event
- * loop; guard callbacks that complete elsewhere are brought back to it.
+ * One request through the router: parse, cache lookup, selection, the attempts along the chosen
+ * model and its fallbacks, then peer regions, and the answer with accounting. Runs on the request's
+ * event loop; guard callbacks that complete elsewhere are brought back to it.
  */
 final class Exchange {
   private static final Logger LOG = Logger.getLogger(Exchange.class);
 
   /** The router-wide parts every exchange uses. */
-  record Services(Backends backends, UpstreamClient client, ResponseCache cache, RouterMetrics metrics, String region) {}
+  record Services(
+      Backends backends,
+      UpstreamClient client,
+      ResponseCache cache,
+      RouterMetrics metrics,
+      String region) {}
 
   private final RoutingContext ctx;
   private final Context context;
@@ -64,8 +69,13 @@ final class Exchange {
   private final Services services;
   private final long startNanos;
   private CompletionRequest request;
-  /** The body as the client sent it, forwarded as it is when the upstream model is the one asked for. */
+
+  /**
+   * The body as the client sent it, forwarded as it is when the upstream model is the one asked
+   * for.
+   */
   private Buffer received;
+
   private String cacheKey;
   private String cacheResult = "bypass";
   private Selection selection;
@@ -75,7 +85,12 @@ final class Exchange {
   private boolean finished;
   private UpstreamFailure lastFailure;
 
-  Exchange(RoutingContext ctx, Endpoint endpoint, RoutingTable table, Services services, long startNanos) {
+  Exchange(
+      RoutingContext ctx,
+      Endpoint endpoint,
+      RoutingTable table,
+      Services services,
+      long startNanos) {
     this.ctx = ctx;
     this.context = Vertx.currentContext();
     this.endpoint = endpoint;
@@ -88,7 +103,9 @@ final class Exchange {
   void start(Buffer body) {
     received = body;
     try {
-      request = CompletionRequest.parse(endpoint, body.getBytes(), ctx.request().getHeader(HEADER_DOMAIN));
+      request =
+          CompletionRequest.parse(
+              endpoint, body.getBytes(), ctx.request().getHeader(HEADER_DOMAIN));
       if (!table.isAlias(request.model()) && !table.models().containsKey(request.model())) {
         throw ApiError.unknownModel(request.model());
       }
@@ -101,40 +118,54 @@ final class Exchange {
 
   private void lookUpCache() {
     ResponseCache cache = services.cache();
-    boolean cacheable = CacheDecision.of(table.config().cache(), request, ctx.request().getHeader("cache-control")) == CacheDecision.use;
+    boolean cacheable =
+        CacheDecision.of(table.config().cache(), request, ctx.request().getHeader("cache-control"))
+            == CacheDecision.use;
     if (!cacheable || !cache.available()) {
       route();
       return;
     }
     String tenant = ctx.request().getHeader(table.config().cache().tenantHeader);
     cacheKey = CacheKey.of(table.routerName(), table.version(), tenant, request);
-    cache.get(cacheKey).onComplete(result -> {
-      if (finished) {
-        return;
-      }
-      if (result.failed()) {
-        // Counted by the cache itself; the request goes on without it.
-        cacheKey = null;
-        route();
-      } else if (result.result() == null) {
-        cacheResult = "miss";
-        route();
-      } else {
-        cacheResult = "hit";
-        answerFromCache(result.result());
-      }
-    });
+    cache
+        .get(cacheKey)
+        .onComplete(
+            result -> {
+              if (finished) {
+                return;
+              }
+              if (result.failed()) {
+                // Counted by the cache itself; the request goes on without it.
+                cacheKey = null;
+                route();
+              } else if (result.result() == null) {
+                cacheResult = "miss";
+                route();
+              } else {
+                cacheResult = "hit";
+                answerFromCache(result.result());
+              }
+            });
   }
 
   private void route() {
     FallbackSpec fallback = table.config().fallback();
-    selection = ModelSelector.select(request.model(), table.modelList(), table.selection(),
-        fallback.chain, request.needs(), services.backends());
+    selection =
+        ModelSelector.select(
+            request.model(),
+            table.modelList(),
+            table.selection(),
+            fallback.chain,
+            request.needs(),
+            services.backends());
     if (LOG.isDebugEnabled()) {
       LOG.debugf("model %s: %s", request.model(), selection.explain());
     }
     if (selection.attempts().isEmpty() && !selection.blockedByOpenCircuits()) {
-      fail(ApiError.invalid("model", "no model of this router can serve the request: " + selection.explain()), false);
+      fail(
+          ApiError.invalid(
+              "model", "no model of this router can serve the request: " + selection.explain()),
+          false);
       return;
     }
     tryModel(0);
@@ -148,48 +179,64 @@ final class Exchange {
     }
     ModelRoute model = attempts.get(index);
     Backend backend = services.backends().model(model.name());
-    onContext(backend.call(() -> attempt(backend, model.upstreamModel(), upstreamHeaders(model), true)), (reply, error) -> {
-      if (error == null) {
-        deliver(reply, model);
-        return;
-      }
-      String reason = AttemptFailures.reasonOf(error);
-      if (!AttemptFailures.movesOn(error, table.config().fallback().triggers)) {
-        answerFailure(error);
-        return;
-      }
-      String next = index + 1 < attempts.size() ? attempts.get(index + 1).name() : "peer";
-      services.metrics().fallback(model.name(), next, reason);
-      tryModel(index + 1);
-    });
+    onContext(
+        backend.call(() -> attempt(backend, model.upstreamModel(), upstreamHeaders(model), true)),
+        (reply, error) -> {
+          if (error == null) {
+            deliver(reply, model);
+            return;
+          }
+          String reason = AttemptFailures.reasonOf(error);
+          if (!AttemptFailures.movesOn(error, table.config().fallback().triggers)) {
+            answerFailure(error);
+            return;
+          }
+          String next = index + 1 < attempts.size() ? attempts.get(index + 1).name() : "peer";
+          services.metrics().fallback(model.name(), next, reason);
+          tryModel(index + 1);
+        });
   }
 
   private void tryPeer(int index) {
     List<TrafficConfig.Peer> peers = table.usablePeers();
-    boolean allowed = table.config().fallback().peerRegions && ctx.request().getHeader(HEADER_FORWARDED_FROM) == null;
+    boolean allowed =
+        table.config().fallback().peerRegions
+            && ctx.request().getHeader(HEADER_FORWARDED_FROM) == null;
     if (!allowed || index >= peers.size()) {
-      String why = lastFailure != null ? "the last attempt failed: " + lastFailure.getMessage()
-          : selection.attempts().isEmpty() ? "every eligible model's circuit is open" : "no attempt left";
+      String why =
+          lastFailure != null
+              ? "the last attempt failed: " + lastFailure.getMessage()
+              : selection.attempts().isEmpty()
+                  ? "every eligible model's circuit is open"
+                  : "no attempt left";
       fail(ApiError.noneHealthy("no healthy model or region for this request; " + why), false);
       return;
     }
     TrafficConfig.Peer peer = peers.get(index);
     Backend backend = services.backends().peer(peer.region());
-    onContext(backend.call(() -> attempt(backend, request.model(), peerHeaders(), false)), (reply, error) -> {
-      if (error == null) {
-        deliverFromPeer(reply);
-        return;
-      }
-      services.metrics().fallback("peer-" + peer.region(), index + 1 < peers.size() ? "peer" : "none", AttemptFailures.reasonOf(error));
-      tryPeer(index + 1);
-    });
+    onContext(
+        backend.call(() -> attempt(backend, request.model(), peerHeaders(), false)),
+        (reply, error) -> {
+          if (error == null) {
+            deliverFromPeer(reply);
+            return;
+          }
+          services
+              .metrics()
+              .fallback(
+                  "peer-" + peer.region(),
+                  index + 1 < peers.size() ? "peer" : "none",
+                  AttemptFailures.reasonOf(error));
+          tryPeer(index + 1);
+        });
   }
 
   /**
    * One upstream call; the guard calls it again for a retry. Calls to the region's own models count
    * against the request's attempt budget; the peer forward that follows them does not.
    */
-  private CompletionStage<UpstreamReply> attempt(Backend backend, String upstreamModel, MultiMap headers, boolean budgeted) {
+  private CompletionStage<UpstreamReply> attempt(
+      Backend backend, String upstreamModel, MultiMap headers, boolean budgeted) {
     if (budgeted && attemptsUsed >= table.config().fallback().maxAttempts) {
       return java.util.concurrent.CompletableFuture.failedStage(new AttemptFailures.BudgetSpent());
     }
@@ -204,18 +251,29 @@ final class Exchange {
     Buffer body = upstreamModel.equals(request.model()) ? received : withModel(upstreamModel);
     long sent = System.nanoTime();
     long timeoutMillis = table.config().fallback().timeoutSeconds * 1000L;
-    return services.client()
-        .send(backend.settings().baseUrl() + endpoint.path(), headers, body, request.stream(), timeoutMillis, call)
-        .onSuccess(reply -> {
-          long nanos = System.nanoTime() - sent;
-          backend.latency().record(nanos / 1e6);
-          services.metrics().upstreamLatency(backend.name(), nanos);
-        })
+    return services
+        .client()
+        .send(
+            backend.settings().baseUrl() + endpoint.path(),
+            headers,
+            body,
+            request.stream(),
+            timeoutMillis,
+            call)
+        .onSuccess(
+            reply -> {
+              long nanos = System.nanoTime() - sent;
+              backend.latency().record(nanos / 1e6);
+              services.metrics().upstreamLatency(backend.name(), nanos);
+            })
         .onFailure(error -> lastFailure = error instanceof UpstreamFailure f ? f : lastFailure)
         .toCompletionStage();
   }
 
-  /** The request with {@code model} in place of the model the client named (an alias, or a route's own name). */
+  /**
+   * The request with {@code model} in place of the model the client named (an alias, or a route's
+   * own name).
+   */
   private Buffer withModel(String model) {
     request.body().put("model", model);
     try {
@@ -242,10 +300,13 @@ final class Exchange {
   }
 
   private MultiMap peerHeaders() {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("content-type", "application/json")
-        .add(HEADER_FORWARDED_FROM, services.region());
-    for (String name : List.of(table.config().cache().tenantHeader, "cache-control", HEADER_DOMAIN, HEADER_DEBUG)) {
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("content-type", "application/json")
+            .add(HEADER_FORWARDED_FROM, services.region());
+    for (String name :
+        List.of(
+            table.config().cache().tenantHeader, "cache-control", HEADER_DOMAIN, HEADER_DEBUG)) {
       String value = ctx.request().getHeader(name);
       if (value != null) {
         headers.add(name, value);
@@ -287,32 +348,52 @@ final class Exchange {
       double cost = account(model, usage);
       response.putHeader(HEADER_COST, usd(cost));
       if (store) {
-        services.cache().put(cacheKey, new CachedAnswer(model.name(), reply.contentType(), baselineUsd(usage), reply.body()),
-            table.config().cache().ttlSeconds);
+        services
+            .cache()
+            .put(
+                cacheKey,
+                new CachedAnswer(
+                    model.name(), reply.contentType(), baselineUsd(usage), reply.body()),
+                table.config().cache().ttlSeconds);
       }
     }
     finish(reply.status());
     response.end(reply.body());
   }
 
-  /** Passes a streamed answer through chunk by chunk, with back-pressure, and accounts it at the end. */
+  /**
+   * Passes a streamed answer through chunk by chunk, with back-pressure, and accounts it at the
+   * end.
+   */
   private void stream(HttpClientResponse upstream, ModelRoute model, boolean store) {
     HttpServerResponse response = ctx.response();
-    StreamRelay.relay(upstream, response, request.needs().promptTokens(), store, (usage, copy) -> {
-      double cost = account(model, usage);
-      response.trailers().set(HEADER_COST, usd(cost));
-      if (copy != null) {
-        services.cache().put(cacheKey, new CachedAnswer(model.name(), upstream.getHeader("content-type"), baselineUsd(usage), copy),
-            table.config().cache().ttlSeconds);
-      }
-      finish(response.getStatusCode());
-      response.end();
-    }, error -> {
-      // After the first byte nothing is retried: the client sees the stream cut, never a mix of two answers.
-      LOG.warnf("stream from %s broke off: %s", model.name(), error.getMessage());
-      finish(502);
-      response.reset();
-    });
+    StreamRelay.relay(
+        upstream,
+        response,
+        request.needs().promptTokens(),
+        store,
+        (usage, copy) -> {
+          double cost = account(model, usage);
+          response.trailers().set(HEADER_COST, usd(cost));
+          if (copy != null) {
+            services
+                .cache()
+                .put(
+                    cacheKey,
+                    new CachedAnswer(
+                        model.name(), upstream.getHeader("content-type"), baselineUsd(usage), copy),
+                    table.config().cache().ttlSeconds);
+          }
+          finish(response.getStatusCode());
+          response.end();
+        },
+        error -> {
+          // After the first byte nothing is retried: the client sees the stream cut, never a mix of
+          // two answers.
+          LOG.warnf("stream from %s broke off: %s", model.name(), error.getMessage());
+          finish(502);
+          response.reset();
+        });
   }
 
   private void deliverFromPeer(UpstreamReply reply) {
@@ -360,7 +441,9 @@ final class Exchange {
   /** What the same tokens cost on the dearest model that could have answered. */
   private double baselineUsd(Usage usage) {
     ModelRoute baseline = selection.mostExpensiveEligible();
-    return baseline == null ? 0 : Pricing.costUsd(baseline, usage.promptTokens(), usage.completionTokens());
+    return baseline == null
+        ? 0
+        : Pricing.costUsd(baseline, usage.promptTokens(), usage.completionTokens());
   }
 
   void fail(ApiError error, boolean closeConnection) {
@@ -393,7 +476,9 @@ final class Exchange {
     if (request != null) {
       services.metrics().cache(cacheResult);
     }
-    services.metrics().requestFinished(servedBy, status, cacheResult, System.nanoTime() - startNanos);
+    services
+        .metrics()
+        .requestFinished(servedBy, status, cacheResult, System.nanoTime() - startNanos);
   }
 
   private boolean debug() {
@@ -401,19 +486,25 @@ final class Exchange {
     return value != null && !value.equals("0") && !value.equalsIgnoreCase("false");
   }
 
-  /** Continues on this request's event loop once the guard's stage completes, wherever it completes. */
-  private <T> void onContext(CompletionStage<T> stage, java.util.function.BiConsumer<T, Throwable> next) {
-    stage.whenComplete((value, error) -> {
-      Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-      if (Vertx.currentContext() == context) {
-        continueWith(next, value, cause);
-      } else {
-        context.runOnContext(ignored -> continueWith(next, value, cause));
-      }
-    });
+  /**
+   * Continues on this request's event loop once the guard's stage completes, wherever it completes.
+   */
+  private <T> void onContext(
+      CompletionStage<T> stage, java.util.function.BiConsumer<T, Throwable> next) {
+    stage.whenComplete(
+        (value, error) -> {
+          Throwable cause =
+              error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+          if (Vertx.currentContext() == context) {
+            continueWith(next, value, cause);
+          } else {
+            context.runOnContext(ignored -> continueWith(next, value, cause));
+          }
+        });
   }
 
-  private <T> void continueWith(java.util.function.BiConsumer<T, Throwable> next, T value, Throwable error) {
+  private <T> void continueWith(
+      java.util.function.BiConsumer<T, Throwable> next, T value, Throwable error) {
     if (finished) {
       if (value instanceof UpstreamReply reply && reply.streaming()) {
         reply.stream().request().reset();

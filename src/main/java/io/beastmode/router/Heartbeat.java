@@ -1,9 +1,10 @@
 package io.beastmode.router;
 
 /**
- * What a router pod publishes to its region's Redis every second: cumulative totals since it started
- * and its latency histogram. The operator takes differences between heartbeats for rates, and sums
- * pods for a region; a changed {@code startedAt} means the pod restarted and its totals began again.
+ * What a router pod publishes to its region's Redis every second: cumulative totals since it
+ * started and its latency histogram. The operator takes differences between heartbeats for rates,
+ * and sums pods for a region; a changed {@code startedAt} means the pod restarted and its totals
+ * began again.
  *
  * @param router the LLMRouter as namespace/name
  * @param configVersion version of the routing file the pod runs
@@ -33,7 +34,10 @@ public record Heartbeat(
     long[] latencyBoundsMs,
     long[] latencyCounts) {
 
-  /** Redis key of one pod's heartbeat; the operator scans {@code beastmode:heartbeat:<router>:<region>:*}. */
+  /**
+   * Redis key of one pod's heartbeat; the operator scans {@code
+   * beastmode:heartbeat:<router>:<region>:*}.
+   */
   public static String key(String router, String region, String pod) {
     return "beastmode:heartbeat:" + router + ":" + region + ":" + pod;
   }

@@ -25,10 +25,12 @@ final class HeartbeatPublisher {
   private final long startedAt = System.currentTimeMillis();
   private long timer = -1;
   private boolean failing;
+
   /** Totals already added to the history; a failed write is added with the next one. */
   private UsageSample recorded = UsageSample.EMPTY;
 
-  HeartbeatPublisher(Vertx vertx, Redis redis, RouterMetrics metrics, Supplier<RoutingTable> table, String pod) {
+  HeartbeatPublisher(
+      Vertx vertx, Redis redis, RouterMetrics metrics, Supplier<RoutingTable> table, String pod) {
     this.vertx = vertx;
     this.redis = redis;
     this.metrics = metrics;
@@ -53,26 +55,34 @@ final class HeartbeatPublisher {
       throw new IllegalStateException(e);
     }
     var commands = new ArrayList<Request>();
-    commands.add(Request.cmd(Command.SET).arg(Heartbeat.key(beat.router(), beat.region(), pod))
-        .arg(io.vertx.core.buffer.Buffer.buffer(json)).arg("EX").arg(Heartbeat.TTL_SECONDS));
+    commands.add(
+        Request.cmd(Command.SET)
+            .arg(Heartbeat.key(beat.router(), beat.region(), pod))
+            .arg(io.vertx.core.buffer.Buffer.buffer(json))
+            .arg("EX")
+            .arg(Heartbeat.TTL_SECONDS));
     var totals = UsageSample.of(beat);
     var delta = totals.minus(recorded);
     if (!delta.isEmpty()) {
       commands.addAll(UsageHistory.add(beat.router(), beat.region(), delta, beat.time() / 1000));
     }
-    redis.batch(commands)
-        .onSuccess(ok -> {
-          recorded = totals;
-          if (failing) {
-            LOG.info("heartbeats reach Redis again");
-            failing = false;
-          }
-        })
-        .onFailure(error -> {
-          if (!failing) {
-            LOG.warnf("heartbeat not written to Redis (routing goes on): %s", error.getMessage());
-            failing = true;
-          }
-        });
+    redis
+        .batch(commands)
+        .onSuccess(
+            ok -> {
+              recorded = totals;
+              if (failing) {
+                LOG.info("heartbeats reach Redis again");
+                failing = false;
+              }
+            })
+        .onFailure(
+            error -> {
+              if (!failing) {
+                LOG.warnf(
+                    "heartbeat not written to Redis (routing goes on): %s", error.getMessage());
+                failing = true;
+              }
+            });
   }
 }

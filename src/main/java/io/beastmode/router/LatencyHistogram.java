@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class LatencyHistogram {
   /** Upper bounds in milliseconds; a last, unbounded bucket follows. */
-  public static final long[] BOUNDS_MS = {5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000};
+  public static final long[] BOUNDS_MS = {
+    5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000
+  };
 
   private final AtomicLongArray counts = new AtomicLongArray(BOUNDS_MS.length + 1);
 
@@ -28,7 +30,9 @@ public final class LatencyHistogram {
     return copy;
   }
 
-  /** Mean latency of bucket counts, each request taken at its bucket's midpoint; 0 without requests. */
+  /**
+   * Mean latency of bucket counts, each request taken at its bucket's midpoint; 0 without requests.
+   */
   public static double meanMillis(long[] counts) {
     double sum = 0;
     long total = 0;

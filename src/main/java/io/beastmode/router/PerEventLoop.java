@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 
 /**
  * One client per event-loop thread, made there on first use, so its connections live on the loop of
- * the requests that use them; a connection on another loop hands every answer across threads. Callers
- * off the event loops share one more.
+ * the requests that use them; a connection on another loop hands every answer across threads.
+ * Callers off the event loops share one more.
  */
 public final class PerEventLoop<T> {
   private final Supplier<T> factory;

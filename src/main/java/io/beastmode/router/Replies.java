@@ -6,7 +6,9 @@ import io.vertx.core.http.HttpServerResponse;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** The router's own response headers, its error answers in the OpenAI shape, and how it writes USD. */
+/**
+ * The router's own response headers, its error answers in the OpenAI shape, and how it writes USD.
+ */
 final class Replies {
   private Replies() {}
 
@@ -17,11 +19,13 @@ final class Replies {
   static final String HEADER_DECISION = "x-beastmode-decision";
   static final String HEADER_DEBUG = "x-beastmode-debug";
   static final String HEADER_DOMAIN = "x-beastmode-domain";
+
   /** Set on a request forwarded to a peer region, so the peer never forwards it again. */
   static final String HEADER_FORWARDED_FROM = "x-beastmode-forwarded-from";
 
   static void sendError(HttpServerResponse response, ApiError error, String region) {
-    response.setStatusCode(error.status())
+    response
+        .setStatusCode(error.status())
         .putHeader("content-type", "application/json")
         .putHeader(HEADER_REGION, region);
     if (error.retryAfterSeconds() != null) {

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What a router counts, twice: as Micrometer meters at {@code /q/metrics} (Prometheus names
- * {@code beastmode_router_*}), and as plain cumulative totals its heartbeat publishes to Redis for the
+ * What a router counts, twice: as Micrometer meters at {@code /q/metrics} (Prometheus names {@code
+ * beastmode_router_*}), and as plain cumulative totals its heartbeat publishes to Redis for the
  * operator. Meters are looked up once per tag combination and kept.
  */
 public final class RouterMetrics {
@@ -61,10 +61,23 @@ public final class RouterMetrics {
   public void rejected() {
     requests.increment();
     errors.increment();
-    counter("beastmode.router.requests", "Requests answered", "none/4xx/bypass", "model", "none", "status", "4xx", "cache", "bypass").increment();
+    counter(
+            "beastmode.router.requests",
+            "Requests answered",
+            "none/4xx/bypass",
+            "model",
+            "none",
+            "status",
+            "4xx",
+            "cache",
+            "bypass")
+        .increment();
   }
 
-  /** A request admitted by {@link #tryAdmit} answered: status, the model ("none" when none did), cache result. */
+  /**
+   * A request admitted by {@link #tryAdmit} answered: status, the model ("none" when none did),
+   * cache result.
+   */
   public void requestFinished(String model, int status, String cache, long nanos) {
     inFlight.decrementAndGet();
     requests.increment();
@@ -73,13 +86,33 @@ public final class RouterMetrics {
     }
     latency.record(nanos / 1_000_000);
     String statusClass = status / 100 + "xx";
-    counter("beastmode.router.requests", "Requests answered", model + "/" + statusClass + "/" + cache, "model", model, "status", statusClass, "cache", cache).increment();
-    timer("beastmode.router.latency", "Time from request to the end of the answer", model, "model", model)
+    counter(
+            "beastmode.router.requests",
+            "Requests answered",
+            model + "/" + statusClass + "/" + cache,
+            "model",
+            model,
+            "status",
+            statusClass,
+            "cache",
+            cache)
+        .increment();
+    timer(
+            "beastmode.router.latency",
+            "Time from request to the end of the answer",
+            model,
+            "model",
+            model)
         .record(Duration.ofNanos(nanos));
   }
 
   public void upstreamLatency(String model, long nanos) {
-    timer("beastmode.router.upstream.latency", "Time from upstream call to its first byte", model, "model", model)
+    timer(
+            "beastmode.router.upstream.latency",
+            "Time from upstream call to its first byte",
+            model,
+            "model",
+            model)
         .record(Duration.ofNanos(nanos));
   }
 
@@ -89,52 +122,98 @@ public final class RouterMetrics {
       case "miss" -> cacheMisses.increment();
       default -> cacheBypasses.increment();
     }
-    counter("beastmode.router.cache", "Cache lookups by result", result, "result", result).increment();
+    counter("beastmode.router.cache", "Cache lookups by result", result, "result", result)
+        .increment();
   }
 
   public void cacheError() {
     cacheErrors.increment();
-    counter("beastmode.router.cache.errors", "Cache operations that failed or timed out (served without cache)", "errors").increment();
+    counter(
+            "beastmode.router.cache.errors",
+            "Cache operations that failed or timed out (served without cache)",
+            "errors")
+        .increment();
   }
 
   public void tokens(String model, long prompt, long completion) {
     promptTokens.add(prompt);
     completionTokens.add(completion);
-    counter("beastmode.router.tokens", "Tokens by model and kind", model + "/prompt", "model", model, "kind", "prompt").increment(prompt);
-    counter("beastmode.router.tokens", "Tokens by model and kind", model + "/completion", "model", model, "kind", "completion").increment(completion);
+    counter(
+            "beastmode.router.tokens",
+            "Tokens by model and kind",
+            model + "/prompt",
+            "model",
+            model,
+            "kind",
+            "prompt")
+        .increment(prompt);
+    counter(
+            "beastmode.router.tokens",
+            "Tokens by model and kind",
+            model + "/completion",
+            "model",
+            model,
+            "kind",
+            "completion")
+        .increment(completion);
   }
 
   /** USD spent on an answer and USD saved against the most expensive eligible model. */
   public void cost(String model, double usd, double saved) {
     costUsd.add(usd);
     savedUsd.add(saved);
-    counter("beastmode.router.cost.usd", "USD spent on upstream calls", model, "model", model).increment(usd);
-    counter("beastmode.router.saved.usd", "USD saved against the most expensive eligible model", model, "model", model).increment(saved);
+    counter("beastmode.router.cost.usd", "USD spent on upstream calls", model, "model", model)
+        .increment(usd);
+    counter(
+            "beastmode.router.saved.usd",
+            "USD saved against the most expensive eligible model",
+            model,
+            "model",
+            model)
+        .increment(saved);
   }
 
   public void fallback(String from, String to, String reason) {
     fallbacks.increment();
-    counter("beastmode.router.fallbacks", "Moves to the next model or region after a failure",
-        from + ">" + to + ">" + reason, "from", from, "to", to, "reason", reason).increment();
+    counter(
+            "beastmode.router.fallbacks",
+            "Moves to the next model or region after a failure",
+            from + ">" + to + ">" + reason,
+            "from",
+            from,
+            "to",
+            to,
+            "reason",
+            reason)
+        .increment();
   }
 
   public void retry() {
-    counter("beastmode.router.retries", "Upstream calls retried on the same backend", "retries").increment();
+    counter("beastmode.router.retries", "Upstream calls retried on the same backend", "retries")
+        .increment();
   }
 
   public void configReload(boolean applied) {
     String result = applied ? "applied" : "rejected";
-    counter("beastmode.router.config.reloads", "Routing config changes seen", result, "result", result).increment();
+    counter(
+            "beastmode.router.config.reloads",
+            "Routing config changes seen",
+            result,
+            "result",
+            result)
+        .increment();
   }
 
   /** Registers a gauge per backend: 0 closed, 1 half-open, 2 open. */
   public void watchCircuits(Backends backends) {
     for (String key : backends.all().keySet()) {
-      circuitGauges.computeIfAbsent(key, k ->
-          Gauge.builder("beastmode.router.circuit.state", backends, b -> circuitValue(b, k))
-              .description("Circuit breaker per backend: 0 closed, 1 half-open, 2 open")
-              .tags("region", region, "backend", k)
-              .register(registry));
+      circuitGauges.computeIfAbsent(
+          key,
+          k ->
+              Gauge.builder("beastmode.router.circuit.state", backends, b -> circuitValue(b, k))
+                  .description("Circuit breaker per backend: 0 closed, 1 half-open, 2 open")
+                  .tags("region", region, "backend", k)
+                  .register(registry));
     }
   }
 
@@ -148,24 +227,53 @@ public final class RouterMetrics {
   }
 
   private Counter counter(String name, String description, String key, String... tags) {
-    return counters.computeIfAbsent(name + "|" + key, k ->
-        Counter.builder(name).description(description).tag("region", region).tags(tags).register(registry));
+    return counters.computeIfAbsent(
+        name + "|" + key,
+        k ->
+            Counter.builder(name)
+                .description(description)
+                .tag("region", region)
+                .tags(tags)
+                .register(registry));
   }
 
   private Timer timer(String name, String description, String key, String... tags) {
-    return timers.computeIfAbsent(name + "|" + key, k ->
-        Timer.builder(name).description(description).tag("region", region).tags(tags)
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(1))
-            .maximumExpectedValue(Duration.ofSeconds(120))
-            .register(registry));
+    return timers.computeIfAbsent(
+        name + "|" + key,
+        k ->
+            Timer.builder(name)
+                .description(description)
+                .tag("region", region)
+                .tags(tags)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(120))
+                .register(registry));
   }
 
   /** A copy of the totals for one heartbeat. */
   public Heartbeat heartbeat(RoutingTable table, String pod, long startedAt, long now) {
-    return new Heartbeat(table.routerName(), region, pod, table.version(), table.trafficVersion(), startedAt, now, requests.sum(), errors.sum(),
-        cacheHits.sum(), cacheMisses.sum(), cacheBypasses.sum(), cacheErrors.sum(), fallbacks.sum(),
-        inFlight.get(), promptTokens.sum(), completionTokens.sum(), costUsd.sum(), savedUsd.sum(),
-        LatencyHistogram.BOUNDS_MS, latency.counts());
+    return new Heartbeat(
+        table.routerName(),
+        region,
+        pod,
+        table.version(),
+        table.trafficVersion(),
+        startedAt,
+        now,
+        requests.sum(),
+        errors.sum(),
+        cacheHits.sum(),
+        cacheMisses.sum(),
+        cacheBypasses.sum(),
+        cacheErrors.sum(),
+        fallbacks.sum(),
+        inFlight.get(),
+        promptTokens.sum(),
+        completionTokens.sum(),
+        costUsd.sum(),
+        savedUsd.sum(),
+        LatencyHistogram.BOUNDS_MS,
+        latency.counts());
   }
 }

@@ -34,8 +34,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Serves the OpenAI-compatible API when the role is router: loads the routing config, builds the
- * backends, the cache and the metrics, mounts the routes on the application's HTTP server and starts
- * the config watcher and the heartbeat.
+ * backends, the cache and the metrics, mounts the routes on the application's HTTP server and
+ * starts the config watcher and the heartbeat.
  */
 @Singleton
 public class RouterRole {
@@ -65,10 +65,14 @@ public class RouterRole {
       @ConfigProperty(name = "beastmode.router.traffic") Optional<String> trafficPath,
       @ConfigProperty(name = "beastmode.region") Optional<String> regionOverride,
       @ConfigProperty(name = "beastmode.router.pod") String pod,
-      @ConfigProperty(name = "beastmode.router.reload-interval", defaultValue = "1s") Duration reloadInterval,
-      @ConfigProperty(name = "beastmode.router.cache-timeout", defaultValue = "100ms") Duration cacheTimeout,
-      @ConfigProperty(name = "beastmode.router.max-connections-per-host", defaultValue = "1000") int maxConnectionsPerHost,
-      @ConfigProperty(name = "beastmode.router.local-cache-bytes", defaultValue = "16777216") long localCacheBytes,
+      @ConfigProperty(name = "beastmode.router.reload-interval", defaultValue = "1s")
+          Duration reloadInterval,
+      @ConfigProperty(name = "beastmode.router.cache-timeout", defaultValue = "100ms")
+          Duration cacheTimeout,
+      @ConfigProperty(name = "beastmode.router.max-connections-per-host", defaultValue = "1000")
+          int maxConnectionsPerHost,
+      @ConfigProperty(name = "beastmode.router.local-cache-bytes", defaultValue = "16777216")
+          long localCacheBytes,
       Vertx vertx,
       MeterRegistry registry,
       Instance<Redis> redis,
@@ -92,37 +96,64 @@ public class RouterRole {
     if (role != Role.router) {
       return;
     }
-    Path routing = Path.of(configPath.orElseThrow(() -> new IllegalStateException(
-        "the router role needs beastmode.router.config (env BEASTMODE_ROUTER_CONFIG): the routing config file")));
+    Path routing =
+        Path.of(
+            configPath.orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the router role needs beastmode.router.config (env BEASTMODE_ROUTER_CONFIG): the routing config file")));
     watcher = new RoutingConfigWatcher(routing, trafficPath.map(Path::of).orElse(null));
     RoutingTable table = watcher.load();
     String region = regionOverride.orElse(table.regionName());
     RouterMetrics metrics = new RouterMetrics(registry, region);
     Backends backends = new Backends(metrics::retry);
-    Consumer<RoutingTable> apply = next -> {
-      backends.update(next);
-      metrics.watchCircuits(backends);
-      warnAboutUnsupported(next);
-    };
+    Consumer<RoutingTable> apply =
+        next -> {
+          backends.update(next);
+          metrics.watchCircuits(backends);
+          warnAboutUnsupported(next);
+        };
     apply.accept(table);
     Redis redisClient = redis.get();
     RedisOptions options = redisOptions.copy();
-    // Without Quarkus' options (not seen yet) the loops share its client, one connection each still.
-    cacheRedis = new PerEventLoop<>(() -> options == null ? new PipelinedRedis(redisClient, false)
-        : new PipelinedRedis(Redis.createClient(vertx, new RedisOptions(options)), true));
-    ResponseCache cache = new ResponseCache(vertx, cacheRedis::get, cacheTimeout, Duration.ofSeconds(1), localCacheBytes, metrics::cacheError);
+    // Without Quarkus' options (not seen yet) the loops share its client, one connection each
+    // still.
+    cacheRedis =
+        new PerEventLoop<>(
+            () ->
+                options == null
+                    ? new PipelinedRedis(redisClient, false)
+                    : new PipelinedRedis(
+                        Redis.createClient(vertx, new RedisOptions(options)), true));
+    ResponseCache cache =
+        new ResponseCache(
+            vertx,
+            cacheRedis::get,
+            cacheTimeout,
+            Duration.ofSeconds(1),
+            localCacheBytes,
+            metrics::cacheError);
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
     Exchange.Services services = new Exchange.Services(backends, client, cache, metrics, region);
 
-    router.post("/v1/chat/completions").handler(new CompletionHandler(Endpoint.chat, watcher::current, services));
-    router.post("/v1/completions").handler(new CompletionHandler(Endpoint.completions, watcher::current, services));
+    router
+        .post("/v1/chat/completions")
+        .handler(new CompletionHandler(Endpoint.chat, watcher::current, services));
+    router
+        .post("/v1/completions")
+        .handler(new CompletionHandler(Endpoint.completions, watcher::current, services));
     router.get("/v1/models").handler(ctx -> listModels(ctx, watcher.current()));
-    router.route("/v1/*").handler(ctx -> Replies.sendError(ctx.response(), ApiError.notFound(ctx.request().path()), region));
+    router
+        .route("/v1/*")
+        .handler(
+            ctx ->
+                Replies.sendError(ctx.response(), ApiError.notFound(ctx.request().path()), region));
 
     watcher.watch(vertx, reloadInterval.toMillis(), apply, metrics::configReload);
     heartbeat = new HeartbeatPublisher(vertx, redisClient, metrics, watcher::current, pod);
     heartbeat.start(1000);
-    LOG.infof("router for %s in region %s serving %d models, config version %s",
+    LOG.infof(
+        "router for %s in region %s serving %d models, config version %s",
         table.config().router(), region, table.models().size(), table.version());
   }
 
@@ -142,12 +173,22 @@ public class RouterRole {
     ObjectNode list = CompletionRequest.json().createObjectNode().put("object", "list");
     ArrayNode data = list.putArray("data");
     for (ModelRoute model : table.modelList()) {
-      data.addObject().put("id", model.name()).put("object", "model").put("created", 0).put("owned_by", model.pool() == null ? "beast-mode" : model.pool());
+      data.addObject()
+          .put("id", model.name())
+          .put("object", "model")
+          .put("created", 0)
+          .put("owned_by", model.pool() == null ? "beast-mode" : model.pool());
     }
     for (String alias : table.config().selection().aliases) {
-      data.addObject().put("id", alias).put("object", "model").put("created", 0).put("owned_by", "beast-mode");
+      data.addObject()
+          .put("id", alias)
+          .put("object", "model")
+          .put("created", 0)
+          .put("owned_by", "beast-mode");
     }
-    ctx.response().putHeader("content-type", "application/json").end(Buffer.buffer(list.toString()));
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .end(Buffer.buffer(list.toString()));
   }
 
   /** Policies and cache modes the API accepts that this router version serves with a fallback. */

@@ -11,9 +11,10 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the routing table in step with the routing and traffic files. Polls their content rather than
- * watching for file events: Kubernetes updates a mounted ConfigMap by swapping a symlink, which file
- * watchers miss. A file that does not parse is rejected and the last good table stays in service.
+ * Keeps the routing table in step with the routing and traffic files. Polls their content rather
+ * than watching for file events: Kubernetes updates a mounted ConfigMap by swapping a symlink,
+ * which file watchers miss. A file that does not parse is rejected and the last good table stays in
+ * service.
  */
 final class RoutingConfigWatcher {
   private static final Logger LOG = Logger.getLogger(RoutingConfigWatcher.class);
@@ -35,13 +36,19 @@ final class RoutingConfigWatcher {
    * Starts watching: {@code onChange} sees each new table before any request can, {@code onReload}
    * learns whether a changed file was applied or rejected.
    */
-  void watch(Vertx vertx, long periodMillis, Consumer<RoutingTable> onChange, Consumer<Boolean> onReload) {
+  void watch(
+      Vertx vertx, long periodMillis, Consumer<RoutingTable> onChange, Consumer<Boolean> onReload) {
     this.onChange = onChange;
     this.onReload = onReload;
-    vertx.setPeriodic(periodMillis, id -> vertx.executeBlocking(() -> {
-      check();
-      return null;
-    }, false));
+    vertx.setPeriodic(
+        periodMillis,
+        id ->
+            vertx.executeBlocking(
+                () -> {
+                  check();
+                  return null;
+                },
+                false));
   }
 
   /** Loads the files once; a router does not start on a config it cannot read. */
@@ -51,7 +58,8 @@ final class RoutingConfigWatcher {
     try {
       install(RoutingTable.parse(routingYaml, trafficYaml), routingYaml, trafficYaml);
     } catch (Exception e) {
-      throw new IllegalStateException("routing config " + routing + " is not valid: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "routing config " + routing + " is not valid: " + e.getMessage(), e);
     }
     return current.get();
   }
@@ -68,7 +76,9 @@ final class RoutingConfigWatcher {
       routingYaml = read(routing);
       trafficYaml = traffic == null || !Files.exists(traffic) ? null : read(traffic);
     } catch (UncheckedIOException e) {
-      LOG.warnf("routing config not readable, keeping version %s: %s", current.get().version(), e.getMessage());
+      LOG.warnf(
+          "routing config not readable, keeping version %s: %s",
+          current.get().version(), e.getMessage());
       return;
     }
     if (routingYaml.equals(lastRouting) && Objects.equals(trafficYaml, lastTraffic)) {
@@ -83,7 +93,9 @@ final class RoutingConfigWatcher {
       // Remember the bad content so it is reported once, not every second.
       lastRouting = routingYaml;
       lastTraffic = trafficYaml;
-      LOG.errorf("routing config rejected, keeping version %s: %s", current.get().version(), e.getMessage());
+      LOG.errorf(
+          "routing config rejected, keeping version %s: %s",
+          current.get().version(), e.getMessage());
       onReload.accept(false);
     }
   }

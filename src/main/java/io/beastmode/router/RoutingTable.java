@@ -26,9 +26,14 @@ import java.util.Objects;
  * @param trafficVersion {@link ConfigYaml#version} of the traffic file, published in heartbeats
  */
 public record RoutingTable(
-    RoutingConfig config, String version, Map<String, ModelRoute> models, TrafficConfig traffic, String trafficVersion) {
+    RoutingConfig config,
+    String version,
+    Map<String, ModelRoute> models,
+    TrafficConfig traffic,
+    String trafficVersion) {
 
-  public static RoutingTable parse(String routingYaml, String trafficYaml) throws JsonProcessingException {
+  public static RoutingTable parse(String routingYaml, String trafficYaml)
+      throws JsonProcessingException {
     RoutingConfig read = ConfigYaml.read(routingYaml, RoutingConfig.class);
     if (read == null || read.models() == null || read.models().isEmpty()) {
       throw new IllegalArgumentException("the routing config lists no models");
@@ -52,15 +57,23 @@ public record RoutingTable(
             Objects.requireNonNullElseGet(read.limits(), RouterPodSpec::new));
     for (String fallback : config.fallback().chain) {
       if (!byName.containsKey(fallback)) {
-        throw new IllegalArgumentException("fallback model " + fallback + " is not in the routing config");
+        throw new IllegalArgumentException(
+            "fallback model " + fallback + " is not in the routing config");
       }
     }
     TrafficConfig traffic =
-        trafficYaml == null || trafficYaml.isBlank() ? null : ConfigYaml.read(trafficYaml, TrafficConfig.class);
+        trafficYaml == null || trafficYaml.isBlank()
+            ? null
+            : ConfigYaml.read(trafficYaml, TrafficConfig.class);
     if (traffic == null || traffic.peers() == null) {
       traffic = new TrafficConfig(List.of(), traffic != null && traffic.degraded());
     }
-    return new RoutingTable(config, ConfigYaml.version(routingYaml), Map.copyOf(byName), traffic, ConfigYaml.version(trafficYaml));
+    return new RoutingTable(
+        config,
+        ConfigYaml.version(routingYaml),
+        Map.copyOf(byName),
+        traffic,
+        ConfigYaml.version(trafficYaml));
   }
 
   /** A model as written by hand may leave out what the operator always renders. */
@@ -69,12 +82,21 @@ public record RoutingTable(
       throw new IllegalArgumentException("every model needs a name and a baseUrl");
     }
     if (model.contextWindow() <= 0) {
-      throw new IllegalArgumentException("model " + model.name() + " needs a contextWindow above 0");
+      throw new IllegalArgumentException(
+          "model " + model.name() + " needs a contextWindow above 0");
     }
-    return new ModelRoute(model.name(), model.pool(),
-        model.upstreamModel() == null ? model.name() : model.upstreamModel(), model.baseUrl(), model.apiKeyEnv(),
-        model.inputPerMillion(), model.outputPerMillion(), model.quality(), model.domainQuality(),
-        model.contextWindow(), model.maxOutputTokens(),
+    return new ModelRoute(
+        model.name(),
+        model.pool(),
+        model.upstreamModel() == null ? model.name() : model.upstreamModel(),
+        model.baseUrl(),
+        model.apiKeyEnv(),
+        model.inputPerMillion(),
+        model.outputPerMillion(),
+        model.quality(),
+        model.domainQuality(),
+        model.contextWindow(),
+        model.maxOutputTokens(),
         model.capabilities() == null ? new ModelCapabilities() : model.capabilities());
   }
 
@@ -122,5 +144,4 @@ public record RoutingTable(
         .sorted((a, b) -> Integer.compare(b.weight(), a.weight()))
         .toList();
   }
-
 }

@@ -53,13 +53,18 @@ public final class UsageHistory {
   }
 
   /** The commands that add {@code delta}, served up to {@code epochSecond}, to the history. */
-  public static List<Request> add(String router, String region, UsageSample delta, long epochSecond) {
+  public static List<Request> add(
+      String router, String region, UsageSample delta, long epochSecond) {
     var commands = new ArrayList<Request>();
     addTo(commands, slotKey(router, region, epochSecond), delta, SLOT_RETENTION_SECONDS);
     addTo(commands, hourKey(router, region, epochSecond), delta, HOUR_RETENTION_SECONDS);
     if (delta.requests() != 0) {
       String rates = rateKey(router, region);
-      commands.add(Request.cmd(Command.HINCRBY).arg(rates).arg(rateField(epochSecond)).arg(delta.requests()));
+      commands.add(
+          Request.cmd(Command.HINCRBY)
+              .arg(rates)
+              .arg(rateField(epochSecond))
+              .arg(delta.requests()));
       commands.add(Request.cmd(Command.EXPIRE).arg(rates).arg(RATE_RETENTION_SECONDS));
     }
     return commands;
@@ -76,11 +81,16 @@ public final class UsageHistory {
     }
     String cost = hash.get(COST);
     return new UsageSample(
-        longField(hash, REQUESTS), longField(hash, ERRORS), longField(hash, HITS), longField(hash, MISSES),
-        cost == null ? 0 : Double.parseDouble(cost), latency);
+        longField(hash, REQUESTS),
+        longField(hash, ERRORS),
+        longField(hash, HITS),
+        longField(hash, MISSES),
+        cost == null ? 0 : Double.parseDouble(cost),
+        latency);
   }
 
-  private static void addTo(List<Request> commands, String key, UsageSample delta, long retentionSeconds) {
+  private static void addTo(
+      List<Request> commands, String key, UsageSample delta, long retentionSeconds) {
     increment(commands, key, REQUESTS, delta.requests());
     increment(commands, key, ERRORS, delta.errors());
     increment(commands, key, HITS, delta.cacheHits());
@@ -89,7 +99,11 @@ public final class UsageHistory {
       increment(commands, key, LATENCY + i, delta.latencyCounts()[i]);
     }
     if (delta.costUsd() != 0) {
-      commands.add(Request.cmd(Command.HINCRBYFLOAT).arg(key).arg(COST).arg(Double.toString(delta.costUsd())));
+      commands.add(
+          Request.cmd(Command.HINCRBYFLOAT)
+              .arg(key)
+              .arg(COST)
+              .arg(Double.toString(delta.costUsd())));
     }
     commands.add(Request.cmd(Command.EXPIRE).arg(key).arg(retentionSeconds));
   }

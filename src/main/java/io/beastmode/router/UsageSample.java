@@ -8,12 +8,25 @@ import java.util.Arrays;
  *
  * @param latencyCounts requests per latency bucket, bounds as in {@link LatencyHistogram#BOUNDS_MS}
  */
-public record UsageSample(long requests, long errors, long cacheHits, long cacheMisses, double costUsd, long[] latencyCounts) {
+public record UsageSample(
+    long requests,
+    long errors,
+    long cacheHits,
+    long cacheMisses,
+    double costUsd,
+    long[] latencyCounts) {
 
-  public static final UsageSample EMPTY = new UsageSample(0, 0, 0, 0, 0, new long[LatencyHistogram.BOUNDS_MS.length + 1]);
+  public static final UsageSample EMPTY =
+      new UsageSample(0, 0, 0, 0, 0, new long[LatencyHistogram.BOUNDS_MS.length + 1]);
 
   public static UsageSample of(Heartbeat beat) {
-    return new UsageSample(beat.requests(), beat.errors(), beat.cacheHits(), beat.cacheMisses(), beat.costUsd(), beat.latencyCounts().clone());
+    return new UsageSample(
+        beat.requests(),
+        beat.errors(),
+        beat.cacheHits(),
+        beat.cacheMisses(),
+        beat.costUsd(),
+        beat.latencyCounts().clone());
   }
 
   public UsageSample plus(UsageSample other) {
@@ -25,7 +38,12 @@ public record UsageSample(long requests, long errors, long cacheHits, long cache
   }
 
   public boolean isEmpty() {
-    return requests == 0 && errors == 0 && cacheHits == 0 && cacheMisses == 0 && costUsd == 0 && Arrays.stream(latencyCounts).allMatch(c -> c == 0);
+    return requests == 0
+        && errors == 0
+        && cacheHits == 0
+        && cacheMisses == 0
+        && costUsd == 0
+        && Arrays.stream(latencyCounts).allMatch(c -> c == 0);
   }
 
   private UsageSample combine(UsageSample other, int sign) {
@@ -48,8 +66,13 @@ public record UsageSample(long requests, long errors, long cacheHits, long cache
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof UsageSample s && requests == s.requests && errors == s.errors && cacheHits == s.cacheHits
-        && cacheMisses == s.cacheMisses && Double.compare(costUsd, s.costUsd) == 0 && Arrays.equals(latencyCounts, s.latencyCounts);
+    return o instanceof UsageSample s
+        && requests == s.requests
+        && errors == s.errors
+        && cacheHits == s.cacheHits
+        && cacheMisses == s.cacheMisses
+        && Double.compare(costUsd, s.costUsd) == 0
+        && Arrays.equals(latencyCounts, s.latencyCounts);
   }
 
   @Override
@@ -59,7 +82,18 @@ public record UsageSample(long requests, long errors, long cacheHits, long cache
 
   @Override
   public String toString() {
-    return "UsageSample[requests=" + requests + ", errors=" + errors + ", hits=" + cacheHits + ", misses=" + cacheMisses
-        + ", cost=" + costUsd + ", latency=" + Arrays.toString(latencyCounts) + "]";
+    return "UsageSample[requests="
+        + requests
+        + ", errors="
+        + errors
+        + ", hits="
+        + cacheHits
+        + ", misses="
+        + cacheMisses
+        + ", cost="
+        + costUsd
+        + ", latency="
+        + Arrays.toString(latencyCounts)
+        + "]";
   }
 }

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param name model id clients send
  * @param answer fixed answer text; null echoes the last user message (chat) or the prompt
  * @param latencyMs median time before the first byte, in milliseconds (default 0)
- * @param latencyP99Ms 99th percentile of that time (default latencyMs); when larger, the latency
- *     is drawn from a lognormal distribution with this median and p99
+ * @param latencyP99Ms 99th percentile of that time (default latencyMs); when larger, the latency is
+ *     drawn from a lognormal distribution with this median and p99
  * @param tokensPerSecond pace of streamed words; 0 sends them all at once (default 0)
  * @param errorRate share of requests answered with errorStatus, 0 to 1 (default 0)
  * @param errorStatus HTTP status of those answers, 400 to 599 (default 500)

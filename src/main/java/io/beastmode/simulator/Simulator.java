@@ -24,11 +24,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A fake OpenAI-compatible model backend. It answers {@code /v1/chat/completions},
- * {@code /v1/completions} and {@code /v1/models} for the models of its config, with the latency,
- * token rate, errors and outages the config asks for, and serves {@code /sim/config},
- * {@code /sim/outage} and {@code /sim/stats} so tests and demos can change and watch it at runtime.
- * Everything runs on the event loop: delays are Vert.x timers.
+ * A fake OpenAI-compatible model backend. It answers {@code /v1/chat/completions}, {@code
+ * /v1/completions} and {@code /v1/models} for the models of its config, with the latency, token
+ * rate, errors and outages the config asks for, and serves {@code /sim/config}, {@code /sim/outage}
+ * and {@code /sim/stats} so tests and demos can change and watch it at runtime. Everything runs on
+ * the event loop: delays are Vert.x timers.
  */
 public final class Simulator {
   private static final ObjectMapper JSON =

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** The CRDs on a real API server: examples apply with defaults filled in; bad objects are refused. */
+/**
+ * The CRDs on a real API server: examples apply with defaults filled in; bad objects are refused.
+ */
 class ApiValidationIT {
   static final String EXPECTED_ERROR = "beastmode.io/expected-error";
   static ApiServer server;
@@ -28,7 +30,12 @@ class ApiValidationIT {
   @BeforeAll
   static void start() {
     server = ApiServer.start().withCrds();
-    server.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("invalid").endMetadata().build()).create();
+    server
+        .client()
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName("invalid").endMetadata().build())
+        .create();
   }
 
   @AfterAll
@@ -43,7 +50,13 @@ class ApiValidationIT {
         server.client().resource(object).fieldManager("kubectl").serverSideApply();
       }
     }
-    var router = server.client().resources(LLMRouter.class).inNamespace("beastmode-demo").withName("assistant").get();
+    var router =
+        server
+            .client()
+            .resources(LLMRouter.class)
+            .inNamespace("beastmode-demo")
+            .withName("assistant")
+            .get();
     assertThat(router.getSpec().cache.tenantHeader).isEqualTo("x-beastmode-tenant");
     assertThat(router.getSpec().circuitBreaker.failureRatio).isEqualTo(0.5);
     assertThat(router.getSpec().regions).allSatisfy(r -> assertThat(r.replicas).isEqualTo(2));
@@ -53,28 +66,38 @@ class ApiValidationIT {
   Stream<DynamicTest> invalidExamplesAreRejectedNamingTheField() {
     return ApiServer.yamlFiles(Path.of("k8s", "examples", "invalid")).stream()
         .flatMap(file -> server.load(file).stream())
-        .map(object -> DynamicTest.dynamicTest(object.getKind() + " " + object.getMetadata().getName(), () -> {
-          String expected = object.getMetadata().getAnnotations().get(EXPECTED_ERROR);
-          assertThat(expected).as("every invalid example says which error it expects").isNotBlank();
-          if (!"Region".equals(object.getKind())) {
-            object.getMetadata().setNamespace("invalid");
-          }
-          assertThatThrownBy(() -> server.client().resource(object).create())
-              .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
-              .hasMessageContaining(expected);
-        }));
+        .map(
+            object ->
+                DynamicTest.dynamicTest(
+                    object.getKind() + " " + object.getMetadata().getName(),
+                    () -> {
+                      String expected = object.getMetadata().getAnnotations().get(EXPECTED_ERROR);
+                      assertThat(expected)
+                          .as("every invalid example says which error it expects")
+                          .isNotBlank();
+                      if (!"Region".equals(object.getKind())) {
+                        object.getMetadata().setNamespace("invalid");
+                      }
+                      assertThatThrownBy(() -> server.client().resource(object).create())
+                          .isInstanceOfSatisfying(
+                              KubernetesClientException.class,
+                              e -> assertThat(e.getCode()).isEqualTo(422))
+                          .hasMessageContaining(expected);
+                    }));
   }
 
   @Test
   void restoreRequestSpecCannotChange() {
     var restore = new RestoreRequest();
-    restore.setMetadata(new ObjectMetaBuilder().withName("restore-latest").withNamespace("invalid").build());
+    restore.setMetadata(
+        new ObjectMetaBuilder().withName("restore-latest").withNamespace("invalid").build());
     restore.setSpec(new RestoreRequestSpec());
     restore.getSpec().backupPolicyRef = new NamedReference("nightly");
     var created = server.client().resource(restore).create();
     created.getSpec().snapshot = "nightly-20261120";
     assertThatThrownBy(() -> server.client().resource(created).update())
         .isInstanceOf(KubernetesClientException.class)
-        .hasMessageContaining("spec: Invalid value: \"object\": spec is immutable; create a new RestoreRequest");
+        .hasMessageContaining(
+            "spec: Invalid value: \"object\": spec is immutable; create a new RestoreRequest");
   }
 }

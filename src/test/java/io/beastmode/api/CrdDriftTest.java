@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CRDs in crds/ and in the Helm chart are generated from the Java model; this fails when they drift. Run with
- * {@code -Dcrds.update=true} (make crds) to rewrite them.
+ * The CRDs in crds/ and in the Helm chart are generated from the Java model; this fails when they
+ * drift. Run with {@code -Dcrds.update=true} (make crds) to rewrite them.
  */
 class CrdDriftTest {
   static final Path COMMITTED = Path.of("crds");
@@ -65,7 +65,12 @@ class CrdDriftTest {
               }
             })
         .customResourceClasses(
-            Region.class, ModelPool.class, LLMRouter.class, ServiceLevelObjective.class, BackupPolicy.class, RestoreRequest.class)
+            Region.class,
+            ModelPool.class,
+            LLMRouter.class,
+            ServiceLevelObjective.class,
+            BackupPolicy.class,
+            RestoreRequest.class)
         .generate();
     List<Path> generated;
     try (Stream<Path> files = Files.list(GENERATED)) {
@@ -76,7 +81,8 @@ class CrdDriftTest {
       Files.createDirectories(COMMITTED);
       Files.createDirectories(CHART);
       for (Path file : generated) {
-        Files.copy(file, COMMITTED.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            file, COMMITTED.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         Files.copy(file, CHART.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }

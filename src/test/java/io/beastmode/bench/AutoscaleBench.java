@@ -18,18 +18,18 @@ import java.util.Random;
  * HorizontalPodAutoscaler alone and (b) the HPA with the operator's predictive minimum, and counts
  * SLO-violation minutes and replica-hours on the last day.
  *
- * <p>The traffic is a working-day curve (quiet night, a steep morning ramp, a midday dip, an evening
- * decline), a trend of 2 % a day, minute-to-minute noise, two sudden spikes at the same times each
- * day (scheduled batch jobs) and one burst at a random time on each earlier day. Earlier days exist
- * so the forecast has history to learn from, as it would in a running fleet; both policies run
- * through them the same way. A second run keeps the spikes off the earlier days, to show what no
- * forecast can see coming.
+ * <p>The traffic is a working-day curve (quiet night, a steep morning ramp, a midday dip, an
+ * evening decline), a trend of 2 % a day, minute-to-minute noise, two sudden spikes at the same
+ * times each day (scheduled batch jobs) and one burst at a random time on each earlier day. Earlier
+ * days exist so the forecast has history to learn from, as it would in a running fleet; both
+ * policies run through them the same way. A second run keeps the spikes off the earlier days, to
+ * show what no forecast can see coming.
  *
  * <p>Each replica serves a fixed rate and is ready a fixed start-up delay after it is created. The
  * HPA model follows the controller's documented algorithm: a 15 s sync on a metric 30 s old, a 10 %
  * tolerance, the spec's scale-up policy, the scale-down stabilisation window, and an immediate jump
- * to {@code minReplicas} when fewer replicas run. A minute violates the SLO when more than 1 % of its
- * requests find no free capacity (they queue, and p95 latency breaks).
+ * to {@code minReplicas} when fewer replicas run. A minute violates the SLO when more than 1 % of
+ * its requests find no free capacity (they queue, and p95 latency breaks).
  */
 public final class AutoscaleBench {
   static final Path RESULTS = Path.of("bench", "results");
@@ -57,14 +57,26 @@ public final class AutoscaleBench {
     var result = new LinkedHashMap<String, Object>();
     result.put("reactive", reactive.summary());
     result.put("predictive", predictive.summary());
-    result.put("ratios", Map.of(
-        "slo_violation_minutes_predictive_vs_reactive", ratio(predictive.violationMinutes, reactive.violationMinutes),
-        "replica_hours_predictive_vs_reactive", ratio(predictive.replicaHours, reactive.replicaHours)));
+    result.put(
+        "ratios",
+        Map.of(
+            "slo_violation_minutes_predictive_vs_reactive",
+                ratio(predictive.violationMinutes, reactive.violationMinutes),
+            "replica_hours_predictive_vs_reactive",
+                ratio(predictive.replicaHours, reactive.replicaHours)));
     // The same day with spikes that never happened before: no forecast can see them coming.
-    result.put("unforeseen_spikes", Map.of("reactive", unforeseenReactive.summary(), "predictive", unforeseenPredictive.summary()));
+    result.put(
+        "unforeseen_spikes",
+        Map.of(
+            "reactive",
+            unforeseenReactive.summary(),
+            "predictive",
+            unforeseenPredictive.summary()));
     result.put("scenario", scenario());
     Files.createDirectories(RESULTS);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(RESULTS.resolve("autoscale.json").toFile(), result);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(RESULTS.resolve("autoscale.json").toFile(), result);
     String md = markdown(reactive, predictive, unforeseenReactive, unforeseenPredictive);
     Files.writeString(RESULTS.resolve("autoscale.md"), md);
     System.out.print(md);
@@ -144,10 +156,20 @@ public final class AutoscaleBench {
       }
       if (predictive && t % 60 == 0 && !buckets.isEmpty()) {
         int intoBucket = (i % stepsPerBucket) * STEP_SECONDS;
-        double[] history = buckets.stream().skip(Math.max(0, buckets.size() - 8 * PredictiveScaling.BUCKETS_PER_DAY))
-            .mapToDouble(Double::doubleValue).toArray();
-        minReplicas = PredictiveScaling.predict(history, intoBucket, STARTUP_SECONDS,
-            REPLICA_RATE * TARGET_UTILISATION, MIN_REPLICAS, MAX_REPLICAS).minReplicas();
+        double[] history =
+            buckets.stream()
+                .skip(Math.max(0, buckets.size() - 8 * PredictiveScaling.BUCKETS_PER_DAY))
+                .mapToDouble(Double::doubleValue)
+                .toArray();
+        minReplicas =
+            PredictiveScaling.predict(
+                    history,
+                    intoBucket,
+                    STARTUP_SECONDS,
+                    REPLICA_RATE * TARGET_UTILISATION,
+                    MIN_REPLICAS,
+                    MAX_REPLICAS)
+                .minReplicas();
       }
       double seen = demand[Math.max(0, i - METRIC_DELAY_SECONDS / STEP_SECONDS)];
       fleet.scaleTo(hpa.desired(fleet.replicas(), seen, minReplicas, t), t);
@@ -161,7 +183,16 @@ public final class AutoscaleBench {
         if (i >= measuredFrom && shortMinute > 0.01 * demandMinute) {
           outcome.violationMinutes++;
           if (Boolean.getBoolean("beastmode.bench.verbose")) {
-            System.out.printf(Locale.ROOT, "%s violation at %02d:%02d demand %.0f replicas %d ready %d min %d%n", outcome.policy, (t % DAY) / 3600, (t % 3600) / 60, demand[i], fleet.replicas(), fleet.ready(t), minReplicas);
+            System.out.printf(
+                Locale.ROOT,
+                "%s violation at %02d:%02d demand %.0f replicas %d ready %d min %d%n",
+                outcome.policy,
+                (t % DAY) / 3600,
+                (t % 3600) / 60,
+                demand[i],
+                fleet.replicas(),
+                fleet.ready(t),
+                minReplicas);
           }
         }
         shortMinute = 0;
@@ -183,7 +214,10 @@ public final class AutoscaleBench {
       return (int) createdAt.stream().filter(at -> now - at >= STARTUP_SECONDS).count();
     }
 
-    /** Newest replicas go first on scale-in, as the ReplicaSet controller prefers unready and young pods. */
+    /**
+     * Newest replicas go first on scale-in, as the ReplicaSet controller prefers unready and young
+     * pods.
+     */
     void scaleTo(int replicas, int now) {
       while (createdAt.size() < replicas) {
         createdAt.addLast(now);
@@ -262,22 +296,46 @@ public final class AutoscaleBench {
     return scenario;
   }
 
-  private static String markdown(Outcome reactive, Outcome predictive, Outcome unforeseenReactive, Outcome unforeseenPredictive) {
+  private static String markdown(
+      Outcome reactive,
+      Outcome predictive,
+      Outcome unforeseenReactive,
+      Outcome unforeseenPredictive) {
     var md = new StringBuilder("# Autoscaling: HPA alone vs HPA with predictive minimum\n\n");
-    md.append(String.format(Locale.ROOT,
-        "%d simulated days, the last one measured; replicas ready %d s after creation, %.0f req/s each; peak %.0f req/s;"
-            + " two sudden spikes a day at the same times (scheduled jobs), one burst at a random time on each earlier day.%n%n",
-        DAYS, STARTUP_SECONDS, REPLICA_RATE, PEAK_RATE));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%d simulated days, the last one measured; replicas ready %d s after creation, %.0f req/s each; peak %.0f req/s;"
+                + " two sudden spikes a day at the same times (scheduled jobs), one burst at a random time on each earlier day.%n%n",
+            DAYS,
+            STARTUP_SECONDS,
+            REPLICA_RATE,
+            PEAK_RATE));
     md.append("| policy | SLO-violation minutes | replica-hours |\n|---|---|---|\n");
     for (var outcome : List.of(reactive, predictive)) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f |%n", outcome.policy, outcome.violationMinutes, outcome.replicaHours));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %.1f |%n",
+              outcome.policy,
+              outcome.violationMinutes,
+              outcome.replicaHours));
     }
-    md.append(String.format(Locale.ROOT, "%nPredictive vs reactive: violation minutes x%.2f, replica-hours x%.3f (target: at most x0.50 and x1.10).%n",
-        ratio(predictive.violationMinutes, reactive.violationMinutes), ratio(predictive.replicaHours, reactive.replicaHours)));
-    md.append(String.format(Locale.ROOT,
-        "%nThe same day with its two spikes never seen before (no forecast can know them): reactive %d minutes, %.1f replica-hours;"
-            + " predictive %d minutes, %.1f replica-hours.%n",
-        unforeseenReactive.violationMinutes, unforeseenReactive.replicaHours, unforeseenPredictive.violationMinutes, unforeseenPredictive.replicaHours));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nPredictive vs reactive: violation minutes x%.2f, replica-hours x%.3f (target: at most x0.50 and x1.10).%n",
+            ratio(predictive.violationMinutes, reactive.violationMinutes),
+            ratio(predictive.replicaHours, reactive.replicaHours)));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nThe same day with its two spikes never seen before (no forecast can know them): reactive %d minutes, %.1f replica-hours;"
+                + " predictive %d minutes, %.1f replica-hours.%n",
+            unforeseenReactive.violationMinutes,
+            unforeseenReactive.replicaHours,
+            unforeseenPredictive.violationMinutes,
+            unforeseenPredictive.replicaHours));
     return md.toString();
   }
 

@@ -29,8 +29,8 @@ import java.util.function.BooleanSupplier;
  * ConfigMap gives it weight 0), then restores it and waits for the stepped failback.
  *
  * <p>Baseline, measured in the same run on the same clusters: an operator editing a Region's weight
- * by hand, timed until every region's ConfigMap carries the new weights. The shift's ratio to it
- * is the price of detection.
+ * by hand, timed until every region's ConfigMap carries the new weights. The shift's ratio to it is
+ * the price of detection.
  */
 public final class FailoverBench {
   static final Path RESULTS = Path.of("bench", "results");
@@ -42,7 +42,8 @@ public final class FailoverBench {
     try {
       run();
     } catch (Exception e) {
-      // Exit at once: exec:java would otherwise wait for the client threads a failed run leaves behind.
+      // Exit at once: exec:java would otherwise wait for the client threads a failed run leaves
+      // behind.
       e.printStackTrace();
       System.exit(1);
     }
@@ -53,7 +54,8 @@ public final class FailoverBench {
     var check = new HealthCheck();
     check.intervalSeconds = 1;
     check.timeoutSeconds = 1;
-    try (var fleet = new Fleet(NS, List.of("east", "west"), region -> region.getSpec().healthCheck = check)) {
+    try (var fleet =
+        new Fleet(NS, List.of("east", "west"), region -> region.getSpec().healthCheck = check)) {
       fleet.hub().resource(pool(NS, "hosted", model("m", 1, 2, 0.8))).create();
       var llmRouter = router(NS, ROUTER, List.of("hosted"), "hub", "east", "west");
       llmRouter.getSpec().failover.failbackAfterSeconds = 2;
@@ -69,14 +71,22 @@ public final class FailoverBench {
         baseline.add(manualWeightChange(fleet, trial % 2 == 0 ? 60 : 100));
         String victim = trial % 2 == 0 ? "east" : "west";
         trials.add(trial(fleet, victim));
-        System.out.printf(Locale.ROOT, "trial %d: %s detect %.2f s, shift %.2f s (manual weight edit %.2f s)%n",
-            trial + 1, victim, trials.get(trial).get("detect_seconds"), trials.get(trial).get("shift_seconds"), baseline.get(trial));
+        System.out.printf(
+            Locale.ROOT,
+            "trial %d: %s detect %.2f s, shift %.2f s (manual weight edit %.2f s)%n",
+            trial + 1,
+            victim,
+            trials.get(trial).get("detect_seconds"),
+            trials.get(trial).get("shift_seconds"),
+            baseline.get(trial));
       }
       write(check, trials, baseline);
     }
   }
 
-  /** Cuts a region off and times detection and shift; then restores it and waits for full failback. */
+  /**
+   * Cuts a region off and times detection and shift; then restores it and waits for full failback.
+   */
   static Map<String, Object> trial(Fleet fleet, String victim) {
     var others = fleet.regionNames().stream().filter(r -> !r.equals(victim)).toList();
     long cutAt = System.nanoTime();
@@ -91,7 +101,8 @@ public final class FailoverBench {
       if (detect == null && Boolean.FALSE.equals(region.serving)) {
         detect = seconds(cutAt);
       }
-      if (shift == null && others.stream().allMatch(o -> fleet.peerWeights(o).getOrDefault(victim, -1) == 0)) {
+      if (shift == null
+          && others.stream().allMatch(o -> fleet.peerWeights(o).getOrDefault(victim, -1) == 0)) {
         shift = seconds(cutAt);
       }
       sleep(20);
@@ -100,13 +111,31 @@ public final class FailoverBench {
     result.put("region", victim);
     result.put("detect_seconds", round(detect));
     result.put("shift_seconds", round(shift));
-    // Status is written after the regions; wait for it, and for the routers to report the new weights.
-    waitFor(() -> fleet.entry(victim).trafficStage != TrafficStage.Active, 10_000, victim + " failed over in status");
-    waitFor(() -> fleet.status().lastFailover != null && fleet.status().lastFailover.convergedAt != null, 15_000, "failover converged");
+    // Status is written after the regions; wait for it, and for the routers to report the new
+    // weights.
+    waitFor(
+        () -> fleet.entry(victim).trafficStage != TrafficStage.Active,
+        10_000,
+        victim + " failed over in status");
+    waitFor(
+        () ->
+            fleet.status().lastFailover != null && fleet.status().lastFailover.convergedAt != null,
+        15_000,
+        "failover converged");
     var record = fleet.status().lastFailover;
-    result.put("status_record", record == null ? null : Map.of(
-        "detectedAt", String.valueOf(record.detectedAt), "decidedAt", String.valueOf(record.decidedAt),
-        "appliedAt", String.valueOf(record.appliedAt), "convergedAt", String.valueOf(record.convergedAt)));
+    result.put(
+        "status_record",
+        record == null
+            ? null
+            : Map.of(
+                "detectedAt",
+                String.valueOf(record.detectedAt),
+                "decidedAt",
+                String.valueOf(record.decidedAt),
+                "appliedAt",
+                String.valueOf(record.appliedAt),
+                "convergedAt",
+                String.valueOf(record.convergedAt)));
     long restoredAt = System.nanoTime();
     fleet.restore(victim);
     waitFor(() -> allActive(fleet), 90_000, victim + " failed back");
@@ -118,10 +147,17 @@ public final class FailoverBench {
   static double manualWeightChange(Fleet fleet, int weight) {
     var hubRegion = fleet.region("hub");
     long start = System.nanoTime();
-    Fixtures.edit(fleet.hub().resources(Region.class).withName("hub"), r -> r.getSpec().traffic.weight = weight);
+    Fixtures.edit(
+        fleet.hub().resources(Region.class).withName("hub"),
+        r -> r.getSpec().traffic.weight = weight);
     int expected = weight == 100 ? 34 : 24; // hub's share of 100+100+weight, as whole percents
-    waitFor(() -> List.of("east", "west").stream().allMatch(o -> Math.abs(fleet.peerWeights(o).getOrDefault("hub", -1) - expected) <= 1),
-        30_000, "manual weight change reached the regions");
+    waitFor(
+        () ->
+            List.of("east", "west").stream()
+                .allMatch(
+                    o -> Math.abs(fleet.peerWeights(o).getOrDefault("hub", -1) - expected) <= 1),
+        30_000,
+        "manual weight change reached the regions");
     if (hubRegion.getSpec().traffic.weight == weight) {
       throw new IllegalStateException("weight did not change");
     }
@@ -130,11 +166,19 @@ public final class FailoverBench {
 
   static boolean allActive(Fleet fleet) {
     var regions = fleet.status().regions;
-    return regions.size() == 3 && regions.stream().allMatch(r -> r.trafficStage == TrafficStage.Active && r.trafficWeight != null && r.trafficWeight > 0);
+    return regions.size() == 3
+        && regions.stream()
+            .allMatch(
+                r ->
+                    r.trafficStage == TrafficStage.Active
+                        && r.trafficWeight != null
+                        && r.trafficWeight > 0);
   }
 
-  static void write(HealthCheck check, List<Map<String, Object>> trials, List<Double> baseline) throws Exception {
-    double medianDetect = median(trials.stream().map(t -> (Double) t.get("detect_seconds")).toList());
+  static void write(HealthCheck check, List<Map<String, Object>> trials, List<Double> baseline)
+      throws Exception {
+    double medianDetect =
+        median(trials.stream().map(t -> (Double) t.get("detect_seconds")).toList());
     double medianShift = median(trials.stream().map(t -> (Double) t.get("shift_seconds")).toList());
     double medianManual = median(baseline);
     var result = new LinkedHashMap<String, Object>();
@@ -145,7 +189,15 @@ public final class FailoverBench {
     result.put("trials", trials);
     result.put("median_detect_seconds", medianDetect);
     result.put("median_shift_seconds", medianShift);
-    result.put("baseline", Map.of("what", "hand edit of a Region weight until every region's ConfigMap has it", "median_seconds", medianManual, "samples", baseline));
+    result.put(
+        "baseline",
+        Map.of(
+            "what",
+            "hand edit of a Region weight until every region's ConfigMap has it",
+            "median_seconds",
+            medianManual,
+            "samples",
+            baseline));
     result.put("ratios", Map.of("shift_vs_manual_weight_edit", round(medianShift / medianManual)));
     result.put("target", Map.of("median_shift_seconds_at_most", 5, "met", medianShift <= 5));
     Files.createDirectories(RESULTS);
@@ -154,17 +206,40 @@ public final class FailoverBench {
 
     var md = new StringBuilder();
     md.append("# Failover benchmark\n\n");
-    md.append(String.format(Locale.ROOT, "Three regions on real API servers; probe every %d s (timeout %d s, %d failures to fail over); %d trials, one member cut off each.%n%n",
-        check.intervalSeconds, check.timeoutSeconds, check.failureThreshold, trials.size()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Three regions on real API servers; probe every %d s (timeout %d s, %d failures to fail over); %d trials, one member cut off each.%n%n",
+            check.intervalSeconds,
+            check.timeoutSeconds,
+            check.failureThreshold,
+            trials.size()));
     md.append("| trial | region | detect s | shift s | failback s |\n|---|---|---|---|---|\n");
     for (int i = 0; i < trials.size(); i++) {
       var t = trials.get(i);
-      md.append(String.format(Locale.ROOT, "| %d | %s | %.2f | %.2f | %.2f |%n", i + 1, t.get("region"), t.get("detect_seconds"), t.get("shift_seconds"), t.get("failback_seconds")));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %.2f | %.2f | %.2f |%n",
+              i + 1,
+              t.get("region"),
+              t.get("detect_seconds"),
+              t.get("shift_seconds"),
+              t.get("failback_seconds")));
     }
-    md.append(String.format(Locale.ROOT, "%nMedian detect **%.2f s**, median full shift **%.2f s** (target ≤ 5 s: %s).%n",
-        medianDetect, medianShift, medianShift <= 5 ? "met" : "missed"));
-    md.append(String.format(Locale.ROOT, "Baseline in the same run: a hand edit of a Region weight reaches every region in %.2f s (median); the shift takes %.1f× that.%n",
-        medianManual, medianShift / medianManual));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nMedian detect **%.2f s**, median full shift **%.2f s** (target ≤ 5 s: %s).%n",
+            medianDetect,
+            medianShift,
+            medianShift <= 5 ? "met" : "missed"));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Baseline in the same run: a hand edit of a Region weight reaches every region in %.2f s (median); the shift takes %.1f× that.%n",
+            medianManual,
+            medianShift / medianManual));
     Files.writeString(RESULTS.resolve("failover.md"), md.toString());
     System.out.print(md);
   }

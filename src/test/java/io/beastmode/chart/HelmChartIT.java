@@ -18,18 +18,26 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The rendered chart on a real API server: a server-side dry run accepts every object, with the chart's CRDs (and a stand-in ServiceMonitor CRD) installed for real
- * and the release namespace created, as {@code helm install --create-namespace} would.
+ * The rendered chart on a real API server: a server-side dry run accepts every object, with the
+ * chart's CRDs (and a stand-in ServiceMonitor CRD) installed for real and the release namespace
+ * created, as {@code helm install --create-namespace} would.
  */
 class HelmChartIT {
   static ApiServer server;
 
   @BeforeAll
   static void start() {
-    server = ApiServer.start()
-        .withCrdsFrom(Helm.CHART.resolve("crds"))
-        .withCrdsFrom(Path.of("src", "test", "resources", "optional-crds", "servicemonitors.yaml"));
-    server.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(Helm.NAMESPACE).endMetadata().build()).create();
+    server =
+        ApiServer.start()
+            .withCrdsFrom(Helm.CHART.resolve("crds"))
+            .withCrdsFrom(
+                Path.of("src", "test", "resources", "optional-crds", "servicemonitors.yaml"));
+    server
+        .client()
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(Helm.NAMESPACE).endMetadata().build())
+        .create();
   }
 
   @AfterAll
@@ -47,14 +55,23 @@ class HelmChartIT {
     }
   }
 
-  /** The dry run validates as a real install would (an unknown field fails server-side apply anyway). */
+  /**
+   * The dry run validates as a real install would (an unknown field fails server-side apply
+   * anyway).
+   */
   @Test
   void theDryRunRefusesAnInvalidValue() {
-    var deployment = Helm.objects(Helm.template().orFail().stdout()).stream()
-        .filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst().orElseThrow();
+    var deployment =
+        Helm.objects(Helm.template().orFail().stdout()).stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
     deployment.getSpec().setReplicas(-1);
     assertThatThrownBy(() -> dryRun(deployment))
-        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getMessage()).contains("spec.replicas: Invalid value: -1"));
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> assertThat(e.getMessage()).contains("spec.replicas: Invalid value: -1"));
   }
 
   private static void dryRun(HasMetadata object) {

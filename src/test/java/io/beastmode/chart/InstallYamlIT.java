@@ -31,9 +31,18 @@ class InstallYamlIT {
         }
       }
       var client = server.client();
-      assertThat(client.apps().deployments().inNamespace(Helm.NAMESPACE).withName(Helm.RELEASE).get()).isNotNull();
-      assertThat(client.serviceAccounts().inNamespace(Helm.NAMESPACE).withName(Helm.RELEASE).get()).isNotNull();
-      assertThat(client.resources(LLMRouter.class).inNamespace("beastmode-demo").withName("assistant").get()).isNotNull();
+      assertThat(
+              client.apps().deployments().inNamespace(Helm.NAMESPACE).withName(Helm.RELEASE).get())
+          .isNotNull();
+      assertThat(client.serviceAccounts().inNamespace(Helm.NAMESPACE).withName(Helm.RELEASE).get())
+          .isNotNull();
+      assertThat(
+              client
+                  .resources(LLMRouter.class)
+                  .inNamespace("beastmode-demo")
+                  .withName("assistant")
+                  .get())
+          .isNotNull();
     }
   }
 

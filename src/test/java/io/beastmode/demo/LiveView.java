@@ -19,8 +19,16 @@ import java.util.Set;
  * next to what the region's routers report (requests, p95, cache hits, USD spent and saved).
  */
 final class LiveView {
-  record Row(String region, String health, int weight, String stage, String replicas, double requestsPerSecond,
-      SloIndicators recent, double costUsd, double savedUsd) {}
+  record Row(
+      String region,
+      String health,
+      int weight,
+      String stage,
+      String replicas,
+      double requestsPerSecond,
+      SloIndicators recent,
+      double costUsd,
+      double savedUsd) {}
 
   private final KubernetesClient hub;
   private final String namespace;
@@ -29,7 +37,8 @@ final class LiveView {
   private volatile Map<String, Integer> weights = Map.of();
   private final Set<String> eventsSeen = new HashSet<>();
 
-  LiveView(KubernetesClient hub, String namespace, String router, Map<String, RouterReports> reports) {
+  LiveView(
+      KubernetesClient hub, String namespace, String router, Map<String, RouterReports> reports) {
     this.hub = hub;
     this.namespace = namespace;
     this.router = router;
@@ -47,7 +56,8 @@ final class LiveView {
 
   Optional<LLMRouter> router() {
     try {
-      return Optional.ofNullable(hub.resources(LLMRouter.class).inNamespace(namespace).withName(router).get());
+      return Optional.ofNullable(
+          hub.resources(LLMRouter.class).inNamespace(namespace).withName(router).get());
     } catch (KubernetesClientException e) {
       return Optional.empty();
     }
@@ -62,32 +72,50 @@ final class LiveView {
     for (var entry : reports.entrySet()) {
       String name = entry.getKey();
       var region = hub.resources(Region.class).withName(name).get();
-      var inRouter = status.flatMap(s -> s.regions.stream().filter(r -> r.name.equals(name)).findFirst());
+      var inRouter =
+          status.flatMap(s -> s.regions.stream().filter(r -> r.name.equals(name)).findFirst());
       int weight = inRouter.map(r -> r.trafficWeight).orElse(0);
       current.put(name, weight);
       var report = entry.getValue();
-      rows.add(new Row(name,
-          region == null || region.getStatus() == null || region.getStatus().phase == null ? "-" : region.getStatus().phase.name(),
-          weight,
-          inRouter.map(r -> r.trafficStage == null ? "-" : r.trafficStage.name()).orElse("-"),
-          inRouter.map(LiveView::replicas).orElse("-"),
-          report.requestsPerSecond(), report.recentIndicators(), report.total().costUsd(), report.savedUsd()));
+      rows.add(
+          new Row(
+              name,
+              region == null || region.getStatus() == null || region.getStatus().phase == null
+                  ? "-"
+                  : region.getStatus().phase.name(),
+              weight,
+              inRouter.map(r -> r.trafficStage == null ? "-" : r.trafficStage.name()).orElse("-"),
+              inRouter.map(LiveView::replicas).orElse("-"),
+              report.requestsPerSecond(),
+              report.recentIndicators(),
+              report.total().costUsd(),
+              report.savedUsd()));
     }
     weights = current;
     return rows;
   }
 
   private static String replicas(RouterRegionStatus status) {
-    return (status.readyReplicas == null ? 0 : status.readyReplicas) + "/" + (status.desiredReplicas == null ? 0 : status.desiredReplicas);
+    return (status.readyReplicas == null ? 0 : status.readyReplicas)
+        + "/"
+        + (status.desiredReplicas == null ? 0 : status.desiredReplicas);
   }
 
-  /** The operator's Events about the router and its objective not seen before: why it moved traffic. */
+  /**
+   * The operator's Events about the router and its objective not seen before: why it moved traffic.
+   */
   List<String> newEvents() {
     try {
       return hub.v1().events().inNamespace(namespace).list().getItems().stream()
           .filter(e -> router.equals(e.getInvolvedObject().getName()))
           .filter(e -> eventsSeen.add(e.getMetadata().getUid() + "/" + e.getCount()))
-          .map(e -> e.getInvolvedObject().getKind() + " event " + e.getReason() + ": " + e.getMessage())
+          .map(
+              e ->
+                  e.getInvolvedObject().getKind()
+                      + " event "
+                      + e.getReason()
+                      + ": "
+                      + e.getMessage())
           .toList();
     } catch (KubernetesClientException e) {
       return List.of();
@@ -95,14 +123,38 @@ final class LiveView {
   }
 
   static String render(List<Row> rows) {
-    var out = new StringBuilder(String.format("%-9s %-12s %6s %-12s %8s %7s %7s %9s %10s %10s%n",
-        "REGION", "HEALTH", "WEIGHT", "STAGE", "ROUTERS", "REQ/S", "P95 MS", "CACHE HIT", "COST USD", "SAVED USD"));
+    var out =
+        new StringBuilder(
+            String.format(
+                "%-9s %-12s %6s %-12s %8s %7s %7s %9s %10s %10s%n",
+                "REGION",
+                "HEALTH",
+                "WEIGHT",
+                "STAGE",
+                "ROUTERS",
+                "REQ/S",
+                "P95 MS",
+                "CACHE HIT",
+                "COST USD",
+                "SAVED USD"));
     for (Row row : rows) {
-      out.append(String.format("%-9s %-12s %5d%% %-12s %8s %7.1f %7s %9s %10.4f %10.4f%n",
-          row.region(), row.health(), row.weight(), row.stage(), row.replicas(), row.requestsPerSecond(),
-          row.recent().p95LatencyMillis == null ? "-" : String.format("%.0f", row.recent().p95LatencyMillis),
-          row.recent().cacheHitRatePercent == null ? "-" : String.format("%.0f%%", row.recent().cacheHitRatePercent),
-          row.costUsd(), row.savedUsd()));
+      out.append(
+          String.format(
+              "%-9s %-12s %5d%% %-12s %8s %7.1f %7s %9s %10.4f %10.4f%n",
+              row.region(),
+              row.health(),
+              row.weight(),
+              row.stage(),
+              row.replicas(),
+              row.requestsPerSecond(),
+              row.recent().p95LatencyMillis == null
+                  ? "-"
+                  : String.format("%.0f", row.recent().p95LatencyMillis),
+              row.recent().cacheHitRatePercent == null
+                  ? "-"
+                  : String.format("%.0f%%", row.recent().cacheHitRatePercent),
+              row.costUsd(),
+              row.savedUsd()));
     }
     return out.toString();
   }

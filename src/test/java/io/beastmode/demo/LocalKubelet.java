@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LocalKubelet implements AutoCloseable {
   static final String ROUTER_SELECTOR = "app.kubernetes.io/name=beast-mode-router";
   private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
-  private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private static final HttpClient PROBE =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
   private final String region;
   private final KubernetesClient client;
@@ -51,11 +52,18 @@ final class LocalKubelet implements AutoCloseable {
   private final Map<String, String> waiting = new HashMap<>();
   private final AtomicInteger sequence = new AtomicInteger();
   private final AtomicInteger nextTarget = new AtomicInteger();
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kubelet"));
+  private final ScheduledExecutorService loop =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kubelet"));
   private volatile boolean down;
 
   /** One router replica: a process, the template it was started from, and whether it is ready. */
-  private record Pod(String deployment, String name, String templateHash, int port, Process process, AtomicLong readySince) {
+  private record Pod(
+      String deployment,
+      String name,
+      String templateHash,
+      int port,
+      Process process,
+      AtomicLong readySince) {
     boolean ready() {
       return readySince.get() > 0;
     }
@@ -71,7 +79,9 @@ final class LocalKubelet implements AutoCloseable {
   /** A ready router's port for the next connection, round robin; NO_TARGET when none is ready. */
   int nextReadyPort() {
     var ready = pods.stream().filter(Pod::ready).toList();
-    return ready.isEmpty() ? TcpProxy.NO_TARGET : ready.get(Math.floorMod(nextTarget.getAndIncrement(), ready.size())).port();
+    return ready.isEmpty()
+        ? TcpProxy.NO_TARGET
+        : ready.get(Math.floorMod(nextTarget.getAndIncrement(), ready.size())).port();
   }
 
   List<String> readyPods() {
@@ -100,7 +110,14 @@ final class LocalKubelet implements AutoCloseable {
   }
 
   private void sync() throws IOException {
-    var deployments = client.apps().deployments().inAnyNamespace().withLabelSelector(ROUTER_SELECTOR).list().getItems();
+    var deployments =
+        client
+            .apps()
+            .deployments()
+            .inAnyNamespace()
+            .withLabelSelector(ROUTER_SELECTOR)
+            .list()
+            .getItems();
     var names = deployments.stream().map(LocalKubelet::key).toList();
     pods.stream().filter(p -> !names.contains(p.deployment())).forEach(this::stop);
     for (Deployment deployment : deployments) {
@@ -114,8 +131,14 @@ final class LocalKubelet implements AutoCloseable {
     int desired = desiredReplicas(deployment);
     String hash = Integer.toHexString(deployment.getSpec().getTemplate().hashCode());
     writeVolumes(deployment);
-    var current = pods.stream().filter(p -> p.deployment().equals(key) && p.templateHash().equals(hash)).toList();
-    var outdated = pods.stream().filter(p -> p.deployment().equals(key) && !p.templateHash().equals(hash)).toList();
+    var current =
+        pods.stream()
+            .filter(p -> p.deployment().equals(key) && p.templateHash().equals(hash))
+            .toList();
+    var outdated =
+        pods.stream()
+            .filter(p -> p.deployment().equals(key) && !p.templateHash().equals(hash))
+            .toList();
     for (int i = current.size(); i < desired; i++) {
       start(deployment, key, hash);
     }
@@ -129,16 +152,29 @@ final class LocalKubelet implements AutoCloseable {
   }
 
   /**
-   * The Deployment's replicas, after doing what an idle HorizontalPodAutoscaler controller does
-   * (no load here): scaling its target to the autoscaler's minimum.
+   * The Deployment's replicas, after doing what an idle HorizontalPodAutoscaler controller does (no
+   * load here): scaling its target to the autoscaler's minimum.
    */
   private int desiredReplicas(Deployment deployment) {
-    var autoscaler = client.autoscaling().v2().horizontalPodAutoscalers()
-        .inNamespace(deployment.getMetadata().getNamespace()).withName(deployment.getMetadata().getName()).get();
+    var autoscaler =
+        client
+            .autoscaling()
+            .v2()
+            .horizontalPodAutoscalers()
+            .inNamespace(deployment.getMetadata().getNamespace())
+            .withName(deployment.getMetadata().getName())
+            .get();
     Integer replicas = deployment.getSpec().getReplicas();
-    if (autoscaler != null && autoscaler.getSpec().getMinReplicas() != null && !autoscaler.getSpec().getMinReplicas().equals(replicas)) {
+    if (autoscaler != null
+        && autoscaler.getSpec().getMinReplicas() != null
+        && !autoscaler.getSpec().getMinReplicas().equals(replicas)) {
       replicas = autoscaler.getSpec().getMinReplicas();
-      client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace()).withName(deployment.getMetadata().getName()).scale(replicas);
+      client
+          .apps()
+          .deployments()
+          .inNamespace(deployment.getMetadata().getNamespace())
+          .withName(deployment.getMetadata().getName())
+          .scale(replicas);
     }
     return replicas == null ? 1 : replicas;
   }
@@ -146,19 +182,26 @@ final class LocalKubelet implements AutoCloseable {
   private void start(Deployment deployment, String key, String hash) throws IOException {
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     if (!container.getImage().startsWith("beast-mode:")) {
-      throw new IllegalStateException("image " + container.getImage() + " is not this application's; only routers run here");
+      throw new IllegalStateException(
+          "image " + container.getImage() + " is not this application's; only routers run here");
     }
     Map<String, String> env = environment(deployment, container);
     if (env == null) {
       return;
     }
-    String name = deployment.getMetadata().getName() + "-" + region + "-" + sequence.incrementAndGet();
+    String name =
+        deployment.getMetadata().getName() + "-" + region + "-" + sequence.incrementAndGet();
     int port = Ports.free();
     env.put("HOSTNAME", name);
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-    var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k"));
+    var command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xss512k"));
     var limits = container.getResources() == null ? null : container.getResources().getLimits();
     if (limits != null && limits.get("memory") != null) {
       // What a container's memory limit does to the JVM's heap sizing.
@@ -167,12 +210,16 @@ final class LocalKubelet implements AutoCloseable {
     command.addAll(List.of("-jar", JAR.toString()));
     Path log = work.resolve("logs").resolve(name + ".log");
     Files.createDirectories(log.getParent());
-    var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    var builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     pods.add(new Pod(key, name, hash, port, builder.start(), new AtomicLong()));
   }
 
-  /** The container's environment as kubelet resolves it, with mount paths moved to local directories; null while a Secret is missing. */
+  /**
+   * The container's environment as kubelet resolves it, with mount paths moved to local
+   * directories; null while a Secret is missing.
+   */
   private Map<String, String> environment(Deployment deployment, Container container) {
     String namespace = deployment.getMetadata().getNamespace();
     var env = new HashMap<String, String>();
@@ -180,13 +227,25 @@ final class LocalKubelet implements AutoCloseable {
       if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
         var ref = var.getValueFrom().getSecretKeyRef();
         var secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
-        if (secret == null || secret.getData() == null || !secret.getData().containsKey(ref.getKey())) {
+        if (secret == null
+            || secret.getData() == null
+            || !secret.getData().containsKey(ref.getKey())) {
           if (waiting.put(key(deployment), ref.getName()) == null) {
-            System.err.println("[kubelet " + region + "] " + key(deployment) + " waits for Secret " + namespace + "/" + ref.getName());
+            System.err.println(
+                "[kubelet "
+                    + region
+                    + "] "
+                    + key(deployment)
+                    + " waits for Secret "
+                    + namespace
+                    + "/"
+                    + ref.getName());
           }
           return null;
         }
-        env.put(var.getName(), new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey()))));
+        env.put(
+            var.getName(),
+            new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey()))));
       } else if (var.getValue() != null) {
         env.put(var.getName(), localPath(deployment, container, var.getValue()));
       }
@@ -198,19 +257,28 @@ final class LocalKubelet implements AutoCloseable {
   private String localPath(Deployment deployment, Container container, String value) {
     for (var mount : container.getVolumeMounts()) {
       if (value.startsWith(mount.getMountPath() + "/")) {
-        return volumeDir(deployment, mount.getName()).toAbsolutePath() + value.substring(mount.getMountPath().length());
+        return volumeDir(deployment, mount.getName()).toAbsolutePath()
+            + value.substring(mount.getMountPath().length());
       }
     }
     return value;
   }
 
-  /** ConfigMap volumes as files, rewritten when the ConfigMap changes (routers re-read them every second). */
+  /**
+   * ConfigMap volumes as files, rewritten when the ConfigMap changes (routers re-read them every
+   * second).
+   */
   private void writeVolumes(Deployment deployment) throws IOException {
     for (var volume : deployment.getSpec().getTemplate().getSpec().getVolumes()) {
       if (volume.getConfigMap() == null) {
         continue;
       }
-      var configMap = client.configMaps().inNamespace(deployment.getMetadata().getNamespace()).withName(volume.getConfigMap().getName()).get();
+      var configMap =
+          client
+              .configMaps()
+              .inNamespace(deployment.getMetadata().getNamespace())
+              .withName(volume.getConfigMap().getName())
+              .get();
       if (configMap == null || configMap.getData() == null) {
         continue;
       }
@@ -220,14 +288,22 @@ final class LocalKubelet implements AutoCloseable {
         if (!Files.exists(target) || !Files.readString(target).equals(file.getValue())) {
           Path next = dir.resolve("." + file.getKey() + ".next");
           Files.writeString(next, file.getValue());
-          Files.move(next, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(
+              next, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
       }
     }
   }
 
   private Path volumeDir(Deployment deployment, String volume) {
-    return work.resolve("volumes").resolve(deployment.getMetadata().getNamespace() + "." + deployment.getMetadata().getName() + "." + region).resolve(volume);
+    return work.resolve("volumes")
+        .resolve(
+            deployment.getMetadata().getNamespace()
+                + "."
+                + deployment.getMetadata().getName()
+                + "."
+                + region)
+        .resolve(volume);
   }
 
   private void probe(Pod pod) {
@@ -236,13 +312,18 @@ final class LocalKubelet implements AutoCloseable {
       return;
     }
     boolean ready = ready(pod.port());
-    pod.readySince().updateAndGet(since -> ready ? (since > 0 ? since : System.currentTimeMillis()) : 0);
+    pod.readySince()
+        .updateAndGet(since -> ready ? (since > 0 ? since : System.currentTimeMillis()) : 0);
   }
 
   private static boolean ready(int port) {
     try {
-      var response = PROBE.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-          .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+      var response =
+          PROBE.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                  .timeout(Duration.ofSeconds(1))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
       return response.statusCode() == 200;
     } catch (IOException e) {
       return false;
@@ -255,17 +336,24 @@ final class LocalKubelet implements AutoCloseable {
   private void updateStatus(Deployment deployment, String key) {
     var own = pods.stream().filter(p -> p.deployment().equals(key)).toList();
     int ready = (int) own.stream().filter(Pod::ready).count();
-    var status = new DeploymentStatusBuilder()
-        .withObservedGeneration(deployment.getMetadata().getGeneration())
-        .withReplicas(own.size())
-        .withReadyReplicas(ready)
-        .withAvailableReplicas(ready)
-        .withUpdatedReplicas(own.size())
-        .withConditions(new DeploymentConditionBuilder().withType("Available").withStatus(ready > 0 ? "True" : "False")
-            .withReason(ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable").build())
-        .build();
+    var status =
+        new DeploymentStatusBuilder()
+            .withObservedGeneration(deployment.getMetadata().getGeneration())
+            .withReplicas(own.size())
+            .withReadyReplicas(ready)
+            .withAvailableReplicas(ready)
+            .withUpdatedReplicas(own.size())
+            .withConditions(
+                new DeploymentConditionBuilder()
+                    .withType("Available")
+                    .withStatus(ready > 0 ? "True" : "False")
+                    .withReason(
+                        ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
+                    .build())
+            .build();
     var current = deployment.getStatus();
-    if (current != null && Objects.equals(current.getReadyReplicas(), status.getReadyReplicas())
+    if (current != null
+        && Objects.equals(current.getReadyReplicas(), status.getReadyReplicas())
         && Objects.equals(current.getReplicas(), status.getReplicas())
         && Objects.equals(current.getObservedGeneration(), status.getObservedGeneration())) {
       return;

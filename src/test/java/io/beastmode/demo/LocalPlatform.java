@@ -29,8 +29,8 @@ import java.util.concurrent.CompletableFuture;
  * own Redis; a simulator serving the models; the packaged operator managing the regions from the
  * hub; routers run as local processes from the Deployments the operator creates. It applies
  * k8s/examples (pointed at this machine), drives traffic, shows the fleet live, takes a region
- * down, and prints a summary once traffic has failed over and back. With DEMO_DURATION=<seconds>
- * it exits 0 only if that happened within the time; without it, it keeps running until Ctrl-C.
+ * down, and prints a summary once traffic has failed over and back. With DEMO_DURATION=<seconds> it
+ * exits 0 only if that happened within the time; without it, it keeps running until Ctrl-C.
  */
 public final class LocalPlatform {
   static final Path WORK = Path.of("target", "demo");
@@ -41,8 +41,13 @@ public final class LocalPlatform {
   static final String FAILING = "us-east";
   static final List<String> MEMBERS = List.of("us-east", "ap-south");
   static final int REQUESTS_PER_SECOND = 20;
-  /** Demo timings: faster probes and failback than the examples' production values, so the story fits in minutes. */
+
+  /**
+   * Demo timings: faster probes and failback than the examples' production values, so the story
+   * fits in minutes.
+   */
   static final int PROBE_SECONDS = 3;
+
   static final int FAILBACK_SECONDS = 10;
 
   private static final long STARTED = System.currentTimeMillis();
@@ -55,37 +60,83 @@ public final class LocalPlatform {
     String duration = System.getenv("DEMO_DURATION");
     var platform = new LocalPlatform();
     Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
-    boolean passed = platform.run(duration == null ? Long.MAX_VALUE : STARTED + Long.parseLong(duration) * 1000, duration == null);
+    boolean passed =
+        platform.run(
+            duration == null ? Long.MAX_VALUE : STARTED + Long.parseLong(duration) * 1000,
+            duration == null);
     System.exit(passed ? 0 : 1);
   }
 
-  /** @param thenWatch after the story, keep traffic and the view going until Ctrl-C */
+  /**
+   * @param thenWatch after the story, keep traffic and the view going until Ctrl-C
+   */
   private boolean run(long deadline, boolean thenWatch) throws Exception {
     Files.createDirectories(WORK);
-    step("starting three regions, each a kube-apiserver " + ApiServer.KUBERNETES_VERSION + " with its etcd, and a redis-server");
+    step(
+        "starting three regions, each a kube-apiserver "
+            + ApiServer.KUBERNETES_VERSION
+            + " with its etcd, and a redis-server");
     var starting = new LinkedHashMap<String, CompletableFuture<LocalRegion>>();
     starting.put(HUB, CompletableFuture.supplyAsync(() -> LocalRegion.start(HUB, true, WORK)));
-    MEMBERS.forEach(name -> starting.put(name, CompletableFuture.supplyAsync(() -> LocalRegion.start(name, false, WORK))));
+    MEMBERS.forEach(
+        name ->
+            starting.put(
+                name, CompletableFuture.supplyAsync(() -> LocalRegion.start(name, false, WORK))));
     starting.forEach((name, region) -> regions.put(name, region.join()));
     KubernetesClient hub = regions.get(HUB).server.client();
     Path kubeconfig = WORK.resolve("kubeconfig");
     Files.writeString(kubeconfig, regions.get(HUB).server.kubeconfig());
 
     int simulatorPort = Ports.free();
-    step("starting the model simulator on port " + simulatorPort + " (k8s/examples/local/simulator-config.yaml: four models, their own latency and error rates)");
-    start("simulator", Map.of("BEASTMODE_ROLE", "simulator", "QUARKUS_HTTP_PORT", Integer.toString(simulatorPort),
-        "BEASTMODE_SIMULATOR_CONFIG", "k8s/examples/local/simulator-config.yaml"));
-    step("starting the operator (" + JAR + ", role operator) against the hub; log in " + WORK.resolve("operator.log"));
-    start("operator", Map.of("BEASTMODE_ROLE", "operator", "KUBECONFIG", kubeconfig.toAbsolutePath().toString(), "QUARKUS_HTTP_PORT", "0"));
+    step(
+        "starting the model simulator on port "
+            + simulatorPort
+            + " (k8s/examples/local/simulator-config.yaml: four models, their own latency and error rates)");
+    start(
+        "simulator",
+        Map.of(
+            "BEASTMODE_ROLE",
+            "simulator",
+            "QUARKUS_HTTP_PORT",
+            Integer.toString(simulatorPort),
+            "BEASTMODE_SIMULATOR_CONFIG",
+            "k8s/examples/local/simulator-config.yaml"));
+    step(
+        "starting the operator ("
+            + JAR
+            + ", role operator) against the hub; log in "
+            + WORK.resolve("operator.log"));
+    start(
+        "operator",
+        Map.of(
+            "BEASTMODE_ROLE",
+            "operator",
+            "KUBECONFIG",
+            kubeconfig.toAbsolutePath().toString(),
+            "QUARKUS_HTTP_PORT",
+            "0"));
 
     step("member kubeconfigs and model credentials: Secrets a platform team creates");
     namespace(hub, "beast-mode-system");
     for (String member : MEMBERS) {
-      hub.secrets().inNamespace("beast-mode-system").resource(new SecretBuilder().withNewMetadata().withName(member + "-kubeconfig").endMetadata()
-          .withStringData(Map.of("kubeconfig", regions.get(member).kubeconfigFromHub())).build()).serverSideApply();
+      hub.secrets()
+          .inNamespace("beast-mode-system")
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(member + "-kubeconfig")
+                  .endMetadata()
+                  .withStringData(Map.of("kubeconfig", regions.get(member).kubeconfigFromHub()))
+                  .build())
+          .serverSideApply();
     }
-    step("applying k8s/examples: Regions pointed at these Redis servers and router Services, pools at the simulator, "
-        + "probes every " + PROBE_SECONDS + " s, failback after " + FAILBACK_SECONDS + " s, one router per region at first");
+    step(
+        "applying k8s/examples: Regions pointed at these Redis servers and router Services, pools at the simulator, "
+            + "probes every "
+            + PROBE_SECONDS
+            + " s, failback after "
+            + FAILBACK_SECONDS
+            + " s, one router per region at first");
     for (Path file : ApiServer.yamlFiles(Path.of("k8s", "examples"))) {
       for (HasMetadata object : regions.get(HUB).server.load(file)) {
         HasMetadata local = localized(object, simulatorPort);
@@ -98,7 +149,9 @@ public final class LocalPlatform {
 
     var reports = new LinkedHashMap<String, RouterReports>();
     var heartbeats = new RouterHeartbeats(redisClients);
-    regions.forEach((name, region) -> reports.put(name, new RouterReports(name, region.redis.url(), heartbeats)));
+    regions.forEach(
+        (name, region) ->
+            reports.put(name, new RouterReports(name, region.redis.url(), heartbeats)));
     var view = new LiveView(hub, NAMESPACE, ROUTER, reports);
     var entries = new LinkedHashMap<String, java.net.URI>();
     regions.forEach((name, region) -> entries.put(name, region.routerEndpoint()));
@@ -112,7 +165,10 @@ public final class LocalPlatform {
     }
   }
 
-  /** An example object pointed at this machine: local Redis, router Services and simulator; faster demo timings. */
+  /**
+   * An example object pointed at this machine: local Redis, router Services and simulator; faster
+   * demo timings.
+   */
   private HasMetadata localized(HasMetadata object, int simulatorPort) {
     switch (object.getKind()) {
       case "Region" -> {
@@ -152,16 +208,32 @@ public final class LocalPlatform {
 
   private static void copy(Secret secret, KubernetesClient member) {
     namespace(member, secret.getMetadata().getNamespace());
-    member.resource(new SecretBuilder(secret).editMetadata().withResourceVersion(null).withUid(null).endMetadata().build()).serverSideApply();
+    member
+        .resource(
+            new SecretBuilder(secret)
+                .editMetadata()
+                .withResourceVersion(null)
+                .withUid(null)
+                .endMetadata()
+                .build())
+        .serverSideApply();
   }
 
   private static void namespace(KubernetesClient client, String name) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).serverSideApply();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .serverSideApply();
   }
 
   private void start(String name, Map<String, String> env) throws IOException {
-    var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
-        .redirectErrorStream(true).redirectOutput(WORK.resolve(name + ".log").toFile());
+    var builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(WORK.resolve(name + ".log").toFile());
     builder.environment().putAll(env);
     processes.add(builder.start());
   }

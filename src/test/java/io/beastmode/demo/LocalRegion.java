@@ -23,7 +23,8 @@ final class LocalRegion implements AutoCloseable {
     this.name = name;
     this.server = server;
     this.redis = RedisServer.start();
-    this.apiPath = new TcpProxy(URI.create(server.client().getConfiguration().getMasterUrl()).getPort());
+    this.apiPath =
+        new TcpProxy(URI.create(server.client().getConfiguration().getMasterUrl()).getPort());
     this.kubelet = new LocalKubelet(name, server.client(), work.resolve(name));
     this.service = new TcpProxy(kubelet::nextReadyPort, 0);
   }

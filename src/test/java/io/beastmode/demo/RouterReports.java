@@ -44,7 +44,11 @@ final class RouterReports {
         Heartbeat beat = observed.beat();
         Heartbeat before = lastBeat.put(beat.pod(), beat);
         boolean sameProcess = before != null && before.startedAt() == beat.startedAt();
-        added = added.plus(sameProcess ? UsageSample.of(beat).minus(UsageSample.of(before)) : UsageSample.of(beat));
+        added =
+            added.plus(
+                sameProcess
+                    ? UsageSample.of(beat).minus(UsageSample.of(before))
+                    : UsageSample.of(beat));
         savedUsd += beat.savedUsd() - (sameProcess ? before.savedUsd() : 0);
       }
     } catch (RegionRedisClients.Unavailable e) {
@@ -65,7 +69,8 @@ final class RouterReports {
 
   /** p95, cache hit rate and error rate over the last ten seconds. */
   synchronized SloIndicators recentIndicators() {
-    return BurnRates.indicators(recent.stream().skip(1).map(Slice::usage).reduce(UsageSample.EMPTY, UsageSample::plus));
+    return BurnRates.indicators(
+        recent.stream().skip(1).map(Slice::usage).reduce(UsageSample.EMPTY, UsageSample::plus));
   }
 
   synchronized SloIndicators totalIndicators() {

@@ -22,7 +22,14 @@ final class Scenario {
   private static final long OUTAGE_SECONDS = 20;
   private static final long AFTER_SECONDS = 10;
 
-  private enum Stage { STARTING, WARMING_UP, OUTAGE, RECOVERING, SETTLING, DONE }
+  private enum Stage {
+    STARTING,
+    WARMING_UP,
+    OUTAGE,
+    RECOVERING,
+    SETTLING,
+    DONE
+  }
 
   private final LiveView view;
   private final TrafficDriver clients;
@@ -49,7 +56,10 @@ final class Scenario {
     this.deadline = deadline;
   }
 
-  /** Plays the story until it is told or the deadline passes; true when failover and failback both happened. */
+  /**
+   * Plays the story until it is told or the deadline passes; true when failover and failback both
+   * happened.
+   */
   boolean play(int requestsPerSecond) throws InterruptedException {
     step("waiting for the operator to deploy routers in every region and for them to become ready");
     while (stage != Stage.DONE && System.currentTimeMillis() < deadline) {
@@ -88,7 +98,11 @@ final class Scenario {
       case STARTING -> {
         if (allServing(rows)) {
           clients.start(requestsPerSecond);
-          moveTo(Stage.WARMING_UP, "every region serves; " + requestsPerSecond + " requests/s from clients, split by weight");
+          moveTo(
+              Stage.WARMING_UP,
+              "every region serves; "
+                  + requestsPerSecond
+                  + " requests/s from clients, split by weight");
         }
       }
       case WARMING_UP -> {
@@ -99,26 +113,48 @@ final class Scenario {
           failedBeforeOutage = clients.failed.sum();
           outageAt = now;
           regions.get(FAILING).outage();
-          moveTo(Stage.OUTAGE, "taking " + FAILING + " down: its API server is cut off from the hub and its routers stop");
+          moveTo(
+              Stage.OUTAGE,
+              "taking "
+                  + FAILING
+                  + " down: its API server is cut off from the hub and its routers stop");
         }
       }
       case OUTAGE -> {
-        // The operator's record of this failover, read until the region returns (converged comes last).
-        view.router().map(r -> r.getStatus().lastFailover).filter(f -> FAILING.equals(f.region)).ifPresent(f -> failover = f);
-        if (shiftedAt < 0 && failing.weight() == 0 && rows.stream().mapToInt(LiveView.Row::weight).sum() == 100) {
+        // The operator's record of this failover, read until the region returns (converged comes
+        // last).
+        view.router()
+            .map(r -> r.getStatus().lastFailover)
+            .filter(f -> FAILING.equals(f.region))
+            .ifPresent(f -> failover = f);
+        if (shiftedAt < 0
+            && failing.weight() == 0
+            && rows.stream().mapToInt(LiveView.Row::weight).sum() == 100) {
           shiftedAt = now;
-          timeline("traffic moved off " + FAILING + " " + (now - outageAt) + " s after it went down");
+          timeline(
+              "traffic moved off " + FAILING + " " + (now - outageAt) + " s after it went down");
         }
         if (shiftedAt >= 0 && now - outageAt >= OUTAGE_SECONDS) {
           recoveredAt = now;
           regions.get(FAILING).recover();
-          moveTo(Stage.RECOVERING, "bringing " + FAILING + " back: its routers restart; traffic returns in steps once it is healthy");
+          moveTo(
+              Stage.RECOVERING,
+              "bringing "
+                  + FAILING
+                  + " back: its routers restart; traffic returns in steps once it is healthy");
         }
       }
       case RECOVERING -> {
         if (failing.weight() == normalWeight && "Active".equals(failing.stage())) {
           failedBackAt = now;
-          moveTo(Stage.SETTLING, FAILING + " is back at " + normalWeight + "% " + (now - recoveredAt) + " s after it recovered");
+          moveTo(
+              Stage.SETTLING,
+              FAILING
+                  + " is back at "
+                  + normalWeight
+                  + "% "
+                  + (now - recoveredAt)
+                  + " s after it recovered");
         }
       }
       case SETTLING -> {
@@ -126,14 +162,22 @@ final class Scenario {
           moveTo(Stage.DONE, "scenario complete");
         }
       }
-      case DONE -> { }
+      case DONE -> {}
     }
   }
 
-  /** Every region healthy, with ready routers and its full share: the steady state an outage starts from. */
+  /**
+   * Every region healthy, with ready routers and its full share: the steady state an outage starts
+   * from.
+   */
   private static boolean allServing(List<LiveView.Row> rows) {
-    return rows.stream().allMatch(r -> "Active".equals(r.stage()) && r.weight() > 0 && "Healthy".equals(r.health())
-        && r.replicas().matches("[1-9]\\d*/\\d+"));
+    return rows.stream()
+        .allMatch(
+            r ->
+                "Active".equals(r.stage())
+                    && r.weight() > 0
+                    && "Healthy".equals(r.health())
+                    && r.replicas().matches("[1-9]\\d*/\\d+"));
   }
 
   private void moveTo(Stage next, String message) {
@@ -165,8 +209,15 @@ final class Scenario {
     String table = LiveView.render(rows) + clientLine();
     if (terminal) {
       var screen = new StringBuilder("\033[H\033[2J");
-      screen.append(String.format("BEAST MODE demo   %ds   stage: %s%n%s%n", elapsedSeconds(), stage, result)).append(table).append('\n');
-      timeline.stream().skip(Math.max(0, timeline.size() - 12)).forEach(line -> screen.append(line).append('\n'));
+      screen
+          .append(
+              String.format(
+                  "BEAST MODE demo   %ds   stage: %s%n%s%n", elapsedSeconds(), stage, result))
+          .append(table)
+          .append('\n');
+      timeline.stream()
+          .skip(Math.max(0, timeline.size() - 12))
+          .forEach(line -> screen.append(line).append('\n'));
       System.out.print(screen);
       System.out.flush();
     } else if (stage != Stage.STARTING && elapsedSeconds() % 10 == 0) {
@@ -175,7 +226,8 @@ final class Scenario {
   }
 
   private String clientLine() {
-    return String.format("clients: %d sent, %d answered, %d failed; answers by region %s%n",
+    return String.format(
+        "clients: %d sent, %d answered, %d failed; answers by region %s%n",
         clients.sent.sum(), clients.answered.sum(), clients.failed.sum(), clients.servedBy);
   }
 
@@ -185,35 +237,75 @@ final class Scenario {
     out.append('\n');
     UsageSample all = UsageSample.EMPTY;
     double saved = 0;
-    out.append(String.format("%-9s %9s %7s %9s %10s %10s%n", "REGION", "REQUESTS", "P95 MS", "CACHE HIT", "COST USD", "SAVED USD"));
+    out.append(
+        String.format(
+            "%-9s %9s %7s %9s %10s %10s%n",
+            "REGION", "REQUESTS", "P95 MS", "CACHE HIT", "COST USD", "SAVED USD"));
     for (var entry : view.reports().entrySet()) {
       var report = entry.getValue();
       var indicators = report.totalIndicators();
       all = all.plus(report.total());
       saved += report.savedUsd();
-      out.append(String.format("%-9s %9d %7s %9s %10.4f %10.4f%n", entry.getKey(), report.total().requests(),
-          format(indicators.p95LatencyMillis, "%.0f"), format(indicators.cacheHitRatePercent, "%.0f%%"), report.total().costUsd(), report.savedUsd()));
+      out.append(
+          String.format(
+              "%-9s %9d %7s %9s %10.4f %10.4f%n",
+              entry.getKey(),
+              report.total().requests(),
+              format(indicators.p95LatencyMillis, "%.0f"),
+              format(indicators.cacheHitRatePercent, "%.0f%%"),
+              report.total().costUsd(),
+              report.savedUsd()));
     }
     var overall = BurnRates.indicators(all);
-    out.append(String.format("%-9s %9d %7s %9s %10.4f %10.4f%n%n", "all", all.requests(),
-        format(overall.p95LatencyMillis, "%.0f"), format(overall.cacheHitRatePercent, "%.0f%%"), all.costUsd(), saved));
+    out.append(
+        String.format(
+            "%-9s %9d %7s %9s %10.4f %10.4f%n%n",
+            "all",
+            all.requests(),
+            format(overall.p95LatencyMillis, "%.0f"),
+            format(overall.cacheHitRatePercent, "%.0f%%"),
+            all.costUsd(),
+            saved));
     out.append(clientLine());
     if (outageAt > 0) {
-      out.append(String.format("requests clients saw fail from the outage on: %d%n", clients.failed.sum() - failedBeforeOutage));
+      out.append(
+          String.format(
+              "requests clients saw fail from the outage on: %d%n",
+              clients.failed.sum() - failedBeforeOutage));
     }
     if (failover != null) {
       out.append(failover(failover));
     }
-    out.append(passed
-        ? "RESULT: PASS - " + FAILING + " failed over in " + (shiftedAt - outageAt) + " s and failed back in " + (failedBackAt - recoveredAt) + " s\n"
-        : "RESULT: FAIL - stage " + stage + " not done in time (failover " + (shiftedAt >= 0 ? "seen" : "not seen")
-            + ", failback " + (failedBackAt >= 0 ? "seen" : "not seen") + "); logs in " + LocalPlatform.WORK + "\n");
+    out.append(
+        passed
+            ? "RESULT: PASS - "
+                + FAILING
+                + " failed over in "
+                + (shiftedAt - outageAt)
+                + " s and failed back in "
+                + (failedBackAt - recoveredAt)
+                + " s\n"
+            : "RESULT: FAIL - stage "
+                + stage
+                + " not done in time (failover "
+                + (shiftedAt >= 0 ? "seen" : "not seen")
+                + ", failback "
+                + (failedBackAt >= 0 ? "seen" : "not seen")
+                + "); logs in "
+                + LocalPlatform.WORK
+                + "\n");
     return out.toString();
   }
 
   private static String failover(FailoverRecord record) {
-    return String.format("operator's failover record: %s (%s) detected %s, decided %s, applied %s, converged %s%n",
-        record.region, record.reason, record.detectedAt, record.decidedAt, record.appliedAt, record.convergedAt == null ? "-" : record.convergedAt);
+    return String.format(
+        "operator's failover record: %s (%s) detected %s, decided %s, applied %s, converged %s%n",
+        record.region,
+        record.reason,
+        record.detectedAt,
+        record.decidedAt,
+        record.appliedAt,
+        record.convergedAt == null ? "-" : record.convergedAt);
   }
 
   private static String format(Double value, String pattern) {

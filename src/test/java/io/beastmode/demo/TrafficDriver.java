@@ -17,33 +17,41 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Clients of the assistant: chat completions at a fixed rate (open loop: a slow answer does not slow
- * the next request), sent to each region in proportion to its current weight, as a weighted global
- * entry point (DNS or Gateway) would. Questions repeat often enough for the cache to matter.
+ * Clients of the assistant: chat completions at a fixed rate (open loop: a slow answer does not
+ * slow the next request), sent to each region in proportion to its current weight, as a weighted
+ * global entry point (DNS or Gateway) would. Questions repeat often enough for the cache to matter.
  */
 final class TrafficDriver implements AutoCloseable {
-  private static final List<String> QUESTIONS = List.of(
-      "What is the capital of France?", "Summarise the plot of Hamlet in two sentences.",
-      "How do I reverse a list in Python?", "What is the boiling point of water at sea level?",
-      "Explain TCP slow start briefly.", "Translate 'good morning' into Spanish.",
-      "What is a Kubernetes operator?", "Give me three names for a grey cat.",
-      "What does HTTP 429 mean?", "How many days are in a leap year?",
-      "Write a haiku about autumn.", "What is the square root of 144?",
-      "Who wrote Pride and Prejudice?", "What is the difference between RAM and disk?",
-      "Explain what a mutex is.", "What time zone is Tokyo in?");
+  private static final List<String> QUESTIONS =
+      List.of(
+          "What is the capital of France?", "Summarise the plot of Hamlet in two sentences.",
+          "How do I reverse a list in Python?", "What is the boiling point of water at sea level?",
+          "Explain TCP slow start briefly.", "Translate 'good morning' into Spanish.",
+          "What is a Kubernetes operator?", "Give me three names for a grey cat.",
+          "What does HTTP 429 mean?", "How many days are in a leap year?",
+          "Write a haiku about autumn.", "What is the square root of 144?",
+          "Who wrote Pride and Prejudice?", "What is the difference between RAM and disk?",
+          "Explain what a mutex is.", "What time zone is Tokyo in?");
+
   /** Share of requests asking something new (never cached). */
   private static final double NEW_QUESTION_SHARE = 0.3;
 
   private final Map<String, URI> entries;
   private final Supplier<Map<String, Integer>> weights;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "traffic"));
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "traffic"));
   private final Random random = new Random(7);
   private final AtomicLong sequence = new AtomicLong();
   final LongAdder sent = new LongAdder();
   final LongAdder answered = new LongAdder();
   final LongAdder failed = new LongAdder();
-  /** Answers by the region that served them (x-beastmode-region): another than the one asked after a peer fallback. */
+
+  /**
+   * Answers by the region that served them (x-beastmode-region): another than the one asked after a
+   * peer fallback.
+   */
   final Map<String, LongAdder> servedBy = new ConcurrentHashMap<>();
 
   /**
@@ -65,24 +73,35 @@ final class TrafficDriver implements AutoCloseable {
       return;
     }
     long n = sequence.incrementAndGet();
-    String question = random.nextDouble() < NEW_QUESTION_SHARE
-        ? "Tell me fact number " + n + " about the sea."
-        : QUESTIONS.get((int) (QUESTIONS.size() * Math.pow(random.nextDouble(), 2)));
-    String body = "{\"model\":\"auto\",\"temperature\":0,\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"}]}";
-    var request = HttpRequest.newBuilder(entries.get(region).resolve("/v1/chat/completions"))
-        .timeout(Duration.ofSeconds(10))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+    String question =
+        random.nextDouble() < NEW_QUESTION_SHARE
+            ? "Tell me fact number " + n + " about the sea."
+            : QUESTIONS.get((int) (QUESTIONS.size() * Math.pow(random.nextDouble(), 2)));
+    String body =
+        "{\"model\":\"auto\",\"temperature\":0,\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\""
+            + question
+            + "\"}]}";
+    var request =
+        HttpRequest.newBuilder(entries.get(region).resolve("/v1/chat/completions"))
+            .timeout(Duration.ofSeconds(10))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     sent.increment();
-    http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-      if (error == null && response.statusCode() == 200) {
-        answered.increment();
-        servedBy.computeIfAbsent(response.headers().firstValue("x-beastmode-region").orElse(region), r -> new LongAdder()).increment();
-      } else {
-        failed.increment();
-      }
-    });
+    http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete(
+            (response, error) -> {
+              if (error == null && response.statusCode() == 200) {
+                answered.increment();
+                servedBy
+                    .computeIfAbsent(
+                        response.headers().firstValue("x-beastmode-region").orElse(region),
+                        r -> new LongAdder())
+                    .increment();
+              } else {
+                failed.increment();
+              }
+            });
   }
 
   private String pick(Map<String, Integer> current) {

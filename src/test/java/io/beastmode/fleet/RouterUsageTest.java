@@ -14,7 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** What routers add to their region's Redis comes back, per window and per rate bucket, on a real Redis. */
+/**
+ * What routers add to their region's Redis comes back, per window and per rate bucket, on a real
+ * Redis.
+ */
 class RouterUsageTest {
   static final Duration TIMEOUT = Duration.ofSeconds(5);
   static RedisServer redis;
@@ -68,7 +71,14 @@ class RouterUsageTest {
     writer.add("ns/d", "east", served(4, 0, 40), t - 5);
     writer.add("ns/d", "east", served(40, 0, 40), t - 1800);
 
-    var samples = usage.windows(redis.url(), "ns/d", "east", List.of(Duration.ofMinutes(1), Duration.ofHours(1)), now, TIMEOUT);
+    var samples =
+        usage.windows(
+            redis.url(),
+            "ns/d",
+            "east",
+            List.of(Duration.ofMinutes(1), Duration.ofHours(1)),
+            now,
+            TIMEOUT);
     assertThat(samples.get(Duration.ofMinutes(1)).requests()).isEqualTo(4);
     assertThat(samples.get(Duration.ofHours(1)).requests()).isEqualTo(44);
   }
@@ -79,11 +89,15 @@ class RouterUsageTest {
     // 07:59:30 to 10:00:30: three slots of 07:59, hours 08 and 09 whole, three slots of 10:00.
     var keys = RouterUsage.windowKeys("ns/a", "east", now - 7260, now, now);
 
-    assertThat(keys).contains(UsageHistory.hourKey("ns/a", "east", now - 7200), UsageHistory.hourKey("ns/a", "east", now - 3600));
+    assertThat(keys)
+        .contains(
+            UsageHistory.hourKey("ns/a", "east", now - 7200),
+            UsageHistory.hourKey("ns/a", "east", now - 3600));
     assertThat(keys).hasSize(3 + 2 + 3);
     // An edge older than the slots are kept is read from its hour.
     long old = now - 10 * 3600 - 1800;
-    assertThat(RouterUsage.windowKeys("ns/a", "east", old, now, now)).contains(UsageHistory.hourKey("ns/a", "east", old));
+    assertThat(RouterUsage.windowKeys("ns/a", "east", old, now, now))
+        .contains(UsageHistory.hourKey("ns/a", "east", old));
   }
 
   @Test
@@ -108,10 +122,12 @@ class RouterUsageTest {
 
     var rates = usage.rates(redis.url(), "ns/c", "east", now, TIMEOUT);
     assertThat(rates.requestsPerBucket()).containsExactly(9, 0);
-    assertThat(usage.rates(redis.url(), "ns/c", "east", now, TIMEOUT).requestsPerBucket()).hasSize(2);
+    assertThat(usage.rates(redis.url(), "ns/c", "east", now, TIMEOUT).requestsPerBucket())
+        .hasSize(2);
   }
 
-  private static io.beastmode.router.UsageSample read(String router, String region, Duration window, Instant now) {
+  private static io.beastmode.router.UsageSample read(
+      String router, String region, Duration window, Instant now) {
     try {
       return usage.windows(redis.url(), router, region, List.of(window), now, TIMEOUT).get(window);
     } catch (RegionRedisClients.Unavailable e) {

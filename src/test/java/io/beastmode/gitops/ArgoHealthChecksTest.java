@@ -53,51 +53,72 @@ class ArgoHealthChecksTest {
   static final Path PATCH = Path.of("k8s", "gitops", "argocd-cm-health.yaml");
   static final String LUA = "lua5.1";
   static final List<Class<? extends HasMetadata>> KINDS =
-      List.of(Region.class, ModelPool.class, LLMRouter.class, ServiceLevelObjective.class, BackupPolicy.class, RestoreRequest.class);
-  static final Conditions CONDITIONS = new Conditions(Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC));
+      List.of(
+          Region.class,
+          ModelPool.class,
+          LLMRouter.class,
+          ServiceLevelObjective.class,
+          BackupPolicy.class,
+          RestoreRequest.class);
+  static final Conditions CONDITIONS =
+      new Conditions(Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC));
 
   static Map<String, String> scripts;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void readScripts() throws IOException {
     JsonNode data = new YAMLMapper().readTree(PATCH.toFile()).path("data");
     scripts = new TreeMap<>();
-    data.fields().forEachRemaining(e -> {
-      if (e.getKey().startsWith("resource.customizations.health.")) {
-        scripts.put(e.getKey(), e.getValue().asText());
-      }
-    });
+    data.fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getKey().startsWith("resource.customizations.health.")) {
+                scripts.put(e.getKey(), e.getValue().asText());
+              }
+            });
   }
 
   @Test
   void everyKindHasTheSameHealthCheck() {
-    assertThat(scripts.keySet()).containsExactlyInAnyOrderElementsOf(
-        KINDS.stream().map(ArgoHealthChecksTest::key).collect(Collectors.toList()));
+    assertThat(scripts.keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            KINDS.stream().map(ArgoHealthChecksTest::key).collect(Collectors.toList()));
     assertThat(scripts.values().stream().distinct()).hasSize(1);
   }
 
   @Test
   void readyIsHealthyWithTheConditionsReasonAndMessage() throws Exception {
     var region = object(new Region(), 3, regionStatus(3, RegionPhase.Healthy));
-    CONDITIONS.set(region.getStatus(), null, 3, Conditions.ready(ConditionStatus.True, "Healthy", "API server answered in 4 ms; routers ready"));
+    CONDITIONS.set(
+        region.getStatus(),
+        null,
+        3,
+        Conditions.ready(
+            ConditionStatus.True, "Healthy", "API server answered in 4 ms; routers ready"));
 
-    assertThat(health(region)).isEqualTo("Healthy\nHealthy: API server answered in 4 ms; routers ready");
+    assertThat(health(region))
+        .isEqualTo("Healthy\nHealthy: API server answered in 4 ms; routers ready");
   }
 
   @Test
   void aGenerationTheOperatorHasNotSeenIsProgressing() throws Exception {
     var router = object(new LLMRouter(), 4, routerStatus(3));
-    CONDITIONS.set(router.getStatus(), null, 3, Conditions.ready(ConditionStatus.True, "AllRegionsReady", "routers ready in 2 region(s)"));
+    CONDITIONS.set(
+        router.getStatus(),
+        null,
+        3,
+        Conditions.ready(ConditionStatus.True, "AllRegionsReady", "routers ready in 2 region(s)"));
 
-    assertThat(health(router)).isEqualTo("Progressing\nWaiting for the operator to observe generation 4");
+    assertThat(health(router))
+        .isEqualTo("Progressing\nWaiting for the operator to observe generation 4");
   }
 
   @Test
   void noStatusYetOrNoReadyConditionIsProgressing() throws Exception {
-    assertThat(health(object(new ServiceLevelObjective(), 1, null))).isEqualTo("Progressing\nWaiting for the operator to report status");
+    assertThat(health(object(new ServiceLevelObjective(), 1, null)))
+        .isEqualTo("Progressing\nWaiting for the operator to report status");
     var backup = object(new BackupPolicy(), 1, new BackupPolicyStatus());
     backup.getStatus().observedGeneration = 1L;
     assertThat(health(backup)).isEqualTo("Progressing\nWaiting for the Ready condition");
@@ -107,10 +128,18 @@ class ArgoHealthChecksTest {
   void notReadyIsDegraded() throws Exception {
     var pool = object(new ModelPool(), 2, new ModelPoolStatus());
     pool.getStatus().observedGeneration = 2L;
-    CONDITIONS.set(pool.getStatus(), null, 2, Conditions.ready(ConditionStatus.False, "SecretNotFound", "Secret openai-key not found"));
+    CONDITIONS.set(
+        pool.getStatus(),
+        null,
+        2,
+        Conditions.ready(ConditionStatus.False, "SecretNotFound", "Secret openai-key not found"));
     var restore = object(new RestoreRequest(), 1, new RestoreRequestStatus());
     restore.getStatus().observedGeneration = 1L;
-    CONDITIONS.set(restore.getStatus(), null, 1, Conditions.ready(ConditionStatus.False, "Failed", "snapshot unreadable"));
+    CONDITIONS.set(
+        restore.getStatus(),
+        null,
+        1,
+        Conditions.ready(ConditionStatus.False, "Failed", "snapshot unreadable"));
 
     assertThat(health(pool)).isEqualTo("Degraded\nSecretNotFound: Secret openai-key not found");
     assertThat(health(restore)).isEqualTo("Degraded\nFailed: snapshot unreadable");
@@ -119,35 +148,66 @@ class ArgoHealthChecksTest {
   @Test
   void anUnknownReadyIsProgressingAndADrainingRegionSuspended() throws Exception {
     var probing = object(new Region(), 1, regionStatus(1, RegionPhase.Unknown));
-    CONDITIONS.set(probing.getStatus(), null, 1, Conditions.ready(ConditionStatus.Unknown, "Probing", "first probe pending"));
+    CONDITIONS.set(
+        probing.getStatus(),
+        null,
+        1,
+        Conditions.ready(ConditionStatus.Unknown, "Probing", "first probe pending"));
     var draining = object(new Region(), 2, regionStatus(2, RegionPhase.Draining));
-    CONDITIONS.set(draining.getStatus(), null, 2, Conditions.ready(ConditionStatus.False, "Draining", "spec.draining is true: traffic moves away"));
+    CONDITIONS.set(
+        draining.getStatus(),
+        null,
+        2,
+        Conditions.ready(
+            ConditionStatus.False, "Draining", "spec.draining is true: traffic moves away"));
 
     assertThat(health(probing)).isEqualTo("Progressing\nProbing: first probe pending");
-    assertThat(health(draining)).isEqualTo("Suspended\nDraining: spec.draining is true: traffic moves away");
+    assertThat(health(draining))
+        .isEqualTo("Suspended\nDraining: spec.draining is true: traffic moves away");
   }
 
   @Test
   void aRouterRollingOutIsProgressingButOneFailedOverIsDegraded() throws Exception {
     var rolling = object(new LLMRouter(), 1, routerStatus(1));
-    rolling.getStatus().regions = List.of(routerRegion("eu-west", RegionPhase.Healthy, TrafficStage.Active, 0, 2));
-    CONDITIONS.set(rolling.getStatus(), null, 1, Conditions.ready(ConditionStatus.False, "RegionsNotReady", "not ready: eu-west (0/2 ready)"));
+    rolling.getStatus().regions =
+        List.of(routerRegion("eu-west", RegionPhase.Healthy, TrafficStage.Active, 0, 2));
+    CONDITIONS.set(
+        rolling.getStatus(),
+        null,
+        1,
+        Conditions.ready(
+            ConditionStatus.False, "RegionsNotReady", "not ready: eu-west (0/2 ready)"));
     var failedOver = object(new LLMRouter(), 1, routerStatus(1));
-    failedOver.getStatus().regions = List.of(
-        routerRegion("eu-west", RegionPhase.Healthy, TrafficStage.Active, 2, 2),
-        routerRegion("us-east", RegionPhase.Degraded, TrafficStage.FailedOver, 0, 2));
-    CONDITIONS.set(failedOver.getStatus(), null, 1, Conditions.ready(ConditionStatus.False, "RegionsNotReady", "not ready: us-east (0/2 ready)"));
+    failedOver.getStatus().regions =
+        List.of(
+            routerRegion("eu-west", RegionPhase.Healthy, TrafficStage.Active, 2, 2),
+            routerRegion("us-east", RegionPhase.Degraded, TrafficStage.FailedOver, 0, 2));
+    CONDITIONS.set(
+        failedOver.getStatus(),
+        null,
+        1,
+        Conditions.ready(
+            ConditionStatus.False, "RegionsNotReady", "not ready: us-east (0/2 ready)"));
 
     assertThat(health(rolling)).startsWith("Progressing\n");
-    assertThat(health(failedOver)).isEqualTo("Degraded\nRegionsNotReady: not ready: us-east (0/2 ready)");
+    assertThat(health(failedOver))
+        .isEqualTo("Degraded\nRegionsNotReady: not ready: us-east (0/2 ready)");
   }
 
   private static String key(Class<? extends HasMetadata> kind) {
-    return "resource.customizations.health." + HasMetadata.getGroup(kind) + "_" + HasMetadata.getKind(kind);
+    return "resource.customizations.health."
+        + HasMetadata.getGroup(kind)
+        + "_"
+        + HasMetadata.getKind(kind);
   }
 
   private static <S, T extends CustomResource<?, S>> T object(T object, long generation, S status) {
-    object.setMetadata(new ObjectMetaBuilder().withName("sample").withNamespace("team-a").withGeneration(generation).build());
+    object.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("sample")
+            .withNamespace("team-a")
+            .withGeneration(generation)
+            .build());
     object.setStatus(status);
     return object;
   }
@@ -165,7 +225,8 @@ class ArgoHealthChecksTest {
     return status;
   }
 
-  private static RouterRegionStatus routerRegion(String name, RegionPhase health, TrafficStage stage, int ready, int desired) {
+  private static RouterRegionStatus routerRegion(
+      String name, RegionPhase health, TrafficStage stage, int ready, int desired) {
     var region = new RouterRegionStatus();
     region.name = name;
     region.health = health;
@@ -175,18 +236,31 @@ class ArgoHealthChecksTest {
     return region;
   }
 
-  /** Runs the object's kind's script with {@code obj} set, as Argo CD does; its status and message. */
+  /**
+   * Runs the object's kind's script with {@code obj} set, as Argo CD does; its status and message.
+   */
   private String health(HasMetadata object) throws Exception {
     Path script = dir.resolve("health.lua");
     Files.writeString(script, scripts.get(key(object.getClass())));
     JsonNode json = new ObjectMapper().readTree(Serialization.asJson(object));
     Path harness = dir.resolve("harness.lua");
-    Files.writeString(harness, "obj = " + lua(json) + "\nlocal hs = dofile(\"" + script + "\")\nio.write(hs.status, \"\\n\", hs.message or \"\")\n");
+    Files.writeString(
+        harness,
+        "obj = "
+            + lua(json)
+            + "\nlocal hs = dofile(\""
+            + script
+            + "\")\nio.write(hs.status, \"\\n\", hs.message or \"\")\n");
     Process lua;
     try {
       lua = new ProcessBuilder(LUA, harness.toString()).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new AssertionError(LUA + " is needed to run the Argo CD health checks (apt-get install " + LUA + "; .ci/run installs it)", e);
+      throw new AssertionError(
+          LUA
+              + " is needed to run the Argo CD health checks (apt-get install "
+              + LUA
+              + "; .ci/run installs it)",
+          e);
     }
     assertThat(lua.waitFor(10, TimeUnit.SECONDS)).isTrue();
     String out = new String(lua.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -197,11 +271,17 @@ class ArgoHealthChecksTest {
   /** A JSON value as a Lua table constructor; JSON null is nil, as Argo CD hands objects to Lua. */
   static String lua(JsonNode node) {
     if (node.isObject()) {
-      return "{" + stream(node.fieldNames()).filter(f -> !node.get(f).isNull())
-          .map(f -> "[" + quote(f) + "]=" + lua(node.get(f))).collect(Collectors.joining(", ")) + "}";
+      return "{"
+          + stream(node.fieldNames())
+              .filter(f -> !node.get(f).isNull())
+              .map(f -> "[" + quote(f) + "]=" + lua(node.get(f)))
+              .collect(Collectors.joining(", "))
+          + "}";
     }
     if (node.isArray()) {
-      return "{" + stream(node.elements()).map(ArgoHealthChecksTest::lua).collect(Collectors.joining(", ")) + "}";
+      return "{"
+          + stream(node.elements()).map(ArgoHealthChecksTest::lua).collect(Collectors.joining(", "))
+          + "}";
     }
     if (node.isNumber() || node.isBoolean()) {
       return node.asText();

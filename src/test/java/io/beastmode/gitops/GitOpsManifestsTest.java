@@ -27,12 +27,16 @@ class GitOpsManifestsTest {
         case "Application" -> paths.add(spec.path("source").path("path").asText());
         case "Kustomization" -> paths.add(spec.path("path").asText());
         case "HelmRelease" -> paths.add(spec.path("chart").path("spec").path("chart").asText());
-        case "GitRepository" -> spec.path("ignore").asText().lines().filter(l -> !l.isBlank()).forEach(paths::add);
-        case "ConfigMap" -> { }
-        default -> throw new AssertionError("unexpected kind in " + GITOPS + ": " + object.path("kind"));
+        case "GitRepository" ->
+            spec.path("ignore").asText().lines().filter(l -> !l.isBlank()).forEach(paths::add);
+        case "ConfigMap" -> {}
+        default ->
+            throw new AssertionError("unexpected kind in " + GITOPS + ": " + object.path("kind"));
       }
     }
-    assertThat(paths).hasSize(7).allSatisfy(path -> assertThat(Path.of(path.replaceFirst("^\\.?/", ""))).isDirectory());
+    assertThat(paths)
+        .hasSize(7)
+        .allSatisfy(path -> assertThat(Path.of(path.replaceFirst("^\\.?/", ""))).isDirectory());
   }
 
   private static List<JsonNode> objects() throws IOException {

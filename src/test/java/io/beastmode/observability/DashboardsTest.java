@@ -21,7 +21,9 @@ class DashboardsTest {
 
   @Test
   void theRouterAndFleetDashboardsAreThere() {
-    assertThat(Dashboards.files()).extracting(p -> p.getFileName().toString()).containsExactly("fleet.json", "router.json");
+    assertThat(Dashboards.files())
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly("fleet.json", "router.json");
   }
 
   @Test
@@ -35,7 +37,11 @@ class DashboardsTest {
         problems.add(name + ": needs a title and a uid of its own");
       }
       if (dashboard.path("schemaVersion").asInt() < 36) {
-        problems.add(name + ": schemaVersion " + dashboard.path("schemaVersion") + " is older than Grafana 9");
+        problems.add(
+            name
+                + ": schemaVersion "
+                + dashboard.path("schemaVersion")
+                + " is older than Grafana 9");
       }
       problems.addAll(variableProblems(name, dashboard.path("templating").path("list")));
       problems.addAll(panelProblems(name, Dashboards.panels(dashboard)));
@@ -48,10 +54,18 @@ class DashboardsTest {
     boolean datasource = false;
     for (JsonNode variable : variables) {
       String type = variable.path("type").asText();
-      datasource |= type.equals("datasource") && variable.path("name").asText().equals("datasource")
-          && variable.path("query").asText().equals("prometheus");
-      if (type.equals("query") && !DATASOURCE.equals(variable.path("datasource").path("uid").asText())) {
-        problems.add(name + ": variable " + variable.path("name").asText() + " does not query " + DATASOURCE);
+      datasource |=
+          type.equals("datasource")
+              && variable.path("name").asText().equals("datasource")
+              && variable.path("query").asText().equals("prometheus");
+      if (type.equals("query")
+          && !DATASOURCE.equals(variable.path("datasource").path("uid").asText())) {
+        problems.add(
+            name
+                + ": variable "
+                + variable.path("name").asText()
+                + " does not query "
+                + DATASOURCE);
       }
     }
     if (!datasource) {
@@ -64,12 +78,15 @@ class DashboardsTest {
     var problems = new ArrayList<String>();
     var ids = new HashSet<Integer>();
     for (JsonNode panel : panels) {
-      String where = name + ": panel " + panel.path("id") + " \"" + panel.path("title").asText() + "\"";
+      String where =
+          name + ": panel " + panel.path("id") + " \"" + panel.path("title").asText() + "\"";
       if (!panel.path("id").isInt() || !ids.add(panel.path("id").asInt())) {
         problems.add(where + ": id missing or used twice");
       }
       var grid = panel.path("gridPos");
-      if (grid.path("w").asInt() < 1 || grid.path("x").asInt() + grid.path("w").asInt() > 24 || grid.path("h").asInt() < 1) {
+      if (grid.path("w").asInt() < 1
+          || grid.path("x").asInt() + grid.path("w").asInt() > 24
+          || grid.path("h").asInt() < 1) {
         problems.add(where + ": gridPos outside the 24 columns");
       }
       if (panel.path("type").asText().equals("row")) {
@@ -84,11 +101,22 @@ class DashboardsTest {
       var refIds = new HashSet<String>();
       for (JsonNode target : panel.path("targets")) {
         String expr = target.path("expr").asText();
-        if (!refIds.add(target.path("refId").asText()) || !DATASOURCE.equals(target.path("datasource").path("uid").asText())) {
-          problems.add(where + ": target " + target.path("refId") + " needs a refId of its own and datasource " + DATASOURCE);
+        if (!refIds.add(target.path("refId").asText())
+            || !DATASOURCE.equals(target.path("datasource").path("uid").asText())) {
+          problems.add(
+              where
+                  + ": target "
+                  + target.path("refId")
+                  + " needs a refId of its own and datasource "
+                  + DATASOURCE);
         }
         if (!PromQl.balanced(expr) || PromQl.refs(expr).selectors().isEmpty()) {
-          problems.add(where + ": target " + target.path("refId") + " is not a PromQL query over a metric: " + expr);
+          problems.add(
+              where
+                  + ": target "
+                  + target.path("refId")
+                  + " is not a PromQL query over a metric: "
+                  + expr);
         }
       }
     }

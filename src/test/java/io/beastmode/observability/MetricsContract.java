@@ -22,11 +22,17 @@ import java.util.stream.Stream;
  * checked against a scrape: every metric and label they name must be in it.
  */
 public final class MetricsContract {
-  /** Labels Prometheus adds to every series it scrapes through a Service (ServiceMonitor or kubernetes_sd relabelling). */
+  /**
+   * Labels Prometheus adds to every series it scrapes through a Service (ServiceMonitor or
+   * kubernetes_sd relabelling).
+   */
   static final Set<String> TARGET_LABELS = Set.of("namespace", "service", "pod", "job", "instance");
+
   static final Path DOCS = Path.of("docs", "observability.md");
-  private static final Pattern DOC_ROW = Pattern.compile("(?m)^\\| `(beastmode_\\w+)` \\| (\\w+) \\| ([^|]*) \\|");
-  private static final Pattern METER_NAME = Pattern.compile("(?:builder|counter|timer|gauge)\\(\\s*\"(beastmode\\.[a-z.]+)\"");
+  private static final Pattern DOC_ROW =
+      Pattern.compile("(?m)^\\| `(beastmode_\\w+)` \\| (\\w+) \\| ([^|]*) \\|");
+  private static final Pattern METER_NAME =
+      Pattern.compile("(?:builder|counter|timer|gauge)\\(\\s*\"(beastmode\\.[a-z.]+)\"");
 
   private MetricsContract() {}
 
@@ -40,14 +46,23 @@ public final class MetricsContract {
       }
       refs.selectors().forEach(s -> checkSelector(scrape, query.where(), s, problems));
       var labels = labelsOf(scrape, refs);
-      refs.grouping().stream().filter(l -> !labels.contains(l))
-          .forEach(l -> problems.add(query.where() + ": groups by " + l + ", which none of its metrics has"));
+      refs.grouping().stream()
+          .filter(l -> !labels.contains(l))
+          .forEach(
+              l ->
+                  problems.add(
+                      query.where() + ": groups by " + l + ", which none of its metrics has"));
     }
     for (var variable : Dashboards.variables()) {
       var refs = PromQl.refs(variable.selector());
       refs.selectors().forEach(s -> checkSelector(scrape, variable.where(), s, problems));
       if (!labelsOf(scrape, refs).contains(variable.label())) {
-        problems.add(variable.where() + ": label " + variable.label() + " is not exported on " + variable.selector());
+        problems.add(
+            variable.where()
+                + ": label "
+                + variable.label()
+                + " is not exported on "
+                + variable.selector());
       }
     }
     return problems;
@@ -59,7 +74,9 @@ public final class MetricsContract {
     try {
       var row = DOC_ROW.matcher(Files.readString(DOCS));
       while (row.find()) {
-        documented.put(row.group(1), row.group(2) + " " + new TreeSet<>(List.of(row.group(3).trim().split("\\s*,\\s*"))));
+        documented.put(
+            row.group(1),
+            row.group(2) + " " + new TreeSet<>(List.of(row.group(3).trim().split("\\s*,\\s*"))));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -68,19 +85,22 @@ public final class MetricsContract {
   }
 
   /**
-   * {@code beastmode_*} families as documented: named as queried (a counter with {@code _total}), with
-   * type and labels, without the {@code _max} gauge a timer adds.
+   * {@code beastmode_*} families as documented: named as queried (a counter with {@code _total}),
+   * with type and labels, without the {@code _max} gauge a timer adds.
    */
   public static Map<String, String> exportedFamilies(PrometheusScrape scrape) {
     Map<String, String> families = new TreeMap<>();
-    scrape.types.forEach((family, type) -> {
-      boolean timerMax = family.endsWith("_max") && scrape.types.containsKey(family.substring(0, family.length() - 4));
-      if (family.startsWith("beastmode_") && !timerMax) {
-        var labels = new TreeSet<>(scrape.familyLabels.get(family));
-        labels.removeAll(Set.of("le", "quantile"));
-        families.put(type.equals("counter") ? family + "_total" : family, type + " " + labels);
-      }
-    });
+    scrape.types.forEach(
+        (family, type) -> {
+          boolean timerMax =
+              family.endsWith("_max")
+                  && scrape.types.containsKey(family.substring(0, family.length() - 4));
+          if (family.startsWith("beastmode_") && !timerMax) {
+            var labels = new TreeSet<>(scrape.familyLabels.get(family));
+            labels.removeAll(Set.of("le", "quantile"));
+            families.put(type.equals("counter") ? family + "_total" : family, type + " " + labels);
+          }
+        });
     return families;
   }
 
@@ -98,25 +118,33 @@ public final class MetricsContract {
       throw new UncheckedIOException(e);
     }
     if (names.size() < 20) {
-      throw new AssertionError("found only " + names + " in src/main/java: has the way meters are registered changed?");
+      throw new AssertionError(
+          "found only " + names + " in src/main/java: has the way meters are registered changed?");
     }
     var families = scrape.types.keySet();
-    return names.stream().filter(name -> Stream.of(name, name + "_total", name + "_seconds").noneMatch(families::contains)).toList();
+    return names.stream()
+        .filter(
+            name ->
+                Stream.of(name, name + "_total", name + "_seconds").noneMatch(families::contains))
+        .toList();
   }
 
   private static Set<String> labelsOf(PrometheusScrape scrape, PromQl.Refs refs) {
     var labels = new HashSet<>(TARGET_LABELS);
-    refs.selectors().forEach(s -> labels.addAll(scrape.seriesLabels.getOrDefault(s.metric(), Set.of())));
+    refs.selectors()
+        .forEach(s -> labels.addAll(scrape.seriesLabels.getOrDefault(s.metric(), Set.of())));
     return labels;
   }
 
-  private static void checkSelector(PrometheusScrape scrape, String where, PromQl.Selector selector, List<String> problems) {
+  private static void checkSelector(
+      PrometheusScrape scrape, String where, PromQl.Selector selector, List<String> problems) {
     var labels = scrape.seriesLabels.get(selector.metric());
     if (labels == null) {
       problems.add(where + ": " + selector.metric() + " is not exported");
       return;
     }
-    selector.labels().stream().filter(l -> !labels.contains(l) && !TARGET_LABELS.contains(l))
+    selector.labels().stream()
+        .filter(l -> !labels.contains(l) && !TARGET_LABELS.contains(l))
         .forEach(l -> problems.add(where + ": " + selector.metric() + " has no label " + l));
   }
 }

@@ -16,7 +16,8 @@ class ConditionsTest {
   @Test
   void stampsGenerationAndTransitionTime() {
     var status = new LLMRouterStatus();
-    new Conditions(Clock.fixed(T0, ZoneOffset.UTC)).set(status, null, 3, Conditions.ready(ConditionStatus.True, "AllRegionsReady", "ok"));
+    new Conditions(Clock.fixed(T0, ZoneOffset.UTC))
+        .set(status, null, 3, Conditions.ready(ConditionStatus.True, "AllRegionsReady", "ok"));
     var ready = Conditions.find(status, Conditions.READY).orElseThrow();
     assertThat(ready.observedGeneration).isEqualTo(3);
     assertThat(ready.lastTransitionTime).isEqualTo("2026-11-21T10:00:00Z");
@@ -25,16 +26,20 @@ class ConditionsTest {
   @Test
   void keepsTheTransitionTimeWhileTheStatusStaysTheSame() {
     var first = new LLMRouterStatus();
-    new Conditions(Clock.fixed(T0, ZoneOffset.UTC)).set(first, null, 1, Conditions.ready(ConditionStatus.False, "RegionsNotReady", "0/1"));
+    new Conditions(Clock.fixed(T0, ZoneOffset.UTC))
+        .set(first, null, 1, Conditions.ready(ConditionStatus.False, "RegionsNotReady", "0/1"));
     var later = new Conditions(Clock.fixed(T1, ZoneOffset.UTC));
 
     var same = new LLMRouterStatus();
-    later.set(same, first, 2, Conditions.ready(ConditionStatus.False, "RegionsNotReady", "still 0/1"));
-    assertThat(Conditions.find(same, Conditions.READY).orElseThrow().lastTransitionTime).isEqualTo("2026-11-21T10:00:00Z");
+    later.set(
+        same, first, 2, Conditions.ready(ConditionStatus.False, "RegionsNotReady", "still 0/1"));
+    assertThat(Conditions.find(same, Conditions.READY).orElseThrow().lastTransitionTime)
+        .isEqualTo("2026-11-21T10:00:00Z");
 
     var flipped = new LLMRouterStatus();
     later.set(flipped, first, 2, Conditions.ready(ConditionStatus.True, "AllRegionsReady", "1/1"));
-    assertThat(Conditions.find(flipped, Conditions.READY).orElseThrow().lastTransitionTime).isEqualTo("2026-11-21T10:05:00Z");
+    assertThat(Conditions.find(flipped, Conditions.READY).orElseThrow().lastTransitionTime)
+        .isEqualTo("2026-11-21T10:05:00Z");
   }
 
   @Test
@@ -43,6 +48,9 @@ class ConditionsTest {
     var conditions = new Conditions(Clock.fixed(T0, ZoneOffset.UTC));
     conditions.set(status, null, 1, Conditions.ready(ConditionStatus.False, "A", "a"));
     conditions.set(status, null, 1, Conditions.ready(ConditionStatus.True, "B", "b"));
-    assertThat(status.conditions).hasSize(1).first().satisfies(c -> assertThat(c.reason).isEqualTo("B"));
+    assertThat(status.conditions)
+        .hasSize(1)
+        .first()
+        .satisfies(c -> assertThat(c.reason).isEqualTo("B"));
   }
 }

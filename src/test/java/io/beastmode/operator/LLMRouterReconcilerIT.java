@@ -48,7 +48,10 @@ class LLMRouterReconcilerIT {
     client = server.client();
     workloads = new FakeWorkloadController(client);
     operator = new OperatorUnderTest(client);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
     client.resource(region("local", 1)).create();
   }
 
@@ -61,40 +64,61 @@ class LLMRouterReconcilerIT {
 
   @Test
   void createsTheRouterObjectsWithOwnerLabelsAndReportsReady() {
-    client.resource(pool(NS, "hosted", model("big", 2.5, 10, 0.9), model("small", 0.15, 0.6, 0.7))).create();
+    client
+        .resource(pool(NS, "hosted", model("big", 2.5, 10, 0.9), model("small", 0.15, 0.6, 0.7)))
+        .create();
     client.resource(router(NS, "alpha", List.of("hosted"), "local")).create();
 
     var ready = awaitReady("alpha");
-    Map<String, String> expectedLabels = Map.of(
-        ManagedLabels.MANAGED_BY_KEY, "beast-mode",
-        ManagedLabels.OWNER_KEY, "team-a.alpha",
-        ManagedLabels.REGION_KEY, "local");
+    Map<String, String> expectedLabels =
+        Map.of(
+            ManagedLabels.MANAGED_BY_KEY, "beast-mode",
+            ManagedLabels.OWNER_KEY, "team-a.alpha",
+            ManagedLabels.REGION_KEY, "local");
     for (var kind : ManagedObjects.KINDS) {
-      var objects = client.resources(kind).inNamespace(NS).withLabel(ManagedLabels.OWNER_KEY, "team-a.alpha").list().getItems();
+      var objects =
+          client
+              .resources(kind)
+              .inNamespace(NS)
+              .withLabel(ManagedLabels.OWNER_KEY, "team-a.alpha")
+              .list()
+              .getItems();
       assertThat(objects).as(kind.getSimpleName()).hasSize(1);
       assertThat(objects.get(0).getMetadata().getLabels()).containsAllEntriesOf(expectedLabels);
     }
     var deployment = client.apps().deployments().inNamespace(NS).withName("alpha").get();
     var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getImage()).isEqualTo(OperatorUnderTest.ROUTER_IMAGE);
-    assertThat(container.getEnv()).anySatisfy(e -> {
-      assertThat(e.getName()).isEqualTo("BEASTMODE_ROLE");
-      assertThat(e.getValue()).isEqualTo("router");
-    });
+    assertThat(container.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("BEASTMODE_ROLE");
+              assertThat(e.getValue()).isEqualTo("router");
+            });
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-    assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
+        .isTrue();
 
     var configMap = client.configMaps().inNamespace(NS).withName("alpha-routing").get();
-    assertThat(configMap.getData().get(RouterResources.ROUTING_KEY)).contains("name: big", "name: small", "inputPerMillion: 2.5");
+    assertThat(configMap.getData().get(RouterResources.ROUTING_KEY))
+        .contains("name: big", "name: small", "inputPerMillion: 2.5");
     var region = ready.getStatus().regions.get(0);
     assertThat(region.name).isEqualTo("local");
     assertThat(region.readyReplicas).isEqualTo(region.desiredReplicas);
     assertThat(region.configHash).isEqualTo(RouterResources.configHash(configMap));
-    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("beastmode.io/config-hash", region.configHash);
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("beastmode.io/config-hash", region.configHash);
     assertThat(ready.getStatus().observedGeneration).isEqualTo(ready.getMetadata().getGeneration());
     assertThat(ready.getStatus().readyRegions).isEqualTo("1/1");
 
-    var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("alpha").get();
+    var hpa =
+        client
+            .autoscaling()
+            .v2()
+            .horizontalPodAutoscalers()
+            .inNamespace(NS)
+            .withName("alpha")
+            .get();
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
   }
@@ -107,13 +131,28 @@ class LLMRouterReconcilerIT {
     var before = versions("beta");
 
     edit("beta", r -> r.getSpec().autoscaling.maxReplicas = 7);
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("beta").get().getSpec().getMaxReplicas() == 7);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client
+                        .autoscaling()
+                        .v2()
+                        .horizontalPodAutoscalers()
+                        .inNamespace(NS)
+                        .withName("beta")
+                        .get()
+                        .getSpec()
+                        .getMaxReplicas()
+                    == 7);
     awaitReady("beta");
     var afterHpaChange = versions("beta");
-    assertThat(afterHpaChange.get("HorizontalPodAutoscaler")).isNotEqualTo(before.get("HorizontalPodAutoscaler"));
+    assertThat(afterHpaChange.get("HorizontalPodAutoscaler"))
+        .isNotEqualTo(before.get("HorizontalPodAutoscaler"));
     for (var kind : List.of("Deployment", "ConfigMap", "Service", "PodDisruptionBudget")) {
-      assertThat(afterHpaChange.get(kind)).as(kind + " untouched by an autoscaling change").isEqualTo(before.get(kind));
+      assertThat(afterHpaChange.get(kind))
+          .as(kind + " untouched by an autoscaling change")
+          .isEqualTo(before.get(kind));
     }
 
     // A price change in the pool re-renders the routing config and rolls the routers.
@@ -121,14 +160,28 @@ class LLMRouterReconcilerIT {
     var pool = client.resources(ModelPool.class).inNamespace(NS).withName("upd").get();
     pool.getSpec().models.get(0).pricing.inputPerMillion = 1.5;
     client.resource(pool).update();
-    await().atMost(Duration.ofSeconds(30)).until(() -> !configHashOfTemplate("beta").equals(hashBefore));
-    // The Deployment is applied just before the ConfigMap (replicas before weights): the new config follows it.
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(client.configMaps().inNamespace(NS).withName("beta-routing").get().getData().get(RouterResources.ROUTING_KEY))
-            .contains("inputPerMillion: 1.5"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !configHashOfTemplate("beta").equals(hashBefore));
+    // The Deployment is applied just before the ConfigMap (replicas before weights): the new config
+    // follows it.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .configMaps()
+                            .inNamespace(NS)
+                            .withName("beta-routing")
+                            .get()
+                            .getData()
+                            .get(RouterResources.ROUTING_KEY))
+                    .contains("inputPerMillion: 1.5"));
     var afterPriceChange = versions("beta");
     assertThat(afterPriceChange.get("Service")).isEqualTo(before.get("Service"));
-    assertThat(afterPriceChange.get("PodDisruptionBudget")).isEqualTo(before.get("PodDisruptionBudget"));
+    assertThat(afterPriceChange.get("PodDisruptionBudget"))
+        .isEqualTo(before.get("PodDisruptionBudget"));
   }
 
   @Test
@@ -136,18 +189,50 @@ class LLMRouterReconcilerIT {
     client.resource(pool(NS, "fixed", model("m2", 1, 2, 0.8))).create();
     client.resource(router(NS, "gamma", List.of("fixed"), "local")).create();
     awaitReady("gamma");
-    edit("gamma", r -> {
-      r.getSpec().autoscaling.enabled = false;
-      r.getSpec().regions.get(0).replicas = 3;
-    });
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("gamma").get() == null);
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        client.apps().deployments().inNamespace(NS).withName("gamma").get().getSpec().getReplicas() == 3);
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      var status = client.resources(LLMRouter.class).inNamespace(NS).withName("gamma").get().getStatus();
-      return status.regions.get(0).readyReplicas == 3 && isReady(status);
-    });
+    edit(
+        "gamma",
+        r -> {
+          r.getSpec().autoscaling.enabled = false;
+          r.getSpec().regions.get(0).replicas = 3;
+        });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client
+                        .autoscaling()
+                        .v2()
+                        .horizontalPodAutoscalers()
+                        .inNamespace(NS)
+                        .withName("gamma")
+                        .get()
+                    == null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client
+                        .apps()
+                        .deployments()
+                        .inNamespace(NS)
+                        .withName("gamma")
+                        .get()
+                        .getSpec()
+                        .getReplicas()
+                    == 3);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              var status =
+                  client
+                      .resources(LLMRouter.class)
+                      .inNamespace(NS)
+                      .withName("gamma")
+                      .get()
+                      .getStatus();
+              return status.regions.get(0).readyReplicas == 3 && isReady(status);
+            });
   }
 
   @Test
@@ -186,33 +271,69 @@ class LLMRouterReconcilerIT {
     awaitReady("eta");
     client.resources(LLMRouter.class).inNamespace(NS).withName("eta").delete();
     // No garbage collector runs next to this API server: the operator itself must clean up.
-    await().atMost(Duration.ofSeconds(30)).until(() -> ManagedObjects.KINDS.stream().allMatch(kind ->
-        client.resources(kind).inNamespace(NS).withLabel(ManagedLabels.OWNER_KEY, "team-a.eta").list().getItems().isEmpty()));
-    await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(LLMRouter.class).inNamespace(NS).withName("eta").get() == null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                ManagedObjects.KINDS.stream()
+                    .allMatch(
+                        kind ->
+                            client
+                                .resources(kind)
+                                .inNamespace(NS)
+                                .withLabel(ManagedLabels.OWNER_KEY, "team-a.eta")
+                                .list()
+                                .getItems()
+                                .isEmpty()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> client.resources(LLMRouter.class).inNamespace(NS).withName("eta").get() == null);
   }
 
   @Test
   void theLocalRegionIsProbedAndCountsItsRouters() {
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      var status = client.resources(Region.class).withName("local").get().getStatus();
-      assertThat(status.phase).isEqualTo(RegionPhase.Healthy);
-      assertThat(status.apiLatencyMillis).isNotNull();
-      assertThat(status.lastProbeTime).isNotBlank();
-      assertThat(Conditions.find(status, Conditions.READY).orElseThrow().status).isEqualTo(ConditionStatus.True);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var status = client.resources(Region.class).withName("local").get().getStatus();
+              assertThat(status.phase).isEqualTo(RegionPhase.Healthy);
+              assertThat(status.apiLatencyMillis).isNotNull();
+              assertThat(status.lastProbeTime).isNotBlank();
+              assertThat(Conditions.find(status, Conditions.READY).orElseThrow().status)
+                  .isEqualTo(ConditionStatus.True);
+            });
     client.resource(pool(NS, "count", model("m6", 1, 1, 0.5))).create();
     client.resource(router(NS, "theta", List.of("count"), "local")).create();
     awaitReady("theta");
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      var status = client.resources(Region.class).withName("local").get().getStatus();
-      return status.routersReady != null && status.routersReady > 0 && status.routersReady.equals(status.routersDesired);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              var status = client.resources(Region.class).withName("local").get().getStatus();
+              return status.routersReady != null
+                  && status.routersReady > 0
+                  && status.routersReady.equals(status.routersDesired);
+            });
   }
 
   private static Map<String, String> versions(String router) {
     var versions = new HashMap<String, String>();
-    for (var kind : List.of(ConfigMap.class, Deployment.class, Service.class, HorizontalPodAutoscaler.class, PodDisruptionBudget.class)) {
-      for (HasMetadata object : client.resources(kind).inNamespace(NS).withLabel(ManagedLabels.OWNER_KEY, NS + "." + router).list().getItems()) {
+    for (var kind :
+        List.of(
+            ConfigMap.class,
+            Deployment.class,
+            Service.class,
+            HorizontalPodAutoscaler.class,
+            PodDisruptionBudget.class)) {
+      for (HasMetadata object :
+          client
+              .resources(kind)
+              .inNamespace(NS)
+              .withLabel(ManagedLabels.OWNER_KEY, NS + "." + router)
+              .list()
+              .getItems()) {
         versions.put(object.getKind(), object.getMetadata().getResourceVersion());
       }
     }
@@ -220,8 +341,17 @@ class LLMRouterReconcilerIT {
   }
 
   private static String configHashOfTemplate(String router) {
-    return client.apps().deployments().inNamespace(NS).withName(router).get()
-        .getSpec().getTemplate().getMetadata().getAnnotations().get("beastmode.io/config-hash");
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(router)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .get("beastmode.io/config-hash");
   }
 
   private static void edit(String name, java.util.function.Consumer<LLMRouter> change) {
@@ -233,18 +363,27 @@ class LLMRouterReconcilerIT {
   }
 
   private static LLMRouter awaitCondition(String name, ConditionStatus status, String reason) {
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      var router = client.resources(LLMRouter.class).inNamespace(NS).withName(name).get();
-      return router.getStatus() != null
-          && Conditions.find(router.getStatus(), Conditions.READY)
-              .filter(c -> c.status == status && c.reason.equals(reason) && c.observedGeneration == router.getMetadata().getGeneration())
-              .isPresent();
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              var router = client.resources(LLMRouter.class).inNamespace(NS).withName(name).get();
+              return router.getStatus() != null
+                  && Conditions.find(router.getStatus(), Conditions.READY)
+                      .filter(
+                          c ->
+                              c.status == status
+                                  && c.reason.equals(reason)
+                                  && c.observedGeneration == router.getMetadata().getGeneration())
+                      .isPresent();
+            });
     return client.resources(LLMRouter.class).inNamespace(NS).withName(name).get();
   }
 
   private static boolean isReady(io.beastmode.api.v1alpha1.LLMRouterStatus status) {
-    return Conditions.find(status, Conditions.READY).map(c -> c.status == ConditionStatus.True).orElse(false);
+    return Conditions.find(status, Conditions.READY)
+        .map(c -> c.status == ConditionStatus.True)
+        .orElse(false);
   }
 
   private static String readyMessage(LLMRouter router) {

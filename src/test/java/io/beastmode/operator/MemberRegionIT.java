@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hub and a member region, each its own API server. Stopping the member's API server is a
- * region outage: the hub marks it Unreachable and leaves everything where it is.
+ * A hub and a member region, each its own API server. Stopping the member's API server is a region
+ * outage: the hub marks it Unreachable and leaves everything where it is.
  */
 class MemberRegionIT {
   static final String NS = "team-b";
@@ -46,12 +46,20 @@ class MemberRegionIT {
     memberWorkloads = new FakeWorkloadController(memberServer.client());
     operator = new OperatorUnderTest(hub);
     for (String ns : List.of(NS, "beast-mode-system")) {
-      hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+      hub.namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .create();
     }
-    hub.secrets().inNamespace("beast-mode-system").resource(new SecretBuilder()
-        .withNewMetadata().withName("member-kubeconfig").endMetadata()
-        .withStringData(Map.of("kubeconfig", memberServer.kubeconfig()))
-        .build()).create();
+    hub.secrets()
+        .inNamespace("beast-mode-system")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("member-kubeconfig")
+                .endMetadata()
+                .withStringData(Map.of("kubeconfig", memberServer.kubeconfig()))
+                .build())
+        .create();
   }
 
   @AfterAll
@@ -70,26 +78,62 @@ class MemberRegionIT {
     hub.resource(router(NS, "spread", List.of("hosted"), "hub", "member")).create();
 
     var member = memberServer.client();
-    await().atMost(Duration.ofSeconds(60)).until(() -> member.configMaps().inNamespace(NS).withName("spread-routing").get() != null);
-    assertThat(member.configMaps().inNamespace(NS).withName("spread-routing").get().getData().get("routing.yaml"))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> member.configMaps().inNamespace(NS).withName("spread-routing").get() != null);
+    assertThat(
+            member
+                .configMaps()
+                .inNamespace(NS)
+                .withName("spread-routing")
+                .get()
+                .getData()
+                .get("routing.yaml"))
         .contains("region: member");
     await().atMost(Duration.ofSeconds(60)).until(() -> "2/2".equals(status("spread").readyRegions));
     await().atMost(Duration.ofSeconds(30)).until(() -> phase("member") == RegionPhase.Healthy);
 
     // Owner references cannot reach the member: its objects are watched there and restored.
-    String uid = member.configMaps().inNamespace(NS).withName("spread-routing").get().getMetadata().getUid();
+    String uid =
+        member.configMaps().inNamespace(NS).withName("spread-routing").get().getMetadata().getUid();
     member.configMaps().inNamespace(NS).withName("spread-routing").delete();
-    member.apps().deployments().inNamespace(NS).withName("spread").edit(d -> {
-      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("someone-elses:image");
-      return d;
-    });
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      var restored = member.configMaps().inNamespace(NS).withName("spread-routing").get();
-      assertThat(restored).isNotNull();
-      assertThat(restored.getMetadata().getUid()).isNotEqualTo(uid);
-      assertThat(member.apps().deployments().inNamespace(NS).withName("spread").get()
-          .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(OperatorUnderTest.ROUTER_IMAGE);
-    });
+    member
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("spread")
+        .edit(
+            d -> {
+              d.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .setImage("someone-elses:image");
+              return d;
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var restored = member.configMaps().inNamespace(NS).withName("spread-routing").get();
+              assertThat(restored).isNotNull();
+              assertThat(restored.getMetadata().getUid()).isNotEqualTo(uid);
+              assertThat(
+                      member
+                          .apps()
+                          .deployments()
+                          .inNamespace(NS)
+                          .withName("spread")
+                          .get()
+                          .getSpec()
+                          .getTemplate()
+                          .getSpec()
+                          .getContainers()
+                          .get(0)
+                          .getImage())
+                  .isEqualTo(OperatorUnderTest.ROUTER_IMAGE);
+            });
 
     memberWorkloads.close();
     memberServer.stop();
@@ -97,21 +141,28 @@ class MemberRegionIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> phase("member") == RegionPhase.Unreachable);
     var unreachable = hub.resources(Region.class).withName("member").get().getStatus();
     assertThat(unreachable.consecutiveFailures).isGreaterThanOrEqualTo(2);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      var regions = status("spread").regions;
-      assertThat(regions).anySatisfy(r -> {
-        assertThat(r.name).isEqualTo("member");
-        assertThat(r.health).isEqualTo(RegionPhase.Unreachable);
-        assertThat(r.trafficWeight).isZero();
-      });
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var regions = status("spread").regions;
+              assertThat(regions)
+                  .anySatisfy(
+                      r -> {
+                        assertThat(r.name).isEqualTo("member");
+                        assertThat(r.health).isEqualTo(RegionPhase.Unreachable);
+                        assertThat(r.trafficWeight).isZero();
+                      });
+            });
     assertThat(phase("hub")).isEqualTo(RegionPhase.Healthy);
     assertThat(hub.apps().deployments().inNamespace(NS).withName("spread").get()).isNotNull();
 
     // Deleting the router while a region is cut off must not orphan that region's routers silently:
     // the hub cleans its own region and keeps the finalizer until the member can be reached.
     hub.resources(LLMRouter.class).inNamespace(NS).withName("spread").delete();
-    await().atMost(Duration.ofSeconds(30)).until(() -> hub.apps().deployments().inNamespace(NS).withName("spread").get() == null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> hub.apps().deployments().inNamespace(NS).withName("spread").get() == null);
     assertThat(hub.resources(LLMRouter.class).inNamespace(NS).withName("spread").get()).isNotNull();
   }
 

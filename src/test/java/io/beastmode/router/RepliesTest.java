@@ -15,7 +15,9 @@ class RepliesTest {
     Random random = new Random(7);
     for (int i = 0; i < 10_000; i++) {
       double cost = random.nextDouble() * Math.pow(10, -random.nextInt(9));
-      assertThat(Replies.usd(cost)).as("%s", cost).isEqualTo(String.format(Locale.ROOT, "%.8f", cost));
+      assertThat(Replies.usd(cost))
+          .as("%s", cost)
+          .isEqualTo(String.format(Locale.ROOT, "%.8f", cost));
     }
   }
 }

@@ -30,22 +30,51 @@ final class RequestsOfEveryKind {
   static void serve(RouterClient router) {
     Vertx vertx = Vertx.vertx();
     // A model of its own that always fails, so its open circuit cannot disturb other tests.
-    var flaky = SimulatorServer.start(vertx, 0, new SimulatorConfig(
-        List.of(new SimulatedModel("flaky", null, 0, 0, 0, 1.0, 500, Outage.none)), Outage.none));
+    var flaky =
+        SimulatorServer.start(
+            vertx,
+            0,
+            new SimulatorConfig(
+                List.of(new SimulatedModel("flaky", null, 0, 0, 0, 1.0, 500, Outage.none)),
+                Outage.none));
     try {
       RoutingConfig base = RouterTestResource.baseline();
       var models = new ArrayList<>(base.models());
-      models.add(RouterTestResource.model("flaky", "flaky", flaky.baseUrl(), 0.1, 0.1, 0.9, 128_000, true));
-      reconfigure(router, new RoutingConfig(base.router(), base.region(), models, base.selection(),
-          base.cache(), base.fallback(), base.circuitBreaker(), base.limits()));
+      models.add(
+          RouterTestResource.model(
+              "flaky", "flaky", flaky.baseUrl(), 0.1, 0.1, 0.9, 128_000, true));
+      reconfigure(
+          router,
+          new RoutingConfig(
+              base.router(),
+              base.region(),
+              models,
+              base.selection(),
+              base.cache(),
+              base.fallback(),
+              base.circuitBreaker(),
+              base.limits()));
 
       String cached = chat("auto", "every kind " + unique());
-      assertThat(header(router.post("/v1/chat/completions", cached), "x-beastmode-cache")).isEqualTo("miss");
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-          .until(() -> "hit".equals(header(router.post("/v1/chat/completions", cached), "x-beastmode-cache")));
-      assertThat(header(router.post("/v1/chat/completions", cached, "cache-control", "no-cache"), "x-beastmode-cache")).isEqualTo("bypass");
+      assertThat(header(router.post("/v1/chat/completions", cached), "x-beastmode-cache"))
+          .isEqualTo("miss");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  "hit"
+                      .equals(
+                          header(
+                              router.post("/v1/chat/completions", cached), "x-beastmode-cache")));
+      assertThat(
+              header(
+                  router.post("/v1/chat/completions", cached, "cache-control", "no-cache"),
+                  "x-beastmode-cache"))
+          .isEqualTo("bypass");
 
-      HttpResponse<String> fellBack = router.post("/v1/chat/completions", chat("flaky", "fall back " + unique()));
+      HttpResponse<String> fellBack =
+          router.post("/v1/chat/completions", chat("flaky", "fall back " + unique()));
       assertThat(fellBack.statusCode()).as(fellBack.body()).isEqualTo(200);
       assertThat(header(fellBack, "x-beastmode-model")).isNotEqualTo("flaky");
 
@@ -55,8 +84,15 @@ final class RequestsOfEveryKind {
       } finally {
         RouterTestResource.redis.startAgain();
       }
-      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
-          .until(() -> "hit".equals(header(router.post("/v1/chat/completions", cached), "x-beastmode-cache")));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  "hit"
+                      .equals(
+                          header(
+                              router.post("/v1/chat/completions", cached), "x-beastmode-cache")));
     } finally {
       reconfigure(router, RouterTestResource.baseline());
       flaky.close();
@@ -75,8 +111,13 @@ final class RequestsOfEveryKind {
     }
     double applied = router.metric("beastmode_router_config_reloads_total", "result=\"applied\"");
     RouterTestResource.write(config);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-        .until(() -> router.metric("beastmode_router_config_reloads_total", "result=\"applied\"") > applied);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () ->
+                router.metric("beastmode_router_config_reloads_total", "result=\"applied\"")
+                    > applied);
   }
 
   private static String header(HttpResponse<String> response, String name) {

@@ -42,7 +42,10 @@ final class RouterChecks {
   static void failModel(SimulatorServer server, String model, int status) {
     List<SimulatedModel> models = new ArrayList<>();
     for (SimulatedModel m : server.simulator().config().models()) {
-      models.add(m.name().equals(model) ? new SimulatedModel(model, null, 0, 0, 0, 1.0, status, Outage.none) : m);
+      models.add(
+          m.name().equals(model)
+              ? new SimulatedModel(model, null, 0, 0, 0, 1.0, status, Outage.none)
+              : m);
     }
     server.simulator().configure(new SimulatorConfig(models, Outage.none));
   }
@@ -51,7 +54,8 @@ final class RouterChecks {
     HttpResponse<String> send(int index) throws Exception;
   }
 
-  static List<HttpResponse<String>> concurrently(int count, int threads, Call call) throws Exception {
+  static List<HttpResponse<String>> concurrently(int count, int threads, Call call)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<HttpResponse<String>>> futures = new ArrayList<>();

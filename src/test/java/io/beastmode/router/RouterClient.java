@@ -21,11 +21,17 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Real HTTP calls to the router under test, as an OpenAI client makes them, and the waits the tests build on them. */
+/**
+ * Real HTTP calls to the router under test, as an OpenAI client makes them, and the waits the tests
+ * build on them.
+ */
 final class RouterClient {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private final String origin;
 
@@ -34,14 +40,19 @@ final class RouterClient {
   }
 
   static String chat(String model, String content) {
-    return "{\"model\":\"" + model + "\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}";
+    return "{\"model\":\""
+        + model
+        + "\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\""
+        + content
+        + "\"}]}";
   }
 
   HttpResponse<String> post(String path, String body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(origin + path))
-        .timeout(Duration.ofSeconds(20))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(origin + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
@@ -49,22 +60,29 @@ final class RouterClient {
   }
 
   HttpResponse<String> postBytes(String path, byte[] body) {
-    return send(HttpRequest.newBuilder(URI.create(origin + path))
-        .timeout(Duration.ofSeconds(20))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build());
+    return send(
+        HttpRequest.newBuilder(URI.create(origin + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build());
   }
 
   HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(origin + path)).timeout(Duration.ofSeconds(20)).GET().build());
+    return send(
+        HttpRequest.newBuilder(URI.create(origin + path))
+            .timeout(Duration.ofSeconds(20))
+            .GET()
+            .build());
   }
 
   /** Sum of every sample of a Prometheus metric whose labels contain all of {@code labels}. */
   double metric(String name, String... labels) {
     String text = get("/q/metrics").body();
     double sum = 0;
-    Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([-+0-9.eE]+|NaN)$").matcher(text);
+    Matcher line =
+        Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([-+0-9.eE]+|NaN)$")
+            .matcher(text);
     while (line.find()) {
       String tags = line.group(1) == null ? "" : line.group(1);
       boolean all = true;
@@ -78,19 +96,24 @@ final class RouterClient {
     return sum;
   }
 
- /** The answer is stored after it is sent, so the next identical request may still be a miss. */
+  /** The answer is stored after it is sent, so the next identical request may still be a miss. */
   HttpResponse<String> untilHit(String body, String... headers) {
     List<HttpResponse<String>> hit = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
-      HttpResponse<String> response = post("/v1/chat/completions", body, headers);
-      hit.add(0, response);
-      return "hit".equals(RouterChecks.header(response, "x-beastmode-cache"));
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              HttpResponse<String> response = post("/v1/chat/completions", body, headers);
+              hit.add(0, response);
+              return "hit".equals(RouterChecks.header(response, "x-beastmode-cache"));
+            });
     return hit.get(0);
   }
 
   String modelFor(String model) {
-    HttpResponse<String> response = post("/v1/chat/completions", chat(model, "which " + RouterChecks.unique()));
+    HttpResponse<String> response =
+        post("/v1/chat/completions", chat(model, "which " + RouterChecks.unique()));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return RouterChecks.header(response, "x-beastmode-model");
   }
@@ -99,13 +122,18 @@ final class RouterClient {
   void reconfigure(RoutingConfig config) {
     try {
       String next = ConfigYaml.write(config);
-      if (Files.exists(RouterTestResource.routingFile) && Files.readString(RouterTestResource.routingFile).equals(next)) {
+      if (Files.exists(RouterTestResource.routingFile)
+          && Files.readString(RouterTestResource.routingFile).equals(next)) {
         return;
       }
       double applied = metric("beastmode_router_config_reloads_total", "result=\"applied\"");
       RouterTestResource.write(config);
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-          .until(() -> metric("beastmode_router_config_reloads_total", "result=\"applied\"") > applied);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () ->
+                  metric("beastmode_router_config_reloads_total", "result=\"applied\"") > applied);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -116,12 +144,17 @@ final class RouterClient {
     RouterTestResource.openai.simulator().configure(RouterTestResource.openaiModels());
     RouterTestResource.openWeights.simulator().configure(RouterTestResource.openWeightsModels());
     RouterTestResource.peer.simulator().outage(Outage.none);
-    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-      for (String model : List.of("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b")) {
-        post("/v1/chat/completions", chat(model, "heal " + RouterChecks.unique()));
-      }
-      assertThat(metric("beastmode_router_circuit_state", "backend=\"model/")).isZero();
-    });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              for (String model :
+                  List.of("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b")) {
+                post("/v1/chat/completions", chat(model, "heal " + RouterChecks.unique()));
+              }
+              assertThat(metric("beastmode_router_circuit_state", "backend=\"model/")).isZero();
+            });
   }
 
   static JsonNode json(HttpResponse<String> response) {

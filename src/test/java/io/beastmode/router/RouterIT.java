@@ -48,8 +48,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The router role over real HTTP, with real Redis and simulated model backends: selection, cache,
- * streaming, fallback, circuit breaking, peers, limits, bad input, reloads, metrics (and the dashboards
- * built on them) and heartbeats.
+ * streaming, fallback, circuit breaking, peers, limits, bad input, reloads, metrics (and the
+ * dashboards built on them) and heartbeats.
  */
 @QuarkusTest
 @QuarkusTestResource(value = RouterTestResource.class, restrictToAnnotatedClass = true)
@@ -57,11 +57,9 @@ class RouterIT {
   @TestHTTPResource("/")
   URL url;
 
-  @Inject
-  MeterRegistry registry;
+  @Inject MeterRegistry registry;
 
-  @Inject
-  CacheRedisOptions cacheRedisOptions;
+  @Inject CacheRedisOptions cacheRedisOptions;
 
   RouterClient router;
 
@@ -76,7 +74,9 @@ class RouterIT {
 
   @Test
   void theCostPolicyPicksTheCheapestModelAboveTheFloorAndSaysSo() {
-    HttpResponse<String> response = router.post("/v1/chat/completions", chat("auto", "hello " + unique()), "x-beastmode-debug", "1");
+    HttpResponse<String> response =
+        router.post(
+            "/v1/chat/completions", chat("auto", "hello " + unique()), "x-beastmode-debug", "1");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(header(response, "x-beastmode-model")).isEqualTo("gpt-4o-mini");
@@ -84,7 +84,10 @@ class RouterIT {
     assertThat(header(response, "x-beastmode-cache")).isEqualTo("miss");
     assertThat(Double.parseDouble(header(response, "x-beastmode-cost-usd"))).isPositive();
     assertThat(header(response, "x-beastmode-decision"))
-        .contains("policy=cost", "gpt-4o-mini=chosen", "llama-3.1-8b=excluded(quality 0.62 < floor 0.75)");
+        .contains(
+            "policy=cost",
+            "gpt-4o-mini=chosen",
+            "llama-3.1-8b=excluded(quality 0.62 < floor 0.75)");
     assertThat(json(response).at("/choices/0/message/content").asText()).startsWith("hello");
   }
 
@@ -156,28 +159,43 @@ class RouterIT {
     double errors = router.metric("beastmode_router_cache_errors_total");
     String prefix = "crowd " + unique() + " ";
 
-    List<HttpResponse<String>> responses = concurrently(400, 100, i -> router.post("/v1/chat/completions", chat("auto", prefix + i)));
+    List<HttpResponse<String>> responses =
+        concurrently(400, 100, i -> router.post("/v1/chat/completions", chat("auto", prefix + i)));
 
-    assertThat(responses).allSatisfy(r -> assertThat(header(r, "x-beastmode-cache")).isEqualTo("miss"));
+    assertThat(responses)
+        .allSatisfy(r -> assertThat(header(r, "x-beastmode-cache")).isEqualTo("miss"));
     assertThat(router.metric("beastmode_router_cache_errors_total")).isEqualTo(errors);
   }
 
   @Test
   void theCachesOwnRedisClientsAreConfiguredAsQuarkusConfiguredItsClient() {
-    assertThat(cacheRedisOptions.copy()).as("Quarkus passed its Redis options to the customizer").isNotNull();
-    assertThat(cacheRedisOptions.copy().getEndpoints()).containsExactly(RouterTestResource.redis.url());
+    assertThat(cacheRedisOptions.copy())
+        .as("Quarkus passed its Redis options to the customizer")
+        .isNotNull();
+    assertThat(cacheRedisOptions.copy().getEndpoints())
+        .containsExactly(RouterTestResource.redis.url());
   }
 
   @Test
   void sampledToolAndNoCacheRequestsBypassTheCache() {
     String content = "bypass " + unique();
     String warm = chat("auto", content).replace("\"temperature\":0", "\"temperature\":0.8");
-    String tools = chat("auto", content).replace("\"temperature\":0", "\"temperature\":0,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]");
+    String tools =
+        chat("auto", content)
+            .replace(
+                "\"temperature\":0",
+                "\"temperature\":0,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]");
 
     for (int i = 0; i < 2; i++) {
-      assertThat(header(router.post("/v1/chat/completions", warm), "x-beastmode-cache")).isEqualTo("bypass");
-      assertThat(header(router.post("/v1/chat/completions", tools), "x-beastmode-cache")).isEqualTo("bypass");
-      assertThat(header(router.post("/v1/chat/completions", chat("auto", content), "cache-control", "no-cache"), "x-beastmode-cache"))
+      assertThat(header(router.post("/v1/chat/completions", warm), "x-beastmode-cache"))
+          .isEqualTo("bypass");
+      assertThat(header(router.post("/v1/chat/completions", tools), "x-beastmode-cache"))
+          .isEqualTo("bypass");
+      assertThat(
+              header(
+                  router.post(
+                      "/v1/chat/completions", chat("auto", content), "cache-control", "no-cache"),
+                  "x-beastmode-cache"))
           .isEqualTo("bypass");
     }
   }
@@ -186,16 +204,27 @@ class RouterIT {
   void tenantsNeverSeeEachOthersEntries() {
     String body = chat("auto", "tenant secret " + unique());
 
-    assertThat(header(router.post("/v1/chat/completions", body, "x-beastmode-tenant", "acme"), "x-beastmode-cache")).isEqualTo("miss");
+    assertThat(
+            header(
+                router.post("/v1/chat/completions", body, "x-beastmode-tenant", "acme"),
+                "x-beastmode-cache"))
+        .isEqualTo("miss");
     router.untilHit(body, "x-beastmode-tenant", "acme");
 
-    assertThat(header(router.post("/v1/chat/completions", body, "x-beastmode-tenant", "globex"), "x-beastmode-cache")).isEqualTo("miss");
-    assertThat(header(router.post("/v1/chat/completions", body), "x-beastmode-cache")).isEqualTo("miss");
+    assertThat(
+            header(
+                router.post("/v1/chat/completions", body, "x-beastmode-tenant", "globex"),
+                "x-beastmode-cache"))
+        .isEqualTo("miss");
+    assertThat(header(router.post("/v1/chat/completions", body), "x-beastmode-cache"))
+        .isEqualTo("miss");
   }
 
   @Test
   void aStreamedAnswerPassesThroughAndReplaysFromTheCache() {
-    String body = chat("auto", "stream these five words " + unique()).replace("\"temperature\":0", "\"temperature\":0,\"stream\":true");
+    String body =
+        chat("auto", "stream these five words " + unique())
+            .replace("\"temperature\":0", "\"temperature\":0,\"stream\":true");
 
     HttpResponse<String> first = router.post("/v1/chat/completions", body);
     HttpResponse<String> second = router.untilHit(body);
@@ -210,25 +239,39 @@ class RouterIT {
 
   @Test
   void streamedUsageIsEstimatedWhenTheUpstreamSendsNone() {
-    double before = router.metric("beastmode_router_tokens_total", "model=\"gpt-4o-mini\"", "kind=\"completion\"");
-    String body = chat("gpt-4o-mini", "count these words please " + unique()).replace("\"temperature\":0", "\"temperature\":0,\"stream\":true");
+    double before =
+        router.metric(
+            "beastmode_router_tokens_total", "model=\"gpt-4o-mini\"", "kind=\"completion\"");
+    String body =
+        chat("gpt-4o-mini", "count these words please " + unique())
+            .replace("\"temperature\":0", "\"temperature\":0,\"stream\":true");
 
-    HttpResponse<String> response = router.post("/v1/chat/completions", body, "cache-control", "no-store");
+    HttpResponse<String> response =
+        router.post("/v1/chat/completions", body, "cache-control", "no-store");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(header(response, "x-beastmode-model")).isEqualTo("gpt-4o-mini");
-    assertThat(router.metric("beastmode_router_tokens_total", "model=\"gpt-4o-mini\"", "kind=\"completion\"")).isGreaterThan(before);
+    assertThat(
+            router.metric(
+                "beastmode_router_tokens_total", "model=\"gpt-4o-mini\"", "kind=\"completion\""))
+        .isGreaterThan(before);
   }
 
   @Test
   void aFailingBackendUnderLoadFallsBackWithNoClientError() throws Exception {
     failModel(RouterTestResource.openai, "gpt-4o-mini", 500);
 
-    List<HttpResponse<String>> responses = concurrently(40, 8, i -> router.post("/v1/chat/completions", chat("auto", "load " + unique())));
+    List<HttpResponse<String>> responses =
+        concurrently(
+            40, 8, i -> router.post("/v1/chat/completions", chat("auto", "load " + unique())));
 
     assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
-    assertThat(responses).allSatisfy(r -> assertThat(header(r, "x-beastmode-model")).isEqualTo("llama-3.1-70b"));
-    assertThat(router.metric("beastmode_router_fallbacks_total", "from=\"gpt-4o-mini\"", "to=\"llama-3.1-70b\"")).isPositive();
+    assertThat(responses)
+        .allSatisfy(r -> assertThat(header(r, "x-beastmode-model")).isEqualTo("llama-3.1-70b"));
+    assertThat(
+            router.metric(
+                "beastmode_router_fallbacks_total", "from=\"gpt-4o-mini\"", "to=\"llama-3.1-70b\""))
+        .isPositive();
     router.healAndAwaitClosedCircuits();
   }
 
@@ -238,13 +281,17 @@ class RouterIT {
     for (int i = 0; i < 6; i++) {
       router.post("/v1/chat/completions", chat("auto", "trip " + unique()));
     }
-    assertThat(router.metric("beastmode_router_circuit_state", "backend=\"model/gpt-4o-mini\"")).isEqualTo(2);
+    assertThat(router.metric("beastmode_router_circuit_state", "backend=\"model/gpt-4o-mini\""))
+        .isEqualTo(2);
 
     // While open, gpt-4o-mini is not called at all: its backend sees no requests.
     long calls = RouterTestResource.openai.simulator().requests();
-    HttpResponse<String> whileOpen = router.post("/v1/chat/completions", chat("auto", "open " + unique()), "x-beastmode-debug", "1");
+    HttpResponse<String> whileOpen =
+        router.post(
+            "/v1/chat/completions", chat("auto", "open " + unique()), "x-beastmode-debug", "1");
     assertThat(header(whileOpen, "x-beastmode-model")).isEqualTo("llama-3.1-70b");
-    assertThat(header(whileOpen, "x-beastmode-decision")).contains("gpt-4o-mini=excluded(circuit open)");
+    assertThat(header(whileOpen, "x-beastmode-decision"))
+        .contains("gpt-4o-mini=excluded(circuit open)");
     assertThat(RouterTestResource.openai.simulator().requests()).isEqualTo(calls);
 
     router.healAndAwaitClosedCircuits();
@@ -253,15 +300,24 @@ class RouterIT {
 
   @Test
   void aHangingBackendTimesOutAndTheNextModelAnswers() {
-    RouterTestResource.openai.simulator().configure(new SimulatorConfig(
-        List.of(SimulatedModel.echo("gpt-4o", 20), new SimulatedModel("gpt-4o-mini", null, 0, 0, 0, 0, 500, Outage.hang)),
-        Outage.none));
+    RouterTestResource.openai
+        .simulator()
+        .configure(
+            new SimulatorConfig(
+                List.of(
+                    SimulatedModel.echo("gpt-4o", 20),
+                    new SimulatedModel("gpt-4o-mini", null, 0, 0, 0, 0, 500, Outage.hang)),
+                Outage.none));
 
-    HttpResponse<String> response = router.post("/v1/chat/completions", chat("auto", "slow " + unique()));
+    HttpResponse<String> response =
+        router.post("/v1/chat/completions", chat("auto", "slow " + unique()));
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(header(response, "x-beastmode-model")).isEqualTo("llama-3.1-70b");
-    assertThat(router.metric("beastmode_router_fallbacks_total", "from=\"gpt-4o-mini\"", "reason=\"timeout\"")).isPositive();
+    assertThat(
+            router.metric(
+                "beastmode_router_fallbacks_total", "from=\"gpt-4o-mini\"", "reason=\"timeout\""))
+        .isPositive();
     router.healAndAwaitClosedCircuits();
   }
 
@@ -270,13 +326,16 @@ class RouterIT {
     RouterTestResource.openai.simulator().outage(Outage.error);
     RouterTestResource.openWeights.simulator().outage(Outage.error);
 
-    HttpResponse<String> response = router.post("/v1/chat/completions", chat("auto", "anyone " + unique()));
+    HttpResponse<String> response =
+        router.post("/v1/chat/completions", chat("auto", "anyone " + unique()));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(json(response).at("/choices/0/message/content").asText()).isEqualTo(RouterTestResource.PEER_ANSWER);
+    assertThat(json(response).at("/choices/0/message/content").asText())
+        .isEqualTo(RouterTestResource.PEER_ANSWER);
 
     RouterTestResource.peer.simulator().outage(Outage.error);
-    HttpResponse<String> nobody = router.post("/v1/chat/completions", chat("auto", "anyone " + unique()));
+    HttpResponse<String> nobody =
+        router.post("/v1/chat/completions", chat("auto", "anyone " + unique()));
     assertThat(nobody.statusCode()).isEqualTo(503);
     assertThat(json(nobody).at("/error/code").asText()).isEqualTo("no_healthy_backend");
     router.healAndAwaitClosedCircuits();
@@ -288,7 +347,12 @@ class RouterIT {
     RouterTestResource.openWeights.simulator().outage(Outage.error);
     long peerCalls = RouterTestResource.peer.simulator().requests();
 
-    HttpResponse<String> response = router.post("/v1/chat/completions", chat("auto", "loop " + unique()), "x-beastmode-forwarded-from", "us-east");
+    HttpResponse<String> response =
+        router.post(
+            "/v1/chat/completions",
+            chat("auto", "loop " + unique()),
+            "x-beastmode-forwarded-from",
+            "us-east");
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(RouterTestResource.peer.simulator().requests()).isEqualTo(peerCalls);
@@ -300,38 +364,84 @@ class RouterIT {
     RoutingConfig narrow = RouterTestResource.baseline();
     narrow.limits().maxInFlight = 2;
     router.reconfigure(narrow);
-    RouterTestResource.openai.simulator().configure(new SimulatorConfig(
-        List.of(SimulatedModel.echo("gpt-4o", 20), SimulatedModel.echo("gpt-4o-mini", 400)), Outage.none));
+    RouterTestResource.openai
+        .simulator()
+        .configure(
+            new SimulatorConfig(
+                List.of(SimulatedModel.echo("gpt-4o", 20), SimulatedModel.echo("gpt-4o-mini", 400)),
+                Outage.none));
 
-    List<HttpResponse<String>> responses = concurrently(12, 12, i -> router.post("/v1/chat/completions", chat("gpt-4o-mini", "busy " + unique())));
+    List<HttpResponse<String>> responses =
+        concurrently(
+            12,
+            12,
+            i -> router.post("/v1/chat/completions", chat("gpt-4o-mini", "busy " + unique())));
 
-    List<HttpResponse<String>> refused = responses.stream().filter(r -> r.statusCode() == 429).toList();
+    List<HttpResponse<String>> refused =
+        responses.stream().filter(r -> r.statusCode() == 429).toList();
     assertThat(refused).isNotEmpty();
     assertThat(responses.stream().filter(r -> r.statusCode() == 200)).isNotEmpty();
-    assertThat(refused).allSatisfy(r -> {
-      assertThat(header(r, "retry-after")).isEqualTo("1");
-      assertThat(json(r).at("/error/code").asText()).isEqualTo("router_overloaded");
-    });
+    assertThat(refused)
+        .allSatisfy(
+            r -> {
+              assertThat(header(r, "retry-after")).isEqualTo("1");
+              assertThat(json(r).at("/error/code").asText()).isEqualTo("router_overloaded");
+            });
   }
 
   @Test
   void badRequestsGetOpenAiErrorsAndTheRouterStaysUp() {
-    assertError(router.post("/v1/chat/completions", "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\""), 400, null);
-    assertError(router.post("/v1/chat/completions", "{\"model\":\"auto\",\"messages\":\"hi\"}"), 400, "messages");
-    assertError(router.post("/v1/chat/completions", "{\"model\":\"auto\",\"temperature\":\"warm\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 400, "temperature");
-    assertError(router.post("/v1/chat/completions", "{\"model\":\"auto\",\"x\":" + "[".repeat(3000) + "]".repeat(3000) + "}"), 400, null);
-    assertError(router.postBytes("/v1/chat/completions", new byte[] {'{', '"', 'm', '"', ':', '"', (byte) 0xFF, (byte) 0xFE, '"', '}'}), 400, null);
+    assertError(
+        router.post(
+            "/v1/chat/completions",
+            "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\""),
+        400,
+        null);
+    assertError(
+        router.post("/v1/chat/completions", "{\"model\":\"auto\",\"messages\":\"hi\"}"),
+        400,
+        "messages");
+    assertError(
+        router.post(
+            "/v1/chat/completions",
+            "{\"model\":\"auto\",\"temperature\":\"warm\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+        400,
+        "temperature");
+    assertError(
+        router.post(
+            "/v1/chat/completions",
+            "{\"model\":\"auto\",\"x\":" + "[".repeat(3000) + "]".repeat(3000) + "}"),
+        400,
+        null);
+    assertError(
+        router.postBytes(
+            "/v1/chat/completions",
+            new byte[] {'{', '"', 'm', '"', ':', '"', (byte) 0xFF, (byte) 0xFE, '"', '}'}),
+        400,
+        null);
     assertError(router.post("/v1/chat/completions", chat("auto", "x".repeat(70_000))), 413, null);
     assertError(router.post("/v1/chat/completions", chat("gpt-5-ultra", "hi")), 404, "model");
-    assertError(router.post("/v1/chat/completions", "{\"model\":\"auto\",\"max_tokens\":200000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 400, "model");
+    assertError(
+        router.post(
+            "/v1/chat/completions",
+            "{\"model\":\"auto\",\"max_tokens\":200000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+        400,
+        "model");
     assertError(router.get("/v1/embeddings"), 404, null);
 
-    assertThat(router.post("/v1/chat/completions", chat("auto", "still here " + unique())).statusCode()).isEqualTo(200);
+    assertThat(
+            router
+                .post("/v1/chat/completions", chat("auto", "still here " + unique()))
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void textCompletionsAndTheModelListWork() {
-    HttpResponse<String> completion = router.post("/v1/completions", "{\"model\":\"auto\",\"temperature\":0,\"prompt\":\"say " + unique() + "\"}");
+    HttpResponse<String> completion =
+        router.post(
+            "/v1/completions",
+            "{\"model\":\"auto\",\"temperature\":0,\"prompt\":\"say " + unique() + "\"}");
     assertThat(completion.statusCode()).isEqualTo(200);
     assertThat(json(completion).at("/object").asText()).isEqualTo("text_completion");
     assertThat(header(completion, "x-beastmode-model")).isEqualTo("gpt-4o-mini");
@@ -339,7 +449,8 @@ class RouterIT {
     JsonNode models = json(router.get("/v1/models"));
     List<String> ids = new ArrayList<>();
     models.path("data").forEach(m -> ids.add(m.path("id").asText()));
-    assertThat(ids).containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b", "auto");
+    assertThat(ids)
+        .containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b", "auto");
   }
 
   @Test
@@ -356,10 +467,15 @@ class RouterIT {
     } finally {
       RouterTestResource.redis.startAgain();
     }
-    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      router.post("/v1/chat/completions", body);
-      assertThat(header(router.post("/v1/chat/completions", body), "x-beastmode-cache")).isEqualTo("hit");
-    });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              router.post("/v1/chat/completions", body);
+              assertThat(header(router.post("/v1/chat/completions", body), "x-beastmode-cache"))
+                  .isEqualTo("hit");
+            });
   }
 
   @Test
@@ -368,13 +484,18 @@ class RouterIT {
     ExecutorService clients = Executors.newFixedThreadPool(4);
     List<Future<List<Integer>>> results = new ArrayList<>();
     for (int c = 0; c < 4; c++) {
-      results.add(clients.submit(() -> {
-        List<Integer> statuses = new ArrayList<>();
-        while (running.get()) {
-          statuses.add(router.post("/v1/chat/completions", chat("auto", "reload " + unique())).statusCode());
-        }
-        return statuses;
-      }));
+      results.add(
+          clients.submit(
+              () -> {
+                List<Integer> statuses = new ArrayList<>();
+                while (running.get()) {
+                  statuses.add(
+                      router
+                          .post("/v1/chat/completions", chat("auto", "reload " + unique()))
+                          .statusCode());
+                }
+                return statuses;
+              }));
     }
     RoutingConfig quality = RouterTestResource.baseline();
     quality.selection().policy = SelectionPolicy.quality;
@@ -397,30 +518,40 @@ class RouterIT {
     double rejected = router.metric("beastmode_router_config_reloads_total", "result=\"rejected\"");
     Files.writeString(RouterTestResource.routingFile, "models: [{name: only-a-name}]\n");
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> router.metric("beastmode_router_config_reloads_total", "result=\"rejected\"") > rejected);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                router.metric("beastmode_router_config_reloads_total", "result=\"rejected\"")
+                    > rejected);
     assertThat(router.modelFor("auto")).isEqualTo("gpt-4o-mini");
   }
 
   @Test
   void metricsCountRequestsCostAndSavings() {
-    double requests = router.metric("beastmode_router_requests_total", "model=\"gpt-4o-mini\"", "status=\"2xx\"");
+    double requests =
+        router.metric("beastmode_router_requests_total", "model=\"gpt-4o-mini\"", "status=\"2xx\"");
     double cost = router.metric("beastmode_router_cost_usd_total");
     double saved = router.metric("beastmode_router_saved_usd_total");
 
     router.post("/v1/chat/completions", chat("auto", "count me " + unique()));
 
-    assertThat(router.metric("beastmode_router_requests_total", "model=\"gpt-4o-mini\"", "status=\"2xx\"")).isEqualTo(requests + 1);
+    assertThat(
+            router.metric(
+                "beastmode_router_requests_total", "model=\"gpt-4o-mini\"", "status=\"2xx\""))
+        .isEqualTo(requests + 1);
     assertThat(router.metric("beastmode_router_cost_usd_total")).isGreaterThan(cost);
     // gpt-4o was eligible too: choosing gpt-4o-mini saved the difference.
     assertThat(router.metric("beastmode_router_saved_usd_total")).isGreaterThan(saved);
-    assertThat(router.metric("beastmode_router_latency_seconds_count", "model=\"gpt-4o-mini\"")).isPositive();
+    assertThat(router.metric("beastmode_router_latency_seconds_count", "model=\"gpt-4o-mini\""))
+        .isPositive();
     assertThat(router.metric("beastmode_router_inflight")).isZero();
   }
 
   /**
-   * The dashboards and the metrics table of docs/observability.md name only metrics and labels a real
-   * scrape holds, and every meter the code registers is in it. The operator's meters come from its own
-   * recorders, run against this application's Prometheus registry.
+   * The dashboards and the metrics table of docs/observability.md name only metrics and labels a
+   * real scrape holds, and every meter the code registers is in it. The operator's meters come from
+   * its own recorders, run against this application's Prometheus registry.
    */
   @Test
   void theDashboardsAndDocsNameOnlyWhatAScrapeHolds() {
@@ -430,7 +561,9 @@ class RouterIT {
 
     assertThat(MetricsContract.dashboardProblems(scrape)).isEmpty();
     assertThat(MetricsContract.documented()).isEqualTo(MetricsContract.exportedFamilies(scrape));
-    assertThat(MetricsContract.metersMissingFrom(scrape)).as("serve or record them in this test").isEmpty();
+    assertThat(MetricsContract.metersMissingFrom(scrape))
+        .as("serve or record them in this test")
+        .isEmpty();
   }
 
   @Test
@@ -440,17 +573,36 @@ class RouterIT {
     try {
       Redis redis = Redis.createClient(vertx, RouterTestResource.redis.url());
       String key = Heartbeat.key("beastmode-test/assistant", "eu-west", "router-test-0");
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        Response value = redis.send(Request.cmd(Command.GET).arg(key)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        assertThat(value).isNotNull();
-        JsonNode beat = RouterClient.JSON.readTree(value.toString(StandardCharsets.UTF_8));
-        assertThat(beat.path("requests").asLong()).isPositive();
-        assertThat(beat.path("latencyCounts")).hasSize(beat.path("latencyBoundsMs").size() + 1);
-        // The operator compares these with what it wrote to know when routers run new weights.
-        assertThat(beat.path("configVersion").asText()).isEqualTo(ConfigYaml.version(Files.readString(RouterTestResource.routingFile)));
-        assertThat(beat.path("trafficVersion").asText()).isEqualTo(ConfigYaml.version(Files.readString(RouterTestResource.trafficFile)));
-      });
-      Response ttl = redis.send(Request.cmd(Command.TTL).arg(key)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                Response value =
+                    redis
+                        .send(Request.cmd(Command.GET).arg(key))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS);
+                assertThat(value).isNotNull();
+                JsonNode beat = RouterClient.JSON.readTree(value.toString(StandardCharsets.UTF_8));
+                assertThat(beat.path("requests").asLong()).isPositive();
+                assertThat(beat.path("latencyCounts"))
+                    .hasSize(beat.path("latencyBoundsMs").size() + 1);
+                // The operator compares these with what it wrote to know when routers run new
+                // weights.
+                assertThat(beat.path("configVersion").asText())
+                    .isEqualTo(
+                        ConfigYaml.version(Files.readString(RouterTestResource.routingFile)));
+                assertThat(beat.path("trafficVersion").asText())
+                    .isEqualTo(
+                        ConfigYaml.version(Files.readString(RouterTestResource.trafficFile)));
+              });
+      Response ttl =
+          redis
+              .send(Request.cmd(Command.TTL).arg(key))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(5, TimeUnit.SECONDS);
       assertThat(ttl.toInteger()).isBetween(1, Heartbeat.TTL_SECONDS);
     } finally {
       vertx.close();

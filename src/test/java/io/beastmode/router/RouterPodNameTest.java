@@ -19,12 +19,14 @@ class RouterPodNameTest {
   @Test
   void thePodNameIsTheHostNameKubeletSets() throws Exception {
     URL properties = getClass().getClassLoader().getResource("application.properties");
-    var config = new SmallRyeConfigBuilder()
-        .addDefaultInterceptors()
-        .withSources(new PropertiesConfigSource(properties))
-        .withSources(new EnvConfigSource(Map.of("HOSTNAME", "assistant-7d9f-x2x4q"), 300))
-        .build();
+    var config =
+        new SmallRyeConfigBuilder()
+            .addDefaultInterceptors()
+            .withSources(new PropertiesConfigSource(properties))
+            .withSources(new EnvConfigSource(Map.of("HOSTNAME", "assistant-7d9f-x2x4q"), 300))
+            .build();
 
-    assertThat(config.getValue("beastmode.router.pod", String.class)).isEqualTo("assistant-7d9f-x2x4q");
+    assertThat(config.getValue("beastmode.router.pod", String.class))
+        .isEqualTo("assistant-7d9f-x2x4q");
   }
 }

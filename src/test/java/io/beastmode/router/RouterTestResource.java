@@ -29,7 +29,8 @@ import java.util.Map;
 /**
  * Everything a router needs, for real: a redis-server process, two simulated providers (an "openai"
  * with gpt-4o and gpt-4o-mini, an "open-weights" with two llamas) and a simulated peer region, and
- * the routing and traffic files pointing at them. Tests rewrite the files to reconfigure the router.
+ * the routing and traffic files pointing at them. Tests rewrite the files to reconfigure the
+ * router.
  */
 public class RouterTestResource implements QuarkusTestResourceLifecycleManager {
   static RedisServer redis;
@@ -48,8 +49,13 @@ public class RouterTestResource implements QuarkusTestResourceLifecycleManager {
     vertx = Vertx.vertx();
     openai = SimulatorServer.start(vertx, 0, openaiModels());
     openWeights = SimulatorServer.start(vertx, 0, openWeightsModels());
-    peer = SimulatorServer.start(vertx, 0, new SimulatorConfig(
-        List.of(new SimulatedModel("auto", PEER_ANSWER, 0, 0, 0, 0, 500, Outage.none)), Outage.none));
+    peer =
+        SimulatorServer.start(
+            vertx,
+            0,
+            new SimulatorConfig(
+                List.of(new SimulatedModel("auto", PEER_ANSWER, 0, 0, 0, 0, 500, Outage.none)),
+                Outage.none));
     try {
       Path dir = Files.createTempDirectory("beastmode-router");
       routingFile = dir.resolve("routing.yaml");
@@ -58,14 +64,17 @@ public class RouterTestResource implements QuarkusTestResourceLifecycleManager {
       throw new UncheckedIOException(e);
     }
     write(baseline());
-    writeTraffic(new TrafficConfig(List.of(new TrafficConfig.Peer("us-east", "http://127.0.0.1:" + peer.port(), 50))));
+    writeTraffic(
+        new TrafficConfig(
+            List.of(new TrafficConfig.Peer("us-east", "http://127.0.0.1:" + peer.port(), 50))));
     return Map.of(
         "beastmode.role", "router",
         "beastmode.router.config", routingFile.toString(),
         "beastmode.router.traffic", trafficFile.toString(),
         "beastmode.router.reload-interval", "100ms",
         "beastmode.router.pod", "router-test-0",
-        // A busy test machine may take Redis past the production 100 ms: only real failures skip the cache here.
+        // A busy test machine may take Redis past the production 100 ms: only real failures skip
+        // the cache here.
         "beastmode.router.cache-timeout", "2s",
         "quarkus.redis.hosts", redis.url());
   }
@@ -81,17 +90,20 @@ public class RouterTestResource implements QuarkusTestResourceLifecycleManager {
 
   static SimulatorConfig openaiModels() {
     return new SimulatorConfig(
-        List.of(SimulatedModel.echo("gpt-4o", 20), SimulatedModel.echo("gpt-4o-mini", 5)), Outage.none);
+        List.of(SimulatedModel.echo("gpt-4o", 20), SimulatedModel.echo("gpt-4o-mini", 5)),
+        Outage.none);
   }
 
   static SimulatorConfig openWeightsModels() {
     return new SimulatorConfig(
-        List.of(SimulatedModel.echo("llama-3.1-70b", 10), SimulatedModel.echo("llama-3.1-8b", 1)), Outage.none);
+        List.of(SimulatedModel.echo("llama-3.1-70b", 10), SimulatedModel.echo("llama-3.1-8b", 1)),
+        Outage.none);
   }
 
   /**
    * The routing config tests start from: cost policy with a 0.75 quality floor (gpt-4o-mini wins),
-   * fallback to llama-3.1-70b then gpt-4o, a circuit breaker that opens after 4 calls and waits 1 s.
+   * fallback to llama-3.1-70b then gpt-4o, a circuit breaker that opens after 4 calls and waits 1
+   * s.
    */
   static RoutingConfig baseline() {
     SelectionSpec selection = new SelectionSpec();
@@ -111,16 +123,30 @@ public class RouterTestResource implements QuarkusTestResourceLifecycleManager {
     limits.maxInFlight = 256;
     String openaiUrl = openai.baseUrl();
     String openWeightsUrl = openWeights.baseUrl();
-    return new RoutingConfig("beastmode-test/assistant", "eu-west",
+    return new RoutingConfig(
+        "beastmode-test/assistant",
+        "eu-west",
         List.of(
             model("gpt-4o", "openai", openaiUrl, 2.50, 10.00, 0.88, 128_000, true),
             model("gpt-4o-mini", "openai", openaiUrl, 0.15, 0.60, 0.78, 128_000, true),
             model("llama-3.1-70b", "open-weights", openWeightsUrl, 0.88, 0.88, 0.80, 131_072, true),
             model("llama-3.1-8b", "open-weights", openWeightsUrl, 0.05, 0.08, 0.62, 8_192, false)),
-        selection, new CacheSpec(), fallback, breaker, limits);
+        selection,
+        new CacheSpec(),
+        fallback,
+        breaker,
+        limits);
   }
 
-  static ModelRoute model(String name, String pool, String url, double in, double out, double quality, int context, boolean tools) {
+  static ModelRoute model(
+      String name,
+      String pool,
+      String url,
+      double in,
+      double out,
+      double quality,
+      int context,
+      boolean tools) {
     ModelCapabilities caps = new ModelCapabilities();
     caps.tools = tools;
     return new ModelRoute(name, pool, name, url, null, in, out, quality, null, context, null, caps);

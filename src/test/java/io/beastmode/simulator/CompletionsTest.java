@@ -102,7 +102,8 @@ class CompletionsTest extends SimulatorHarness {
     var text =
         json(
             client.post(
-                "/v1/completions", """
+                "/v1/completions",
+                """
                 {"model": "fixed", "max_completion_tokens": 3, "prompt": "sky?"}
                 """));
 
@@ -128,11 +129,13 @@ class CompletionsTest extends SimulatorHarness {
     List<String> events = events(response.body());
     assertThat(events).hasSize(6).last().isEqualTo("[DONE]");
     List<JsonNode> chunks = events.subList(0, 5).stream().map(SimulatorClient::parse).toList();
-    assertThat(chunks).allSatisfy(chunk -> {
-      assertThat(chunk.get("object").asText()).isEqualTo("chat.completion.chunk");
-      assertThat(chunk.get("model").asText()).isEqualTo("fixed");
-      assertThat(chunk.has("usage")).isFalse();
-    });
+    assertThat(chunks)
+        .allSatisfy(
+            chunk -> {
+              assertThat(chunk.get("object").asText()).isEqualTo("chat.completion.chunk");
+              assertThat(chunk.get("model").asText()).isEqualTo("fixed");
+              assertThat(chunk.has("usage")).isFalse();
+            });
     assertThat(chunks.stream().map(chunk -> chunk.get("id")).distinct()).hasSize(1);
     List<JsonNode> deltas =
         chunks.stream().map(chunk -> chunk.get("choices").get(0).get("delta")).toList();
@@ -170,7 +173,8 @@ class CompletionsTest extends SimulatorHarness {
   void textCompletionStreamsTextChunks() throws Exception {
     var response =
         client.post(
-            "/v1/completions", """
+            "/v1/completions",
+            """
             {"model": "echo", "stream": true, "prompt": "to be or not"}
             """);
 

@@ -100,7 +100,9 @@ class FaultsTest extends SimulatorHarness {
   @Test
   void putConfigReplacesTheModelsAtRuntime() throws Exception {
     var replaced =
-        client.put("/sim/config", """
+        client.put(
+            "/sim/config",
+            """
             {"models": [{"name": "new-model", "answer": "fresh"}]}
             """);
 

@@ -36,7 +36,8 @@ class SimulatorRoleTest extends SimulatorHarness {
     new SimulatorRole(Role.simulator, Optional.of(SimulatorConfigTest.EXAMPLE.toString()))
         .mount(router);
 
-    assertThat(modelsServedBy(router)).containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b");
+    assertThat(modelsServedBy(router))
+        .containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b");
   }
 
   @Test

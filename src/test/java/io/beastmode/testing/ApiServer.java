@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  */
 public final class ApiServer implements AutoCloseable {
   /** The Kubernetes version the tests run on; keep in step with .ci/provision-kube-binaries.sh. */
-  public static final String KUBERNETES_VERSION = System.getProperty("beastmode.kubernetes.version", "1.33.13");
+  public static final String KUBERNETES_VERSION =
+      System.getProperty("beastmode.kubernetes.version", "1.33.13");
 
   private final KubeAPIServer server;
   private final KubernetesClient client;
@@ -30,7 +31,8 @@ public final class ApiServer implements AutoCloseable {
   private ApiServer(KubeAPIServer server) {
     this.server = server;
     this.kubeconfig = server.getKubeConfigYaml();
-    this.client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+    this.client =
+        new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
   }
 
   public static ApiServer start() {
@@ -75,7 +77,10 @@ public final class ApiServer implements AutoCloseable {
     return withCrdsFrom(Path.of("crds"));
   }
 
-  /** Installs the CRDs in {@code path} (a file, or every YAML file of a directory) and waits until they are served. */
+  /**
+   * Installs the CRDs in {@code path} (a file, or every YAML file of a directory) and waits until
+   * they are served.
+   */
   public ApiServer withCrdsFrom(Path path) {
     for (Path file : Files.isDirectory(path) ? yamlFiles(path) : List.of(path)) {
       for (HasMetadata crd : load(file)) {
@@ -88,10 +93,22 @@ public final class ApiServer implements AutoCloseable {
 
   /** Waits until the CRD {@code name} is served. */
   public void awaitEstablished(String name) {
-    client.apiextensions().v1().customResourceDefinitions().withName(name)
-        .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-            .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-            60, java.util.concurrent.TimeUnit.SECONDS);
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(name)
+        .waitUntilCondition(
+            c ->
+                c.getStatus() != null
+                    && c.getStatus().getConditions() != null
+                    && c.getStatus().getConditions().stream()
+                        .anyMatch(
+                            cond ->
+                                "Established".equals(cond.getType())
+                                    && "True".equals(cond.getStatus())),
+            60,
+            java.util.concurrent.TimeUnit.SECONDS);
   }
 
   public List<HasMetadata> load(Path file) {
@@ -104,7 +121,10 @@ public final class ApiServer implements AutoCloseable {
 
   public static List<Path> yamlFiles(Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
+      return files
+          .filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

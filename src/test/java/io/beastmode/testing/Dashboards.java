@@ -15,9 +15,13 @@ import java.util.stream.Stream;
 public final class Dashboards {
   public static final Path DIRECTORY = Path.of("k8s", "dashboards");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.*),\\s*(\\w+)\\s*\\)\\s*$", Pattern.DOTALL);
+  private static final Pattern LABEL_VALUES =
+      Pattern.compile("^\\s*label_values\\((.*),\\s*(\\w+)\\s*\\)\\s*$", Pattern.DOTALL);
 
-  /** One PromQL query: where it is ({@code file: panel title / refId} or {@code file: $variable}) and its text. */
+  /**
+   * One PromQL query: where it is ({@code file: panel title / refId} or {@code file: $variable})
+   * and its text.
+   */
   public record Query(String where, String expr) {}
 
   /** A template variable's {@code label_values(selector, label)} query. */
@@ -57,8 +61,14 @@ public final class Dashboards {
     for (Path file : files()) {
       for (JsonNode panel : panels(read(file))) {
         for (JsonNode target : panel.path("targets")) {
-          queries.add(new Query(file.getFileName() + ": " + panel.path("title").asText() + " / " + target.path("refId").asText(),
-              target.path("expr").asText()));
+          queries.add(
+              new Query(
+                  file.getFileName()
+                      + ": "
+                      + panel.path("title").asText()
+                      + " / "
+                      + target.path("refId").asText(),
+                  target.path("expr").asText()));
         }
       }
     }

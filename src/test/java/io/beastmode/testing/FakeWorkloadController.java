@@ -13,10 +13,10 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Plays kubelet, the Deployment controller and an idle HorizontalPodAutoscaler controller for tests,
- * where none runs: a Deployment an autoscaler targets is scaled to the autoscaler's minimum (no load,
- * so that is where a real one settles), and every Deployment becomes available with all its
- * replicas, as a healthy cluster would report it.
+ * Plays kubelet, the Deployment controller and an idle HorizontalPodAutoscaler controller for
+ * tests, where none runs: a Deployment an autoscaler targets is scaled to the autoscaler's minimum
+ * (no load, so that is where a real one settles), and every Deployment becomes available with all
+ * its replicas, as a healthy cluster would report it.
  */
 public final class FakeWorkloadController implements AutoCloseable {
   private final KubernetesClient client;
@@ -26,8 +26,15 @@ public final class FakeWorkloadController implements AutoCloseable {
 
   public FakeWorkloadController(KubernetesClient client) {
     this.client = client;
-    this.informer = client.apps().deployments().inAnyNamespace().inform(onAddOrUpdate(this::markAvailable));
-    this.autoscalers = client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().inform(onAddOrUpdate(this::scaleToMinimum));
+    this.informer =
+        client.apps().deployments().inAnyNamespace().inform(onAddOrUpdate(this::markAvailable));
+    this.autoscalers =
+        client
+            .autoscaling()
+            .v2()
+            .horizontalPodAutoscalers()
+            .inAnyNamespace()
+            .inform(onAddOrUpdate(this::scaleToMinimum));
   }
 
   private static <T> ResourceEventHandler<T> onAddOrUpdate(Consumer<T> action) {
@@ -49,15 +56,20 @@ public final class FakeWorkloadController implements AutoCloseable {
 
   private void scaleToMinimum(HorizontalPodAutoscaler autoscaler) {
     Integer min = autoscaler.getSpec().getMinReplicas();
-    var target = client.apps().deployments().inNamespace(autoscaler.getMetadata().getNamespace())
-        .withName(autoscaler.getSpec().getScaleTargetRef().getName());
+    var target =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(autoscaler.getMetadata().getNamespace())
+            .withName(autoscaler.getSpec().getScaleTargetRef().getName());
     try {
       var deployment = target.get();
       if (min != null && deployment != null && !min.equals(deployment.getSpec().getReplicas())) {
         target.scale(min);
       }
     } catch (KubernetesClientException e) {
-      // The Deployment is not there yet: its creation scales it through the autoscaler lookup below.
+      // The Deployment is not there yet: its creation scales it through the autoscaler lookup
+      // below.
     }
   }
 
@@ -71,14 +83,21 @@ public final class FakeWorkloadController implements AutoCloseable {
       return;
     }
     if (deployment.getSpec().getReplicas() == null) {
-      var autoscaler = client.autoscaling().v2().horizontalPodAutoscalers()
-          .inNamespace(deployment.getMetadata().getNamespace()).withName(deployment.getMetadata().getName()).get();
+      var autoscaler =
+          client
+              .autoscaling()
+              .v2()
+              .horizontalPodAutoscalers()
+              .inNamespace(deployment.getMetadata().getNamespace())
+              .withName(deployment.getMetadata().getName())
+              .get();
       if (autoscaler != null) {
         scaleToMinimum(autoscaler);
         return;
       }
     }
-    int replicas = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    int replicas =
+        deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
     DeploymentStatus wanted =
         new DeploymentStatusBuilder()
             .withObservedGeneration(deployment.getMetadata().getGeneration())
@@ -87,7 +106,11 @@ public final class FakeWorkloadController implements AutoCloseable {
             .withAvailableReplicas(replicas)
             .withUpdatedReplicas(replicas)
             .withConditions(
-                new DeploymentConditionBuilder().withType("Available").withStatus("True").withReason("MinimumReplicasAvailable").build())
+                new DeploymentConditionBuilder()
+                    .withType("Available")
+                    .withStatus("True")
+                    .withReason("MinimumReplicasAvailable")
+                    .build())
             .build();
     var current = deployment.getStatus();
     if (current != null

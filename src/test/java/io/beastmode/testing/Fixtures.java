@@ -27,14 +27,18 @@ import java.util.function.Consumer;
 /** Small, valid objects of each kind for tests. */
 public final class Fixtures {
 
-  /** A spec edit as a user makes it: read, change, write; again if the operator's status write came between. */
+  /**
+   * A spec edit as a user makes it: read, change, write; again if the operator's status write came
+   * between.
+   */
   public static <T extends HasMetadata> void edit(Resource<T> resource, Consumer<T> change) {
     for (int attempt = 1; ; attempt++) {
       try {
-        resource.edit(object -> {
-          change.accept(object);
-          return object;
-        });
+        resource.edit(
+            object -> {
+              change.accept(object);
+              return object;
+            });
         return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt == 5) {
@@ -62,9 +66,11 @@ public final class Fixtures {
     return region;
   }
 
-  public static Region memberRegion(String name, int probeIntervalSeconds, String secretNamespace, String secretName) {
+  public static Region memberRegion(
+      String name, int probeIntervalSeconds, String secretNamespace, String secretName) {
     var region = region(name, probeIntervalSeconds);
-    region.getSpec().kubeconfigSecretRef = new SecretKeyReference(secretName, secretNamespace, "kubeconfig");
+    region.getSpec().kubeconfigSecretRef =
+        new SecretKeyReference(secretName, secretNamespace, "kubeconfig");
     return region;
   }
 
@@ -87,7 +93,8 @@ public final class Fixtures {
     return pool;
   }
 
-  public static LLMRouter router(String namespace, String name, List<String> pools, String... regions) {
+  public static LLMRouter router(
+      String namespace, String name, List<String> pools, String... regions) {
     var router = new LLMRouter();
     router.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     var spec = new LLMRouterSpec();
@@ -98,13 +105,15 @@ public final class Fixtures {
   }
 
   /** A burn-rate rule taking every action. */
-  public static BurnRateRule burnRateRule(String name, String longWindow, String shortWindow, double burnRate) {
+  public static BurnRateRule burnRateRule(
+      String name, String longWindow, String shortWindow, double burnRate) {
     var rule = new BurnRateRule();
     rule.name = name;
     rule.longWindow = longWindow;
     rule.shortWindow = shortWindow;
     rule.burnRate = burnRate;
-    rule.actions = List.of(SloAction.ScaleUp, SloAction.ShiftTraffic, SloAction.DegradeModel, SloAction.Alert);
+    rule.actions =
+        List.of(SloAction.ScaleUp, SloAction.ShiftTraffic, SloAction.DegradeModel, SloAction.Alert);
     return rule;
   }
 }

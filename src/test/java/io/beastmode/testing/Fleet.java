@@ -47,7 +47,8 @@ public final class Fleet implements AutoCloseable {
    */
   public Fleet(String namespace, List<String> memberNames, Consumer<Region> regionSetup) {
     this.namespace = namespace;
-    // A fleet that fails to start stops what it started, or its servers would load every later test.
+    // A fleet that fails to start stops what it started, or its servers would load every later
+    // test.
     try {
       hubServer = ApiServer.start().withCrds().withCrdsFrom(Path.of("src/test/resources/crds"));
       redis = RedisServer.start();
@@ -55,17 +56,21 @@ public final class Fleet implements AutoCloseable {
       var hub = hubServer.client();
       workloads.add(new FakeWorkloadController(hub));
       for (String ns : List.of(namespace, SYSTEM)) {
-        hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        hub.namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
       }
       hub.resource(prepared(Fixtures.region("hub", 1), regionSetup)).create();
       for (String name : memberNames) {
         var server = ApiServer.start();
         members.put(name, server);
         workloads.add(new FakeWorkloadController(server.client()));
-        var path = new TcpProxy(URI.create(server.client().getConfiguration().getMasterUrl()).getPort());
+        var path =
+            new TcpProxy(URI.create(server.client().getConfiguration().getMasterUrl()).getPort());
         paths.put(name, path);
         putKubeconfig(name, path.rewrite(server.kubeconfig()));
-        hub.resource(prepared(memberRegion(name, 1, SYSTEM, name + "-kubeconfig"), regionSetup)).create();
+        hub.resource(prepared(memberRegion(name, 1, SYSTEM, name + "-kubeconfig"), regionSetup))
+            .create();
       }
       operator = new OperatorUnderTest(hub);
     } catch (RuntimeException e) {
@@ -116,10 +121,17 @@ public final class Fleet implements AutoCloseable {
   }
 
   public void putKubeconfig(String region, String kubeconfig) {
-    hub().secrets().inNamespace(SYSTEM).resource(new SecretBuilder()
-        .withNewMetadata().withName(region + "-kubeconfig").endMetadata()
-        .withStringData(Map.of("kubeconfig", kubeconfig))
-        .build()).serverSideApply();
+    hub()
+        .secrets()
+        .inNamespace(SYSTEM)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(region + "-kubeconfig")
+                .endMetadata()
+                .withStringData(Map.of("kubeconfig", kubeconfig))
+                .build())
+        .serverSideApply();
   }
 
   /** The region's API server cannot be reached and its routers stop publishing heartbeats. */
@@ -139,12 +151,15 @@ public final class Fleet implements AutoCloseable {
   }
 
   public LLMRouterStatus status() {
-    var status = hub().resources(LLMRouter.class).inNamespace(namespace).withName(router).get().getStatus();
+    var status =
+        hub().resources(LLMRouter.class).inNamespace(namespace).withName(router).get().getStatus();
     return status == null ? new LLMRouterStatus() : status;
   }
 
   public RouterRegionStatus entry(String region) {
-    return status().regions.stream().filter(r -> r.name.equals(region)).findFirst()
+    return status().regions.stream()
+        .filter(r -> r.name.equals(region))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no status for region " + region + " yet"));
   }
 
@@ -155,13 +170,19 @@ public final class Fleet implements AutoCloseable {
   /** The weights a region's routers were given for their peers, read from that region's cluster. */
   public Map<String, Integer> peerWeights(String region) {
     var client = client(region);
-    var configMap = client.configMaps().inNamespace(namespace).withName(RouterResources.configMapName(router)).get();
+    var configMap =
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(RouterResources.configMapName(router))
+            .get();
     var weights = new HashMap<String, Integer>();
     if (configMap == null) {
       return weights;
     }
     try {
-      ConfigYaml.read(configMap.getData().get(RouterResources.TRAFFIC_KEY), TrafficConfig.class).peers()
+      ConfigYaml.read(configMap.getData().get(RouterResources.TRAFFIC_KEY), TrafficConfig.class)
+          .peers()
           .forEach(p -> weights.put(p.region(), p.weight()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -179,7 +200,8 @@ public final class Fleet implements AutoCloseable {
   private Region prepared(Region region, Consumer<Region> setup) {
     region.getSpec().redis = new RegionRedis();
     region.getSpec().redis.url = redis.url();
-    region.getSpec().routerEndpoint = "http://router." + region.getMetadata().getName() + ".example:8080";
+    region.getSpec().routerEndpoint =
+        "http://router." + region.getMetadata().getName() + ".example:8080";
     setup.accept(region);
     return region;
   }

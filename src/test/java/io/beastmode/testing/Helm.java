@@ -18,18 +18,23 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The helm binary `make tools` provisions (.ci/provision-tools.sh), run on the chart in helm/beast-mode.
- * {@code -Dbeastmode.helm=<path>} points at another one.
+ * The helm binary `make tools` provisions (.ci/provision-tools.sh), run on the chart in
+ * helm/beast-mode. {@code -Dbeastmode.helm=<path>} points at another one.
  */
 public final class Helm {
   public static final Path CHART = Path.of("helm", "beast-mode");
   public static final String RELEASE = "beast-mode";
   public static final String NAMESPACE = "beast-mode-system";
+
   /** The chart's ServiceAccount, as the API server names it. */
   public static final String SERVICE_ACCOUNT = "system:serviceaccount:" + NAMESPACE + ":" + RELEASE;
 
-  private static final Path BINARY = Path.of(System.getProperty("beastmode.helm",
-      Path.of(System.getProperty("user.home"), ".kubeapitest", "tools", "helm").toString()));
+  private static final Path BINARY =
+      Path.of(
+          System.getProperty(
+              "beastmode.helm",
+              Path.of(System.getProperty("user.home"), ".kubeapitest", "tools", "helm")
+                  .toString()));
 
   /** What a helm command printed and how it ended. */
   public record Result(int exitCode, String stdout, String stderr) {
@@ -45,7 +50,8 @@ public final class Helm {
 
   public static Result run(String... args) {
     if (!Files.isExecutable(BINARY)) {
-      throw new IllegalStateException(BINARY + " not found; run make tools (.ci/provision-tools.sh)");
+      throw new IllegalStateException(
+          BINARY + " not found; run make tools (.ci/provision-tools.sh)");
     }
     var command = new ArrayList<String>(List.of(BINARY.toString()));
     command.addAll(List.of(args));
@@ -57,7 +63,8 @@ public final class Helm {
       String stdout = read(process.getInputStream());
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException("helm " + String.join(" ", args) + " did not finish in 60 s");
+        throw new IllegalStateException(
+            "helm " + String.join(" ", args) + " did not finish in 60 s");
       }
       return new Result(process.exitValue(), stdout, stderr.get());
     } catch (IOException e) {
@@ -67,9 +74,13 @@ public final class Helm {
     }
   }
 
-  /** {@code helm template} of the chart as release beast-mode in beast-mode-system, with {@code extra} arguments. */
+  /**
+   * {@code helm template} of the chart as release beast-mode in beast-mode-system, with {@code
+   * extra} arguments.
+   */
   public static Result template(String... extra) {
-    var args = new ArrayList<>(List.of("template", RELEASE, CHART.toString(), "--namespace", NAMESPACE));
+    var args =
+        new ArrayList<>(List.of("template", RELEASE, CHART.toString(), "--namespace", NAMESPACE));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
   }
@@ -81,8 +92,13 @@ public final class Helm {
    */
   public static List<HasMetadata> install(ApiServer server, String... values) {
     var objects = objects(template(values).orFail().stdout());
-    server.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .fieldManager("helm").serverSideApply();
+    server
+        .client()
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .fieldManager("helm")
+        .serverSideApply();
     for (HasMetadata object : objects) {
       server.client().resource(object).fieldManager("helm").serverSideApply();
     }
@@ -91,16 +107,22 @@ public final class Helm {
 
   /** The value the chart gives the operator container's environment variable {@code name}. */
   public static String operatorEnv(List<HasMetadata> objects, String name) {
-    return objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+    return objects.stream()
+        .filter(Deployment.class::isInstance)
+        .map(Deployment.class::cast)
         .flatMap(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream())
-        .filter(e -> e.getName().equals(name)).map(e -> e.getValue())
-        .findFirst().orElseThrow(() -> new IllegalStateException("the chart sets no " + name));
+        .filter(e -> e.getName().equals(name))
+        .map(e -> e.getValue())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("the chart sets no " + name));
   }
 
   /** The objects of a rendered manifest; kinds fabric8 does not know come as generic resources. */
   public static List<HasMetadata> objects(String manifest) {
     try (var client = new KubernetesClientBuilder().build()) {
-      return client.load(new ByteArrayInputStream(manifest.getBytes(StandardCharsets.UTF_8))).items();
+      return client
+          .load(new ByteArrayInputStream(manifest.getBytes(StandardCharsets.UTF_8)))
+          .items();
     }
   }
 

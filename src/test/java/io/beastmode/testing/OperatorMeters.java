@@ -17,7 +17,11 @@ public final class OperatorMeters {
   private OperatorMeters() {}
 
   public static void record(MeterRegistry registry) {
-    var config = new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0).build();
+    var config =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl("http://127.0.0.1:1")
+            .withRequestRetryBackoffLimit(0)
+            .build();
     try (var hub = new KubernetesClientBuilder().withConfig(config).build()) {
       RegionRecorderExercise.run(registry);
       RouterRecordersExercise.run(registry, hub);

@@ -4,10 +4,10 @@ import io.beastmode.fleet.RegionClients;
 import io.beastmode.fleet.RegionRedisClients;
 import io.beastmode.fleet.RouterHeartbeats;
 import io.beastmode.fleet.RouterUsage;
-import io.beastmode.operator.slo.ServiceLevelObjectiveReconciler;
 import io.beastmode.operator.pool.ModelPoolReconciler;
 import io.beastmode.operator.region.RegionReconciler;
 import io.beastmode.operator.router.LLMRouterReconciler;
+import io.beastmode.operator.slo.ServiceLevelObjectiveReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -32,7 +32,10 @@ public final class OperatorUnderTest implements AutoCloseable {
     this(hub, null);
   }
 
-  /** With {@code leaderElection} (null: none), this replica reconciles only while it holds the lease. */
+  /**
+   * With {@code leaderElection} (null: none), this replica reconciles only while it holds the
+   * lease.
+   */
   public OperatorUnderTest(KubernetesClient hub, LeaderElectionConfiguration leaderElection) {
     // Its own client (closed on stop), as the operator's process has. The test's client may hold
     // connections idle for minutes (API servers slow to start); Vert.x can hand out one already
@@ -40,16 +43,21 @@ public final class OperatorUnderTest implements AutoCloseable {
     // gets it fails Operator.start.
     var client = new KubernetesClientBuilder().withConfig(hub.getConfiguration()).build();
     this.clients = new RegionClients(client);
-    this.operator = new Operator(o -> {
-      o.withKubernetesClient(client).withCloseClientOnStop(true);
-      if (leaderElection != null) {
-        o.withLeaderElectionConfiguration(leaderElection);
-      }
-    });
+    this.operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client).withCloseClientOnStop(true);
+              if (leaderElection != null) {
+                o.withLeaderElectionConfiguration(leaderElection);
+              }
+            });
     operator.register(new RegionReconciler(clients, heartbeats, registry, Clock.systemUTC()));
     operator.register(new ModelPoolReconciler(Clock.systemUTC()));
-    operator.register(new LLMRouterReconciler(clients, heartbeats, usage, registry, ROUTER_IMAGE, Clock.systemUTC()));
-    operator.register(new ServiceLevelObjectiveReconciler(clients, usage, registry, Clock.systemUTC()));
+    operator.register(
+        new LLMRouterReconciler(
+            clients, heartbeats, usage, registry, ROUTER_IMAGE, Clock.systemUTC()));
+    operator.register(
+        new ServiceLevelObjectiveReconciler(clients, usage, registry, Clock.systemUTC()));
     operator.start();
   }
 
@@ -61,9 +69,13 @@ public final class OperatorUnderTest implements AutoCloseable {
     vertx.close();
   }
 
-  /** What the operator's readiness probe reports (quarkus-operator-sdk's health check): started, every informer healthy. */
+  /**
+   * What the operator's readiness probe reports (quarkus-operator-sdk's health check): started,
+   * every informer healthy.
+   */
   public boolean ready() {
-    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    return operator.getRuntimeInfo().isStarted()
+        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
   /** The operator's meters, as Prometheus would scrape them. */

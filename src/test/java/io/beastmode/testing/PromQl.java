@@ -7,19 +7,24 @@ import java.util.TreeSet;
 
 /**
  * The metric names and label names a PromQL expression (as a Grafana panel holds it) refers to. A
- * small scanner, not a parser: strings, ranges, numbers, durations and Grafana variables are skipped;
- * an identifier followed by {@code (} is a function or aggregation; {@code by}, {@code without},
- * {@code on}, {@code ignoring}, {@code group_left} and {@code group_right} lists are grouping labels.
+ * small scanner, not a parser: strings, ranges, numbers, durations and Grafana variables are
+ * skipped; an identifier followed by {@code (} is a function or aggregation; {@code by}, {@code
+ * without}, {@code on}, {@code ignoring}, {@code group_left} and {@code group_right} lists are
+ * grouping labels.
  */
 public final class PromQl {
   /** One vector selector: its metric and the labels it matches on. */
   public record Selector(String metric, Set<String> labels) {}
 
-  /** @param selectors every vector selector @param grouping every label named in a grouping clause */
+  /**
+   * @param selectors every vector selector @param grouping every label named in a grouping clause
+   */
   public record Refs(List<Selector> selectors, Set<String> grouping) {}
 
-  private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
-  private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "inf", "nan", "atan2");
+  private static final Set<String> GROUPING =
+      Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
+  private static final Set<String> KEYWORDS =
+      Set.of("and", "or", "unless", "bool", "offset", "inf", "nan", "atan2");
 
   private PromQl() {}
 
@@ -34,8 +39,12 @@ public final class PromQl {
       } else if (c == '[') {
         i = expr.indexOf(']', i) + 1;
       } else if (c == '$') {
-        i = i + 1 < expr.length() && expr.charAt(i + 1) == '{' ? expr.indexOf('}', i) + 1 : identifierEnd(expr, i + 1);
-      } else if (Character.isDigit(c) || c == '.' && i + 1 < expr.length() && Character.isDigit(expr.charAt(i + 1))) {
+        i =
+            i + 1 < expr.length() && expr.charAt(i + 1) == '{'
+                ? expr.indexOf('}', i) + 1
+                : identifierEnd(expr, i + 1);
+      } else if (Character.isDigit(c)
+          || c == '.' && i + 1 < expr.length() && Character.isDigit(expr.charAt(i + 1))) {
         i = numberEnd(expr, i);
       } else if (c == '{') {
         int end = matcherEnd(expr, i);
@@ -54,7 +63,10 @@ public final class PromQl {
             }
           }
           i = close + 1;
-        } else if (call || GROUPING.contains(word) || KEYWORDS.contains(word) || aggregatesBy(expr, next)) {
+        } else if (call
+            || GROUPING.contains(word)
+            || KEYWORDS.contains(word)
+            || aggregatesBy(expr, next)) {
           i = end;
         } else if (next < expr.length() && expr.charAt(next) == '{') {
           int close = matcherEnd(expr, next);
@@ -139,7 +151,10 @@ public final class PromQl {
   }
 
   private static int identifierEnd(String text, int i) {
-    while (i < text.length() && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '_' || text.charAt(i) == ':')) {
+    while (i < text.length()
+        && (Character.isLetterOrDigit(text.charAt(i))
+            || text.charAt(i) == '_'
+            || text.charAt(i) == ':')) {
       i++;
     }
     return i;
@@ -147,8 +162,11 @@ public final class PromQl {
 
   /** A number, or a duration such as {@code 5m} or {@code 1h30m}. */
   private static int numberEnd(String text, int i) {
-    while (i < text.length() && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '.'
-        || (text.charAt(i) == '+' || text.charAt(i) == '-') && (text.charAt(i - 1) == 'e' || text.charAt(i - 1) == 'E'))) {
+    while (i < text.length()
+        && (Character.isLetterOrDigit(text.charAt(i))
+            || text.charAt(i) == '.'
+            || (text.charAt(i) == '+' || text.charAt(i) == '-')
+                && (text.charAt(i - 1) == 'e' || text.charAt(i - 1) == 'E'))) {
       i++;
     }
     return i;

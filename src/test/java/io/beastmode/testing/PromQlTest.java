@@ -9,13 +9,17 @@ class PromQlTest {
 
   @Test
   void findsMetricsTheirMatchersAndGroupingLabels() {
-    var refs = PromQl.refs("histogram_quantile(0.95, sum by (le, model) (rate(beastmode_router_latency_seconds_bucket"
-        + "{namespace=~\"$namespace\", result!=\"a,b=c\"}[$__rate_interval]))) / on(region) group_left "
-        + "sum without (pod) (beastmode_router_inflight offset 5m) * 3600 > bool 1e3");
+    var refs =
+        PromQl.refs(
+            "histogram_quantile(0.95, sum by (le, model) (rate(beastmode_router_latency_seconds_bucket"
+                + "{namespace=~\"$namespace\", result!=\"a,b=c\"}[$__rate_interval]))) / on(region) group_left "
+                + "sum without (pod) (beastmode_router_inflight offset 5m) * 3600 > bool 1e3");
 
-    assertThat(refs.selectors()).containsExactly(
-        new PromQl.Selector("beastmode_router_latency_seconds_bucket", Set.of("namespace", "result")),
-        new PromQl.Selector("beastmode_router_inflight", Set.of()));
+    assertThat(refs.selectors())
+        .containsExactly(
+            new PromQl.Selector(
+                "beastmode_router_latency_seconds_bucket", Set.of("namespace", "result")),
+            new PromQl.Selector("beastmode_router_inflight", Set.of()));
     assertThat(refs.grouping()).containsExactlyInAnyOrder("le", "model", "region", "pod");
   }
 

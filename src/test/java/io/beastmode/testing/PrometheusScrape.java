@@ -12,8 +12,10 @@ import java.util.TreeSet;
 public final class PrometheusScrape {
   /** Family name to its TYPE. */
   public final Map<String, String> types = new TreeMap<>();
+
   /** Family name to the label names of its series. */
   public final Map<String, Set<String>> familyLabels = new TreeMap<>();
+
   /** Series name to the label names it carries. */
   public final Map<String, Set<String>> seriesLabels = new TreeMap<>();
 

@@ -24,7 +24,8 @@ public final class RedisServer implements AutoCloseable {
 
   public static RedisServer start() {
     try {
-      RedisServer server = new RedisServer(Ports.free(), Files.createTempDirectory("beastmode-redis"));
+      RedisServer server =
+          new RedisServer(Ports.free(), Files.createTempDirectory("beastmode-redis"));
       server.startAgain();
       return server;
     } catch (IOException e) {
@@ -42,13 +43,25 @@ public final class RedisServer implements AutoCloseable {
 
   public synchronized void startAgain() {
     try {
-      process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-              "--save", "", "--appendonly", "no", "--dir", dir.toString())
-          .redirectOutput(dir.resolve("redis.log").toFile())
-          .redirectErrorStream(true)
-          .start();
+      process =
+          new ProcessBuilder(
+                  "redis-server",
+                  "--port",
+                  Integer.toString(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no",
+                  "--dir",
+                  dir.toString())
+              .redirectOutput(dir.resolve("redis.log").toFile())
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException e) {
-      throw new UncheckedIOException("redis-server is not installed (Debian package redis-server)", e);
+      throw new UncheckedIOException(
+          "redis-server is not installed (Debian package redis-server)", e);
     }
     Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
     while (!accepting()) {

@@ -28,27 +28,41 @@ public final class SimulatedRouters implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int redisPort;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    var thread = new Thread(r, "simulated-routers");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            var thread = new Thread(r, "simulated-routers");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final Map<String, Fleet> fleets = new ConcurrentHashMap<>();
   private final long startedAt = System.currentTimeMillis();
   private Socket socket;
 
-  private record Fleet(String router, String region, int pods, KubernetesClient client, String namespace, String configMap) {}
+  private record Fleet(
+      String router,
+      String region,
+      int pods,
+      KubernetesClient client,
+      String namespace,
+      String configMap) {}
 
   public SimulatedRouters(int redisPort) {
     this.redisPort = redisPort;
     timer.scheduleAtFixedRate(this::publishAll, 0, 500, TimeUnit.MILLISECONDS);
   }
 
-  /** Starts {@code pods} routers of {@code router} (namespace/name) in a region, reading its ConfigMap. */
+  /**
+   * Starts {@code pods} routers of {@code router} (namespace/name) in a region, reading its
+   * ConfigMap.
+   */
   public void start(String router, String region, int pods, KubernetesClient regionClient) {
     String namespace = router.substring(0, router.indexOf('/'));
     String name = router.substring(router.indexOf('/') + 1);
-    fleets.put(region, new Fleet(router, region, pods, regionClient, namespace, RouterResources.configMapName(name)));
+    fleets.put(
+        region,
+        new Fleet(
+            router, region, pods, regionClient, namespace, RouterResources.configMapName(name)));
   }
 
   /** The region's routers stop publishing; their heartbeats expire on their TTL. */
@@ -59,16 +73,46 @@ public final class SimulatedRouters implements AutoCloseable {
   private void publishAll() {
     for (var fleet : fleets.values()) {
       try {
-        var configMap = fleet.client().configMaps().inNamespace(fleet.namespace()).withName(fleet.configMap()).get();
+        var configMap =
+            fleet
+                .client()
+                .configMaps()
+                .inNamespace(fleet.namespace())
+                .withName(fleet.configMap())
+                .get();
         if (configMap == null) {
           continue;
         }
         String routing = ConfigYaml.version(configMap.getData().get(RouterResources.ROUTING_KEY));
         String traffic = ConfigYaml.version(configMap.getData().get(RouterResources.TRAFFIC_KEY));
         for (int pod = 0; pod < fleet.pods(); pod++) {
-          var beat = new Heartbeat(fleet.router(), fleet.region(), "pod-" + pod, routing, traffic, startedAt, System.currentTimeMillis(),
-              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, LatencyHistogram.BOUNDS_MS, new long[LatencyHistogram.BOUNDS_MS.length + 1]);
-          set(Heartbeat.key(fleet.router(), fleet.region(), "pod-" + pod), JSON.writeValueAsString(beat), Heartbeat.TTL_SECONDS);
+          var beat =
+              new Heartbeat(
+                  fleet.router(),
+                  fleet.region(),
+                  "pod-" + pod,
+                  routing,
+                  traffic,
+                  startedAt,
+                  System.currentTimeMillis(),
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  LatencyHistogram.BOUNDS_MS,
+                  new long[LatencyHistogram.BOUNDS_MS.length + 1]);
+          set(
+              Heartbeat.key(fleet.router(), fleet.region(), "pod-" + pod),
+              JSON.writeValueAsString(beat),
+              Heartbeat.TTL_SECONDS);
         }
       } catch (KubernetesClientException | IOException e) {
         // The region's API server is cut off or Redis is down: this round publishes nothing for it.
@@ -85,7 +129,12 @@ public final class SimulatedRouters implements AutoCloseable {
     String[] parts = {"SET", key, value, "EX", Integer.toString(ttl)};
     var command = new StringBuilder("*").append(parts.length).append("\r\n");
     for (String part : parts) {
-      command.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part).append("\r\n");
+      command
+          .append('$')
+          .append(part.getBytes(StandardCharsets.UTF_8).length)
+          .append("\r\n")
+          .append(part)
+          .append("\r\n");
     }
     OutputStream out = socket.getOutputStream();
     out.write(command.toString().getBytes(StandardCharsets.UTF_8));

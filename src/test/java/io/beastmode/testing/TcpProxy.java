@@ -61,7 +61,9 @@ public final class TcpProxy implements AutoCloseable {
   /** A kubeconfig that reaches the server through this proxy instead of directly. */
   public String rewrite(String kubeconfig) {
     int target = targetPort.getAsInt();
-    return kubeconfig.replace("127.0.0.1:" + target, "127.0.0.1:" + port()).replace("localhost:" + target, "127.0.0.1:" + port());
+    return kubeconfig
+        .replace("127.0.0.1:" + target, "127.0.0.1:" + port())
+        .replace("localhost:" + target, "127.0.0.1:" + port());
   }
 
   private void acceptLoop() {
@@ -87,7 +89,8 @@ public final class TcpProxy implements AutoCloseable {
 
   private void pipe(Socket from, Socket to) {
     byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       int read;
       while ((read = in.read(buffer)) >= 0) {
         out.write(buffer, 0, read);

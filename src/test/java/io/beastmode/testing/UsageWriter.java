@@ -16,12 +16,15 @@ public final class UsageWriter implements AutoCloseable {
     this.redis = Redis.createClient(vertx, redisUrl);
   }
 
-  /** {@code requests} requests, {@code errors} of them failed, each taking {@code latencyMillis}. */
+  /**
+   * {@code requests} requests, {@code errors} of them failed, each taking {@code latencyMillis}.
+   */
   public static UsageSample served(long requests, long errors, long latencyMillis) {
     var histogram = new LatencyHistogram();
     long[] counts = histogram.counts();
     int bucket = 0;
-    while (bucket < LatencyHistogram.BOUNDS_MS.length && latencyMillis > LatencyHistogram.BOUNDS_MS[bucket]) {
+    while (bucket < LatencyHistogram.BOUNDS_MS.length
+        && latencyMillis > LatencyHistogram.BOUNDS_MS[bucket]) {
       bucket++;
     }
     counts[bucket] = requests;
@@ -30,7 +33,11 @@ public final class UsageWriter implements AutoCloseable {
 
   public void add(String router, String region, UsageSample sample, long epochSecond) {
     try {
-      redis.batch(UsageHistory.add(router, region, sample, epochSecond)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      redis
+          .batch(UsageHistory.add(router, region, sample, epochSecond))
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("writing usage to Redis", e);
     }

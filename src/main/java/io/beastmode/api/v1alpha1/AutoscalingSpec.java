@@ -15,7 +15,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class AutoscalingSpec {
 
   @Default("true")
-  @JsonPropertyDescription("Run a HorizontalPodAutoscaler per region; when false, each region runs its placement's replicas.")
+  @JsonPropertyDescription(
+      "Run a HorizontalPodAutoscaler per region; when false, each region runs its placement's replicas.")
   public boolean enabled = true;
 
   @Default("1")
@@ -55,21 +56,25 @@ public class AutoscalingSpec {
   public int scaleUpPodsPerMinute = 4;
 
   @Default("false")
-  @JsonPropertyDescription("Raise minReplicas ahead of forecast load; never scales in on a forecast.")
+  @JsonPropertyDescription(
+      "Raise minReplicas ahead of forecast load; never scales in on a forecast.")
   public boolean predictive;
 
   @Default("120")
   @Min(0)
   @Max(3600)
-  @JsonPropertyDescription("Least seconds the forecast looks ahead; the routers' observed start-up time raises it.")
+  @JsonPropertyDescription(
+      "Least seconds the forecast looks ahead; the routers' observed start-up time raises it.")
   public int predictiveLeadSeconds = 120;
 
   @Min(0.001)
-  @JsonPropertyDescription("Requests per second one replica takes at its target; when unset, learned from heartbeats (target in-flight / mean latency).")
+  @JsonPropertyDescription(
+      "Requests per second one replica takes at its target; when unset, learned from heartbeats (target in-flight / mean latency).")
   public Double requestsPerSecondPerReplica;
 
   @Default("http://prometheus-operated.monitoring.svc:9090")
   @Pattern("^https?://.+")
-  @JsonPropertyDescription("Prometheus that KEDA's trigger queries for router in-flight requests, where KEDA is installed.")
+  @JsonPropertyDescription(
+      "Prometheus that KEDA's trigger queries for router in-flight requests, where KEDA is installed.")
   public String prometheusAddress = "http://prometheus-operated.monitoring.svc:9090";
 }

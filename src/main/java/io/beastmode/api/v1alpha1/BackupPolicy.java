@@ -13,8 +13,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ApiGroup.VERSION)
 @Categories(ApiGroup.CATEGORY)
 @ShortNames("bmbackup")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ApiGroup.READY_COLUMN, type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Schedule", jsonPath = ".spec.schedule", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Last Backup", jsonPath = ".status.lastBackupTime", type = AdditionalPrinterColumn.Type.DATE)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class BackupPolicy extends CustomResource<BackupPolicySpec, BackupPolicyStatus> implements Namespaced {}
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ApiGroup.READY_COLUMN,
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Schedule",
+    jsonPath = ".spec.schedule",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Last Backup",
+    jsonPath = ".status.lastBackupTime",
+    type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class BackupPolicy extends CustomResource<BackupPolicySpec, BackupPolicyStatus>
+    implements Namespaced {}

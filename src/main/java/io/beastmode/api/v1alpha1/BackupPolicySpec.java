@@ -10,7 +10,8 @@ public class BackupPolicySpec {
 
   @Required
   @Pattern("^(@(hourly|daily|weekly))|((\\S+\\s+){4}\\S+)$")
-  @JsonPropertyDescription("When to take a snapshot: a five-field cron expression or @hourly, @daily, @weekly (UTC).")
+  @JsonPropertyDescription(
+      "When to take a snapshot: a five-field cron expression or @hourly, @daily, @weekly (UTC).")
   public String schedule;
 
   @Default("false")

@@ -21,7 +21,8 @@ public class BackupPolicyStatus implements HasConditions {
   @JsonPropertyDescription("Snapshots kept, newest first.")
   public List<SnapshotRecord> snapshots;
 
-  @JsonPropertyDescription("Seconds between the last snapshot and now at the last check: the data a restore would lose.")
+  @JsonPropertyDescription(
+      "Seconds between the last snapshot and now at the last check: the data a restore would lose.")
   public Long measuredRpoSeconds;
 
   @JsonPropertyDescription("The last restore drill.")

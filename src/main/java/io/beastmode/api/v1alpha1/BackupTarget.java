@@ -7,11 +7,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where snapshots are written. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.region) != has(self.volume)", message = "set exactly one of region or volume")
+@ValidationRule(
+    value = "has(self.region) != has(self.volume)",
+    message = "set exactly one of region or volume")
 public class BackupTarget {
 
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
-  @JsonPropertyDescription("A Region whose cluster stores the snapshots (compressed, in Secrets of the backup namespace).")
+  @JsonPropertyDescription(
+      "A Region whose cluster stores the snapshots (compressed, in Secrets of the backup namespace).")
   public String region;
 
   @JsonPropertyDescription("A PersistentVolumeClaim the snapshots are written to.")

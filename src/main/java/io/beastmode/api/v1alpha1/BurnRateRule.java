@@ -35,11 +35,13 @@ public class BurnRateRule {
   @Required
   @Min(0.1)
   @Max(1000)
-  @JsonPropertyDescription("Burn rate (multiple of the even spend) both windows must exceed, for example 14.4.")
+  @JsonPropertyDescription(
+      "Burn rate (multiple of the even spend) both windows must exceed, for example 14.4.")
   public double burnRate;
 
   @Required
   @Size(min = 1, max = 4)
-  @JsonPropertyDescription("Actions when the rule fires: ScaleUp, ShiftTraffic, DegradeModel, Alert.")
+  @JsonPropertyDescription(
+      "Actions when the rule fires: ScaleUp, ShiftTraffic, DegradeModel, Alert.")
   public List<SloAction> actions;
 }

@@ -17,7 +17,8 @@ public class BurnRateStatus {
   @JsonPropertyDescription("Burn rate over the short window.")
   public Double shortWindowRate;
 
-  @JsonPropertyDescription("True while both rates of the router as a whole exceed the rule's threshold.")
+  @JsonPropertyDescription(
+      "True while both rates of the router as a whole exceed the rule's threshold.")
   public Boolean firing;
 
   @JsonPropertyDescription("Regions whose own rates exceed the threshold in both windows.")

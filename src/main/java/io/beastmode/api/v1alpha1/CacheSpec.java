@@ -10,7 +10,8 @@ import io.fabric8.generator.annotation.Pattern;
 public class CacheSpec {
 
   @Default("exact")
-  @JsonPropertyDescription("off; exact: same normalised request; semantic: a similar enough prompt.")
+  @JsonPropertyDescription(
+      "off; exact: same normalised request; semantic: a similar enough prompt.")
   public CacheMode mode = CacheMode.exact;
 
   @Default("3600")
@@ -21,11 +22,13 @@ public class CacheSpec {
 
   @Default("x-beastmode-tenant")
   @Pattern("^[A-Za-z0-9-]+$")
-  @JsonPropertyDescription("Request header naming the tenant; the cache is partitioned by its value.")
+  @JsonPropertyDescription(
+      "Request header naming the tenant; the cache is partitioned by its value.")
   public String tenantHeader = "x-beastmode-tenant";
 
   @Default("false")
-  @JsonPropertyDescription("Cache requests with temperature above 0 too (by default they bypass the cache).")
+  @JsonPropertyDescription(
+      "Cache requests with temperature above 0 too (by default they bypass the cache).")
   public boolean cacheNonZeroTemperature;
 
   @Default("false")
@@ -35,6 +38,7 @@ public class CacheSpec {
   @Default("0.95")
   @Min(0)
   @Max(1)
-  @JsonPropertyDescription("Under the semantic mode, the least similarity between prompts for a hit.")
+  @JsonPropertyDescription(
+      "Under the semantic mode, the least similarity between prompts for a hit.")
   public double similarityThreshold = 0.95;
 }

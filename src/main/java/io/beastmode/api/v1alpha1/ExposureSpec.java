@@ -22,6 +22,7 @@ public class ExposureSpec {
   public int port = 8080;
 
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
-  @JsonPropertyDescription("Global host name clients use; weighted DNS or Gateway routes point it at the regions.")
+  @JsonPropertyDescription(
+      "Global host name clients use; weighted DNS or Gateway routes point it at the regions.")
   public String hostname;
 }

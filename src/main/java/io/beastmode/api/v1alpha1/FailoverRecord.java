@@ -10,7 +10,8 @@ public class FailoverRecord {
   @JsonPropertyDescription("The region traffic moved away from, or back to.")
   public String region;
 
-  @JsonPropertyDescription("Why traffic moved, in CamelCase, for example RegionUnreachable or FailbackStep.")
+  @JsonPropertyDescription(
+      "Why traffic moved, in CamelCase, for example RegionUnreachable or FailbackStep.")
   public String reason;
 
   @JsonPropertyDescription("When the failure was detected.")

@@ -12,14 +12,19 @@ public class FallbackSpec {
 
   @Default("[]")
   @Size(max = 16)
-  @JsonPropertyDescription("Models tried in order after the chosen one fails; each must be in one of the router's pools.")
+  @JsonPropertyDescription(
+      "Models tried in order after the chosen one fails; each must be in one of the router's pools.")
   public List<String> chain = List.of();
 
   @Default("[\"timeout\",\"serverError\",\"rateLimited\",\"connectionError\"]")
   @Size(max = 4)
   @JsonPropertyDescription("Failures that move on to the next model.")
   public List<FallbackTrigger> triggers =
-      List.of(FallbackTrigger.timeout, FallbackTrigger.serverError, FallbackTrigger.rateLimited, FallbackTrigger.connectionError);
+      List.of(
+          FallbackTrigger.timeout,
+          FallbackTrigger.serverError,
+          FallbackTrigger.rateLimited,
+          FallbackTrigger.connectionError);
 
   @Default("3")
   @Min(1)

@@ -34,6 +34,7 @@ public class HealthCheck {
   @Default("2")
   @Min(1)
   @Max(100)
-  @JsonPropertyDescription("Consecutive successful probes that mark an Unreachable region Healthy again.")
+  @JsonPropertyDescription(
+      "Consecutive successful probes that mark an Unreachable region Healthy again.")
   public int successThreshold = 2;
 }

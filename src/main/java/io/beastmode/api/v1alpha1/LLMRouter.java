@@ -17,8 +17,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("llmrouter")
 @Plural("llmrouters")
 @ShortNames("llmr")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ApiGroup.READY_COLUMN, type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Policy", jsonPath = ".spec.selection.policy", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Regions", jsonPath = ".status.readyRegions", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class LLMRouter extends CustomResource<LLMRouterSpec, LLMRouterStatus> implements Namespaced {}
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ApiGroup.READY_COLUMN,
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Policy",
+    jsonPath = ".spec.selection.policy",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Regions",
+    jsonPath = ".status.readyRegions",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class LLMRouter extends CustomResource<LLMRouterSpec, LLMRouterStatus>
+    implements Namespaced {}

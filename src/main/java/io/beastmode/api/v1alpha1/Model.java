@@ -34,7 +34,8 @@ public class Model {
   public String upstreamModel;
 
   @Default("openAICompatible")
-  @JsonPropertyDescription("How the model is reached: an OpenAI-compatible endpoint, or a self-hosted Service in a region.")
+  @JsonPropertyDescription(
+      "How the model is reached: an OpenAI-compatible endpoint, or a self-hosted Service in a region.")
   public ModelProvider provider = ModelProvider.openAICompatible;
 
   @Required
@@ -42,7 +43,8 @@ public class Model {
   @ValidationRule(
       value = "self.all(e, self.exists_one(o, o.region == e.region))",
       message = "at most one endpoint per region")
-  @JsonPropertyDescription("Where the model is reached, per region; the region '*' applies to every region without its own entry.")
+  @JsonPropertyDescription(
+      "Where the model is reached, per region; the region '*' applies to every region without its own entry.")
   public List<ModelEndpoint> endpoints;
 
   @JsonPropertyDescription("Secret key holding the API key sent as a bearer token to the upstream.")

@@ -17,11 +17,13 @@ public class ModelEndpoint {
   @Default("\"*\"")
   @Size(min = 1, max = 63)
   @Pattern("^(\\*|[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$")
-  @JsonPropertyDescription("Region name this endpoint serves, or '*' for every region without its own entry.")
+  @JsonPropertyDescription(
+      "Region name this endpoint serves, or '*' for every region without its own entry.")
   public String region = "*";
 
   @Pattern("^https?://.+")
-  @JsonPropertyDescription("Base URL of an OpenAI-compatible API, for example https://api.openai.com/v1.")
+  @JsonPropertyDescription(
+      "Base URL of an OpenAI-compatible API, for example https://api.openai.com/v1.")
   public String url;
 
   @JsonPropertyDescription("A Service in the region's cluster serving an OpenAI-compatible API.")

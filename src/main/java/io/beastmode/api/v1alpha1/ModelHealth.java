@@ -10,7 +10,8 @@ public class ModelHealth {
   @JsonPropertyDescription("Name of the model.")
   public String name;
 
-  @JsonPropertyDescription("Circuit breaker state over the routers: Closed, Open, HalfOpen or Unknown.")
+  @JsonPropertyDescription(
+      "Circuit breaker state over the routers: Closed, Open, HalfOpen or Unknown.")
   public CircuitState circuit;
 
   @JsonPropertyDescription("Observed p95 upstream latency in milliseconds.")

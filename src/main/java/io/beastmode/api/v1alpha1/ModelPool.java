@@ -13,7 +13,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ApiGroup.VERSION)
 @Categories(ApiGroup.CATEGORY)
 @ShortNames("mpool")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ApiGroup.READY_COLUMN, type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Models", jsonPath = ".status.modelCount", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class ModelPool extends CustomResource<ModelPoolSpec, ModelPoolStatus> implements Namespaced {}
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ApiGroup.READY_COLUMN,
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Models",
+    jsonPath = ".status.modelCount",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class ModelPool extends CustomResource<ModelPoolSpec, ModelPoolStatus>
+    implements Namespaced {}

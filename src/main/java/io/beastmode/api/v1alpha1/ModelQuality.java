@@ -23,6 +23,7 @@ public class ModelQuality {
   @ValidationRule(
       value = "self.all(k, self[k] >= 0.0 && self[k] <= 1.0)",
       message = "domain scores must be between 0 and 1")
-  @JsonPropertyDescription("Quality per domain (for example code, math, law) from 0 to 1; overrides score for requests of that domain.")
+  @JsonPropertyDescription(
+      "Quality per domain (for example code, math, law) from 0 to 1; overrides score for requests of that domain.")
   public Map<String, Double> domains;
 }

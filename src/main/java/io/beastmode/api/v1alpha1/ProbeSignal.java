@@ -10,7 +10,8 @@ public class ProbeSignal {
   @JsonPropertyDescription("api, routers or heartbeats.")
   public String name;
 
-  @JsonPropertyDescription("True when the signal is good, False when it failed, Unknown when it could not be read.")
+  @JsonPropertyDescription(
+      "True when the signal is good, False when it failed, Unknown when it could not be read.")
   public ConditionStatus status;
 
   @JsonPropertyDescription("What the probe saw.")

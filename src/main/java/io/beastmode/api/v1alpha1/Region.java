@@ -16,12 +16,30 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ApiGroup.VERSION)
 @Categories(ApiGroup.CATEGORY)
 @ShortNames("bmregion")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ApiGroup.READY_COLUMN, type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Geo", jsonPath = ".spec.location.geo", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Weight", jsonPath = ".spec.traffic.weight", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Routers", jsonPath = ".status.routersReady", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ApiGroup.READY_COLUMN,
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Phase",
+    jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Geo",
+    jsonPath = ".spec.location.geo",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Weight",
+    jsonPath = ".spec.traffic.weight",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Routers",
+    jsonPath = ".status.routersReady",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class Region extends CustomResource<RegionSpec, RegionStatus> {
 
   /** True when the Region is the hub's own cluster (no kubeconfig Secret). */

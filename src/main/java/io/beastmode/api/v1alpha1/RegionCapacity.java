@@ -16,6 +16,7 @@ public class RegionCapacity {
 
   @Default("50")
   @Min(1)
-  @JsonPropertyDescription("Requests per second one router replica serves at its SLO; used to size failover targets.")
+  @JsonPropertyDescription(
+      "Requests per second one router replica serves at its SLO; used to size failover targets.")
   public int requestsPerSecondPerReplica = 50;
 }

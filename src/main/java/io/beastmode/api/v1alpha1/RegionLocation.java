@@ -25,10 +25,12 @@ public class RegionLocation {
 
   @Pattern("^[a-z0-9][a-z0-9-]*$")
   @Size(max = 63)
-  @JsonPropertyDescription("Failure domain; regions sharing one are not used as each other's failover target first.")
+  @JsonPropertyDescription(
+      "Failure domain; regions sharing one are not used as each other's failover target first.")
   public String failureDomain;
 
   @Size(max = 16)
-  @JsonPropertyDescription("Data-residency tags, for example eu or gdpr; routers only fail over between regions sharing the request's tag.")
+  @JsonPropertyDescription(
+      "Data-residency tags, for example eu or gdpr; routers only fail over between regions sharing the request's tag.")
   public List<@Pattern("^[a-z0-9][a-z0-9-]*$") String> dataResidency;
 }

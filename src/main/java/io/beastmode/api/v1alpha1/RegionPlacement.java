@@ -20,7 +20,8 @@ public class RegionPlacement {
   @Default("2")
   @Min(0)
   @Max(1000)
-  @JsonPropertyDescription("Router replicas in the region when autoscaling is off; the floor of the autoscaler otherwise.")
+  @JsonPropertyDescription(
+      "Router replicas in the region when autoscaling is off; the floor of the autoscaler otherwise.")
   public int replicas = 2;
 
   public RegionPlacement() {}

@@ -16,7 +16,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class RegionSpec {
 
   @Required
-  @JsonPropertyDescription("Where the cluster runs: provider, geography, failure domain and data-residency tags.")
+  @JsonPropertyDescription(
+      "Where the cluster runs: provider, geography, failure domain and data-residency tags.")
   public RegionLocation location;
 
   @JsonPropertyDescription(
@@ -28,11 +29,13 @@ public class RegionSpec {
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
   public String routerNamespace;
 
-  @JsonPropertyDescription("URL at which routers of other regions reach this region's routers (peer fallback).")
+  @JsonPropertyDescription(
+      "URL at which routers of other regions reach this region's routers (peer fallback).")
   @Pattern("^https?://.+")
   public String routerEndpoint;
 
-  @JsonPropertyDescription("The region's Redis, used for the router cache, heartbeats and learned statistics.")
+  @JsonPropertyDescription(
+      "The region's Redis, used for the router cache, heartbeats and learned statistics.")
   public RegionRedis redis;
 
   @Default("{}")

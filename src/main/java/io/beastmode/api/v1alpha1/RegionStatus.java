@@ -15,19 +15,23 @@ public class RegionStatus implements HasConditions {
   @JsonPropertyDescription("Ready: the region is usable for traffic.")
   public List<Condition> conditions = new ArrayList<>();
 
-  @JsonPropertyDescription("Health of the region: Healthy, Degraded, Unreachable, Draining or Unknown.")
+  @JsonPropertyDescription(
+      "Health of the region: Healthy, Degraded, Unreachable, Draining or Unknown.")
   public RegionPhase phase;
 
   @JsonPropertyDescription("When the region was last probed (RFC 3339).")
   public String lastProbeTime;
 
-  @JsonPropertyDescription("Whether the region takes traffic: it stops after healthCheck.failureThreshold failed probes and resumes after successThreshold good ones.")
+  @JsonPropertyDescription(
+      "Whether the region takes traffic: it stops after healthCheck.failureThreshold failed probes and resumes after successThreshold good ones.")
   public Boolean serving;
 
-  @JsonPropertyDescription("When serving last changed (RFC 3339 with milliseconds): the moment a failure or recovery was detected.")
+  @JsonPropertyDescription(
+      "When serving last changed (RFC 3339 with milliseconds): the moment a failure or recovery was detected.")
   public String servingChangedAt;
 
-  @JsonPropertyDescription("What each signal of the last probe saw; the failed ones say why the region is not Healthy.")
+  @JsonPropertyDescription(
+      "What each signal of the last probe saw; the failed ones say why the region is not Healthy.")
   public List<ProbeSignal> signals = new ArrayList<>();
 
   @JsonPropertyDescription("Router pods whose heartbeat in the region's Redis is fresh.")

@@ -17,6 +17,7 @@ public class RegionTraffic {
   @Default("100")
   @Min(0)
   @Max(1000)
-  @JsonPropertyDescription("Priority under activePassive failover; the lowest value takes traffic first.")
+  @JsonPropertyDescription(
+      "Priority under activePassive failover; the lowest value takes traffic first.")
   public int priority = 100;
 }

@@ -13,8 +13,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ApiGroup.VERSION)
 @Categories(ApiGroup.CATEGORY)
 @ShortNames("bmrestore")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ApiGroup.READY_COLUMN, type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "RTO", jsonPath = ".status.measuredRtoSeconds", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class RestoreRequest extends CustomResource<RestoreRequestSpec, RestoreRequestStatus> implements Namespaced {}
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ApiGroup.READY_COLUMN,
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Phase",
+    jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "RTO",
+    jsonPath = ".status.measuredRtoSeconds",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class RestoreRequest extends CustomResource<RestoreRequestSpec, RestoreRequestStatus>
+    implements Namespaced {}

@@ -8,20 +8,25 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** Desired state of a RestoreRequest. Immutable: a new restore is a new object. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self == oldSelf", message = "spec is immutable; create a new RestoreRequest")
 @ValidationRule(
-    value = "self.mode == 'PromoteStandby' ? has(self.standbyRegion) : (has(self.backupPolicyRef) || has(self.source))",
+    value = "self == oldSelf",
+    message = "spec is immutable; create a new RestoreRequest")
+@ValidationRule(
+    value =
+        "self.mode == 'PromoteStandby' ? has(self.standbyRegion) : (has(self.backupPolicyRef) || has(self.source))",
     message = "Restore needs backupPolicyRef or source; PromoteStandby needs standbyRegion")
 public class RestoreRequestSpec {
 
   @Default("Restore")
-  @JsonPropertyDescription("Restore: recreate the platform from a snapshot; PromoteStandby: make a standby hub the active one.")
+  @JsonPropertyDescription(
+      "Restore: recreate the platform from a snapshot; PromoteStandby: make a standby hub the active one.")
   public RestoreMode mode = RestoreMode.Restore;
 
   @JsonPropertyDescription("The BackupPolicy whose target holds the snapshot.")
   public NamedReference backupPolicyRef;
 
-  @JsonPropertyDescription("Where the snapshot is, when no BackupPolicy exists here (a new hub after a disaster).")
+  @JsonPropertyDescription(
+      "Where the snapshot is, when no BackupPolicy exists here (a new hub after a disaster).")
   public BackupTarget source;
 
   @Default("latest")
@@ -30,7 +35,8 @@ public class RestoreRequestSpec {
   public String snapshot = "latest";
 
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-  @JsonPropertyDescription("Namespace to restore into; absent means the namespaces the objects came from.")
+  @JsonPropertyDescription(
+      "Namespace to restore into; absent means the namespaces the objects came from.")
   public String targetNamespace;
 
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")

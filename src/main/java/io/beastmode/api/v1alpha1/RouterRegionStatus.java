@@ -27,25 +27,30 @@ public class RouterRegionStatus {
   @JsonPropertyDescription("Hash of the routing config the region's routers run.")
   public String configHash;
 
-  @JsonPropertyDescription("Where the region stands in failover: Active, FailedOver, Recovering, FailingBack or HeldOut.")
+  @JsonPropertyDescription(
+      "Where the region stands in failover: Active, FailedOver, Recovering, FailingBack or HeldOut.")
   public TrafficStage trafficStage;
 
-  @JsonPropertyDescription("When the region entered its stage or its current failback step (RFC 3339).")
+  @JsonPropertyDescription(
+      "When the region entered its stage or its current failback step (RFC 3339).")
   public String stageSince;
 
   @JsonPropertyDescription("Index into spec.failover.shiftSteps while failing back.")
   public Integer shiftStep;
 
-  @JsonPropertyDescription("When the region was failed over within the last hour (RFC 3339), for the flap limit.")
+  @JsonPropertyDescription(
+      "When the region was failed over within the last hour (RFC 3339), for the flap limit.")
   public List<String> failovers = new ArrayList<>();
 
-  @JsonPropertyDescription("Replicas the region must run for its share of traffic (raised before traffic moves to it).")
+  @JsonPropertyDescription(
+      "Replicas the region must run for its share of traffic (raised before traffic moves to it).")
   public Integer minReplicas;
 
   @JsonPropertyDescription("Hash of the traffic weights last written to the region.")
   public String trafficHash;
 
-  @JsonPropertyDescription("What scales the region's routers: HorizontalPodAutoscaler or ScaledObject (KEDA); unset without autoscaling.")
+  @JsonPropertyDescription(
+      "What scales the region's routers: HorizontalPodAutoscaler or ScaledObject (KEDA); unset without autoscaling.")
   public String autoscaler;
 
   @JsonPropertyDescription("Replicas the autoscaler last saw running.")
@@ -54,10 +59,12 @@ public class RouterRegionStatus {
   @JsonPropertyDescription("When the autoscaler last changed the replicas (RFC 3339).")
   public String lastScaleTime;
 
-  @JsonPropertyDescription("Predictive scaling: highest request rate forecast from now until the lead time ahead.")
+  @JsonPropertyDescription(
+      "Predictive scaling: highest request rate forecast from now until the lead time ahead.")
   public Double forecastRequestsPerSecond;
 
-  @JsonPropertyDescription("Predictive scaling: how far ahead the forecast looked, at least the routers' observed start-up time.")
+  @JsonPropertyDescription(
+      "Predictive scaling: how far ahead the forecast looked, at least the routers' observed start-up time.")
   public Integer forecastLeadSeconds;
 
   @JsonPropertyDescription("Predictive scaling: the minimum replicas the forecast asks for.")

@@ -14,7 +14,8 @@ import java.util.List;
 public class SelectionSpec {
 
   @Default("balanced")
-  @JsonPropertyDescription("cost: cheapest above the quality floor; quality: best within the cost ceiling; latency: fastest observed; balanced: weighted score; learned: per-prompt prediction.")
+  @JsonPropertyDescription(
+      "cost: cheapest above the quality floor; quality: best within the cost ceiling; latency: fastest observed; balanced: weighted score; learned: per-prompt prediction.")
   public SelectionPolicy policy = SelectionPolicy.balanced;
 
   @Default("0")
@@ -24,7 +25,8 @@ public class SelectionSpec {
   public double qualityFloor;
 
   @Min(0)
-  @JsonPropertyDescription("Under the quality policy, models dearer than this (USD per million output tokens) are not chosen.")
+  @JsonPropertyDescription(
+      "Under the quality policy, models dearer than this (USD per million output tokens) are not chosen.")
   public Double maxOutputPricePerMillion;
 
   @Default("{}")

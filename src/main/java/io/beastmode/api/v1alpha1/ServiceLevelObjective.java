@@ -13,10 +13,26 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ApiGroup.VERSION)
 @Categories(ApiGroup.CATEGORY)
 @ShortNames("bmslo")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ApiGroup.READY_COLUMN, type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Met", jsonPath = ".status.conditions[?(@.type==\"Met\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Router", jsonPath = ".spec.routerRef.name", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Budget", jsonPath = ".status.errorBudgetRemainingPercent", type = AdditionalPrinterColumn.Type.NUMBER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ApiGroup.READY_COLUMN,
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Met",
+    jsonPath = ".status.conditions[?(@.type==\"Met\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Router",
+    jsonPath = ".spec.routerRef.name",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Budget",
+    jsonPath = ".status.errorBudgetRemainingPercent",
+    type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class ServiceLevelObjective
-    extends CustomResource<ServiceLevelObjectiveSpec, ServiceLevelObjectiveStatus> implements Namespaced {}
+    extends CustomResource<ServiceLevelObjectiveSpec, ServiceLevelObjectiveStatus>
+    implements Namespaced {}

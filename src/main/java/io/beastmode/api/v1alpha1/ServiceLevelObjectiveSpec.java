@@ -35,7 +35,8 @@ public class ServiceLevelObjectiveSpec {
   @Default("300")
   @Min(0)
   @Max(86400)
-  @JsonPropertyDescription("Least seconds an action stays in force, and before an undone action may be taken again.")
+  @JsonPropertyDescription(
+      "Least seconds an action stays in force, and before an undone action may be taken again.")
   public int actionCooldownSeconds = 300;
 
   @Default("[]")

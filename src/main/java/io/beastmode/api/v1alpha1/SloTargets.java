@@ -9,8 +9,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** What the router must achieve. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "has(self.p95LatencyMillis) || has(self.errorRatePercent) || has(self.availabilityPercent)"
-        + " || has(self.minCacheHitRatePercent) || has(self.maxCostPerThousandRequestsUsd)",
+    value =
+        "has(self.p95LatencyMillis) || has(self.errorRatePercent) || has(self.availabilityPercent)"
+            + " || has(self.minCacheHitRatePercent) || has(self.maxCostPerThousandRequestsUsd)",
     message = "set at least one target")
 public class SloTargets {
 

@@ -27,7 +27,13 @@ public final class HoltWinters {
   private final int nextSeasonIndex;
   private final double errorSpread;
 
-  private HoltWinters(int seasonLength, double level, double trend, double[] season, int nextSeasonIndex, double errorSpread) {
+  private HoltWinters(
+      int seasonLength,
+      double level,
+      double trend,
+      double[] season,
+      int nextSeasonIndex,
+      double errorSpread) {
     this.seasonLength = seasonLength;
     this.level = level;
     this.trend = trend;
@@ -49,22 +55,32 @@ public final class HoltWinters {
     double[] season = seasonal ? initialSeason(series, seasonLength) : new double[0];
     int start = seasonal ? seasonLength : 1;
     double level = seasonal ? mean(series, 0, seasonLength) : series[0];
-    double trend = seasonal
-        ? (mean(series, seasonLength, 2 * seasonLength) - mean(series, 0, seasonLength)) / seasonLength
-        : 0;
+    double trend =
+        seasonal
+            ? (mean(series, seasonLength, 2 * seasonLength) - mean(series, 0, seasonLength))
+                / seasonLength
+            : 0;
     double[] errors = new double[Math.max(0, series.length - start)];
     for (int t = start; t < series.length; t++) {
       double seasonal_t = seasonal ? season[t % seasonLength] : 0;
       double predicted = level + trend + seasonal_t;
       errors[t - start] = Math.abs(series[t] - predicted);
       double previousLevel = level;
-      level = smoothing.level() * (series[t] - seasonal_t) + (1 - smoothing.level()) * (level + trend);
+      level =
+          smoothing.level() * (series[t] - seasonal_t) + (1 - smoothing.level()) * (level + trend);
       trend = smoothing.trend() * (level - previousLevel) + (1 - smoothing.trend()) * trend;
       if (seasonal) {
-        season[t % seasonLength] = smoothing.season() * (series[t] - level) + (1 - smoothing.season()) * seasonal_t;
+        season[t % seasonLength] =
+            smoothing.season() * (series[t] - level) + (1 - smoothing.season()) * seasonal_t;
       }
     }
-    return new HoltWinters(seasonLength, level, trend, season, series.length % Math.max(seasonLength, 1), robustSpread(errors));
+    return new HoltWinters(
+        seasonLength,
+        level,
+        trend,
+        season,
+        series.length % Math.max(seasonLength, 1),
+        robustSpread(errors));
   }
 
   /** Expected value {@code steps} buckets after the last one fitted (1 is the next bucket). */

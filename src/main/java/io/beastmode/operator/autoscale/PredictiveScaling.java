@@ -6,14 +6,16 @@ package io.beastmode.operator.autoscale;
  * minimum: the HPA still scales out on live load, and scales in on live load alone. Pure.
  */
 public final class PredictiveScaling {
-  /** History and forecast are in buckets of this many seconds; a day is {@link #BUCKETS_PER_DAY}. */
+  /**
+   * History and forecast are in buckets of this many seconds; a day is {@link #BUCKETS_PER_DAY}.
+   */
   public static final int BUCKET_SECONDS = 300;
 
   public static final int BUCKETS_PER_DAY = 86_400 / BUCKET_SECONDS;
 
   /**
-   * Standard deviations of the one-step error added to the forecast, so that capacity falls short of
-   * the forecast in roughly one bucket in ten rather than one in two.
+   * Standard deviations of the one-step error added to the forecast, so that capacity falls short
+   * of the forecast in roughly one bucket in ten rather than one in two.
    */
   static final double HEADROOM_DEVIATIONS = 1.28;
 
@@ -25,7 +27,8 @@ public final class PredictiveScaling {
    * @param minReplicas the replicas that rate needs, within the spec's minimum and maximum
    * @param seasonal whether a daily cycle was learned (two days of history or more)
    */
-  public record Prediction(double forecastRequestsPerSecond, int leadSeconds, int minReplicas, boolean seasonal) {}
+  public record Prediction(
+      double forecastRequestsPerSecond, int leadSeconds, int minReplicas, boolean seasonal) {}
 
   private PredictiveScaling() {}
 
@@ -35,7 +38,12 @@ public final class PredictiveScaling {
    * @param ratePerReplica requests per second one replica takes at its autoscaling target
    */
   public static Prediction predict(
-      double[] requestsPerBucket, int secondsIntoBucket, int leadSeconds, double ratePerReplica, int specMin, int max) {
+      double[] requestsPerBucket,
+      int secondsIntoBucket,
+      int leadSeconds,
+      double ratePerReplica,
+      int specMin,
+      int max) {
     var model = HoltWinters.fit(requestsPerBucket, BUCKETS_PER_DAY, HoltWinters.Smoothing.DEFAULT);
     int steps = (secondsIntoBucket + leadSeconds) / BUCKET_SECONDS + 1;
     double peak = 0;
@@ -52,7 +60,8 @@ public final class PredictiveScaling {
    * Requests per second one replica takes at its in-flight target, by Little's law: in-flight =
    * rate x time in the router. A spec value wins; without latency data there is no estimate (0).
    */
-  public static double ratePerReplica(Double specRate, int targetInFlightPerPod, double meanLatencySeconds) {
+  public static double ratePerReplica(
+      Double specRate, int targetInFlightPerPod, double meanLatencySeconds) {
     if (specRate != null) {
       return specRate;
     }

@@ -16,16 +16,22 @@ public final class FailoverMachine {
 
   private FailoverMachine() {}
 
-  public static RegionTrafficState next(RegionTrafficState state, RegionSignal signal, Instant now, FailoverSpec spec) {
+  public static RegionTrafficState next(
+      RegionTrafficState state, RegionSignal signal, Instant now, FailoverSpec spec) {
     boolean usable = signal.serving() && !signal.draining();
     Duration settle = Duration.ofSeconds(spec.failbackAfterSeconds);
     return switch (state.stage()) {
-      case Starting -> usable && signal.capacityReady() ? state.enter(TrafficStage.Active, now) : state;
+      case Starting ->
+          usable && signal.capacityReady() ? state.enter(TrafficStage.Active, now) : state;
       case Active, FailingBack -> {
         if (!usable) {
-          yield signal.draining() ? state.enter(TrafficStage.FailedOver, now) : failOver(state, now, spec);
+          yield signal.draining()
+              ? state.enter(TrafficStage.FailedOver, now)
+              : failOver(state, now, spec);
         }
-        if (state.stage() == TrafficStage.Active || !settled(state, now, settle) || !signal.capacityReady()) {
+        if (state.stage() == TrafficStage.Active
+            || !settled(state, now, settle)
+            || !signal.capacityReady()) {
           yield state;
         }
         int nextStep = state.step() + 1;
@@ -45,9 +51,10 @@ public final class FailoverMachine {
             ? state.enter(TrafficStage.Active, now)
             : new RegionTrafficState(TrafficStage.FailingBack, now, 0, state.failovers());
       }
-      case HeldOut -> signal.released()
-          ? new RegionTrafficState(TrafficStage.FailedOver, now, 0, java.util.List.of())
-          : state;
+      case HeldOut ->
+          signal.released()
+              ? new RegionTrafficState(TrafficStage.FailedOver, now, 0, java.util.List.of())
+              : state;
     };
   }
 
@@ -55,7 +62,8 @@ public final class FailoverMachine {
   public static double fraction(RegionTrafficState state, FailoverSpec spec) {
     return switch (state.stage()) {
       case Active -> 1.0;
-      case FailingBack -> spec.shiftSteps.get(Math.min(state.step(), spec.shiftSteps.size() - 1)) / 100.0;
+      case FailingBack ->
+          spec.shiftSteps.get(Math.min(state.step(), spec.shiftSteps.size() - 1)) / 100.0;
       case Starting, FailedOver, Recovering, HeldOut -> 0.0;
     };
   }
@@ -68,10 +76,12 @@ public final class FailoverMachine {
     };
   }
 
-  private static RegionTrafficState failOver(RegionTrafficState state, Instant now, FailoverSpec spec) {
+  private static RegionTrafficState failOver(
+      RegionTrafficState state, Instant now, FailoverSpec spec) {
     var failovers = new ArrayList<>(state.recentFailovers(now));
     failovers.add(now);
-    var stage = failovers.size() >= spec.maxFlapsPerHour ? TrafficStage.HeldOut : TrafficStage.FailedOver;
+    var stage =
+        failovers.size() >= spec.maxFlapsPerHour ? TrafficStage.HeldOut : TrafficStage.FailedOver;
     return new RegionTrafficState(stage, now, 0, failovers);
   }
 

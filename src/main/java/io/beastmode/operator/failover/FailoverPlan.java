@@ -10,9 +10,8 @@ import java.util.Map;
 
 /**
  * Decides, for all regions of one router at once, each region's next failover state, the traffic
- * weights and the replica floors that must be in place before the weights move. When more than
- * half of the regions look down at once the hub is more likely the one cut off, so nothing moves.
- * Pure.
+ * weights and the replica floors that must be in place before the weights move. When more than half
+ * of the regions look down at once the hub is more likely the one cut off, so nothing moves. Pure.
  */
 public final class FailoverPlan {
 
@@ -27,7 +26,14 @@ public final class FailoverPlan {
    * @param floor replicas it runs at its normal share
    * @param maxReplicas most replicas the region allows
    */
-  public record Region(String name, RegionSignal signal, RegionTrafficState previous, int weight, int priority, int floor, int maxReplicas) {}
+  public record Region(
+      String name,
+      RegionSignal signal,
+      RegionTrafficState previous,
+      int weight,
+      int priority,
+      int floor,
+      int maxReplicas) {}
 
   /** A region whose stage changed, and why. */
   public record Change(String region, TrafficStage from, TrafficStage to, String reason) {}
@@ -40,7 +46,11 @@ public final class FailoverPlan {
    * @param changes regions whose stage changed
    */
   public record Result(
-      Map<String, RegionTrafficState> states, Map<String, Integer> weights, Map<String, Integer> floors, String frozen, List<Change> changes) {}
+      Map<String, RegionTrafficState> states,
+      Map<String, Integer> weights,
+      Map<String, Integer> floors,
+      String frozen,
+      List<Change> changes) {}
 
   /** Part of its share a region keeps while an SLO's ShiftTraffic action is in force for it. */
   static final double SHED_FRACTION = 0.5;
@@ -51,27 +61,43 @@ public final class FailoverPlan {
   private FailoverPlan() {}
 
   public static Result decide(List<Region> regions, FailoverSpec spec, Instant now) {
-    long down = regions.stream().filter(r -> !r.signal().serving() && !r.signal().draining()).count();
-    boolean freeze = regions.size() > 1 && down * 2 > regions.size()
-        || regions.size() == 1 && down == 1;
-    String frozen = freeze
-        ? down + " of " + regions.size() + " regions look down at once; the hub may be the one cut off, so traffic stays as it is"
-        : null;
+    long down =
+        regions.stream().filter(r -> !r.signal().serving() && !r.signal().draining()).count();
+    boolean freeze =
+        regions.size() > 1 && down * 2 > regions.size() || regions.size() == 1 && down == 1;
+    String frozen =
+        freeze
+            ? down
+                + " of "
+                + regions.size()
+                + " regions look down at once; the hub may be the one cut off, so traffic stays as it is"
+            : null;
 
     Map<String, RegionTrafficState> states = new LinkedHashMap<>();
     var changes = new ArrayList<Change>();
     for (var region : regions) {
-      var state = region.previous() != null ? region.previous() : new RegionTrafficState(TrafficStage.Starting, now, 0, List.of());
+      var state =
+          region.previous() != null
+              ? region.previous()
+              : new RegionTrafficState(TrafficStage.Starting, now, 0, List.of());
       // Run the machine until it rests, so that, say, a released region that already serves again
       // goes on to Recovering now rather than on some later wake-up.
-      // A freeze holds traffic where it is; a starting region whose routers are ready only adds capacity.
-      for (int move = 0; move < MAX_MOVES && (!freeze || state.stage() == TrafficStage.Starting); move++) {
+      // A freeze holds traffic where it is; a starting region whose routers are ready only adds
+      // capacity.
+      for (int move = 0;
+          move < MAX_MOVES && (!freeze || state.stage() == TrafficStage.Starting);
+          move++) {
         var next = FailoverMachine.next(state, region.signal(), now, spec);
         if (next.equals(state)) {
           break;
         }
         if (region.previous() != null) {
-          changes.add(new Change(region.name(), state.stage(), next.stage(), reason(state, next, region.signal())));
+          changes.add(
+              new Change(
+                  region.name(),
+                  state.stage(),
+                  next.stage(),
+                  reason(state, next, region.signal())));
         }
         state = next;
       }
@@ -83,7 +109,8 @@ public final class FailoverPlan {
     Map<String, Integer> floors = new LinkedHashMap<>();
     for (var region : regions) {
       boolean comingBack = states.get(region.name()).comingBack();
-      int target = Math.max(weights.get(region.name()), comingBack ? fullWeights.get(region.name()) : 0);
+      int target =
+          Math.max(weights.get(region.name()), comingBack ? fullWeights.get(region.name()) : 0);
       int needed = (int) Math.ceil(fleetFloor * target / 100.0);
       floors.put(region.name(), Math.min(region.maxReplicas(), Math.max(region.floor(), needed)));
     }
@@ -93,24 +120,34 @@ public final class FailoverPlan {
   /**
    * @param asIfBack count regions on their way back at full weight, to size their replicas early
    */
-  private static List<TrafficWeights.Share> shares(List<Region> regions, Map<String, RegionTrafficState> states, FailoverSpec spec, boolean asIfBack) {
+  private static List<TrafficWeights.Share> shares(
+      List<Region> regions,
+      Map<String, RegionTrafficState> states,
+      FailoverSpec spec,
+      boolean asIfBack) {
     return regions.stream()
-        .map(r -> {
-          var state = states.get(r.name());
-          double fraction = asIfBack && state.comingBack() ? 1.0 : FailoverMachine.fraction(state, spec);
-          if (r.signal().shedding()) {
-            fraction *= SHED_FRACTION;
-          }
-          return new TrafficWeights.Share(r.name(), r.weight(), r.priority(), fraction);
-        })
+        .map(
+            r -> {
+              var state = states.get(r.name());
+              double fraction =
+                  asIfBack && state.comingBack() ? 1.0 : FailoverMachine.fraction(state, spec);
+              if (r.signal().shedding()) {
+                fraction *= SHED_FRACTION;
+              }
+              return new TrafficWeights.Share(r.name(), r.weight(), r.priority(), fraction);
+            })
         .toList();
   }
 
-  private static String reason(RegionTrafficState from, RegionTrafficState to, RegionSignal signal) {
+  private static String reason(
+      RegionTrafficState from, RegionTrafficState to, RegionSignal signal) {
     return switch (to.stage()) {
-      case FailedOver -> signal.draining() ? "RegionDraining"
-          : from.stage() == TrafficStage.HeldOut ? "HoldReleased"
-          : signal.overloaded() ? "SloBurningAtMaxReplicas" : "RegionDown";
+      case FailedOver ->
+          signal.draining()
+              ? "RegionDraining"
+              : from.stage() == TrafficStage.HeldOut
+                  ? "HoldReleased"
+                  : signal.overloaded() ? "SloBurningAtMaxReplicas" : "RegionDown";
       case HeldOut -> "FlapLimitReached";
       case Recovering -> "RegionServing";
       case FailingBack -> "FailbackStep";

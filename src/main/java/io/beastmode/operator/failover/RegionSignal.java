@@ -11,7 +11,13 @@ package io.beastmode.operator.failover;
  * @param overloaded it burns its SLO at its most replicas: it cannot scale its way out, so it is
  *     failed over (and {@code serving} is false)
  */
-public record RegionSignal(boolean serving, boolean draining, boolean capacityReady, boolean released, boolean shedding, boolean overloaded) {
+public record RegionSignal(
+    boolean serving,
+    boolean draining,
+    boolean capacityReady,
+    boolean released,
+    boolean shedding,
+    boolean overloaded) {
 
   public RegionSignal(boolean serving, boolean draining, boolean capacityReady, boolean released) {
     this(serving, draining, capacityReady, released, false, false);

@@ -14,7 +14,8 @@ import java.util.List;
  * @param step index into shiftSteps while failing back, else 0
  * @param failovers when the region was failed over within the last hour, oldest first
  */
-public record RegionTrafficState(TrafficStage stage, Instant since, int step, List<Instant> failovers) {
+public record RegionTrafficState(
+    TrafficStage stage, Instant since, int step, List<Instant> failovers) {
   static final Duration FLAP_WINDOW = Duration.ofHours(1);
 
   public RegionTrafficState {
@@ -25,9 +26,14 @@ public record RegionTrafficState(TrafficStage stage, Instant since, int step, Li
     return new RegionTrafficState(TrafficStage.Active, since, 0, List.of());
   }
 
-  /** On its way to its full share (starting, recovering or failing back): sized for that share already. */
+  /**
+   * On its way to its full share (starting, recovering or failing back): sized for that share
+   * already.
+   */
   public boolean comingBack() {
-    return stage == TrafficStage.Starting || stage == TrafficStage.Recovering || stage == TrafficStage.FailingBack;
+    return stage == TrafficStage.Starting
+        || stage == TrafficStage.Recovering
+        || stage == TrafficStage.FailingBack;
   }
 
   /** Whether the region takes any traffic in this stage. */

@@ -15,14 +15,22 @@ public final class TrafficStatus {
     if (status == null || status.trafficStage == null || status.stageSince == null) {
       return null;
     }
-    var failovers = status.failovers == null ? java.util.List.<Instant>of() : status.failovers.stream().map(Instant::parse).toList();
-    return new RegionTrafficState(status.trafficStage, Instant.parse(status.stageSince), status.shiftStep == null ? 0 : status.shiftStep, failovers);
+    var failovers =
+        status.failovers == null
+            ? java.util.List.<Instant>of()
+            : status.failovers.stream().map(Instant::parse).toList();
+    return new RegionTrafficState(
+        status.trafficStage,
+        Instant.parse(status.stageSince),
+        status.shiftStep == null ? 0 : status.shiftStep,
+        failovers);
   }
 
   public static void write(RegionTrafficState state, RouterRegionStatus status) {
     status.trafficStage = state.stage();
     status.stageSince = format(state.since());
-    status.shiftStep = state.stage() == io.beastmode.api.v1alpha1.TrafficStage.FailingBack ? state.step() : null;
+    status.shiftStep =
+        state.stage() == io.beastmode.api.v1alpha1.TrafficStage.FailingBack ? state.step() : null;
     status.failovers = state.failovers().stream().map(TrafficStatus::format).toList();
   }
 

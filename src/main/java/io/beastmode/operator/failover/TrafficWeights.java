@@ -29,14 +29,15 @@ public final class TrafficWeights {
     Map<String, Double> exact = new LinkedHashMap<>();
     shares.forEach(s -> exact.put(s.region(), 0.0));
     if (!usable.isEmpty()) {
-      (mode == FailoverMode.activePassive ? byPriority(usable) : byWeight(usable)).forEach(exact::put);
+      (mode == FailoverMode.activePassive ? byPriority(usable) : byWeight(usable))
+          .forEach(exact::put);
     }
     return round(exact);
   }
 
   /**
-   * A region failing back takes its fraction of the share it would have at full weight; regions
-   * at full weight split what is left in proportion to their weights.
+   * A region failing back takes its fraction of the share it would have at full weight; regions at
+   * full weight split what is left in proportion to their weights.
    */
   private static Map<String, Double> byWeight(List<Share> usable) {
     double total = usable.stream().mapToDouble(TrafficWeights::effectiveWeight).sum();
@@ -65,9 +66,10 @@ public final class TrafficWeights {
 
   /** In priority order, each region takes its fraction of what the ones before it left. */
   private static Map<String, Double> byPriority(List<Share> usable) {
-    var ordered = usable.stream()
-        .sorted(Comparator.comparingInt(Share::priority).thenComparing(Share::region))
-        .toList();
+    var ordered =
+        usable.stream()
+            .sorted(Comparator.comparingInt(Share::priority).thenComparing(Share::region))
+            .toList();
     Map<String, Double> result = new LinkedHashMap<>();
     double left = 100.0;
     for (var share : ordered) {
@@ -91,12 +93,16 @@ public final class TrafficWeights {
   private static Map<String, Integer> round(Map<String, Double> exact) {
     Map<String, Integer> result = new LinkedHashMap<>();
     exact.forEach((region, value) -> result.put(region, (int) Math.floor(value)));
-    int missing = (int) Math.round(exact.values().stream().mapToDouble(Double::doubleValue).sum())
-        - result.values().stream().mapToInt(Integer::intValue).sum();
+    int missing =
+        (int) Math.round(exact.values().stream().mapToDouble(Double::doubleValue).sum())
+            - result.values().stream().mapToInt(Integer::intValue).sum();
     exact.entrySet().stream()
         .filter(e -> e.getValue() > 0)
-        .sorted(Comparator.comparingDouble((Map.Entry<String, Double> e) -> e.getValue() - Math.floor(e.getValue())).reversed()
-            .thenComparing(Map.Entry::getKey))
+        .sorted(
+            Comparator.comparingDouble(
+                    (Map.Entry<String, Double> e) -> e.getValue() - Math.floor(e.getValue()))
+                .reversed()
+                .thenComparing(Map.Entry::getKey))
         .limit(Math.max(0, missing))
         .forEach(e -> result.merge(e.getKey(), 1, Integer::sum));
     return result;

@@ -34,7 +34,10 @@ public class ModelPoolReconciler implements Reconciler<ModelPool> {
         pool.getSpec().models.stream()
             .map(m -> m.credentialsSecretRef)
             .filter(Objects::nonNull)
-            .filter(ref -> context.getClient().secrets().inNamespace(namespace).withName(ref.name).get() == null)
+            .filter(
+                ref ->
+                    context.getClient().secrets().inNamespace(namespace).withName(ref.name).get()
+                        == null)
             .map(ref -> ref.name)
             .distinct()
             .toList();
@@ -45,8 +48,13 @@ public class ModelPoolReconciler implements Reconciler<ModelPool> {
     var ready =
         missing.isEmpty()
             ? Conditions.ready(ConditionStatus.True, "Valid", status.modelCount + " model(s)")
-            : Conditions.ready(ConditionStatus.False, "SecretNotFound",
-                "credentialsSecretRef: Secret " + String.join(", ", missing) + " not found in namespace " + namespace);
+            : Conditions.ready(
+                ConditionStatus.False,
+                "SecretNotFound",
+                "credentialsSecretRef: Secret "
+                    + String.join(", ", missing)
+                    + " not found in namespace "
+                    + namespace);
     conditions.set(status, pool.getStatus(), status.observedGeneration, ready);
     var control = StatusPatch.ifChanged(pool, status, context);
     return missing.isEmpty() ? control : control.rescheduleAfter(MISSING_SECRET_RECHECK);

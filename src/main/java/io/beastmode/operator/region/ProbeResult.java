@@ -13,14 +13,21 @@ package io.beastmode.operator.region;
  * @param heartbeatFailure why heartbeats could not be read, when they could not
  */
 public record ProbeResult(
-    boolean apiReachable, long latencyMillis, int routersReady, int routersDesired, String failure, Integer liveRouters, String heartbeatFailure) {
+    boolean apiReachable,
+    long latencyMillis,
+    int routersReady,
+    int routersDesired,
+    String failure,
+    Integer liveRouters,
+    String heartbeatFailure) {
 
   public static ProbeResult unreachable(String failure) {
     return new ProbeResult(false, 0, 0, 0, failure, null, null);
   }
 
   public ProbeResult withHeartbeats(Integer live, String heartbeatFailure) {
-    return new ProbeResult(apiReachable, latencyMillis, routersReady, routersDesired, failure, live, heartbeatFailure);
+    return new ProbeResult(
+        apiReachable, latencyMillis, routersReady, routersDesired, failure, live, heartbeatFailure);
   }
 
   /**
@@ -28,10 +35,14 @@ public record ProbeResult(
    * some are ready and (where heartbeats are read) some publish them.
    */
   public boolean vital() {
-    return apiReachable && (routersDesired == 0 || routersReady > 0 && (liveRouters == null || liveRouters > 0));
+    return apiReachable
+        && (routersDesired == 0 || routersReady > 0 && (liveRouters == null || liveRouters > 0));
   }
 
-  /** Some signal is short of full health: not every router ready, or heartbeats missing or unreadable. */
+  /**
+   * Some signal is short of full health: not every router ready, or heartbeats missing or
+   * unreadable.
+   */
   public boolean partial() {
     return routersReady < routersDesired
         || heartbeatFailure != null

@@ -13,7 +13,8 @@ public final class RegionHealth {
   private RegionHealth() {}
 
   /** A region's health with the run of probe outcomes that led to it. */
-  public record State(RegionPhase phase, int consecutiveFailures, int consecutiveSuccesses, boolean serving) {
+  public record State(
+      RegionPhase phase, int consecutiveFailures, int consecutiveSuccesses, boolean serving) {
     public static final State INITIAL = new State(RegionPhase.Unknown, 0, 0, false);
   }
 
@@ -26,13 +27,21 @@ public final class RegionHealth {
     if (current.serving()) {
       serving = failures < check.failureThreshold;
     } else {
-      // A fresh region serves on its first good probe; one that failed needs successThreshold in a row.
+      // A fresh region serves on its first good probe; one that failed needs successThreshold in a
+      // row.
       serving = fresh ? vital : successes >= check.successThreshold;
     }
-    return new State(phase(current, probe, check, draining, failures, serving), failures, successes, serving);
+    return new State(
+        phase(current, probe, check, draining, failures, serving), failures, successes, serving);
   }
 
-  private static RegionPhase phase(State current, ProbeResult probe, HealthCheck check, boolean draining, int failures, boolean serving) {
+  private static RegionPhase phase(
+      State current,
+      ProbeResult probe,
+      HealthCheck check,
+      boolean draining,
+      int failures,
+      boolean serving) {
     if (!probe.apiReachable()) {
       if (failures >= check.failureThreshold || current.phase() == RegionPhase.Unreachable) {
         return RegionPhase.Unreachable;

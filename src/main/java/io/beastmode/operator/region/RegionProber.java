@@ -18,7 +18,13 @@ public final class RegionProber {
     long started = System.nanoTime();
     var call =
         CompletableFuture.supplyAsync(
-            () -> client.apps().deployments().inAnyNamespace().withLabel(ManagedLabels.MANAGED_BY_KEY, ManagedLabels.MANAGED_BY).list());
+            () ->
+                client
+                    .apps()
+                    .deployments()
+                    .inAnyNamespace()
+                    .withLabel(ManagedLabels.MANAGED_BY_KEY, ManagedLabels.MANAGED_BY)
+                    .list());
     try {
       var deployments = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS).getItems();
       long latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
@@ -27,7 +33,8 @@ public final class RegionProber {
       return new ProbeResult(true, latency, ready, desired, null, null, null);
     } catch (TimeoutException e) {
       call.cancel(true);
-      return ProbeResult.unreachable("API server did not answer within " + timeout.toSeconds() + "s");
+      return ProbeResult.unreachable(
+          "API server did not answer within " + timeout.toSeconds() + "s");
     } catch (ExecutionException e) {
       return ProbeResult.unreachable("API server call failed: " + e.getCause().getMessage());
     } catch (InterruptedException e) {
@@ -37,7 +44,9 @@ public final class RegionProber {
   }
 
   static int ready(Deployment d) {
-    return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+    return d.getStatus() == null || d.getStatus().getReadyReplicas() == null
+        ? 0
+        : d.getStatus().getReadyReplicas();
   }
 
   static int desired(Deployment d) {

@@ -31,7 +31,8 @@ public class RegionReconciler implements Reconciler<Region> {
   private final Conditions conditions;
   private final RegionRecorder recorder;
 
-  public RegionReconciler(RegionClients clients, RouterHeartbeats heartbeats, MeterRegistry registry, Clock clock) {
+  public RegionReconciler(
+      RegionClients clients, RouterHeartbeats heartbeats, MeterRegistry registry, Clock clock) {
     this.clients = clients;
     this.heartbeats = heartbeats;
     this.clock = clock;
@@ -52,7 +53,8 @@ public class RegionReconciler implements Reconciler<Region> {
     var state = RegionHealth.next(currentState(region), probe, check, region.getSpec().draining);
     var status = status(region, probe, state);
     recorder.record(region.getMetadata().getName(), state.phase(), state.serving());
-    return StatusPatch.ifChanged(region, status, context).rescheduleAfter(Duration.ofSeconds(check.intervalSeconds));
+    return StatusPatch.ifChanged(region, status, context)
+        .rescheduleAfter(Duration.ofSeconds(check.intervalSeconds));
   }
 
   private ProbeResult withHeartbeats(Region region, ProbeResult probe, Duration timeout) {
@@ -60,8 +62,11 @@ public class RegionReconciler implements Reconciler<Region> {
       return probe;
     }
     try {
-      var observed = heartbeats.read(region.getSpec().redis.url, null, region.getMetadata().getName(), timeout);
-      return probe.withHeartbeats((int) observed.stream().filter(RouterHeartbeats.Observed::fresh).count(), null);
+      var observed =
+          heartbeats.read(
+              region.getSpec().redis.url, null, region.getMetadata().getName(), timeout);
+      return probe.withHeartbeats(
+          (int) observed.stream().filter(RouterHeartbeats.Observed::fresh).count(), null);
     } catch (RegionRedisClients.Unavailable e) {
       return probe.withHeartbeats(null, e.getMessage());
     }
@@ -77,8 +82,10 @@ public class RegionReconciler implements Reconciler<Region> {
         status.consecutiveFailures == null ? 0 : status.consecutiveFailures,
         status.consecutiveSuccesses == null ? 0 : status.consecutiveSuccesses,
         // Status written before serving was recorded: a region that was up is taken as serving.
-        status.serving != null ? status.serving : status.phase == io.beastmode.api.v1alpha1.RegionPhase.Healthy
-            || status.phase == io.beastmode.api.v1alpha1.RegionPhase.Degraded);
+        status.serving != null
+            ? status.serving
+            : status.phase == io.beastmode.api.v1alpha1.RegionPhase.Healthy
+                || status.phase == io.beastmode.api.v1alpha1.RegionPhase.Degraded);
   }
 
   private RegionStatus status(Region region, ProbeResult probe, RegionHealth.State state) {
@@ -87,9 +94,10 @@ public class RegionReconciler implements Reconciler<Region> {
     status.observedGeneration = region.getMetadata().getGeneration();
     status.phase = state.phase();
     status.serving = state.serving();
-    status.servingChangedAt = previous != null && previous.serving != null && previous.serving == state.serving()
-        ? previous.servingChangedAt
-        : TrafficStatus.format(clock.instant());
+    status.servingChangedAt =
+        previous != null && previous.serving != null && previous.serving == state.serving()
+            ? previous.servingChangedAt
+            : TrafficStatus.format(clock.instant());
     status.consecutiveFailures = state.consecutiveFailures();
     status.consecutiveSuccesses = state.consecutiveSuccesses();
     status.lastProbeTime = conditions.now();
@@ -105,7 +113,8 @@ public class RegionReconciler implements Reconciler<Region> {
       status.routersReady = previous.routersReady;
       status.routersDesired = previous.routersDesired;
     }
-    conditions.set(status, previous, status.observedGeneration, readyCondition(state, probe, status.signals));
+    conditions.set(
+        status, previous, status.observedGeneration, readyCondition(state, probe, status.signals));
     return status;
   }
 
@@ -113,47 +122,82 @@ public class RegionReconciler implements Reconciler<Region> {
     var signals = new ArrayList<ProbeSignal>();
     if (!probe.apiReachable()) {
       signals.add(new ProbeSignal("api", ConditionStatus.False, probe.failure()));
-      signals.add(new ProbeSignal("routers", ConditionStatus.Unknown, "not read: the API server did not answer"));
+      signals.add(
+          new ProbeSignal(
+              "routers", ConditionStatus.Unknown, "not read: the API server did not answer"));
     } else {
-      signals.add(new ProbeSignal("api", ConditionStatus.True, "answered in " + probe.latencyMillis() + " ms"));
-      signals.add(new ProbeSignal(
-          "routers",
-          probe.routersReady() >= probe.routersDesired() ? ConditionStatus.True : ConditionStatus.False,
-          probe.routersReady() + " of " + probe.routersDesired() + " router replicas ready"));
+      signals.add(
+          new ProbeSignal(
+              "api", ConditionStatus.True, "answered in " + probe.latencyMillis() + " ms"));
+      signals.add(
+          new ProbeSignal(
+              "routers",
+              probe.routersReady() >= probe.routersDesired()
+                  ? ConditionStatus.True
+                  : ConditionStatus.False,
+              probe.routersReady() + " of " + probe.routersDesired() + " router replicas ready"));
     }
     if (probe.heartbeatFailure() != null) {
       signals.add(new ProbeSignal("heartbeats", ConditionStatus.Unknown, probe.heartbeatFailure()));
     } else if (probe.liveRouters() != null) {
       boolean enough = probe.liveRouters() > 0 || probe.routersDesired() == 0;
-      signals.add(new ProbeSignal(
-          "heartbeats",
-          enough ? ConditionStatus.True : ConditionStatus.False,
-          probe.liveRouters() + " router pod(s) published a heartbeat in the last " + RouterHeartbeats.FRESH_MILLIS / 1000 + " s"));
+      signals.add(
+          new ProbeSignal(
+              "heartbeats",
+              enough ? ConditionStatus.True : ConditionStatus.False,
+              probe.liveRouters()
+                  + " router pod(s) published a heartbeat in the last "
+                  + RouterHeartbeats.FRESH_MILLIS / 1000
+                  + " s"));
     }
     return signals;
   }
 
-  private static Condition readyCondition(RegionHealth.State state, ProbeResult probe, List<ProbeSignal> signals) {
-    String failed = signals.stream()
-        .filter(s -> s.status != ConditionStatus.True)
-        .map(s -> s.name + ": " + s.message)
-        .reduce((a, b) -> a + "; " + b)
-        .orElse("");
+  private static Condition readyCondition(
+      RegionHealth.State state, ProbeResult probe, List<ProbeSignal> signals) {
+    String failed =
+        signals.stream()
+            .filter(s -> s.status != ConditionStatus.True)
+            .map(s -> s.name + ": " + s.message)
+            .reduce((a, b) -> a + "; " + b)
+            .orElse("");
     if (!probe.apiReachable() && state.serving()) {
-      return Conditions.ready(ConditionStatus.True, "ProbeFailing", state.consecutiveFailures() + " probe(s) failed in a row, below the threshold; last: " + probe.failure());
+      return Conditions.ready(
+          ConditionStatus.True,
+          "ProbeFailing",
+          state.consecutiveFailures()
+              + " probe(s) failed in a row, below the threshold; last: "
+              + probe.failure());
     }
     return switch (state.phase()) {
-      case Healthy -> Conditions.ready(ConditionStatus.True, "Healthy", "API server answered in " + probe.latencyMillis() + " ms; routers ready");
-      case Degraded -> state.serving()
-          ? Conditions.ready(ConditionStatus.True, "Degraded", failed)
-          : Conditions.ready(ConditionStatus.False, "NotServing", state.consecutiveFailures() > 0
-              ? state.consecutiveFailures() + " probes failed in a row; " + failed
-              : state.consecutiveSuccesses() + " good probe(s) in a row, waiting for more before serving again");
-      case Draining -> Conditions.ready(ConditionStatus.False, "Draining", "spec.draining is true: traffic moves away");
-      case Unreachable -> Conditions.ready(
-          ConditionStatus.False, "Unreachable", state.consecutiveFailures() + " probes failed in a row; last: " + probe.failure());
-      case Unknown -> Conditions.ready(
-          ConditionStatus.Unknown, "Probing", probe.apiReachable() ? "first probe pending" : "probe failed: " + probe.failure());
+      case Healthy ->
+          Conditions.ready(
+              ConditionStatus.True,
+              "Healthy",
+              "API server answered in " + probe.latencyMillis() + " ms; routers ready");
+      case Degraded ->
+          state.serving()
+              ? Conditions.ready(ConditionStatus.True, "Degraded", failed)
+              : Conditions.ready(
+                  ConditionStatus.False,
+                  "NotServing",
+                  state.consecutiveFailures() > 0
+                      ? state.consecutiveFailures() + " probes failed in a row; " + failed
+                      : state.consecutiveSuccesses()
+                          + " good probe(s) in a row, waiting for more before serving again");
+      case Draining ->
+          Conditions.ready(
+              ConditionStatus.False, "Draining", "spec.draining is true: traffic moves away");
+      case Unreachable ->
+          Conditions.ready(
+              ConditionStatus.False,
+              "Unreachable",
+              state.consecutiveFailures() + " probes failed in a row; last: " + probe.failure());
+      case Unknown ->
+          Conditions.ready(
+              ConditionStatus.Unknown,
+              "Probing",
+              probe.apiReachable() ? "first probe pending" : "probe failed: " + probe.failure());
     };
   }
 }

@@ -37,7 +37,8 @@ final class FailoverRecorder {
   private final Clock clock;
   private final Map<String, AtomicInteger> weightGauges = new ConcurrentHashMap<>();
 
-  FailoverRecorder(KubernetesClient hub, RouterHeartbeats heartbeats, MeterRegistry registry, Clock clock) {
+  FailoverRecorder(
+      KubernetesClient hub, RouterHeartbeats heartbeats, MeterRegistry registry, Clock clock) {
     this.hub = hub;
     this.heartbeats = heartbeats;
     this.registry = registry;
@@ -48,51 +49,94 @@ final class FailoverRecorder {
    * The router's last failover after this reconcile: a new record when weights moved, else the
    * previous one, marked converged once every reachable region's routers report the new weights.
    */
-  FailoverRecord record(RouterInputs inputs, LLMRouterStatus previous, FailoverPlan.Result traffic, List<RegionOutcome> outcomes, Instant decidedAt) {
+  FailoverRecord record(
+      RouterInputs inputs,
+      LLMRouterStatus previous,
+      FailoverPlan.Result traffic,
+      List<RegionOutcome> outcomes,
+      Instant decidedAt) {
     LLMRouter router = inputs.router();
     String routerName = inputs.namespace() + "/" + inputs.name();
     traffic.weights().forEach((region, weight) -> weightGauge(routerName, region).set(weight));
     for (var change : traffic.changes()) {
       boolean away = change.to() == TrafficStage.FailedOver || change.to() == TrafficStage.HeldOut;
-      Events.record(hub, router, away, change.reason(),
-          "region " + change.region() + ": " + change.from() + " -> " + change.to() + "; weights " + describe(traffic.weights()));
-      registry.counter("beastmode.failover.transitions", Tags.of("router", routerName, "region", change.region(), "reason", change.reason())).increment();
+      Events.record(
+          hub,
+          router,
+          away,
+          change.reason(),
+          "region "
+              + change.region()
+              + ": "
+              + change.from()
+              + " -> "
+              + change.to()
+              + "; weights "
+              + describe(traffic.weights()));
+      registry
+          .counter(
+              "beastmode.failover.transitions",
+              Tags.of("router", routerName, "region", change.region(), "reason", change.reason()))
+          .increment();
     }
     var record = previous == null ? null : previous.lastFailover;
     // A region taking its first traffic is a start, not a failover.
-    boolean onlyStarts = !traffic.changes().isEmpty() && traffic.changes().stream().allMatch(c -> c.from() == TrafficStage.Starting);
+    boolean onlyStarts =
+        !traffic.changes().isEmpty()
+            && traffic.changes().stream().allMatch(c -> c.from() == TrafficStage.Starting);
     if (weightsMoved(previous, traffic.weights()) && !onlyStarts) {
       record = new FailoverRecord();
       var moved = traffic.changes().isEmpty() ? null : traffic.changes().get(0);
-      record.region = traffic.changes().stream().map(FailoverPlan.Change::region).distinct().collect(Collectors.joining(","));
+      record.region =
+          traffic.changes().stream()
+              .map(FailoverPlan.Change::region)
+              .distinct()
+              .collect(Collectors.joining(","));
       record.reason = moved == null ? "WeightsChanged" : moved.reason();
       record.detectedAt = TrafficStatus.format(detectedAt(inputs, moved, decidedAt));
       record.decidedAt = TrafficStatus.format(decidedAt);
       record.appliedAt = TrafficStatus.format(clock.instant());
-      registry.counter("beastmode.failovers", Tags.of("router", routerName, "reason", record.reason)).increment();
-      registry.timer("beastmode.failover.apply", Tags.of("router", routerName))
-          .record(Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.appliedAt)));
+      registry
+          .counter("beastmode.failovers", Tags.of("router", routerName, "reason", record.reason))
+          .increment();
+      registry
+          .timer("beastmode.failover.apply", Tags.of("router", routerName))
+          .record(
+              Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.appliedAt)));
     }
     if (converging(record) && converged(inputs, outcomes)) {
       record.convergedAt = TrafficStatus.format(clock.instant());
-      Duration took = Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.convergedAt));
+      Duration took =
+          Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.convergedAt));
       registry.timer("beastmode.failover.converge", Tags.of("router", routerName)).record(took);
-      Events.record(hub, router, false, "TrafficConverged",
-          "routers in every reachable region run the new weights, " + took.toMillis() + " ms after detection");
+      Events.record(
+          hub,
+          router,
+          false,
+          "TrafficConverged",
+          "routers in every reachable region run the new weights, "
+              + took.toMillis()
+              + " ms after detection");
     }
     return record;
   }
 
   /** Whether the record still waits for routers to report the new weights. */
   boolean converging(FailoverRecord record) {
-    return record != null && record.convergedAt == null && record.appliedAt != null && !waitedTooLong(record);
+    return record != null
+        && record.convergedAt == null
+        && record.appliedAt != null
+        && !waitedTooLong(record);
   }
 
   private boolean waitedTooLong(FailoverRecord record) {
     return clock.instant().isAfter(Instant.parse(record.appliedAt).plus(CONVERGE_TIMEOUT));
   }
 
-  /** Every reachable region whose heartbeats can be read has its routers on the weights just applied. */
+  /**
+   * Every reachable region whose heartbeats can be read has its routers on the weights just
+   * applied.
+   */
   private boolean converged(RouterInputs inputs, List<RegionOutcome> outcomes) {
     String routerName = inputs.namespace() + "/" + inputs.name();
     for (var outcome : outcomes) {
@@ -101,9 +145,10 @@ final class FailoverRecorder {
         continue;
       }
       try {
-        boolean behind = heartbeats.read(redis.url, routerName, outcome.name(), Duration.ofSeconds(1)).stream()
-            .filter(RouterHeartbeats.Observed::fresh)
-            .anyMatch(o -> !outcome.trafficHash().equals(o.beat().trafficVersion()));
+        boolean behind =
+            heartbeats.read(redis.url, routerName, outcome.name(), Duration.ofSeconds(1)).stream()
+                .filter(RouterHeartbeats.Observed::fresh)
+                .anyMatch(o -> !outcome.trafficHash().equals(o.beat().trafficVersion()));
         if (behind) {
           return false;
         }
@@ -114,9 +159,13 @@ final class FailoverRecorder {
     return true;
   }
 
-  /** A region that stopped serving was detected when its probes said so; a timed step when decided. */
-  private static Instant detectedAt(RouterInputs inputs, FailoverPlan.Change change, Instant decidedAt) {
-    if (change == null || (change.to() != TrafficStage.FailedOver && change.to() != TrafficStage.HeldOut)) {
+  /**
+   * A region that stopped serving was detected when its probes said so; a timed step when decided.
+   */
+  private static Instant detectedAt(
+      RouterInputs inputs, FailoverPlan.Change change, Instant decidedAt) {
+    if (change == null
+        || (change.to() != TrafficStage.FailedOver && change.to() != TrafficStage.HeldOut)) {
       return decidedAt;
     }
     return inputs.regions().stream()
@@ -136,15 +185,26 @@ final class FailoverRecorder {
       return false;
     }
     return previous.regions.stream()
-        .anyMatch(r -> r.trafficWeight != null && weights.containsKey(r.name) && !r.trafficWeight.equals(weights.get(r.name)));
+        .anyMatch(
+            r ->
+                r.trafficWeight != null
+                    && weights.containsKey(r.name)
+                    && !r.trafficWeight.equals(weights.get(r.name)));
   }
 
   private AtomicInteger weightGauge(String router, String region) {
-    return weightGauges.computeIfAbsent(router + "\n" + region, key -> registry.gauge(
-        "beastmode.traffic.weight", Tags.of("router", router, "region", region), new AtomicInteger()));
+    return weightGauges.computeIfAbsent(
+        router + "\n" + region,
+        key ->
+            registry.gauge(
+                "beastmode.traffic.weight",
+                Tags.of("router", router, "region", region),
+                new AtomicInteger()));
   }
 
   static String describe(Map<String, Integer> weights) {
-    return weights.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+    return weights.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(" "));
   }
 }

@@ -23,8 +23,8 @@ import org.jboss.logging.Logger;
 /**
  * Predictive scaling for each region of a router: its request-rate history from Redis, its routers'
  * capacity (from the spec, or learned from their latency) and start-up time (from its pods) go into
- * {@link PredictiveScaling}. A forecast is refreshed at most once a minute; when Redis cannot be read
- * the last one stands, so a Redis outage never drops capacity that was raised.
+ * {@link PredictiveScaling}. A forecast is refreshed at most once a minute; when Redis cannot be
+ * read the last one stands, so a Redis outage never drops capacity that was raised.
  */
 final class Forecasts {
   private static final Logger LOG = Logger.getLogger(Forecasts.class);
@@ -42,7 +42,8 @@ final class Forecasts {
   }
 
   /** Predictions per region; none when predictive scaling is off or a region has no Redis. */
-  Map<String, Prediction> predict(RouterInputs inputs, Function<Region, Optional<KubernetesClient>> clients, Instant now) {
+  Map<String, Prediction> predict(
+      RouterInputs inputs, Function<Region, Optional<KubernetesClient>> clients, Instant now) {
     var autoscaling = inputs.router().getSpec().autoscaling;
     var predictions = new LinkedHashMap<String, Prediction>();
     if (!autoscaling.enabled || !autoscaling.predictive) {
@@ -64,7 +65,9 @@ final class Forecasts {
         last.put(key, new Timed(now, prediction));
         predictions.put(region.getMetadata().getName(), prediction);
       } catch (RegionRedisClients.Unavailable e) {
-        LOG.debugf("router %s region %s: no forecast, Redis unreadable (%s)", router, region.getMetadata().getName(), e.getMessage());
+        LOG.debugf(
+            "router %s region %s: no forecast, Redis unreadable (%s)",
+            router, region.getMetadata().getName(), e.getMessage());
         if (previous != null) {
           predictions.put(region.getMetadata().getName(), previous.prediction());
         }
@@ -77,19 +80,36 @@ final class Forecasts {
     last.keySet().removeIf(key -> key.startsWith(namespace + "/" + name + "|"));
   }
 
-  private Prediction forecast(RouterInputs inputs, Region region, String router, Optional<KubernetesClient> client, Instant now)
+  private Prediction forecast(
+      RouterInputs inputs,
+      Region region,
+      String router,
+      Optional<KubernetesClient> client,
+      Instant now)
       throws RegionRedisClients.Unavailable {
     var autoscaling = inputs.router().getSpec().autoscaling;
     String url = region.getSpec().redis.url;
     String name = region.getMetadata().getName();
     var history = usage.rates(url, router, name, now, REDIS_TIMEOUT);
-    var recent = usage.windows(url, router, name, List.of(LATENCY_WINDOW), now, REDIS_TIMEOUT).get(LATENCY_WINDOW);
-    double rate = PredictiveScaling.ratePerReplica(
-        autoscaling.requestsPerSecondPerReplica, autoscaling.targetInFlightPerPod, LatencyHistogram.meanMillis(recent.latencyCounts()) / 1000);
-    int startup = client.map(c -> startupSeconds(c, inputs.namespaceIn(region), inputs.name())).orElse(0);
+    var recent =
+        usage
+            .windows(url, router, name, List.of(LATENCY_WINDOW), now, REDIS_TIMEOUT)
+            .get(LATENCY_WINDOW);
+    double rate =
+        PredictiveScaling.ratePerReplica(
+            autoscaling.requestsPerSecondPerReplica,
+            autoscaling.targetInFlightPerPod,
+            LatencyHistogram.meanMillis(recent.latencyCounts()) / 1000);
+    int startup =
+        client.map(c -> startupSeconds(c, inputs.namespaceIn(region), inputs.name())).orElse(0);
     int lead = Math.max(autoscaling.predictiveLeadSeconds, startup);
-    return PredictiveScaling.predict(history.requestsPerBucket(), history.secondsIntoBucket(), lead, rate,
-        RouterTraffic.floor(inputs, region), RouterTraffic.maxReplicas(inputs, region));
+    return PredictiveScaling.predict(
+        history.requestsPerBucket(),
+        history.secondsIntoBucket(),
+        lead,
+        rate,
+        RouterTraffic.floor(inputs, region),
+        RouterTraffic.maxReplicas(inputs, region));
   }
 
   /**
@@ -98,10 +118,17 @@ final class Forecasts {
    */
   static int startupSeconds(KubernetesClient client, String namespace, String router) {
     try {
-      int longest = client.pods().inNamespace(namespace).withLabels(ManagedLabels.podSelector(router)).list().getItems().stream()
-          .mapToInt(Forecasts::startupSeconds)
-          .max()
-          .orElse(0);
+      int longest =
+          client
+              .pods()
+              .inNamespace(namespace)
+              .withLabels(ManagedLabels.podSelector(router))
+              .list()
+              .getItems()
+              .stream()
+              .mapToInt(Forecasts::startupSeconds)
+              .max()
+              .orElse(0);
       return Math.min(longest, 3600);
     } catch (KubernetesClientException e) {
       return 0;
@@ -109,12 +136,24 @@ final class Forecasts {
   }
 
   private static int startupSeconds(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getConditions() == null || pod.getMetadata().getCreationTimestamp() == null) {
+    if (pod.getStatus() == null
+        || pod.getStatus().getConditions() == null
+        || pod.getMetadata().getCreationTimestamp() == null) {
       return 0;
     }
     return pod.getStatus().getConditions().stream()
-        .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()) && c.getLastTransitionTime() != null)
-        .mapToInt(c -> (int) Duration.between(Instant.parse(pod.getMetadata().getCreationTimestamp()), Instant.parse(c.getLastTransitionTime())).toSeconds())
+        .filter(
+            c ->
+                "Ready".equals(c.getType())
+                    && "True".equals(c.getStatus())
+                    && c.getLastTransitionTime() != null)
+        .mapToInt(
+            c ->
+                (int)
+                    Duration.between(
+                            Instant.parse(pod.getMetadata().getCreationTimestamp()),
+                            Instant.parse(c.getLastTransitionTime()))
+                        .toSeconds())
         .max()
         .orElse(0);
   }

@@ -62,6 +62,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   static final Duration STARTING_RECHECK = Duration.ofSeconds(2);
   static final Duration UNREACHABLE_CLEANUP_RETRY = Duration.ofSeconds(30);
   static final Duration FORECAST_RECHECK = Forecasts.REFRESH;
+
   /** The name KEDA gives the HPA it creates for a ScaledObject. */
   static final String KEDA_HPA_PREFIX = "keda-hpa-";
 
@@ -94,7 +95,8 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   }
 
   @Override
-  public List<EventSource<?, LLMRouter>> prepareEventSources(EventSourceContext<LLMRouter> context) {
+  public List<EventSource<?, LLMRouter>> prepareEventSources(
+      EventSourceContext<LLMRouter> context) {
     return RouterEventSources.all(context);
   }
 
@@ -114,9 +116,14 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     var released = releaseRequests(router);
     var slo = SloDirectives.of(objectives(context, router));
     var predictions = forecasts.predict(inputs, this::reachableClient, now);
-    var predicted = predictions.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().minReplicas()));
+    var predicted =
+        predictions.entrySet().stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().minReplicas()));
     var traffic = RouterTraffic.decide(inputs, router.getStatus(), released, slo, predicted, now);
-    var outcomes = inputs.regions().stream().map(region -> reconcileRegion(inputs, region, traffic, slo, context)).toList();
+    var outcomes =
+        inputs.regions().stream()
+            .map(region -> reconcileRegion(inputs, region, traffic, slo, context))
+            .toList();
     // The global entry point moves last, once every reachable region has its replicas and weights.
     GlobalEntryPoints.apply(clients.hub(), inputs, traffic.weights());
     var lastFailover = failovers.record(inputs, router.getStatus(), traffic, outcomes, now);
@@ -129,8 +136,12 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     return control.rescheduleAfter(nextCheck(inputs, traffic, status, now));
   }
 
-  /** Soonest of: the next failback step, a convergence check, a forecast refresh, a not-ready re-check. */
-  private Duration nextCheck(RouterInputs inputs, FailoverPlan.Result traffic, LLMRouterStatus status, Instant now) {
+  /**
+   * Soonest of: the next failback step, a convergence check, a forecast refresh, a not-ready
+   * re-check.
+   */
+  private Duration nextCheck(
+      RouterInputs inputs, FailoverPlan.Result traffic, LLMRouterStatus status, Instant now) {
     Duration next = statusBuilder.allReady(status) ? IDLE_RECHECK : NOT_READY_RECHECK;
     var autoscaling = inputs.router().getSpec().autoscaling;
     if (autoscaling.enabled && autoscaling.predictive && FORECAST_RECHECK.compareTo(next) < 0) {
@@ -139,12 +150,18 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     if (failovers.converging(status.lastFailover)) {
       next = CONVERGE_RECHECK;
     }
-    if (status.regions.stream().anyMatch(r -> r.trafficStage == TrafficStage.Starting && RouterTraffic.capacityReady(Optional.of(r)))
+    if (status.regions.stream()
+            .anyMatch(
+                r ->
+                    r.trafficStage == TrafficStage.Starting
+                        && RouterTraffic.capacityReady(Optional.of(r)))
         && STARTING_RECHECK.compareTo(next) < 0) {
-      // A starting region's routers are ready: the next pass reads that from status and lets traffic in.
+      // A starting region's routers are ready: the next pass reads that from status and lets
+      // traffic in.
       next = STARTING_RECHECK;
     }
-    if (traffic.states().values().stream().anyMatch(s -> s.stage() == TrafficStage.HeldOut) && RELEASE_RECHECK.compareTo(next) < 0) {
+    if (traffic.states().values().stream().anyMatch(s -> s.stage() == TrafficStage.HeldOut)
+        && RELEASE_RECHECK.compareTo(next) < 0) {
       // A release is an annotation, which does not change the generation and so wakes nothing up.
       next = RELEASE_RECHECK;
     }
@@ -166,7 +183,10 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     if (value == null || value.isBlank()) {
       return Set.of();
     }
-    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    return Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toSet());
   }
 
   /**
@@ -175,15 +195,30 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
    */
   private void clearReleaseRequests(LLMRouter router) {
     try {
-      clients.hub().resources(LLMRouter.class).inNamespace(router.getMetadata().getNamespace()).withName(router.getMetadata().getName())
-          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + RELEASE_ANNOTATION + "\":null}}}");
+      clients
+          .hub()
+          .resources(LLMRouter.class)
+          .inNamespace(router.getMetadata().getNamespace())
+          .withName(router.getMetadata().getName())
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"annotations\":{\"" + RELEASE_ANNOTATION + "\":null}}}");
     } catch (KubernetesClientException e) {
-      LOG.warnf("router %s/%s: could not remove %s: %s", router.getMetadata().getNamespace(), router.getMetadata().getName(), RELEASE_ANNOTATION, e.getMessage());
+      LOG.warnf(
+          "router %s/%s: could not remove %s: %s",
+          router.getMetadata().getNamespace(),
+          router.getMetadata().getName(),
+          RELEASE_ANNOTATION,
+          e.getMessage());
     }
   }
 
   private RegionOutcome reconcileRegion(
-      RouterInputs inputs, Region region, FailoverPlan.Result traffic, SloDirectives slo, Context<LLMRouter> context) {
+      RouterInputs inputs,
+      Region region,
+      FailoverPlan.Result traffic,
+      SloDirectives slo,
+      Context<LLMRouter> context) {
     String name = region.getMetadata().getName();
     var client = reachableClient(region);
     if (client.isEmpty()) {
@@ -192,28 +227,50 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     try {
       boolean autoscaling = inputs.router().getSpec().autoscaling.enabled;
       boolean keda = autoscaling && ManagedObjects.kedaInstalled(client.get());
-      var desired = RouterResources.desired(inputs, region, region.isLocal(), routerImage, traffic, keda, slo.degraded());
+      var desired =
+          RouterResources.desired(
+              inputs, region, region.isLocal(), routerImage, traffic, keda, slo.degraded());
       List<HasMetadata> applied =
-          ManagedObjects.apply(client.get(), inputs.namespaceIn(region), ownerLabel(inputs.router()), desired);
+          ManagedObjects.apply(
+              client.get(), inputs.namespaceIn(region), ownerLabel(inputs.router()), desired);
       memberWatches.ensure(context, region, client.get());
       String autoscaler = !autoscaling ? null : keda ? "ScaledObject" : "HorizontalPodAutoscaler";
-      return RegionOutcome.applied(region, applied, autoscaler, autoscalerStatus(client.get(), inputs, region, applied, keda));
+      return RegionOutcome.applied(
+          region,
+          applied,
+          autoscaler,
+          autoscalerStatus(client.get(), inputs, region, applied, keda));
     } catch (KubernetesClientException e) {
-      LOG.warnf("applying router %s/%s in region %s failed: %s", inputs.namespace(), inputs.name(), name, e.getMessage());
+      LOG.warnf(
+          "applying router %s/%s in region %s failed: %s",
+          inputs.namespace(), inputs.name(), name, e.getMessage());
       return RegionOutcome.failed(region, e.getMessage());
     }
   }
 
   /** The HPA's status as applied, or that of the HPA KEDA made for the ScaledObject. */
   private static HorizontalPodAutoscalerStatus autoscalerStatus(
-      KubernetesClient client, RouterInputs inputs, Region region, List<HasMetadata> applied, boolean keda) {
+      KubernetesClient client,
+      RouterInputs inputs,
+      Region region,
+      List<HasMetadata> applied,
+      boolean keda) {
     if (keda) {
-      var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(inputs.namespaceIn(region))
-          .withName(KEDA_HPA_PREFIX + inputs.name()).get();
+      var hpa =
+          client
+              .autoscaling()
+              .v2()
+              .horizontalPodAutoscalers()
+              .inNamespace(inputs.namespaceIn(region))
+              .withName(KEDA_HPA_PREFIX + inputs.name())
+              .get();
       return hpa == null ? null : hpa.getStatus();
     }
-    return applied.stream().filter(HorizontalPodAutoscaler.class::isInstance).map(o -> ((HorizontalPodAutoscaler) o).getStatus())
-        .findFirst().orElse(null);
+    return applied.stream()
+        .filter(HorizontalPodAutoscaler.class::isInstance)
+        .map(o -> ((HorizontalPodAutoscaler) o).getStatus())
+        .findFirst()
+        .orElse(null);
   }
 
   @Override
@@ -229,7 +286,8 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
         if (client.isEmpty()) {
           unreachable.add(placement.name);
         } else {
-          ManagedObjects.deleteAll(client.get(), RouterInputs.namespaceIn(router, region.get()), ownerLabel(router));
+          ManagedObjects.deleteAll(
+              client.get(), RouterInputs.namespaceIn(router, region.get()), ownerLabel(router));
         }
       } catch (KubernetesClientException e) {
         unreachable.add(placement.name);
@@ -240,7 +298,9 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
       return DeleteControl.defaultDelete();
     }
     // Deleting while a region is cut off would orphan its routers; keep the finalizer and retry.
-    LOG.warnf("router %s/%s: cleanup waits for unreachable regions %s", router.getMetadata().getNamespace(), router.getMetadata().getName(), unreachable);
+    LOG.warnf(
+        "router %s/%s: cleanup waits for unreachable regions %s",
+        router.getMetadata().getNamespace(), router.getMetadata().getName(), unreachable);
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(UNREACHABLE_CLEANUP_RETRY);
   }
 
@@ -250,13 +310,18 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   }
 
   static String ownerLabel(LLMRouter router) {
-    return ManagedLabels.ownerLabelValue(router.getMetadata().getNamespace(), router.getMetadata().getName());
+    return ManagedLabels.ownerLabelValue(
+        router.getMetadata().getNamespace(), router.getMetadata().getName());
   }
 
   @SuppressWarnings("unchecked")
-  private static List<ServiceLevelObjective> objectives(Context<LLMRouter> context, LLMRouter router) {
-    var source = (InformerEventSource<ServiceLevelObjective, LLMRouter>) context.eventSourceRetriever().getEventSourceFor(ServiceLevelObjective.class);
-    return source.list(router.getMetadata().getNamespace())
+  private static List<ServiceLevelObjective> objectives(
+      Context<LLMRouter> context, LLMRouter router) {
+    var source =
+        (InformerEventSource<ServiceLevelObjective, LLMRouter>)
+            context.eventSourceRetriever().getEventSourceFor(ServiceLevelObjective.class);
+    return source
+        .list(router.getMetadata().getNamespace())
         .filter(slo -> router.getMetadata().getName().equals(slo.getSpec().routerRef.name))
         .toList();
   }
@@ -264,7 +329,8 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   @SuppressWarnings("unchecked")
   private static <R extends HasMetadata> Optional<R> lookup(
       Context<LLMRouter> context, Class<R> type, String name, String namespace) {
-    var source = (InformerEventSource<R, LLMRouter>) context.eventSourceRetriever().getEventSourceFor(type);
+    var source =
+        (InformerEventSource<R, LLMRouter>) context.eventSourceRetriever().getEventSourceFor(type);
     return source.get(new ResourceID(name, namespace));
   }
 }

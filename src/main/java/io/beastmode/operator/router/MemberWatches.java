@@ -17,9 +17,9 @@ import org.jboss.logging.Logger;
 /**
  * Watches the router objects in each member region's cluster, so that one deleted or changed there
  * wakes its LLMRouter up and is restored. Owner references cannot cross clusters: the objects are
- * selected by the managed-by label and mapped back by their owner annotation. Watches are registered
- * once a region has been written to, and registered again when its client is rebuilt (a rotated
- * kubeconfig Secret).
+ * selected by the managed-by label and mapped back by their owner annotation. Watches are
+ * registered once a region has been written to, and registered again when its client is rebuilt (a
+ * rotated kubeconfig Secret).
  */
 final class MemberWatches {
   private static final Logger LOG = Logger.getLogger(MemberWatches.class);
@@ -60,7 +60,8 @@ final class MemberWatches {
             .withName(sourceName(kind, region))
             .withKubernetesClient(client)
             .withLabelSelector(ManagedLabels.MANAGED_SELECTOR)
-            .withSecondaryToPrimaryMapper(object -> ManagedLabels.ownerOf(object).map(Set::of).orElse(Set.of()))
+            .withSecondaryToPrimaryMapper(
+                object -> ManagedLabels.ownerOf(object).map(Set::of).orElse(Set.of()))
             .withWatchAllNamespaces()
             .build(),
         context.eventSourceRetriever().eventSourceContextForDynamicRegistration());

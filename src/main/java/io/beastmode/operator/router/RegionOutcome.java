@@ -18,22 +18,47 @@ import java.util.Optional;
  * @param trafficHash hash of the traffic weights applied, when they were
  * @param failure why applying failed, when it did
  * @param autoscaler the kind scaling the routers (HorizontalPodAutoscaler or ScaledObject), or null
- * @param scaling the status of the HPA doing the scaling (KEDA's own HPA under a ScaledObject), when read
+ * @param scaling the status of the HPA doing the scaling (KEDA's own HPA under a ScaledObject),
+ *     when read
  */
 public record RegionOutcome(
-    Region region, boolean reachable, Deployment deployment, String configHash, String trafficHash, String failure,
-    String autoscaler, HorizontalPodAutoscalerStatus scaling) {
+    Region region,
+    boolean reachable,
+    Deployment deployment,
+    String configHash,
+    String trafficHash,
+    String failure,
+    String autoscaler,
+    HorizontalPodAutoscalerStatus scaling) {
 
-  static RegionOutcome applied(Region region, List<HasMetadata> applied, String autoscaler, HorizontalPodAutoscalerStatus scaling) {
+  static RegionOutcome applied(
+      Region region,
+      List<HasMetadata> applied,
+      String autoscaler,
+      HorizontalPodAutoscalerStatus scaling) {
     Deployment deployment = find(applied, Deployment.class).orElse(null);
     var configMap = find(applied, ConfigMap.class);
     return new RegionOutcome(
-        region, true, deployment, configMap.map(RouterResources::configHash).orElse(null), configMap.map(RouterResources::trafficHash).orElse(null), null,
-        autoscaler, scaling);
+        region,
+        true,
+        deployment,
+        configMap.map(RouterResources::configHash).orElse(null),
+        configMap.map(RouterResources::trafficHash).orElse(null),
+        null,
+        autoscaler,
+        scaling);
   }
 
   static RegionOutcome unreachable(Region region) {
-    return new RegionOutcome(region, false, null, null, null, "region unreachable; its routers keep their last config", null, null);
+    return new RegionOutcome(
+        region,
+        false,
+        null,
+        null,
+        null,
+        "region unreachable; its routers keep their last config",
+        null,
+        null);
   }
 
   static RegionOutcome failed(Region region, String failure) {

@@ -26,8 +26,16 @@ final class RouterDeployment {
 
   private RouterDeployment() {}
 
-  /** @param replicas replicas when autoscaling is off */
-  static Deployment build(RouterInputs inputs, Region region, ObjectMeta metadata, String image, String configHash, int replicas) {
+  /**
+   * @param replicas replicas when autoscaling is off
+   */
+  static Deployment build(
+      RouterInputs inputs,
+      Region region,
+      ObjectMeta metadata,
+      String image,
+      String configHash,
+      int replicas) {
     var spec = inputs.router().getSpec();
     var podLabels = new LinkedHashMap<>(metadata.getLabels());
     podLabels.putAll(ManagedLabels.podSelector(inputs.name()));
@@ -71,7 +79,12 @@ final class RouterDeployment {
             .withReadinessProbe(probe("/q/health/ready"))
             .withLivenessProbe(probe("/q/health/live"))
             .withNewResources()
-            .withRequests(Map.of("cpu", new Quantity(spec.router.cpuRequest), "memory", new Quantity(spec.router.memory)))
+            .withRequests(
+                Map.of(
+                    "cpu",
+                    new Quantity(spec.router.cpuRequest),
+                    "memory",
+                    new Quantity(spec.router.memory)))
             .withLimits(Map.of("memory", new Quantity(spec.router.memory)))
             .endResources()
             .withNewSecurityContext()
@@ -116,8 +129,12 @@ final class RouterDeployment {
     var env = new ArrayList<EnvVar>();
     env.add(new EnvVar("BEASTMODE_ROLE", "router", null));
     env.add(new EnvVar("BEASTMODE_REGION", region.getMetadata().getName(), null));
-    env.add(new EnvVar("BEASTMODE_ROUTER_CONFIG", CONFIG_DIR + "/" + RouterResources.ROUTING_KEY, null));
-    env.add(new EnvVar("BEASTMODE_ROUTER_TRAFFIC", CONFIG_DIR + "/" + RouterResources.TRAFFIC_KEY, null));
+    env.add(
+        new EnvVar(
+            "BEASTMODE_ROUTER_CONFIG", CONFIG_DIR + "/" + RouterResources.ROUTING_KEY, null));
+    env.add(
+        new EnvVar(
+            "BEASTMODE_ROUTER_TRAFFIC", CONFIG_DIR + "/" + RouterResources.TRAFFIC_KEY, null));
     if (region.getSpec().redis != null) {
       env.add(new EnvVar("QUARKUS_REDIS_HOSTS", region.getSpec().redis.url, null));
       var password = region.getSpec().redis.passwordSecretRef;
@@ -130,13 +147,14 @@ final class RouterDeployment {
         .flatMap(pool -> pool.models.stream())
         .map((Model m) -> m.credentialsSecretRef)
         .filter(ref -> ref != null)
-        .forEach(ref -> {
-          var name = RoutingConfigRenderer.apiKeyEnv(ref);
-          // Models sharing a credential share its variable.
-          if (env.stream().noneMatch(e -> e.getName().equals(name))) {
-            env.add(secretEnv(name, ref.name, ref.key));
-          }
-        });
+        .forEach(
+            ref -> {
+              var name = RoutingConfigRenderer.apiKeyEnv(ref);
+              // Models sharing a credential share its variable.
+              if (env.stream().noneMatch(e -> e.getName().equals(name))) {
+                env.add(secretEnv(name, ref.name, ref.key));
+              }
+            });
     return env;
   }
 

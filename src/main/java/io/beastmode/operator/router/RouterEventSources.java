@@ -25,54 +25,78 @@ final class RouterEventSources {
 
   static List<EventSource<?, LLMRouter>> all(EventSourceContext<LLMRouter> context) {
     var sources = new ArrayList<EventSource<?, LLMRouter>>();
-    sources.add(new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(ModelPool.class, LLMRouter.class)
-            .withSecondaryToPrimaryMapper(pool -> routersUsingPool(context, pool))
-            .build(),
-        context));
-    sources.add(new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Region.class, LLMRouter.class)
-            .withSecondaryToPrimaryMapper(region -> routersInRegion(context, region))
-            .withOnUpdateFilter(RouterEventSources::regionChangeMatters)
-            .build(),
-        context));
+    sources.add(
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ModelPool.class, LLMRouter.class)
+                .withSecondaryToPrimaryMapper(pool -> routersUsingPool(context, pool))
+                .build(),
+            context));
+    sources.add(
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Region.class, LLMRouter.class)
+                .withSecondaryToPrimaryMapper(region -> routersInRegion(context, region))
+                .withOnUpdateFilter(RouterEventSources::regionChangeMatters)
+                .build(),
+            context));
     // An objective's actions (status) change what its router runs.
-    sources.add(new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(ServiceLevelObjective.class, LLMRouter.class)
-            .withSecondaryToPrimaryMapper(slo -> Set.of(new ResourceID(slo.getSpec().routerRef.name, slo.getMetadata().getNamespace())))
-            .build(),
-        context));
+    sources.add(
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ServiceLevelObjective.class, LLMRouter.class)
+                .withSecondaryToPrimaryMapper(
+                    slo ->
+                        Set.of(
+                            new ResourceID(
+                                slo.getSpec().routerRef.name, slo.getMetadata().getNamespace())))
+                .build(),
+            context));
     for (var kind : ManagedObjects.KINDS) {
       sources.add(ownedObjects(context, kind));
     }
     return sources;
   }
 
-  private static <R extends HasMetadata> EventSource<R, LLMRouter> ownedObjects(EventSourceContext<LLMRouter> context, Class<R> kind) {
+  private static <R extends HasMetadata> EventSource<R, LLMRouter> ownedObjects(
+      EventSourceContext<LLMRouter> context, Class<R> kind) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(kind, LLMRouter.class)
             .withLabelSelector(ManagedLabels.MANAGED_SELECTOR)
-            .withSecondaryToPrimaryMapper(object -> ManagedLabels.ownerOf(object).map(Set::of).orElse(Set.of()))
+            .withSecondaryToPrimaryMapper(
+                object -> ManagedLabels.ownerOf(object).map(Set::of).orElse(Set.of()))
             .withWatchAllNamespaces()
             .build(),
         context);
   }
 
-  private static Set<ResourceID> routersUsingPool(EventSourceContext<LLMRouter> context, ModelPool pool) {
-    return context.getPrimaryCache().list(pool.getMetadata().getNamespace())
-        .filter(r -> r.getSpec().modelPools.stream().anyMatch(ref -> ref.name.equals(pool.getMetadata().getName())))
+  private static Set<ResourceID> routersUsingPool(
+      EventSourceContext<LLMRouter> context, ModelPool pool) {
+    return context
+        .getPrimaryCache()
+        .list(pool.getMetadata().getNamespace())
+        .filter(
+            r ->
+                r.getSpec().modelPools.stream()
+                    .anyMatch(ref -> ref.name.equals(pool.getMetadata().getName())))
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
   }
 
-  private static Set<ResourceID> routersInRegion(EventSourceContext<LLMRouter> context, Region region) {
-    return context.getPrimaryCache().list()
-        .filter(r -> r.getSpec().regions.stream().anyMatch(p -> p.name.equals(region.getMetadata().getName())))
+  private static Set<ResourceID> routersInRegion(
+      EventSourceContext<LLMRouter> context, Region region) {
+    return context
+        .getPrimaryCache()
+        .list()
+        .filter(
+            r ->
+                r.getSpec().regions.stream()
+                    .anyMatch(p -> p.name.equals(region.getMetadata().getName())))
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
   }
 
-  /** Regions write their probe results every interval; routers care only about spec, phase and serving. */
+  /**
+   * Regions write their probe results every interval; routers care only about spec, phase and
+   * serving.
+   */
   private static boolean regionChangeMatters(Region updated, Region old) {
     return !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration())
         || !Objects.equals(phase(updated), phase(old))

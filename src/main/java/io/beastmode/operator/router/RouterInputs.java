@@ -37,12 +37,17 @@ public record RouterInputs(LLMRouter router, List<ModelPool> pools, List<Region>
     if (!pools.missing().isEmpty()) {
       return new Unresolved(
           "ModelPoolNotFound",
-          "spec.modelPools: ModelPool " + String.join(", ", pools.missing()) + " not found in namespace " + namespace);
+          "spec.modelPools: ModelPool "
+              + String.join(", ", pools.missing())
+              + " not found in namespace "
+              + namespace);
     }
-    var regions = lookupAll(spec.regions.stream().map(placement -> placement.name).toList(), regionByName);
+    var regions =
+        lookupAll(spec.regions.stream().map(placement -> placement.name).toList(), regionByName);
     if (!regions.missing().isEmpty()) {
       return new Unresolved(
-          "RegionNotFound", "spec.regions: Region " + String.join(", ", regions.missing()) + " not found");
+          "RegionNotFound",
+          "spec.regions: Region " + String.join(", ", regions.missing()) + " not found");
     }
 
     Set<String> modelNames = new HashSet<>();
@@ -50,7 +55,8 @@ public record RouterInputs(LLMRouter router, List<ModelPool> pools, List<Region>
       for (Model model : pool.getSpec().models) {
         if (!modelNames.add(model.name)) {
           return new Unresolved(
-              "DuplicateModel", "model " + model.name + " is offered by more than one of spec.modelPools");
+              "DuplicateModel",
+              "model " + model.name + " is offered by more than one of spec.modelPools");
         }
       }
     }
@@ -58,7 +64,9 @@ public record RouterInputs(LLMRouter router, List<ModelPool> pools, List<Region>
     if (!unknown.isEmpty()) {
       return new Unresolved(
           "UnknownFallbackModel",
-          "spec.fallback.chain: " + String.join(", ", unknown) + " is not a model of spec.modelPools");
+          "spec.fallback.chain: "
+              + String.join(", ", unknown)
+              + " is not a model of spec.modelPools");
     }
     return new Resolved(new RouterInputs(router, pools.found(), regions.found()));
   }
@@ -86,14 +94,18 @@ public record RouterInputs(LLMRouter router, List<ModelPool> pools, List<Region>
     return router.getSpec().regions.stream()
         .filter(p -> p.name.equals(region))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("router is not placed in region " + region));
+        .orElseThrow(
+            () -> new IllegalArgumentException("router is not placed in region " + region));
   }
 
   public String namespaceIn(Region region) {
     return namespaceIn(router, region);
   }
 
-  /** The namespace an LLMRouter's routers run in within a region's cluster: the Region's, or the router's own. */
+  /**
+   * The namespace an LLMRouter's routers run in within a region's cluster: the Region's, or the
+   * router's own.
+   */
   public static String namespaceIn(LLMRouter router, Region region) {
     String routerNamespace = region.getSpec().routerNamespace;
     return routerNamespace != null ? routerNamespace : router.getMetadata().getNamespace();

@@ -37,6 +37,7 @@ import java.util.Map;
 public final class RouterResources {
   public static final String ROUTING_KEY = "routing.yaml";
   public static final String TRAFFIC_KEY = "traffic.yaml";
+
   /** The routers' in-flight gauge as Prometheus (and an adapter serving it to the HPA) names it. */
   public static final String IN_FLIGHT_METRIC = "beastmode_router_inflight";
 
@@ -52,15 +53,31 @@ public final class RouterResources {
    * @param degraded whether an SLO's DegradeModel action is in force
    */
   public static List<HasMetadata> desired(
-      RouterInputs inputs, Region region, boolean local, String image, FailoverPlan.Result traffic, boolean keda, boolean degraded) {
+      RouterInputs inputs,
+      Region region,
+      boolean local,
+      String image,
+      FailoverPlan.Result traffic,
+      boolean keda,
+      boolean degraded) {
     int floor = traffic.floors().get(region.getMetadata().getName());
     var configMap = configMap(inputs, region, local, traffic.weights(), degraded);
     String configHash = configHash(configMap);
     // Replicas come before the weights, so a region is scaled before more traffic is sent its way.
     var objects = new ArrayList<HasMetadata>();
-    objects.add(RouterDeployment.build(inputs, region, metadata(inputs, region, local, inputs.name()), image, configHash, floor));
+    objects.add(
+        RouterDeployment.build(
+            inputs,
+            region,
+            metadata(inputs, region, local, inputs.name()),
+            image,
+            configHash,
+            floor));
     if (inputs.router().getSpec().autoscaling.enabled) {
-      objects.add(keda ? scaledObject(inputs, region, local, floor) : autoscaler(inputs, region, local, floor));
+      objects.add(
+          keda
+              ? scaledObject(inputs, region, local, floor)
+              : autoscaler(inputs, region, local, floor));
     }
     objects.add(service(inputs, region, local));
     objects.add(disruptionBudget(inputs, region, local));
@@ -78,20 +95,27 @@ public final class RouterResources {
   }
 
   /**
-   * Hash of the routing config only: traffic weights change on failover and are hot-reloaded,
-   * so they must not roll the routers.
+   * Hash of the routing config only: traffic weights change on failover and are hot-reloaded, so
+   * they must not roll the routers.
    */
   public static String configHash(ConfigMap configMap) {
     return ConfigYaml.version(configMap.getData().get(ROUTING_KEY));
   }
 
-  static ConfigMap configMap(RouterInputs inputs, Region region, boolean local, Map<String, Integer> weights, boolean degraded) {
+  static ConfigMap configMap(
+      RouterInputs inputs,
+      Region region,
+      boolean local,
+      Map<String, Integer> weights,
+      boolean degraded) {
     return new ConfigMapBuilder()
         .withMetadata(metadata(inputs, region, local, configMapName(inputs.name())))
         .withData(
             Map.of(
                 ROUTING_KEY, ConfigYaml.write(RoutingConfigRenderer.routing(inputs, region)),
-                TRAFFIC_KEY, ConfigYaml.write(RoutingConfigRenderer.traffic(inputs, region, weights, degraded))))
+                TRAFFIC_KEY,
+                    ConfigYaml.write(
+                        RoutingConfigRenderer.traffic(inputs, region, weights, degraded))))
         .build();
   }
 
@@ -112,8 +136,11 @@ public final class RouterResources {
         .build();
   }
 
-  /** @param floor the fewest replicas the region must run: spec and placement, raised by failover */
-  static HorizontalPodAutoscaler autoscaler(RouterInputs inputs, Region region, boolean local, int floor) {
+  /**
+   * @param floor the fewest replicas the region must run: spec and placement, raised by failover
+   */
+  static HorizontalPodAutoscaler autoscaler(
+      RouterInputs inputs, Region region, boolean local, int floor) {
     AutoscalingSpec spec = inputs.router().getSpec().autoscaling;
     int max = RouterTraffic.maxReplicas(inputs, region);
     int min = Math.min(floor, max);
@@ -154,7 +181,9 @@ public final class RouterResources {
         .build();
   }
 
-  /** Scale out by at most the spec's pods a minute; scale in only after the stabilisation window. */
+  /**
+   * Scale out by at most the spec's pods a minute; scale in only after the stabilisation window.
+   */
   static HorizontalPodAutoscalerBehavior behavior(AutoscalingSpec spec) {
     return new HorizontalPodAutoscalerBehaviorBuilder()
         .withNewScaleUp()
@@ -171,28 +200,57 @@ public final class RouterResources {
   }
 
   /**
-   * KEDA's equivalent of {@link #autoscaler}: the same bounds and behaviour, in-flight requests read
-   * from Prometheus (the routers' Service is the scrape target) and CPU.
+   * KEDA's equivalent of {@link #autoscaler}: the same bounds and behaviour, in-flight requests
+   * read from Prometheus (the routers' Service is the scrape target) and CPU.
    */
-  static GenericKubernetesResource scaledObject(RouterInputs inputs, Region region, boolean local, int floor) {
+  static GenericKubernetesResource scaledObject(
+      RouterInputs inputs, Region region, boolean local, int floor) {
     AutoscalingSpec spec = inputs.router().getSpec().autoscaling;
     int max = RouterTraffic.maxReplicas(inputs, region);
-    String query = "sum(" + IN_FLIGHT_METRIC + "{namespace=\"" + inputs.namespaceIn(region) + "\",service=\"" + inputs.name() + "\"})";
+    String query =
+        "sum("
+            + IN_FLIGHT_METRIC
+            + "{namespace=\""
+            + inputs.namespaceIn(region)
+            + "\",service=\""
+            + inputs.name()
+            + "\"})";
     var object = new GenericKubernetesResource();
-    object.setApiVersion(ManagedObjects.SCALED_OBJECT.getGroup() + "/" + ManagedObjects.SCALED_OBJECT.getVersion());
+    object.setApiVersion(
+        ManagedObjects.SCALED_OBJECT.getGroup() + "/" + ManagedObjects.SCALED_OBJECT.getVersion());
     object.setKind(ManagedObjects.SCALED_OBJECT.getKind());
     object.setMetadata(metadata(inputs, region, local, inputs.name()));
     var scaleTarget = Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", inputs.name());
-    var inFlight = Map.of(
-        "type", "prometheus",
-        "metricType", "AverageValue",
-        "metadata", Map.of("serverAddress", spec.prometheusAddress, "query", query, "threshold", Integer.toString(spec.targetInFlightPerPod)));
-    var cpu = Map.of("type", "cpu", "metricType", "Utilization", "metadata", Map.of("value", Integer.toString(spec.targetCpuUtilizationPercent)));
+    var inFlight =
+        Map.of(
+            "type", "prometheus",
+            "metricType", "AverageValue",
+            "metadata",
+                Map.of(
+                    "serverAddress",
+                    spec.prometheusAddress,
+                    "query",
+                    query,
+                    "threshold",
+                    Integer.toString(spec.targetInFlightPerPod)));
+    var cpu =
+        Map.of(
+            "type",
+            "cpu",
+            "metricType",
+            "Utilization",
+            "metadata",
+            Map.of("value", Integer.toString(spec.targetCpuUtilizationPercent)));
     var objectSpec = new LinkedHashMap<String, Object>();
     objectSpec.put("scaleTargetRef", scaleTarget);
     objectSpec.put("minReplicaCount", Math.max(Math.min(floor, max), 1));
     objectSpec.put("maxReplicaCount", max);
-    objectSpec.put("advanced", Map.of("horizontalPodAutoscalerConfig", Map.of("behavior", Serialization.jsonMapper().convertValue(behavior(spec), Map.class))));
+    objectSpec.put(
+        "advanced",
+        Map.of(
+            "horizontalPodAutoscalerConfig",
+            Map.of(
+                "behavior", Serialization.jsonMapper().convertValue(behavior(spec), Map.class))));
     objectSpec.put("triggers", List.of(inFlight, cpu));
     object.setAdditionalProperty("spec", objectSpec);
     return object;
@@ -216,8 +274,13 @@ public final class RouterResources {
         new ObjectMetaBuilder()
             .withName(name)
             .withNamespace(namespace)
-            .withLabels(ManagedLabels.forRouter(inputs.namespace(), inputs.name(), region.getMetadata().getName()))
-            .withAnnotations(Map.of(ManagedLabels.OWNER_KEY, ManagedLabels.ownerAnnotationValue(inputs.namespace(), inputs.name())));
+            .withLabels(
+                ManagedLabels.forRouter(
+                    inputs.namespace(), inputs.name(), region.getMetadata().getName()))
+            .withAnnotations(
+                Map.of(
+                    ManagedLabels.OWNER_KEY,
+                    ManagedLabels.ownerAnnotationValue(inputs.namespace(), inputs.name())));
     // Garbage collection follows owner references only within one cluster and one namespace.
     if (local && namespace.equals(inputs.namespace())) {
       var router = inputs.router();

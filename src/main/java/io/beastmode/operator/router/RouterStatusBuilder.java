@@ -36,12 +36,20 @@ public final class RouterStatusBuilder {
       status.readyRegions = previous.readyRegions;
       status.lastFailover = previous.lastFailover;
     }
-    conditions.set(status, previous, generation(router), Conditions.ready(ConditionStatus.False, unresolved.reason(), unresolved.message()));
+    conditions.set(
+        status,
+        previous,
+        generation(router),
+        Conditions.ready(ConditionStatus.False, unresolved.reason(), unresolved.message()));
     return status;
   }
 
   public LLMRouterStatus resolved(
-      LLMRouter router, List<RegionOutcome> outcomes, FailoverPlan.Result traffic, Map<String, Prediction> forecasts, FailoverRecord lastFailover) {
+      LLMRouter router,
+      List<RegionOutcome> outcomes,
+      FailoverPlan.Result traffic,
+      Map<String, Prediction> forecasts,
+      FailoverRecord lastFailover) {
     var previous = router.getStatus();
     var status = start(router);
     status.lastFailover = lastFailover;
@@ -57,17 +65,34 @@ public final class RouterStatusBuilder {
     status.readyRegions = (outcomes.size() - notReady.size()) + "/" + outcomes.size();
     var ready =
         notReady.isEmpty()
-            ? Conditions.ready(ConditionStatus.True, "AllRegionsReady", "routers ready in " + outcomes.size() + " region(s)")
-            : Conditions.ready(ConditionStatus.False, "RegionsNotReady", "not ready: " + String.join(", ", notReady));
+            ? Conditions.ready(
+                ConditionStatus.True,
+                "AllRegionsReady",
+                "routers ready in " + outcomes.size() + " region(s)")
+            : Conditions.ready(
+                ConditionStatus.False,
+                "RegionsNotReady",
+                "not ready: " + String.join(", ", notReady));
     conditions.set(status, previous, generation(router), ready);
-    conditions.set(status, previous, generation(router), traffic.frozen() != null
-        ? new Condition(TRAFFIC_FROZEN, ConditionStatus.True, "MostRegionsDown", traffic.frozen())
-        : new Condition(TRAFFIC_FROZEN, ConditionStatus.False, "FollowingHealth", "traffic weights follow region health"));
+    conditions.set(
+        status,
+        previous,
+        generation(router),
+        traffic.frozen() != null
+            ? new Condition(
+                TRAFFIC_FROZEN, ConditionStatus.True, "MostRegionsDown", traffic.frozen())
+            : new Condition(
+                TRAFFIC_FROZEN,
+                ConditionStatus.False,
+                "FollowingHealth",
+                "traffic weights follow region health"));
     return status;
   }
 
   public boolean allReady(LLMRouterStatus status) {
-    return Conditions.find(status, Conditions.READY).map(c -> c.status == ConditionStatus.True).orElse(false);
+    return Conditions.find(status, Conditions.READY)
+        .map(c -> c.status == ConditionStatus.True)
+        .orElse(false);
   }
 
   static boolean unreachable(Region region) {
@@ -85,7 +110,8 @@ public final class RouterStatusBuilder {
     return generation == null ? 0 : generation;
   }
 
-  private static RouterRegionStatus regionStatus(RegionOutcome outcome, LLMRouterStatus previous, FailoverPlan.Result traffic) {
+  private static RouterRegionStatus regionStatus(
+      RegionOutcome outcome, LLMRouterStatus previous, FailoverPlan.Result traffic) {
     var region = new RouterRegionStatus();
     region.name = outcome.name();
     region.health = health(outcome.region());
@@ -95,27 +121,34 @@ public final class RouterStatusBuilder {
     var deployment = outcome.deployment();
     if (deployment != null) {
       region.desiredReplicas = deployment.getSpec().getReplicas();
-      region.readyReplicas = deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null
-          ? 0 : deployment.getStatus().getReadyReplicas();
+      region.readyReplicas =
+          deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null
+              ? 0
+              : deployment.getStatus().getReadyReplicas();
       region.configHash = outcome.configHash();
       region.trafficHash = outcome.trafficHash();
     } else if (previous != null) {
       // Unreachable: show what the region last reported rather than nothing.
-      previous.regions.stream().filter(r -> r.name.equals(region.name)).findFirst().ifPresent(last -> {
-        region.desiredReplicas = last.desiredReplicas;
-        region.readyReplicas = last.readyReplicas;
-        region.configHash = last.configHash;
-        region.trafficHash = last.trafficHash;
-        region.autoscaler = last.autoscaler;
-        region.currentReplicas = last.currentReplicas;
-        region.lastScaleTime = last.lastScaleTime;
-      });
+      previous.regions.stream()
+          .filter(r -> r.name.equals(region.name))
+          .findFirst()
+          .ifPresent(
+              last -> {
+                region.desiredReplicas = last.desiredReplicas;
+                region.readyReplicas = last.readyReplicas;
+                region.configHash = last.configHash;
+                region.trafficHash = last.trafficHash;
+                region.autoscaler = last.autoscaler;
+                region.currentReplicas = last.currentReplicas;
+                region.lastScaleTime = last.lastScaleTime;
+              });
     }
     return region;
   }
 
   /** What the autoscaler saw and did, and what the forecast asked for. */
-  private static void scaling(RouterRegionStatus region, RegionOutcome outcome, Prediction forecast) {
+  private static void scaling(
+      RouterRegionStatus region, RegionOutcome outcome, Prediction forecast) {
     if (outcome.deployment() != null) {
       region.autoscaler = outcome.autoscaler();
     }
@@ -129,7 +162,8 @@ public final class RouterStatusBuilder {
       }
     }
     if (forecast != null) {
-      region.forecastRequestsPerSecond = Math.round(forecast.forecastRequestsPerSecond() * 1000) / 1000.0;
+      region.forecastRequestsPerSecond =
+          Math.round(forecast.forecastRequestsPerSecond() * 1000) / 1000.0;
       region.forecastLeadSeconds = forecast.leadSeconds();
       region.predictiveMinReplicas = forecast.minReplicas();
     }
@@ -141,11 +175,13 @@ public final class RouterStatusBuilder {
       return false;
     }
     var status = deployment.getStatus();
-    int desired = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    int desired =
+        deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
     int ready = status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
     int updated = status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
-    boolean current = status.getObservedGeneration() != null
-        && status.getObservedGeneration() >= deployment.getMetadata().getGeneration();
+    boolean current =
+        status.getObservedGeneration() != null
+            && status.getObservedGeneration() >= deployment.getMetadata().getGeneration();
     return current && ready >= desired && updated >= desired;
   }
 
@@ -153,11 +189,15 @@ public final class RouterStatusBuilder {
     if (outcome.failure() != null) {
       return outcome.failure();
     }
-    return (region.readyReplicas == null ? 0 : region.readyReplicas) + "/" + (region.desiredReplicas == null ? "?" : region.desiredReplicas) + " ready";
+    return (region.readyReplicas == null ? 0 : region.readyReplicas)
+        + "/"
+        + (region.desiredReplicas == null ? "?" : region.desiredReplicas)
+        + " ready";
   }
 
   private static RegionPhase health(Region region) {
-    return region.getStatus() == null || region.getStatus().phase == null ? RegionPhase.Unknown : region.getStatus().phase;
+    return region.getStatus() == null || region.getStatus().phase == null
+        ? RegionPhase.Unknown
+        : region.getStatus().phase;
   }
-
 }

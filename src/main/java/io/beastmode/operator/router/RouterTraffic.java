@@ -26,26 +26,42 @@ public final class RouterTraffic {
    * @param predicted per region, the minimum replicas predictive scaling asks for
    */
   public static FailoverPlan.Result decide(
-      RouterInputs inputs, LLMRouterStatus previous, Set<String> released, SloDirectives slo, Map<String, Integer> predicted, Instant now) {
-    var regions = inputs.regions().stream()
-        .map(region -> {
-          String name = region.getMetadata().getName();
-          var last = previousEntry(previous, name);
-          int max = maxReplicas(inputs, region);
-          boolean shedding = slo.shiftTraffic().contains(name);
-          boolean overloaded = shedding && last.map(r -> r.desiredReplicas != null && r.desiredReplicas >= max).orElse(false);
-          var signal = new RegionSignal(
-              serving(region) && !overloaded, region.getSpec().draining, capacityReady(last), released.contains(name), shedding, overloaded);
-          return new FailoverPlan.Region(
-              name,
-              signal,
-              last.map(TrafficStatus::read).orElse(null),
-              region.getSpec().traffic.weight,
-              region.getSpec().traffic.priority,
-              floor(inputs, region),
-              max);
-        })
-        .toList();
+      RouterInputs inputs,
+      LLMRouterStatus previous,
+      Set<String> released,
+      SloDirectives slo,
+      Map<String, Integer> predicted,
+      Instant now) {
+    var regions =
+        inputs.regions().stream()
+            .map(
+                region -> {
+                  String name = region.getMetadata().getName();
+                  var last = previousEntry(previous, name);
+                  int max = maxReplicas(inputs, region);
+                  boolean shedding = slo.shiftTraffic().contains(name);
+                  boolean overloaded =
+                      shedding
+                          && last.map(r -> r.desiredReplicas != null && r.desiredReplicas >= max)
+                              .orElse(false);
+                  var signal =
+                      new RegionSignal(
+                          serving(region) && !overloaded,
+                          region.getSpec().draining,
+                          capacityReady(last),
+                          released.contains(name),
+                          shedding,
+                          overloaded);
+                  return new FailoverPlan.Region(
+                      name,
+                      signal,
+                      last.map(TrafficStatus::read).orElse(null),
+                      region.getSpec().traffic.weight,
+                      region.getSpec().traffic.priority,
+                      floor(inputs, region),
+                      max);
+                })
+            .toList();
     var plan = FailoverPlan.decide(regions, inputs.router().getSpec().failover, now);
     return raiseFloors(plan, regions, slo, predicted);
   }
@@ -55,16 +71,25 @@ public final class RouterTraffic {
    * load, so they must not grow the fleet-wide floor the plan shares out by weight.
    */
   private static FailoverPlan.Result raiseFloors(
-      FailoverPlan.Result plan, List<FailoverPlan.Region> regions, SloDirectives slo, Map<String, Integer> predicted) {
+      FailoverPlan.Result plan,
+      List<FailoverPlan.Region> regions,
+      SloDirectives slo,
+      Map<String, Integer> predicted) {
     var floors = new LinkedHashMap<>(plan.floors());
     for (var region : regions) {
-      int raised = Math.max(slo.minReplicas().getOrDefault(region.name(), 0), predicted.getOrDefault(region.name(), 0));
+      int raised =
+          Math.max(
+              slo.minReplicas().getOrDefault(region.name(), 0),
+              predicted.getOrDefault(region.name(), 0));
       floors.merge(region.name(), Math.min(raised, region.maxReplicas()), Math::max);
     }
-    return new FailoverPlan.Result(plan.states(), plan.weights(), floors, plan.frozen(), plan.changes());
+    return new FailoverPlan.Result(
+        plan.states(), plan.weights(), floors, plan.frozen(), plan.changes());
   }
 
-  /** Replicas a region runs at its normal share: the placement's, at least the autoscaler's minimum. */
+  /**
+   * Replicas a region runs at its normal share: the placement's, at least the autoscaler's minimum.
+   */
   public static int floor(RouterInputs inputs, Region region) {
     var autoscaling = inputs.router().getSpec().autoscaling;
     int placed = inputs.placement(region.getMetadata().getName()).replicas;
@@ -78,10 +103,15 @@ public final class RouterTraffic {
     return autoscaling.enabled ? Math.min(autoscaling.maxReplicas, regionMax) : regionMax;
   }
 
-  /** A region not probed yet counts as serving: a new router's regions go active once their routers are ready. */
+  /**
+   * A region not probed yet counts as serving: a new router's regions go active once their routers
+   * are ready.
+   */
   static boolean serving(Region region) {
     var status = region.getStatus();
-    if (status == null || status.phase == null || status.phase == RegionPhase.Unknown && status.serving == null) {
+    if (status == null
+        || status.phase == null
+        || status.phase == RegionPhase.Unknown && status.serving == null) {
       return true;
     }
     if (status.serving != null) {
@@ -95,10 +125,17 @@ public final class RouterTraffic {
    * it was last asked for. A start and each failback step wait for it.
    */
   static boolean capacityReady(Optional<RouterRegionStatus> last) {
-    return last.map(r -> r.readyReplicas != null && r.readyReplicas >= Math.max(1, r.minReplicas == null ? 1 : r.minReplicas)).orElse(false);
+    return last.map(
+            r ->
+                r.readyReplicas != null
+                    && r.readyReplicas >= Math.max(1, r.minReplicas == null ? 1 : r.minReplicas))
+        .orElse(false);
   }
 
-  private static Optional<RouterRegionStatus> previousEntry(LLMRouterStatus previous, String region) {
-    return previous == null ? Optional.empty() : previous.regions.stream().filter(r -> region.equals(r.name)).findFirst();
+  private static Optional<RouterRegionStatus> previousEntry(
+      LLMRouterStatus previous, String region) {
+    return previous == null
+        ? Optional.empty()
+        : previous.regions.stream().filter(r -> region.equals(r.name)).findFirst();
   }
 }

@@ -44,19 +44,26 @@ public final class RoutingConfigRenderer {
    * them; a router forwards only to peers whose weight is above 0. {@code degraded}: an SLO's
    * DegradeModel action is in force.
    */
-  public static TrafficConfig traffic(RouterInputs inputs, Region self, Map<String, Integer> weights, boolean degraded) {
+  public static TrafficConfig traffic(
+      RouterInputs inputs, Region self, Map<String, Integer> weights, boolean degraded) {
     var peers =
         inputs.regions().stream()
             .filter(r -> !r.getMetadata().getName().equals(self.getMetadata().getName()))
             .filter(r -> r.getSpec().routerEndpoint != null)
-            .map(r -> new TrafficConfig.Peer(r.getMetadata().getName(), r.getSpec().routerEndpoint, weights.getOrDefault(r.getMetadata().getName(), 0)))
+            .map(
+                r ->
+                    new TrafficConfig.Peer(
+                        r.getMetadata().getName(),
+                        r.getSpec().routerEndpoint,
+                        weights.getOrDefault(r.getMetadata().getName(), 0)))
             .toList();
     return new TrafficConfig(peers, degraded);
   }
 
   /** The environment variable a router reads a credential Secret key from. */
   public static String apiKeyEnv(SecretKeyReference ref) {
-    return "BEASTMODE_KEY_" + (ref.name + "_" + ref.key).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    return "BEASTMODE_KEY_"
+        + (ref.name + "_" + ref.key).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
   }
 
   private static ModelRoute route(ModelPool pool, Model model, String baseUrl) {
@@ -75,7 +82,9 @@ public final class RoutingConfigRenderer {
         model.capabilities);
   }
 
-  /** A region's own endpoint wins over the '*' entry; a model without either is not offered there. */
+  /**
+   * A region's own endpoint wins over the '*' entry; a model without either is not offered there.
+   */
   private static Optional<ModelEndpoint> endpointIn(Model model, String region) {
     return model.endpoints.stream()
         .filter(e -> region.equals(e.region))

@@ -34,10 +34,17 @@ final class ScalingRecorder {
       if (region.autoscaler == null) {
         continue;
       }
-      gauge(owner, region.name, "current").set(region.currentReplicas == null ? 0 : region.currentReplicas);
-      gauge(owner, region.name, "desired").set(region.desiredReplicas == null ? 0 : region.desiredReplicas);
-      var last = previous == null ? null
-          : previous.regions.stream().filter(r -> region.name.equals(r.name)).findFirst().orElse(null);
+      gauge(owner, region.name, "current")
+          .set(region.currentReplicas == null ? 0 : region.currentReplicas);
+      gauge(owner, region.name, "desired")
+          .set(region.desiredReplicas == null ? 0 : region.desiredReplicas);
+      var last =
+          previous == null
+              ? null
+              : previous.regions.stream()
+                  .filter(r -> region.name.equals(r.name))
+                  .findFirst()
+                  .orElse(null);
       if (last == null || !scaled(last, region)) {
         continue;
       }
@@ -46,28 +53,48 @@ final class ScalingRecorder {
       String direction = to > from ? "up" : to < from ? "down" : "same";
       Counter.builder("beastmode.autoscaling.events")
           .description("Replica changes made by the routers' autoscalers")
-          .tag("router", owner).tag("region", region.name).tag("direction", direction)
-          .register(registry).increment();
-      Events.record(hub, router, false, "Scaled", String.format(
-          "region %s: %s scaled routers %d -> %d (%sminimum %s)", region.name, region.autoscaler, from, to,
-          region.currentReplicas == null ? "" : "running " + region.currentReplicas + ", ", region.minReplicas));
+          .tag("router", owner)
+          .tag("region", region.name)
+          .tag("direction", direction)
+          .register(registry)
+          .increment();
+      Events.record(
+          hub,
+          router,
+          false,
+          "Scaled",
+          String.format(
+              "region %s: %s scaled routers %d -> %d (%sminimum %s)",
+              region.name,
+              region.autoscaler,
+              from,
+              to,
+              region.currentReplicas == null ? "" : "running " + region.currentReplicas + ", ",
+              region.minReplicas));
     }
   }
 
   /** A new scale time, or new desired replicas: the autoscaler acted since the last reconcile. */
   private static boolean scaled(RouterRegionStatus last, RouterRegionStatus now) {
     return now.lastScaleTime != null && !Objects.equals(last.lastScaleTime, now.lastScaleTime)
-        || last.desiredReplicas != null && now.desiredReplicas != null && !last.desiredReplicas.equals(now.desiredReplicas);
+        || last.desiredReplicas != null
+            && now.desiredReplicas != null
+            && !last.desiredReplicas.equals(now.desiredReplicas);
   }
 
   private AtomicInteger gauge(String router, String region, String kind) {
-    return gauges.computeIfAbsent(router + "|" + region + "|" + kind, key -> {
-      var value = new AtomicInteger();
-      Gauge.builder("beastmode.router.replicas", value, AtomicInteger::get)
-          .description("Router replicas per region, as the autoscaler runs (current) and wants (desired) them")
-          .tag("router", router).tag("region", region).tag("kind", kind)
-          .register(registry);
-      return value;
-    });
+    return gauges.computeIfAbsent(
+        router + "|" + region + "|" + kind,
+        key -> {
+          var value = new AtomicInteger();
+          Gauge.builder("beastmode.router.replicas", value, AtomicInteger::get)
+              .description(
+                  "Router replicas per region, as the autoscaler runs (current) and wants (desired) them")
+              .tag("router", router)
+              .tag("region", region)
+              .tag("kind", kind)
+              .register(registry);
+          return value;
+        });
   }
 }

@@ -16,7 +16,8 @@ import java.util.Set;
  * @param shiftTraffic regions a ShiftTraffic action moves traffic away from
  * @param degraded a DegradeModel action is in force: routers prefer the fastest models
  */
-public record SloDirectives(Map<String, Integer> minReplicas, Set<String> shiftTraffic, boolean degraded) {
+public record SloDirectives(
+    Map<String, Integer> minReplicas, Set<String> shiftTraffic, boolean degraded) {
   public static final SloDirectives NONE = new SloDirectives(Map.of(), Set.of(), false);
 
   public static SloDirectives of(List<ServiceLevelObjective> objectives) {
@@ -26,7 +27,9 @@ public record SloDirectives(Map<String, Integer> minReplicas, Set<String> shiftT
     for (var objective : objectives) {
       var status = objective.getStatus();
       for (var record : SloActions.inForce(status == null ? null : status.lastActions)) {
-        if (record.action == SloAction.ScaleUp && record.region != null && record.replicas != null) {
+        if (record.action == SloAction.ScaleUp
+            && record.region != null
+            && record.replicas != null) {
           minReplicas.merge(record.region, record.replicas, Math::max);
         } else if (record.action == SloAction.ShiftTraffic && record.region != null) {
           shiftTraffic.add(record.region);

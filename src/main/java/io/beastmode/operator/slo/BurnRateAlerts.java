@@ -25,56 +25,111 @@ import org.jboss.logging.Logger;
 final class BurnRateAlerts {
   private static final Logger LOG = Logger.getLogger(BurnRateAlerts.class);
 
-  static final ResourceDefinitionContext PROMETHEUS_RULE = new ResourceDefinitionContext.Builder()
-      .withGroup("monitoring.coreos.com").withVersion("v1").withKind("PrometheusRule").withPlural("prometheusrules").withNamespaced(true).build();
+  static final ResourceDefinitionContext PROMETHEUS_RULE =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("monitoring.coreos.com")
+          .withVersion("v1")
+          .withKind("PrometheusRule")
+          .withPlural("prometheusrules")
+          .withNamespaced(true)
+          .build();
 
   private BurnRateAlerts() {}
 
   static void apply(KubernetesClient hub, ServiceLevelObjective slo) {
     var rule = rule(slo);
-    var rules = hub.genericKubernetesResources(PROMETHEUS_RULE).inNamespace(slo.getMetadata().getNamespace());
+    var rules =
+        hub.genericKubernetesResources(PROMETHEUS_RULE)
+            .inNamespace(slo.getMetadata().getNamespace());
     try {
       if (rule == null) {
         rules.withName(name(slo)).delete();
       } else {
-        rules.resource(rule).fieldManager(ManagedObjects.FIELD_MANAGER).forceConflicts().serverSideApply();
+        rules
+            .resource(rule)
+            .fieldManager(ManagedObjects.FIELD_MANAGER)
+            .forceConflicts()
+            .serverSideApply();
       }
     } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) { // not found: the Prometheus Operator is not installed
-        LOG.warnf("PrometheusRule for objective %s not written: %s", SloRecorder.key(slo), e.getMessage());
+      if (e.getCode()
+          != HttpURLConnection
+              .HTTP_NOT_FOUND) { // not found: the Prometheus Operator is not installed
+        LOG.warnf(
+            "PrometheusRule for objective %s not written: %s",
+            SloRecorder.key(slo), e.getMessage());
       }
     }
   }
 
   /** The PrometheusRule for the objective, or null when no rule asks for an alert. Pure. */
   static GenericKubernetesResource rule(ServiceLevelObjective slo) {
-    var alerts = slo.getSpec().burnRateRules.stream()
-        .filter(r -> r.actions.contains(SloAction.Alert))
-        .map(r -> {
-          Map<String, Object> alert = new LinkedHashMap<>();
-          alert.put("alert", "BeastModeSloBurn");
-          alert.put("expr", "min by (slo, rule) (beastmode_slo_burn_rate{slo=\"" + SloRecorder.key(slo) + "\",rule=\"" + r.name + "\"}) > " + r.burnRate);
-          alert.put("labels", Map.of("severity", r.burnRate >= 6 ? "critical" : "warning", "slo", SloRecorder.key(slo), "rule", r.name));
-          alert.put("annotations", Map.of("summary", "Objective " + slo.getMetadata().getName() + " burns its error budget faster than "
-              + r.burnRate + "x over " + r.longWindow + " and " + r.shortWindow));
-          return alert;
-        })
-        .toList();
+    var alerts =
+        slo.getSpec().burnRateRules.stream()
+            .filter(r -> r.actions.contains(SloAction.Alert))
+            .map(
+                r -> {
+                  Map<String, Object> alert = new LinkedHashMap<>();
+                  alert.put("alert", "BeastModeSloBurn");
+                  alert.put(
+                      "expr",
+                      "min by (slo, rule) (beastmode_slo_burn_rate{slo=\""
+                          + SloRecorder.key(slo)
+                          + "\",rule=\""
+                          + r.name
+                          + "\"}) > "
+                          + r.burnRate);
+                  alert.put(
+                      "labels",
+                      Map.of(
+                          "severity",
+                          r.burnRate >= 6 ? "critical" : "warning",
+                          "slo",
+                          SloRecorder.key(slo),
+                          "rule",
+                          r.name));
+                  alert.put(
+                      "annotations",
+                      Map.of(
+                          "summary",
+                          "Objective "
+                              + slo.getMetadata().getName()
+                              + " burns its error budget faster than "
+                              + r.burnRate
+                              + "x over "
+                              + r.longWindow
+                              + " and "
+                              + r.shortWindow));
+                  return alert;
+                })
+            .toList();
     if (alerts.isEmpty()) {
       return null;
     }
     var rule = new GenericKubernetesResource();
     rule.setApiVersion(PROMETHEUS_RULE.getGroup() + "/" + PROMETHEUS_RULE.getVersion());
     rule.setKind(PROMETHEUS_RULE.getKind());
-    rule.setMetadata(new ObjectMetaBuilder()
-        .withName(name(slo))
-        .withNamespace(slo.getMetadata().getNamespace())
-        .withLabels(Map.of(ManagedLabels.MANAGED_BY_KEY, ManagedLabels.MANAGED_BY))
-        .withOwnerReferences(new OwnerReferenceBuilder()
-            .withApiVersion(slo.getApiVersion()).withKind(slo.getKind()).withName(slo.getMetadata().getName()).withUid(slo.getMetadata().getUid())
-            .withController(true).withBlockOwnerDeletion(false).build())
-        .build());
-    rule.setAdditionalProperty("spec", Map.of("groups", List.of(Map.of("name", "beastmode-slo-" + slo.getMetadata().getName(), "rules", alerts))));
+    rule.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name(slo))
+            .withNamespace(slo.getMetadata().getNamespace())
+            .withLabels(Map.of(ManagedLabels.MANAGED_BY_KEY, ManagedLabels.MANAGED_BY))
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(slo.getApiVersion())
+                    .withKind(slo.getKind())
+                    .withName(slo.getMetadata().getName())
+                    .withUid(slo.getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(false)
+                    .build())
+            .build());
+    rule.setAdditionalProperty(
+        "spec",
+        Map.of(
+            "groups",
+            List.of(
+                Map.of("name", "beastmode-slo-" + slo.getMetadata().getName(), "rules", alerts))));
     return rule;
   }
 

@@ -8,11 +8,11 @@ import io.beastmode.router.UsageSample;
 /**
  * Service level indicators and error-budget burn of routed requests. Pure.
  *
- * <p>Every target is read as a budget of bad events: an error-rate or availability target allows that
- * share of failed requests, a p95 latency target allows 5 % of requests slower than it, a cache-hit
- * target allows the rest to miss. A burn rate of 1 spends exactly the budget over the SLO window; 14.4
- * spends a 30-day budget in about two days. Cost has no events: its burn is the cost per 1,000
- * requests over the target. The rate of a sample is the highest over the targets set.
+ * <p>Every target is read as a budget of bad events: an error-rate or availability target allows
+ * that share of failed requests, a p95 latency target allows 5 % of requests slower than it, a
+ * cache-hit target allows the rest to miss. A burn rate of 1 spends exactly the budget over the SLO
+ * window; 14.4 spends a 30-day budget in about two days. Cost has no events: its burn is the cost
+ * per 1,000 requests over the target. The rate of a sample is the highest over the targets set.
  */
 public final class BurnRates {
   static final double LATENCY_QUANTILE = 0.95;
@@ -52,7 +52,12 @@ public final class BurnRates {
         burn = Math.max(burn, spend(failed, 1 - targets.availabilityPercent / 100));
       }
       if (targets.maxCostPerThousandRequestsUsd != null) {
-        burn = Math.max(burn, spend(1000 * sample.costUsd() / sample.requests(), targets.maxCostPerThousandRequestsUsd));
+        burn =
+            Math.max(
+                burn,
+                spend(
+                    1000 * sample.costUsd() / sample.requests(),
+                    targets.maxCostPerThousandRequestsUsd));
       }
     }
     long timed = total(sample.latencyCounts());
@@ -62,7 +67,12 @@ public final class BurnRates {
     }
     long cacheable = sample.cacheHits() + sample.cacheMisses();
     if (targets.minCacheHitRatePercent != null && cacheable > 0) {
-      burn = Math.max(burn, spend((double) sample.cacheMisses() / cacheable, 1 - targets.minCacheHitRatePercent / 100));
+      burn =
+          Math.max(
+              burn,
+              spend(
+                  (double) sample.cacheMisses() / cacheable,
+                  1 - targets.minCacheHitRatePercent / 100));
     }
     return burn;
   }

@@ -46,7 +46,8 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
   private final Conditions conditions;
   private final SloRecorder recorder;
 
-  public ServiceLevelObjectiveReconciler(RegionClients clients, RouterUsage usage, MeterRegistry registry, Clock clock) {
+  public ServiceLevelObjectiveReconciler(
+      RegionClients clients, RouterUsage usage, MeterRegistry registry, Clock clock) {
     this.clients = clients;
     this.usage = usage;
     this.clock = clock;
@@ -55,14 +56,26 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
   }
 
   @Override
-  public UpdateControl<ServiceLevelObjective> reconcile(ServiceLevelObjective slo, Context<ServiceLevelObjective> context) {
+  public UpdateControl<ServiceLevelObjective> reconcile(
+      ServiceLevelObjective slo, Context<ServiceLevelObjective> context) {
     var spec = slo.getSpec();
     var interval = Duration.ofSeconds(spec.evaluationIntervalSeconds);
     var previous = slo.getStatus();
     var status = carriedOver(slo);
-    var router = clients.hub().resources(LLMRouter.class).inNamespace(slo.getMetadata().getNamespace()).withName(spec.routerRef.name).get();
+    var router =
+        clients
+            .hub()
+            .resources(LLMRouter.class)
+            .inNamespace(slo.getMetadata().getNamespace())
+            .withName(spec.routerRef.name)
+            .get();
     if (router == null) {
-      setReady(slo, status, ConditionStatus.False, "RouterNotFound", "routerRef: LLMRouter " + spec.routerRef.name + " not found in this namespace");
+      setReady(
+          slo,
+          status,
+          ConditionStatus.False,
+          "RouterNotFound",
+          "routerRef: LLMRouter " + spec.routerRef.name + " not found in this namespace");
       return StatusPatch.ifChanged(slo, status, context).rescheduleAfter(interval);
     }
     BurnRateAlerts.apply(clients.hub(), slo);
@@ -71,27 +84,59 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
     try {
       samples = read(slo, router, now);
     } catch (RegionRedisClients.Unavailable e) {
-      setReady(slo, status, ConditionStatus.False, "RedisUnavailable", "usage history unreadable, last evaluation stands: " + e.getMessage());
+      setReady(
+          slo,
+          status,
+          ConditionStatus.False,
+          "RedisUnavailable",
+          "usage history unreadable, last evaluation stands: " + e.getMessage());
       return StatusPatch.ifChanged(slo, status, context).rescheduleAfter(interval);
     }
     var evaluation = SloEvaluation.evaluate(spec, samples);
-    var lastActions = previous == null || previous.lastActions == null ? List.<SloActionRecord>of() : previous.lastActions;
-    var actions = SloActions.decide(evaluation.rules(), lastActions, capacity(router), Duration.ofSeconds(spec.actionCooldownSeconds), now);
+    var lastActions =
+        previous == null || previous.lastActions == null
+            ? List.<SloActionRecord>of()
+            : previous.lastActions;
+    var actions =
+        SloActions.decide(
+            evaluation.rules(),
+            lastActions,
+            capacity(router),
+            Duration.ofSeconds(spec.actionCooldownSeconds),
+            now);
     recorder.measured(slo, evaluation);
     recorder.actions(slo, router, lastActions, actions);
     status.indicators = evaluation.indicators();
     status.errorBudgetRemainingPercent = evaluation.budgetRemainingPercent();
     status.burnRates = evaluation.burnRates();
     status.lastActions = actions.isEmpty() ? null : actions;
-    setReady(slo, status, ConditionStatus.True, "Evaluated", "evaluated over " + samples.size() + " region(s)");
-    conditions.set(status, previous, generation(slo), evaluation.met()
-        ? new Condition(MET, ConditionStatus.True, "WithinTargets", "every target met over " + spec.windowDays + " day(s)")
-        : new Condition(MET, ConditionStatus.False, "TargetMissed", "error budget spent: " + evaluation.budgetRemainingPercent() + "% left"));
+    setReady(
+        slo,
+        status,
+        ConditionStatus.True,
+        "Evaluated",
+        "evaluated over " + samples.size() + " region(s)");
+    conditions.set(
+        status,
+        previous,
+        generation(slo),
+        evaluation.met()
+            ? new Condition(
+                MET,
+                ConditionStatus.True,
+                "WithinTargets",
+                "every target met over " + spec.windowDays + " day(s)")
+            : new Condition(
+                MET,
+                ConditionStatus.False,
+                "TargetMissed",
+                "error budget spent: " + evaluation.budgetRemainingPercent() + "% left"));
     return StatusPatch.ifChanged(slo, status, context).rescheduleAfter(interval);
   }
 
   /** Per region with a Redis, what the router served over each window the objective reads. */
-  private Map<String, Map<Duration, UsageSample>> read(ServiceLevelObjective slo, LLMRouter router, Instant now)
+  private Map<String, Map<Duration, UsageSample>> read(
+      ServiceLevelObjective slo, LLMRouter router, Instant now)
       throws RegionRedisClients.Unavailable {
     String owner = router.getMetadata().getNamespace() + "/" + router.getMetadata().getName();
     var windows = SloEvaluation.windows(slo.getSpec());
@@ -101,7 +146,10 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
       if (region == null || region.getSpec().redis == null) {
         continue;
       }
-      samples.put(placement.name, usage.windows(region.getSpec().redis.url, owner, placement.name, windows, now, REDIS_TIMEOUT));
+      samples.put(
+          placement.name,
+          usage.windows(
+              region.getSpec().redis.url, owner, placement.name, windows, now, REDIS_TIMEOUT));
     }
     return samples;
   }
@@ -110,10 +158,18 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
   private static Map<String, Capacity> capacity(LLMRouter router) {
     var capacity = new HashMap<String, Capacity>();
     var status = router.getStatus();
-    int max = router.getSpec().autoscaling.enabled ? router.getSpec().autoscaling.maxReplicas : Integer.MAX_VALUE;
+    int max =
+        router.getSpec().autoscaling.enabled
+            ? router.getSpec().autoscaling.maxReplicas
+            : Integer.MAX_VALUE;
     if (status != null) {
       for (var region : status.regions) {
-        int running = Math.max(1, Math.max(Objects.requireNonNullElse(region.desiredReplicas, 0), Objects.requireNonNullElse(region.minReplicas, 0)));
+        int running =
+            Math.max(
+                1,
+                Math.max(
+                    Objects.requireNonNullElse(region.desiredReplicas, 0),
+                    Objects.requireNonNullElse(region.minReplicas, 0)));
         capacity.put(region.name, new Capacity(running, Math.max(running, max)));
       }
     }
@@ -135,8 +191,14 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
     return status;
   }
 
-  private void setReady(ServiceLevelObjective slo, ServiceLevelObjectiveStatus status, ConditionStatus value, String reason, String message) {
-    conditions.set(status, slo.getStatus(), generation(slo), Conditions.ready(value, reason, message));
+  private void setReady(
+      ServiceLevelObjective slo,
+      ServiceLevelObjectiveStatus status,
+      ConditionStatus value,
+      String reason,
+      String message) {
+    conditions.set(
+        status, slo.getStatus(), generation(slo), Conditions.ready(value, reason, message));
   }
 
   private static long generation(ServiceLevelObjective slo) {

@@ -24,7 +24,8 @@ public final class SloActions {
   /** Records kept in status; older undone ones drop off. */
   static final int KEPT_RECORDS = 20;
 
-  private static final Set<SloAction> PER_REGION = Set.of(SloAction.ScaleUp, SloAction.ShiftTraffic);
+  private static final Set<SloAction> PER_REGION =
+      Set.of(SloAction.ScaleUp, SloAction.ShiftTraffic);
 
   /**
    * A rule's evaluation.
@@ -33,7 +34,8 @@ public final class SloActions {
    * @param firingRegions regions whose own burn does
    * @param reason the rule and its rates, in words
    */
-  public record RuleState(BurnRateRule rule, boolean firing, Set<String> firingRegions, String reason) {}
+  public record RuleState(
+      BurnRateRule rule, boolean firing, Set<String> firingRegions, String reason) {}
 
   /** Replicas a region runs now and may run at most, for ScaleUp. */
   public record Capacity(int replicas, int maxReplicas) {}
@@ -44,12 +46,18 @@ public final class SloActions {
 
   /** The records after this evaluation, most recent first. */
   public static List<SloActionRecord> decide(
-      List<RuleState> rules, List<SloActionRecord> previous, Map<String, Capacity> capacity, Duration cooldown, Instant now) {
+      List<RuleState> rules,
+      List<SloActionRecord> previous,
+      Map<String, Capacity> capacity,
+      Duration cooldown,
+      Instant now) {
     var wanted = new LinkedHashMap<Key, String>();
     for (var state : rules) {
       for (var action : state.rule().actions) {
         if (PER_REGION.contains(action)) {
-          state.firingRegions().stream().sorted().forEach(region -> wanted.putIfAbsent(new Key(action, region), state.reason()));
+          state.firingRegions().stream()
+              .sorted()
+              .forEach(region -> wanted.putIfAbsent(new Key(action, region), state.reason()));
         } else if (state.firing() || !state.firingRegions().isEmpty()) {
           wanted.putIfAbsent(new Key(action, null), state.reason());
         }
@@ -59,18 +67,22 @@ public final class SloActions {
     for (var record : previous) {
       var key = new Key(record.action, record.region);
       boolean active = record.undoneAt == null;
-      if (active && wanted.remove(key) == null && elapsed(record.takenAt, now).compareTo(cooldown) >= 0) {
+      if (active
+          && wanted.remove(key) == null
+          && elapsed(record.takenAt, now).compareTo(cooldown) >= 0) {
         kept.add(undone(record, now));
       } else {
         kept.add(record);
       }
     }
     var taken = new ArrayList<SloActionRecord>();
-    wanted.forEach((key, reason) -> {
-      if (!recentlyUndone(previous, key, cooldown, now)) {
-        taken.add(take(key, reason, key.region() == null ? null : capacity.get(key.region()), now));
-      }
-    });
+    wanted.forEach(
+        (key, reason) -> {
+          if (!recentlyUndone(previous, key, cooldown, now)) {
+            taken.add(
+                take(key, reason, key.region() == null ? null : capacity.get(key.region()), now));
+          }
+        });
     var records = new ArrayList<>(taken);
     records.addAll(kept);
     return trim(records);
@@ -81,7 +93,9 @@ public final class SloActions {
     return records == null ? List.of() : records.stream().filter(r -> r.undoneAt == null).toList();
   }
 
-  /** ScaleUp asks for half as many replicas again as run now, at least one more, within the maximum. */
+  /**
+   * ScaleUp asks for half as many replicas again as run now, at least one more, within the maximum.
+   */
   static int scaledUp(Capacity capacity) {
     int raised = Math.max(capacity.replicas() + 1, (int) Math.ceil(capacity.replicas() * 1.5));
     return Math.min(capacity.maxReplicas(), raised);
@@ -110,9 +124,14 @@ public final class SloActions {
     return copy;
   }
 
-  private static boolean recentlyUndone(List<SloActionRecord> previous, Key key, Duration cooldown, Instant now) {
+  private static boolean recentlyUndone(
+      List<SloActionRecord> previous, Key key, Duration cooldown, Instant now) {
     return previous.stream()
-        .filter(r -> r.action == key.action() && Objects.equals(r.region, key.region()) && r.undoneAt != null)
+        .filter(
+            r ->
+                r.action == key.action()
+                    && Objects.equals(r.region, key.region())
+                    && r.undoneAt != null)
         .anyMatch(r -> elapsed(r.undoneAt, now).compareTo(cooldown) < 0);
   }
 

@@ -24,7 +24,11 @@ import java.util.TreeSet;
  * @param rules each rule's state for {@link SloActions}
  */
 public record SloEvaluation(
-    SloIndicators indicators, double budgetRemainingPercent, boolean met, List<BurnRateStatus> burnRates, List<SloActions.RuleState> rules) {
+    SloIndicators indicators,
+    double budgetRemainingPercent,
+    boolean met,
+    List<BurnRateStatus> burnRates,
+    List<SloActions.RuleState> rules) {
 
   /** Every window an objective reads: its SLO window and both windows of each rule. */
   public static List<Duration> windows(ServiceLevelObjectiveSpec spec) {
@@ -37,8 +41,11 @@ public record SloEvaluation(
     return List.copyOf(windows);
   }
 
-  /** @param samples per region, what it served over each of {@link #windows} */
-  public static SloEvaluation evaluate(ServiceLevelObjectiveSpec spec, Map<String, Map<Duration, UsageSample>> samples) {
+  /**
+   * @param samples per region, what it served over each of {@link #windows}
+   */
+  public static SloEvaluation evaluate(
+      ServiceLevelObjectiveSpec spec, Map<String, Map<Duration, UsageSample>> samples) {
     Duration window = Duration.ofDays(spec.windowDays);
     var whole = merged(samples, window);
     double wholeBurn = BurnRates.burnRate(spec.targets, whole);
@@ -51,12 +58,17 @@ public record SloEvaluation(
       double shortRate = BurnRates.burnRate(spec.targets, merged(samples, shortWindow));
       boolean firing = longRate > rule.burnRate && shortRate > rule.burnRate;
       var regions = new TreeSet<String>();
-      samples.forEach((region, byWindow) -> {
-        if (BurnRates.burnRate(spec.targets, byWindow.getOrDefault(longWindow, UsageSample.EMPTY)) > rule.burnRate
-            && BurnRates.burnRate(spec.targets, byWindow.getOrDefault(shortWindow, UsageSample.EMPTY)) > rule.burnRate) {
-          regions.add(region);
-        }
-      });
+      samples.forEach(
+          (region, byWindow) -> {
+            if (BurnRates.burnRate(
+                        spec.targets, byWindow.getOrDefault(longWindow, UsageSample.EMPTY))
+                    > rule.burnRate
+                && BurnRates.burnRate(
+                        spec.targets, byWindow.getOrDefault(shortWindow, UsageSample.EMPTY))
+                    > rule.burnRate) {
+              regions.add(region);
+            }
+          });
       var status = new BurnRateStatus();
       status.rule = rule.name;
       status.longWindowRate = round(longRate);
@@ -64,12 +76,25 @@ public record SloEvaluation(
       status.firing = firing;
       status.firingRegions = regions.isEmpty() ? null : List.copyOf(regions);
       statuses.add(status);
-      String reason = String.format(Locale.ROOT, "rule %s: burn %.1fx over %s and %.1fx over %s (threshold %sx)%s",
-          rule.name, longRate, rule.longWindow, shortRate, rule.shortWindow, rule.burnRate,
-          regions.isEmpty() ? "" : " in " + String.join(", ", regions));
+      String reason =
+          String.format(
+              Locale.ROOT,
+              "rule %s: burn %.1fx over %s and %.1fx over %s (threshold %sx)%s",
+              rule.name,
+              longRate,
+              rule.longWindow,
+              shortRate,
+              rule.shortWindow,
+              rule.burnRate,
+              regions.isEmpty() ? "" : " in " + String.join(", ", regions));
       rules.add(new SloActions.RuleState(rule, firing, regions, reason));
     }
-    return new SloEvaluation(BurnRates.indicators(whole), BurnRates.budgetRemainingPercent(spec.targets, whole), wholeBurn <= 1, statuses, rules);
+    return new SloEvaluation(
+        BurnRates.indicators(whole),
+        BurnRates.budgetRemainingPercent(spec.targets, whole),
+        wholeBurn <= 1,
+        statuses,
+        rules);
   }
 
   /** A window such as 30s, 5m or 1h. */
@@ -79,12 +104,17 @@ public record SloEvaluation(
       case 's' -> Duration.ofSeconds(amount);
       case 'm' -> Duration.ofMinutes(amount);
       case 'h' -> Duration.ofHours(amount);
-      default -> throw new IllegalArgumentException("window " + window + ": expected a number followed by s, m or h");
+      default ->
+          throw new IllegalArgumentException(
+              "window " + window + ": expected a number followed by s, m or h");
     };
   }
 
-  private static UsageSample merged(Map<String, Map<Duration, UsageSample>> samples, Duration window) {
-    return samples.values().stream().map(byWindow -> byWindow.getOrDefault(window, UsageSample.EMPTY)).reduce(UsageSample.EMPTY, UsageSample::plus);
+  private static UsageSample merged(
+      Map<String, Map<Duration, UsageSample>> samples, Duration window) {
+    return samples.values().stream()
+        .map(byWindow -> byWindow.getOrDefault(window, UsageSample.EMPTY))
+        .reduce(UsageSample.EMPTY, UsageSample::plus);
   }
 
   private static double round(double value) {

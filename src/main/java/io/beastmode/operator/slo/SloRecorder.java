@@ -32,47 +32,106 @@ final class SloRecorder {
 
   void measured(ServiceLevelObjective slo, SloEvaluation evaluation) {
     String name = key(slo);
-    gauge("beastmode.slo.error.budget.remaining", "Error budget left over the SLO window, in percent", name, null, null)
+    gauge(
+            "beastmode.slo.error.budget.remaining",
+            "Error budget left over the SLO window, in percent",
+            name,
+            null,
+            null)
         .set(evaluation.budgetRemainingPercent());
     for (var rate : evaluation.burnRates()) {
-      gauge("beastmode.slo.burn.rate", "Error-budget burn rate of a rule's window", name, rate.rule, "long").set(rate.longWindowRate);
-      gauge("beastmode.slo.burn.rate", "Error-budget burn rate of a rule's window", name, rate.rule, "short").set(rate.shortWindowRate);
+      gauge(
+              "beastmode.slo.burn.rate",
+              "Error-budget burn rate of a rule's window",
+              name,
+              rate.rule,
+              "long")
+          .set(rate.longWindowRate);
+      gauge(
+              "beastmode.slo.burn.rate",
+              "Error-budget burn rate of a rule's window",
+              name,
+              rate.rule,
+              "short")
+          .set(rate.shortWindowRate);
     }
   }
 
   /** Events and counts for the records that are new or newly undone since {@code previous}. */
-  void actions(ServiceLevelObjective slo, LLMRouter router, List<SloActionRecord> previous, List<SloActionRecord> next) {
+  void actions(
+      ServiceLevelObjective slo,
+      LLMRouter router,
+      List<SloActionRecord> previous,
+      List<SloActionRecord> next) {
     for (var record : next) {
-      var before = previous.stream()
-          .filter(p -> p.action == record.action && Objects.equals(p.region, record.region) && Objects.equals(p.takenAt, record.takenAt))
-          .findFirst();
-      String where = record.region == null ? "router " + router.getMetadata().getName() : "region " + record.region;
+      var before =
+          previous.stream()
+              .filter(
+                  p ->
+                      p.action == record.action
+                          && Objects.equals(p.region, record.region)
+                          && Objects.equals(p.takenAt, record.takenAt))
+              .findFirst();
+      String where =
+          record.region == null
+              ? "router " + router.getMetadata().getName()
+              : "region " + record.region;
       if (before.isEmpty()) {
-        Counter.builder("beastmode.slo.actions").description("Actions taken for objectives")
-            .tag("slo", key(slo)).tag("action", record.action.name()).register(registry).increment();
-        Events.record(hub, slo, true, "SloActionTaken", record.action + " for " + where + ": " + record.reason);
+        Counter.builder("beastmode.slo.actions")
+            .description("Actions taken for objectives")
+            .tag("slo", key(slo))
+            .tag("action", record.action.name())
+            .register(registry)
+            .increment();
+        Events.record(
+            hub,
+            slo,
+            true,
+            "SloActionTaken",
+            record.action + " for " + where + ": " + record.reason);
         if (record.action == SloAction.Alert) {
-          Events.record(hub, router, true, "SloBurning", "objective " + slo.getMetadata().getName() + ": " + record.reason);
+          Events.record(
+              hub,
+              router,
+              true,
+              "SloBurning",
+              "objective " + slo.getMetadata().getName() + ": " + record.reason);
         }
       } else if (before.get().undoneAt == null && record.undoneAt != null) {
-        Events.record(hub, slo, false, "SloActionUndone", record.action + " for " + where + " undone: the burn stopped");
+        Events.record(
+            hub,
+            slo,
+            false,
+            "SloActionUndone",
+            record.action + " for " + where + " undone: the burn stopped");
         if (record.action == SloAction.Alert) {
-          Events.record(hub, router, false, "SloRecovered", "objective " + slo.getMetadata().getName() + " burns within its rules again");
+          Events.record(
+              hub,
+              router,
+              false,
+              "SloRecovered",
+              "objective " + slo.getMetadata().getName() + " burns within its rules again");
         }
       }
     }
   }
 
-  private AtomicReference<Double> gauge(String metric, String description, String slo, String rule, String window) {
-    return gauges.computeIfAbsent(metric + "|" + slo + "|" + rule + "|" + window, k -> {
-      var value = new AtomicReference<>(0.0);
-      var builder = Gauge.builder(metric, value, AtomicReference::get).description(description).tag("slo", slo);
-      if (rule != null) {
-        builder.tag("rule", rule).tag("window", window);
-      }
-      builder.register(registry);
-      return value;
-    });
+  private AtomicReference<Double> gauge(
+      String metric, String description, String slo, String rule, String window) {
+    return gauges.computeIfAbsent(
+        metric + "|" + slo + "|" + rule + "|" + window,
+        k -> {
+          var value = new AtomicReference<>(0.0);
+          var builder =
+              Gauge.builder(metric, value, AtomicReference::get)
+                  .description(description)
+                  .tag("slo", slo);
+          if (rule != null) {
+            builder.tag("rule", rule).tag("window", window);
+          }
+          builder.register(registry);
+          return value;
+        });
   }
 
   static String key(ServiceLevelObjective slo) {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * An error answered in the OpenAI shape: {@code {"error":{"message","type","param","code"}}}. Thrown
- * by request parsing and selection; the handler turns it into the response.
+ * An error answered in the OpenAI shape: {@code {"error":{"message","type","param","code"}}}.
+ * Thrown by request parsing and selection; the handler turns it into the response.
  */
 public final class ApiError extends RuntimeException {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -18,7 +18,12 @@ public final class ApiError extends RuntimeException {
   private final Integer retryAfterSeconds;
 
   private ApiError(
-      int status, String type, String code, String param, String message, Integer retryAfterSeconds) {
+      int status,
+      String type,
+      String code,
+      String param,
+      String message,
+      Integer retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.type = type;
@@ -57,7 +62,13 @@ public final class ApiError extends RuntimeException {
   }
 
   public static ApiError internal() {
-    return new ApiError(500, "server_error", "internal_error", null, "the router failed to handle the request", null);
+    return new ApiError(
+        500,
+        "server_error",
+        "internal_error",
+        null,
+        "the router failed to handle the request",
+        null);
   }
 
   public static ApiError overloaded(int retryAfterSeconds) {
@@ -71,7 +82,8 @@ public final class ApiError extends RuntimeException {
   }
 
   public static ApiError notFound(String path) {
-    return new ApiError(404, "invalid_request_error", "not_found", null, "no route for " + path, null);
+    return new ApiError(
+        404, "invalid_request_error", "not_found", null, "no route for " + path, null);
   }
 
   public int status() {

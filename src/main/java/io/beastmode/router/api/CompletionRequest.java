@@ -103,9 +103,14 @@ public record CompletionRequest(
       throw ApiError.invalid(null, "the request body is nested too deeply");
     } catch (IOException e) {
       // Jackson names the position; the message of a malformed body never echoes its content.
-      String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
-          ? " at line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr()
-          : "";
+      String where =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException p
+                  && p.getLocation() != null
+              ? " at line "
+                  + p.getLocation().getLineNr()
+                  + ", column "
+                  + p.getLocation().getColumnNr()
+              : "";
       throw ApiError.invalid(null, "the request body is not valid JSON" + where);
     }
   }
@@ -143,13 +148,15 @@ public record CompletionRequest(
           JsonNode part = content.get(p);
           String partAt = at + ".content[" + p + "]";
           if (!part.isObject() || !part.path("type").isTextual()) {
-            throw ApiError.invalid(partAt, "'" + partAt + "' must be an object with a string 'type'");
+            throw ApiError.invalid(
+                partAt, "'" + partAt + "' must be an object with a string 'type'");
           }
           chars += part.path("text").asText("").length();
           images |= "image_url".equals(part.get("type").textValue());
         }
       } else {
-        throw ApiError.invalid(at + ".content", "'" + at + ".content' must be a string or an array of parts");
+        throw ApiError.invalid(
+            at + ".content", "'" + at + ".content' must be a string or an array of parts");
       }
       // Per-message framing tokens, as the OpenAI tokenizer counts them.
       chars += 16;
@@ -175,7 +182,8 @@ public record CompletionRequest(
         } else if (item.isArray()) {
           chars += 4L * item.size();
         } else {
-          throw ApiError.invalid("prompt[" + i + "]", "'prompt[" + i + "]' must be a string or tokens");
+          throw ApiError.invalid(
+              "prompt[" + i + "]", "'prompt[" + i + "]' must be a string or tokens");
         }
       }
       return chars;
@@ -211,7 +219,8 @@ public record CompletionRequest(
       return null;
     }
     if (!value.isNumber() || value.doubleValue() < min || value.doubleValue() > max) {
-      throw ApiError.invalid(field, "'" + field + "' must be a number from " + fmt(min) + " to " + fmt(max));
+      throw ApiError.invalid(
+          field, "'" + field + "' must be a number from " + fmt(min) + " to " + fmt(max));
     }
     return value.doubleValue();
   }
@@ -221,9 +230,16 @@ public record CompletionRequest(
     if (value == null || value.isNull()) {
       return 0;
     }
-    if (!value.canConvertToExactIntegral() || !value.canConvertToLong()
-        || value.longValue() < min || value.longValue() > max) {
-      throw ApiError.invalid(field, "'" + field + "' must be an integer" + (min > Long.MIN_VALUE ? " of at least " + min : ""));
+    if (!value.canConvertToExactIntegral()
+        || !value.canConvertToLong()
+        || value.longValue() < min
+        || value.longValue() > max) {
+      throw ApiError.invalid(
+          field,
+          "'"
+              + field
+              + "' must be an integer"
+              + (min > Long.MIN_VALUE ? " of at least " + min : ""));
     }
     return value.longValue();
   }
@@ -249,7 +265,8 @@ public record CompletionRequest(
     }
     for (int i = 0; i < value.size(); i++) {
       if (!value.get(i).isObject()) {
-        throw ApiError.invalid(field + "[" + i + "]", "'" + field + "[" + i + "]' must be an object");
+        throw ApiError.invalid(
+            field + "[" + i + "]", "'" + field + "[" + i + "]' must be an object");
       }
     }
     return !value.isEmpty();

@@ -6,9 +6,10 @@ import io.beastmode.router.api.CompletionRequest;
 
 /**
  * Whether a request may be answered from, and stored in, the cache. Bypassed: cache off; the client
- * sent {@code cache-control: no-cache} or {@code no-store}; an explicit temperature above 0 (sampled
- * answers differ on purpose) unless the config caches those; tools unless the config caches those.
- * A request without a temperature is cacheable: the client asked for no particular variety.
+ * sent {@code cache-control: no-cache} or {@code no-store}; an explicit temperature above 0
+ * (sampled answers differ on purpose) unless the config caches those; tools unless the config
+ * caches those. A request without a temperature is cacheable: the client asked for no particular
+ * variety.
  */
 public enum CacheDecision {
   use,
@@ -24,7 +25,9 @@ public enum CacheDecision {
         return bypass;
       }
     }
-    if (request.temperature() != null && request.temperature() > 0 && !spec.cacheNonZeroTemperature) {
+    if (request.temperature() != null
+        && request.temperature() > 0
+        && !spec.cacheNonZeroTemperature) {
       return bypass;
     }
     if (request.hasTools() && !spec.cacheToolRequests) {

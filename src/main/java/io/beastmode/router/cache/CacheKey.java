@@ -22,7 +22,8 @@ public final class CacheKey {
 
   private CacheKey() {}
 
-  public static String of(String router, String configVersion, String tenant, CompletionRequest request) {
+  public static String of(
+      String router, String configVersion, String tenant, CompletionRequest request) {
     MessageDigest digest = sha256();
     feed(digest, "tenant");
     feed(digest, tenant == null ? "" : tenant);
@@ -36,7 +37,11 @@ public final class CacheKey {
         feed(digest, request.body().get(field));
       }
     }
-    return "beastmode:cache:" + router + ":" + configVersion + ":"
+    return "beastmode:cache:"
+        + router
+        + ":"
+        + configVersion
+        + ":"
         + HexFormat.of().formatHex(digest.digest());
   }
 
@@ -77,7 +82,10 @@ public final class CacheKey {
   private static void feed(MessageDigest digest, String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     int length = bytes.length;
-    digest.update(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
+    digest.update(
+        new byte[] {
+          (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length
+        });
     digest.update(bytes);
   }
 

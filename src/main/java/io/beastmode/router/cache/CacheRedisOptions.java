@@ -5,8 +5,8 @@ import io.vertx.redis.client.RedisOptions;
 import jakarta.inject.Singleton;
 
 /**
- * Keeps a copy of the options Quarkus builds for its Redis client (hosts, password, TLS, pool), so the
- * cache can open clients of its own, one per event loop, configured the same way.
+ * Keeps a copy of the options Quarkus builds for its Redis client (hosts, password, TLS, pool), so
+ * the cache can open clients of its own, one per event loop, configured the same way.
  */
 @Singleton
 public class CacheRedisOptions implements RedisOptionsCustomizer {

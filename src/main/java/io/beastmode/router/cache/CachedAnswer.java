@@ -15,8 +15,10 @@ import java.io.IOException;
  * @param costUsd what the answer cost when it was made; a hit saves it
  * @param expiresAtMillis when the stored copy expires (epoch milliseconds), 0 when not known
  */
-public record CachedAnswer(String model, String contentType, double costUsd, Buffer body, long expiresAtMillis) {
-  private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+public record CachedAnswer(
+    String model, String contentType, double costUsd, Buffer body, long expiresAtMillis) {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private record Header(String model, String contentType, double costUsd, long expiresAtMillis) {}
 
@@ -31,8 +33,12 @@ public record CachedAnswer(String model, String contentType, double costUsd, Buf
 
   public Buffer encode() {
     try {
-      byte[] header = JSON.writeValueAsBytes(new Header(model, contentType, costUsd, expiresAtMillis));
-      return Buffer.buffer(header.length + 1 + body.length()).appendBytes(header).appendByte((byte) '\n').appendBuffer(body);
+      byte[] header =
+          JSON.writeValueAsBytes(new Header(model, contentType, costUsd, expiresAtMillis));
+      return Buffer.buffer(header.length + 1 + body.length())
+          .appendBytes(header)
+          .appendByte((byte) '\n')
+          .appendBuffer(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -52,7 +58,11 @@ public record CachedAnswer(String model, String contentType, double costUsd, Buf
     }
     try {
       Header header = JSON.readValue(stored.getBytes(0, newline), Header.class);
-      return new CachedAnswer(header.model(), header.contentType(), header.costUsd(), stored.getBuffer(newline + 1, stored.length()),
+      return new CachedAnswer(
+          header.model(),
+          header.contentType(),
+          header.costUsd(),
+          stored.getBuffer(newline + 1, stored.length()),
           header.expiresAtMillis());
     } catch (IOException e) {
       return null;

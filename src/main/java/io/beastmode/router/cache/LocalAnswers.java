@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The answers this router stored or read most recently, kept in its own memory in front of Redis, so a
- * repeated question costs no Redis round trip. Bounded in bytes, least recently used out first; an
- * entry lives no longer than its Redis copy (the expiry stored with the answer). Thread-safe.
+ * The answers this router stored or read most recently, kept in its own memory in front of Redis,
+ * so a repeated question costs no Redis round trip. Bounded in bytes, least recently used out
+ * first; an entry lives no longer than its Redis copy (the expiry stored with the answer).
+ * Thread-safe.
  */
 final class LocalAnswers {
   /** Rough per-entry bookkeeping beside the key and body bytes. */
@@ -39,7 +40,10 @@ final class LocalAnswers {
     return entry.answer();
   }
 
-  /** Keeps {@code answer} unless it has no expiry, has expired, or is too large to be worth a share of the budget. */
+  /**
+   * Keeps {@code answer} unless it has no expiry, has expired, or is too large to be worth a share
+   * of the budget.
+   */
   synchronized void put(String key, CachedAnswer answer) {
     int size = 2 * key.length() + answer.body().length() + ENTRY_OVERHEAD_BYTES;
     if (answer.expiresAtMillis() <= clock.getAsLong() || size > maxBytes / 16) {

@@ -7,8 +7,8 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 /**
- * One Redis connection kept open for the requests of one event loop: commands are pipelined on it as
- * they come, with no pool to take a connection from and give it back per command (a third of the
+ * One Redis connection kept open for the requests of one event loop: commands are pipelined on it
+ * as they come, with no pool to take a connection from and give it back per command (a third of the
  * cache's cost under load, measured by make bench-router). A connection that breaks or is reset is
  * dropped, and the next command opens a new one.
  */
@@ -28,13 +28,18 @@ public final class PipelinedRedis {
       Future<RedisConnection> opening = client.connect();
       connection = opening;
       opening
-          .onSuccess(open -> open.exceptionHandler(error -> drop(opening)).endHandler(end -> drop(opening)))
+          .onSuccess(
+              open ->
+                  open.exceptionHandler(error -> drop(opening)).endHandler(end -> drop(opening)))
           .onFailure(error -> drop(opening));
     }
     return connection.compose(open -> open.send(request));
   }
 
-  /** Drops the connection after a command on it failed or took too long; the next command opens another. */
+  /**
+   * Drops the connection after a command on it failed or took too long; the next command opens
+   * another.
+   */
   public synchronized void reset() {
     Future<RedisConnection> current = connection;
     connection = null;

@@ -11,11 +11,11 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Answers kept in the region's Redis, the most recent also in this process ({@link LocalAnswers}), so a
- * repeated question is answered without a round trip. Redis is an accelerator, never a dependency: a
- * lookup that fails or takes longer than the timeout is a miss, and after a failure the cache is
- * skipped for a short pause instead of making every request wait on a dead server. The connection a
- * lookup failed on is dropped; the next one opens another once Redis is back.
+ * Answers kept in the region's Redis, the most recent also in this process ({@link LocalAnswers}),
+ * so a repeated question is answered without a round trip. Redis is an accelerator, never a
+ * dependency: a lookup that fails or takes longer than the timeout is a miss, and after a failure
+ * the cache is skipped for a short pause instead of making every request wait on a dead server. The
+ * connection a lookup failed on is dropped; the next one opens another once Redis is back.
  */
 public final class ResponseCache {
   private static final Logger LOG = Logger.getLogger(ResponseCache.class);
@@ -29,10 +29,17 @@ public final class ResponseCache {
   private final LocalAnswers local;
 
   /**
-   * {@code redis} gives the client to use on the calling thread (one per event loop keeps a lookup's
-   * round trip on the request's own loop); {@code localBytes}: memory for answers kept in this process.
+   * {@code redis} gives the client to use on the calling thread (one per event loop keeps a
+   * lookup's round trip on the request's own loop); {@code localBytes}: memory for answers kept in
+   * this process.
    */
-  public ResponseCache(Vertx vertx, Supplier<PipelinedRedis> redis, Duration timeout, Duration pauseAfterError, long localBytes, Runnable onError) {
+  public ResponseCache(
+      Vertx vertx,
+      Supplier<PipelinedRedis> redis,
+      Duration timeout,
+      Duration pauseAfterError,
+      long localBytes,
+      Runnable onError) {
     this.vertx = vertx;
     this.redis = redis;
     this.timeoutMillis = timeout.toMillis();
@@ -54,13 +61,15 @@ public final class ResponseCache {
     }
     PipelinedRedis connection = redis.get();
     return withTimeout(connection.send(Request.cmd(Command.GET).arg(key)))
-        .map(response -> {
-          CachedAnswer stored = response == null ? null : CachedAnswer.decode(response.toBuffer());
-          if (stored != null) {
-            local.put(key, stored);
-          }
-          return stored;
-        })
+        .map(
+            response -> {
+              CachedAnswer stored =
+                  response == null ? null : CachedAnswer.decode(response.toBuffer());
+              if (stored != null) {
+                local.put(key, stored);
+              }
+              return stored;
+            })
         .onFailure(error -> failed(connection, error));
   }
 
@@ -71,22 +80,28 @@ public final class ResponseCache {
     }
     CachedAnswer stored = answer.expiringAt(System.currentTimeMillis() + ttlSeconds * 1000L);
     PipelinedRedis connection = redis.get();
-    withTimeout(connection.send(Request.cmd(Command.SET).arg(key).arg(stored.encode()).arg("EX").arg(ttlSeconds)))
+    withTimeout(
+            connection.send(
+                Request.cmd(Command.SET).arg(key).arg(stored.encode()).arg("EX").arg(ttlSeconds)))
         .onSuccess(ok -> local.put(key, stored))
         .onFailure(error -> failed(connection, error));
   }
 
   private <T> Future<T> withTimeout(Future<T> call) {
     Promise<T> promise = Promise.promise();
-    long timer = vertx.setTimer(timeoutMillis, id -> promise.tryFail("redis did not answer within " + timeoutMillis + " ms"));
-    call.onComplete(result -> {
-      vertx.cancelTimer(timer);
-      if (result.succeeded()) {
-        promise.tryComplete(result.result());
-      } else {
-        promise.tryFail(result.cause());
-      }
-    });
+    long timer =
+        vertx.setTimer(
+            timeoutMillis,
+            id -> promise.tryFail("redis did not answer within " + timeoutMillis + " ms"));
+    call.onComplete(
+        result -> {
+          vertx.cancelTimer(timer);
+          if (result.succeeded()) {
+            promise.tryComplete(result.result());
+          } else {
+            promise.tryFail(result.cause());
+          }
+        });
     return promise.future();
   }
 
@@ -94,7 +109,9 @@ public final class ResponseCache {
     connection.reset();
     long now = System.currentTimeMillis();
     if (unavailableUntil.getAndSet(now + pauseMillis) <= now) {
-      LOG.warnf("response cache unavailable, serving without it for %d ms: %s", pauseMillis, error.getMessage());
+      LOG.warnf(
+          "response cache unavailable, serving without it for %d ms: %s",
+          pauseMillis, error.getMessage());
     }
     onError.run();
   }

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.beastmode.operator.ManagedLabels;
 import java.io.UncheckedIOException;
 
-/** The one YAML form of routing and traffic configs: stable key order, so equal configs hash equal. */
+/**
+ * The one YAML form of routing and traffic configs: stable key order, so equal configs hash equal.
+ */
 public final class ConfigYaml {
   private static final YAMLMapper MAPPER =
       YAMLMapper.builder()

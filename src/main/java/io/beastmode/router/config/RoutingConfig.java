@@ -9,9 +9,9 @@ import io.beastmode.api.v1alpha1.SelectionSpec;
 import java.util.List;
 
 /**
- * Everything a router needs to serve one region: the models it may call there with their prices
- * and quality, the selection policy, cache, fallback and circuit breaker settings. The operator
- * renders it into the routing ConfigMap; a router started by hand reads the same file.
+ * Everything a router needs to serve one region: the models it may call there with their prices and
+ * quality, the selection policy, cache, fallback and circuit breaker settings. The operator renders
+ * it into the routing ConfigMap; a router started by hand reads the same file.
  *
  * @param router the LLMRouter it was rendered from, as namespace/name
  * @param region the region these routers serve

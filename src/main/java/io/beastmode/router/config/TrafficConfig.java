@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param degraded an SLO's DegradeModel action is in force: aliases prefer the fastest models
  */
-public record TrafficConfig(List<Peer> peers, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean degraded) {
+public record TrafficConfig(
+    List<Peer> peers, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean degraded) {
 
   public TrafficConfig(List<Peer> peers) {
     this(peers, false);

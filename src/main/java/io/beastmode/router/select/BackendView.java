@@ -6,7 +6,10 @@ public interface BackendView {
   /** Moving average of time to first byte in milliseconds, NaN before the first call. */
   double latencyMs(String model);
 
-  /** True while the model's circuit is open and its delay has not passed, so a call would be refused. */
+  /**
+   * True while the model's circuit is open and its delay has not passed, so a call would be
+   * refused.
+   */
   boolean coolingDown(String model);
 
   BackendView NONE =

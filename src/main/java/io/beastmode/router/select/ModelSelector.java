@@ -32,7 +32,8 @@ public final class ModelSelector {
       RequestNeeds needs,
       BackendView backends) {
     boolean alias = spec.aliases.contains(requested);
-    SelectionPolicy policy = spec.policy == SelectionPolicy.learned ? SelectionPolicy.balanced : spec.policy;
+    SelectionPolicy policy =
+        spec.policy == SelectionPolicy.learned ? SelectionPolicy.balanced : spec.policy;
     Map<String, Verdict> verdicts = new LinkedHashMap<>();
     List<ModelRoute> fit = new ArrayList<>();
     for (ModelRoute model : models) {
@@ -56,11 +57,13 @@ public final class ModelSelector {
         continue;
       }
       if (mostExpensive == null
-          || Pricing.expectedCostUsd(model, needs) > Pricing.expectedCostUsd(mostExpensive, needs)) {
+          || Pricing.expectedCostUsd(model, needs)
+              > Pricing.expectedCostUsd(mostExpensive, needs)) {
         mostExpensive = model;
       }
       if (backends.coolingDown(model.name())) {
-        verdicts.put(model.name(), new Verdict(model.name(), Outcome.excluded, Verdict.CIRCUIT_OPEN));
+        verdicts.put(
+            model.name(), new Verdict(model.name(), Outcome.excluded, Verdict.CIRCUIT_OPEN));
         continue;
       }
       eligible.add(model);
@@ -71,32 +74,51 @@ public final class ModelSelector {
     if (!ranked.isEmpty()) {
       ModelRoute chosen = ranked.get(0);
       attempts.add(chosen);
-      verdicts.put(chosen.name(), new Verdict(chosen.name(), Outcome.chosen, alias ? describe(chosen, policy, needs, backends) : "requested"));
+      verdicts.put(
+          chosen.name(),
+          new Verdict(
+              chosen.name(),
+              Outcome.chosen,
+              alias ? describe(chosen, policy, needs, backends) : "requested"));
       for (int i = 1; i < ranked.size(); i++) {
         ModelRoute loser = ranked.get(i);
-        verdicts.put(loser.name(), new Verdict(loser.name(), Outcome.lost,
-            describe(loser, policy, needs, backends) + " vs " + describe(chosen, policy, needs, backends)));
+        verdicts.put(
+            loser.name(),
+            new Verdict(
+                loser.name(),
+                Outcome.lost,
+                describe(loser, policy, needs, backends)
+                    + " vs "
+                    + describe(chosen, policy, needs, backends)));
       }
     }
-    List<ModelRoute> fallbacks = fallbackChain.isEmpty() && alias ? ranked : chainModels(fallbackChain, fit);
+    List<ModelRoute> fallbacks =
+        fallbackChain.isEmpty() && alias ? ranked : chainModels(fallbackChain, fit);
     for (ModelRoute fallback : fallbacks) {
       if (!attempts.contains(fallback) && !backends.coolingDown(fallback.name())) {
         attempts.add(fallback);
         Verdict lost = verdicts.get(fallback.name());
         String why = lost != null && lost.outcome() == Outcome.lost ? ", " + lost.reason() : "";
-        verdicts.put(fallback.name(), new Verdict(fallback.name(), Outcome.fallback, "attempt " + attempts.size() + why));
+        verdicts.put(
+            fallback.name(),
+            new Verdict(fallback.name(), Outcome.fallback, "attempt " + attempts.size() + why));
       }
     }
     for (ModelRoute model : models) {
-      verdicts.putIfAbsent(model.name(), new Verdict(model.name(), Outcome.excluded, "not requested"));
+      verdicts.putIfAbsent(
+          model.name(), new Verdict(model.name(), Outcome.excluded, "not requested"));
     }
     return new Selection(
-        List.copyOf(attempts), alias ? policy : null, mostExpensive, List.copyOf(verdicts.values()));
+        List.copyOf(attempts),
+        alias ? policy : null,
+        mostExpensive,
+        List.copyOf(verdicts.values()));
   }
 
   /** Why a model cannot serve the request at all, or null when it can. */
   static String unfitReason(ModelRoute model, RequestNeeds needs) {
-    ModelCapabilities caps = model.capabilities() == null ? new ModelCapabilities() : model.capabilities();
+    ModelCapabilities caps =
+        model.capabilities() == null ? new ModelCapabilities() : model.capabilities();
     if (needs.tools() && !caps.tools) {
       return "no tools";
     }
@@ -109,7 +131,9 @@ public final class ModelSelector {
     if (needs.stream() && !caps.streaming) {
       return "no streaming";
     }
-    if (needs.maxTokens() > 0 && model.maxOutputTokens() != null && needs.maxTokens() > model.maxOutputTokens()) {
+    if (needs.maxTokens() > 0
+        && model.maxOutputTokens() != null
+        && needs.maxTokens() > model.maxOutputTokens()) {
       return "max_tokens " + needs.maxTokens() + " > output limit " + model.maxOutputTokens();
     }
     long tokens = (long) needs.promptTokens() + needs.maxTokens();
@@ -119,7 +143,8 @@ public final class ModelSelector {
     return null;
   }
 
-  private static String policyExclusion(ModelRoute model, SelectionSpec spec, SelectionPolicy policy, RequestNeeds needs) {
+  private static String policyExclusion(
+      ModelRoute model, SelectionSpec spec, SelectionPolicy policy, RequestNeeds needs) {
     double quality = quality(model, needs);
     if (quality < spec.qualityFloor) {
       return "quality " + quality + " < floor " + spec.qualityFloor;
@@ -127,19 +152,31 @@ public final class ModelSelector {
     if (policy == SelectionPolicy.quality
         && spec.maxOutputPricePerMillion != null
         && model.outputPerMillion() > spec.maxOutputPricePerMillion) {
-      return "output price " + model.outputPerMillion() + " > ceiling " + spec.maxOutputPricePerMillion;
+      return "output price "
+          + model.outputPerMillion()
+          + " > ceiling "
+          + spec.maxOutputPricePerMillion;
     }
     return null;
   }
 
   private static List<ModelRoute> rank(
-      List<ModelRoute> eligible, SelectionSpec spec, SelectionPolicy policy, RequestNeeds needs, BackendView backends) {
-    Comparator<ModelRoute> cheapest = Comparator.comparingDouble(m -> Pricing.expectedCostUsd(m, needs));
+      List<ModelRoute> eligible,
+      SelectionSpec spec,
+      SelectionPolicy policy,
+      RequestNeeds needs,
+      BackendView backends) {
+    Comparator<ModelRoute> cheapest =
+        Comparator.comparingDouble(m -> Pricing.expectedCostUsd(m, needs));
     Comparator<ModelRoute> order =
         switch (policy) {
           case cost -> cheapest;
-          case quality -> Comparator.<ModelRoute>comparingDouble(m -> -quality(m, needs)).thenComparing(cheapest);
-          case latency -> Comparator.<ModelRoute>comparingDouble(m -> knownLatency(m, backends)).thenComparing(cheapest);
+          case quality ->
+              Comparator.<ModelRoute>comparingDouble(m -> -quality(m, needs))
+                  .thenComparing(cheapest);
+          case latency ->
+              Comparator.<ModelRoute>comparingDouble(m -> knownLatency(m, backends))
+                  .thenComparing(cheapest);
           case balanced, learned -> {
             BalancedScore score = new BalancedScore(eligible, spec, needs, backends);
             yield Comparator.<ModelRoute>comparingDouble(m -> -score.of(m)).thenComparing(cheapest);
@@ -174,13 +211,19 @@ public final class ModelSelector {
     return Double.isNaN(latency) ? 0 : latency;
   }
 
-  private static String describe(ModelRoute model, SelectionPolicy policy, RequestNeeds needs, BackendView backends) {
+  private static String describe(
+      ModelRoute model, SelectionPolicy policy, RequestNeeds needs, BackendView backends) {
     return switch (policy) {
       case cost -> String.format(Locale.ROOT, "usd %.6f", Pricing.expectedCostUsd(model, needs));
       case quality -> "quality " + quality(model, needs);
       case latency -> String.format(Locale.ROOT, "latency %.1fms", knownLatency(model, backends));
-      case balanced, learned -> String.format(Locale.ROOT, "usd %.6f quality %s latency %.1fms",
-          Pricing.expectedCostUsd(model, needs), quality(model, needs), knownLatency(model, backends));
+      case balanced, learned ->
+          String.format(
+              Locale.ROOT,
+              "usd %.6f quality %s latency %.1fms",
+              Pricing.expectedCostUsd(model, needs),
+              quality(model, needs),
+              knownLatency(model, backends));
     };
   }
 
@@ -195,21 +238,29 @@ public final class ModelSelector {
     private final double cheapest;
     private final double fastest;
 
-    BalancedScore(List<ModelRoute> eligible, SelectionSpec spec, RequestNeeds needs, BackendView backends) {
+    BalancedScore(
+        List<ModelRoute> eligible, SelectionSpec spec, RequestNeeds needs, BackendView backends) {
       this.spec = spec;
       this.needs = needs;
       this.backends = backends;
-      this.cheapest = eligible.stream().mapToDouble(m -> Pricing.expectedCostUsd(m, needs)).min().orElse(0);
-      this.fastest = eligible.stream().mapToDouble(m -> backends.latencyMs(m.name()))
-          .filter(l -> !Double.isNaN(l)).min().orElse(Double.NaN);
+      this.cheapest =
+          eligible.stream().mapToDouble(m -> Pricing.expectedCostUsd(m, needs)).min().orElse(0);
+      this.fastest =
+          eligible.stream()
+              .mapToDouble(m -> backends.latencyMs(m.name()))
+              .filter(l -> !Double.isNaN(l))
+              .min()
+              .orElse(Double.NaN);
     }
 
     double of(ModelRoute model) {
       double cost = Pricing.expectedCostUsd(model, needs);
       double costScore = cost <= 0 ? 1 : cheapest / cost;
       double latency = backends.latencyMs(model.name());
-      double latencyScore = Double.isNaN(latency) || Double.isNaN(fastest) || latency <= 0 ? 1 : fastest / latency;
-      return spec.weights.cost * costScore + spec.weights.quality * quality(model, needs)
+      double latencyScore =
+          Double.isNaN(latency) || Double.isNaN(fastest) || latency <= 0 ? 1 : fastest / latency;
+      return spec.weights.cost * costScore
+          + spec.weights.quality * quality(model, needs)
           + spec.weights.latency * latencyScore;
     }
   }

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 /**
  * The models to try for one request, in order, with a verdict on every model considered.
  *
- * @param attempts the chosen model first, then its fallbacks; empty when nothing can serve the request
+ * @param attempts the chosen model first, then its fallbacks; empty when nothing can serve the
+ *     request
  * @param policy the policy that ranked the models, null when the client named a model
  * @param mostExpensiveEligible the dearest model that could have served the request, the baseline
  *     of USD saved
@@ -26,7 +27,9 @@ public record Selection(
 
   /** One line for a log or the debug header: the policy and every model's verdict. */
   public String explain() {
-    return "policy=" + (policy == null ? "explicit" : policy.name()) + " "
+    return "policy="
+        + (policy == null ? "explicit" : policy.name())
+        + " "
         + verdicts.stream().map(Verdict::toString).collect(Collectors.joining(" "));
   }
 }

@@ -12,13 +12,14 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * One upstream target (a model's base URL, or a peer region) with its own SmallRye Fault Tolerance
- * guard: a retry with backoff around a circuit breaker around a timeout. The guard wraps the call up
- * to the first byte only, so nothing is retried after the client has seen part of an answer.
+ * guard: a retry with backoff around a circuit breaker around a timeout. The guard wraps the call
+ * up to the first byte only, so nothing is retried after the client has seen part of an answer.
  */
 public final class Backend {
 
   /**
-   * What a guard is built from; a reload keeps a backend (and its circuit state) while this is equal.
+   * What a guard is built from; a reload keeps a backend (and its circuit state) while this is
+   * equal.
    *
    * @param name the model or peer name, unique within the router
    * @param baseUrl the OpenAI base URL ({@code .../v1}) the endpoint paths are appended to
@@ -33,9 +34,21 @@ public final class Backend {
       int successThreshold,
       int maxRetries) {
 
-    public static Settings of(String name, String baseUrl, int timeoutSeconds, CircuitBreakerSpec breaker, int maxRetries) {
-      return new Settings(name, baseUrl, timeoutSeconds, breaker.failureRatio, breaker.requestVolumeThreshold,
-          breaker.delaySeconds, breaker.successThreshold, maxRetries);
+    public static Settings of(
+        String name,
+        String baseUrl,
+        int timeoutSeconds,
+        CircuitBreakerSpec breaker,
+        int maxRetries) {
+      return new Settings(
+          name,
+          baseUrl,
+          timeoutSeconds,
+          breaker.failureRatio,
+          breaker.requestVolumeThreshold,
+          breaker.delaySeconds,
+          breaker.successThreshold,
+          maxRetries);
     }
   }
 
@@ -103,7 +116,8 @@ public final class Backend {
 
   /** Open and still inside its delay: a call would be refused without reaching the upstream. */
   public boolean coolingDown(long nowMillis) {
-    return state == CircuitBreakerState.OPEN && nowMillis - openedAtMillis < settings.delaySeconds() * 1000L;
+    return state == CircuitBreakerState.OPEN
+        && nowMillis - openedAtMillis < settings.delaySeconds() * 1000L;
   }
 
   public LatencyAverage latency() {

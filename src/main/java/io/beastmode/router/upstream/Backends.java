@@ -8,9 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The backends of the current routing table: one per model, one per peer region. A
- * reload keeps every backend whose settings did not change, so circuit states and latency averages
- * survive config changes that do not concern them.
+ * The backends of the current routing table: one per model, one per peer region. A reload keeps
+ * every backend whose settings did not change, so circuit states and latency averages survive
+ * config changes that do not concern them.
  */
 public final class Backends implements BackendView {
   /** Tries per backend for one request: the first call and one retry. */
@@ -27,14 +27,28 @@ public final class Backends implements BackendView {
     Map<String, Backend> next = new HashMap<>();
     int timeout = table.config().fallback().timeoutSeconds;
     for (ModelRoute model : table.modelList()) {
-      keep(next, modelKey(model.name()),
-          Backend.Settings.of(model.name(), stripSlash(model.baseUrl()), timeout, table.config().circuitBreaker(), MAX_RETRIES));
+      keep(
+          next,
+          modelKey(model.name()),
+          Backend.Settings.of(
+              model.name(),
+              stripSlash(model.baseUrl()),
+              timeout,
+              table.config().circuitBreaker(),
+              MAX_RETRIES));
     }
     for (TrafficConfig.Peer peer : table.traffic().peers()) {
       if (peer.url() != null) {
         // A peer is tried once: its own router already retries and falls back.
-        keep(next, peerKey(peer.region()),
-            Backend.Settings.of("peer-" + peer.region(), stripSlash(peer.url()) + "/v1", timeout, table.config().circuitBreaker(), 0));
+        keep(
+            next,
+            peerKey(peer.region()),
+            Backend.Settings.of(
+                "peer-" + peer.region(),
+                stripSlash(peer.url()) + "/v1",
+                timeout,
+                table.config().circuitBreaker(),
+                0));
       }
     }
     byKey = Map.copyOf(next);
@@ -42,7 +56,11 @@ public final class Backends implements BackendView {
 
   private void keep(Map<String, Backend> next, String key, Backend.Settings settings) {
     Backend current = byKey.get(key);
-    next.put(key, current != null && current.settings().equals(settings) ? current : new Backend(settings, onRetry));
+    next.put(
+        key,
+        current != null && current.settings().equals(settings)
+            ? current
+            : new Backend(settings, onRetry));
   }
 
   public Backend model(String name) {

@@ -11,7 +11,8 @@ public final class LatencyAverage {
   private double averageMillis = Double.NaN;
 
   public synchronized void record(double millis) {
-    averageMillis = Double.isNaN(averageMillis) ? millis : averageMillis + ALPHA * (millis - averageMillis);
+    averageMillis =
+        Double.isNaN(averageMillis) ? millis : averageMillis + ALPHA * (millis - averageMillis);
   }
 
   /** NaN before the first call. */

@@ -22,8 +22,13 @@ public final class UpstreamClient {
 
   public UpstreamClient(Vertx vertx, int maxConnectionsPerHost) {
     HttpClientOptions options =
-        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2000).setDecompressionSupported(false);
-    PoolOptions pool = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(-1);
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            .setTcpNoDelay(true)
+            .setConnectTimeout(2000)
+            .setDecompressionSupported(false);
+    PoolOptions pool =
+        new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(-1);
     this.http = new PerEventLoop<>(() -> vertx.createHttpClient(options, pool));
   }
 
@@ -33,20 +38,28 @@ public final class UpstreamClient {
    * fail it with an {@link UpstreamFailure}. {@code call} receives the request so it can be reset.
    */
   public Future<UpstreamReply> send(
-      String url, MultiMap headers, Buffer body, boolean stream, long timeoutMillis, UpstreamCall call) {
+      String url,
+      MultiMap headers,
+      Buffer body,
+      boolean stream,
+      long timeoutMillis,
+      UpstreamCall call) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
             .setAbsoluteURI(url)
             .setHeaders(headers)
             .setIdleTimeout(timeoutMillis);
-    return http.get().request(options)
-        .compose(request -> {
-          call.started(request);
-          return request.send(body);
-        })
-        .recover(error -> Future.failedFuture(
-            error instanceof UpstreamFailure ? error : classify(error)))
+    return http.get()
+        .request(options)
+        .compose(
+            request -> {
+              call.started(request);
+              return request.send(body);
+            })
+        .recover(
+            error ->
+                Future.failedFuture(error instanceof UpstreamFailure ? error : classify(error)))
         .compose(response -> reply(response, stream));
   }
 
@@ -59,9 +72,12 @@ public final class UpstreamClient {
     return response
         .body()
         .recover(error -> Future.failedFuture(classify(error)))
-        .compose(body -> status == 429 || status >= 500
-            ? Future.failedFuture(UpstreamFailure.ofStatus(status, body))
-            : Future.succeededFuture(new UpstreamReply(status, response.headers(), body, null)));
+        .compose(
+            body ->
+                status == 429 || status >= 500
+                    ? Future.failedFuture(UpstreamFailure.ofStatus(status, body))
+                    : Future.succeededFuture(
+                        new UpstreamReply(status, response.headers(), body, null)));
   }
 
   private static UpstreamFailure classify(Throwable error) {
@@ -77,7 +93,9 @@ public final class UpstreamClient {
     http.forEach(HttpClient::close);
   }
 
-  /** The request of one attempt, kept so the attempt can be abandoned when a timeout fires first. */
+  /**
+   * The request of one attempt, kept so the attempt can be abandoned when a timeout fires first.
+   */
   public static final class UpstreamCall {
     private volatile HttpClientRequest request;
     private volatile boolean done;

@@ -21,12 +21,14 @@ public final class UpstreamFailure extends RuntimeException {
 
   /** An HTTP answer that is a failure: 429 is rate limiting, 5xx a server error. */
   public static UpstreamFailure ofStatus(int status, Buffer body) {
-    FallbackTrigger trigger = status == 429 ? FallbackTrigger.rateLimited : FallbackTrigger.serverError;
+    FallbackTrigger trigger =
+        status == 429 ? FallbackTrigger.rateLimited : FallbackTrigger.serverError;
     return new UpstreamFailure(trigger, status, body, "upstream answered " + status);
   }
 
   public static UpstreamFailure connection(Throwable cause) {
-    return new UpstreamFailure(FallbackTrigger.connectionError, 0, null, "connection failed: " + cause.getMessage());
+    return new UpstreamFailure(
+        FallbackTrigger.connectionError, 0, null, "connection failed: " + cause.getMessage());
   }
 
   public static UpstreamFailure timeout(String message) {

@@ -24,19 +24,22 @@ public record Usage(long promptTokens, long completionTokens, boolean reported) 
     }
     JsonNode usage = answer.path("usage");
     if (usage.has("prompt_tokens")) {
-      return new Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(), true);
+      return new Usage(
+          usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(), true);
     }
     long chars = 0;
     for (JsonNode choice : answer.path("choices")) {
-      chars += choice.path("message").path("content").asText("").length() + choice.path("text").asText("").length();
+      chars +=
+          choice.path("message").path("content").asText("").length()
+              + choice.path("text").asText("").length();
     }
     return new Usage(promptEstimate, TokenEstimate.ofChars(chars), false);
   }
 
   /**
-   * Reads a server-sent event stream as it passes through: the {@code usage} chunk when the upstream
-   * sends one, and the characters of every delta for the estimate when it does not. Events may be
-   * split across network buffers, so partial lines are kept until their end arrives.
+   * Reads a server-sent event stream as it passes through: the {@code usage} chunk when the
+   * upstream sends one, and the characters of every delta for the estimate when it does not. Events
+   * may be split across network buffers, so partial lines are kept until their end arrives.
    */
   public static final class StreamTally {
     private final int promptEstimate;
@@ -68,10 +71,16 @@ public record Usage(long promptTokens, long completionTokens, boolean reported) 
         JsonNode event = CompletionRequest.json().readTree(data);
         JsonNode usage = event.path("usage");
         if (usage.has("prompt_tokens")) {
-          reported = new Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(), true);
+          reported =
+              new Usage(
+                  usage.path("prompt_tokens").asLong(),
+                  usage.path("completion_tokens").asLong(),
+                  true);
         }
         for (JsonNode choice : event.path("choices")) {
-          contentChars += choice.path("delta").path("content").asText("").length() + choice.path("text").asText("").length();
+          contentChars +=
+              choice.path("delta").path("content").asText("").length()
+                  + choice.path("text").asText("").length();
         }
       } catch (IOException e) {
         // Not JSON: nothing to count in it; the bytes still reach the client unchanged.
@@ -79,7 +88,9 @@ public record Usage(long promptTokens, long completionTokens, boolean reported) 
     }
 
     public Usage usage() {
-      return reported != null ? reported : new Usage(promptEstimate, TokenEstimate.ofChars(contentChars), false);
+      return reported != null
+          ? reported
+          : new Usage(promptEstimate, TokenEstimate.ofChars(contentChars), false);
     }
   }
 }

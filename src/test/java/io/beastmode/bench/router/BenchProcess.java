@@ -32,7 +32,11 @@ final class BenchProcess implements AutoCloseable {
   static BenchProcess start(String name, List<String> command, Path workDir) {
     Path log = workDir.resolve(name + ".log");
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       return new BenchProcess(name, process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + command, e);
@@ -46,36 +50,44 @@ final class BenchProcess implements AutoCloseable {
 
   /** Waits until {@code url} answers 200. */
   BenchProcess awaitHttp(String url) {
-    return await(() -> {
-      try {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-      } catch (IOException e) {
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    });
+    return await(
+        () -> {
+          try {
+            return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                    .statusCode()
+                == 200;
+          } catch (IOException e) {
+            return false;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
+        });
   }
 
   /** Waits until something accepts connections on {@code port}. */
   BenchProcess awaitPort(int port) {
-    return await(() -> {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    return await(
+        () -> {
+          try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+          } catch (IOException e) {
+            return false;
+          }
+        });
   }
 
   private BenchProcess await(BooleanSupplier ready) {
     Instant deadline = Instant.now().plusSeconds(90);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + "; see " + log);
       }
       if (ready.getAsBoolean()) {
         return this;
@@ -93,7 +105,8 @@ final class BenchProcess implements AutoCloseable {
   /** Peak resident memory of the process so far (VmHWM), in MiB; NaN where /proc does not say. */
   double peakMemoryMiB() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
         if (line.startsWith("VmHWM:")) {
           return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
         }

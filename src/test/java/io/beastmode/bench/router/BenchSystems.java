@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongFunction;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongFunction;
 
 /**
  * The upstreams and the systems under test, each a process of its own on loopback. nginx is the
@@ -20,11 +20,14 @@ import java.util.function.DoubleSupplier;
  */
 final class BenchSystems implements AutoCloseable {
   static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
   /** Both Java systems run as in a pod with a 1 GiB memory limit. */
   static final String JVM_MEMORY = "-XX:MaxRAM=1g";
+
   static final String FAST_MODEL = "bench-fast";
   static final String SLOW_MODEL = "bench-60ms";
-  static final String FAST_ANSWER = """
+  static final String FAST_ANSWER =
+      """
       {"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench-fast",\
       "choices":[{"index":0,"message":{"role":"assistant","content":"Paris is the capital of France."},"finish_reason":"stop"}],\
       "usage":{"prompt_tokens":14,"completion_tokens":7,"total_tokens":21}}""";
@@ -32,10 +35,12 @@ final class BenchSystems implements AutoCloseable {
   /**
    * One system under test.
    *
-   * @param fast requests against the fast upstream, {@code slow} against the 60 ms one, {@code stream} streamed from it
+   * @param fast requests against the fast upstream, {@code slow} against the 60 ms one, {@code
+   *     stream} streamed from it
    * @param peakMemoryMiB its process's peak resident memory; NaN for direct
    */
-  record SystemUnderTest(String name, Target fast, Target slow, Target stream, DoubleSupplier peakMemoryMiB) {}
+  record SystemUnderTest(
+      String name, Target fast, Target slow, Target stream, DoubleSupplier peakMemoryMiB) {}
 
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<SystemUnderTest> systems = new ArrayList<>();
@@ -43,24 +48,53 @@ final class BenchSystems implements AutoCloseable {
 
   BenchSystems(Path work, String portkeyStartScript) throws IOException {
     int simulatorPort = Ports.free();
-    Path simulatorConfig = Files.writeString(work.resolve("simulator.yaml"), """
+    Path simulatorConfig =
+        Files.writeString(
+            work.resolve("simulator.yaml"),
+            """
         models:
         - name: %s
           latencyMs: 60
           tokensPerSecond: 400
           answer: Paris is the capital of France, and has been for a long time.
-        """.formatted(SLOW_MODEL));
-    running.add(BenchProcess.start("simulator", List.of(BenchProcess.java(), JVM_MEMORY, "-Dbeastmode.role=simulator",
-            "-Dbeastmode.simulator.config=" + simulatorConfig, "-Dquarkus.http.port=" + simulatorPort, "-jar", JAR.toString()), work)
-        .awaitHttp("http://127.0.0.1:" + simulatorPort + "/q/health/ready"));
+        """
+                .formatted(SLOW_MODEL));
+    running.add(
+        BenchProcess.start(
+                "simulator",
+                List.of(
+                    BenchProcess.java(),
+                    JVM_MEMORY,
+                    "-Dbeastmode.role=simulator",
+                    "-Dbeastmode.simulator.config=" + simulatorConfig,
+                    "-Dquarkus.http.port=" + simulatorPort,
+                    "-jar",
+                    JAR.toString()),
+                work)
+            .awaitHttp("http://127.0.0.1:" + simulatorPort + "/q/health/ready"));
     int nginxPort = Ports.free();
-    Path nginxConf = Files.writeString(work.resolve("nginx.conf"), nginxConfig(work, nginxPort, simulatorPort));
-    running.add(BenchProcess.start("nginx", List.of(nginx(), "-e", work.resolve("nginx-error.log").toString(),
-        "-c", nginxConf.toString()), work).awaitPort(nginxPort));
+    Path nginxConf =
+        Files.writeString(work.resolve("nginx.conf"), nginxConfig(work, nginxPort, simulatorPort));
+    running.add(
+        BenchProcess.start(
+                "nginx",
+                List.of(
+                    nginx(),
+                    "-e",
+                    work.resolve("nginx-error.log").toString(),
+                    "-c",
+                    nginxConf.toString()),
+                work)
+            .awaitPort(nginxPort));
     upstream = "http://127.0.0.1:" + nginxPort;
 
-    systems.add(new SystemUnderTest("direct", target(upstream + "/fast/v1", FAST_MODEL, true, false),
-        target(upstream + "/slow/v1", SLOW_MODEL, true, false), target(upstream + "/slow/v1", SLOW_MODEL, true, true), () -> Double.NaN));
+    systems.add(
+        new SystemUnderTest(
+            "direct",
+            target(upstream + "/fast/v1", FAST_MODEL, true, false),
+            target(upstream + "/slow/v1", SLOW_MODEL, true, false),
+            target(upstream + "/slow/v1", SLOW_MODEL, true, true),
+            () -> Double.NaN));
     addMinimalProxy(work, nginxPort);
     addRouter(work);
     addPortkey(work, portkeyStartScript);
@@ -72,19 +106,43 @@ final class BenchSystems implements AutoCloseable {
 
   private void addMinimalProxy(Path work, int nginxPort) {
     int port = Ports.free();
-    String classpath = Path.of("target", "test-classes") + ":" + JAR.getParent().resolve("lib").resolve("main") + "/*";
-    BenchProcess proxy = BenchProcess.start("minimal-proxy", List.of(BenchProcess.java(), JVM_MEMORY, "-cp", classpath,
-        MinimalProxy.class.getName(), Integer.toString(port), "127.0.0.1", Integer.toString(nginxPort)), work).awaitPort(port);
+    String classpath =
+        Path.of("target", "test-classes")
+            + ":"
+            + JAR.getParent().resolve("lib").resolve("main")
+            + "/*";
+    BenchProcess proxy =
+        BenchProcess.start(
+                "minimal-proxy",
+                List.of(
+                    BenchProcess.java(),
+                    JVM_MEMORY,
+                    "-cp",
+                    classpath,
+                    MinimalProxy.class.getName(),
+                    Integer.toString(port),
+                    "127.0.0.1",
+                    Integer.toString(nginxPort)),
+                work)
+            .awaitPort(port);
     running.add(proxy);
     String base = "http://127.0.0.1:" + port;
-    systems.add(new SystemUnderTest("minimal Vert.x proxy", target(base + "/fast/v1", FAST_MODEL, true, false),
-        target(base + "/slow/v1", SLOW_MODEL, true, false), target(base + "/slow/v1", SLOW_MODEL, true, true), proxy::peakMemoryMiB));
+    systems.add(
+        new SystemUnderTest(
+            "minimal Vert.x proxy",
+            target(base + "/fast/v1", FAST_MODEL, true, false),
+            target(base + "/slow/v1", SLOW_MODEL, true, false),
+            target(base + "/slow/v1", SLOW_MODEL, true, true),
+            proxy::peakMemoryMiB));
   }
 
   private void addRouter(Path work) throws IOException {
     RedisServer redis = RedisServer.start();
     running.add(redis);
-    Path config = Files.writeString(work.resolve("routing.yaml"), """
+    Path config =
+        Files.writeString(
+            work.resolve("routing.yaml"),
+            """
         router: bench/router
         region: local
         models:
@@ -102,41 +160,75 @@ final class BenchSystems implements AutoCloseable {
           contextWindow: 128000
         limits:
           maxInFlight: 10000
-        """.formatted(FAST_MODEL, upstream, SLOW_MODEL, upstream));
+        """
+                .formatted(FAST_MODEL, upstream, SLOW_MODEL, upstream));
     int port = Ports.free();
     List<String> command = new ArrayList<>(List.of(BenchProcess.java(), JVM_MEMORY));
     String extraFlags = System.getProperty("bench.routerJvmArgs", "").trim();
     if (!extraFlags.isEmpty()) {
       command.addAll(List.of(extraFlags.split("\\s+")));
     }
-    command.addAll(List.of("-Dbeastmode.role=router", "-Dbeastmode.router.config=" + config, "-Dquarkus.http.port=" + port,
-        "-Dquarkus.redis.hosts=" + redis.url(), "-jar", JAR.toString()));
-    BenchProcess router = BenchProcess.start("router", command, work)
-        .awaitHttp("http://127.0.0.1:" + port + "/q/health/ready");
+    command.addAll(
+        List.of(
+            "-Dbeastmode.role=router",
+            "-Dbeastmode.router.config=" + config,
+            "-Dquarkus.http.port=" + port,
+            "-Dquarkus.redis.hosts=" + redis.url(),
+            "-jar",
+            JAR.toString()));
+    BenchProcess router =
+        BenchProcess.start("router", command, work)
+            .awaitHttp("http://127.0.0.1:" + port + "/q/health/ready");
     running.add(router);
     String base = "http://127.0.0.1:" + port + "/v1";
-    systems.add(new SystemUnderTest("router, cache miss", target(base, FAST_MODEL, true, false), target(base, SLOW_MODEL, true, false),
-        target(base, SLOW_MODEL, true, true), router::peakMemoryMiB));
-    systems.add(new SystemUnderTest("router, cache hit", target(base, FAST_MODEL, false, false), target(base, SLOW_MODEL, false, false),
-        target(base, SLOW_MODEL, false, true), router::peakMemoryMiB));
-    // What a client that opts out of the cache (cache-control: no-store) costs: no Redis round trips at all.
-    systems.add(new SystemUnderTest("router, cache off", noStore(target(base, FAST_MODEL, true, false)),
-        noStore(target(base, SLOW_MODEL, true, false)), noStore(target(base, SLOW_MODEL, true, true)), router::peakMemoryMiB));
+    systems.add(
+        new SystemUnderTest(
+            "router, cache miss",
+            target(base, FAST_MODEL, true, false),
+            target(base, SLOW_MODEL, true, false),
+            target(base, SLOW_MODEL, true, true),
+            router::peakMemoryMiB));
+    systems.add(
+        new SystemUnderTest(
+            "router, cache hit",
+            target(base, FAST_MODEL, false, false),
+            target(base, SLOW_MODEL, false, false),
+            target(base, SLOW_MODEL, false, true),
+            router::peakMemoryMiB));
+    // What a client that opts out of the cache (cache-control: no-store) costs: no Redis round
+    // trips at all.
+    systems.add(
+        new SystemUnderTest(
+            "router, cache off",
+            noStore(target(base, FAST_MODEL, true, false)),
+            noStore(target(base, SLOW_MODEL, true, false)),
+            noStore(target(base, SLOW_MODEL, true, true)),
+            router::peakMemoryMiB));
   }
 
   private void addPortkey(Path work, String startScript) {
     int port = Ports.free();
-    BenchProcess portkey = BenchProcess.start("portkey", List.of("node", startScript, "--port=" + port), work).awaitPort(port);
+    BenchProcess portkey =
+        BenchProcess.start("portkey", List.of("node", startScript, "--port=" + port), work)
+            .awaitPort(port);
     running.add(portkey);
     String base = "http://127.0.0.1:" + port + "/v1";
-    systems.add(new SystemUnderTest("Portkey gateway", portkey(base, "/fast", FAST_MODEL, false),
-        portkey(base, "/slow", SLOW_MODEL, false), portkey(base, "/slow", SLOW_MODEL, true), portkey::peakMemoryMiB));
+    systems.add(
+        new SystemUnderTest(
+            "Portkey gateway",
+            portkey(base, "/fast", FAST_MODEL, false),
+            portkey(base, "/slow", SLOW_MODEL, false),
+            portkey(base, "/slow", SLOW_MODEL, true),
+            portkey::peakMemoryMiB));
   }
 
   /** Portkey is told the provider and the upstream in headers of every request. */
   private Target portkey(String base, String prefix, String model, boolean stream) {
-    MultiMap headers = json().add("x-portkey-provider", "openai").add("x-portkey-custom-host", upstream + prefix + "/v1")
-        .add("authorization", "Bearer bench");
+    MultiMap headers =
+        json()
+            .add("x-portkey-provider", "openai")
+            .add("x-portkey-custom-host", upstream + prefix + "/v1")
+            .add("authorization", "Bearer bench");
     return new Target(base + "/chat/completions", headers, bodies(model, true, stream));
   }
 
@@ -154,8 +246,15 @@ final class BenchSystems implements AutoCloseable {
 
   /** Unique questions miss the router's cache; the same question, asked before, hits it. */
   static LongFunction<Buffer> bodies(String model, boolean unique, boolean stream) {
-    return n -> Buffer.buffer("{\"model\":\"" + model + "\",\"temperature\":0,\"stream\":" + stream
-        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Question " + (unique ? n : 0) + ": what is the capital of France?\"}]}");
+    return n ->
+        Buffer.buffer(
+            "{\"model\":\""
+                + model
+                + "\",\"temperature\":0,\"stream\":"
+                + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Question "
+                + (unique ? n : 0)
+                + ": what is the capital of France?\"}]}");
   }
 
   private static String nginxConfig(Path work, int port, int simulatorPort) {
@@ -185,7 +284,8 @@ final class BenchSystems implements AutoCloseable {
             }
           }
         }
-        """.formatted(work, port, simulatorPort, FAST_ANSWER);
+        """
+        .formatted(work, port, simulatorPort, FAST_ANSWER);
   }
 
   private static String nginx() {

@@ -12,15 +12,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code make bench-router}: the router beside a direct call, a minimal Vert.x proxy and the Portkey
- * gateway, all on loopback against the same upstreams. After a warm-up, every system is measured once
- * per round, rounds interleaved so the machine's drift spreads over all of them; the report gives
- * medians over rounds and ratios between systems of this one run. Writes
- * {@code bench/results/router.json}, {@code router.md} and {@code router-latency.png}.
+ * {@code make bench-router}: the router beside a direct call, a minimal Vert.x proxy and the
+ * Portkey gateway, all on loopback against the same upstreams. After a warm-up, every system is
+ * measured once per round, rounds interleaved so the machine's drift spreads over all of them; the
+ * report gives medians over rounds and ratios between systems of this one run. Writes {@code
+ * bench/results/router.json}, {@code router.md} and {@code router-latency.png}.
  *
- * <p>System properties: {@code bench.rounds} (3), {@code bench.seconds} per measurement (5),
- * {@code bench.portkey} the gateway's start script (the Makefile provisions it),
- * {@code bench.routerJvmArgs} extra JVM flags for the router (a profiler, say).
+ * <p>System properties: {@code bench.rounds} (3), {@code bench.seconds} per measurement (5), {@code
+ * bench.portkey} the gateway's start script (the Makefile provisions it), {@code
+ * bench.routerJvmArgs} extra JVM flags for the router (a profiler, say).
  */
 public final class RouterBench {
   static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
@@ -28,27 +28,44 @@ public final class RouterBench {
   static final int[] RATES = {250, 500, 1000, 2000, 4000, 8000};
   static final int THROUGHPUT_CLIENTS = 50;
   static final int IN_FLIGHT = 300;
-  /** An open-loop rate past which a system is saturated: later, higher rates are not tried in that round. */
+
+  /**
+   * An open-loop rate past which a system is saturated: later, higher rates are not tried in that
+   * round.
+   */
   static final double SATURATED_P99_MS = 1000;
 
   /** Open-loop latency at one fixed rate. */
   record RatePoint(int rate, double p50Ms, double p99Ms, long errors) {}
 
-  /** One system's figures in one round; {@code errors} of the concurrency-1, concurrency-50 and streamed runs. */
+  /**
+   * One system's figures in one round; {@code errors} of the concurrency-1, concurrency-50 and
+   * streamed runs.
+   */
   record Measured(
-      double p50Ms, double p99Ms, double throughput,
-      double inFlightThroughput, double inFlightP50Ms, double inFlightP99Ms, long inFlightErrors,
-      double firstByteP50Ms, double firstByteP99Ms, long errors, List<RatePoint> rates) {}
+      double p50Ms,
+      double p99Ms,
+      double throughput,
+      double inFlightThroughput,
+      double inFlightP50Ms,
+      double inFlightP99Ms,
+      long inFlightErrors,
+      double firstByteP50Ms,
+      double firstByteP99Ms,
+      long errors,
+      List<RatePoint> rates) {}
 
   public static void main(String[] args) throws Exception {
     String portkey = System.getProperty("bench.portkey");
     if (portkey == null || !Files.exists(Path.of(portkey))) {
-      throw new IllegalStateException("bench.portkey must name the Portkey gateway's start script (make bench-router provisions it)");
+      throw new IllegalStateException(
+          "bench.portkey must name the Portkey gateway's start script (make bench-router provisions it)");
     }
     Path work = Files.createTempDirectory("beastmode-bench-router");
     Map<String, List<Measured>> rounds = new LinkedHashMap<>();
     Map<String, Double> peakMemory = new LinkedHashMap<>();
-    try (BenchSystems systems = new BenchSystems(work, portkey); LoadGenerator load = new LoadGenerator(2 * IN_FLIGHT)) {
+    try (BenchSystems systems = new BenchSystems(work, portkey);
+        LoadGenerator load = new LoadGenerator(2 * IN_FLIGHT)) {
       List<SystemUnderTest> all = systems.systems();
       System.out.printf("systems up (logs in %s); warming up%n", work);
       for (SystemUnderTest system : all) {
@@ -78,35 +95,62 @@ public final class RouterBench {
 
   static Measured measure(LoadGenerator load, SystemUnderTest system) {
     Result single = reported(load.closedLoop(system.fast(), 1, STEP), "concurrency 1");
-    Result many = reported(load.closedLoop(system.fast(), THROUGHPUT_CLIENTS, STEP), "concurrency " + THROUGHPUT_CLIENTS);
-    Result inFlight = reported(load.closedLoop(system.slow(), IN_FLIGHT, STEP), IN_FLIGHT + " in flight");
+    Result many =
+        reported(
+            load.closedLoop(system.fast(), THROUGHPUT_CLIENTS, STEP),
+            "concurrency " + THROUGHPUT_CLIENTS);
+    Result inFlight =
+        reported(load.closedLoop(system.slow(), IN_FLIGHT, STEP), IN_FLIGHT + " in flight");
     Result firstByte = reported(load.firstByte(system.stream(), STEP), "streamed");
     List<RatePoint> rates = new ArrayList<>();
     for (int rate : RATES) {
       Result open = reported(load.openLoop(system.fast(), rate, STEP), rate + " req/s");
-      RatePoint point = new RatePoint(rate, open.percentileMs(50), open.percentileMs(99), open.errors());
+      RatePoint point =
+          new RatePoint(rate, open.percentileMs(50), open.percentileMs(99), open.errors());
       rates.add(point);
       if (point.p99Ms() > SATURATED_P99_MS || open.errors() > open.requests() / 100) {
         break;
       }
     }
-    return new Measured(single.percentileMs(50), single.percentileMs(99), many.throughput(),
-        inFlight.throughput(), inFlight.percentileMs(50), inFlight.percentileMs(99), inFlight.errors(),
-        firstByte.percentileMs(50), firstByte.percentileMs(99), single.errors() + many.errors() + firstByte.errors(), rates);
+    return new Measured(
+        single.percentileMs(50),
+        single.percentileMs(99),
+        many.throughput(),
+        inFlight.throughput(),
+        inFlight.percentileMs(50),
+        inFlight.percentileMs(99),
+        inFlight.errors(),
+        firstByte.percentileMs(50),
+        firstByte.percentileMs(99),
+        single.errors() + many.errors() + firstByte.errors(),
+        rates);
   }
 
   private static Result reported(Result result, String what) {
     if (result.errors() > 0) {
-      System.out.printf("  %s: %d of %d requests failed, the first: %s%n", what, result.errors(), result.requests(), result.firstError());
+      System.out.printf(
+          "  %s: %d of %d requests failed, the first: %s%n",
+          what, result.errors(), result.requests(), result.firstError());
     }
     return result;
   }
 
   private static void print(Measured m) {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-        "  c=1 p50 %.2f ms p99 %.2f ms | c=%d %.0f req/s (%d errors) | %d in flight %.0f req/s p99 %.1f ms (%d errors) | TTFB p50 %.1f ms | open loop",
-        m.p50Ms(), m.p99Ms(), THROUGHPUT_CLIENTS, m.throughput(), m.errors(), IN_FLIGHT, m.inFlightThroughput(),
-        m.inFlightP99Ms(), m.inFlightErrors(), m.firstByteP50Ms()));
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "  c=1 p50 %.2f ms p99 %.2f ms | c=%d %.0f req/s (%d errors) | %d in flight %.0f req/s p99 %.1f ms (%d errors) | TTFB p50 %.1f ms | open loop",
+                m.p50Ms(),
+                m.p99Ms(),
+                THROUGHPUT_CLIENTS,
+                m.throughput(),
+                m.errors(),
+                IN_FLIGHT,
+                m.inFlightThroughput(),
+                m.inFlightP99Ms(),
+                m.inFlightErrors(),
+                m.firstByteP50Ms()));
     for (RatePoint point : m.rates()) {
       line.append(String.format(Locale.ROOT, " %d/s p99 %.1f ms", point.rate(), point.p99Ms()));
     }

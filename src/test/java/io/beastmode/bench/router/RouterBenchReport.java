@@ -38,33 +38,65 @@ final class RouterBenchReport {
 
   private RouterBenchReport() {}
 
-  static void write(Map<String, List<Measured>> rounds, Map<String, Double> peakMemory, Duration step, int roundCount)
+  static void write(
+      Map<String, List<Measured>> rounds,
+      Map<String, Double> peakMemory,
+      Duration step,
+      int roundCount)
       throws IOException, InterruptedException {
     double directP50 = median(rounds.get(DIRECT), Measured::p50Ms);
     double directP99 = median(rounds.get(DIRECT), Measured::p99Ms);
     Map<String, Map<String, Object>> systems = new LinkedHashMap<>();
-    rounds.forEach((name, measured) -> systems.put(name, summary(measured, directP50, directP99, peakMemory.get(name))));
+    rounds.forEach(
+        (name, measured) ->
+            systems.put(name, summary(measured, directP50, directP99, peakMemory.get(name))));
 
     Map<String, Double> ratios = new LinkedHashMap<>();
-    ratios.put("miss_throughput_vs_minimal_proxy", figure(systems, MISS, "throughput_c50") / figure(systems, PROXY, "throughput_c50"));
-    ratios.put("miss_throughput_vs_portkey", figure(systems, MISS, "throughput_c50") / figure(systems, PORTKEY, "throughput_c50"));
-    ratios.put("added_p50_vs_portkey", figure(systems, MISS, "added_p50_ms") / figure(systems, PORTKEY, "added_p50_ms"));
+    ratios.put(
+        "miss_throughput_vs_minimal_proxy",
+        figure(systems, MISS, "throughput_c50") / figure(systems, PROXY, "throughput_c50"));
+    ratios.put(
+        "miss_throughput_vs_portkey",
+        figure(systems, MISS, "throughput_c50") / figure(systems, PORTKEY, "throughput_c50"));
+    ratios.put(
+        "added_p50_vs_portkey",
+        figure(systems, MISS, "added_p50_ms") / figure(systems, PORTKEY, "added_p50_ms"));
     ratios.put("hit_p50_vs_direct", figure(systems, HIT, "p50_ms") / directP50);
-    ratios.put("minimal_proxy_throughput_vs_direct", figure(systems, PROXY, "throughput_c50") / figure(systems, DIRECT, "throughput_c50"));
-    ratios.put("hit_throughput_vs_direct", figure(systems, HIT, "throughput_c50") / figure(systems, DIRECT, "throughput_c50"));
-    ratios.put("miss_added_p50_vs_minimal_proxy", figure(systems, MISS, "added_p50_ms") / figure(systems, PROXY, "added_p50_ms"));
-    ratios.put("cache_off_throughput_vs_minimal_proxy", figure(systems, OFF, "throughput_c50") / figure(systems, PROXY, "throughput_c50"));
-    ratios.put("cache_off_throughput_vs_portkey", figure(systems, OFF, "throughput_c50") / figure(systems, PORTKEY, "throughput_c50"));
-    ratios.put("hit_p50_vs_minimal_proxy", figure(systems, HIT, "p50_ms") / figure(systems, PROXY, "p50_ms"));
+    ratios.put(
+        "minimal_proxy_throughput_vs_direct",
+        figure(systems, PROXY, "throughput_c50") / figure(systems, DIRECT, "throughput_c50"));
+    ratios.put(
+        "hit_throughput_vs_direct",
+        figure(systems, HIT, "throughput_c50") / figure(systems, DIRECT, "throughput_c50"));
+    ratios.put(
+        "miss_added_p50_vs_minimal_proxy",
+        figure(systems, MISS, "added_p50_ms") / figure(systems, PROXY, "added_p50_ms"));
+    ratios.put(
+        "cache_off_throughput_vs_minimal_proxy",
+        figure(systems, OFF, "throughput_c50") / figure(systems, PROXY, "throughput_c50"));
+    ratios.put(
+        "cache_off_throughput_vs_portkey",
+        figure(systems, OFF, "throughput_c50") / figure(systems, PORTKEY, "throughput_c50"));
+    ratios.put(
+        "hit_p50_vs_minimal_proxy",
+        figure(systems, HIT, "p50_ms") / figure(systems, PROXY, "p50_ms"));
 
-    long routerInFlightErrors = (long) (figure(systems, MISS, "in_flight_errors") + figure(systems, HIT, "in_flight_errors")
-        + figure(systems, OFF, "in_flight_errors"));
-    List<Target> targets = List.of(
-        Target.atLeast("miss_throughput_vs_minimal_proxy", 0.6, ratios.get("miss_throughput_vs_minimal_proxy")),
-        Target.atLeast("miss_throughput_vs_portkey", 10, ratios.get("miss_throughput_vs_portkey")),
-        Target.atMost("added_p50_vs_portkey", 0.2, ratios.get("added_p50_vs_portkey")),
-        Target.atMost("hit_p50_vs_direct", 2, ratios.get("hit_p50_vs_direct")),
-        Target.atMost("router_errors_with_300_in_flight", 0, routerInFlightErrors));
+    long routerInFlightErrors =
+        (long)
+            (figure(systems, MISS, "in_flight_errors")
+                + figure(systems, HIT, "in_flight_errors")
+                + figure(systems, OFF, "in_flight_errors"));
+    List<Target> targets =
+        List.of(
+            Target.atLeast(
+                "miss_throughput_vs_minimal_proxy",
+                0.6,
+                ratios.get("miss_throughput_vs_minimal_proxy")),
+            Target.atLeast(
+                "miss_throughput_vs_portkey", 10, ratios.get("miss_throughput_vs_portkey")),
+            Target.atMost("added_p50_vs_portkey", 0.2, ratios.get("added_p50_vs_portkey")),
+            Target.atMost("hit_p50_vs_direct", 2, ratios.get("hit_p50_vs_direct")),
+            Target.atMost("router_errors_with_300_in_flight", 0, routerInFlightErrors));
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("setup", setup(step, roundCount));
@@ -73,7 +105,9 @@ final class RouterBenchReport {
     result.put("targets", targets);
     result.put("rounds", rounds);
     Files.createDirectories(RESULTS);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(RESULTS.resolve("router.json").toFile(), result);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(RESULTS.resolve("router.json").toFile(), result);
     String markdown = markdown(systems, ratios, targets, step, roundCount);
     Files.writeString(RESULTS.resolve("router.md"), markdown);
     System.out.println(markdown);
@@ -88,12 +122,15 @@ final class RouterBenchReport {
     setup.put("throughput_clients", RouterBench.THROUGHPUT_CLIENTS);
     setup.put("in_flight", RouterBench.IN_FLIGHT);
     setup.put("open_loop_rates", RouterBench.RATES);
-    setup.put("upstreams", "nginx: a fixed chat completion at once; /slow/ via nginx to the simulator, 60 ms to the first byte");
+    setup.put(
+        "upstreams",
+        "nginx: a fixed chat completion at once; /slow/ via nginx to the simulator, 60 ms to the first byte");
     setup.put("java_systems", BenchSystems.JVM_MEMORY + ", event loops as Quarkus sizes them");
     return setup;
   }
 
-  private static Map<String, Object> summary(List<Measured> measured, double directP50, double directP99, Double peakMemoryMiB) {
+  private static Map<String, Object> summary(
+      List<Measured> measured, double directP50, double directP99, Double peakMemoryMiB) {
     Map<String, Object> s = new LinkedHashMap<>();
     double p50 = median(measured, Measured::p50Ms);
     double p99 = median(measured, Measured::p99Ms);
@@ -114,16 +151,24 @@ final class RouterBenchReport {
     return s;
   }
 
-  /** Per rate, medians over the rounds that ran it; a rate fewer than half the rounds reached is left out (saturated). */
+  /**
+   * Per rate, medians over the rounds that ran it; a rate fewer than half the rounds reached is
+   * left out (saturated).
+   */
   private static List<RatePoint> openLoop(List<Measured> measured) {
     List<RatePoint> points = new ArrayList<>();
     for (int rate : RouterBench.RATES) {
-      List<RatePoint> at = measured.stream().flatMap(m -> m.rates().stream()).filter(p -> p.rate() == rate).toList();
+      List<RatePoint> at =
+          measured.stream().flatMap(m -> m.rates().stream()).filter(p -> p.rate() == rate).toList();
       if (at.size() * 2 < measured.size() || at.isEmpty()) {
         break;
       }
-      points.add(new RatePoint(rate, median(at, RatePoint::p50Ms), median(at, RatePoint::p99Ms),
-          at.stream().mapToLong(RatePoint::errors).sum()));
+      points.add(
+          new RatePoint(
+              rate,
+              median(at, RatePoint::p50Ms),
+              median(at, RatePoint::p99Ms),
+              at.stream().mapToLong(RatePoint::errors).sum()));
     }
     return points;
   }
@@ -137,59 +182,107 @@ final class RouterBenchReport {
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
-  private static double figure(Map<String, Map<String, Object>> systems, String system, String name) {
+  private static double figure(
+      Map<String, Map<String, Object>> systems, String system, String name) {
     return ((Number) systems.get(system).get(name)).doubleValue();
   }
 
-  private static String markdown(Map<String, Map<String, Object>> systems, Map<String, Double> ratios, List<Target> targets,
-      Duration step, int roundCount) {
+  private static String markdown(
+      Map<String, Map<String, Object>> systems,
+      Map<String, Double> ratios,
+      List<Target> targets,
+      Duration step,
+      int roundCount) {
     StringBuilder md = new StringBuilder("# Router benchmark\n\n");
-    md.append(String.format(Locale.ROOT, "One %d-core machine, all on loopback. Medians of %d interleaved rounds after a warm-up, "
-        + "%d s per measurement. Fast upstream: nginx answering a fixed chat completion; slow upstream: 60 ms to the first byte. "
-        + "Added latency is over the direct call at concurrency 1. Open-loop latencies run from each request's due time. "
-        + "Router, cache miss: every question new, so a Redis lookup and a store per request; cache hit: the same question again; "
-        + "cache off: new questions with cache-control: no-store. Portkey gets each request's upstream in its headers.%n%n",
-        Runtime.getRuntime().availableProcessors(), roundCount, step.toSeconds()));
-    md.append("| system | p50 ms (c=1) | added p50 ms | added p99 ms | req/s (c=50) | req/s, 300 in flight | p99 ms, 300 in flight "
-        + "| errors, 300 in flight | TTFB p50 ms (stream) | other errors | peak memory MiB |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-    systems.forEach((name, s) -> md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.0f | %.0f | %.1f | %.0f | %s | %.0f | %s |%n",
-        name, s.get("p50_ms"), s.get("added_p50_ms"), s.get("added_p99_ms"), s.get("throughput_c50"), s.get("in_flight_throughput"),
-        s.get("in_flight_p99_ms"), s.get("in_flight_errors"), orNone((Double) s.get("first_byte_p50_ms"), "%.1f"), s.get("errors"),
-        orNone((Double) s.get("peak_memory_mib"), "%.0f"))));
-    md.append("\n## Open loop: p50 / p99 ms at a fixed rate (— : saturated, p99 over 1 s or over 1% errors)\n\n| system |");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "One %d-core machine, all on loopback. Medians of %d interleaved rounds after a warm-up, "
+                + "%d s per measurement. Fast upstream: nginx answering a fixed chat completion; slow upstream: 60 ms to the first byte. "
+                + "Added latency is over the direct call at concurrency 1. Open-loop latencies run from each request's due time. "
+                + "Router, cache miss: every question new, so a Redis lookup and a store per request; cache hit: the same question again; "
+                + "cache off: new questions with cache-control: no-store. Portkey gets each request's upstream in its headers.%n%n",
+            Runtime.getRuntime().availableProcessors(),
+            roundCount,
+            step.toSeconds()));
+    md.append(
+        "| system | p50 ms (c=1) | added p50 ms | added p99 ms | req/s (c=50) | req/s, 300 in flight | p99 ms, 300 in flight "
+            + "| errors, 300 in flight | TTFB p50 ms (stream) | other errors | peak memory MiB |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    systems.forEach(
+        (name, s) ->
+            md.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f | %.2f | %.2f | %.0f | %.0f | %.1f | %.0f | %s | %.0f | %s |%n",
+                    name,
+                    s.get("p50_ms"),
+                    s.get("added_p50_ms"),
+                    s.get("added_p99_ms"),
+                    s.get("throughput_c50"),
+                    s.get("in_flight_throughput"),
+                    s.get("in_flight_p99_ms"),
+                    s.get("in_flight_errors"),
+                    orNone((Double) s.get("first_byte_p50_ms"), "%.1f"),
+                    s.get("errors"),
+                    orNone((Double) s.get("peak_memory_mib"), "%.0f"))));
+    md.append(
+        "\n## Open loop: p50 / p99 ms at a fixed rate (— : saturated, p99 over 1 s or over 1% errors)\n\n| system |");
     for (int rate : RouterBench.RATES) {
       md.append(' ').append(rate).append(" req/s |");
     }
     md.append("\n|---|").append("---|".repeat(RouterBench.RATES.length)).append('\n');
-    systems.forEach((name, s) -> {
-      md.append("| ").append(name).append(" |");
-      @SuppressWarnings("unchecked")
-      List<RatePoint> points = (List<RatePoint>) s.get("open_loop");
-      for (int i = 0; i < RouterBench.RATES.length; i++) {
-        md.append(i < points.size() ? String.format(Locale.ROOT, " %.1f / %.1f |", points.get(i).p50Ms(), points.get(i).p99Ms()) : " — |");
-      }
-      md.append('\n');
-    });
+    systems.forEach(
+        (name, s) -> {
+          md.append("| ").append(name).append(" |");
+          @SuppressWarnings("unchecked")
+          List<RatePoint> points = (List<RatePoint>) s.get("open_loop");
+          for (int i = 0; i < RouterBench.RATES.length; i++) {
+            md.append(
+                i < points.size()
+                    ? String.format(
+                        Locale.ROOT, " %.1f / %.1f |", points.get(i).p50Ms(), points.get(i).p99Ms())
+                    : " — |");
+          }
+          md.append('\n');
+        });
     md.append("\n## Ratios\n\n");
     ratios.forEach((k, v) -> md.append(String.format(Locale.ROOT, "- %s: %.3f%n", k, v)));
     md.append("\n## Targets\n\n");
-    targets.forEach(t -> md.append(String.format(Locale.ROOT, "- %s %s %s: %s (%s)%n", t.ratio(), t.comparison(), trim(t.limit()),
-        trim(t.value()), t.met() ? "met" : "MISSED")));
+    targets.forEach(
+        t ->
+            md.append(
+                String.format(
+                    Locale.ROOT,
+                    "- %s %s %s: %s (%s)%n",
+                    t.ratio(),
+                    t.comparison(),
+                    trim(t.limit()),
+                    trim(t.value()),
+                    t.met() ? "met" : "MISSED")));
     md.append("\n![latency against request rate](router-latency.png)\n");
     return md.toString();
   }
 
-  /** "n/a" where nothing was measured: no process of its own (direct), or every streamed request failed. */
+  /**
+   * "n/a" where nothing was measured: no process of its own (direct), or every streamed request
+   * failed.
+   */
   private static String orNone(Double value, String format) {
     return value == null || value.isNaN() ? "n/a" : String.format(Locale.ROOT, format, value);
   }
 
   private static String trim(double value) {
-    return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.3f", value);
+    return value == Math.rint(value)
+        ? Long.toString((long) value)
+        : String.format(Locale.ROOT, "%.3f", value);
   }
 
-  /** Latency against open-loop rate, p50 solid and p99 dashed per system, log scale; skipped without gnuplot. */
-  private static void plot(Map<String, Map<String, Object>> systems) throws IOException, InterruptedException {
+  /**
+   * Latency against open-loop rate, p50 solid and p99 dashed per system, log scale; skipped without
+   * gnuplot.
+   */
+  private static void plot(Map<String, Map<String, Object>> systems)
+      throws IOException, InterruptedException {
     Path data = Files.createTempFile("router-latency", ".dat");
     StringBuilder table = new StringBuilder();
     StringBuilder lines = new StringBuilder();
@@ -198,18 +291,32 @@ final class RouterBenchReport {
       table.append("# ").append(system.getKey()).append('\n');
       @SuppressWarnings("unchecked")
       List<RatePoint> points = (List<RatePoint>) system.getValue().get("open_loop");
-      points.forEach(p -> table.append(String.format(Locale.ROOT, "%d %.3f %.3f%n", p.rate(), p.p50Ms(), p.p99Ms())));
+      points.forEach(
+          p ->
+              table.append(
+                  String.format(Locale.ROOT, "%d %.3f %.3f%n", p.rate(), p.p50Ms(), p.p99Ms())));
       table.append("\n\n");
       String data1 = "'" + data + "' index " + index;
-      lines.append(index == 0 ? "plot " : ", ").append(String.format(Locale.ROOT,
-          "%1$s using 1:2 with linespoints lc %2$d dt 1 title '%3$s p50', %1$s using 1:3 with linespoints lc %2$d dt 2 title '%3$s p99'",
-          data1, index + 1, system.getKey()));
+      lines
+          .append(index == 0 ? "plot " : ", ")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "%1$s using 1:2 with linespoints lc %2$d dt 1 title '%3$s p50', %1$s using 1:3 with linespoints lc %2$d dt 2 title '%3$s p99'",
+                  data1,
+                  index + 1,
+                  system.getKey()));
       index++;
     }
     Files.writeString(data, table);
-    String script = "set terminal pngcairo size 1000,620\nset output '" + RESULTS.resolve("router-latency.png") + "'\n"
-        + "set title 'Latency against request rate (open loop, fast upstream)'\nset xlabel 'requests per second'\n"
-        + "set ylabel 'latency ms (log)'\nset logscale xy\nset key outside right\nset grid\n" + lines + "\n";
+    String script =
+        "set terminal pngcairo size 1000,620\nset output '"
+            + RESULTS.resolve("router-latency.png")
+            + "'\n"
+            + "set title 'Latency against request rate (open loop, fast upstream)'\nset xlabel 'requests per second'\n"
+            + "set ylabel 'latency ms (log)'\nset logscale xy\nset key outside right\nset grid\n"
+            + lines
+            + "\n";
     try {
       Process gnuplot = new ProcessBuilder("gnuplot").redirectErrorStream(true).start();
       gnuplot.getOutputStream().write(script.getBytes());

@@ -77,7 +77,8 @@ class HoltWintersTest {
     var withBurst = HoltWinters.fit(burst, DAY, HoltWinters.Smoothing.DEFAULT);
 
     assertThat(plain.errorSpread()).isBetween(40.0, 90.0);
-    assertThat(plain.upperForecast(1, 1.28)).isCloseTo(plain.forecast(1) + 1.28 * plain.errorSpread(), within(1e-9));
+    assertThat(plain.upperForecast(1, 1.28))
+        .isCloseTo(plain.forecast(1) + 1.28 * plain.errorSpread(), within(1e-9));
     assertThat(withBurst.errorSpread()).isCloseTo(plain.errorSpread(), within(10.0));
   }
 

@@ -39,13 +39,16 @@ class PredictiveScalingTest {
 
   @Test
   void staysWithinTheSpecMinimumAndMaximum() {
-    assertThat(PredictiveScaling.predict(dailyJump(98), 0, 600, 10, 2, 20).minReplicas()).isEqualTo(20);
-    assertThat(PredictiveScaling.predict(new double[] {0, 0, 0}, 0, 600, 10, 5, 20).minReplicas()).isEqualTo(5);
+    assertThat(PredictiveScaling.predict(dailyJump(98), 0, 600, 10, 2, 20).minReplicas())
+        .isEqualTo(20);
+    assertThat(PredictiveScaling.predict(new double[] {0, 0, 0}, 0, 600, 10, 5, 20).minReplicas())
+        .isEqualTo(5);
   }
 
   @Test
   void withoutACapacityEstimateItKeepsTheSpecMinimum() {
-    assertThat(PredictiveScaling.predict(dailyJump(98), 0, 600, 0, 3, 50).minReplicas()).isEqualTo(3);
+    assertThat(PredictiveScaling.predict(dailyJump(98), 0, 600, 0, 3, 50).minReplicas())
+        .isEqualTo(3);
   }
 
   @Test

@@ -40,7 +40,8 @@ class FailoverMachineTest {
       state = FailoverMachine.next(state, RegionSignal.healthy(), t, spec);
       fractions.add(FailoverMachine.fraction(state, spec));
       // Between steps nothing moves.
-      assertThat(FailoverMachine.next(state, RegionSignal.healthy(), t.plusSeconds(59), spec)).isEqualTo(state);
+      assertThat(FailoverMachine.next(state, RegionSignal.healthy(), t.plusSeconds(59), spec))
+          .isEqualTo(state);
     }
     assertThat(fractions).containsExactly(0.10, 0.25, 0.50, 1.0);
     assertThat(state.stage()).isEqualTo(TrafficStage.Active);
@@ -49,7 +50,8 @@ class FailoverMachineTest {
   @Test
   void aRegionThatFailsWhileFailingBackGoesOutAgainAndCountsAFlap() {
     var spec = spec(10, 5, 50, 100);
-    var state = new RegionTrafficState(TrafficStage.FailingBack, T0, 0, List.of(T0.minusSeconds(100)));
+    var state =
+        new RegionTrafficState(TrafficStage.FailingBack, T0, 0, List.of(T0.minusSeconds(100)));
     state = FailoverMachine.next(state, RegionSignal.down(), T0.plusSeconds(1), spec);
     assertThat(state.stage()).isEqualTo(TrafficStage.FailedOver);
     assertThat(state.failovers()).hasSize(2);
@@ -66,8 +68,12 @@ class FailoverMachineTest {
     state = FailoverMachine.next(state, RegionSignal.down(), T0.plusSeconds(9), spec);
     assertThat(state.stage()).isEqualTo(TrafficStage.HeldOut);
     state = FailoverMachine.next(state, RegionSignal.healthy(), T0.plusSeconds(3600 * 2), spec);
-    assertThat(state.stage()).as("a hold does not expire by itself").isEqualTo(TrafficStage.HeldOut);
-    state = FailoverMachine.next(state, new RegionSignal(true, false, true, true), T0.plusSeconds(3600 * 2), spec);
+    assertThat(state.stage())
+        .as("a hold does not expire by itself")
+        .isEqualTo(TrafficStage.HeldOut);
+    state =
+        FailoverMachine.next(
+            state, new RegionSignal(true, false, true, true), T0.plusSeconds(3600 * 2), spec);
     assertThat(state.stage()).isEqualTo(TrafficStage.FailedOver);
     assertThat(state.failovers()).isEmpty();
   }
@@ -95,12 +101,16 @@ class FailoverMachineTest {
   @Test
   void drainingMovesTrafficAwayWithoutCountingAFlap() {
     var spec = spec(10, 1, 100);
-    var state = FailoverMachine.next(RegionTrafficState.active(T0), new RegionSignal(true, true, true, false), T0, spec);
+    var state =
+        FailoverMachine.next(
+            RegionTrafficState.active(T0), new RegionSignal(true, true, true, false), T0, spec);
     assertThat(state.stage()).isEqualTo(TrafficStage.FailedOver);
     assertThat(state.failovers()).isEmpty();
   }
 
-  /** Whatever the pattern of outages, a region loses traffic at most maxFlapsPerHour times an hour. */
+  /**
+   * Whatever the pattern of outages, a region loses traffic at most maxFlapsPerHour times an hour.
+   */
   @Test
   void noPatternOfOutagesMovesTrafficMoreOftenThanTheFlapLimit() {
     var random = new Random(3);
@@ -115,7 +125,9 @@ class FailoverMachineTest {
           up = !up;
         }
         var now = T0.plusSeconds(second);
-        var next = FailoverMachine.next(state, up ? RegionSignal.healthy() : RegionSignal.down(), now, spec);
+        var next =
+            FailoverMachine.next(
+                state, up ? RegionSignal.healthy() : RegionSignal.down(), now, spec);
         if (state.takesTraffic() && !next.takesTraffic()) {
           lost.add(now);
         }

@@ -40,7 +40,9 @@ class RegionHealthTest {
     assertThat(state.serving()).isFalse();
     state = RegionHealth.next(state, OK, check, false);
     assertThat(state.serving()).as("one success of two").isFalse();
-    assertThat(state.phase()).as("reachable again, not yet serving").isEqualTo(RegionPhase.Degraded);
+    assertThat(state.phase())
+        .as("reachable again, not yet serving")
+        .isEqualTo(RegionPhase.Degraded);
     state = RegionHealth.next(state, OK, check, false);
     assertThat(state.phase()).isEqualTo(RegionPhase.Healthy);
     assertThat(state.serving()).isTrue();
@@ -52,7 +54,8 @@ class RegionHealthTest {
     var state = RegionHealth.next(RegionHealth.State.INITIAL, partial, check(3, 2), false);
     assertThat(state.phase()).isEqualTo(RegionPhase.Degraded);
     assertThat(state.serving()).as("some routers serve").isTrue();
-    assertThat(RegionHealth.next(state, OK, check(3, 2), true).phase()).isEqualTo(RegionPhase.Draining);
+    assertThat(RegionHealth.next(state, OK, check(3, 2), true).phase())
+        .isEqualTo(RegionPhase.Draining);
   }
 
   @Test
@@ -64,7 +67,9 @@ class RegionHealthTest {
     assertThat(state.serving()).isTrue();
     state = RegionHealth.next(state, silent, check, false);
     assertThat(state.serving()).isFalse();
-    assertThat(state.phase()).as("the API still answers, so the hub can still repair it").isEqualTo(RegionPhase.Degraded);
+    assertThat(state.phase())
+        .as("the API still answers, so the hub can still repair it")
+        .isEqualTo(RegionPhase.Degraded);
   }
 
   @Test
@@ -78,7 +83,8 @@ class RegionHealthTest {
 
   @Property
   void neverUnreachableWithoutThresholdFailuresInARow(
-      @ForAll @Size(max = 40) List<Boolean> probes, @ForAll @IntRange(min = 1, max = 5) int failureThreshold) {
+      @ForAll @Size(max = 40) List<Boolean> probes,
+      @ForAll @IntRange(min = 1, max = 5) int failureThreshold) {
     var check = check(failureThreshold, 2);
     var state = RegionHealth.State.INITIAL;
     int run = 0;
@@ -94,7 +100,8 @@ class RegionHealthTest {
 
   @Property
   void aRegionThatStoppedServingNeedsThresholdSuccessesInARow(
-      @ForAll @Size(max = 40) List<Boolean> probes, @ForAll @IntRange(min = 1, max = 5) int successThreshold) {
+      @ForAll @Size(max = 40) List<Boolean> probes,
+      @ForAll @IntRange(min = 1, max = 5) int successThreshold) {
     var check = check(1, successThreshold);
     var state = new RegionHealth.State(RegionPhase.Unreachable, 1, 0, false);
     int run = 0;
@@ -110,7 +117,8 @@ class RegionHealthTest {
 
   @Property
   void aServingRegionStopsOnlyAfterThresholdFailuresInARow(
-      @ForAll @Size(max = 40) List<Boolean> probes, @ForAll @IntRange(min = 1, max = 5) int failureThreshold) {
+      @ForAll @Size(max = 40) List<Boolean> probes,
+      @ForAll @IntRange(min = 1, max = 5) int failureThreshold) {
     var check = check(failureThreshold, 1);
     var state = RegionHealth.next(RegionHealth.State.INITIAL, OK, check, false);
     int run = 0;

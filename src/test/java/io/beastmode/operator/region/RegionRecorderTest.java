@@ -16,10 +16,26 @@ class RegionRecorderTest {
     recorder.record("eu-west", RegionPhase.Healthy, true);
     recorder.record("eu-west", RegionPhase.Unreachable, false);
 
-    assertThat(registry.get("beastmode.region.serving").tag("region", "eu-west").gauge().value()).isZero();
-    assertThat(registry.get("beastmode.region.phase").tag("region", "eu-west").tag("phase", "Unreachable").gauge().value()).isEqualTo(1);
-    assertThat(registry.get("beastmode.region.phase").tag("region", "eu-west").tag("phase", "Healthy").gauge().value())
-        .as("a phase that ended drops to 0").isZero();
-    assertThat(registry.get("beastmode.region.phase").tag("region", "eu-west").gauges()).hasSize(RegionPhase.values().length);
+    assertThat(registry.get("beastmode.region.serving").tag("region", "eu-west").gauge().value())
+        .isZero();
+    assertThat(
+            registry
+                .get("beastmode.region.phase")
+                .tag("region", "eu-west")
+                .tag("phase", "Unreachable")
+                .gauge()
+                .value())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("beastmode.region.phase")
+                .tag("region", "eu-west")
+                .tag("phase", "Healthy")
+                .gauge()
+                .value())
+        .as("a phase that ended drops to 0")
+        .isZero();
+    assertThat(registry.get("beastmode.region.phase").tag("region", "eu-west").gauges())
+        .hasSize(RegionPhase.values().length);
   }
 }

@@ -33,7 +33,7 @@ final class ExampleInputs {
               case "Region" -> inputs.regions.add(YAML.treeToValue(node, Region.class));
               case "ModelPool" -> inputs.pools.add(YAML.treeToValue(node, ModelPool.class));
               case "LLMRouter" -> inputs.routers.add(YAML.treeToValue(node, LLMRouter.class));
-              default -> { }
+              default -> {}
             }
           }
         }
@@ -58,7 +58,13 @@ final class ExampleInputs {
   io.beastmode.operator.failover.FailoverPlan.Result traffic() {
     var router = routers.get(0);
     var status = router.getStatus() != null ? router.getStatus() : running(router);
-    return RouterTraffic.decide(resolved(), status, java.util.Set.of(), SloDirectives.NONE, java.util.Map.of(), java.time.Instant.parse("2026-11-21T10:00:00Z"));
+    return RouterTraffic.decide(
+        resolved(),
+        status,
+        java.util.Set.of(),
+        SloDirectives.NONE,
+        java.util.Map.of(),
+        java.time.Instant.parse("2026-11-21T10:00:00Z"));
   }
 
   private static LLMRouterStatus running(LLMRouter router) {
@@ -83,6 +89,9 @@ final class ExampleInputs {
   }
 
   Region region(String name) {
-    return regions.stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+    return regions.stream()
+        .filter(r -> r.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 }

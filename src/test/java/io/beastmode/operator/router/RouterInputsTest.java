@@ -12,26 +12,44 @@ class RouterInputsTest {
   @Test
   void resolvesPoolsAndRegionsInSpecOrder() {
     var inputs = ExampleInputs.load().resolved();
-    assertThat(inputs.pools()).extracting(p -> p.getMetadata().getName()).containsExactly("openai", "open-weights");
-    assertThat(inputs.regions()).extracting(r -> r.getMetadata().getName()).containsExactly("eu-west", "us-east", "ap-south");
+    assertThat(inputs.pools())
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("openai", "open-weights");
+    assertThat(inputs.regions())
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactly("eu-west", "us-east", "ap-south");
   }
 
   @Test
   void namesEveryMissingPool() {
     var example = ExampleInputs.load();
-    var result = RouterInputs.resolve(example.routers.get(0), name -> Optional.empty(), name -> Optional.of(example.regions.get(0)));
-    assertThat(result).isEqualTo(new Unresolved("ModelPoolNotFound",
-        "spec.modelPools: ModelPool openai, open-weights not found in namespace beastmode-demo"));
+    var result =
+        RouterInputs.resolve(
+            example.routers.get(0),
+            name -> Optional.empty(),
+            name -> Optional.of(example.regions.get(0)));
+    assertThat(result)
+        .isEqualTo(
+            new Unresolved(
+                "ModelPoolNotFound",
+                "spec.modelPools: ModelPool openai, open-weights not found in namespace beastmode-demo"));
   }
 
   @Test
   void namesAMissingRegion() {
     var example = ExampleInputs.load();
-    var result = RouterInputs.resolve(
-        example.routers.get(0),
-        name -> example.pools.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst(),
-        name -> name.equals("eu-west") ? Optional.of(example.regions.get(0)) : Optional.empty());
-    assertThat(result).isEqualTo(new Unresolved("RegionNotFound", "spec.regions: Region us-east, ap-south not found"));
+    var result =
+        RouterInputs.resolve(
+            example.routers.get(0),
+            name ->
+                example.pools.stream()
+                    .filter(p -> p.getMetadata().getName().equals(name))
+                    .findFirst(),
+            name ->
+                name.equals("eu-west") ? Optional.of(example.regions.get(0)) : Optional.empty());
+    assertThat(result)
+        .isEqualTo(
+            new Unresolved("RegionNotFound", "spec.regions: Region us-east, ap-south not found"));
   }
 
   @Test

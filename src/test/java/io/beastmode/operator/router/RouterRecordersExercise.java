@@ -20,7 +20,9 @@ import java.util.Map;
 public final class RouterRecordersExercise {
   private RouterRecordersExercise() {}
 
-  /** @param hub where Events go; one that cannot be reached only logs them */
+  /**
+   * @param hub where Events go; one that cannot be reached only logs them
+   */
   public static void run(MeterRegistry registry, KubernetesClient hub) {
     var example = ExampleInputs.load();
     var inputs = example.resolved();
@@ -29,11 +31,19 @@ public final class RouterRecordersExercise {
     var previous = new LLMRouterStatus();
     previous.regions.add(region("eu-west", 60, 2));
     previous.regions.add(region("us-east", 40, 2));
-    var traffic = new FailoverPlan.Result(Map.of(), Map.of("eu-west", 100, "us-east", 0), Map.of(), null,
-        List.of(new FailoverPlan.Change("us-east", TrafficStage.Active, TrafficStage.FailedOver, "RegionDown")));
+    var traffic =
+        new FailoverPlan.Result(
+            Map.of(),
+            Map.of("eu-west", 100, "us-east", 0),
+            Map.of(),
+            null,
+            List.of(
+                new FailoverPlan.Change(
+                    "us-east", TrafficStage.Active, TrafficStage.FailedOver, "RegionDown")));
     // Unreachable regions are not waited for, so the failover converges in the same call.
     var outcomes = inputs.regions().stream().map(RegionOutcome::unreachable).toList();
-    new FailoverRecorder(hub, new RouterHeartbeats(null), registry, Clock.fixed(now, ZoneOffset.UTC))
+    new FailoverRecorder(
+            hub, new RouterHeartbeats(null), registry, Clock.fixed(now, ZoneOffset.UTC))
         .record(inputs, previous, traffic, outcomes, now);
 
     var next = new LLMRouterStatus();

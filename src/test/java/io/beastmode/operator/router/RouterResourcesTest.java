@@ -16,9 +16,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Golden tests: the example router's objects in each region, compared with the committed YAML in
@@ -26,18 +26,27 @@ import org.junit.jupiter.api.Test;
  */
 class RouterResourcesTest {
   static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
-  static final YAMLMapper YAML = YAMLMapper.builder()
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .serializationInclusion(JsonInclude.Include.NON_EMPTY)
-      .build();
+  static final YAMLMapper YAML =
+      YAMLMapper.builder()
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+          .build();
 
   @ParameterizedTest
   @ValueSource(strings = {"eu-west", "us-east"})
   void theExampleRouterMatchesItsGoldenObjects(String region) throws IOException {
     var inputs = ExampleInputs.load();
     var local = "eu-west".equals(region);
-    List<HasMetadata> objects = RouterResources.desired(inputs.resolved(), inputs.region(region), local, "beast-mode:0.1.0", inputs.traffic(), false, false);
+    List<HasMetadata> objects =
+        RouterResources.desired(
+            inputs.resolved(),
+            inputs.region(region),
+            local,
+            "beast-mode:0.1.0",
+            inputs.traffic(),
+            false,
+            false);
     var actual = new StringBuilder();
     for (HasMetadata object : objects) {
       actual.append("---\n").append(YAML.writeValueAsString(object));
@@ -53,32 +62,88 @@ class RouterResourcesTest {
   @Test
   void aRegionsOwnEndpointWinsAndModelsWithoutOneAreLeftOut() throws IOException {
     var inputs = ExampleInputs.load();
-    var routing = ConfigYaml.read(
-        configMap(RouterResources.desired(inputs.resolved(), inputs.region("us-east"), false, "img", inputs.traffic(), false, false)).getData().get(RouterResources.ROUTING_KEY),
-        RoutingConfig.class);
-    assertThat(routing.models()).extracting(m -> m.name()).containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b");
-    assertThat(routing.models().get(3).baseUrl()).isEqualTo("http://vllm-llama-8b.inference.svc:8000/v1");
-    assertThat(routing.models().get(0).apiKeyEnv()).isEqualTo("BEASTMODE_KEY_OPENAI_CREDENTIALS_APIKEY");
+    var routing =
+        ConfigYaml.read(
+            configMap(
+                    RouterResources.desired(
+                        inputs.resolved(),
+                        inputs.region("us-east"),
+                        false,
+                        "img",
+                        inputs.traffic(),
+                        false,
+                        false))
+                .getData()
+                .get(RouterResources.ROUTING_KEY),
+            RoutingConfig.class);
+    assertThat(routing.models())
+        .extracting(m -> m.name())
+        .containsExactly("gpt-4o", "gpt-4o-mini", "llama-3.1-70b", "llama-3.1-8b");
+    assertThat(routing.models().get(3).baseUrl())
+        .isEqualTo("http://vllm-llama-8b.inference.svc:8000/v1");
+    assertThat(routing.models().get(0).apiKeyEnv())
+        .isEqualTo("BEASTMODE_KEY_OPENAI_CREDENTIALS_APIKEY");
 
-    inputs.pools.get(1).getSpec().models.get(1).endpoints = List.of(inputs.pools.get(1).getSpec().models.get(1).endpoints.get(0));
-    var withoutUsEast = ConfigYaml.read(
-        configMap(RouterResources.desired(inputs.resolved(), inputs.region("us-east"), false, "img", inputs.traffic(), false, false)).getData().get(RouterResources.ROUTING_KEY),
-        RoutingConfig.class);
+    inputs.pools.get(1).getSpec().models.get(1).endpoints =
+        List.of(inputs.pools.get(1).getSpec().models.get(1).endpoints.get(0));
+    var withoutUsEast =
+        ConfigYaml.read(
+            configMap(
+                    RouterResources.desired(
+                        inputs.resolved(),
+                        inputs.region("us-east"),
+                        false,
+                        "img",
+                        inputs.traffic(),
+                        false,
+                        false))
+                .getData()
+                .get(RouterResources.ROUTING_KEY),
+            RoutingConfig.class);
     assertThat(withoutUsEast.models()).extracting(m -> m.name()).doesNotContain("llama-3.1-8b");
   }
 
   @Test
   void trafficWeightsDoNotChangeTheConfigHash() {
     var inputs = ExampleInputs.load();
-    var before = configMap(RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic(), false, false));
+    var before =
+        configMap(
+            RouterResources.desired(
+                inputs.resolved(),
+                inputs.region("eu-west"),
+                true,
+                "img",
+                inputs.traffic(),
+                false,
+                false));
     inputs.region("us-east").getSpec().traffic.weight = 5;
-    var after = configMap(RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic(), false, false));
-    assertThat(after.getData().get(RouterResources.TRAFFIC_KEY)).isNotEqualTo(before.getData().get(RouterResources.TRAFFIC_KEY));
+    var after =
+        configMap(
+            RouterResources.desired(
+                inputs.resolved(),
+                inputs.region("eu-west"),
+                true,
+                "img",
+                inputs.traffic(),
+                false,
+                false));
+    assertThat(after.getData().get(RouterResources.TRAFFIC_KEY))
+        .isNotEqualTo(before.getData().get(RouterResources.TRAFFIC_KEY));
     assertThat(RouterResources.configHash(after)).isEqualTo(RouterResources.configHash(before));
 
     inputs.pools.get(0).getSpec().models.get(0).pricing.outputPerMillion = 12;
-    var repriced = configMap(RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic(), false, false));
-    assertThat(RouterResources.configHash(repriced)).isNotEqualTo(RouterResources.configHash(before));
+    var repriced =
+        configMap(
+            RouterResources.desired(
+                inputs.resolved(),
+                inputs.region("eu-west"),
+                true,
+                "img",
+                inputs.traffic(),
+                false,
+                false));
+    assertThat(RouterResources.configHash(repriced))
+        .isNotEqualTo(RouterResources.configHash(before));
   }
 
   @Test
@@ -87,13 +152,32 @@ class RouterResourcesTest {
     var router = inputs.routers.get(0);
     router.getSpec().autoscaling.enabled = false;
     router.getSpec().regions.get(0).replicas = 50;
-    var objects = RouterResources.desired(inputs.resolved(), inputs.region("eu-west"), true, "img", inputs.traffic(), false, false);
+    var objects =
+        RouterResources.desired(
+            inputs.resolved(),
+            inputs.region("eu-west"),
+            true,
+            "img",
+            inputs.traffic(),
+            false,
+            false);
     assertThat(objects).noneMatch(o -> o instanceof HorizontalPodAutoscaler);
-    var deployment = objects.stream().filter(o -> o instanceof Deployment).map(o -> (Deployment) o).findFirst().orElseThrow();
-    assertThat(deployment.getSpec().getReplicas()).as("capped by the region's maxRouterReplicas").isEqualTo(20);
+    var deployment =
+        objects.stream()
+            .filter(o -> o instanceof Deployment)
+            .map(o -> (Deployment) o)
+            .findFirst()
+            .orElseThrow();
+    assertThat(deployment.getSpec().getReplicas())
+        .as("capped by the region's maxRouterReplicas")
+        .isEqualTo(20);
   }
 
   private static ConfigMap configMap(List<HasMetadata> objects) {
-    return objects.stream().filter(o -> o instanceof ConfigMap).map(o -> (ConfigMap) o).findFirst().orElseThrow();
+    return objects.stream()
+        .filter(o -> o instanceof ConfigMap)
+        .map(o -> (ConfigMap) o)
+        .findFirst()
+        .orElseThrow();
   }
 }

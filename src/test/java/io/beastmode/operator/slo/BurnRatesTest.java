@@ -10,8 +10,12 @@ import org.junit.jupiter.api.Test;
 
 class BurnRatesTest {
 
-  /** {@code requests} requests, {@code slow} of them between 250 and 500 ms, the rest between 25 and 50 ms. */
-  static UsageSample sample(long requests, long errors, long slow, long hits, long misses, double cost) {
+  /**
+   * {@code requests} requests, {@code slow} of them between 250 and 500 ms, the rest between 25 and
+   * 50 ms.
+   */
+  static UsageSample sample(
+      long requests, long errors, long slow, long hits, long misses, double cost) {
     long[] latency = new long[LatencyHistogram.BOUNDS_MS.length + 1];
     latency[3] = requests - slow; // (25, 50]
     latency[6] = slow; // (250, 500]
@@ -24,9 +28,12 @@ class BurnRatesTest {
     targets.availabilityPercent = 99.0;
 
     // 1 % allowed, 5 % failed: five times the even spend.
-    assertThat(BurnRates.burnRate(targets, sample(1000, 50, 0, 0, 0, 0))).isCloseTo(5, within(1e-9));
-    assertThat(BurnRates.burnRate(targets, sample(1000, 10, 0, 0, 0, 0))).isCloseTo(1, within(1e-9));
-    assertThat(BurnRates.budgetRemainingPercent(targets, sample(1000, 5, 0, 0, 0, 0))).isCloseTo(50, within(1e-9));
+    assertThat(BurnRates.burnRate(targets, sample(1000, 50, 0, 0, 0, 0)))
+        .isCloseTo(5, within(1e-9));
+    assertThat(BurnRates.burnRate(targets, sample(1000, 10, 0, 0, 0, 0)))
+        .isCloseTo(1, within(1e-9));
+    assertThat(BurnRates.budgetRemainingPercent(targets, sample(1000, 5, 0, 0, 0, 0)))
+        .isCloseTo(50, within(1e-9));
   }
 
   @Test
@@ -34,8 +41,10 @@ class BurnRatesTest {
     var targets = new SloTargets();
     targets.p95LatencyMillis = 250;
 
-    assertThat(BurnRates.burnRate(targets, sample(1000, 0, 50, 0, 0, 0))).isCloseTo(1, within(1e-9));
-    assertThat(BurnRates.burnRate(targets, sample(1000, 0, 200, 0, 0, 0))).isCloseTo(4, within(1e-9));
+    assertThat(BurnRates.burnRate(targets, sample(1000, 0, 50, 0, 0, 0)))
+        .isCloseTo(1, within(1e-9));
+    assertThat(BurnRates.burnRate(targets, sample(1000, 0, 200, 0, 0, 0)))
+        .isCloseTo(4, within(1e-9));
     assertThat(BurnRates.burnRate(targets, sample(1000, 0, 0, 0, 0, 0))).isZero();
   }
 
@@ -47,7 +56,8 @@ class BurnRatesTest {
     targets.maxCostPerThousandRequestsUsd = 2.0;
 
     // Errors 1x, cache misses 70 % of an allowed 40 % (1.75x), cost $3 per 1k of $2 (1.5x).
-    assertThat(BurnRates.burnRate(targets, sample(1000, 10, 0, 300, 700, 3.0))).isCloseTo(1.75, within(1e-9));
+    assertThat(BurnRates.burnRate(targets, sample(1000, 10, 0, 300, 700, 3.0)))
+        .isCloseTo(1.75, within(1e-9));
   }
 
   @Test
@@ -55,7 +65,8 @@ class BurnRatesTest {
     var targets = new SloTargets();
     targets.availabilityPercent = 100.0;
 
-    assertThat(BurnRates.burnRate(targets, sample(1000, 1, 0, 0, 0, 0))).isEqualTo(BurnRates.EXHAUSTED);
+    assertThat(BurnRates.burnRate(targets, sample(1000, 1, 0, 0, 0, 0)))
+        .isEqualTo(BurnRates.EXHAUSTED);
     assertThat(BurnRates.burnRate(targets, sample(1000, 0, 0, 0, 0, 0))).isZero();
   }
 

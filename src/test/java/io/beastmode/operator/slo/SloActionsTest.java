@@ -17,13 +17,19 @@ import org.junit.jupiter.api.Test;
 class SloActionsTest {
   static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
   static final Duration COOLDOWN = Duration.ofMinutes(5);
-  static final Map<String, Capacity> CAPACITY = Map.of("east", new Capacity(4, 10), "west", new Capacity(9, 10));
+  static final Map<String, Capacity> CAPACITY =
+      Map.of("east", new Capacity(4, 10), "west", new Capacity(9, 10));
 
   static RuleState fast(boolean firing, String... regions) {
-    return new RuleState(burnRateRule("fast", "1h", "5m", 14.4), firing, Set.of(regions), "fast: 20x over 1h, 30x over 5m");
+    return new RuleState(
+        burnRateRule("fast", "1h", "5m", 14.4),
+        firing,
+        Set.of(regions),
+        "fast: 20x over 1h, 30x over 5m");
   }
 
-  static List<SloActionRecord> decide(RuleState state, List<SloActionRecord> previous, Instant now) {
+  static List<SloActionRecord> decide(
+      RuleState state, List<SloActionRecord> previous, Instant now) {
     return SloActions.decide(List.of(state), previous, CAPACITY, COOLDOWN, now);
   }
 
@@ -31,9 +37,15 @@ class SloActionsTest {
   void aFiringRegionGetsItsOwnActionsAndTheRouterTheShared() {
     var records = decide(fast(true, "east"), List.of(), T0);
 
-    assertThat(records).extracting(r -> r.action + "@" + r.region)
+    assertThat(records)
+        .extracting(r -> r.action + "@" + r.region)
         .containsExactly("ScaleUp@east", "ShiftTraffic@east", "DegradeModel@null", "Alert@null");
-    assertThat(records).allMatch(r -> r.takenAt.equals(T0.toString()) && r.undoneAt == null && r.reason.startsWith("fast"));
+    assertThat(records)
+        .allMatch(
+            r ->
+                r.takenAt.equals(T0.toString())
+                    && r.undoneAt == null
+                    && r.reason.startsWith("fast"));
     // Half as many again as the four running.
     assertThat(records.get(0).replicas).isEqualTo(6);
   }
@@ -56,7 +68,9 @@ class SloActionsTest {
 
     var stopped = decide(fast(false), taken, T0.plus(Duration.ofMinutes(6)));
     assertThat(SloActions.inForce(stopped)).isEmpty();
-    assertThat(stopped).hasSize(4).allMatch(r -> r.undoneAt.equals(T0.plus(Duration.ofMinutes(6)).toString()));
+    assertThat(stopped)
+        .hasSize(4)
+        .allMatch(r -> r.undoneAt.equals(T0.plus(Duration.ofMinutes(6)).toString()));
   }
 
   @Test
@@ -77,8 +91,15 @@ class SloActionsTest {
     var east = decide(fast(true, "east"), List.of(), T0);
     var both = decide(fast(true, "east", "west"), east, T0.plus(Duration.ofMinutes(1)));
 
-    assertThat(SloActions.inForce(both)).extracting(r -> r.action + "@" + r.region)
-        .containsExactlyInAnyOrder("ScaleUp@west", "ShiftTraffic@west", "ScaleUp@east", "ShiftTraffic@east", "DegradeModel@null", "Alert@null");
+    assertThat(SloActions.inForce(both))
+        .extracting(r -> r.action + "@" + r.region)
+        .containsExactlyInAnyOrder(
+            "ScaleUp@west",
+            "ShiftTraffic@west",
+            "ScaleUp@east",
+            "ShiftTraffic@east",
+            "DegradeModel@null",
+            "Alert@null");
     assertThat(both.get(0).replicas).isEqualTo(10);
   }
 
@@ -86,7 +107,9 @@ class SloActionsTest {
   void theRouterAsAWholeFiringWithoutARegionTakesOnlyTheSharedActions() {
     var records = decide(fast(true), List.of(), T0);
 
-    assertThat(records).extracting(r -> r.action).containsExactly(SloAction.DegradeModel, SloAction.Alert);
+    assertThat(records)
+        .extracting(r -> r.action)
+        .containsExactly(SloAction.DegradeModel, SloAction.Alert);
   }
 
   @Test

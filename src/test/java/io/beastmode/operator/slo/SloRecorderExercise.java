@@ -10,16 +10,23 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
-/** Runs the objective controller's recorder through one evaluation and one action taken, so every meter it registers exists. */
+/**
+ * Runs the objective controller's recorder through one evaluation and one action taken, so every
+ * meter it registers exists.
+ */
 public final class SloRecorderExercise {
   private SloRecorderExercise() {}
 
-  /** @param hub where Events go; one that cannot be reached only logs them */
+  /**
+   * @param hub where Events go; one that cannot be reached only logs them
+   */
   public static void run(MeterRegistry registry, KubernetesClient hub) {
     var slo = new ServiceLevelObjective();
-    slo.setMetadata(new ObjectMetaBuilder().withNamespace("dashboards-test").withName("chat").build());
+    slo.setMetadata(
+        new ObjectMetaBuilder().withNamespace("dashboards-test").withName("chat").build());
     var router = new LLMRouter();
-    router.setMetadata(new ObjectMetaBuilder().withNamespace("dashboards-test").withName("assistant").build());
+    router.setMetadata(
+        new ObjectMetaBuilder().withNamespace("dashboards-test").withName("assistant").build());
     var recorder = new SloRecorder(hub, registry);
 
     var rate = new BurnRateStatus();

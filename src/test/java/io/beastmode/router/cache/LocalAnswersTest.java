@@ -10,7 +10,8 @@ class LocalAnswersTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
 
   private CachedAnswer answer(int bodyBytes, long expiresAt) {
-    return new CachedAnswer("m", "application/json", 0.001, Buffer.buffer(new byte[bodyBytes]), expiresAt);
+    return new CachedAnswer(
+        "m", "application/json", 0.001, Buffer.buffer(new byte[bodyBytes]), expiresAt);
   }
 
   @Test
