@@ -5,7 +5,6 @@ import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.HasConditions;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
@@ -42,8 +41,14 @@ public final class Conditions {
     return format(clock.instant());
   }
 
+  /** Kubernetes' own condition times (metav1.Time) are whole seconds. */
   public static String format(Instant instant) {
-    return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+    return Timestamps.format(instant.truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  /** Whether the status carries the condition with status True. */
+  public static boolean isTrue(HasConditions status, String type) {
+    return find(status, type).map(c -> c.status == ConditionStatus.True).orElse(false);
   }
 
   public static Optional<Condition> find(HasConditions status, String type) {

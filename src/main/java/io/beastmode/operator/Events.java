@@ -4,22 +4,43 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.Instant;
+import java.time.Clock;
 import org.jboss.logging.Logger;
 
 /**
- * Records Kubernetes Events on the operator's objects; an Event that cannot be written is only
- * logged.
+ * Records Kubernetes Events on the operator's objects, stamped by the operator's clock; an Event
+ * that cannot be written is only logged.
  */
 public final class Events {
   private static final Logger LOG = Logger.getLogger(Events.class);
   public static final String COMPONENT = "beast-mode-operator";
 
-  private Events() {}
+  /** An Event's type, as Kubernetes names it. */
+  public enum Type {
+    /** Something the operator did as designed. */
+    Normal,
+    /** Something a user should look at: traffic moved away, an SLO burns. */
+    Warning
+  }
 
-  public static void record(
-      KubernetesClient client, HasMetadata object, boolean warning, String reason, String message) {
-    String now = Instant.now().toString();
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  public Events(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public void normal(HasMetadata object, String reason, String message) {
+    record(object, Type.Normal, reason, message);
+  }
+
+  public void warning(HasMetadata object, String reason, String message) {
+    record(object, Type.Warning, reason, message);
+  }
+
+  public void record(HasMetadata object, Type type, String reason, String message) {
+    String now = Timestamps.format(clock.instant());
     var event =
         new EventBuilder()
             .withNewMetadata()
@@ -33,7 +54,7 @@ public final class Events {
             .withNamespace(object.getMetadata().getNamespace())
             .withUid(object.getMetadata().getUid())
             .endInvolvedObject()
-            .withType(warning ? "Warning" : "Normal")
+            .withType(type.name())
             .withReason(reason)
             .withMessage(message)
             .withFirstTimestamp(now)

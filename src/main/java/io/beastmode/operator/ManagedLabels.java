@@ -2,10 +2,6 @@ package io.beastmode.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,13 +24,13 @@ public final class ManagedLabels {
   private ManagedLabels() {}
 
   /** Labels of a router's objects in one region. */
-  public static Map<String, String> forRouter(String namespace, String name, String region) {
+  public static Map<String, String> forRouter(RouterKey router, String region) {
     var labels = new LinkedHashMap<String, String>();
     labels.put(NAME_KEY, "beast-mode-router");
-    labels.put(INSTANCE_KEY, name);
+    labels.put(INSTANCE_KEY, router.name());
     labels.put(COMPONENT_KEY, ROUTER_COMPONENT);
     labels.put(MANAGED_BY_KEY, MANAGED_BY);
-    labels.put(OWNER_KEY, ownerLabelValue(namespace, name));
+    labels.put(OWNER_KEY, router.labelValue());
     labels.put(REGION_KEY, region);
     return labels;
   }
@@ -42,20 +38,6 @@ public final class ManagedLabels {
   /** The labels pods are selected by; stable for the life of the Deployment. */
   public static Map<String, String> podSelector(String name) {
     return Map.of(NAME_KEY, "beast-mode-router", INSTANCE_KEY, name);
-  }
-
-  /** {@code <namespace>.<name>}, hashed to fit the 63-character limit of a label value. */
-  public static String ownerLabelValue(String namespace, String name) {
-    String value = namespace + "." + name;
-    if (value.length() <= 63) {
-      return value;
-    }
-    return value.substring(0, 46) + "-" + sha256Hex(value).substring(0, 16);
-  }
-
-  /** The owner annotation's value: {@code <namespace>/<name>}, never truncated. */
-  public static String ownerAnnotationValue(String namespace, String name) {
-    return namespace + "/" + name;
   }
 
   /** The LLMRouter an object belongs to, read from its owner annotation. */
@@ -67,15 +49,5 @@ public final class ManagedLabels {
     }
     int slash = owner.indexOf('/');
     return Optional.of(new ResourceID(owner.substring(slash + 1), owner.substring(0, slash)));
-  }
-
-  public static String sha256Hex(String text) {
-    try {
-      var digest =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
   }
 }

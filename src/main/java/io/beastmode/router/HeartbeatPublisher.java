@@ -2,6 +2,9 @@ package io.beastmode.router;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.beastmode.router.api.CompletionRequest;
+import io.beastmode.wire.Heartbeat;
+import io.beastmode.wire.UsageHistory;
+import io.beastmode.wire.UsageSample;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;

@@ -1,6 +1,8 @@
 package io.beastmode.router;
 
 import io.beastmode.router.upstream.Backends;
+import io.beastmode.wire.Heartbeat;
+import io.beastmode.wire.LatencyHistogram;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

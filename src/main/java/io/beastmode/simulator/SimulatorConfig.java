@@ -1,7 +1,7 @@
 package io.beastmode.simulator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.beastmode.router.config.ConfigYaml;
+import io.beastmode.wire.ConfigYaml;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;

@@ -1,11 +1,11 @@
 package io.beastmode.demo;
 
 import io.beastmode.api.v1alpha1.SloIndicators;
-import io.beastmode.fleet.RegionRedisClients;
-import io.beastmode.fleet.RouterHeartbeats;
+import io.beastmode.operator.fleet.RegionRedisClients;
+import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.operator.slo.BurnRates;
-import io.beastmode.router.Heartbeat;
-import io.beastmode.router.UsageSample;
+import io.beastmode.wire.Heartbeat;
+import io.beastmode.wire.UsageSample;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -6,7 +6,7 @@ import static io.beastmode.demo.LocalPlatform.step;
 
 import io.beastmode.api.v1alpha1.FailoverRecord;
 import io.beastmode.operator.slo.BurnRates;
-import io.beastmode.router.UsageSample;
+import io.beastmode.wire.UsageSample;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

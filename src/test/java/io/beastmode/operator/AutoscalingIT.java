@@ -15,14 +15,14 @@ import io.beastmode.api.v1alpha1.ServiceLevelObjectiveSpec;
 import io.beastmode.api.v1alpha1.ServiceLevelObjectiveStatus;
 import io.beastmode.api.v1alpha1.SloActionRecord;
 import io.beastmode.api.v1alpha1.SloTargets;
-import io.beastmode.fleet.ManagedObjects;
 import io.beastmode.operator.autoscale.PredictiveScaling;
-import io.beastmode.operator.router.RouterResources;
-import io.beastmode.router.config.ConfigYaml;
-import io.beastmode.router.config.TrafficConfig;
+import io.beastmode.operator.desired.RoutingConfigMap;
+import io.beastmode.operator.fleet.ManagedObjects;
 import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.Fleet;
 import io.beastmode.testing.UsageWriter;
+import io.beastmode.wire.ConfigYaml;
+import io.beastmode.wire.TrafficConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -441,10 +441,10 @@ class AutoscalingIT {
             .client(region)
             .configMaps()
             .inNamespace(NS)
-            .withName(RouterResources.configMapName(ROUTER))
+            .withName(RoutingConfigMap.name(ROUTER))
             .get();
     return ConfigYaml.read(
-        configMap.getData().get(RouterResources.TRAFFIC_KEY), TrafficConfig.class);
+        configMap.getData().get(RoutingConfigMap.TRAFFIC_KEY), TrafficConfig.class);
   }
 
   private static HorizontalPodAutoscaler hpa(String region) {

@@ -11,8 +11,8 @@ import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.TrafficStage;
-import io.beastmode.operator.router.LLMRouterReconciler;
 import io.beastmode.operator.router.RouterStatusBuilder;
+import io.beastmode.operator.traffic.HoldReleases;
 import io.beastmode.testing.Fleet;
 import io.beastmode.testing.TcpProxy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -296,9 +296,7 @@ class FailoverIT {
         .withName(ROUTER)
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
-            "{\"metadata\":{\"annotations\":{\""
-                + LLMRouterReconciler.RELEASE_ANNOTATION
-                + "\":\"east\"}}}");
+            "{\"metadata\":{\"annotations\":{\"" + HoldReleases.ANNOTATION + "\":\"east\"}}}");
     await()
         .atMost(Duration.ofSeconds(40))
         .untilAsserted(
@@ -330,7 +328,7 @@ class FailoverIT {
                 .get()
                 .getMetadata()
                 .getAnnotations())
-        .doesNotContainKey(LLMRouterReconciler.RELEASE_ANNOTATION);
+        .doesNotContainKey(HoldReleases.ANNOTATION);
   }
 
   @Test

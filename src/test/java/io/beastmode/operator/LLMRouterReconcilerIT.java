@@ -12,8 +12,8 @@ import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionPhase;
-import io.beastmode.fleet.ManagedObjects;
-import io.beastmode.operator.router.RouterResources;
+import io.beastmode.operator.desired.RoutingConfigMap;
+import io.beastmode.operator.fleet.ManagedObjects;
 import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.FakeWorkloadController;
 import io.beastmode.testing.Fixtures;
@@ -100,12 +100,12 @@ class LLMRouterReconcilerIT {
         .isTrue();
 
     var configMap = client.configMaps().inNamespace(NS).withName("alpha-routing").get();
-    assertThat(configMap.getData().get(RouterResources.ROUTING_KEY))
+    assertThat(configMap.getData().get(RoutingConfigMap.ROUTING_KEY))
         .contains("name: big", "name: small", "inputPerMillion: 2.5");
     var region = ready.getStatus().regions.get(0);
     assertThat(region.name).isEqualTo("local");
     assertThat(region.readyReplicas).isEqualTo(region.desiredReplicas);
-    assertThat(region.configHash).isEqualTo(RouterResources.configHash(configMap));
+    assertThat(region.configHash).isEqualTo(RoutingConfigMap.configHash(configMap));
     assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("beastmode.io/config-hash", region.configHash);
     assertThat(ready.getStatus().observedGeneration).isEqualTo(ready.getMetadata().getGeneration());
@@ -176,7 +176,7 @@ class LLMRouterReconcilerIT {
                             .withName("beta-routing")
                             .get()
                             .getData()
-                            .get(RouterResources.ROUTING_KEY))
+                            .get(RoutingConfigMap.ROUTING_KEY))
                     .contains("inputPerMillion: 1.5"));
     var afterPriceChange = versions("beta");
     assertThat(afterPriceChange.get("Service")).isEqualTo(before.get("Service"));

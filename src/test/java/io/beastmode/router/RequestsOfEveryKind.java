@@ -4,12 +4,12 @@ import static io.beastmode.router.RouterClient.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.beastmode.router.config.ConfigYaml;
-import io.beastmode.router.config.RoutingConfig;
 import io.beastmode.simulator.Outage;
 import io.beastmode.simulator.SimulatedModel;
 import io.beastmode.simulator.SimulatorConfig;
 import io.beastmode.simulator.SimulatorServer;
+import io.beastmode.wire.ConfigYaml;
+import io.beastmode.wire.RoutingConfig;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;

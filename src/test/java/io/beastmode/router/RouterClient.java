@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.beastmode.router.config.ConfigYaml;
-import io.beastmode.router.config.RoutingConfig;
 import io.beastmode.simulator.Outage;
+import io.beastmode.wire.ConfigYaml;
+import io.beastmode.wire.RoutingConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

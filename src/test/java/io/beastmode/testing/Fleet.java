@@ -8,9 +8,9 @@ import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.api.v1alpha1.RouterRegionStatus;
-import io.beastmode.operator.router.RouterResources;
-import io.beastmode.router.config.ConfigYaml;
-import io.beastmode.router.config.TrafficConfig;
+import io.beastmode.operator.desired.RoutingConfigMap;
+import io.beastmode.wire.ConfigYaml;
+import io.beastmode.wire.TrafficConfig;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -171,17 +171,13 @@ public final class Fleet implements AutoCloseable {
   public Map<String, Integer> peerWeights(String region) {
     var client = client(region);
     var configMap =
-        client
-            .configMaps()
-            .inNamespace(namespace)
-            .withName(RouterResources.configMapName(router))
-            .get();
+        client.configMaps().inNamespace(namespace).withName(RoutingConfigMap.name(router)).get();
     var weights = new HashMap<String, Integer>();
     if (configMap == null) {
       return weights;
     }
     try {
-      ConfigYaml.read(configMap.getData().get(RouterResources.TRAFFIC_KEY), TrafficConfig.class)
+      ConfigYaml.read(configMap.getData().get(RoutingConfigMap.TRAFFIC_KEY), TrafficConfig.class)
           .peers()
           .forEach(p -> weights.put(p.region(), p.weight()));
     } catch (JsonProcessingException e) {

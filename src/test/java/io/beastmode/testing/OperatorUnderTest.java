@@ -1,9 +1,9 @@
 package io.beastmode.testing;
 
-import io.beastmode.fleet.RegionClients;
-import io.beastmode.fleet.RegionRedisClients;
-import io.beastmode.fleet.RouterHeartbeats;
-import io.beastmode.fleet.RouterUsage;
+import io.beastmode.operator.fleet.RegionClients;
+import io.beastmode.operator.fleet.RegionRedisClients;
+import io.beastmode.operator.fleet.RouterHeartbeats;
+import io.beastmode.operator.fleet.RouterUsage;
 import io.beastmode.operator.pool.ModelPoolReconciler;
 import io.beastmode.operator.region.RegionReconciler;
 import io.beastmode.operator.router.LLMRouterReconciler;

@@ -1,10 +1,10 @@
 package io.beastmode.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.beastmode.operator.router.RouterResources;
-import io.beastmode.router.Heartbeat;
-import io.beastmode.router.LatencyHistogram;
-import io.beastmode.router.config.ConfigYaml;
+import io.beastmode.operator.desired.RoutingConfigMap;
+import io.beastmode.wire.ConfigYaml;
+import io.beastmode.wire.Heartbeat;
+import io.beastmode.wire.LatencyHistogram;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -61,8 +61,7 @@ public final class SimulatedRouters implements AutoCloseable {
     String name = router.substring(router.indexOf('/') + 1);
     fleets.put(
         region,
-        new Fleet(
-            router, region, pods, regionClient, namespace, RouterResources.configMapName(name)));
+        new Fleet(router, region, pods, regionClient, namespace, RoutingConfigMap.name(name)));
   }
 
   /** The region's routers stop publishing; their heartbeats expire on their TTL. */
@@ -83,8 +82,8 @@ public final class SimulatedRouters implements AutoCloseable {
         if (configMap == null) {
           continue;
         }
-        String routing = ConfigYaml.version(configMap.getData().get(RouterResources.ROUTING_KEY));
-        String traffic = ConfigYaml.version(configMap.getData().get(RouterResources.TRAFFIC_KEY));
+        String routing = ConfigYaml.version(configMap.getData().get(RoutingConfigMap.ROUTING_KEY));
+        String traffic = ConfigYaml.version(configMap.getData().get(RoutingConfigMap.TRAFFIC_KEY));
         for (int pod = 0; pod < fleet.pods(); pod++) {
           var beat =
               new Heartbeat(

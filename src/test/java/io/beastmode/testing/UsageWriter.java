@@ -1,8 +1,8 @@
 package io.beastmode.testing;
 
-import io.beastmode.router.LatencyHistogram;
-import io.beastmode.router.UsageHistory;
-import io.beastmode.router.UsageSample;
+import io.beastmode.wire.LatencyHistogram;
+import io.beastmode.wire.UsageHistory;
+import io.beastmode.wire.UsageSample;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.util.concurrent.TimeUnit;

@@ -5,12 +5,12 @@ import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.ProbeSignal;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionStatus;
-import io.beastmode.fleet.RegionClients;
-import io.beastmode.fleet.RegionRedisClients;
-import io.beastmode.fleet.RouterHeartbeats;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.StatusPatch;
-import io.beastmode.operator.failover.TrafficStatus;
+import io.beastmode.operator.Timestamps;
+import io.beastmode.operator.fleet.RegionClients;
+import io.beastmode.operator.fleet.RegionRedisClients;
+import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -97,7 +97,7 @@ public class RegionReconciler implements Reconciler<Region> {
     status.servingChangedAt =
         previous != null && previous.serving != null && previous.serving == state.serving()
             ? previous.servingChangedAt
-            : TrafficStatus.format(clock.instant());
+            : Timestamps.format(clock.instant());
     status.consecutiveFailures = state.consecutiveFailures();
     status.consecutiveSuccesses = state.consecutiveSuccesses();
     status.lastProbeTime = conditions.now();

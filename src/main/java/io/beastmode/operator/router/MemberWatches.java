@@ -2,8 +2,8 @@ package io.beastmode.operator.router;
 
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.Region;
-import io.beastmode.fleet.ManagedObjects;
 import io.beastmode.operator.ManagedLabels;
+import io.beastmode.operator.fleet.ManagedObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;

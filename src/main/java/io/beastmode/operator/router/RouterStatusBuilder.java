@@ -10,9 +10,10 @@ import io.beastmode.api.v1alpha1.RegionPhase;
 import io.beastmode.api.v1alpha1.RouterRegionStatus;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.autoscale.PredictiveScaling.Prediction;
-import io.beastmode.operator.failover.FailoverPlan;
-import io.beastmode.operator.failover.TrafficStatus;
-import io.beastmode.operator.router.RouterInputs.Unresolved;
+import io.beastmode.operator.resolved.RegionOutcome;
+import io.beastmode.operator.resolved.ResolvedRouter.Unresolved;
+import io.beastmode.operator.traffic.TrafficDecision;
+import io.beastmode.operator.traffic.TrafficStatus;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class RouterStatusBuilder {
   public LLMRouterStatus resolved(
       LLMRouter router,
       List<RegionOutcome> outcomes,
-      FailoverPlan.Result traffic,
+      TrafficDecision traffic,
       Map<String, Prediction> forecasts,
       FailoverRecord lastFailover) {
     var previous = router.getStatus();
@@ -89,16 +90,6 @@ public final class RouterStatusBuilder {
     return status;
   }
 
-  public boolean allReady(LLMRouterStatus status) {
-    return Conditions.find(status, Conditions.READY)
-        .map(c -> c.status == ConditionStatus.True)
-        .orElse(false);
-  }
-
-  static boolean unreachable(Region region) {
-    return region.getStatus() != null && region.getStatus().phase == RegionPhase.Unreachable;
-  }
-
   private static LLMRouterStatus start(LLMRouter router) {
     var status = new LLMRouterStatus();
     status.observedGeneration = generation(router);
@@ -111,7 +102,7 @@ public final class RouterStatusBuilder {
   }
 
   private static RouterRegionStatus regionStatus(
-      RegionOutcome outcome, LLMRouterStatus previous, FailoverPlan.Result traffic) {
+      RegionOutcome outcome, LLMRouterStatus previous, TrafficDecision traffic) {
     var region = new RouterRegionStatus();
     region.name = outcome.name();
     region.health = health(outcome.region());

@@ -2,8 +2,8 @@ package io.beastmode.operator.slo;
 
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.api.v1alpha1.SloAction;
-import io.beastmode.fleet.ManagedObjects;
 import io.beastmode.operator.ManagedLabels;
+import io.beastmode.operator.fleet.ManagedObjects;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;

@@ -2,8 +2,8 @@ package io.beastmode.operator.slo;
 
 import io.beastmode.api.v1alpha1.SloIndicators;
 import io.beastmode.api.v1alpha1.SloTargets;
-import io.beastmode.router.LatencyHistogram;
-import io.beastmode.router.UsageSample;
+import io.beastmode.wire.LatencyHistogram;
+import io.beastmode.wire.UsageSample;
 
 /**
  * Service level indicators and error-budget burn of routed requests. Pure.

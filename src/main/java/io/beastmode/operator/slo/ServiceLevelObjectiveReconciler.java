@@ -7,13 +7,13 @@ import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.api.v1alpha1.ServiceLevelObjectiveStatus;
 import io.beastmode.api.v1alpha1.SloActionRecord;
-import io.beastmode.fleet.RegionClients;
-import io.beastmode.fleet.RegionRedisClients;
-import io.beastmode.fleet.RouterUsage;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.StatusPatch;
-import io.beastmode.operator.slo.SloActions.Capacity;
-import io.beastmode.router.UsageSample;
+import io.beastmode.operator.fleet.RegionClients;
+import io.beastmode.operator.fleet.RegionRedisClients;
+import io.beastmode.operator.fleet.RouterUsage;
+import io.beastmode.operator.slo.SloActionPlanner.Capacity;
+import io.beastmode.wire.UsageSample;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -52,7 +52,7 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
     this.usage = usage;
     this.clock = clock;
     this.conditions = new Conditions(clock);
-    this.recorder = new SloRecorder(clients.hub(), registry);
+    this.recorder = new SloRecorder(clients.hub(), registry, clock);
   }
 
   @Override
@@ -98,7 +98,7 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
             ? List.<SloActionRecord>of()
             : previous.lastActions;
     var actions =
-        SloActions.decide(
+        SloActionPlanner.decide(
             evaluation.rules(),
             lastActions,
             capacity(router),

@@ -3,7 +3,7 @@ package io.beastmode.operator.slo;
 import io.beastmode.api.v1alpha1.BurnRateStatus;
 import io.beastmode.api.v1alpha1.ServiceLevelObjectiveSpec;
 import io.beastmode.api.v1alpha1.SloIndicators;
-import io.beastmode.router.UsageSample;
+import io.beastmode.wire.UsageSample;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -21,14 +21,14 @@ import java.util.TreeSet;
  * @param budgetRemainingPercent error budget left over the SLO window
  * @param met whether every target is met over the SLO window
  * @param burnRates each rule's rates for the status
- * @param rules each rule's state for {@link SloActions}
+ * @param rules each rule's state for {@link SloActionPlanner}
  */
 public record SloEvaluation(
     SloIndicators indicators,
     double budgetRemainingPercent,
     boolean met,
     List<BurnRateStatus> burnRates,
-    List<SloActions.RuleState> rules) {
+    List<SloActionPlanner.RuleState> rules) {
 
   /** Every window an objective reads: its SLO window and both windows of each rule. */
   public static List<Duration> windows(ServiceLevelObjectiveSpec spec) {
@@ -50,7 +50,7 @@ public record SloEvaluation(
     var whole = merged(samples, window);
     double wholeBurn = BurnRates.burnRate(spec.targets, whole);
     var statuses = new ArrayList<BurnRateStatus>();
-    var rules = new ArrayList<SloActions.RuleState>();
+    var rules = new ArrayList<SloActionPlanner.RuleState>();
     for (var rule : spec.burnRateRules) {
       Duration longWindow = parse(rule.longWindow);
       Duration shortWindow = parse(rule.shortWindow);
@@ -87,7 +87,7 @@ public record SloEvaluation(
               rule.shortWindow,
               rule.burnRate,
               regions.isEmpty() ? "" : " in " + String.join(", ", regions));
-      rules.add(new SloActions.RuleState(rule, firing, regions, reason));
+      rules.add(new SloActionPlanner.RuleState(rule, firing, regions, reason));
     }
     return new SloEvaluation(
         BurnRates.indicators(whole),

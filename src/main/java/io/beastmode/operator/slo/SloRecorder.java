@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,12 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * on the router, where people look first.
  */
 final class SloRecorder {
-  private final KubernetesClient hub;
+  private final Events events;
   private final MeterRegistry registry;
   private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
 
-  SloRecorder(KubernetesClient hub, MeterRegistry registry) {
-    this.hub = hub;
+  SloRecorder(KubernetesClient hub, MeterRegistry registry, Clock clock) {
+    this.events = new Events(hub, clock);
     this.registry = registry;
   }
 
@@ -83,32 +84,20 @@ final class SloRecorder {
             .tag("action", record.action.name())
             .register(registry)
             .increment();
-        Events.record(
-            hub,
-            slo,
-            true,
-            "SloActionTaken",
-            record.action + " for " + where + ": " + record.reason);
+        events.warning(
+            slo, "SloActionTaken", record.action + " for " + where + ": " + record.reason);
         if (record.action == SloAction.Alert) {
-          Events.record(
-              hub,
+          events.warning(
               router,
-              true,
               "SloBurning",
               "objective " + slo.getMetadata().getName() + ": " + record.reason);
         }
       } else if (before.get().undoneAt == null && record.undoneAt != null) {
-        Events.record(
-            hub,
-            slo,
-            false,
-            "SloActionUndone",
-            record.action + " for " + where + " undone: the burn stopped");
+        events.normal(
+            slo, "SloActionUndone", record.action + " for " + where + " undone: the burn stopped");
         if (record.action == SloAction.Alert) {
-          Events.record(
-              hub,
+          events.normal(
               router,
-              false,
               "SloRecovered",
               "objective " + slo.getMetadata().getName() + " burns within its rules again");
         }

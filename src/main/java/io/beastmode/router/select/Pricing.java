@@ -1,6 +1,6 @@
 package io.beastmode.router.select;
 
-import io.beastmode.router.config.ModelRoute;
+import io.beastmode.wire.ModelRoute;
 
 /** USD prices of calls: list price per million tokens times tokens. */
 public final class Pricing {

@@ -1,7 +1,7 @@
 package io.beastmode.router.select;
 
 import io.beastmode.api.v1alpha1.SelectionPolicy;
-import io.beastmode.router.config.ModelRoute;
+import io.beastmode.wire.ModelRoute;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -1,9 +1,9 @@
 package io.beastmode.router.upstream;
 
 import io.beastmode.router.RoutingTable;
-import io.beastmode.router.config.ModelRoute;
-import io.beastmode.router.config.TrafficConfig;
 import io.beastmode.router.select.BackendView;
+import io.beastmode.wire.ModelRoute;
+import io.beastmode.wire.TrafficConfig;
 import java.util.HashMap;
 import java.util.Map;
 

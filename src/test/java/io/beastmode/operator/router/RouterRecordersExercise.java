@@ -3,8 +3,12 @@ package io.beastmode.operator.router;
 import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.RouterRegionStatus;
 import io.beastmode.api.v1alpha1.TrafficStage;
-import io.beastmode.fleet.RouterHeartbeats;
-import io.beastmode.operator.failover.FailoverPlan;
+import io.beastmode.operator.autoscale.ScalingRecorder;
+import io.beastmode.operator.fleet.RouterHeartbeats;
+import io.beastmode.operator.resolved.ExampleRouters;
+import io.beastmode.operator.resolved.RegionOutcome;
+import io.beastmode.operator.traffic.FailoverRecorder;
+import io.beastmode.operator.traffic.TrafficDecision;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -24,7 +28,7 @@ public final class RouterRecordersExercise {
    * @param hub where Events go; one that cannot be reached only logs them
    */
   public static void run(MeterRegistry registry, KubernetesClient hub) {
-    var example = ExampleInputs.load();
+    var example = ExampleRouters.load();
     var inputs = example.resolved();
     Instant now = Instant.parse("2026-11-21T10:00:00Z");
 
@@ -32,13 +36,13 @@ public final class RouterRecordersExercise {
     previous.regions.add(region("eu-west", 60, 2));
     previous.regions.add(region("us-east", 40, 2));
     var traffic =
-        new FailoverPlan.Result(
+        new TrafficDecision(
             Map.of(),
             Map.of("eu-west", 100, "us-east", 0),
             Map.of(),
             null,
             List.of(
-                new FailoverPlan.Change(
+                new TrafficDecision.Change(
                     "us-east", TrafficStage.Active, TrafficStage.FailedOver, "RegionDown")));
     // Unreachable regions are not waited for, so the failover converges in the same call.
     var outcomes = inputs.regions().stream().map(RegionOutcome::unreachable).toList();
@@ -48,7 +52,7 @@ public final class RouterRecordersExercise {
 
     var next = new LLMRouterStatus();
     next.regions.add(region("eu-west", 100, 4));
-    new ScalingRecorder(hub, registry).record(inputs.router(), previous, next);
+    new ScalingRecorder(hub, registry, Clock.systemUTC()).record(inputs.router(), previous, next);
   }
 
   private static RouterRegionStatus region(String name, int weight, int desired) {

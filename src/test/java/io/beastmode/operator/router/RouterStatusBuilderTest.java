@@ -6,6 +6,8 @@ import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.RegionPhase;
 import io.beastmode.api.v1alpha1.RegionStatus;
 import io.beastmode.operator.Conditions;
+import io.beastmode.operator.resolved.ExampleRouters;
+import io.beastmode.operator.resolved.RegionOutcome;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.time.Clock;
@@ -20,7 +22,7 @@ class RouterStatusBuilderTest {
 
   @Test
   void readyWhenEveryRegionRunsAllItsReplicasOfTheCurrentGeneration() {
-    var example = ExampleInputs.load();
+    var example = ExampleRouters.load();
     healthy(example, "eu-west");
     healthy(example, "us-east");
     healthy(example, "ap-south");
@@ -58,7 +60,7 @@ class RouterStatusBuilderTest {
             example.traffic(),
             java.util.Map.of(),
             null);
-    assertThat(BUILDER.allReady(status)).isTrue();
+    assertThat(Conditions.isTrue(status, Conditions.READY)).isTrue();
     assertThat(status.readyRegions).isEqualTo("3/3");
     assertThat(status.regions).extracting(r -> r.trafficWeight).containsExactly(50, 30, 20);
     assertThat(status.observedGeneration).isEqualTo(1);
@@ -66,7 +68,7 @@ class RouterStatusBuilderTest {
 
   @Test
   void aRolloutInProgressIsNotReady() {
-    var example = ExampleInputs.load();
+    var example = ExampleRouters.load();
     var status =
         BUILDER.resolved(
             example.routers.get(0),
@@ -83,14 +85,14 @@ class RouterStatusBuilderTest {
             example.traffic(),
             java.util.Map.of(),
             null);
-    assertThat(BUILDER.allReady(status)).isFalse();
+    assertThat(Conditions.isTrue(status, Conditions.READY)).isFalse();
     assertThat(Conditions.find(status, Conditions.READY).orElseThrow().message)
         .contains("eu-west (2/2 ready)");
   }
 
   @Test
   void anUnreachableRegionKeepsItsLastKnownStateAndTakesNoTraffic() {
-    var example = ExampleInputs.load();
+    var example = ExampleRouters.load();
     var before =
         BUILDER.resolved(
             example.routers.get(0),
@@ -127,7 +129,7 @@ class RouterStatusBuilderTest {
         .isEqualTo(ConditionStatus.False);
   }
 
-  private static void healthy(ExampleInputs example, String region) {
+  private static void healthy(ExampleRouters example, String region) {
     example.region(region).setStatus(new RegionStatus());
     example.region(region).getStatus().phase = RegionPhase.Healthy;
   }

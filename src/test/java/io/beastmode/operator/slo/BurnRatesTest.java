@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.beastmode.api.v1alpha1.SloTargets;
-import io.beastmode.router.LatencyHistogram;
-import io.beastmode.router.UsageSample;
+import io.beastmode.wire.LatencyHistogram;
+import io.beastmode.wire.UsageSample;
 import org.junit.jupiter.api.Test;
 
 class BurnRatesTest {

@@ -8,6 +8,7 @@ import io.beastmode.api.v1alpha1.SloActionRecord;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -27,7 +28,7 @@ public final class SloRecorderExercise {
     var router = new LLMRouter();
     router.setMetadata(
         new ObjectMetaBuilder().withNamespace("dashboards-test").withName("assistant").build());
-    var recorder = new SloRecorder(hub, registry);
+    var recorder = new SloRecorder(hub, registry, Clock.systemUTC());
 
     var rate = new BurnRateStatus();
     rate.rule = "fast";

@@ -1,0 +1,42 @@
+package io.beastmode.operator;
+
+import io.beastmode.wire.Digests;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.micrometer.core.instrument.Tags;
+
+/**
+ * Which LLMRouter something belongs to, in every form the operator writes it: {@code
+ * <namespace>/<name>} in files, heartbeats, annotations, meter tags and map keys, and a label value
+ * that fits Kubernetes' 63 characters.
+ */
+public record RouterKey(String namespace, String name) {
+
+  public static RouterKey of(HasMetadata router) {
+    return new RouterKey(router.getMetadata().getNamespace(), router.getMetadata().getName());
+  }
+
+  /** {@code <namespace>.<name>}, hashed to fit the 63-character limit of a label value. */
+  public String labelValue() {
+    String value = namespace + "." + name;
+    if (value.length() <= 63) {
+      return value;
+    }
+    return value.substring(0, 46) + "-" + Digests.sha256Hex(value).substring(0, 16);
+  }
+
+  /** The router's tag on every meter about it. */
+  public Tags tags() {
+    return Tags.of("router", toString());
+  }
+
+  public ResourceID resourceId() {
+    return new ResourceID(name, namespace);
+  }
+
+  /** {@code <namespace>/<name>}, never truncated. */
+  @Override
+  public String toString() {
+    return namespace + "/" + name;
+  }
+}

@@ -1,0 +1,158 @@
+package io.beastmode.operator.autoscale;
+
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.operator.ManagedLabels;
+import io.beastmode.operator.RouterKey;
+import io.beastmode.operator.RouterRegionKey;
+import io.beastmode.operator.autoscale.PredictiveScaling.Prediction;
+import io.beastmode.operator.fleet.RegionRedisClients;
+import io.beastmode.operator.fleet.RouterUsage;
+import io.beastmode.operator.resolved.ResolvedRouter;
+import io.beastmode.operator.traffic.RouterTraffic;
+import io.beastmode.wire.LatencyHistogram;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Predictive scaling for each region of a router: its request-rate history from Redis, its routers'
+ * capacity (from the spec, or learned from their latency) and start-up time (from its pods) go into
+ * {@link PredictiveScaling}. A forecast is refreshed at most once a minute; when Redis cannot be
+ * read the last one stands, so a Redis outage never drops capacity that was raised.
+ */
+public final class Forecasts {
+  private static final Logger LOG = Logger.getLogger(Forecasts.class);
+  public static final Duration REFRESH = Duration.ofSeconds(60);
+  static final Duration LATENCY_WINDOW = Duration.ofMinutes(15);
+  static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+
+  private final RouterUsage usage;
+  private final ForecastCache cache = new ForecastCache(REFRESH);
+
+  public Forecasts(RouterUsage usage) {
+    this.usage = usage;
+  }
+
+  /** Predictions per region; none when predictive scaling is off or a region has no Redis. */
+  public Map<String, Prediction> predict(
+      ResolvedRouter inputs, Function<Region, Optional<KubernetesClient>> clients, Instant now) {
+    var autoscaling = inputs.router().getSpec().autoscaling;
+    var predictions = new LinkedHashMap<String, Prediction>();
+    if (!autoscaling.enabled || !autoscaling.predictive) {
+      return predictions;
+    }
+    var router = inputs.key();
+    for (var region : inputs.regions()) {
+      if (region.getSpec().redis == null) {
+        continue;
+      }
+      var key = new RouterRegionKey(router, region.getMetadata().getName());
+      var fresh = cache.fresh(key, now);
+      if (fresh.isPresent()) {
+        predictions.put(key.region(), fresh.get());
+        continue;
+      }
+      try {
+        var prediction = forecast(inputs, region, router.toString(), clients.apply(region), now);
+        cache.put(key, prediction, now);
+        predictions.put(key.region(), prediction);
+      } catch (RegionRedisClients.Unavailable e) {
+        LOG.debugf(
+            "router %s region %s: no forecast, Redis unreadable (%s)",
+            router, key.region(), e.getMessage());
+        cache.last(key).ifPresent(last -> predictions.put(key.region(), last));
+      }
+    }
+    return predictions;
+  }
+
+  public void forget(RouterKey router) {
+    cache.forget(router);
+  }
+
+  private Prediction forecast(
+      ResolvedRouter inputs,
+      Region region,
+      String router,
+      Optional<KubernetesClient> client,
+      Instant now)
+      throws RegionRedisClients.Unavailable {
+    var autoscaling = inputs.router().getSpec().autoscaling;
+    String url = region.getSpec().redis.url;
+    String name = region.getMetadata().getName();
+    var history = usage.rates(url, router, name, now, REDIS_TIMEOUT);
+    var recent =
+        usage
+            .windows(url, router, name, List.of(LATENCY_WINDOW), now, REDIS_TIMEOUT)
+            .get(LATENCY_WINDOW);
+    double rate =
+        PredictiveScaling.ratePerReplica(
+            autoscaling.requestsPerSecondPerReplica,
+            autoscaling.targetInFlightPerPod,
+            LatencyHistogram.meanMillis(recent.latencyCounts()) / 1000);
+    int startup =
+        client.map(c -> startupSeconds(c, inputs.namespaceIn(region), inputs.name())).orElse(0);
+    int lead = Math.max(autoscaling.predictiveLeadSeconds, startup);
+    return PredictiveScaling.predict(
+        history.requestsPerBucket(),
+        history.secondsIntoBucket(),
+        lead,
+        rate,
+        RouterTraffic.floor(inputs, region),
+        RouterTraffic.maxReplicas(inputs, region));
+  }
+
+  /**
+   * Longest time a current router pod took from creation to ready, at most an hour (a pod that was
+   * unready for a while later says nothing about start-up); 0 when none is ready yet.
+   */
+  static int startupSeconds(KubernetesClient client, String namespace, String router) {
+    try {
+      int longest =
+          client
+              .pods()
+              .inNamespace(namespace)
+              .withLabels(ManagedLabels.podSelector(router))
+              .list()
+              .getItems()
+              .stream()
+              .mapToInt(Forecasts::startupSeconds)
+              .max()
+              .orElse(0);
+      return Math.min(longest, 3600);
+    } catch (KubernetesClientException e) {
+      return 0;
+    }
+  }
+
+  private static int startupSeconds(Pod pod) {
+    if (pod.getStatus() == null
+        || pod.getStatus().getConditions() == null
+        || pod.getMetadata().getCreationTimestamp() == null) {
+      return 0;
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(
+            c ->
+                "Ready".equals(c.getType())
+                    && "True".equals(c.getStatus())
+                    && c.getLastTransitionTime() != null)
+        .mapToInt(
+            c ->
+                (int)
+                    Duration.between(
+                            Instant.parse(pod.getMetadata().getCreationTimestamp()),
+                            Instant.parse(c.getLastTransitionTime()))
+                        .toSeconds())
+        .max()
+        .orElse(0);
+  }
+}

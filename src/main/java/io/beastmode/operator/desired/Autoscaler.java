@@ -1,0 +1,175 @@
+package io.beastmode.operator.desired;
+
+import io.beastmode.api.v1alpha1.AutoscalingSpec;
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.operator.fleet.ManagedObjects;
+import io.beastmode.operator.resolved.ResolvedRouter;
+import io.beastmode.operator.traffic.RouterTraffic;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehaviorBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What scales a region's routers between its floor and its capacity: a HorizontalPodAutoscaler on
+ * in-flight requests per pod and CPU, or, where KEDA is installed, a ScaledObject with the same
+ * bounds and behaviour (KEDA then owns the HPA; never both).
+ */
+public enum Autoscaler {
+  /** Autoscaling is off: the Deployment's replicas are fixed. */
+  NONE(null),
+  HORIZONTAL_POD_AUTOSCALER("HorizontalPodAutoscaler"),
+  KEDA_SCALED_OBJECT("ScaledObject");
+
+  /** The routers' in-flight gauge as Prometheus (and an adapter serving it to the HPA) names it. */
+  public static final String IN_FLIGHT_METRIC = "beastmode_router_inflight";
+
+  /** The name KEDA gives the HPA it creates for a ScaledObject. */
+  public static final String KEDA_HPA_PREFIX = "keda-hpa-";
+
+  private final String kind;
+
+  Autoscaler(String kind) {
+    this.kind = kind;
+  }
+
+  /** The kind of object that does the scaling, or null when nothing does. */
+  public String kind() {
+    return kind;
+  }
+
+  /** The one a region gets: none without autoscaling, KEDA's where KEDA is installed. */
+  public static Autoscaler choose(boolean autoscalingEnabled, boolean kedaInstalled) {
+    if (!autoscalingEnabled) {
+      return NONE;
+    }
+    return kedaInstalled ? KEDA_SCALED_OBJECT : HORIZONTAL_POD_AUTOSCALER;
+  }
+
+  /**
+   * @param floor the fewest replicas the region must run: spec and placement, raised by failover
+   */
+  static HorizontalPodAutoscaler horizontalPodAutoscaler(
+      ObjectMeta metadata, ResolvedRouter inputs, Region region, int floor) {
+    AutoscalingSpec spec = inputs.router().getSpec().autoscaling;
+    int max = RouterTraffic.maxReplicas(inputs, region);
+    int min = Math.min(floor, max);
+    return new HorizontalPodAutoscalerBuilder()
+        .withMetadata(metadata)
+        .withNewSpec()
+        .withNewScaleTargetRef()
+        .withApiVersion("apps/v1")
+        .withKind("Deployment")
+        .withName(inputs.name())
+        .endScaleTargetRef()
+        .withMinReplicas(Math.max(min, 1))
+        .withMaxReplicas(max)
+        .addNewMetric()
+        .withType("Pods")
+        .withNewPods()
+        .withNewMetric()
+        .withName(IN_FLIGHT_METRIC)
+        .endMetric()
+        .withNewTarget()
+        .withType("AverageValue")
+        .withAverageValue(new Quantity(Integer.toString(spec.targetInFlightPerPod)))
+        .endTarget()
+        .endPods()
+        .endMetric()
+        .addNewMetric()
+        .withType("Resource")
+        .withNewResource()
+        .withName("cpu")
+        .withNewTarget()
+        .withType("Utilization")
+        .withAverageUtilization(spec.targetCpuUtilizationPercent)
+        .endTarget()
+        .endResource()
+        .endMetric()
+        .withBehavior(behavior(spec))
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Scale out by at most the spec's pods a minute; scale in only after the stabilisation window.
+   */
+  static HorizontalPodAutoscalerBehavior behavior(AutoscalingSpec spec) {
+    return new HorizontalPodAutoscalerBehaviorBuilder()
+        .withNewScaleUp()
+        .addNewPolicy()
+        .withType("Pods")
+        .withValue(spec.scaleUpPodsPerMinute)
+        .withPeriodSeconds(60)
+        .endPolicy()
+        .endScaleUp()
+        .withNewScaleDown()
+        .withStabilizationWindowSeconds(spec.scaleDownStabilizationSeconds)
+        .endScaleDown()
+        .build();
+  }
+
+  /**
+   * KEDA's equivalent of {@link #horizontalPodAutoscaler}: the same bounds and behaviour, in-flight
+   * requests read from Prometheus (the routers' Service is the scrape target) and CPU.
+   */
+  static GenericKubernetesResource scaledObject(
+      ObjectMeta metadata, ResolvedRouter inputs, Region region, int floor) {
+    AutoscalingSpec spec = inputs.router().getSpec().autoscaling;
+    int max = RouterTraffic.maxReplicas(inputs, region);
+    String query =
+        "sum("
+            + IN_FLIGHT_METRIC
+            + "{namespace=\""
+            + inputs.namespaceIn(region)
+            + "\",service=\""
+            + inputs.name()
+            + "\"})";
+    var object = new GenericKubernetesResource();
+    object.setApiVersion(
+        ManagedObjects.SCALED_OBJECT.getGroup() + "/" + ManagedObjects.SCALED_OBJECT.getVersion());
+    object.setKind(ManagedObjects.SCALED_OBJECT.getKind());
+    object.setMetadata(metadata);
+    var scaleTarget = Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", inputs.name());
+    var inFlight =
+        Map.of(
+            "type", "prometheus",
+            "metricType", "AverageValue",
+            "metadata",
+                Map.of(
+                    "serverAddress",
+                    spec.prometheusAddress,
+                    "query",
+                    query,
+                    "threshold",
+                    Integer.toString(spec.targetInFlightPerPod)));
+    var cpu =
+        Map.of(
+            "type",
+            "cpu",
+            "metricType",
+            "Utilization",
+            "metadata",
+            Map.of("value", Integer.toString(spec.targetCpuUtilizationPercent)));
+    var objectSpec = new LinkedHashMap<String, Object>();
+    objectSpec.put("scaleTargetRef", scaleTarget);
+    objectSpec.put("minReplicaCount", Math.max(Math.min(floor, max), 1));
+    objectSpec.put("maxReplicaCount", max);
+    objectSpec.put(
+        "advanced",
+        Map.of(
+            "horizontalPodAutoscalerConfig",
+            Map.of(
+                "behavior", Serialization.jsonMapper().convertValue(behavior(spec), Map.class))));
+    objectSpec.put("triggers", List.of(inFlight, cpu));
+    object.setAdditionalProperty("spec", objectSpec);
+    return object;
+  }
+}

@@ -1,0 +1,54 @@
+package io.beastmode.operator.desired;
+
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.operator.resolved.ResolvedRouter;
+import io.beastmode.wire.ConfigYaml;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.Map;
+
+/**
+ * The ConfigMap a region's routers read their two files from: {@value #ROUTING_KEY} (models,
+ * prices, policy) and {@value #TRAFFIC_KEY} (peers and weights, changed by failover).
+ */
+public final class RoutingConfigMap {
+  public static final String ROUTING_KEY = "routing.yaml";
+  public static final String TRAFFIC_KEY = "traffic.yaml";
+
+  private RoutingConfigMap() {}
+
+  public static String name(String routerName) {
+    return routerName + "-routing";
+  }
+
+  /** Version of the traffic file, as routers report it in their heartbeats. */
+  public static String trafficHash(ConfigMap configMap) {
+    return ConfigYaml.version(configMap.getData().get(TRAFFIC_KEY));
+  }
+
+  /**
+   * Hash of the routing config only: traffic weights change on failover and are hot-reloaded, so
+   * they must not roll the routers.
+   */
+  public static String configHash(ConfigMap configMap) {
+    return ConfigYaml.version(configMap.getData().get(ROUTING_KEY));
+  }
+
+  static ConfigMap build(
+      ObjectMeta metadata,
+      ResolvedRouter router,
+      Region region,
+      Map<String, Integer> weights,
+      boolean degraded) {
+    return new ConfigMapBuilder()
+        .withMetadata(metadata)
+        .withData(
+            Map.of(
+                ROUTING_KEY,
+                ConfigYaml.write(RoutingConfigRenderer.routing(router, region)),
+                TRAFFIC_KEY,
+                ConfigYaml.write(RoutingConfigRenderer.traffic(router, region, weights, degraded))))
+        .build();
+  }
+}

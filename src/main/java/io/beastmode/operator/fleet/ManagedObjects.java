@@ -1,0 +1,169 @@
+package io.beastmode.operator.fleet;
+
+import io.beastmode.operator.ManagedLabels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.net.HttpURLConnection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Applies an owner's desired objects to one cluster by server-side apply with a single field
+ * manager, and deletes the owner's objects that are no longer desired.
+ */
+public final class ManagedObjects {
+  public static final String FIELD_MANAGER = "beast-mode-operator";
+
+  /** Every kind the operator creates for a router, in the order they are pruned. */
+  public static final List<Class<? extends HasMetadata>> KINDS =
+      List.of(
+          PodDisruptionBudget.class,
+          HorizontalPodAutoscaler.class,
+          Service.class,
+          Deployment.class,
+          ConfigMap.class);
+
+  /** KEDA's ScaledObject, created instead of an HPA where KEDA is installed. */
+  public static final ResourceDefinitionContext SCALED_OBJECT =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("keda.sh")
+          .withVersion("v1alpha1")
+          .withKind("ScaledObject")
+          .withPlural("scaledobjects")
+          .withNamespaced(true)
+          .build();
+
+  private ManagedObjects() {}
+
+  /**
+   * Prunes the owner's objects in {@code namespace} that are no longer desired, then applies {@code
+   * desired}. Pruning first means an HPA and a ScaledObject never scale the same Deployment.
+   */
+  public static List<HasMetadata> apply(
+      KubernetesClient client, String namespace, String ownerLabel, List<HasMetadata> desired) {
+    ensureNamespace(client, namespace);
+    Set<String> keep = desired.stream().map(ManagedObjects::key).collect(Collectors.toSet());
+    for (var kind : KINDS) {
+      client
+          .resources(kind)
+          .inNamespace(namespace)
+          .withLabel(ManagedLabels.OWNER_KEY, ownerLabel)
+          .list()
+          .getItems()
+          .stream()
+          .filter(existing -> !keep.contains(key(existing)) && ours(existing))
+          .forEach(stale -> client.resource(stale).delete());
+    }
+    scaledObjects(client, namespace, ownerLabel).stream()
+        .filter(existing -> !keep.contains(key(existing)))
+        .forEach(
+            stale ->
+                client
+                    .genericKubernetesResources(SCALED_OBJECT)
+                    .inNamespace(namespace)
+                    .withName(stale.getMetadata().getName())
+                    .delete());
+    return desired.stream().map(object -> apply(client, object)).toList();
+  }
+
+  /** Deletes every object of the owner in {@code namespace}. */
+  public static void deleteAll(KubernetesClient client, String namespace, String ownerLabel) {
+    for (var kind : KINDS) {
+      client
+          .resources(kind)
+          .inNamespace(namespace)
+          .withLabel(ManagedLabels.OWNER_KEY, ownerLabel)
+          .list()
+          .getItems()
+          .stream()
+          .filter(ManagedObjects::ours)
+          .forEach(object -> client.resource(object).delete());
+    }
+    scaledObjects(client, namespace, ownerLabel)
+        .forEach(
+            object ->
+                client
+                    .genericKubernetesResources(SCALED_OBJECT)
+                    .inNamespace(namespace)
+                    .withName(object.getMetadata().getName())
+                    .delete());
+  }
+
+  /** Whether KEDA's ScaledObject kind is served by the cluster. */
+  public static boolean kedaInstalled(KubernetesClient client) {
+    try {
+      var resources =
+          client.getApiResources(SCALED_OBJECT.getGroup() + "/" + SCALED_OBJECT.getVersion());
+      return resources != null
+          && resources.getResources().stream()
+              .anyMatch(r -> SCALED_OBJECT.getPlural().equals(r.getName()));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static List<GenericKubernetesResource> scaledObjects(
+      KubernetesClient client, String namespace, String ownerLabel) {
+    try {
+      return client
+          .genericKubernetesResources(SCALED_OBJECT)
+          .inNamespace(namespace)
+          .withLabel(ManagedLabels.OWNER_KEY, ownerLabel)
+          .list()
+          .getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return List.of(); // KEDA is not installed
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Objects another controller made from ours carry our labels too (KEDA copies a ScaledObject's
+   * labels to the HPA it creates); those are theirs to delete.
+   */
+  private static boolean ours(HasMetadata object) {
+    return object.getMetadata().getOwnerReferences().stream()
+        .noneMatch(
+            ref -> Boolean.TRUE.equals(ref.getController()) && !"LLMRouter".equals(ref.getKind()));
+  }
+
+  private static HasMetadata apply(KubernetesClient client, HasMetadata object) {
+    return client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+  }
+
+  private static void ensureNamespace(KubernetesClient client, String namespace) {
+    if (client.namespaces().withName(namespace).get() != null) {
+      return;
+    }
+    try {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
+  }
+
+  private static String key(HasMetadata object) {
+    return object.getKind() + "/" + object.getMetadata().getName();
+  }
+}

@@ -1,0 +1,115 @@
+package io.beastmode.operator.fleet;
+
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.RegionPhase;
+import io.beastmode.api.v1alpha1.SecretKeyReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Clients for every Region's cluster: the hub's own client for a local Region, and a client built
+ * from the kubeconfig Secret for a member, rebuilt when the Secret changes. Credentials are never
+ * logged.
+ */
+@Singleton
+public class RegionClients {
+  private static final Logger LOG = Logger.getLogger(RegionClients.class);
+
+  private final KubernetesClient hub;
+  private final Map<String, MemberClient> members = new ConcurrentHashMap<>();
+
+  private record MemberClient(String secretVersion, KubernetesClient client) {}
+
+  public RegionClients(KubernetesClient hub) {
+    this.hub = hub;
+  }
+
+  public KubernetesClient hub() {
+    return hub;
+  }
+
+  /** The client for a Region's cluster; empty when its kubeconfig Secret is missing or unusable. */
+  /**
+   * The region's client, unless the region was already probed Unreachable: such a region is left
+   * alone without reading its Secret or calling it.
+   */
+  public Optional<KubernetesClient> reachableClient(Region region) {
+    if (region.getStatus() != null && region.getStatus().phase == RegionPhase.Unreachable) {
+      return Optional.empty();
+    }
+    return clientFor(region);
+  }
+
+  public Optional<KubernetesClient> clientFor(Region region) {
+    if (region.isLocal()) {
+      return Optional.of(hub);
+    }
+    SecretKeyReference ref = region.getSpec().kubeconfigSecretRef;
+    Secret secret;
+    try {
+      secret = hub.secrets().inNamespace(ref.namespace).withName(ref.name).get();
+    } catch (KubernetesClientException e) {
+      LOG.warnf(
+          "cannot read kubeconfig Secret %s/%s of region %s: %s",
+          ref.namespace, ref.name, region.getMetadata().getName(), e.getMessage());
+      return Optional.ofNullable(members.get(region.getMetadata().getName()))
+          .map(MemberClient::client);
+    }
+    if (secret == null || secret.getData() == null || !secret.getData().containsKey(ref.key)) {
+      forget(region.getMetadata().getName());
+      return Optional.empty();
+    }
+    String version = secret.getMetadata().getResourceVersion();
+    var current = members.get(region.getMetadata().getName());
+    if (current != null && current.secretVersion().equals(version)) {
+      return Optional.of(current.client());
+    }
+    try {
+      String kubeconfig =
+          new String(
+              Base64.getDecoder().decode(secret.getData().get(ref.key)), StandardCharsets.UTF_8);
+      Config config = Config.fromKubeconfig(kubeconfig);
+      config.setConnectionTimeout(5_000);
+      config.setRequestTimeout(10_000);
+      // A region that does not answer is the failover engine's business, not a reason to block in
+      // retries.
+      config.setRequestRetryBackoffLimit(1);
+      var client = new KubernetesClientBuilder().withConfig(config).build();
+      var previous = members.put(region.getMetadata().getName(), new MemberClient(version, client));
+      if (previous != null) {
+        LOG.infof("kubeconfig of region %s changed; reconnected", region.getMetadata().getName());
+        previous.client().close();
+      }
+      return Optional.of(client);
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "kubeconfig Secret %s/%s of region %s is not a usable kubeconfig",
+          ref.namespace, ref.name, region.getMetadata().getName());
+      return Optional.empty();
+    }
+  }
+
+  public void forget(String regionName) {
+    var previous = members.remove(regionName);
+    if (previous != null) {
+      previous.client().close();
+    }
+  }
+
+  @PreDestroy
+  public void close() {
+    members.values().forEach(m -> m.client().close());
+    members.clear();
+  }
+}

@@ -1,0 +1,208 @@
+package io.beastmode.operator.traffic;
+
+import io.beastmode.api.v1alpha1.FailoverRecord;
+import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.LLMRouterStatus;
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.TrafficStage;
+import io.beastmode.operator.Events;
+import io.beastmode.operator.Timestamps;
+import io.beastmode.operator.fleet.RegionRedisClients;
+import io.beastmode.operator.fleet.RouterHeartbeats;
+import io.beastmode.operator.resolved.RegionOutcome;
+import io.beastmode.operator.resolved.ResolvedRouter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Makes each failover visible: a record of when it was detected, decided, applied and converged in
+ * the router's status, Kubernetes Events on the router, and metrics.
+ */
+public final class FailoverRecorder {
+  /** Routers that have not taken new weights by then are not waited for any longer. */
+  static final Duration CONVERGE_TIMEOUT = Duration.ofMinutes(2);
+
+  private final Events events;
+  private final RouterHeartbeats heartbeats;
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final Map<String, AtomicInteger> weightGauges = new ConcurrentHashMap<>();
+
+  public FailoverRecorder(
+      KubernetesClient hub, RouterHeartbeats heartbeats, MeterRegistry registry, Clock clock) {
+    this.events = new Events(hub, clock);
+    this.heartbeats = heartbeats;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  /**
+   * The router's last failover after this reconcile: a new record when weights moved, else the
+   * previous one, marked converged once every reachable region's routers report the new weights.
+   */
+  public FailoverRecord record(
+      ResolvedRouter inputs,
+      LLMRouterStatus previous,
+      TrafficDecision traffic,
+      List<RegionOutcome> outcomes,
+      Instant decidedAt) {
+    LLMRouter router = inputs.router();
+    String routerName = inputs.namespace() + "/" + inputs.name();
+    traffic.weights().forEach((region, weight) -> weightGauge(routerName, region).set(weight));
+    for (var change : traffic.changes()) {
+      boolean away = change.to() == TrafficStage.FailedOver || change.to() == TrafficStage.HeldOut;
+      events.record(
+          router,
+          away ? Events.Type.Warning : Events.Type.Normal,
+          change.reason(),
+          "region "
+              + change.region()
+              + ": "
+              + change.from()
+              + " -> "
+              + change.to()
+              + "; weights "
+              + describe(traffic.weights()));
+      registry
+          .counter(
+              "beastmode.failover.transitions",
+              Tags.of("router", routerName, "region", change.region(), "reason", change.reason()))
+          .increment();
+    }
+    var record = previous == null ? null : previous.lastFailover;
+    // A region taking its first traffic is a start, not a failover.
+    boolean onlyStarts =
+        !traffic.changes().isEmpty()
+            && traffic.changes().stream().allMatch(c -> c.from() == TrafficStage.Starting);
+    if (weightsMoved(previous, traffic.weights()) && !onlyStarts) {
+      record = new FailoverRecord();
+      var moved = traffic.changes().isEmpty() ? null : traffic.changes().get(0);
+      record.region =
+          traffic.changes().stream()
+              .map(TrafficDecision.Change::region)
+              .distinct()
+              .collect(Collectors.joining(","));
+      record.reason = moved == null ? "WeightsChanged" : moved.reason();
+      record.detectedAt = Timestamps.format(detectedAt(inputs, moved, decidedAt));
+      record.decidedAt = Timestamps.format(decidedAt);
+      record.appliedAt = Timestamps.format(clock.instant());
+      registry
+          .counter("beastmode.failovers", Tags.of("router", routerName, "reason", record.reason))
+          .increment();
+      registry
+          .timer("beastmode.failover.apply", Tags.of("router", routerName))
+          .record(
+              Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.appliedAt)));
+    }
+    if (converging(record) && converged(inputs, outcomes)) {
+      record.convergedAt = Timestamps.format(clock.instant());
+      Duration took =
+          Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.convergedAt));
+      registry.timer("beastmode.failover.converge", Tags.of("router", routerName)).record(took);
+      events.normal(
+          router,
+          "TrafficConverged",
+          "routers in every reachable region run the new weights, "
+              + took.toMillis()
+              + " ms after detection");
+    }
+    return record;
+  }
+
+  /** Whether the record still waits for routers to report the new weights. */
+  public boolean converging(FailoverRecord record) {
+    return record != null
+        && record.convergedAt == null
+        && record.appliedAt != null
+        && !waitedTooLong(record);
+  }
+
+  private boolean waitedTooLong(FailoverRecord record) {
+    return clock.instant().isAfter(Instant.parse(record.appliedAt).plus(CONVERGE_TIMEOUT));
+  }
+
+  /**
+   * Every reachable region whose heartbeats can be read has its routers on the weights just
+   * applied.
+   */
+  private boolean converged(ResolvedRouter inputs, List<RegionOutcome> outcomes) {
+    String routerName = inputs.namespace() + "/" + inputs.name();
+    for (var outcome : outcomes) {
+      var redis = outcome.region().getSpec().redis;
+      if (!outcome.reachable() || outcome.trafficHash() == null || redis == null) {
+        continue;
+      }
+      try {
+        boolean behind =
+            heartbeats.read(redis.url, routerName, outcome.name(), Duration.ofSeconds(1)).stream()
+                .filter(RouterHeartbeats.Observed::fresh)
+                .anyMatch(o -> !outcome.trafficHash().equals(o.beat().trafficVersion()));
+        if (behind) {
+          return false;
+        }
+      } catch (RegionRedisClients.Unavailable e) {
+        // Cannot be verified there; the other regions decide.
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A region that stopped serving was detected when its probes said so; a timed step when decided.
+   */
+  private static Instant detectedAt(
+      ResolvedRouter inputs, TrafficDecision.Change change, Instant decidedAt) {
+    if (change == null
+        || (change.to() != TrafficStage.FailedOver && change.to() != TrafficStage.HeldOut)) {
+      return decidedAt;
+    }
+    return inputs.regions().stream()
+        .filter(r -> r.getMetadata().getName().equals(change.region()))
+        .map(Region::getStatus)
+        .filter(Objects::nonNull)
+        .map(s -> s.servingChangedAt)
+        .filter(Objects::nonNull)
+        .map(Instant::parse)
+        .filter(t -> !t.isAfter(decidedAt))
+        .findFirst()
+        .orElse(decidedAt);
+  }
+
+  private static boolean weightsMoved(LLMRouterStatus previous, Map<String, Integer> weights) {
+    if (previous == null || previous.regions.isEmpty()) {
+      return false;
+    }
+    return previous.regions.stream()
+        .anyMatch(
+            r ->
+                r.trafficWeight != null
+                    && weights.containsKey(r.name)
+                    && !r.trafficWeight.equals(weights.get(r.name)));
+  }
+
+  private AtomicInteger weightGauge(String router, String region) {
+    return weightGauges.computeIfAbsent(
+        router + "\n" + region,
+        key ->
+            registry.gauge(
+                "beastmode.traffic.weight",
+                Tags.of("router", router, "region", region),
+                new AtomicInteger()));
+  }
+
+  static String describe(Map<String, Integer> weights) {
+    return weights.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(" "));
+  }
+}

@@ -1,0 +1,22 @@
+package io.beastmode.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** The digest the roles agree on: config versions in heartbeats, owner label values. */
+public final class Digests {
+  private Digests() {}
+
+  /** SHA-256 of the UTF-8 text, as 64 lower-case hex digits. */
+  public static String sha256Hex(String text) {
+    try {
+      var digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+}

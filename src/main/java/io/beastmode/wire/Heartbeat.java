@@ -1,0 +1,47 @@
+package io.beastmode.wire;
+
+/**
+ * What a router pod publishes to its region's Redis every second: cumulative totals since it
+ * started and its latency histogram. The operator takes differences between heartbeats for rates,
+ * and sums pods for a region; a changed {@code startedAt} means the pod restarted and its totals
+ * began again.
+ *
+ * @param router the LLMRouter as namespace/name
+ * @param configVersion version of the routing file the pod runs
+ * @param trafficVersion version of the traffic file (peers and weights) the pod runs
+ * @param latencyBoundsMs upper bounds of the histogram buckets; {@code latencyCounts} has one more
+ */
+public record Heartbeat(
+    String router,
+    String region,
+    String pod,
+    String configVersion,
+    String trafficVersion,
+    long startedAt,
+    long time,
+    long requests,
+    long errors,
+    long cacheHits,
+    long cacheMisses,
+    long cacheBypasses,
+    long cacheErrors,
+    long fallbacks,
+    int inFlight,
+    long promptTokens,
+    long completionTokens,
+    double costUsd,
+    double savedUsd,
+    long[] latencyBoundsMs,
+    long[] latencyCounts) {
+
+  /**
+   * Redis key of one pod's heartbeat; the operator scans {@code
+   * beastmode:heartbeat:<router>:<region>:*}.
+   */
+  public static String key(String router, String region, String pod) {
+    return "beastmode:heartbeat:" + router + ":" + region + ":" + pod;
+  }
+
+  /** A pod that stopped publishing disappears from Redis after this many seconds. */
+  public static final int TTL_SECONDS = 10;
+}
