@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Observed state of an LLMRouter. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,5 +28,12 @@ public class LLMRouterStatus implements HasConditions {
   @Override
   public List<Condition> getConditions() {
     return conditions;
+  }
+
+  /** The entry of one region in a router's status; empty before the first reconcile. */
+  public static Optional<RouterRegionStatus> region(LLMRouterStatus status, String region) {
+    return status == null
+        ? Optional.empty()
+        : status.regions.stream().filter(r -> region.equals(r.name)).findFirst();
   }
 }

@@ -56,4 +56,14 @@ public class RegionStatus implements HasConditions {
   public List<Condition> getConditions() {
     return conditions;
   }
+
+  /**
+   * Whether the region serves traffic. Status written before {@code serving} was recorded has only
+   * a phase: a region that was up (Healthy or Degraded) is taken as serving.
+   */
+  public boolean serves() {
+    return serving != null
+        ? serving
+        : phase == RegionPhase.Healthy || phase == RegionPhase.Degraded;
+  }
 }

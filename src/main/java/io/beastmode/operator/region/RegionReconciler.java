@@ -81,11 +81,7 @@ public class RegionReconciler implements Reconciler<Region> {
         status.phase,
         status.consecutiveFailures == null ? 0 : status.consecutiveFailures,
         status.consecutiveSuccesses == null ? 0 : status.consecutiveSuccesses,
-        // Status written before serving was recorded: a region that was up is taken as serving.
-        status.serving != null
-            ? status.serving
-            : status.phase == io.beastmode.api.v1alpha1.RegionPhase.Healthy
-                || status.phase == io.beastmode.api.v1alpha1.RegionPhase.Degraded);
+        status.serves());
   }
 
   private RegionStatus status(Region region, ProbeResult probe, RegionHealth.State state) {

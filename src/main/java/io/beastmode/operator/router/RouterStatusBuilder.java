@@ -118,11 +118,9 @@ public final class RouterStatusBuilder {
               : deployment.getStatus().getReadyReplicas();
       region.configHash = outcome.configHash();
       region.trafficHash = outcome.trafficHash();
-    } else if (previous != null) {
+    } else {
       // Unreachable: show what the region last reported rather than nothing.
-      previous.regions.stream()
-          .filter(r -> r.name.equals(region.name))
-          .findFirst()
+      LLMRouterStatus.region(previous, region.name)
           .ifPresent(
               last -> {
                 region.desiredReplicas = last.desiredReplicas;

@@ -36,7 +36,7 @@ public final class RouterTraffic {
             .map(
                 region -> {
                   String name = region.getMetadata().getName();
-                  var last = previousEntry(previous, name);
+                  var last = LLMRouterStatus.region(previous, name);
                   int max = maxReplicas(inputs, region);
                   boolean shedding = slo.shiftTraffic().contains(name);
                   boolean overloaded =
@@ -113,10 +113,7 @@ public final class RouterTraffic {
         || status.phase == RegionPhase.Unknown && status.serving == null) {
       return true;
     }
-    if (status.serving != null) {
-      return status.serving;
-    }
-    return status.phase == RegionPhase.Healthy || status.phase == RegionPhase.Degraded;
+    return status.serves();
   }
 
   /**
@@ -129,12 +126,5 @@ public final class RouterTraffic {
                 r.readyReplicas != null
                     && r.readyReplicas >= Math.max(1, r.minReplicas == null ? 1 : r.minReplicas))
         .orElse(false);
-  }
-
-  private static Optional<RouterRegionStatus> previousEntry(
-      LLMRouterStatus previous, String region) {
-    return previous == null
-        ? Optional.empty()
-        : previous.regions.stream().filter(r -> region.equals(r.name)).findFirst();
   }
 }
