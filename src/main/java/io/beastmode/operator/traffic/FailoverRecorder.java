@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Makes each failover visible: a record of when it was detected, decided, applied and converged in
@@ -121,15 +122,29 @@ public final class FailoverRecorder {
 
   /** Whether the record still waits for routers to report the new weights. */
   public boolean converging(FailoverRecord record) {
+    return converging(record, clock.instant());
+  }
+
+  /**
+   * Whether the record still waits for routers to report the new weights at {@code now}: applied,
+   * not converged, and applied no longer than {@link #CONVERGE_TIMEOUT} ago. Pure.
+   */
+  static boolean converging(FailoverRecord record, Instant now) {
     return record != null
         && record.convergedAt == null
         && record.appliedAt != null
-        && !waitedTooLong(record);
+        && !now.isAfter(Instant.parse(record.appliedAt).plus(CONVERGE_TIMEOUT));
   }
 
-  private boolean waitedTooLong(FailoverRecord record) {
-    return clock.instant().isAfter(Instant.parse(record.appliedAt).plus(CONVERGE_TIMEOUT));
-  }
+  /**
+   * What one region's routers report about the weights just applied.
+   *
+   * @param reachable whether the region was reachable in this reconcile
+   * @param trafficHash hash of the traffic file just written there, or null when none was
+   * @param freshTrafficVersions trafficVersion of each fresh heartbeat there; null when they were
+   *     not read (unreachable, no traffic hash, no Redis) or could not be read
+   */
+  record RegionBeats(boolean reachable, String trafficHash, List<String> freshTrafficVersions) {}
 
   /**
    * Every reachable region whose heartbeats can be read has its routers on the weights just
@@ -137,24 +152,41 @@ public final class FailoverRecorder {
    */
   private boolean converged(ResolvedRouter inputs, List<RegionOutcome> outcomes) {
     String routerName = inputs.namespace() + "/" + inputs.name();
-    for (var outcome : outcomes) {
-      var redis = outcome.region().getSpec().redis;
-      if (!outcome.reachable() || outcome.trafficHash() == null || redis == null) {
-        continue;
-      }
-      try {
-        boolean behind =
-            heartbeats.read(redis.url, routerName, outcome.name(), Duration.ofSeconds(1)).stream()
-                .filter(RouterHeartbeats.Observed::fresh)
-                .anyMatch(o -> !outcome.trafficHash().equals(o.beat().trafficVersion()));
-        if (behind) {
-          return false;
-        }
-      } catch (RegionRedisClients.Unavailable e) {
-        // Cannot be verified there; the other regions decide.
-      }
+    // Lazy: heartbeats are read region by region until one is behind.
+    return converged(outcomes.stream().map(outcome -> beats(routerName, outcome)));
+  }
+
+  private RegionBeats beats(String routerName, RegionOutcome outcome) {
+    var redis = outcome.region().getSpec().redis;
+    if (!outcome.reachable() || outcome.trafficHash() == null || redis == null) {
+      return new RegionBeats(outcome.reachable(), outcome.trafficHash(), null);
     }
-    return true;
+    try {
+      var versions =
+          heartbeats.read(redis.url, routerName, outcome.name(), Duration.ofSeconds(1)).stream()
+              .filter(RouterHeartbeats.Observed::fresh)
+              .map(o -> o.beat().trafficVersion())
+              .toList();
+      return new RegionBeats(true, outcome.trafficHash(), versions);
+    } catch (RegionRedisClients.Unavailable e) {
+      // Cannot be verified there; the other regions decide.
+      return new RegionBeats(true, outcome.trafficHash(), null);
+    }
+  }
+
+  /**
+   * Whether no region is behind: a region is behind when it is reachable, was written a traffic
+   * hash, its heartbeats were read, and a fresh one runs another trafficVersion. Regions that
+   * cannot tell do not hold convergence up. Consumes {@code regions} only up to the first region
+   * behind. Pure.
+   */
+  static boolean converged(Stream<RegionBeats> regions) {
+    return regions.noneMatch(
+        r ->
+            r.reachable()
+                && r.trafficHash() != null
+                && r.freshTrafficVersions() != null
+                && r.freshTrafficVersions().stream().anyMatch(v -> !r.trafficHash().equals(v)));
   }
 
   /**
