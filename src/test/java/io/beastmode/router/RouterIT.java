@@ -17,7 +17,6 @@ import io.beastmode.router.cache.CacheRedisOptions;
 import io.beastmode.simulator.Outage;
 import io.beastmode.simulator.SimulatedModel;
 import io.beastmode.simulator.SimulatorConfig;
-import io.beastmode.testing.OperatorMeters;
 import io.beastmode.testing.PrometheusScrape;
 import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.Heartbeat;
@@ -552,12 +551,12 @@ class RouterIT {
   /**
    * The dashboards and the metrics table of docs/observability.md name only metrics and labels a
    * real scrape holds, and every meter the code registers is in it. The operator's meters come from
-   * its own recorders, run against this application's Prometheus registry.
+   * its catalogue, registered in this application's Prometheus registry.
    */
   @Test
   void theDashboardsAndDocsNameOnlyWhatAScrapeHolds() {
     RequestsOfEveryKind.serve(router);
-    OperatorMeters.record(registry);
+    MetricsContract.registerOperatorMeters(registry);
     var scrape = PrometheusScrape.parse(router.get("/q/metrics").body());
 
     assertThat(MetricsContract.dashboardProblems(scrape)).isEmpty();

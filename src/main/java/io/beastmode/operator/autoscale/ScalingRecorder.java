@@ -4,9 +4,8 @@ import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.RouterRegionStatus;
 import io.beastmode.operator.Events;
+import io.beastmode.operator.OperatorMeters;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -52,12 +51,8 @@ public final class ScalingRecorder {
       int from = last.desiredReplicas == null ? 0 : last.desiredReplicas;
       int to = region.desiredReplicas == null ? 0 : region.desiredReplicas;
       String direction = to > from ? "up" : to < from ? "down" : "same";
-      Counter.builder("beastmode.autoscaling.events")
-          .description("Replica changes made by the routers' autoscalers")
-          .tag("router", owner)
-          .tag("region", region.name)
-          .tag("direction", direction)
-          .register(registry)
+      OperatorMeters.AUTOSCALING_EVENTS
+          .counter(registry, owner, region.name, direction)
           .increment();
       events.normal(
           router,
@@ -84,16 +79,8 @@ public final class ScalingRecorder {
   private AtomicInteger gauge(String router, String region, String kind) {
     return gauges.computeIfAbsent(
         router + "|" + region + "|" + kind,
-        key -> {
-          var value = new AtomicInteger();
-          Gauge.builder("beastmode.router.replicas", value, AtomicInteger::get)
-              .description(
-                  "Router replicas per region, as the autoscaler runs (current) and wants (desired) them")
-              .tag("router", router)
-              .tag("region", region)
-              .tag("kind", kind)
-              .register(registry);
-          return value;
-        });
+        key ->
+            OperatorMeters.ROUTER_REPLICAS.gauge(
+                registry, new AtomicInteger(), AtomicInteger::get, router, region, kind));
   }
 }

@@ -1,7 +1,7 @@
 package io.beastmode.operator.region;
 
 import io.beastmode.api.v1alpha1.RegionPhase;
-import io.micrometer.core.instrument.Gauge;
+import io.beastmode.operator.OperatorMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,36 +21,15 @@ final class RegionRecorder {
   }
 
   void record(String region, RegionPhase phase, boolean serving) {
-    gauge(
-            "beastmode.region.serving",
-            "Whether the Region takes traffic (1) or not (0)",
-            region,
-            null)
-        .set(serving ? 1 : 0);
+    gauge(OperatorMeters.REGION_SERVING, region).set(serving ? 1 : 0);
     for (RegionPhase each : RegionPhase.values()) {
-      gauge(
-              "beastmode.region.phase",
-              "The Region's phase as the hub sees it: 1 for the current one",
-              region,
-              each)
-          .set(each == phase ? 1 : 0);
+      gauge(OperatorMeters.REGION_PHASE, region, each.name()).set(each == phase ? 1 : 0);
     }
   }
 
-  private AtomicInteger gauge(String metric, String description, String region, RegionPhase phase) {
+  private AtomicInteger gauge(OperatorMeters.Declared meter, String... tagValues) {
     return gauges.computeIfAbsent(
-        metric + "|" + region + "|" + phase,
-        key -> {
-          var value = new AtomicInteger();
-          var builder =
-              Gauge.builder(metric, value, AtomicInteger::get)
-                  .description(description)
-                  .tag("region", region);
-          if (phase != null) {
-            builder.tag("phase", phase.name());
-          }
-          builder.register(registry);
-          return value;
-        });
+        meter.name() + "|" + String.join("|", tagValues),
+        key -> meter.gauge(registry, new AtomicInteger(), AtomicInteger::get, tagValues));
   }
 }

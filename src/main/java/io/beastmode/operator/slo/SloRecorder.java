@@ -5,9 +5,8 @@ import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.api.v1alpha1.SloAction;
 import io.beastmode.api.v1alpha1.SloActionRecord;
 import io.beastmode.operator.Events;
+import io.beastmode.operator.OperatorMeters;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -33,28 +32,10 @@ final class SloRecorder {
 
   void measured(ServiceLevelObjective slo, SloEvaluation evaluation) {
     String name = key(slo);
-    gauge(
-            "beastmode.slo.error.budget.remaining",
-            "Error budget left over the SLO window, in percent",
-            name,
-            null,
-            null)
-        .set(evaluation.budgetRemainingPercent());
+    gauge(OperatorMeters.SLO_ERROR_BUDGET_REMAINING, name).set(evaluation.budgetRemainingPercent());
     for (var rate : evaluation.burnRates()) {
-      gauge(
-              "beastmode.slo.burn.rate",
-              "Error-budget burn rate of a rule's window",
-              name,
-              rate.rule,
-              "long")
-          .set(rate.longWindowRate);
-      gauge(
-              "beastmode.slo.burn.rate",
-              "Error-budget burn rate of a rule's window",
-              name,
-              rate.rule,
-              "short")
-          .set(rate.shortWindowRate);
+      gauge(OperatorMeters.SLO_BURN_RATE, name, rate.rule, "long").set(rate.longWindowRate);
+      gauge(OperatorMeters.SLO_BURN_RATE, name, rate.rule, "short").set(rate.shortWindowRate);
     }
   }
 
@@ -78,12 +59,7 @@ final class SloRecorder {
               ? "router " + router.getMetadata().getName()
               : "region " + record.region;
       if (before.isEmpty()) {
-        Counter.builder("beastmode.slo.actions")
-            .description("Actions taken for objectives")
-            .tag("slo", key(slo))
-            .tag("action", record.action.name())
-            .register(registry)
-            .increment();
+        OperatorMeters.SLO_ACTIONS.counter(registry, key(slo), record.action.name()).increment();
         events.warning(
             slo, "SloActionTaken", record.action + " for " + where + ": " + record.reason);
         if (record.action == SloAction.Alert) {
@@ -105,22 +81,10 @@ final class SloRecorder {
     }
   }
 
-  private AtomicReference<Double> gauge(
-      String metric, String description, String slo, String rule, String window) {
+  private AtomicReference<Double> gauge(OperatorMeters.Declared meter, String... tagValues) {
     return gauges.computeIfAbsent(
-        metric + "|" + slo + "|" + rule + "|" + window,
-        k -> {
-          var value = new AtomicReference<>(0.0);
-          var builder =
-              Gauge.builder(metric, value, AtomicReference::get)
-                  .description(description)
-                  .tag("slo", slo);
-          if (rule != null) {
-            builder.tag("rule", rule).tag("window", window);
-          }
-          builder.register(registry);
-          return value;
-        });
+        meter.name() + "|" + String.join("|", tagValues),
+        k -> meter.gauge(registry, new AtomicReference<>(0.0), AtomicReference::get, tagValues));
   }
 
   static String key(ServiceLevelObjective slo) {

@@ -6,6 +6,7 @@ import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.TrafficStage;
 import io.beastmode.operator.Events;
+import io.beastmode.operator.OperatorMeters;
 import io.beastmode.operator.Timestamps;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
@@ -13,7 +14,6 @@ import io.beastmode.operator.resolved.RegionOutcome;
 import io.beastmode.operator.resolved.ResolvedRouter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,10 +74,8 @@ public final class FailoverRecorder {
               + change.to()
               + "; weights "
               + describe(traffic.weights()));
-      registry
-          .counter(
-              "beastmode.failover.transitions",
-              Tags.of("router", routerName, "region", change.region(), "reason", change.reason()))
+      OperatorMeters.FAILOVER_TRANSITIONS
+          .counter(registry, routerName, change.region(), change.reason())
           .increment();
     }
     var record = previous == null ? null : previous.lastFailover;
@@ -97,11 +95,9 @@ public final class FailoverRecorder {
       record.detectedAt = Timestamps.format(detectedAt(inputs, moved, decidedAt));
       record.decidedAt = Timestamps.format(decidedAt);
       record.appliedAt = Timestamps.format(clock.instant());
-      registry
-          .counter("beastmode.failovers", Tags.of("router", routerName, "reason", record.reason))
-          .increment();
-      registry
-          .timer("beastmode.failover.apply", Tags.of("router", routerName))
+      OperatorMeters.FAILOVERS.counter(registry, routerName, record.reason).increment();
+      OperatorMeters.FAILOVER_APPLY
+          .timer(registry, routerName)
           .record(
               Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.appliedAt)));
     }
@@ -109,7 +105,7 @@ public final class FailoverRecorder {
       record.convergedAt = Timestamps.format(clock.instant());
       Duration took =
           Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.convergedAt));
-      registry.timer("beastmode.failover.converge", Tags.of("router", routerName)).record(took);
+      OperatorMeters.FAILOVER_CONVERGE.timer(registry, routerName).record(took);
       events.normal(
           router,
           "TrafficConverged",
@@ -226,10 +222,8 @@ public final class FailoverRecorder {
     return weightGauges.computeIfAbsent(
         router + "\n" + region,
         key ->
-            registry.gauge(
-                "beastmode.traffic.weight",
-                Tags.of("router", router, "region", region),
-                new AtomicInteger()));
+            OperatorMeters.TRAFFIC_WEIGHT.gauge(
+                registry, new AtomicInteger(), AtomicInteger::get, router, region));
   }
 
   static String describe(Map<String, Integer> weights) {

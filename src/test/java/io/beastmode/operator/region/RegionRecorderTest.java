@@ -3,6 +3,7 @@ package io.beastmode.operator.region;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.beastmode.api.v1alpha1.RegionPhase;
+import io.beastmode.operator.CatalogueOnly;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +38,13 @@ class RegionRecorderTest {
         .isZero();
     assertThat(registry.get("beastmode.region.phase").tag("region", "eu-west").gauges())
         .hasSize(RegionPhase.values().length);
+  }
+
+  @Test
+  void itRegistersOnlyCatalogueMeters() {
+    var registry = new SimpleMeterRegistry();
+    new RegionRecorder(registry).record("eu-west", RegionPhase.Healthy, true);
+
+    CatalogueOnly.assertDeclared(registry);
   }
 }

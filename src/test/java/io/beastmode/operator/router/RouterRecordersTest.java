@@ -3,31 +3,27 @@ package io.beastmode.operator.router;
 import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.RouterRegionStatus;
 import io.beastmode.api.v1alpha1.TrafficStage;
+import io.beastmode.operator.CatalogueOnly;
 import io.beastmode.operator.autoscale.ScalingRecorder;
 import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.operator.resolved.ExampleRouters;
 import io.beastmode.operator.resolved.RegionOutcome;
 import io.beastmode.operator.traffic.FailoverRecorder;
 import io.beastmode.operator.traffic.TrafficDecision;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
-/**
- * Runs the LLMRouter controller's recorders through one failover (weights move, routers converge)
- * and one scale-up, so every meter they register exists in {@code registry}.
- */
-public final class RouterRecordersExercise {
-  private RouterRecordersExercise() {}
+class RouterRecordersTest {
 
-  /**
-   * @param hub where Events go; one that cannot be reached only logs them
-   */
-  public static void run(MeterRegistry registry, KubernetesClient hub) {
+  /** Through one failover (weights move, routers converge) and one scale-up. */
+  @Test
+  void theRouterRecordersRegisterOnlyCatalogueMeters() {
+    var registry = new SimpleMeterRegistry();
     var example = ExampleRouters.load();
     var inputs = example.resolved();
     Instant now = Instant.parse("2026-11-21T10:00:00Z");
@@ -46,13 +42,16 @@ public final class RouterRecordersExercise {
                     "us-east", TrafficStage.Active, TrafficStage.FailedOver, "RegionDown")));
     // Unreachable regions are not waited for, so the failover converges in the same call.
     var outcomes = inputs.regions().stream().map(RegionOutcome::unreachable).toList();
-    new FailoverRecorder(
-            hub, new RouterHeartbeats(null), registry, Clock.fixed(now, ZoneOffset.UTC))
-        .record(inputs, previous, traffic, outcomes, now);
+    try (var hub = CatalogueOnly.absentHub()) {
+      new FailoverRecorder(
+              hub, new RouterHeartbeats(null), registry, Clock.fixed(now, ZoneOffset.UTC))
+          .record(inputs, previous, traffic, outcomes, now);
+      var next = new LLMRouterStatus();
+      next.regions.add(region("eu-west", 100, 4));
+      new ScalingRecorder(hub, registry, Clock.systemUTC()).record(inputs.router(), previous, next);
+    }
 
-    var next = new LLMRouterStatus();
-    next.regions.add(region("eu-west", 100, 4));
-    new ScalingRecorder(hub, registry, Clock.systemUTC()).record(inputs.router(), previous, next);
+    CatalogueOnly.assertDeclared(registry);
   }
 
   private static RouterRegionStatus region(String name, int weight, int desired) {
