@@ -8,6 +8,7 @@ import static io.beastmode.testing.UsageWriter.served;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.beastmode.api.v1alpha1.Condition;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
@@ -390,6 +391,34 @@ class AutoscalingIT {
     }
   }
 
+  /**
+   * An objective evaluates an hour apart here, so only its router's informer can bring it from
+   * RouterNotFound to an evaluation within the minute the test waits.
+   */
+  @Test
+  @Order(6)
+  void anObjectiveIsEvaluatedAsSoonAsItsRouterComes() {
+    var slo = objective();
+    slo.getMetadata().setName("late");
+    slo.getSpec().routerRef = new NamedReference("late");
+    slo.getSpec().evaluationIntervalSeconds = 3600;
+    fleet.hub().resource(slo).create();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(ready("late").reason).isEqualTo("RouterNotFound"));
+
+    fleet.hub().resource(router(NS, "late", List.of("hosted"), "hub")).create();
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              var ready = ready("late");
+              assertThat(ready.reason).isEqualTo("Evaluated");
+              assertThat(ready.message).isEqualTo("evaluated over 1 region(s)");
+            });
+  }
+
   static final ResourceDefinitionContext ALERTS =
       new ResourceDefinitionContext.Builder()
           .withGroup("monitoring.coreos.com")
@@ -424,6 +453,13 @@ class AutoscalingIT {
             .getStatus();
     assertThat(status).as("objective evaluated").isNotNull();
     return status;
+  }
+
+  private static Condition ready(String name) {
+    var slo =
+        fleet.hub().resources(ServiceLevelObjective.class).inNamespace(NS).withName(name).get();
+    assertThat(slo.getStatus()).as("objective evaluated").isNotNull();
+    return Conditions.find(slo.getStatus(), Conditions.READY).orElseThrow();
   }
 
   private static List<String> inForce(List<SloActionRecord> records) {

@@ -3,7 +3,6 @@ package io.beastmode.operator.slo;
 import io.beastmode.api.v1alpha1.Condition;
 import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.LLMRouter;
-import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.api.v1alpha1.ServiceLevelObjectiveStatus;
 import io.beastmode.api.v1alpha1.SloActionRecord;
@@ -16,8 +15,10 @@ import io.beastmode.operator.slo.SloActionPlanner.Capacity;
 import io.beastmode.wire.UsageSample;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,8 +33,10 @@ import java.util.Objects;
 /**
  * Evaluates a ServiceLevelObjective on its interval: reads what its router's regions served from
  * their Redis, computes indicators, budget and burn rates, and decides the actions in force. The
- * LLMRouter controller carries the actions out. When any region's Redis cannot be read, nothing is
- * taken or undone on partial data: the last evaluation stands and Ready says why.
+ * LLMRouter controller carries the actions out. The router and its regions come from informers
+ * (SloEventSources), and a change to either wakes the objective before its interval is up. When any
+ * region's Redis cannot be read, nothing is taken or undone on partial data: the last evaluation
+ * stands and Ready says why.
  */
 @ControllerConfiguration(name = "servicelevelobjective")
 public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelObjective> {
@@ -56,20 +59,20 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
   }
 
   @Override
+  public List<EventSource<?, ServiceLevelObjective>> prepareEventSources(
+      EventSourceContext<ServiceLevelObjective> context) {
+    return SloEventSources.all(context);
+  }
+
+  @Override
   public UpdateControl<ServiceLevelObjective> reconcile(
       ServiceLevelObjective slo, Context<ServiceLevelObjective> context) {
     var spec = slo.getSpec();
     var interval = Duration.ofSeconds(spec.evaluationIntervalSeconds);
     var previous = slo.getStatus();
     var status = carriedOver(slo);
-    var router =
-        clients
-            .hub()
-            .resources(LLMRouter.class)
-            .inNamespace(slo.getMetadata().getNamespace())
-            .withName(spec.routerRef.name)
-            .get();
-    if (router == null) {
+    var found = SloEventSources.router(context, slo);
+    if (found.isEmpty()) {
       setReady(
           slo,
           status,
@@ -78,11 +81,12 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
           "routerRef: LLMRouter " + spec.routerRef.name + " not found in this namespace");
       return StatusPatch.ifChanged(slo, status, context).rescheduleAfter(interval);
     }
+    var router = found.get();
     BurnRateAlerts.apply(clients.hub(), slo);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Map<String, Map<Duration, UsageSample>> samples;
     try {
-      samples = read(slo, router, now);
+      samples = read(slo, router, context, now);
     } catch (RegionRedisClients.Unavailable e) {
       setReady(
           slo,
@@ -136,13 +140,16 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
 
   /** Per region with a Redis, what the router served over each window the objective reads. */
   private Map<String, Map<Duration, UsageSample>> read(
-      ServiceLevelObjective slo, LLMRouter router, Instant now)
+      ServiceLevelObjective slo,
+      LLMRouter router,
+      Context<ServiceLevelObjective> context,
+      Instant now)
       throws RegionRedisClients.Unavailable {
     String owner = router.getMetadata().getNamespace() + "/" + router.getMetadata().getName();
     var windows = SloEvaluation.windows(slo.getSpec());
     var samples = new LinkedHashMap<String, Map<Duration, UsageSample>>();
     for (var placement : router.getSpec().regions) {
-      var region = clients.hub().resources(Region.class).withName(placement.name).get();
+      var region = SloEventSources.region(context, placement.name).orElse(null);
       if (region == null || region.getSpec().redis == null) {
         continue;
       }
