@@ -2,8 +2,6 @@ package io.beastmode.operator;
 
 import io.beastmode.wire.Digests;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.micrometer.core.instrument.Tags;
 
 /**
  * Which LLMRouter something belongs to, in every form the operator writes it: {@code
@@ -23,15 +21,6 @@ public record RouterKey(String namespace, String name) {
       return value;
     }
     return value.substring(0, 46) + "-" + Digests.sha256Hex(value).substring(0, 16);
-  }
-
-  /** The router's tag on every meter about it. */
-  public Tags tags() {
-    return Tags.of("router", toString());
-  }
-
-  public ResourceID resourceId() {
-    return new ResourceID(name, namespace);
   }
 
   /** {@code <namespace>/<name>}, never truncated. */

@@ -5,6 +5,7 @@ import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.RouterRegionStatus;
 import io.beastmode.operator.Events;
 import io.beastmode.operator.OperatorMeters;
+import io.beastmode.operator.RouterKey;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -29,7 +30,7 @@ public final class ScalingRecorder {
   }
 
   public void record(LLMRouter router, LLMRouterStatus previous, LLMRouterStatus next) {
-    String owner = router.getMetadata().getNamespace() + "/" + router.getMetadata().getName();
+    String owner = RouterKey.of(router).toString();
     for (var region : next.regions) {
       if (region.autoscaler == null) {
         continue;
@@ -38,13 +39,7 @@ public final class ScalingRecorder {
           .set(region.currentReplicas == null ? 0 : region.currentReplicas);
       gauge(owner, region.name, "desired")
           .set(region.desiredReplicas == null ? 0 : region.desiredReplicas);
-      var last =
-          previous == null
-              ? null
-              : previous.regions.stream()
-                  .filter(r -> region.name.equals(r.name))
-                  .findFirst()
-                  .orElse(null);
+      var last = LLMRouterStatus.region(previous, region.name).orElse(null);
       if (last == null || !scaled(last, region)) {
         continue;
       }

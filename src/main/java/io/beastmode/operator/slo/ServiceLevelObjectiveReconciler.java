@@ -7,6 +7,7 @@ import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.api.v1alpha1.ServiceLevelObjectiveStatus;
 import io.beastmode.api.v1alpha1.SloActionRecord;
 import io.beastmode.operator.Conditions;
+import io.beastmode.operator.RouterKey;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
@@ -145,7 +146,7 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
       Context<ServiceLevelObjective> context,
       Instant now)
       throws RegionRedisClients.Unavailable {
-    String owner = router.getMetadata().getNamespace() + "/" + router.getMetadata().getName();
+    String owner = RouterKey.of(router).toString();
     var windows = SloEvaluation.windows(slo.getSpec());
     var samples = new LinkedHashMap<String, Map<Duration, UsageSample>>();
     for (var placement : router.getSpec().regions) {

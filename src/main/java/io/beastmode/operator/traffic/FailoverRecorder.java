@@ -58,7 +58,7 @@ public final class FailoverRecorder {
       List<RegionOutcome> outcomes,
       Instant decidedAt) {
     LLMRouter router = inputs.router();
-    String routerName = inputs.namespace() + "/" + inputs.name();
+    String routerName = inputs.key().toString();
     traffic.weights().forEach((region, weight) -> weightGauge(routerName, region).set(weight));
     for (var change : traffic.changes()) {
       boolean away = change.to() == TrafficStage.FailedOver || change.to() == TrafficStage.HeldOut;
@@ -147,7 +147,7 @@ public final class FailoverRecorder {
    * applied.
    */
   private boolean converged(ResolvedRouter inputs, List<RegionOutcome> outcomes) {
-    String routerName = inputs.namespace() + "/" + inputs.name();
+    String routerName = inputs.key().toString();
     // Lazy: heartbeats are read region by region until one is behind.
     return converged(outcomes.stream().map(outcome -> beats(routerName, outcome)));
   }
