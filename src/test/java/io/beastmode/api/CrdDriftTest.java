@@ -2,6 +2,7 @@ package io.beastmode.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.beastmode.api.v1alpha1.ApiKey;
 import io.beastmode.api.v1alpha1.BackupPolicy;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelPool;
@@ -70,13 +71,14 @@ class CrdDriftTest {
             LLMRouter.class,
             ServiceLevelObjective.class,
             BackupPolicy.class,
-            RestoreRequest.class)
+            RestoreRequest.class,
+            ApiKey.class)
         .generate();
     List<Path> generated;
     try (Stream<Path> files = Files.list(GENERATED)) {
       generated = files.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
     }
-    assertThat(generated).hasSize(6);
+    assertThat(generated).hasSize(7);
     if (Boolean.getBoolean("crds.update")) {
       Files.createDirectories(COMMITTED);
       Files.createDirectories(CHART);

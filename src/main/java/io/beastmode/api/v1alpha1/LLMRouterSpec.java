@@ -52,6 +52,10 @@ public class LLMRouterSpec {
   public ExposureSpec exposure = new ExposureSpec();
 
   @Default("{}")
+  @JsonPropertyDescription("Who may call the routers: API keys (the default) or anyone.")
+  public AccessSpec access = new AccessSpec();
+
+  @Default("{}")
   @JsonPropertyDescription("Limits and resources of each router pod.")
   public RouterPodSpec router = new RouterPodSpec();
 }

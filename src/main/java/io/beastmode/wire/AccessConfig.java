@@ -1,0 +1,33 @@
+package io.beastmode.wire;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.beastmode.api.v1alpha1.AccessMode;
+import java.util.List;
+
+/**
+ * Who may call the routers of one region: the third file of the routing ConfigMap ({@code
+ * keys.yaml}), apart from {@link RoutingConfig} because keys come and go without rolling the
+ * routers, which re-read it every second. Holds hashes of key values, never a value.
+ *
+ * @param mode keys: only callers presenting one of {@code keys}; open: anyone
+ * @param keys the keys that open the router, each value's SHA-256 ({@link Digests#sha256Hex})
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AccessConfig(AccessMode mode, List<Key> keys) {
+
+  /** Anyone may call: what a router without a keys file serves. */
+  public static final AccessConfig OPEN = new AccessConfig(AccessMode.open, List.of());
+
+  /**
+   * One accepted key value. A rotated key appears twice while its previous value is in grace.
+   *
+   * @param apiKey the ApiKey it comes from, as namespace/name
+   * @param sha256 SHA-256 (hex) of the value a caller presents
+   * @param tenant the tenant a caller with this value acts as
+   * @param models models and aliases it may ask for; empty allows every one
+   * @param notAfter when the value stops working (RFC 3339), or null for never
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Key(
+      String apiKey, String sha256, String tenant, List<String> models, String notAfter) {}
+}
