@@ -1,6 +1,7 @@
 package io.beastmode.operator;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
@@ -11,6 +12,11 @@ import java.time.temporal.ChronoUnit;
  */
 public final class Timestamps {
   private Timestamps() {}
+
+  /** Reads an RFC 3339 time, with Z or a numeric offset, as users write them in specs. */
+  public static Instant parse(String rfc3339) {
+    return OffsetDateTime.parse(rfc3339).toInstant();
+  }
 
   public static String format(Instant instant) {
     return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS));

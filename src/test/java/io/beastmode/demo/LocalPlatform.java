@@ -1,5 +1,6 @@
 package io.beastmode.demo;
 
+import io.beastmode.api.v1alpha1.ApiKey;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelEndpoint;
 import io.beastmode.api.v1alpha1.ModelPool;
@@ -16,13 +17,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded default (`make demo`): three regions, each a real kube-apiserver with etcd and its
@@ -37,6 +41,10 @@ public final class LocalPlatform {
   static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   static final String NAMESPACE = "beastmode-demo";
   static final String ROUTER = "assistant";
+
+  /** The example ApiKey the demo's clients use. */
+  static final String CLIENT_KEY = "support-app";
+
   static final String HUB = "eu-west";
   static final String FAILING = "us-east";
   static final List<String> MEMBERS = List.of("us-east", "ap-south");
@@ -155,7 +163,12 @@ public final class LocalPlatform {
     var view = new LiveView(hub, NAMESPACE, ROUTER, reports);
     var entries = new LinkedHashMap<String, java.net.URI>();
     regions.forEach((name, region) -> entries.put(name, region.routerEndpoint()));
-    try (var clients = new TrafficDriver(entries, view::weights)) {
+    step(
+        "the clients' API key: the value the operator wrote into Secret "
+            + CLIENT_KEY
+            + "-api-key (never printed)");
+    String apiKey = apiKey(hub);
+    try (var clients = new TrafficDriver(entries, view::weights, apiKey)) {
       var scenario = new Scenario(view, clients, regions, deadline);
       boolean passed = scenario.play(REQUESTS_PER_SECOND);
       if (thenWatch) {
@@ -163,6 +176,21 @@ public final class LocalPlatform {
       }
       return passed;
     }
+  }
+
+  /** The value of the clients' ApiKey, once the operator has written its Secret. */
+  private static String apiKey(KubernetesClient hub) {
+    var secret =
+        hub.secrets()
+            .inNamespace(NAMESPACE)
+            .withName(CLIENT_KEY + "-api-key")
+            .waitUntilCondition(
+                s -> s != null && s.getData() != null && s.getData().containsKey(ApiKey.SECRET_KEY),
+                60,
+                TimeUnit.SECONDS);
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get(ApiKey.SECRET_KEY)),
+        StandardCharsets.UTF_8);
   }
 
   /**

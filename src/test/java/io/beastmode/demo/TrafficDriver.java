@@ -37,6 +37,7 @@ final class TrafficDriver implements AutoCloseable {
   private static final double NEW_QUESTION_SHARE = 0.3;
 
   private final Map<String, URI> entries;
+  private final String apiKey;
   private final Supplier<Map<String, Integer>> weights;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -57,9 +58,11 @@ final class TrafficDriver implements AutoCloseable {
   /**
    * @param entries each region's router Service
    * @param weights each region's current traffic weight (percent)
+   * @param apiKey the key the clients present
    */
-  TrafficDriver(Map<String, URI> entries, Supplier<Map<String, Integer>> weights) {
+  TrafficDriver(Map<String, URI> entries, Supplier<Map<String, Integer>> weights, String apiKey) {
     this.entries = entries;
+    this.apiKey = apiKey;
     this.weights = weights;
   }
 
@@ -85,6 +88,7 @@ final class TrafficDriver implements AutoCloseable {
         HttpRequest.newBuilder(entries.get(region).resolve("/v1/chat/completions"))
             .timeout(Duration.ofSeconds(10))
             .header("content-type", "application/json")
+            .header("authorization", "Bearer " + apiKey)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
     sent.increment();

@@ -1,5 +1,6 @@
 package io.beastmode.testing;
 
+import io.beastmode.operator.access.ApiKeyReconciler;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
@@ -53,6 +54,7 @@ public final class OperatorUnderTest implements AutoCloseable {
             });
     operator.register(new RegionReconciler(clients, heartbeats, registry, Clock.systemUTC()));
     operator.register(new ModelPoolReconciler(Clock.systemUTC()));
+    operator.register(new ApiKeyReconciler(client, Clock.systemUTC()));
     operator.register(
         new LLMRouterReconciler(
             clients, heartbeats, usage, registry, ROUTER_IMAGE, Clock.systemUTC()));

@@ -19,13 +19,10 @@ public class ApiKeySpec {
   @Required
   @Size(min = 1, max = 32)
   @ValidationRule(
-      value = "self.all(r, self.exists_one(o, o == r))",
+      value = "self.all(r, self.exists_one(o, o.name == r.name))",
       message = "each router may be listed once")
-  @ValidationRule(
-      value = "self.all(r, r.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'))",
-      message = "each router must be the name of an LLMRouter")
-  @JsonPropertyDescription("Names of the LLMRouters (in this namespace) the key opens.")
-  public List<String> routers;
+  @JsonPropertyDescription("LLMRouters (in this namespace) the key opens.")
+  public List<NamedReference> routers;
 
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")

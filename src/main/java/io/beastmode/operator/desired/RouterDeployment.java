@@ -136,6 +136,8 @@ final class RouterDeployment {
     env.add(
         new EnvVar(
             "BEASTMODE_ROUTER_TRAFFIC", CONFIG_DIR + "/" + RoutingConfigMap.TRAFFIC_KEY, null));
+    env.add(
+        new EnvVar("BEASTMODE_ROUTER_KEYS", CONFIG_DIR + "/" + RoutingConfigMap.KEYS_KEY, null));
     if (region.getSpec().redis != null) {
       env.add(new EnvVar("QUARKUS_REDIS_HOSTS", region.getSpec().redis.url, null));
       var password = region.getSpec().redis.passwordSecretRef;

@@ -5,6 +5,7 @@ import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.resolved.ResolvedRouter;
 import io.beastmode.operator.slo.SloActionsInForce;
 import io.beastmode.operator.traffic.TrafficDecision;
+import io.beastmode.wire.AccessConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -33,6 +34,7 @@ public final class RouterResources {
    * @param traffic the failover decision: every region's weight and each region's replica floor
    * @param autoscaler what scales the routers in this region
    * @param slo the SLO actions in force for the router
+   * @param access who may call the routers
    */
   public static List<HasMetadata> desired(
       ResolvedRouter router,
@@ -40,7 +42,8 @@ public final class RouterResources {
       String image,
       TrafficDecision traffic,
       Autoscaler autoscaler,
-      SloActionsInForce slo) {
+      SloActionsInForce slo,
+      AccessConfig access) {
     int floor = traffic.floors().get(region.getMetadata().getName());
     var configMap =
         RoutingConfigMap.build(
@@ -48,7 +51,8 @@ public final class RouterResources {
             router,
             region,
             traffic.weights(),
-            slo.degraded());
+            slo.degraded(),
+            access);
     // Replicas come before the weights, so a region is scaled before more traffic is sent its way.
     // Each object gets metadata of its own: appliers may edit it.
     var objects = new ArrayList<HasMetadata>();

@@ -2,6 +2,7 @@ package io.beastmode.operator.desired;
 
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.operator.resolved.ResolvedRouter;
+import io.beastmode.wire.AccessConfig;
 import io.beastmode.wire.ConfigYaml;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -9,12 +10,14 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.Map;
 
 /**
- * The ConfigMap a region's routers read their two files from: {@value #ROUTING_KEY} (models,
- * prices, policy) and {@value #TRAFFIC_KEY} (peers and weights, changed by failover).
+ * The ConfigMap a region's routers read their files from: {@value #ROUTING_KEY} (models, prices,
+ * policy), {@value #TRAFFIC_KEY} (peers and weights, changed by failover) and {@value #KEYS_KEY}
+ * (who may call, by key hash). Only the first rolls the routers; they re-read the others.
  */
 public final class RoutingConfigMap {
   public static final String ROUTING_KEY = "routing.yaml";
   public static final String TRAFFIC_KEY = "traffic.yaml";
+  public static final String KEYS_KEY = "keys.yaml";
 
   private RoutingConfigMap() {}
 
@@ -40,7 +43,8 @@ public final class RoutingConfigMap {
       ResolvedRouter router,
       Region region,
       Map<String, Integer> weights,
-      boolean degraded) {
+      boolean degraded,
+      AccessConfig access) {
     return new ConfigMapBuilder()
         .withMetadata(metadata)
         .withData(
@@ -48,7 +52,9 @@ public final class RoutingConfigMap {
                 ROUTING_KEY,
                 ConfigYaml.write(RoutingConfigRenderer.routing(router, region)),
                 TRAFFIC_KEY,
-                ConfigYaml.write(RoutingConfigRenderer.traffic(router, region, weights, degraded))))
+                ConfigYaml.write(RoutingConfigRenderer.traffic(router, region, weights, degraded)),
+                KEYS_KEY,
+                ConfigYaml.write(access)))
         .build();
   }
 }

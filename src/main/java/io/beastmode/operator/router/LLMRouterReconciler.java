@@ -1,5 +1,6 @@
 package io.beastmode.operator.router;
 
+import io.beastmode.api.v1alpha1.ApiKey;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
@@ -7,6 +8,7 @@ import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.RouterKey;
 import io.beastmode.operator.StatusPatch;
+import io.beastmode.operator.access.AccessRules;
 import io.beastmode.operator.autoscale.Forecasts;
 import io.beastmode.operator.autoscale.ScalingRecorder;
 import io.beastmode.operator.fleet.RegionClients;
@@ -103,9 +105,10 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
         predictions.entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().minReplicas()));
     var traffic = RouterTraffic.decide(resolved, router.getStatus(), released, slo, predicted, now);
+    var access = AccessRules.of(router, keys(context, router), now);
     var outcomes =
         resolved.regions().stream()
-            .map(region -> regions.apply(resolved, region, traffic, slo, context))
+            .map(region -> regions.apply(resolved, region, traffic, slo, access, context))
             .toList();
     // The global entry point moves last, once every reachable region has its replicas and weights.
     GlobalEntryPoints.apply(clients.hub(), resolved, traffic.weights());
@@ -143,6 +146,14 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     LOG.warnf(
         "router %s: cleanup waits for unreachable regions %s", RouterKey.of(router), unreachable);
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(UNREACHABLE_CLEANUP_RETRY);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<ApiKey> keys(Context<LLMRouter> context, LLMRouter router) {
+    var source =
+        (InformerEventSource<ApiKey, LLMRouter>)
+            context.eventSourceRetriever().getEventSourceFor(ApiKey.class);
+    return source.list(router.getMetadata().getNamespace()).toList();
   }
 
   @SuppressWarnings("unchecked")

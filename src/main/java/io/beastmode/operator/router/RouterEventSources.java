@@ -1,5 +1,6 @@
 package io.beastmode.operator.router;
 
+import io.beastmode.api.v1alpha1.ApiKey;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
@@ -18,7 +19,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** What wakes an LLMRouter up: its pools, its regions, and the objects it owns in the hub. */
+/**
+ * What wakes an LLMRouter up: its pools, its regions, its objectives, the keys naming it, and the
+ * objects it owns in the hub.
+ */
 final class RouterEventSources {
 
   private RouterEventSources() {}
@@ -47,6 +51,17 @@ final class RouterEventSources {
                         Set.of(
                             new ResourceID(
                                 slo.getSpec().routerRef.name, slo.getMetadata().getNamespace())))
+                .build(),
+            context));
+    // A key's values (status) and the routers it names go into their keys files.
+    sources.add(
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ApiKey.class, LLMRouter.class)
+                .withSecondaryToPrimaryMapper(
+                    key ->
+                        key.getSpec().routers.stream()
+                            .map(ref -> new ResourceID(ref.name, key.getMetadata().getNamespace()))
+                            .collect(Collectors.toSet()))
                 .build(),
             context));
     for (var kind : ManagedObjects.KINDS) {

@@ -12,6 +12,7 @@ import io.beastmode.operator.resolved.RegionOutcome;
 import io.beastmode.operator.resolved.ResolvedRouter;
 import io.beastmode.operator.slo.SloActionsInForce;
 import io.beastmode.operator.traffic.TrafficDecision;
+import io.beastmode.wire.AccessConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -45,6 +46,7 @@ final class RouterRegions {
       Region region,
       TrafficDecision traffic,
       SloActionsInForce slo,
+      AccessConfig access,
       Context<LLMRouter> context) {
     var client = clients.reachableClient(region);
     if (client.isEmpty()) {
@@ -55,7 +57,8 @@ final class RouterRegions {
           Autoscaler.choose(
               router.router().getSpec().autoscaling.enabled,
               ManagedObjects.kedaInstalled(client.get()));
-      var desired = RouterResources.desired(router, region, routerImage, traffic, autoscaler, slo);
+      var desired =
+          RouterResources.desired(router, region, routerImage, traffic, autoscaler, slo, access);
       List<HasMetadata> applied =
           ManagedObjects.apply(
               client.get(), router.namespaceIn(region), router.key().labelValue(), desired);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.beastmode.operator.access.AccessRules;
 import io.beastmode.operator.resolved.ExampleRouters;
 import io.beastmode.operator.slo.SloActionsInForce;
 import io.beastmode.wire.ConfigYaml;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * src/test/resources/golden (rewrite with -Dgolden.update=true after an intended change).
  */
 class RouterResourcesTest {
+  static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+
   static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
   static final YAMLMapper YAML =
       YAMLMapper.builder()
@@ -128,6 +132,12 @@ class RouterResourcesTest {
     var router = inputs.resolved();
     var autoscaler = Autoscaler.choose(router.router().getSpec().autoscaling.enabled, false);
     return RouterResources.desired(
-        router, inputs.region(region), image, inputs.traffic(), autoscaler, SloActionsInForce.NONE);
+        router,
+        inputs.region(region),
+        image,
+        inputs.traffic(),
+        autoscaler,
+        SloActionsInForce.NONE,
+        AccessRules.of(router.router(), inputs.keys, NOW));
   }
 }

@@ -2,6 +2,8 @@ package io.beastmode.operator.resolved;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.beastmode.api.v1alpha1.ApiKey;
+import io.beastmode.api.v1alpha1.ApiKeyStatus;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.LLMRouterStatus;
 import io.beastmode.api.v1alpha1.ModelPool;
@@ -11,6 +13,7 @@ import io.beastmode.api.v1alpha1.TrafficStage;
 import io.beastmode.operator.slo.SloActionsInForce;
 import io.beastmode.operator.traffic.RouterTraffic;
 import io.beastmode.operator.traffic.TrafficDecision;
+import io.beastmode.wire.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -25,17 +28,21 @@ public final class ExampleRouters {
   final List<Region> regions = new ArrayList<>();
   public final List<ModelPool> pools = new ArrayList<>();
   public final List<LLMRouter> routers = new ArrayList<>();
+  public final List<ApiKey> keys = new ArrayList<>();
 
   public static ExampleRouters load() {
     var inputs = new ExampleRouters();
     try {
-      for (String file : List.of("10-regions.yaml", "20-modelpools.yaml", "30-llmrouter.yaml")) {
+      for (String file :
+          List.of(
+              "10-regions.yaml", "20-modelpools.yaml", "30-llmrouter.yaml", "35-apikeys.yaml")) {
         try (var parser = YAML.createParser(EXAMPLES.resolve(file).toFile())) {
           for (JsonNode node : YAML.readValues(parser, JsonNode.class).readAll()) {
             switch (node.get("kind").asText()) {
               case "Region" -> inputs.regions.add(YAML.treeToValue(node, Region.class));
               case "ModelPool" -> inputs.pools.add(YAML.treeToValue(node, ModelPool.class));
               case "LLMRouter" -> inputs.routers.add(YAML.treeToValue(node, LLMRouter.class));
+              case "ApiKey" -> inputs.keys.add(withValue(YAML.treeToValue(node, ApiKey.class)));
               default -> {}
             }
           }
@@ -48,6 +55,13 @@ public final class ExampleRouters {
     router.getMetadata().setUid("0b5e5a1e-0000-4000-8000-000000000001");
     router.getMetadata().setGeneration(1L);
     return inputs;
+  }
+
+  /** A key as the operator leaves it: a value made, its hash in status (fixed, for goldens). */
+  private static ApiKey withValue(ApiKey key) {
+    key.setStatus(new ApiKeyStatus());
+    key.getStatus().keyHash = Digests.sha256Hex("value of " + key.getMetadata().getName());
+    return key;
   }
 
   public ResolvedRouter resolved() {

@@ -1,0 +1,69 @@
+package io.beastmode.operator.access;
+
+import io.beastmode.api.v1alpha1.AccessMode;
+import io.beastmode.api.v1alpha1.ApiKey;
+import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.operator.Timestamps;
+import io.beastmode.wire.AccessConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What a router's keys file says: its access mode and, for mode keys, every value of every ApiKey
+ * naming it, by hash. Pure. Values past their end are left out; routers also refuse them at the
+ * exact time on their own.
+ */
+public final class AccessRules {
+  private AccessRules() {}
+
+  /**
+   * @param keys ApiKeys of the router's namespace (any router); those naming it are taken
+   */
+  public static AccessConfig of(LLMRouter router, List<ApiKey> keys, Instant now) {
+    if (router.getSpec().access.mode == AccessMode.open) {
+      return AccessConfig.OPEN;
+    }
+    String name = router.getMetadata().getName();
+    var accepted = new ArrayList<AccessConfig.Key>();
+    keys.stream()
+        .filter(key -> key.getSpec().routers.stream().anyMatch(r -> r.name.equals(name)))
+        .sorted(Comparator.comparing(key -> key.getMetadata().getName()))
+        .forEach(key -> accepted.addAll(values(key, now)));
+    return new AccessConfig(AccessMode.keys, List.copyOf(accepted));
+  }
+
+  private static List<AccessConfig.Key> values(ApiKey key, Instant now) {
+    var status = key.getStatus();
+    var spec = key.getSpec();
+    if (status == null || status.keyHash == null || ended(spec.expiresAt, now)) {
+      return List.of();
+    }
+    String apiKey = key.getMetadata().getNamespace() + "/" + key.getMetadata().getName();
+    var values = new ArrayList<AccessConfig.Key>();
+    values.add(
+        new AccessConfig.Key(apiKey, status.keyHash, spec.tenant, spec.models, spec.expiresAt));
+    if (status.previousKeyHash != null && !ended(status.previousValidUntil, now)) {
+      values.add(
+          new AccessConfig.Key(
+              apiKey,
+              status.previousKeyHash,
+              spec.tenant,
+              spec.models,
+              earlier(status.previousValidUntil, spec.expiresAt)));
+    }
+    return values;
+  }
+
+  private static boolean ended(String at, Instant now) {
+    return at != null && !Timestamps.parse(at).isAfter(now);
+  }
+
+  private static String earlier(String a, String b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    return Timestamps.parse(a).isBefore(Timestamps.parse(b)) ? a : b;
+  }
+}

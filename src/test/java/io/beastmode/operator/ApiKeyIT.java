@@ -1,0 +1,195 @@
+package io.beastmode.operator;
+
+import static io.beastmode.testing.Fixtures.model;
+import static io.beastmode.testing.Fixtures.pool;
+import static io.beastmode.testing.Fixtures.region;
+import static io.beastmode.testing.Fixtures.router;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.beastmode.api.v1alpha1.AccessMode;
+import io.beastmode.api.v1alpha1.ApiKey;
+import io.beastmode.api.v1alpha1.ApiKeySpec;
+import io.beastmode.api.v1alpha1.ConditionStatus;
+import io.beastmode.api.v1alpha1.NamedReference;
+import io.beastmode.operator.desired.RoutingConfigMap;
+import io.beastmode.testing.ApiServer;
+import io.beastmode.testing.FakeWorkloadController;
+import io.beastmode.testing.OperatorUnderTest;
+import io.beastmode.wire.AccessConfig;
+import io.beastmode.wire.ConfigYaml;
+import io.beastmode.wire.Digests;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** ApiKeys against a real API server: values in Secrets, hashes in the routers' keys files. */
+class ApiKeyIT {
+  static final String NS = "team-keys";
+  static final Duration WAIT = Duration.ofSeconds(30);
+  static ApiServer server;
+  static KubernetesClient client;
+  static FakeWorkloadController workloads;
+  static OperatorUnderTest operator;
+
+  @BeforeAll
+  static void start() {
+    server = ApiServer.start().withCrds();
+    client = server.client();
+    workloads = new FakeWorkloadController(client);
+    operator = new OperatorUnderTest(client);
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    client.resource(region("local", 1)).create();
+    client.resource(pool(NS, "hosted", model("small", 0.15, 0.6, 0.7))).create();
+    client.resource(router(NS, "chat", List.of("hosted"), "local")).create();
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.close();
+    workloads.close();
+    server.stop();
+  }
+
+  @Test
+  void aKeysValueIsInItsSecretAndOnlyItsHashReachesTheRouters() {
+    client.resource(key("web", "shop", List.of("small"))).create();
+
+    String value = awaitValue("web");
+    assertThat(value).startsWith("bm-").hasSizeGreaterThan(40);
+    var status = client.resources(ApiKey.class).inNamespace(NS).withName("web").get().getStatus();
+    assertThat(status.keyHash).isEqualTo(Digests.sha256Hex(value));
+    assertThat(status.conditions)
+        .anySatisfy(c -> assertThat(c.status).isEqualTo(ConditionStatus.True));
+
+    var access = awaitAccess(a -> a.keys().size() == 1);
+    assertThat(access.mode()).isEqualTo(AccessMode.keys);
+    var entry = access.keys().get(0);
+    assertThat(entry.sha256()).isEqualTo(Digests.sha256Hex(value));
+    assertThat(entry.tenant()).isEqualTo("shop");
+    assertThat(entry.models()).containsExactly("small");
+    assertThat(entry.apiKey()).isEqualTo(NS + "/web");
+    var configMap = client.configMaps().inNamespace(NS).withName("chat-routing").get();
+    assertThat(configMap.getData().values()).noneMatch(text -> text.contains(value));
+  }
+
+  @Test
+  void aRotationMakesANewValueAndTheOldOneWorksUntilItsGraceEnds() {
+    var key = key("mobile", "app", List.of());
+    key.getSpec().rotationGraceSeconds = 600;
+    client.resource(key).create();
+    String first = awaitValue("mobile");
+
+    Instant before = Instant.now();
+    client
+        .resources(ApiKey.class)
+        .inNamespace(NS)
+        .withName("mobile")
+        .edit(
+            k -> {
+              k.getMetadata().setAnnotations(Map.of(ApiKey.ROTATE_ANNOTATION, "2026-12"));
+              return k;
+            });
+    await().atMost(WAIT).until(() -> !awaitValue("mobile").equals(first));
+    String second = awaitValue("mobile");
+
+    var access =
+        awaitAccess(
+            a ->
+                a.keys().stream().anyMatch(k -> k.sha256().equals(Digests.sha256Hex(second)))
+                    && a.keys().stream()
+                        .anyMatch(k -> k.sha256().equals(Digests.sha256Hex(first))));
+    var old =
+        access.keys().stream()
+            .filter(k -> k.sha256().equals(Digests.sha256Hex(first)))
+            .findFirst()
+            .orElseThrow();
+    assertThat(Instant.parse(old.notAfter()))
+        .isBetween(before.plusSeconds(590), Instant.now().plusSeconds(610));
+    var status =
+        client.resources(ApiKey.class).inNamespace(NS).withName("mobile").get().getStatus();
+    assertThat(status.rotation).isEqualTo("2026-12");
+    assertThat(status.previousKeyHash).isEqualTo(Digests.sha256Hex(first));
+  }
+
+  @Test
+  void aDeletedKeyLeavesTheKeysFileAndAnExpiredOneIsNotReady() {
+    client.resource(key("temp", "ops", List.of())).create();
+    String value = awaitValue("temp");
+    awaitAccess(a -> a.keys().stream().anyMatch(k -> k.sha256().equals(Digests.sha256Hex(value))));
+
+    client.resources(ApiKey.class).inNamespace(NS).withName("temp").delete();
+    awaitAccess(a -> a.keys().stream().noneMatch(k -> k.sha256().equals(Digests.sha256Hex(value))));
+
+    var expired = key("old", "ops", List.of());
+    expired.getSpec().expiresAt = "2020-01-01T00:00:00Z";
+    client.resource(expired).create();
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              var status =
+                  client.resources(ApiKey.class).inNamespace(NS).withName("old").get().getStatus();
+              return status != null
+                  && status.conditions.stream()
+                      .anyMatch(
+                          c -> c.status == ConditionStatus.False && "Expired".equals(c.reason));
+            });
+    String oldHash =
+        client.resources(ApiKey.class).inNamespace(NS).withName("old").get().getStatus().keyHash;
+    assertThat(awaitAccess(a -> true).keys()).noneMatch(k -> k.sha256().equals(oldHash));
+  }
+
+  private static ApiKey key(String name, String tenant, List<String> models) {
+    var key = new ApiKey();
+    key.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    var spec = new ApiKeySpec();
+    spec.routers = List.of(new NamedReference("chat"));
+    spec.tenant = tenant;
+    spec.models = models;
+    key.setSpec(spec);
+    return key;
+  }
+
+  /** The key's value as a user reads it from its Secret. */
+  private static String awaitValue(String name) {
+    var secret =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.secrets().inNamespace(NS).withName(name + "-api-key").get(),
+                s ->
+                    s != null && s.getData() != null && s.getData().get(ApiKey.SECRET_KEY) != null);
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get(ApiKey.SECRET_KEY)),
+        StandardCharsets.UTF_8);
+  }
+
+  /** The router's keys file once it satisfies {@code condition}. */
+  private static AccessConfig awaitAccess(java.util.function.Predicate<AccessConfig> condition) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              var configMap = client.configMaps().inNamespace(NS).withName("chat-routing").get();
+              if (configMap == null || configMap.getData() == null) {
+                return null;
+              }
+              String keys = configMap.getData().get(RoutingConfigMap.KEYS_KEY);
+              return keys == null ? null : ConfigYaml.read(keys, AccessConfig.class);
+            },
+            access -> access != null && condition.test(access));
+  }
+}

@@ -1,0 +1,82 @@
+package io.beastmode.operator.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.beastmode.api.v1alpha1.AccessMode;
+import io.beastmode.api.v1alpha1.ApiKey;
+import io.beastmode.api.v1alpha1.ApiKeySpec;
+import io.beastmode.api.v1alpha1.ApiKeyStatus;
+import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.NamedReference;
+import io.beastmode.testing.Fixtures;
+import io.beastmode.wire.AccessConfig;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AccessRulesTest {
+  static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+
+  @Test
+  void anOpenRouterTakesNoKeys() {
+    var router = router();
+    router.getSpec().access.mode = AccessMode.open;
+    assertThat(AccessRules.of(router, List.of(key("a", "chat", "h1")), NOW))
+        .isEqualTo(AccessConfig.OPEN);
+  }
+
+  @Test
+  void onlyKeysNamingTheRouterWithAValueAreTaken() {
+    var mine = key("a", "chat", "h1");
+    var other = key("b", "search", "h2");
+    var noValueYet = key("c", "chat", null);
+    var access = AccessRules.of(router(), List.of(mine, other, noValueYet), NOW);
+    assertThat(access.mode()).isEqualTo(AccessMode.keys);
+    assertThat(access.keys()).extracting(AccessConfig.Key::sha256).containsExactly("h1");
+    assertThat(access.keys().get(0).apiKey()).isEqualTo("shop/a");
+    assertThat(access.keys().get(0).tenant()).isEqualTo("tenant-a");
+  }
+
+  @Test
+  void aValueInGraceEndsAtItsGraceOrTheKeysExpiryWhicheverComesFirst() {
+    var key = key("a", "chat", "h2");
+    key.getStatus().previousKeyHash = "h1";
+    key.getStatus().previousValidUntil = "2026-11-27T11:00:00Z";
+    key.getSpec().expiresAt = "2026-11-27T10:30:00Z";
+    var access = AccessRules.of(router(), List.of(key), NOW);
+    assertThat(access.keys()).extracting(AccessConfig.Key::sha256).containsExactly("h2", "h1");
+    assertThat(access.keys())
+        .extracting(AccessConfig.Key::notAfter)
+        .containsOnly("2026-11-27T10:30:00Z");
+
+    key.getStatus().previousValidUntil = "2026-11-27T09:00:00Z";
+    assertThat(AccessRules.of(router(), List.of(key), NOW).keys())
+        .extracting(AccessConfig.Key::sha256)
+        .containsExactly("h2");
+  }
+
+  @Test
+  void anExpiredKeyIsLeftOutEvenWithAnOffsetTime() {
+    var key = key("a", "chat", "h1");
+    key.getSpec().expiresAt = "2026-11-27T10:30:00+02:00";
+    assertThat(AccessRules.of(router(), List.of(key), NOW).keys()).isEmpty();
+  }
+
+  private static LLMRouter router() {
+    return Fixtures.router("shop", "chat", List.of("hosted"), "local");
+  }
+
+  private static ApiKey key(String name, String router, String keyHash) {
+    var key = new ApiKey();
+    key.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").build());
+    var spec = new ApiKeySpec();
+    spec.routers = List.of(new NamedReference(router));
+    spec.tenant = "tenant-" + name;
+    key.setSpec(spec);
+    var status = new ApiKeyStatus();
+    status.keyHash = keyHash;
+    key.setStatus(status);
+    return key;
+  }
+}
