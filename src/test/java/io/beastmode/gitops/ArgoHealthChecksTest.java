@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.beastmode.api.v1alpha1.ApiKey;
+import io.beastmode.api.v1alpha1.ApiKeyStatus;
 import io.beastmode.api.v1alpha1.BackupPolicy;
 import io.beastmode.api.v1alpha1.BackupPolicyStatus;
 import io.beastmode.api.v1alpha1.ConditionStatus;
@@ -59,7 +61,8 @@ class ArgoHealthChecksTest {
           LLMRouter.class,
           ServiceLevelObjective.class,
           BackupPolicy.class,
-          RestoreRequest.class);
+          RestoreRequest.class,
+          ApiKey.class);
   static final Conditions CONDITIONS =
       new Conditions(Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC));
 
@@ -141,7 +144,16 @@ class ArgoHealthChecksTest {
         1,
         Conditions.ready(ConditionStatus.False, "Failed", "snapshot unreadable"));
 
+    var key = object(new ApiKey(), 1, new ApiKeyStatus());
+    key.getStatus().observedGeneration = 1L;
+    CONDITIONS.set(
+        key.getStatus(),
+        null,
+        1,
+        Conditions.ready(ConditionStatus.False, "Expired", "expired at 2026-01-01T00:00:00Z"));
+
     assertThat(health(pool)).isEqualTo("Degraded\nSecretNotFound: Secret openai-key not found");
+    assertThat(health(key)).isEqualTo("Degraded\nExpired: expired at 2026-01-01T00:00:00Z");
     assertThat(health(restore)).isEqualTo("Degraded\nFailed: snapshot unreadable");
   }
 
