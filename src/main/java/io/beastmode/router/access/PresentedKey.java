@@ -46,12 +46,6 @@ public record PresentedKey(String header, String headerValue, String value) {
     return null;
   }
 
-  /** Whether {@code name} is one of the headers a key can come in. */
-  public static boolean isKeyHeader(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    return lower.equals(AUTHORIZATION) || lower.equals(API_KEY) || lower.equals(X_API_KEY);
-  }
-
   @Override
   public String toString() {
     return "PresentedKey[" + header + "]";
