@@ -1,5 +1,8 @@
 package io.beastmode.router;
 
+import io.beastmode.router.access.Admission;
+import io.beastmode.router.access.KeyRing;
+import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.Endpoint;
 import io.vertx.core.Handler;
@@ -10,8 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * Entry point of {@code POST /v1/chat/completions} and {@code /v1/completions}: admits the request
- * under the in-flight limit, reads its body under the size limit, and hands it to an {@link
- * Exchange}.
+ * under the in-flight limit, checks its API key (before reading the body), reads its body under the
+ * size limit, and hands it to an {@link Exchange}.
  */
 final class CompletionHandler implements Handler<RoutingContext> {
   /** Seconds a client is asked to wait when the router is full; requests finish in about that. */
@@ -19,11 +22,17 @@ final class CompletionHandler implements Handler<RoutingContext> {
 
   private final Endpoint endpoint;
   private final Supplier<RoutingTable> tables;
+  private final Supplier<KeyRing> keys;
   private final Exchange.Services services;
 
-  CompletionHandler(Endpoint endpoint, Supplier<RoutingTable> tables, Exchange.Services services) {
+  CompletionHandler(
+      Endpoint endpoint,
+      Supplier<RoutingTable> tables,
+      Supplier<KeyRing> keys,
+      Exchange.Services services) {
     this.endpoint = endpoint;
     this.tables = tables;
+    this.keys = keys;
     this.services = services;
   }
 
@@ -37,7 +46,14 @@ final class CompletionHandler implements Handler<RoutingContext> {
           ctx.response(), ApiError.overloaded(RETRY_AFTER_SECONDS), services.region());
       return;
     }
-    Exchange exchange = new Exchange(ctx, endpoint, table, services, System.nanoTime());
+    Admission admission =
+        keys.get().admit(PresentedKey.from(ctx.request()::getHeader), services.clock().instant());
+    Exchange exchange = new Exchange(ctx, endpoint, table, admission, services, System.nanoTime());
+    if (admission.refused()) {
+      // The body is never read: close the connection rather than drain it.
+      exchange.fail(admission.error(), true);
+      return;
+    }
     readBody(ctx.request(), table.config().limits().maxRequestBytes, exchange);
   }
 

@@ -14,6 +14,8 @@ import static io.beastmode.router.Replies.usd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.beastmode.api.v1alpha1.FallbackSpec;
+import io.beastmode.router.access.Admission;
+import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.Endpoint;
@@ -60,12 +62,17 @@ final class Exchange {
       UpstreamClient client,
       ResponseCache cache,
       RouterMetrics metrics,
-      String region) {}
+      String region,
+      java.time.Clock clock) {}
 
   private final RoutingContext ctx;
   private final Context context;
   private final Endpoint endpoint;
   private final RoutingTable table;
+
+  /** Who is calling, as the access rules in service when the request arrived decided. */
+  private final Admission admission;
+
   private final Services services;
   private final long startNanos;
   private CompletionRequest request;
@@ -89,12 +96,14 @@ final class Exchange {
       RoutingContext ctx,
       Endpoint endpoint,
       RoutingTable table,
+      Admission admission,
       Services services,
       long startNanos) {
     this.ctx = ctx;
     this.context = Vertx.currentContext();
     this.endpoint = endpoint;
     this.table = table;
+    this.admission = admission;
     this.services = services;
     this.startNanos = startNanos;
     ctx.response().closeHandler(closed -> clientGone());
@@ -106,6 +115,9 @@ final class Exchange {
       request =
           CompletionRequest.parse(
               endpoint, body.getBytes(), ctx.request().getHeader(HEADER_DOMAIN));
+      if (!admission.allows(request.model())) {
+        throw ApiError.modelNotAllowed(request.model());
+      }
       if (!table.isAlias(request.model()) && !table.models().containsKey(request.model())) {
         throw ApiError.unknownModel(request.model());
       }
@@ -125,7 +137,8 @@ final class Exchange {
       route();
       return;
     }
-    String tenant = ctx.request().getHeader(table.config().cache().tenantHeader);
+    // With keys, the key decides the tenant and the tenant header is ignored.
+    String tenant = admission.tenant(ctx.request().getHeader(table.config().cache().tenantHeader));
     cacheKey = CacheKey.of(table.routerName(), table.version(), tenant, request);
     cache
         .get(cacheKey)
@@ -299,14 +312,25 @@ final class Exchange {
     return headers;
   }
 
+  /**
+   * What a peer region's router needs to serve the request as this one would: the caller's key, in
+   * the header it came in (peers hold the same keys) and, with open access, the tenant header.
+   */
   private MultiMap peerHeaders() {
     MultiMap headers =
         MultiMap.caseInsensitiveMultiMap()
             .add("content-type", "application/json")
             .add(HEADER_FORWARDED_FROM, services.region());
-    for (String name :
-        List.of(
-            table.config().cache().tenantHeader, "cache-control", HEADER_DOMAIN, HEADER_DEBUG)) {
+    PresentedKey key = admission.key();
+    if (key != null) {
+      headers.add(key.header(), key.headerValue());
+    }
+    List<String> passed =
+        admission.caller() == null
+            ? List.of(
+                table.config().cache().tenantHeader, "cache-control", HEADER_DOMAIN, HEADER_DEBUG)
+            : List.of("cache-control", HEADER_DOMAIN, HEADER_DEBUG);
+    for (String name : passed) {
       String value = ctx.request().getHeader(name);
       if (value != null) {
         headers.add(name, value);

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.Role;
 import io.beastmode.api.v1alpha1.CacheMode;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
+import io.beastmode.router.access.Admission;
+import io.beastmode.router.access.KeyRing;
+import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.Endpoint;
@@ -26,6 +29,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -44,6 +48,7 @@ public class RouterRole {
   private final Role role;
   private final Optional<String> configPath;
   private final Optional<String> trafficPath;
+  private final Optional<String> keysPath;
   private final Optional<String> regionOverride;
   private final String pod;
   private final Duration reloadInterval;
@@ -63,6 +68,7 @@ public class RouterRole {
       @ConfigProperty(name = "beastmode.role") Role role,
       @ConfigProperty(name = "beastmode.router.config") Optional<String> configPath,
       @ConfigProperty(name = "beastmode.router.traffic") Optional<String> trafficPath,
+      @ConfigProperty(name = "beastmode.router.keys") Optional<String> keysPath,
       @ConfigProperty(name = "beastmode.region") Optional<String> regionOverride,
       @ConfigProperty(name = "beastmode.router.pod") String pod,
       @ConfigProperty(name = "beastmode.router.reload-interval", defaultValue = "1s")
@@ -80,6 +86,7 @@ public class RouterRole {
     this.role = role;
     this.configPath = configPath;
     this.trafficPath = trafficPath;
+    this.keysPath = keysPath;
     this.regionOverride = regionOverride;
     this.pod = pod;
     this.reloadInterval = reloadInterval;
@@ -102,7 +109,9 @@ public class RouterRole {
                 () ->
                     new IllegalStateException(
                         "the router role needs beastmode.router.config (env BEASTMODE_ROUTER_CONFIG): the routing config file")));
-    watcher = new RoutingConfigWatcher(routing, trafficPath.map(Path::of).orElse(null));
+    watcher =
+        new RoutingConfigWatcher(
+            routing, trafficPath.map(Path::of).orElse(null), keysPath.map(Path::of).orElse(null));
     RoutingTable table = watcher.load();
     String region = regionOverride.orElse(table.regionName());
     RouterMetrics metrics = new RouterMetrics(registry, region);
@@ -134,15 +143,21 @@ public class RouterRole {
             localCacheBytes,
             metrics::cacheError);
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
-    Exchange.Services services = new Exchange.Services(backends, client, cache, metrics, region);
+    Clock clock = Clock.systemUTC();
+    Exchange.Services services =
+        new Exchange.Services(backends, client, cache, metrics, region, clock);
 
     router
         .post("/v1/chat/completions")
-        .handler(new CompletionHandler(Endpoint.chat, watcher::current, services));
+        .handler(new CompletionHandler(Endpoint.chat, watcher::current, watcher::keys, services));
     router
         .post("/v1/completions")
-        .handler(new CompletionHandler(Endpoint.completions, watcher::current, services));
-    router.get("/v1/models").handler(ctx -> listModels(ctx, watcher.current()));
+        .handler(
+            new CompletionHandler(Endpoint.completions, watcher::current, watcher::keys, services));
+    router
+        .get("/v1/models")
+        .handler(
+            ctx -> listModels(ctx, watcher.current(), watcher.keys(), clock.instant(), region));
     router
         .route("/v1/*")
         .handler(
@@ -153,8 +168,8 @@ public class RouterRole {
     heartbeat = new HeartbeatPublisher(vertx, redisClient, metrics, watcher::current, pod);
     heartbeat.start(1000);
     LOG.infof(
-        "router for %s in region %s serving %d models, config version %s",
-        table.config().router(), region, table.models().size(), table.version());
+        "router for %s in region %s serving %d models, config version %s, access %s",
+        table.config().router(), region, table.models().size(), table.version(), watcher.keys());
   }
 
   void stop(@Observes ShutdownEvent event) {
@@ -169,10 +184,20 @@ public class RouterRole {
     }
   }
 
-  private static void listModels(RoutingContext ctx, RoutingTable table) {
+  /** The models and aliases the caller may ask for: every one when access is open. */
+  private static void listModels(
+      RoutingContext ctx, RoutingTable table, KeyRing keys, java.time.Instant now, String region) {
+    Admission admission = keys.admit(PresentedKey.from(ctx.request()::getHeader), now);
+    if (admission.refused()) {
+      Replies.sendError(ctx.response(), admission.error(), region);
+      return;
+    }
     ObjectNode list = CompletionRequest.json().createObjectNode().put("object", "list");
     ArrayNode data = list.putArray("data");
     for (ModelRoute model : table.modelList()) {
+      if (!admission.allows(model.name())) {
+        continue;
+      }
       data.addObject()
           .put("id", model.name())
           .put("object", "model")
@@ -180,6 +205,9 @@ public class RouterRole {
           .put("owned_by", model.pool() == null ? "beast-mode" : model.pool());
     }
     for (String alias : table.config().selection().aliases) {
+      if (!admission.allows(alias)) {
+        continue;
+      }
       data.addObject()
           .put("id", alias)
           .put("object", "model")

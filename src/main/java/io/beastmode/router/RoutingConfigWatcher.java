@@ -1,5 +1,8 @@
 package io.beastmode.router;
 
+import io.beastmode.router.access.KeyRing;
+import io.beastmode.wire.AccessConfig;
+import io.beastmode.wire.ConfigYaml;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,21 +18,34 @@ import org.jboss.logging.Logger;
  * than watching for file events: Kubernetes updates a mounted ConfigMap by swapping a symlink,
  * which file watchers miss. A file that does not parse is rejected and the last good table stays in
  * service.
+ *
+ * <p>The keys file, when one is named, is watched alike but on its own: a keys file that does not
+ * parse leaves the last good key ring in service, and one that is missing admits no key (fail
+ * closed). Without a keys file named, access is open.
  */
 final class RoutingConfigWatcher {
   private static final Logger LOG = Logger.getLogger(RoutingConfigWatcher.class);
 
   private final Path routing;
   private final Path traffic;
+  private final Path keys;
   private final AtomicReference<RoutingTable> current = new AtomicReference<>();
+  private final AtomicReference<KeyRing> keyRing = new AtomicReference<>();
   private Consumer<RoutingTable> onChange = table -> {};
   private Consumer<Boolean> onReload = applied -> {};
   private String lastRouting;
   private String lastTraffic;
+  private boolean keysSeen;
+  private String lastKeys;
 
-  RoutingConfigWatcher(Path routing, Path traffic) {
+  /**
+   * @param keys the keys file, or null for open access
+   */
+  RoutingConfigWatcher(Path routing, Path traffic, Path keys) {
     this.routing = routing;
     this.traffic = traffic;
+    this.keys = keys;
+    keyRing.set(keys == null ? KeyRing.OPEN : KeyRing.CLOSED);
   }
 
   /**
@@ -61,6 +77,7 @@ final class RoutingConfigWatcher {
       throw new IllegalStateException(
           "routing config " + routing + " is not valid: " + e.getMessage(), e);
     }
+    checkKeys(false);
     return current.get();
   }
 
@@ -68,8 +85,18 @@ final class RoutingConfigWatcher {
     return current.get();
   }
 
-  /** Re-reads both files and swaps the table when either changed and parses. */
+  /** The key ring in service; a request keeps the one it started with. */
+  KeyRing keys() {
+    return keyRing.get();
+  }
+
+  /** Re-reads the files and swaps the table or the key ring when a file changed and parses. */
   synchronized void check() {
+    checkKeys(true);
+    checkRouting();
+  }
+
+  private void checkRouting() {
     String routingYaml;
     String trafficYaml;
     try {
@@ -97,6 +124,52 @@ final class RoutingConfigWatcher {
           "routing config rejected, keeping version %s: %s",
           current.get().version(), e.getMessage());
       onReload.accept(false);
+    }
+  }
+
+  /**
+   * Re-reads the keys file and swaps the key ring when it changed and parses. A file that does not
+   * parse keeps the last good ring (the closed one when there never was a good one).
+   */
+  private void checkKeys(boolean report) {
+    if (keys == null) {
+      return;
+    }
+    String keysYaml;
+    try {
+      keysYaml = Files.exists(keys) ? read(keys) : null;
+    } catch (UncheckedIOException e) {
+      LOG.warnf("keys file not readable, keeping the key ring in service: %s", e.getMessage());
+      return;
+    }
+    if (keysSeen && Objects.equals(keysYaml, lastKeys)) {
+      return;
+    }
+    keysSeen = true;
+    lastKeys = keysYaml;
+    try {
+      KeyRing next =
+          keysYaml == null
+              ? KeyRing.CLOSED
+              : KeyRing.of(ConfigYaml.read(keysYaml, AccessConfig.class));
+      keyRing.set(next);
+      if (keysYaml == null) {
+        LOG.warnf("keys file %s is missing: no key is accepted", keys);
+      } else {
+        LOG.infof(
+            "keys file version %s applied: mode %s, %d keys",
+            ConfigYaml.version(keysYaml), next.mode(), next.size());
+      }
+      if (report) {
+        onReload.accept(true);
+      }
+    } catch (Exception e) {
+      LOG.errorf(
+          "keys file %s rejected, keeping the key ring in service (%s): %s",
+          keys, keyRing.get(), e.getMessage());
+      if (report) {
+        onReload.accept(false);
+      }
     }
   }
 

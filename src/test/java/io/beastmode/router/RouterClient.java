@@ -68,12 +68,13 @@ final class RouterClient {
             .build());
   }
 
-  HttpResponse<String> get(String path) {
-    return send(
-        HttpRequest.newBuilder(URI.create(origin + path))
-            .timeout(Duration.ofSeconds(20))
-            .GET()
-            .build());
+  HttpResponse<String> get(String path, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(origin + path)).timeout(Duration.ofSeconds(20)).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request.build());
   }
 
   /** Sum of every sample of a Prometheus metric whose labels contain all of {@code labels}. */

@@ -86,6 +86,44 @@ public final class ApiError extends RuntimeException {
         404, "invalid_request_error", "not_found", null, "no route for " + path, null);
   }
 
+  /** 401: mode keys and the request presented no key. */
+  public static ApiError missingApiKey() {
+    return new ApiError(
+        401,
+        "invalid_request_error",
+        "invalid_api_key",
+        null,
+        "You didn't provide an API key. You need to provide your API key in an Authorization"
+            + " header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or in an api-key"
+            + " or x-api-key header.",
+        null);
+  }
+
+  /**
+   * 401: the key presented is unknown or expired. Never names the key: the message is the same
+   * whatever was sent.
+   */
+  public static ApiError invalidApiKey() {
+    return new ApiError(
+        401,
+        "invalid_request_error",
+        "invalid_api_key",
+        null,
+        "Incorrect API key provided. Check the key your client sends, or ask for a new one.",
+        null);
+  }
+
+  /** 403: the caller's key does not allow the model (or alias) it asked for. */
+  public static ApiError modelNotAllowed(String model) {
+    return new ApiError(
+        403,
+        "invalid_request_error",
+        "model_not_allowed",
+        "model",
+        "the API key provided may not use the model '" + model + "'",
+        null);
+  }
+
   public int status() {
     return status;
   }

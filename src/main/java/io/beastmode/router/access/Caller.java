@@ -1,0 +1,21 @@
+package io.beastmode.router.access;
+
+import java.util.Set;
+
+/**
+ * Who a request comes from once its key is accepted.
+ *
+ * @param apiKey the ApiKey the presented value belongs to, as namespace/name (never the value)
+ * @param tenant the tenant the caller acts as; partitions the response cache
+ * @param models the models and aliases the caller may ask for; empty allows every one
+ */
+public record Caller(String apiKey, String tenant, Set<String> models) {
+  public Caller {
+    models = Set.copyOf(models);
+  }
+
+  /** Whether the caller may ask for {@code model} (a model's name or an alias). */
+  public boolean allows(String model) {
+    return models.isEmpty() || models.contains(model);
+  }
+}
