@@ -26,8 +26,28 @@ public record AccessConfig(AccessMode mode, List<Key> keys) {
    * @param tenant the tenant a caller with this value acts as
    * @param models models and aliases it may ask for; empty allows every one
    * @param notAfter when the value stops working (RFC 3339), or null for never
+   * @param quota its rate limits and budget, or null for none
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Key(
-      String apiKey, String sha256, String tenant, List<String> models, String notAfter) {}
+      String apiKey,
+      String sha256,
+      String tenant,
+      List<String> models,
+      String notAfter,
+      Quota quota) {}
+
+  /**
+   * What a key may use, each null when unlimited. Minutes, days and months are UTC.
+   *
+   * @param tenantBudget whether the budget counts the spend of the tenant's keys that share it
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Quota(
+      Integer requestsPerMinute,
+      Integer tokensPerMinute,
+      Double usdPerDay,
+      Double usdPerMonth,
+      Long tokensPerDay,
+      boolean tenantBudget) {}
 }

@@ -179,7 +179,7 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
 
   static AccessConfig.Key key(
       String name, String value, String tenant, List<String> models, String notAfter) {
-    return new AccessConfig.Key(name, Digests.sha256Hex(value), tenant, models, notAfter);
+    return new AccessConfig.Key(name, Digests.sha256Hex(value), tenant, models, notAfter, null);
   }
 
   /** The keys tests start from. */

@@ -35,7 +35,8 @@ class RoutingConfigWatcherKeysTest {
     return ConfigYaml.write(
         new AccessConfig(
             AccessMode.keys,
-            List.of(new AccessConfig.Key("a/b", Digests.sha256Hex("sk-1"), "acme", null, null))));
+            List.of(
+                new AccessConfig.Key("a/b", Digests.sha256Hex("sk-1"), "acme", null, null, null))));
   }
 
   private static boolean admits(RoutingConfigWatcher watcher) {

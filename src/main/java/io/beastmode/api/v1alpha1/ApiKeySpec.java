@@ -46,6 +46,12 @@ public class ApiKeySpec {
       "When the key stops working (RFC 3339). Routers refuse it from then on; absent means never.")
   public String expiresAt;
 
+  @JsonPropertyDescription("Requests and tokens per minute.")
+  public KeyLimits limits;
+
+  @JsonPropertyDescription("USD and tokens per day or month; 429 insufficient_quota once spent.")
+  public KeyBudget budget;
+
   @Default("3600")
   @Min(0)
   @Max(2592000)

@@ -2,6 +2,10 @@ package io.beastmode.operator.access;
 
 import io.beastmode.api.v1alpha1.AccessMode;
 import io.beastmode.api.v1alpha1.ApiKey;
+import io.beastmode.api.v1alpha1.ApiKeySpec;
+import io.beastmode.api.v1alpha1.BudgetScope;
+import io.beastmode.api.v1alpha1.KeyBudget;
+import io.beastmode.api.v1alpha1.KeyLimits;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.operator.Timestamps;
 import io.beastmode.wire.AccessConfig;
@@ -42,8 +46,10 @@ public final class AccessRules {
     }
     String apiKey = key.getMetadata().getNamespace() + "/" + key.getMetadata().getName();
     var values = new ArrayList<AccessConfig.Key>();
+    var quota = quota(spec);
     values.add(
-        new AccessConfig.Key(apiKey, status.keyHash, spec.tenant, spec.models, spec.expiresAt));
+        new AccessConfig.Key(
+            apiKey, status.keyHash, spec.tenant, spec.models, spec.expiresAt, quota));
     if (status.previousKeyHash != null && !ended(status.previousValidUntil, now)) {
       values.add(
           new AccessConfig.Key(
@@ -51,9 +57,26 @@ public final class AccessRules {
               status.previousKeyHash,
               spec.tenant,
               spec.models,
-              earlier(status.previousValidUntil, spec.expiresAt)));
+              earlier(status.previousValidUntil, spec.expiresAt),
+              quota));
     }
     return values;
+  }
+
+  /** The key's limits and budget as routers enforce them; null when it has neither. */
+  static AccessConfig.Quota quota(ApiKeySpec spec) {
+    if (spec.limits == null && spec.budget == null) {
+      return null;
+    }
+    var limits = spec.limits == null ? new KeyLimits() : spec.limits;
+    var budget = spec.budget == null ? new KeyBudget() : spec.budget;
+    return new AccessConfig.Quota(
+        limits.requestsPerMinute,
+        limits.tokensPerMinute,
+        budget.usdPerDay,
+        budget.usdPerMonth,
+        budget.tokensPerDay,
+        budget.scope == BudgetScope.Tenant);
   }
 
   private static boolean ended(String at, Instant now) {

@@ -1,5 +1,6 @@
 package io.beastmode.router.access;
 
+import io.beastmode.wire.AccessConfig;
 import java.util.Set;
 
 /**
@@ -8,8 +9,9 @@ import java.util.Set;
  * @param apiKey the ApiKey the presented value belongs to, as namespace/name (never the value)
  * @param tenant the tenant the caller acts as; partitions the response cache
  * @param models the models and aliases the caller may ask for; empty allows every one
+ * @param quota its rate limits and budget, or null for none
  */
-public record Caller(String apiKey, String tenant, Set<String> models) {
+public record Caller(String apiKey, String tenant, Set<String> models, AccessConfig.Quota quota) {
   public Caller {
     models = Set.copyOf(models);
   }

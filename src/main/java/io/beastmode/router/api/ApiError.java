@@ -81,6 +81,42 @@ public final class ApiError extends RuntimeException {
         retryAfterSeconds);
   }
 
+  /**
+   * 429 when a key's per-minute limit is reached, as OpenAI words it.
+   *
+   * @param what requests or tokens
+   */
+  public static ApiError rateLimited(String what, Integer limit, long retryAfterSeconds) {
+    return new ApiError(
+        429,
+        what,
+        "rate_limit_exceeded",
+        null,
+        "Rate limit reached for "
+            + what
+            + " per minute: Limit "
+            + limit
+            + ". Please try again in "
+            + retryAfterSeconds
+            + "s.",
+        (int) retryAfterSeconds);
+  }
+
+  /** 429 when a key's budget is spent for its period. */
+  public static ApiError quotaSpent(String budget, long retryAfterSeconds) {
+    return new ApiError(
+        429,
+        "insufficient_quota",
+        "insufficient_quota",
+        null,
+        "You exceeded your current quota: the key's "
+            + budget
+            + " is spent. It renews in "
+            + retryAfterSeconds
+            + "s.",
+        (int) Math.min(Integer.MAX_VALUE, retryAfterSeconds));
+  }
+
   public static ApiError notFound(String path) {
     return new ApiError(
         404, "invalid_request_error", "not_found", null, "no route for " + path, null);

@@ -21,7 +21,7 @@ class KeyRingTest {
 
   private static AccessConfig.Key key(
       String name, String value, String tenant, List<String> models, String notAfter) {
-    return new AccessConfig.Key(name, Digests.sha256Hex(value), tenant, models, notAfter);
+    return new AccessConfig.Key(name, Digests.sha256Hex(value), tenant, models, notAfter, null);
   }
 
   private static KeyRing ring(AccessConfig.Key... keys) {
@@ -138,7 +138,7 @@ class KeyRingTest {
   @Test
   void badKeysAreRejected() {
     assertThatThrownBy(() -> KeyRing.of(null)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ring(new AccessConfig.Key("a/b", "nothex", "t", null, null)))
+    assertThatThrownBy(() -> ring(new AccessConfig.Key("a/b", "nothex", "t", null, null, null)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ring(key("a/b", "sk-a", "t", null, "next tuesday")))
         .isInstanceOf(IllegalArgumentException.class)

@@ -1,0 +1,36 @@
+package io.beastmode.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/**
+ * What an ApiKey may spend, by UTC day and calendar month. A request is admitted only if its
+ * estimated cost (prompt estimate plus {@code max_tokens}, at the chosen model's prices) fits in
+ * what is left after the spend so far and the reservations of requests in flight.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class KeyBudget {
+
+  @Min(0)
+  @Max(100000000)
+  @JsonPropertyDescription("USD per UTC day; absent means no daily budget.")
+  public Double usdPerDay;
+
+  @Min(0)
+  @Max(1000000000)
+  @JsonPropertyDescription("USD per UTC calendar month; absent means no monthly budget.")
+  public Double usdPerMonth;
+
+  @Min(1)
+  @JsonPropertyDescription("Prompt and completion tokens per UTC day; absent means no limit.")
+  public Long tokensPerDay;
+
+  @Default("Key")
+  @JsonPropertyDescription(
+      "Key: this key's own spend counts; Tenant: the spend of every key of the tenant with scope"
+          + " Tenant counts, so they share one budget (each key enforces its own amounts).")
+  public BudgetScope scope = BudgetScope.Key;
+}

@@ -1,0 +1,28 @@
+-- Settles one admitted request with what it really used: its reservation is released (if it has
+-- not expired already) and the real tokens and cost are spent.
+-- KEYS: 1 tokens of the minute it was admitted in, 2 nano-USD spent today, 3 this month,
+--       4 tokens spent today, 5 held totals and reservations, 6 reservation deadlines
+-- ARGV: 1 reservation id, 2 real tokens, 3 real nano-USD, 4 estimated tokens,
+--       5 ms the day counters are kept, 6 ms the month counter is kept, 7 1 when a budget applies
+local function num(value) return tonumber(value or '0') or 0 end
+local realTok, realUsd, estTok = num(ARGV[2]), num(ARGV[3]), num(ARGV[4])
+if realTok ~= estTok and redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('INCRBY', KEYS[1], realTok - estTok)
+end
+if ARGV[7] ~= '1' then return 1 end
+if redis.call('ZREM', KEYS[6], ARGV[1]) == 1 then
+  local held = redis.call('HGET', KEYS[5], 'r:' .. ARGV[1])
+  if held then
+    local sep = string.find(held, ':', 1, true)
+    redis.call('HINCRBY', KEYS[5], 'usd', -num(string.sub(held, 1, sep - 1)))
+    redis.call('HINCRBY', KEYS[5], 'tok', -num(string.sub(held, sep + 1)))
+    redis.call('HDEL', KEYS[5], 'r:' .. ARGV[1])
+  end
+end
+redis.call('INCRBY', KEYS[2], realUsd)
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+redis.call('INCRBY', KEYS[3], realUsd)
+redis.call('PEXPIRE', KEYS[3], ARGV[6])
+redis.call('INCRBY', KEYS[4], realTok)
+redis.call('PEXPIRE', KEYS[4], ARGV[5])
+return 1
