@@ -4,11 +4,13 @@ import io.beastmode.router.upstream.Backends;
 import io.beastmode.wire.Heartbeat;
 import io.beastmode.wire.LatencyHistogram;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,9 +25,11 @@ import java.util.concurrent.atomic.LongAdder;
 public final class RouterMetrics {
   private final MeterRegistry registry;
   private final String region;
+  private final DistributionSummary estimateRatio;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Gauge> circuitGauges = new ConcurrentHashMap<>();
+  private final Gauge inFlightGauge;
 
   final AtomicInteger inFlight = new AtomicInteger();
   final LongAdder requests = new LongAdder();
@@ -44,10 +48,36 @@ public final class RouterMetrics {
   public RouterMetrics(MeterRegistry registry, String region) {
     this.registry = registry;
     this.region = region;
-    Gauge.builder("beastmode.router.inflight", inFlight, AtomicInteger::get)
-        .description("Requests in flight on this router")
-        .tag("region", region)
-        .register(registry);
+    this.inFlightGauge =
+        Gauge.builder("beastmode.router.inflight", inFlight, AtomicInteger::get)
+            .description("Requests in flight on this router")
+            .tag("region", region)
+            .register(registry);
+    this.estimateRatio =
+        DistributionSummary.builder("beastmode.router.quota.estimate.ratio")
+            .description(
+                "Settled cost over the cost reserved at admission, per keyed request with a budget")
+            .tag("region", region)
+            .publishPercentiles(0.5, 0.95)
+            .register(registry);
+    // At zero from the start, so a refusal rate is a rate from the first one on.
+    for (String reason : List.of("requests", "tokens", "insufficient_quota")) {
+      quotaRefusals(reason);
+    }
+    quotaErrors();
+  }
+
+  /**
+   * Removes every meter this router registered. Gauges read this router's objects, and a registry
+   * that outlives it (the global one, when the application restarts in the same JVM, as tests do)
+   * would otherwise keep reading them.
+   */
+  public void close() {
+    registry.remove(inFlightGauge);
+    registry.remove(estimateRatio);
+    counters.values().forEach(registry::remove);
+    timers.values().forEach(registry::remove);
+    circuitGauges.values().forEach(registry::remove);
   }
 
   /** Counts a request in flight unless that would pass the limit; the bulkhead of the router. */
@@ -135,6 +165,39 @@ public final class RouterMetrics {
             "Cache operations that failed or timed out (served without cache)",
             "errors")
         .increment();
+  }
+
+  /** A keyed request refused by its limits ({@code requests}, {@code tokens}) or its budget. */
+  public void quotaRefused(String reason) {
+    quotaRefusals(reason).increment();
+  }
+
+  private Counter quotaRefusals(String reason) {
+    return counter(
+        "beastmode.router.quota.refusals",
+        "Keyed requests refused with 429 by their key's limits or budget",
+        reason,
+        "reason",
+        reason);
+  }
+
+  public void quotaError() {
+    quotaErrors().increment();
+  }
+
+  private Counter quotaErrors() {
+    return counter(
+        "beastmode.router.quota.errors",
+        "Quota checks or settlements that failed (admitted without a check)",
+        "errors");
+  }
+
+  /** How the cost estimated at admission compares with the settled cost: settled / estimated. */
+  public void quotaEstimate(long estimatedNanoUsd, long settledNanoUsd) {
+    if (estimatedNanoUsd <= 0) {
+      return;
+    }
+    estimateRatio.record((double) settledNanoUsd / estimatedNanoUsd);
   }
 
   public void tokens(String model, long prompt, long completion) {

@@ -8,6 +8,7 @@ import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.router.access.Admission;
 import io.beastmode.router.access.KeyRing;
 import io.beastmode.router.access.PresentedKey;
+import io.beastmode.router.access.QuotaLedger;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.Endpoint;
@@ -63,6 +64,7 @@ public class RouterRole {
   private RoutingConfigWatcher watcher;
   private HeartbeatPublisher heartbeat;
   private UpstreamClient client;
+  private RouterMetrics metrics;
 
   RouterRole(
       @ConfigProperty(name = "beastmode.role") Role role,
@@ -114,7 +116,7 @@ public class RouterRole {
             routing, trafficPath.map(Path::of).orElse(null), keysPath.map(Path::of).orElse(null));
     RoutingTable table = watcher.load();
     String region = regionOverride.orElse(table.regionName());
-    RouterMetrics metrics = new RouterMetrics(registry, region);
+    metrics = new RouterMetrics(registry, region);
     Backends backends = new Backends(metrics::retry);
     Consumer<RoutingTable> apply =
         next -> {
@@ -145,7 +147,14 @@ public class RouterRole {
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
     Clock clock = Clock.systemUTC();
     Exchange.Services services =
-        new Exchange.Services(backends, client, cache, metrics, region, clock);
+        new Exchange.Services(
+            backends,
+            client,
+            cache,
+            new QuotaLedger(cacheRedis::get, clock),
+            metrics,
+            region,
+            clock);
 
     router
         .post("/v1/chat/completions")
@@ -173,6 +182,9 @@ public class RouterRole {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    if (metrics != null) {
+      metrics.close();
+    }
     if (heartbeat != null) {
       heartbeat.stop();
     }

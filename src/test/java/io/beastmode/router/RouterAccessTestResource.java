@@ -41,6 +41,13 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
   static final String NARROW_KEY = "sk-narrow-0123456789";
   static final String EXPIRED_KEY = "sk-expired-0123456789";
   static final String TEMPORARY_KEY = "sk-temporary-0123456789";
+  static final String LIMITED_KEY = "sk-limited-0123456789";
+  static final String BUDGET_KEY = "sk-budget-0123456789";
+  static final String STREAM_KEY = "sk-stream-0123456789";
+
+  /** The daily budget of BUDGET_KEY and STREAM_KEY, in USD. */
+  static final double DAILY_USD = 0.0005;
+
   static final String RECORDED_ANSWER = "answered by the recording server";
 
   /** One request the recording server got. */
@@ -191,7 +198,24 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
             key("team-b/app", GLOBEX_KEY, "globex", List.of(), "2999-01-01T00:00:00Z"),
             key("team-a/narrow", NARROW_KEY, "acme", List.of("gpt-4o-mini"), null),
             key("team-a/old", EXPIRED_KEY, "acme", List.of(), "2020-01-01T00:00:00Z"),
-            key("team-a/temporary", TEMPORARY_KEY, "acme", List.of(), null)));
+            key("team-a/temporary", TEMPORARY_KEY, "acme", List.of(), null),
+            quotaKey(
+                "team-q/limited",
+                LIMITED_KEY,
+                new AccessConfig.Quota(3, 100_000, null, null, null, false)),
+            quotaKey(
+                "team-q/budget",
+                BUDGET_KEY,
+                new AccessConfig.Quota(null, null, DAILY_USD, null, null, false)),
+            quotaKey(
+                "team-q/stream",
+                STREAM_KEY,
+                new AccessConfig.Quota(null, null, DAILY_USD, null, null, false))));
+  }
+
+  static AccessConfig.Key quotaKey(String name, String value, AccessConfig.Quota quota) {
+    return new AccessConfig.Key(
+        name, Digests.sha256Hex(value), name.replace('/', '-'), List.of(), null, quota);
   }
 
   static void writeKeys(String content) {

@@ -160,6 +160,11 @@ public final class ApiError extends RuntimeException {
         null);
   }
 
+  /** OpenAI's error type: invalid_request_error, requests, tokens, insufficient_quota, ... */
+  public String type() {
+    return type;
+  }
+
   public int status() {
     return status;
   }

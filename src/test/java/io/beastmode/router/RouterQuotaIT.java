@@ -1,0 +1,162 @@
+package io.beastmode.router;
+
+import static io.beastmode.router.RouterChecks.unique;
+import static io.beastmode.router.RouterClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.beastmode.wire.QuotaKeys;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keys' rate limits and budgets over real HTTP, as OpenAI's clients see them: the rate-limit
+ * headers, 429 with rate_limit_exceeded or insufficient_quota and Retry-After, and spend settled in
+ * the region's Redis, streamed answers included.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RouterAccessTestResource.class, restrictToAnnotatedClass = true)
+class RouterQuotaIT {
+  private static final String CHAT = "/v1/chat/completions";
+  private static Vertx vertx;
+  private static Redis redis;
+
+  @TestHTTPResource("/")
+  URL url;
+
+  RouterClient router;
+
+  @BeforeAll
+  static void connect() {
+    vertx = Vertx.vertx();
+    redis = Redis.createClient(vertx, RouterAccessTestResource.redis.url());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    redis.close();
+    vertx.close();
+  }
+
+  @BeforeEach
+  void client() {
+    router = new RouterClient(url.toString());
+  }
+
+  private HttpResponse<String> ask(String key, String body) {
+    return router.post(CHAT, body, "authorization", "Bearer " + key);
+  }
+
+  private static String question(int maxTokens, boolean stream) {
+    return question("gpt-4o-mini", maxTokens, stream);
+  }
+
+  private static String question(String model, int maxTokens, boolean stream) {
+    return "{\"model\":\""
+        + model
+        + "\",\"max_tokens\":"
+        + maxTokens
+        + (stream ? ",\"stream\":true" : "")
+        + ",\"messages\":[{\"role\":\"user\",\"content\":\"quota "
+        + unique()
+        + "\"}]}";
+  }
+
+  @Test
+  void aRequestLimitAnswersWithOpenAisHeadersThen429() {
+    var first = ask(RouterAccessTestResource.LIMITED_KEY, question(16, false));
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).hasValue("3");
+    assertThat(first.headers().firstValue("x-ratelimit-remaining-requests")).isPresent();
+    assertThat(first.headers().firstValue("x-ratelimit-limit-tokens")).hasValue("100000");
+
+    HttpResponse<String> refused = null;
+    for (int i = 0; i < 4 && refused == null; i++) {
+      var response = ask(RouterAccessTestResource.LIMITED_KEY, question(16, false));
+      if (response.statusCode() == 429) {
+        refused = response;
+      }
+    }
+    assertThat(refused).as("the fourth request in a minute at the latest").isNotNull();
+    var error = json(refused).path("error");
+    assertThat(error.path("code").asText()).isEqualTo("rate_limit_exceeded");
+    assertThat(error.path("type").asText()).isEqualTo("requests");
+    assertThat(refused.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
+    assertThat(refused.headers().firstValue("retry-after")).isPresent();
+    assertThat(refused.body()).doesNotContain(RouterAccessTestResource.LIMITED_KEY);
+  }
+
+  @Test
+  void aSpentBudgetIsInsufficientQuotaAndTheDaysSpendStaysWithinIt() throws Exception {
+    HttpResponse<String> refused = null;
+    int answered = 0;
+    for (int i = 0; i < 200 && refused == null; i++) {
+      // gpt-4o: each answer costs about 30 micro-USD, each reservation about 185.
+      var response = ask(RouterAccessTestResource.BUDGET_KEY, question("gpt-4o", 16, false));
+      if (response.statusCode() == 429) {
+        refused = response;
+      } else {
+        assertThat(response.statusCode()).isEqualTo(200);
+        answered++;
+      }
+    }
+    assertThat(refused).as("the budget runs out").isNotNull();
+    assertThat(answered).isPositive();
+    var error = json(refused).path("error");
+    assertThat(error.path("code").asText()).isEqualTo("insufficient_quota");
+    assertThat(error.path("type").asText()).isEqualTo("insufficient_quota");
+    assertThat(refused.headers().firstValue("retry-after")).isPresent();
+
+    var keys = QuotaKeys.of("team-q-budget", "team-q/budget", false);
+    await().atMost(Duration.ofSeconds(10)).until(() -> number(keys.held(), "usd") == 0);
+    long spent = get(keys.usdOnDay(Instant.now()));
+    assertThat(spent)
+        .isPositive()
+        .isLessThanOrEqualTo((long) (RouterAccessTestResource.DAILY_USD * 1e9));
+  }
+
+  @Test
+  void aStreamedAnswerSettlesItsReservationWithItsRealCost() throws Exception {
+    var keys = QuotaKeys.of("team-q-stream", "team-q/stream", false);
+    long before = get(keys.usdOnDay(Instant.now()));
+    var response = ask(RouterAccessTestResource.STREAM_KEY, question(50, true));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("data: [DONE]");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> get(keys.usdOnDay(Instant.now())) > before);
+    assertThat(number(keys.held(), "usd")).as("nothing held once settled").isZero();
+    long estimate = (long) Math.ceil((50 * 0.6 + 20 * 0.15) * 1e3);
+    assertThat(get(keys.usdOnDay(Instant.now())) - before)
+        .as("the real cost, below the 50-token allowance reserved")
+        .isLessThan(estimate);
+  }
+
+  private static long get(String key) throws Exception {
+    Response value = send(Request.cmd(Command.GET).arg(key));
+    return value == null ? 0 : value.toLong();
+  }
+
+  private static long number(String hash, String field) throws Exception {
+    Response value = send(Request.cmd(Command.HGET).arg(hash).arg(field));
+    return value == null ? 0 : value.toLong();
+  }
+
+  private static Response send(Request request) throws Exception {
+    return redis.send(request).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+}
