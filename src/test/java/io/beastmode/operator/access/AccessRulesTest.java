@@ -6,6 +6,9 @@ import io.beastmode.api.v1alpha1.AccessMode;
 import io.beastmode.api.v1alpha1.ApiKey;
 import io.beastmode.api.v1alpha1.ApiKeySpec;
 import io.beastmode.api.v1alpha1.ApiKeyStatus;
+import io.beastmode.api.v1alpha1.BudgetScope;
+import io.beastmode.api.v1alpha1.KeyBudget;
+import io.beastmode.api.v1alpha1.KeyLimits;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.testing.Fixtures;
@@ -61,6 +64,21 @@ class AccessRulesTest {
     var key = key("a", "chat", "h1");
     key.getSpec().expiresAt = "2026-11-27T10:30:00+02:00";
     assertThat(AccessRules.of(router(), List.of(key), NOW).keys()).isEmpty();
+  }
+
+  @Test
+  void aKeysLimitsAndBudgetReachTheRoutersAndAKeyWithoutThemHasNoQuota() {
+    var limited = key("a", "chat", "h1");
+    limited.getSpec().limits = new KeyLimits();
+    limited.getSpec().limits.requestsPerMinute = 60;
+    limited.getSpec().budget = new KeyBudget();
+    limited.getSpec().budget.usdPerDay = 2.5;
+    limited.getSpec().budget.scope = BudgetScope.Tenant;
+    var free = key("b", "chat", "h2");
+    var keys = AccessRules.of(router(), List.of(limited, free), NOW).keys();
+    assertThat(keys.get(0).quota())
+        .isEqualTo(new AccessConfig.Quota(60, null, 2.5, null, null, true));
+    assertThat(keys.get(1).quota()).isNull();
   }
 
   private static LLMRouter router() {
