@@ -3,13 +3,21 @@ package io.beastmode.bench.router;
 import io.beastmode.bench.router.LoadGenerator.Target;
 import io.beastmode.testing.Ports;
 import io.beastmode.testing.RedisServer;
+import io.beastmode.wire.Digests;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongFunction;
 
@@ -136,6 +144,12 @@ final class BenchSystems implements AutoCloseable {
             proxy::peakMemoryMiB));
   }
 
+  /** The key the keyed router's clients present; its limits and budget never run out here. */
+  static final String BENCH_KEY = "bm-bench-key";
+
+  private String keyedRouter;
+  private final Map<String, BenchProcess> routerProcesses = new HashMap<>();
+
   private void addRouter(Path work) throws IOException {
     RedisServer redis = RedisServer.start();
     running.add(redis);
@@ -162,6 +176,32 @@ final class BenchSystems implements AutoCloseable {
           maxInFlight: 10000
         """
                 .formatted(FAST_MODEL, upstream, SLOW_MODEL, upstream));
+    // The same router with access control on: a key with per-minute limits and a daily budget, so
+    // every miss is admitted, reserved and settled in Redis.
+    Path keys =
+        Files.writeString(
+            work.resolve("keys.yaml"),
+            """
+        mode: keys
+        keys:
+        - apiKey: bench/key
+          sha256: %s
+          tenant: bench
+          quota:
+            requestsPerMinute: 100000000
+            tokensPerMinute: 1000000000
+            usdPerDay: 100000000
+        """
+                .formatted(Digests.sha256Hex(BENCH_KEY)));
+    String open = startRouter(work, "router", config, null, redis);
+    keyedRouter = startRouter(work, "keyed-router", config, keys, redis);
+    addRouterSystems("router", open, json());
+    addRouterSystems(
+        "keyed router", keyedRouter, json().add("authorization", "Bearer " + BENCH_KEY));
+  }
+
+  /** Starts a router process; returns its base URL. */
+  private String startRouter(Path work, String name, Path config, Path keys, RedisServer redis) {
     int port = Ports.free();
     List<String> command = new ArrayList<>(List.of(BenchProcess.java(), JVM_MEMORY));
     String extraFlags = System.getProperty("bench.routerJvmArgs", "").trim();
@@ -173,37 +213,72 @@ final class BenchSystems implements AutoCloseable {
             "-Dbeastmode.role=router",
             "-Dbeastmode.router.config=" + config,
             "-Dquarkus.http.port=" + port,
-            "-Dquarkus.redis.hosts=" + redis.url(),
-            "-jar",
-            JAR.toString()));
+            "-Dquarkus.redis.hosts=" + redis.url()));
+    if (keys != null) {
+      command.add("-Dbeastmode.router.keys=" + keys);
+    }
+    command.addAll(List.of("-jar", JAR.toString()));
     BenchProcess router =
-        BenchProcess.start("router", command, work)
+        BenchProcess.start(name, command, work)
             .awaitHttp("http://127.0.0.1:" + port + "/q/health/ready");
     running.add(router);
-    String base = "http://127.0.0.1:" + port + "/v1";
+    routerProcesses.put(name, router);
+    return "http://127.0.0.1:" + port;
+  }
+
+  private void addRouterSystems(String name, String origin, MultiMap headers) {
+    BenchProcess process = routerProcesses.get(name.equals("router") ? "router" : "keyed-router");
+    String base = origin + "/v1";
     systems.add(
         new SystemUnderTest(
-            "router, cache miss",
-            target(base, FAST_MODEL, true, false),
-            target(base, SLOW_MODEL, true, false),
-            target(base, SLOW_MODEL, true, true),
-            router::peakMemoryMiB));
+            name + ", cache miss",
+            target(base, FAST_MODEL, true, false, headers),
+            target(base, SLOW_MODEL, true, false, headers),
+            target(base, SLOW_MODEL, true, true, headers),
+            process::peakMemoryMiB));
     systems.add(
         new SystemUnderTest(
-            "router, cache hit",
-            target(base, FAST_MODEL, false, false),
-            target(base, SLOW_MODEL, false, false),
-            target(base, SLOW_MODEL, false, true),
-            router::peakMemoryMiB));
-    // What a client that opts out of the cache (cache-control: no-store) costs: no Redis round
-    // trips at all.
-    systems.add(
-        new SystemUnderTest(
-            "router, cache off",
-            noStore(target(base, FAST_MODEL, true, false)),
-            noStore(target(base, SLOW_MODEL, true, false)),
-            noStore(target(base, SLOW_MODEL, true, true)),
-            router::peakMemoryMiB));
+            name + ", cache hit",
+            target(base, FAST_MODEL, false, false, headers),
+            target(base, SLOW_MODEL, false, false, headers),
+            target(base, SLOW_MODEL, false, true, headers),
+            process::peakMemoryMiB));
+    if (name.equals("router")) {
+      // What a client that opts out of the cache (cache-control: no-store) costs: no Redis round
+      // trips at all.
+      systems.add(
+          new SystemUnderTest(
+              "router, cache off",
+              noStore(target(base, FAST_MODEL, true, false, headers)),
+              noStore(target(base, SLOW_MODEL, true, false, headers)),
+              noStore(target(base, SLOW_MODEL, true, true, headers)),
+              process::peakMemoryMiB));
+    }
+  }
+
+  /**
+   * The keyed router's settled cost over the cost it reserved at admission, median and 95th
+   * percentile, from its own metrics.
+   */
+  Map<String, Double> quotaEstimate() throws IOException, InterruptedException {
+    var response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(keyedRouter + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    var estimate = new LinkedHashMap<String, Double>();
+    for (String line : response.body().split("\n")) {
+      if (line.startsWith("beastmode_router_quota_estimate_ratio{")) {
+        String quantile =
+            line.contains("quantile=\"0.5\"")
+                ? "settled_over_reserved_p50"
+                : line.contains("quantile=\"0.95\"") ? "settled_over_reserved_p95" : null;
+        if (quantile != null) {
+          estimate.put(quantile, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+        }
+      }
+    }
+    return estimate;
   }
 
   private void addPortkey(Path work, String startScript) {
@@ -233,11 +308,21 @@ final class BenchSystems implements AutoCloseable {
   }
 
   private static Target target(String base, String model, boolean unique, boolean stream) {
-    return new Target(base + "/chat/completions", json(), bodies(model, unique, stream));
+    return target(base, model, unique, stream, json());
+  }
+
+  private static Target target(
+      String base, String model, boolean unique, boolean stream, MultiMap headers) {
+    return new Target(base + "/chat/completions", headers, bodies(model, unique, stream));
   }
 
   private static Target noStore(Target target) {
-    return new Target(target.url(), json().add("cache-control", "no-store"), target.bodies());
+    return new Target(
+        target.url(),
+        MultiMap.caseInsensitiveMultiMap()
+            .addAll(target.headers())
+            .add("cache-control", "no-store"),
+        target.bodies());
   }
 
   private static MultiMap json() {

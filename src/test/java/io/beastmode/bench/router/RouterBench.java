@@ -64,6 +64,7 @@ public final class RouterBench {
     Path work = Files.createTempDirectory("beastmode-bench-router");
     Map<String, List<Measured>> rounds = new LinkedHashMap<>();
     Map<String, Double> peakMemory = new LinkedHashMap<>();
+    Map<String, Double> quotaEstimate;
     try (BenchSystems systems = new BenchSystems(work, portkey);
         LoadGenerator load = new LoadGenerator(2 * IN_FLIGHT)) {
       List<SystemUnderTest> all = systems.systems();
@@ -82,8 +83,9 @@ public final class RouterBench {
         }
       }
       all.forEach(system -> peakMemory.put(system.name(), system.peakMemoryMiB().getAsDouble()));
+      quotaEstimate = systems.quotaEstimate();
     }
-    RouterBenchReport.write(rounds, peakMemory, STEP, ROUNDS);
+    RouterBenchReport.write(rounds, peakMemory, quotaEstimate, STEP, ROUNDS);
     System.exit(0);
   }
 

@@ -23,6 +23,8 @@ final class RouterBenchReport {
   static final String MISS = "router, cache miss";
   static final String HIT = "router, cache hit";
   static final String OFF = "router, cache off";
+  static final String KEYED_MISS = "keyed router, cache miss";
+  static final String KEYED_HIT = "keyed router, cache hit";
   static final String PORTKEY = "Portkey gateway";
 
   /** A goal from the issue: {@code ratio} against {@code limit}, met or not. */
@@ -41,6 +43,7 @@ final class RouterBenchReport {
   static void write(
       Map<String, List<Measured>> rounds,
       Map<String, Double> peakMemory,
+      Map<String, Double> quotaEstimate,
       Duration step,
       int roundCount)
       throws IOException, InterruptedException {
@@ -81,11 +84,27 @@ final class RouterBenchReport {
         "hit_p50_vs_minimal_proxy",
         figure(systems, HIT, "p50_ms") / figure(systems, PROXY, "p50_ms"));
 
+    ratios.put(
+        "keyed_miss_throughput_vs_open",
+        figure(systems, KEYED_MISS, "throughput_c50") / figure(systems, MISS, "throughput_c50"));
+    ratios.put(
+        "keyed_hit_throughput_vs_open",
+        figure(systems, KEYED_HIT, "throughput_c50") / figure(systems, HIT, "throughput_c50"));
+    // Added milliseconds, not a ratio: the target is an absolute 0.05 ms.
+    ratios.put(
+        "keyed_miss_added_p50_ms",
+        figure(systems, KEYED_MISS, "p50_ms") - figure(systems, MISS, "p50_ms"));
+    ratios.put(
+        "keyed_hit_added_p50_ms",
+        figure(systems, KEYED_HIT, "p50_ms") - figure(systems, HIT, "p50_ms"));
+
     long routerInFlightErrors =
         (long)
             (figure(systems, MISS, "in_flight_errors")
                 + figure(systems, HIT, "in_flight_errors")
-                + figure(systems, OFF, "in_flight_errors"));
+                + figure(systems, OFF, "in_flight_errors")
+                + figure(systems, KEYED_MISS, "in_flight_errors")
+                + figure(systems, KEYED_HIT, "in_flight_errors"));
     List<Target> targets =
         List.of(
             Target.atLeast(
@@ -96,19 +115,23 @@ final class RouterBenchReport {
                 "miss_throughput_vs_portkey", 10, ratios.get("miss_throughput_vs_portkey")),
             Target.atMost("added_p50_vs_portkey", 0.2, ratios.get("added_p50_vs_portkey")),
             Target.atMost("hit_p50_vs_direct", 2, ratios.get("hit_p50_vs_direct")),
-            Target.atMost("router_errors_with_300_in_flight", 0, routerInFlightErrors));
+            Target.atMost("router_errors_with_300_in_flight", 0, routerInFlightErrors),
+            Target.atLeast(
+                "keyed_miss_throughput_vs_open", 0.9, ratios.get("keyed_miss_throughput_vs_open")),
+            Target.atMost("keyed_miss_added_p50_ms", 0.05, ratios.get("keyed_miss_added_p50_ms")));
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("setup", setup(step, roundCount));
     result.put("systems", systems);
     result.put("ratios", ratios);
     result.put("targets", targets);
+    result.put("quota_estimate", quotaEstimate);
     result.put("rounds", rounds);
     Files.createDirectories(RESULTS);
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(RESULTS.resolve("router.json").toFile(), result);
-    String markdown = markdown(systems, ratios, targets, step, roundCount);
+    String markdown = markdown(systems, ratios, targets, quotaEstimate, step, roundCount);
     Files.writeString(RESULTS.resolve("router.md"), markdown);
     System.out.println(markdown);
     plot(systems);
@@ -191,6 +214,7 @@ final class RouterBenchReport {
       Map<String, Map<String, Object>> systems,
       Map<String, Double> ratios,
       List<Target> targets,
+      Map<String, Double> quotaEstimate,
       Duration step,
       int roundCount) {
     StringBuilder md = new StringBuilder("# Router benchmark\n\n");
@@ -259,6 +283,9 @@ final class RouterBenchReport {
                     trim(t.limit()),
                     trim(t.value()),
                     t.met() ? "met" : "MISSED")));
+    md.append(
+        "\n## Cost prediction (keyed router)\n\nSettled cost over the cost reserved at admission:\n\n");
+    quotaEstimate.forEach((k, v) -> md.append(String.format(Locale.ROOT, "- %s: %.3f%n", k, v)));
     md.append("\n![latency against request rate](router-latency.png)\n");
     return md.toString();
   }
