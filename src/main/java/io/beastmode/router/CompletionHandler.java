@@ -54,6 +54,9 @@ final class CompletionHandler implements Handler<RoutingContext> {
       exchange.fail(admission.error(), true);
       return;
     }
+    if (admission.caller() != null) {
+      services.keyUse().used(admission.caller(), System.currentTimeMillis());
+    }
     readBody(ctx.request(), table.config().limits().maxRequestBytes, exchange);
   }
 

@@ -15,6 +15,7 @@ import static io.beastmode.router.Replies.usd;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.beastmode.api.v1alpha1.FallbackSpec;
 import io.beastmode.router.access.Admission;
+import io.beastmode.router.access.KeyUseTracker;
 import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.access.QuotaLedger;
 import io.beastmode.router.api.ApiError;
@@ -63,6 +64,7 @@ final class Exchange {
       UpstreamClient client,
       ResponseCache cache,
       QuotaLedger quotas,
+      KeyUseTracker keyUse,
       RouterMetrics metrics,
       String region,
       java.time.Clock clock) {}

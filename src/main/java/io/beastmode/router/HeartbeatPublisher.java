@@ -1,8 +1,10 @@
 package io.beastmode.router;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.beastmode.router.access.KeyUseTracker;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.wire.Heartbeat;
+import io.beastmode.wire.KeyUse;
 import io.beastmode.wire.UsageHistory;
 import io.beastmode.wire.UsageSample;
 import io.vertx.core.Vertx;
@@ -15,7 +17,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Writes this pod's heartbeat to Redis every second, with a TTL so a dead pod's entry expires, and
- * adds what the pod served since the last one to its region's {@link UsageHistory}.
+ * adds what the pod served since the last one to its region's {@link UsageHistory} and when it last
+ * saw each API key ({@link KeyUse}).
  */
 final class HeartbeatPublisher {
   private static final Logger LOG = Logger.getLogger(HeartbeatPublisher.class);
@@ -23,6 +26,7 @@ final class HeartbeatPublisher {
   private final Vertx vertx;
   private final Redis redis;
   private final RouterMetrics metrics;
+  private final KeyUseTracker keyUse;
   private final Supplier<RoutingTable> table;
   private final String pod;
   private final long startedAt = System.currentTimeMillis();
@@ -33,10 +37,16 @@ final class HeartbeatPublisher {
   private UsageSample recorded = UsageSample.EMPTY;
 
   HeartbeatPublisher(
-      Vertx vertx, Redis redis, RouterMetrics metrics, Supplier<RoutingTable> table, String pod) {
+      Vertx vertx,
+      Redis redis,
+      RouterMetrics metrics,
+      KeyUseTracker keyUse,
+      Supplier<RoutingTable> table,
+      String pod) {
     this.vertx = vertx;
     this.redis = redis;
     this.metrics = metrics;
+    this.keyUse = keyUse;
     this.table = table;
     this.pod = pod;
   }
@@ -69,8 +79,15 @@ final class HeartbeatPublisher {
     if (!delta.isEmpty()) {
       commands.addAll(UsageHistory.add(beat.router(), beat.region(), delta, beat.time() / 1000));
     }
+    var used = keyUse.drain();
+    if (!used.isEmpty()) {
+      var lastUsed = Request.cmd(Command.HSET).arg(KeyUse.KEY);
+      used.forEach((key, at) -> lastUsed.arg(key).arg(at));
+      commands.add(lastUsed);
+    }
     redis
         .batch(commands)
+        .onFailure(error -> keyUse.restore(used))
         .onSuccess(
             ok -> {
               recorded = totals;

@@ -7,6 +7,7 @@ import io.beastmode.api.v1alpha1.CacheMode;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.router.access.Admission;
 import io.beastmode.router.access.KeyRing;
+import io.beastmode.router.access.KeyUseTracker;
 import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.access.QuotaLedger;
 import io.beastmode.router.api.ApiError;
@@ -146,12 +147,14 @@ public class RouterRole {
             metrics::cacheError);
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
     Clock clock = Clock.systemUTC();
+    KeyUseTracker keyUse = new KeyUseTracker();
     Exchange.Services services =
         new Exchange.Services(
             backends,
             client,
             cache,
             new QuotaLedger(cacheRedis::get, clock),
+            keyUse,
             metrics,
             region,
             clock);
@@ -174,7 +177,7 @@ public class RouterRole {
                 Replies.sendError(ctx.response(), ApiError.notFound(ctx.request().path()), region));
 
     watcher.watch(vertx, reloadInterval.toMillis(), apply, metrics::configReload);
-    heartbeat = new HeartbeatPublisher(vertx, redisClient, metrics, watcher::current, pod);
+    heartbeat = new HeartbeatPublisher(vertx, redisClient, metrics, keyUse, watcher::current, pod);
     heartbeat.start(1000);
     LOG.infof(
         "router for %s in region %s serving %d models, config version %s, access %s",

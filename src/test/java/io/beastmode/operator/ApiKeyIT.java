@@ -11,23 +11,33 @@ import io.beastmode.api.v1alpha1.AccessMode;
 import io.beastmode.api.v1alpha1.ApiKey;
 import io.beastmode.api.v1alpha1.ApiKeySpec;
 import io.beastmode.api.v1alpha1.ConditionStatus;
+import io.beastmode.api.v1alpha1.KeyBudget;
 import io.beastmode.api.v1alpha1.NamedReference;
+import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.operator.desired.RoutingConfigMap;
 import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.FakeWorkloadController;
 import io.beastmode.testing.OperatorUnderTest;
+import io.beastmode.testing.RedisServer;
 import io.beastmode.wire.AccessConfig;
 import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.Digests;
+import io.beastmode.wire.KeyUse;
+import io.beastmode.wire.QuotaKeys;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,9 +50,13 @@ class ApiKeyIT {
   static KubernetesClient client;
   static FakeWorkloadController workloads;
   static OperatorUnderTest operator;
+  static RedisServer redis;
+  static Vertx vertx;
 
   @BeforeAll
   static void start() {
+    redis = RedisServer.start();
+    vertx = Vertx.vertx();
     server = ApiServer.start().withCrds();
     client = server.client();
     workloads = new FakeWorkloadController(client);
@@ -51,7 +65,10 @@ class ApiKeyIT {
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
-    client.resource(region("local", 1)).create();
+    var local = region("local", 1);
+    local.getSpec().redis = new RegionRedis();
+    local.getSpec().redis.url = redis.url();
+    client.resource(local).create();
     client.resource(pool(NS, "hosted", model("small", 0.15, 0.6, 0.7))).create();
     client.resource(router(NS, "chat", List.of("hosted"), "local")).create();
   }
@@ -61,6 +78,59 @@ class ApiKeyIT {
     operator.close();
     workloads.close();
     server.stop();
+    vertx.close();
+    redis.close();
+  }
+
+  @Test
+  void statusShowsWhenTheKeyWasLastUsedAndWhatItSpentInEachRegion() throws Exception {
+    var key = key("metered", "billing", List.of());
+    key.getSpec().budget = new KeyBudget();
+    key.getSpec().budget.usdPerDay = 10.0;
+    client.resource(key).create();
+    awaitValue("metered");
+
+    // What the region's routers write: the heartbeat's last use, the ledger's settled spend.
+    Instant usedAt = Instant.parse("2026-11-27T09:30:00.250Z");
+    var quota = QuotaKeys.of("billing", NS + "/metered", false);
+    var redisClient = Redis.createClient(vertx, redis.url());
+    redisClient
+        .batch(
+            List.of(
+                Request.cmd(Command.HSET)
+                    .arg(KeyUse.KEY)
+                    .arg(NS + "/metered")
+                    .arg(usedAt.toEpochMilli()),
+                Request.cmd(Command.SET).arg(quota.usdOnDay(Instant.now())).arg(1_500_000_000L),
+                Request.cmd(Command.SET).arg(quota.usdInMonth(Instant.now())).arg(4_250_000_000L)))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    redisClient.close();
+    // The next periodic refresh picks it up; an edit wakes the key at once.
+    client
+        .resources(ApiKey.class)
+        .inNamespace(NS)
+        .withName("metered")
+        .edit(
+            k -> {
+              k.getSpec().budget.usdPerDay = 11.0;
+              return k;
+            });
+
+    var status =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.resources(ApiKey.class).inNamespace(NS).withName("metered").get(),
+                k -> k.getStatus() != null && k.getStatus().lastUsedAt != null)
+            .getStatus();
+    assertThat(status.lastUsedAt).isEqualTo("2026-11-27T09:30:00.250Z");
+    assertThat(status.usage).hasSize(1);
+    var local = status.usage.get(0);
+    assertThat(local.region).isEqualTo("local");
+    assertThat(local.usdToday).isEqualTo(1.5);
+    assertThat(local.usdThisMonth).isEqualTo(4.25);
   }
 
   @Test
@@ -74,9 +144,13 @@ class ApiKeyIT {
     assertThat(status.conditions)
         .anySatisfy(c -> assertThat(c.status).isEqualTo(ConditionStatus.True));
 
-    var access = awaitAccess(a -> a.keys().size() == 1);
+    var access = awaitAccess(a -> a.keys().stream().anyMatch(k -> k.apiKey().equals(NS + "/web")));
     assertThat(access.mode()).isEqualTo(AccessMode.keys);
-    var entry = access.keys().get(0);
+    var entry =
+        access.keys().stream()
+            .filter(k -> k.apiKey().equals(NS + "/web"))
+            .findFirst()
+            .orElseThrow();
     assertThat(entry.sha256()).isEqualTo(Digests.sha256Hex(value));
     assertThat(entry.tenant()).isEqualTo("shop");
     assertThat(entry.models()).containsExactly("small");

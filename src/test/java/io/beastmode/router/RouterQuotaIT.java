@@ -5,6 +5,7 @@ import static io.beastmode.router.RouterClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.beastmode.wire.KeyUse;
 import io.beastmode.wire.QuotaKeys;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -144,6 +145,16 @@ class RouterQuotaIT {
     assertThat(get(keys.usdOnDay(Instant.now())) - before)
         .as("the real cost, below the 50-token allowance reserved")
         .isLessThan(estimate);
+  }
+
+  @Test
+  void theHeartbeatRecordsWhenEachKeyWasLastUsed() throws Exception {
+    long before = System.currentTimeMillis();
+    assertThat(ask(RouterAccessTestResource.STREAM_KEY, question(8, false)).statusCode())
+        .isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> number(KeyUse.KEY, "team-q/stream") >= before);
   }
 
   private static long get(String key) throws Exception {

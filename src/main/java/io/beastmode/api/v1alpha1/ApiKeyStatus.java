@@ -33,6 +33,14 @@ public class ApiKeyStatus implements HasConditions {
   @JsonPropertyDescription("When the current value was made (RFC 3339).")
   public String createdAt;
 
+  @JsonPropertyDescription("When any router last admitted the key (RFC 3339).")
+  public String lastUsedAt;
+
+  @JsonPropertyDescription(
+      "Use per region of the key's routers, read from each region's Redis every minute; a region"
+          + " whose Redis cannot be read keeps its last entry.")
+  public List<KeyRegionUsage> usage;
+
   @Override
   public List<Condition> getConditions() {
     return conditions;

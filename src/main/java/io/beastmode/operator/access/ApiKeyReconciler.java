@@ -9,6 +9,7 @@ import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.Timestamps;
 import io.beastmode.operator.fleet.ManagedObjects;
+import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.wire.Digests;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -16,14 +17,18 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -35,19 +40,29 @@ import java.util.stream.Stream;
  */
 @ControllerConfiguration(name = "apikey", generationAwareEventProcessing = false)
 public class ApiKeyReconciler implements Reconciler<ApiKey> {
-  /** Often enough to restore a deleted Secret; expiry and grace ends wake it up on time. */
-  static final Duration RECHECK = Duration.ofMinutes(5);
+  /**
+   * Refreshes the key's use in status, and restores a deleted Secret; expiry and grace ends wake it
+   * up on time.
+   */
+  static final Duration RECHECK = Duration.ofMinutes(1);
 
   static final String COMPONENT = "api-key";
 
   private final Clock clock;
   private final Conditions conditions;
   private final Events events;
+  private final KeyUsageReader usage;
 
-  public ApiKeyReconciler(KubernetesClient client, Clock clock) {
+  public ApiKeyReconciler(KubernetesClient client, RegionRedisClients redis, Clock clock) {
     this.clock = clock;
+    this.usage = new KeyUsageReader(redis);
     this.conditions = new Conditions(clock);
     this.events = new Events(client, clock);
+  }
+
+  @Override
+  public List<EventSource<?, ApiKey>> prepareEventSources(EventSourceContext<ApiKey> context) {
+    return ApiKeyEventSources.all(context);
   }
 
   @Override
@@ -76,6 +91,14 @@ public class ApiKeyReconciler implements Reconciler<ApiKey> {
       }
     }
     var status = status(key, secretName, keyHash, decision, now);
+    var previousUsage = key.getStatus() == null ? null : key.getStatus().usage;
+    status.usage = usage.read(key, ApiKeyEventSources.regions(context, key), previousUsage, now);
+    status.lastUsedAt =
+        status.usage.stream()
+            .map(u -> u.lastUsedAt)
+            .filter(at -> at != null)
+            .max(Comparator.comparing(Timestamps::parse))
+            .orElse(null);
     return StatusPatch.ifChanged(key, status, context).rescheduleAfter(nextCheck(key, status, now));
   }
 
