@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -83,13 +82,13 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    replace(routingFile, ConfigYaml.write(routing(recorderUrl)));
-    replace(
+    RouterTestResource.replace(routingFile, ConfigYaml.write(routing(recorderUrl)));
+    RouterTestResource.replace(
         trafficFile,
         ConfigYaml.write(
             new TrafficConfig(
                 List.of(new TrafficConfig.Peer("us-east", recorderUrl + "/peer", 50)))));
-    replace(keysFile, ConfigYaml.write(keys()));
+    RouterTestResource.replace(keysFile, ConfigYaml.write(keys()));
     return Map.of(
         "beastmode.role",
         "router",
@@ -219,16 +218,6 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
   }
 
   static void writeKeys(String content) {
-    replace(keysFile, content);
-  }
-
-  private static void replace(Path file, String content) {
-    try {
-      Path temp = Files.createTempFile(file.getParent(), "next", ".yaml");
-      Files.writeString(temp, content);
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    RouterTestResource.replace(keysFile, content);
   }
 }

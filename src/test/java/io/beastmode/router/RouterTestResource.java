@@ -161,7 +161,8 @@ public class RouterTestResource implements QuarkusTestResourceLifecycleManager {
     replace(trafficFile, ConfigYaml.write(traffic));
   }
 
-  private static void replace(Path file, String content) {
+  /** Replaces a file in one step, the way a ConfigMap volume update lands. */
+  static void replace(Path file, String content) {
     try {
       Path temp = Files.createTempFile(file.getParent(), "next", ".yaml");
       Files.writeString(temp, content);
