@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = EmbeddedApiServerResource.class, restrictToAnnotatedClass = true)
 class OperatorRoleTest {
 
-  @TestHTTPResource("/q/health/ready")
+  @TestHTTPResource(value = "/health/ready", management = true)
   URI readiness;
 
   @Test

@@ -170,8 +170,11 @@ public class RouterRole {
         .get("/v1/models")
         .handler(
             ctx -> listModels(ctx, watcher.current(), watcher.keys(), clock.instant(), region));
+    // Anything else on the API port, /q/* included (health and metrics are on the management
+    // port), is an OpenAI-style 404.
     router
-        .route("/v1/*")
+        .route()
+        .last()
         .handler(
             ctx ->
                 Replies.sendError(ctx.response(), ApiError.notFound(ctx.request().path()), region));

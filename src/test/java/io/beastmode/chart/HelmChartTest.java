@@ -181,8 +181,8 @@ class HelmChartTest {
         .singleElement()
         .satisfies(
             port -> {
-              assertThat(port.getName()).isEqualTo("http");
-              assertThat(port.getPort()).isEqualTo(8080);
+              assertThat(port.getName()).isEqualTo("management");
+              assertThat(port.getPort()).isEqualTo(9000);
             });
     var monitor =
         objects.stream()
@@ -194,7 +194,7 @@ class HelmChartTest {
     assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
     assertThat(monitor.<Map<String, String>>get("spec", "selector", "matchLabels"))
         .isEqualTo(service.getSpec().getSelector());
-    assertThat(monitor.<String>get("spec", "endpoints", 0, "port")).isEqualTo("http");
+    assertThat(monitor.<String>get("spec", "endpoints", 0, "port")).isEqualTo("management");
     assertThat(monitor.<String>get("spec", "endpoints", 0, "path")).isEqualTo("/q/metrics");
   }
 

@@ -62,6 +62,7 @@ final class LocalKubelet implements AutoCloseable {
       String name,
       String templateHash,
       int port,
+      int managementPort,
       Process process,
       AtomicLong readySince) {
     boolean ready() {
@@ -192,9 +193,13 @@ final class LocalKubelet implements AutoCloseable {
     String name =
         deployment.getMetadata().getName() + "-" + region + "-" + sequence.incrementAndGet();
     int port = Ports.free();
+    int managementPort = Ports.free();
     env.put("HOSTNAME", name);
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+    // The readiness probe's port (the container's management port), one per process here.
+    env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+    env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
     var command =
         new ArrayList<>(
             List.of(
@@ -213,7 +218,7 @@ final class LocalKubelet implements AutoCloseable {
     var builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
-    pods.add(new Pod(key, name, hash, port, builder.start(), new AtomicLong()));
+    pods.add(new Pod(key, name, hash, port, managementPort, builder.start(), new AtomicLong()));
   }
 
   /**
@@ -311,7 +316,7 @@ final class LocalKubelet implements AutoCloseable {
       pods.remove(pod);
       return;
     }
-    boolean ready = ready(pod.port());
+    boolean ready = ready(pod.managementPort());
     pod.readySince()
         .updateAndGet(since -> ready ? (since > 0 ? since : System.currentTimeMillis()) : 0);
   }

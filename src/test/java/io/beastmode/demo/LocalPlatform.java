@@ -107,6 +107,8 @@ public final class LocalPlatform {
             "simulator",
             "QUARKUS_HTTP_PORT",
             Integer.toString(simulatorPort),
+            "QUARKUS_MANAGEMENT_PORT",
+            Integer.toString(Ports.free()),
             "BEASTMODE_SIMULATOR_CONFIG",
             "k8s/examples/local/simulator-config.yaml"));
     step(
@@ -122,7 +124,9 @@ public final class LocalPlatform {
             "KUBECONFIG",
             kubeconfig.toAbsolutePath().toString(),
             "QUARKUS_HTTP_PORT",
-            "0"));
+            "0",
+            "QUARKUS_MANAGEMENT_PORT",
+            Integer.toString(Ports.free())));
 
     step("member kubeconfigs and model credentials: Secrets a platform team creates");
     namespace(hub, "beast-mode-system");

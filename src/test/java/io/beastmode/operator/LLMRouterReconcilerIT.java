@@ -83,8 +83,11 @@ class LLMRouterReconcilerIT {
               .withLabel(ManagedLabels.OWNER_KEY, "team-a.alpha")
               .list()
               .getItems();
-      assertThat(objects).as(kind.getSimpleName()).hasSize(1);
-      assertThat(objects.get(0).getMetadata().getLabels()).containsAllEntriesOf(expectedLabels);
+      // Services: the API, and the management port's for Prometheus.
+      assertThat(objects).as(kind.getSimpleName()).hasSize(kind == Service.class ? 2 : 1);
+      objects.forEach(
+          object ->
+              assertThat(object.getMetadata().getLabels()).containsAllEntriesOf(expectedLabels));
     }
     var deployment = client.apps().deployments().inNamespace(NS).withName("alpha").get();
     var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -98,6 +101,17 @@ class LLMRouterReconcilerIT {
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
         .isTrue();
+
+    // Clients reach the API only: health and metrics are on a port only the metrics Service has.
+    assertThat(client.services().inNamespace(NS).withName("alpha").get().getSpec().getPorts())
+        .extracting(p -> p.getTargetPort().getStrVal())
+        .containsExactly("http");
+    assertThat(
+            client.services().inNamespace(NS).withName("alpha-metrics").get().getSpec().getPorts())
+        .extracting(p -> p.getTargetPort().getStrVal())
+        .containsExactly("management");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal())
+        .isEqualTo("management");
 
     var configMap = client.configMaps().inNamespace(NS).withName("alpha-routing").get();
     assertThat(configMap.getData().get(RoutingConfigMap.ROUTING_KEY))

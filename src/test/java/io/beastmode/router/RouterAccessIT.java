@@ -41,11 +41,14 @@ class RouterAccessIT {
   @TestHTTPResource("/")
   URL url;
 
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
   RouterClient router;
 
   @BeforeEach
   void baseline() throws Exception {
-    router = new RouterClient(url.toString());
+    router = new RouterClient(url.toString(), management.toString());
     String keys = ConfigYaml.write(RouterAccessTestResource.keys());
     if (!Files.readString(RouterAccessTestResource.keysFile).equals(keys)) {
       double applied = reloads("applied");

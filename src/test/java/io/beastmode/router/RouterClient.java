@@ -34,9 +34,19 @@ final class RouterClient {
           .build();
 
   private final String origin;
+  private final String management;
 
-  RouterClient(String origin) {
-    this.origin = origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
+  /**
+   * @param origin the API
+   * @param management the management interface's root, {@code .../q} (health and metrics)
+   */
+  RouterClient(String origin, String management) {
+    this.origin = withoutSlash(origin);
+    this.management = withoutSlash(management);
+  }
+
+  private static String withoutSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   static String chat(String model, String content) {
@@ -77,9 +87,21 @@ final class RouterClient {
     return send(request.build());
   }
 
+  /** What Prometheus scrapes from the router: {@code /q/metrics} on the management interface. */
+  String scrape() {
+    var response =
+        send(
+            HttpRequest.newBuilder(URI.create(management + "/metrics"))
+                .timeout(Duration.ofSeconds(20))
+                .GET()
+                .build());
+    assertThat(response.statusCode()).as("scrape of %s/metrics", management).isEqualTo(200);
+    return response.body();
+  }
+
   /** Sum of every sample of a Prometheus metric whose labels contain all of {@code labels}. */
   double metric(String name, String... labels) {
-    String text = get("/q/metrics").body();
+    String text = scrape();
     double sum = 0;
     Matcher line =
         Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([-+0-9.eE]+|NaN)$")

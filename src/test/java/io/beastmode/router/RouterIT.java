@@ -57,6 +57,9 @@ class RouterIT {
   @TestHTTPResource("/")
   URL url;
 
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
   @Inject MeterRegistry registry;
 
   @Inject CacheRedisOptions cacheRedisOptions;
@@ -65,7 +68,7 @@ class RouterIT {
 
   @BeforeEach
   void baseline() {
-    router = new RouterClient(url.toString());
+    router = new RouterClient(url.toString(), management.toString());
     RouterTestResource.openai.simulator().configure(RouterTestResource.openaiModels());
     RouterTestResource.openWeights.simulator().configure(RouterTestResource.openWeightsModels());
     RouterTestResource.peer.simulator().outage(Outage.none);
@@ -428,6 +431,10 @@ class RouterIT {
         400,
         "model");
     assertError(router.get("/v1/embeddings"), 404, null);
+    // Health and metrics are on the management port only: the API port knows nothing of them.
+    assertError(router.get("/q/metrics"), 404, null);
+    assertError(router.get("/q/health/ready"), 404, null);
+    assertThat(router.scrape()).contains("beastmode_router_requests_total");
 
     assertThat(
             router
@@ -557,7 +564,7 @@ class RouterIT {
   void theDashboardsAndDocsNameOnlyWhatAScrapeHolds() {
     RequestsOfEveryKind.serve(router);
     MetricsContract.registerOperatorMeters(registry);
-    var scrape = PrometheusScrape.parse(router.get("/q/metrics").body());
+    var scrape = PrometheusScrape.parse(router.scrape());
 
     assertThat(MetricsContract.dashboardProblems(scrape)).isEmpty();
     assertThat(MetricsContract.documented()).isEqualTo(MetricsContract.exportedFamilies(scrape));

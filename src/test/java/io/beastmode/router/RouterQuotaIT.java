@@ -40,6 +40,9 @@ class RouterQuotaIT {
   @TestHTTPResource("/")
   URL url;
 
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
   RouterClient router;
 
   @BeforeAll
@@ -56,7 +59,7 @@ class RouterQuotaIT {
 
   @BeforeEach
   void client() {
-    router = new RouterClient(url.toString());
+    router = new RouterClient(url.toString(), management.toString());
   }
 
   private HttpResponse<String> ask(String key, String body) {

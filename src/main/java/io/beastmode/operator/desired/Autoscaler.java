@@ -118,7 +118,8 @@ public enum Autoscaler {
 
   /**
    * KEDA's equivalent of {@link #horizontalPodAutoscaler}: the same bounds and behaviour, in-flight
-   * requests read from Prometheus (the routers' Service is the scrape target) and CPU.
+   * requests read from Prometheus (scraped through the routers' metrics Service, its {@code
+   * service} label relabelled to the router's name as docs/observability.md shows) and CPU.
    */
   static GenericKubernetesResource scaledObject(
       ObjectMeta metadata, ResolvedRouter inputs, Region region, int floor) {

@@ -25,6 +25,11 @@ final class RouterDeployment {
   static final String CONFIG_DIR = "/etc/beastmode";
   static final int HTTP_PORT = 8080;
 
+  /**
+   * Health and metrics (Quarkus' management interface); the router's Service does not expose it.
+   */
+  public static final int MANAGEMENT_PORT = 9000;
+
   private RouterDeployment() {}
 
   /**
@@ -75,6 +80,11 @@ final class RouterDeployment {
             .addNewPort()
             .withName("http")
             .withContainerPort(HTTP_PORT)
+            .withProtocol("TCP")
+            .endPort()
+            .addNewPort()
+            .withName("management")
+            .withContainerPort(MANAGEMENT_PORT)
             .withProtocol("TCP")
             .endPort()
             .withReadinessProbe(probe("/q/health/ready"))
@@ -177,7 +187,7 @@ final class RouterDeployment {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withPort(new IntOrString("http"))
+        .withPort(new IntOrString("management"))
         .endHttpGet()
         .withPeriodSeconds(5)
         .withFailureThreshold(3)

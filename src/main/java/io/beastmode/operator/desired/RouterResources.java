@@ -73,6 +73,8 @@ public final class RouterResources {
       case NONE -> {}
     }
     objects.add(service(metadata(router, region), router));
+    objects.add(
+        metricsService(metadata(router, region, metricsServiceName(router.name())), router));
     objects.add(disruptionBudget(metadata(router, region), router));
     objects.add(configMap);
     return objects;
@@ -89,6 +91,30 @@ public final class RouterResources {
         .withName("http")
         .withPort(exposure.port)
         .withTargetPort(new IntOrString("http"))
+        .withProtocol("TCP")
+        .endPort()
+        .endSpec()
+        .build();
+  }
+
+  public static String metricsServiceName(String routerName) {
+    return routerName + "-metrics";
+  }
+
+  /**
+   * Where Prometheus scrapes the routers: their management port (health and metrics), which the
+   * router Service does not expose to clients. Headless: every pod is a target.
+   */
+  static Service metricsService(ObjectMeta metadata, ResolvedRouter inputs) {
+    return new ServiceBuilder()
+        .withMetadata(metadata)
+        .withNewSpec()
+        .withClusterIP("None")
+        .withSelector(ManagedLabels.podSelector(inputs.name()))
+        .addNewPort()
+        .withName("management")
+        .withPort(RouterDeployment.MANAGEMENT_PORT)
+        .withTargetPort(new IntOrString("management"))
         .withProtocol("TCP")
         .endPort()
         .endSpec()

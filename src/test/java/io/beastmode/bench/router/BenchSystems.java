@@ -56,6 +56,7 @@ final class BenchSystems implements AutoCloseable {
 
   BenchSystems(Path work, String portkeyStartScript) throws IOException {
     int simulatorPort = Ports.free();
+    int simulatorManagement = Ports.free();
     Path simulatorConfig =
         Files.writeString(
             work.resolve("simulator.yaml"),
@@ -76,10 +77,11 @@ final class BenchSystems implements AutoCloseable {
                     "-Dbeastmode.role=simulator",
                     "-Dbeastmode.simulator.config=" + simulatorConfig,
                     "-Dquarkus.http.port=" + simulatorPort,
+                    "-Dquarkus.management.port=" + simulatorManagement,
                     "-jar",
                     JAR.toString()),
                 work)
-            .awaitHttp("http://127.0.0.1:" + simulatorPort + "/q/health/ready"));
+            .awaitHttp("http://127.0.0.1:" + simulatorManagement + "/q/health/ready"));
     int nginxPort = Ports.free();
     Path nginxConf =
         Files.writeString(work.resolve("nginx.conf"), nginxConfig(work, nginxPort, simulatorPort));
@@ -147,8 +149,8 @@ final class BenchSystems implements AutoCloseable {
   /** The key the keyed router's clients present; its limits and budget never run out here. */
   static final String BENCH_KEY = "bm-bench-key";
 
-  private String keyedRouter;
   private final Map<String, BenchProcess> routerProcesses = new HashMap<>();
+  private final Map<String, String> managementOrigins = new HashMap<>();
 
   private void addRouter(Path work) throws IOException {
     RedisServer redis = RedisServer.start();
@@ -194,15 +196,15 @@ final class BenchSystems implements AutoCloseable {
         """
                 .formatted(Digests.sha256Hex(BENCH_KEY)));
     String open = startRouter(work, "router", config, null, redis);
-    keyedRouter = startRouter(work, "keyed-router", config, keys, redis);
+    String keyed = startRouter(work, "keyed-router", config, keys, redis);
     addRouterSystems("router", open, json());
-    addRouterSystems(
-        "keyed router", keyedRouter, json().add("authorization", "Bearer " + BENCH_KEY));
+    addRouterSystems("keyed router", keyed, json().add("authorization", "Bearer " + BENCH_KEY));
   }
 
   /** Starts a router process; returns its base URL. */
   private String startRouter(Path work, String name, Path config, Path keys, RedisServer redis) {
     int port = Ports.free();
+    int management = Ports.free();
     List<String> command = new ArrayList<>(List.of(BenchProcess.java(), JVM_MEMORY));
     String extraFlags = System.getProperty("bench.routerJvmArgs", "").trim();
     if (!extraFlags.isEmpty()) {
@@ -213,6 +215,7 @@ final class BenchSystems implements AutoCloseable {
             "-Dbeastmode.role=router",
             "-Dbeastmode.router.config=" + config,
             "-Dquarkus.http.port=" + port,
+            "-Dquarkus.management.port=" + management,
             "-Dquarkus.redis.hosts=" + redis.url()));
     if (keys != null) {
       command.add("-Dbeastmode.router.keys=" + keys);
@@ -220,9 +223,10 @@ final class BenchSystems implements AutoCloseable {
     command.addAll(List.of("-jar", JAR.toString()));
     BenchProcess router =
         BenchProcess.start(name, command, work)
-            .awaitHttp("http://127.0.0.1:" + port + "/q/health/ready");
+            .awaitHttp("http://127.0.0.1:" + management + "/q/health/ready");
     running.add(router);
     routerProcesses.put(name, router);
+    managementOrigins.put(name, "http://127.0.0.1:" + management);
     return "http://127.0.0.1:" + port;
   }
 
@@ -264,7 +268,9 @@ final class BenchSystems implements AutoCloseable {
     var response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create(keyedRouter + "/q/metrics")).build(),
+                HttpRequest.newBuilder(
+                        URI.create(managementOrigins.get("keyed-router") + "/q/metrics"))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     var estimate = new LinkedHashMap<String, Double>();
     for (String line : response.body().split("\n")) {
