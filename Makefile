@@ -39,7 +39,7 @@ demo: kube-binaries tools build ## Three regions on real API servers, the operat
 bench: bench-router bench-autoscale bench-failover ## Every benchmark, one after the other (results in bench/results/)
 
 .PHONY: bench-router
-bench-router: build ## Router vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
+bench-router: build ## The router (open and keyed) vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
 	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.router.RouterBench -Dbench.portkey="$$(bash .ci/provision-bench-tools.sh)"
 
 .PHONY: bench-failover
