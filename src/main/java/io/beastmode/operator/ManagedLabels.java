@@ -1,6 +1,8 @@
 package io.beastmode.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,5 +51,20 @@ public final class ManagedLabels {
     }
     int slash = owner.indexOf('/');
     return Optional.of(new ResourceID(owner.substring(slash + 1), owner.substring(0, slash)));
+  }
+
+  /**
+   * The owner reference that makes {@code owner} an object's controller, so deleting the owner
+   * deletes the object (within one cluster and one namespace).
+   */
+  public static OwnerReference controlledBy(HasMetadata owner) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(false)
+        .build();
   }
 }

@@ -17,6 +17,7 @@ import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.operator.desired.RoutingConfigMap;
 import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.FakeWorkloadController;
+import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.OperatorUnderTest;
 import io.beastmode.testing.RedisServer;
 import io.beastmode.wire.AccessConfig;
@@ -108,15 +109,9 @@ class ApiKeyIT {
         .get(5, TimeUnit.SECONDS);
     redisClient.close();
     // The next periodic refresh picks it up; an edit wakes the key at once.
-    client
-        .resources(ApiKey.class)
-        .inNamespace(NS)
-        .withName("metered")
-        .edit(
-            k -> {
-              k.getSpec().budget.usdPerDay = 11.0;
-              return k;
-            });
+    Fixtures.edit(
+        client.resources(ApiKey.class).inNamespace(NS).withName("metered"),
+        k -> k.getSpec().budget.usdPerDay = 11.0);
 
     var status =
         await()
@@ -167,15 +162,9 @@ class ApiKeyIT {
     String first = awaitValue("mobile");
 
     Instant before = Instant.now();
-    client
-        .resources(ApiKey.class)
-        .inNamespace(NS)
-        .withName("mobile")
-        .edit(
-            k -> {
-              k.getMetadata().setAnnotations(Map.of(ApiKey.ROTATE_ANNOTATION, "2026-12"));
-              return k;
-            });
+    Fixtures.edit(
+        client.resources(ApiKey.class).inNamespace(NS).withName("mobile"),
+        k -> k.getMetadata().setAnnotations(Map.of(ApiKey.ROTATE_ANNOTATION, "2026-12")));
     await().atMost(WAIT).until(() -> !awaitValue("mobile").equals(first));
     String second = awaitValue("mobile");
 

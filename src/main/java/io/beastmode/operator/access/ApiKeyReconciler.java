@@ -11,7 +11,6 @@ import io.beastmode.operator.Timestamps;
 import io.beastmode.operator.fleet.ManagedObjects;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.wire.Digests;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -174,15 +173,7 @@ public class ApiKeyReconciler implements Reconciler<ApiKey> {
                 ManagedLabels.MANAGED_BY,
                 ManagedLabels.COMPONENT_KEY,
                 COMPONENT))
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(key.getApiVersion())
-                .withKind(key.getKind())
-                .withName(key.getMetadata().getName())
-                .withUid(key.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(false)
-                .build())
+        .withOwnerReferences(ManagedLabels.controlledBy(key))
         .endMetadata()
         .withType("Opaque")
         .withData(

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -147,16 +146,7 @@ public final class RouterResources {
             .withAnnotations(Map.of(ManagedLabels.OWNER_KEY, inputs.key().toString()));
     // Garbage collection follows owner references only within one cluster and one namespace.
     if (region.isLocal() && namespace.equals(inputs.namespace())) {
-      var router = inputs.router();
-      meta.withOwnerReferences(
-          new OwnerReferenceBuilder()
-              .withApiVersion(router.getApiVersion())
-              .withKind(router.getKind())
-              .withName(router.getMetadata().getName())
-              .withUid(router.getMetadata().getUid())
-              .withController(true)
-              .withBlockOwnerDeletion(false)
-              .build());
+      meta.withOwnerReferences(ManagedLabels.controlledBy(inputs.router()));
     }
     return meta.build();
   }

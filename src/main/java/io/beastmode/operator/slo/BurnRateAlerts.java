@@ -6,7 +6,6 @@ import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.fleet.ManagedObjects;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -114,15 +113,7 @@ final class BurnRateAlerts {
             .withName(name(slo))
             .withNamespace(slo.getMetadata().getNamespace())
             .withLabels(Map.of(ManagedLabels.MANAGED_BY_KEY, ManagedLabels.MANAGED_BY))
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(slo.getApiVersion())
-                    .withKind(slo.getKind())
-                    .withName(slo.getMetadata().getName())
-                    .withUid(slo.getMetadata().getUid())
-                    .withController(true)
-                    .withBlockOwnerDeletion(false)
-                    .build())
+            .withOwnerReferences(ManagedLabels.controlledBy(slo))
             .build());
     rule.setAdditionalProperty(
         "spec",
