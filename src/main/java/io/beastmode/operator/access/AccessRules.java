@@ -44,7 +44,7 @@ public final class AccessRules {
     if (status == null || status.keyHash == null || ended(spec.expiresAt, now)) {
       return List.of();
     }
-    String apiKey = key.getMetadata().getNamespace() + "/" + key.getMetadata().getName();
+    String apiKey = name(key);
     var values = new ArrayList<AccessConfig.Key>();
     var quota = quota(spec);
     values.add(
@@ -61,6 +61,11 @@ public final class AccessRules {
               quota));
     }
     return values;
+  }
+
+  /** How routers, their files and Redis name a key: {@code namespace/name}. */
+  static String name(ApiKey key) {
+    return key.getMetadata().getNamespace() + "/" + key.getMetadata().getName();
   }
 
   /** The key's limits and budget as routers enforce them; null when it has neither. */

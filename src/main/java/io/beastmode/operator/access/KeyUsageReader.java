@@ -35,7 +35,7 @@ final class KeyUsageReader {
 
   List<KeyRegionUsage> read(
       ApiKey key, List<Region> regions, List<KeyRegionUsage> previous, Instant now) {
-    String apiKey = key.getMetadata().getNamespace() + "/" + key.getMetadata().getName();
+    String apiKey = AccessRules.name(key);
     var budget = key.getSpec().budget;
     var quotaKeys =
         QuotaKeys.of(
