@@ -95,11 +95,9 @@ final class Exchange {
   private String servedBy = "none";
   private boolean finished;
   private UpstreamFailure lastFailure;
-  private QuotaLedger.Reservation reservation;
-  private boolean answerStarted;
-  private boolean accounted;
-  private long usedTokens;
-  private long usedNanoUsd;
+
+  /** The caller's hold on its key's limits and budget; null without either. */
+  private final RequestQuota quota;
 
   Exchange(
       RoutingContext ctx,
@@ -113,6 +111,7 @@ final class Exchange {
     this.endpoint = endpoint;
     this.table = table;
     this.admission = admission;
+    this.quota = RequestQuota.of(admission.caller(), services.quotas(), services.metrics());
     this.services = services;
     this.startNanos = startNanos;
     ctx.response().closeHandler(closed -> clientGone());
@@ -190,49 +189,23 @@ final class Exchange {
           false);
       return;
     }
-    if (admission.caller() != null && admission.caller().quota() != null) {
-      reserveThen(() -> tryModel(0));
+    if (quota == null) {
+      tryModel(0);
       return;
     }
-    tryModel(0);
-  }
-
-  /**
-   * Admits the request against its key's limits and budget, reserving the dearest it can cost on
-   * the first model chosen: its prompt and the whole {@code max_tokens}. A quota Redis cannot check
-   * admits the request (counted), as a cache it cannot read serves without cache.
-   */
-  private void reserveThen(Runnable next) {
     ModelRoute first = selection.attempts().isEmpty() ? null : selection.attempts().get(0);
-    int prompt = request.needs().promptTokens();
-    int output = outputAllowance(first);
-    long nanoUsd =
-        first == null ? 0 : (long) Math.ceil(Pricing.costUsd(first, prompt, output) * 1e9);
     onContext(
-        services.quotas().reserve(admission.caller(), prompt + output, nanoUsd).toCompletionStage(),
+        quota.reserve(first, request.needs()).toCompletionStage(),
         (outcome, error) -> {
-          if (error != null) {
-            services.metrics().quotaError();
-            next.run();
-            return;
+          if (outcome != null) {
+            outcome.headers().values().forEach(ctx.response()::putHeader);
+            if (outcome.refusal() != null) {
+              fail(outcome.refusal(), false);
+              return;
+            }
           }
-          outcome.headers().values().forEach(ctx.response()::putHeader);
-          if (outcome.refusal() != null) {
-            services.metrics().quotaRefused(outcome.refusal().type());
-            fail(outcome.refusal(), false);
-            return;
-          }
-          reservation = outcome.reservation();
-          next.run();
+          tryModel(0);
         });
-  }
-
-  /** The answer tokens a request may use: its max_tokens, else the model's, else 4096. */
-  private int outputAllowance(ModelRoute model) {
-    if (request.needs().maxTokens() > 0) {
-      return request.needs().maxTokens();
-    }
-    return model != null && model.maxOutputTokens() != null ? model.maxOutputTokens() : 4096;
   }
 
   private void tryModel(int index) {
@@ -404,7 +377,9 @@ final class Exchange {
 
   private void deliver(UpstreamReply reply, ModelRoute model) {
     servedBy = model.name();
-    answerStarted = true;
+    if (quota != null) {
+      quota.answerStarted();
+    }
     HttpServerResponse response = ctx.response();
     response.setStatusCode(reply.status());
     putIfPresent(response, "content-type", reply.contentType());
@@ -509,9 +484,9 @@ final class Exchange {
   /** Counts tokens and USD of an answer and returns its cost. */
   private double account(ModelRoute model, Usage usage) {
     double cost = Pricing.costUsd(model, usage.promptTokens(), usage.completionTokens());
-    usedTokens += usage.promptTokens() + usage.completionTokens();
-    usedNanoUsd += (long) Math.ceil(cost * 1e9);
-    accounted = true;
+    if (quota != null) {
+      quota.used(usage.promptTokens() + usage.completionTokens(), cost);
+    }
     services.metrics().tokens(model.name(), usage.promptTokens(), usage.completionTokens());
     services.metrics().cost(model.name(), cost, Math.max(0, baselineUsd(usage) - cost));
     return cost;
@@ -552,33 +527,15 @@ final class Exchange {
       return;
     }
     finished = true;
-    settleQuota();
+    if (quota != null) {
+      quota.settle();
+    }
     if (request != null) {
       services.metrics().cache(cacheResult);
     }
     services
         .metrics()
         .requestFinished(servedBy, status, cacheResult, System.nanoTime() - startNanos);
-  }
-
-  /**
-   * Settles the reservation with what the request used: its accounted usage; the whole estimate
-   * when an answer began but was never accounted (a client that left mid-stream); nothing when no
-   * model of this region answered (failed, or served by a peer, whose region counts it).
-   */
-  private void settleQuota() {
-    if (reservation == null) {
-      return;
-    }
-    long tokens = accounted ? usedTokens : answerStarted ? reservation.estimatedTokens() : 0;
-    long nanoUsd = accounted ? usedNanoUsd : answerStarted ? reservation.estimatedNanoUsd() : 0;
-    if (accounted && reservation.budgeted()) {
-      services.metrics().quotaEstimate(reservation.estimatedNanoUsd(), nanoUsd);
-    }
-    services
-        .quotas()
-        .settle(reservation, tokens, nanoUsd)
-        .onFailure(error -> services.metrics().quotaError());
   }
 
   private boolean debug() {

@@ -1,0 +1,101 @@
+package io.beastmode.router;
+
+import io.beastmode.router.access.Caller;
+import io.beastmode.router.access.QuotaLedger;
+import io.beastmode.router.select.Pricing;
+import io.beastmode.router.select.RequestNeeds;
+import io.beastmode.wire.ModelRoute;
+import io.vertx.core.Future;
+
+/**
+ * One keyed request's hold on its key's limits and budget: reserved before the first model is
+ * called, settled with what the request used when it ends.
+ */
+final class RequestQuota {
+  private final QuotaLedger ledger;
+  private final RouterMetrics metrics;
+  private final Caller caller;
+  private QuotaLedger.Reservation reservation;
+  private boolean answerStarted;
+  private boolean accounted;
+  private long usedTokens;
+  private long usedNanoUsd;
+
+  private RequestQuota(QuotaLedger ledger, RouterMetrics metrics, Caller caller) {
+    this.ledger = ledger;
+    this.metrics = metrics;
+    this.caller = caller;
+  }
+
+  /** The hold of a caller with limits or a budget; null for anyone else. */
+  static RequestQuota of(Caller caller, QuotaLedger ledger, RouterMetrics metrics) {
+    return caller == null || caller.quota() == null
+        ? null
+        : new RequestQuota(ledger, metrics, caller);
+  }
+
+  /**
+   * Reserves the dearest the request can cost on the first model chosen: its prompt and the whole
+   * {@code max_tokens}. A quota Redis cannot check admits the request (counted; null outcome), as a
+   * cache it cannot read serves without cache.
+   */
+  Future<QuotaLedger.Outcome> reserve(ModelRoute first, RequestNeeds needs) {
+    int prompt = needs.promptTokens();
+    int output = outputAllowance(first, needs);
+    long nanoUsd =
+        first == null ? 0 : (long) Math.ceil(Pricing.costUsd(first, prompt, output) * 1e9);
+    return ledger
+        .reserve(caller, prompt + output, nanoUsd)
+        .map(
+            outcome -> {
+              if (outcome.refusal() != null) {
+                metrics.quotaRefused(outcome.refusal().type());
+              } else {
+                reservation = outcome.reservation();
+              }
+              return outcome;
+            })
+        .recover(
+            error -> {
+              metrics.quotaError();
+              return Future.succeededFuture(null);
+            });
+  }
+
+  /** A model of this region began to answer. */
+  void answerStarted() {
+    answerStarted = true;
+  }
+
+  /** What an answer used, as accounted. */
+  void used(long tokens, double costUsd) {
+    usedTokens += tokens;
+    usedNanoUsd += (long) Math.ceil(costUsd * 1e9);
+    accounted = true;
+  }
+
+  /**
+   * Settles the reservation with what the request used: its accounted usage; the whole estimate
+   * when an answer began but was never accounted (a client that left mid-stream); nothing when no
+   * model of this region answered (failed, or served by a peer, whose region counts it).
+   */
+  void settle() {
+    if (reservation == null) {
+      return;
+    }
+    long tokens = accounted ? usedTokens : answerStarted ? reservation.estimatedTokens() : 0;
+    long nanoUsd = accounted ? usedNanoUsd : answerStarted ? reservation.estimatedNanoUsd() : 0;
+    if (accounted && reservation.budgeted()) {
+      metrics.quotaEstimate(reservation.estimatedNanoUsd(), nanoUsd);
+    }
+    ledger.settle(reservation, tokens, nanoUsd).onFailure(error -> metrics.quotaError());
+  }
+
+  /** The answer tokens a request may use: its max_tokens, else the model's, else 4096. */
+  private static int outputAllowance(ModelRoute model, RequestNeeds needs) {
+    if (needs.maxTokens() > 0) {
+      return needs.maxTokens();
+    }
+    return model != null && model.maxOutputTokens() != null ? model.maxOutputTokens() : 4096;
+  }
+}
