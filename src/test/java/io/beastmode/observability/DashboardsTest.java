@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The dashboards import as they are: valid JSON, a Prometheus {@code datasource} variable every
  * query uses, unique panel ids, and a query in every panel. Which metrics they name is checked
- * against a real scrape by {@code RouterIT}, through {@link MetricsContract}.
+ * against a real scrape by {@code RouterOperationsIT}, through {@link MetricsContract}.
  */
 class DashboardsTest {
   static final String DATASOURCE = "${datasource}";
