@@ -2,10 +2,13 @@
 -- estimated tokens and cost until it is settled or its deadline passes (a router that died).
 -- KEYS: 1 requests this minute, 2 tokens this minute (both the key's own),
 --       3 nano-USD spent today, 4 nano-USD spent this month, 5 tokens spent today,
---       6 held totals and reservations (hash), 7 reservation deadlines (zset)   (3-7: the budget's)
+--       6 held totals and reservations (hash), 7 reservation deadlines (zset),
+--       8 this region's allowances today, 9 this month (hashes)   (3-9: the budget's)
 -- ARGV: 1 now ms, 2 deadline ms, 3 reservation id, 4 estimated tokens, 5 estimated nano-USD,
 --       6 requests/min, 7 tokens/min, 8 nano-USD/day, 9 nano-USD/month, 10 tokens/day
---       (limits: -1 for none), 11 1 when a budget applies
+--       (limits: -1 for none), 11 1 when a budget applies, 12 regions sharing the budget
+-- A budget shared by several regions is held to this region's allowance: the one the operator
+-- set, else an even share.
 -- Returns {0, requests left, tokens left} or {n, limit, left} where n names the limit reached:
 -- 1 requests/min, 2 tokens/min, 3 USD/day, 4 USD/month, 5 tokens/day.
 local now = tonumber(ARGV[1])
@@ -29,6 +32,13 @@ local estTok = num(ARGV[4])
 local estUsd = num(ARGV[5])
 local rpmLimit, tpmLimit = num(ARGV[6]), num(ARGV[7])
 local dayLimit, monthLimit, tokDayLimit = num(ARGV[8]), num(ARGV[9]), num(ARGV[10])
+local regions = num(ARGV[12])
+local function allowance(limit, hash, field)
+  if limit < 0 or regions <= 1 then return limit end
+  local allowed = redis.call('HGET', hash, field)
+  if allowed then return math.min(limit, tonumber(allowed)) end
+  return math.floor(limit / regions)
+end
 local rpm = num(redis.call('GET', KEYS[1]))
 local tpm = num(redis.call('GET', KEYS[2]))
 if rpmLimit >= 0 and rpm + 1 > rpmLimit then return {1, rpmLimit, math.max(0, rpmLimit - rpm)} end
@@ -39,6 +49,9 @@ if budgeted then
   local day = num(redis.call('GET', KEYS[3])) + heldUsd
   local month = num(redis.call('GET', KEYS[4])) + heldUsd
   local tokDay = num(redis.call('GET', KEYS[5])) + heldTok
+  dayLimit = allowance(dayLimit, KEYS[8], 'usd')
+  monthLimit = allowance(monthLimit, KEYS[9], 'usd')
+  tokDayLimit = allowance(tokDayLimit, KEYS[8], 'tok')
   if dayLimit >= 0 and day + estUsd > dayLimit then return {3, dayLimit, math.max(0, dayLimit - day)} end
   if monthLimit >= 0 and month + estUsd > monthLimit then return {4, monthLimit, math.max(0, monthLimit - month)} end
   if tokDayLimit >= 0 and tokDay + estTok > tokDayLimit then return {5, tokDayLimit, math.max(0, tokDayLimit - tokDay)} end

@@ -41,6 +41,8 @@ public record AccessConfig(AccessMode mode, List<Key> keys) {
    * What a key may use, each null when unlimited. Minutes, days and months are UTC.
    *
    * @param tenantBudget whether the budget counts the spend of the tenant's keys that share it
+   * @param budgetRegions how many regions share the budget; a region spends the allowance the
+   *     operator gave it in its Redis, or an even share before it has one (null: one region)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Quota(
@@ -49,5 +51,6 @@ public record AccessConfig(AccessMode mode, List<Key> keys) {
       Double usdPerDay,
       Double usdPerMonth,
       Long tokensPerDay,
-      boolean tenantBudget) {}
+      boolean tenantBudget,
+      Integer budgetRegions) {}
 }

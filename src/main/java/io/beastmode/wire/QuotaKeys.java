@@ -17,10 +17,14 @@ import java.time.format.DateTimeFormatter;
  * beastmode:quota:{tenant}:SUBJECT:tok:2026-11-27   tokens spent on a UTC day
  * beastmode:quota:{tenant}:SUBJECT:held             reservations of requests in flight
  * beastmode:quota:{tenant}:SUBJECT:open             their deadlines
+ * beastmode:quota:{tenant}:SUBJECT:allow:2026-11-27 this region's share of the day's budgets
+ * beastmode:quota:{tenant}:SUBJECT:allow:2026-11    this region's share of the month's
  * </pre>
  *
  * SUBJECT is {@code key:ns/name} for a key's own budget and {@code tenant} for one its tenant's
- * keys share.
+ * keys share. A budget used in several regions is split into regional allowances, which the
+ * operator writes into each region's {@code allow} hashes (fields {@code usd} and {@code tok}, as
+ * in {@code held}); a region without one for the period takes an even share.
  *
  * @param counter the prefix of the rate counters (the key's)
  * @param budget the prefix of the budget counters (the key's or the tenant's)
@@ -51,15 +55,25 @@ public record QuotaKeys(String counter, String budget) {
   }
 
   public String usdOnDay(Instant at) {
-    return budget + ":usd:" + DAY.format(at);
+    return spent(Budget.USD_PER_DAY, at);
   }
 
   public String usdInMonth(Instant at) {
-    return budget + ":usd:" + MONTH.format(at);
+    return spent(Budget.USD_PER_MONTH, at);
   }
 
   public String tokensOnDay(Instant at) {
-    return budget + ":tok:" + DAY.format(at);
+    return spent(Budget.TOKENS_PER_DAY, at);
+  }
+
+  /** The counter of what the budget's period holding {@code at} has spent. */
+  public String spent(Budget measure, Instant at) {
+    return budget + ":" + measure.field + ":" + measure.period(at);
+  }
+
+  /** This region's allowances for the budget's period holding {@code at}. */
+  public String allowances(Budget measure, Instant at) {
+    return budget + ":allow:" + measure.period(at);
   }
 
   public String held() {
@@ -68,5 +82,29 @@ public record QuotaKeys(String counter, String budget) {
 
   public String deadlines() {
     return budget + ":open";
+  }
+
+  /**
+   * The three budgets a key can have, each spent per UTC period and split across regions.
+   *
+   * @param field how the {@code held} and {@code allow} hashes name its measure: nano-USD or tokens
+   */
+  public enum Budget {
+    USD_PER_DAY("usd", DAY),
+    USD_PER_MONTH("usd", MONTH),
+    TOKENS_PER_DAY("tok", DAY);
+
+    public final String field;
+    private final DateTimeFormatter period;
+
+    Budget(String field, DateTimeFormatter period) {
+      this.field = field;
+      this.period = period;
+    }
+
+    /** The UTC period holding {@code at}, as the counters name it: 2026-11-27 or 2026-11. */
+    public String period(Instant at) {
+      return period.format(at);
+    }
   }
 }

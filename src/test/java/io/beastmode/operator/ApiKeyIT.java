@@ -14,6 +14,7 @@ import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.KeyBudget;
 import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.RegionRedis;
+import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.operator.desired.RoutingConfigMap;
 import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.FakeWorkloadController;
@@ -52,11 +53,13 @@ class ApiKeyIT {
   static FakeWorkloadController workloads;
   static OperatorUnderTest operator;
   static RedisServer redis;
+  static RedisServer eastRedis;
   static Vertx vertx;
 
   @BeforeAll
   static void start() {
     redis = RedisServer.start();
+    eastRedis = RedisServer.start();
     vertx = Vertx.vertx();
     server = ApiServer.start().withCrds();
     client = server.client();
@@ -81,6 +84,7 @@ class ApiKeyIT {
     server.stop();
     vertx.close();
     redis.close();
+    eastRedis.close();
   }
 
   @Test
@@ -215,6 +219,62 @@ class ApiKeyIT {
     assertThat(awaitAccess(a -> true).keys()).noneMatch(k -> k.sha256().equals(oldHash));
   }
 
+  @Test
+  void aBudgetTwoRegionsShareIsSplitIntoAllowancesThatFollowTheSpend() throws Exception {
+    // A member region whose cluster the operator cannot reach, but whose Redis it can.
+    var east = region("east", 1);
+    east.getSpec().kubeconfigSecretRef = new SecretKeyReference("east-kubeconfig", NS, "config");
+    east.getSpec().redis = new RegionRedis();
+    east.getSpec().redis.url = eastRedis.url();
+    client.resource(east).create();
+    client.resource(router(NS, "wide", List.of("hosted"), "local", "east")).create();
+    var key = key("split", "travel", List.of());
+    key.getSpec().routers = List.of(new NamedReference("wide"));
+    key.getSpec().budget = new KeyBudget();
+    key.getSpec().budget.usdPerDay = 2.0;
+    client.resource(key).create();
+    awaitValue("split");
+    var quota =
+        awaitAccess("wide", a -> a.keys().stream().anyMatch(k -> k.apiKey().equals(NS + "/split")))
+            .keys()
+            .get(0)
+            .quota();
+    assertThat(quota.budgetRegions()).as("each region starts from half").isEqualTo(2);
+
+    // The local region's routers settle 0.90 USD of its 1.00; east spends nothing.
+    var redisClient = Redis.createClient(vertx, redis.url());
+    redisClient
+        .send(
+            Request.cmd(Command.SET)
+                .arg(QuotaKeys.of("travel", NS + "/split", false).usdOnDay(Instant.now()))
+                .arg(900_000_000L))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    redisClient.close();
+    Fixtures.edit(
+        client.resources(ApiKey.class).inNamespace(NS).withName("split"),
+        k -> k.getMetadata().setAnnotations(Map.of("example.com/touched", "1")));
+
+    var status =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.resources(ApiKey.class).inNamespace(NS).withName("split").get(),
+                k ->
+                    k.getStatus() != null
+                        && k.getStatus().usage != null
+                        && k.getStatus().usage.stream()
+                            .anyMatch(u -> u.usdToday != null && u.usdToday == 0.9))
+            .getStatus();
+    assertThat(status.budgetRegions).isEqualTo(2);
+    var local = status.usage.stream().filter(u -> u.region.equals("local")).findFirst().get();
+    var member = status.usage.stream().filter(u -> u.region.equals("east")).findFirst().get();
+    // Of the 1.10 unspent, east keeps a tenth and the local region gets the rest.
+    assertThat(member.usdTodayAllowance).isEqualTo(0.11);
+    assertThat(local.usdTodayAllowance).isEqualTo(1.89);
+  }
+
   private static ApiKey key(String name, String tenant, List<String> models) {
     var key = new ApiKey();
     key.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
@@ -242,11 +302,17 @@ class ApiKeyIT {
 
   /** The router's keys file once it satisfies {@code condition}. */
   private static AccessConfig awaitAccess(java.util.function.Predicate<AccessConfig> condition) {
+    return awaitAccess("chat", condition);
+  }
+
+  private static AccessConfig awaitAccess(
+      String router, java.util.function.Predicate<AccessConfig> condition) {
     return await()
         .atMost(WAIT)
         .until(
             () -> {
-              var configMap = client.configMaps().inNamespace(NS).withName("chat-routing").get();
+              var configMap =
+                  client.configMaps().inNamespace(NS).withName(router + "-routing").get();
               if (configMap == null || configMap.getData() == null) {
                 return null;
               }

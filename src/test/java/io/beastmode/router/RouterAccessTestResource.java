@@ -201,15 +201,15 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
             quotaKey(
                 "team-q/limited",
                 LIMITED_KEY,
-                new AccessConfig.Quota(3, 100_000, null, null, null, false)),
+                new AccessConfig.Quota(3, 100_000, null, null, null, false, null)),
             quotaKey(
                 "team-q/budget",
                 BUDGET_KEY,
-                new AccessConfig.Quota(null, null, DAILY_USD, null, null, false)),
+                new AccessConfig.Quota(null, null, DAILY_USD, null, null, false, null)),
             quotaKey(
                 "team-q/stream",
                 STREAM_KEY,
-                new AccessConfig.Quota(null, null, DAILY_USD, null, null, false))));
+                new AccessConfig.Quota(null, null, DAILY_USD, null, null, false, null))));
   }
 
   static AccessConfig.Key quotaKey(String name, String value, AccessConfig.Quota quota) {

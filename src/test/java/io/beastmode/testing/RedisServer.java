@@ -41,7 +41,11 @@ public final class RedisServer implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
+  /** Starts the server again after {@link #stop()}; does nothing while it runs. */
   public synchronized void startAgain() {
+    if (process != null && process.isAlive()) {
+      return;
+    }
     try {
       process =
           new ProcessBuilder(

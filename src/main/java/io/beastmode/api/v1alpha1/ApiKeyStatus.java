@@ -41,6 +41,15 @@ public class ApiKeyStatus implements HasConditions {
           + " whose Redis cannot be read keeps its last entry.")
   public List<KeyRegionUsage> usage;
 
+  @JsonPropertyDescription(
+      "How many regions share the key's budget: those of its routers with a Redis. Each spends"
+          + " the allowance in its usage entry, which the operator moves to where it is needed.")
+  public Integer budgetRegions;
+
+  @JsonPropertyDescription(
+      "The UTC day (YYYY-MM-DD) the allowances in usage are for; the monthly one is for its month.")
+  public String allowanceDay;
+
   @Override
   public List<Condition> getConditions() {
     return conditions;

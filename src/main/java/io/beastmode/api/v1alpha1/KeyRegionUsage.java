@@ -21,6 +21,16 @@ public class KeyRegionUsage {
   @JsonPropertyDescription("Tokens spent today (UTC) against the budget in this region.")
   public Long tokensToday;
 
+  @JsonPropertyDescription(
+      "This region's share of the daily USD budget today, when several regions share it.")
+  public Double usdTodayAllowance;
+
+  @JsonPropertyDescription("This region's share of the monthly USD budget this month.")
+  public Double usdThisMonthAllowance;
+
+  @JsonPropertyDescription("This region's share of the daily token budget today.")
+  public Long tokensTodayAllowance;
+
   @JsonPropertyDescription("When a router of this region last admitted the key (RFC 3339).")
   public String lastUsedAt;
 

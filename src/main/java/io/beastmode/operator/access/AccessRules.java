@@ -46,7 +46,7 @@ public final class AccessRules {
     }
     String apiKey = name(key);
     var values = new ArrayList<AccessConfig.Key>();
-    var quota = quota(spec);
+    var quota = quota(spec, status.budgetRegions);
     values.add(
         new AccessConfig.Key(
             apiKey, status.keyHash, spec.tenant, spec.models, spec.expiresAt, quota));
@@ -69,7 +69,7 @@ public final class AccessRules {
   }
 
   /** The key's limits and budget as routers enforce them; null when it has neither. */
-  static AccessConfig.Quota quota(ApiKeySpec spec) {
+  static AccessConfig.Quota quota(ApiKeySpec spec, Integer budgetRegions) {
     if (spec.limits == null && spec.budget == null) {
       return null;
     }
@@ -81,7 +81,8 @@ public final class AccessRules {
         budget.usdPerDay,
         budget.usdPerMonth,
         budget.tokensPerDay,
-        budget.scope == BudgetScope.Tenant);
+        budget.scope == BudgetScope.Tenant,
+        spec.budget == null || budgetRegions == null || budgetRegions < 2 ? null : budgetRegions);
   }
 
   private static boolean ended(String at, Instant now) {

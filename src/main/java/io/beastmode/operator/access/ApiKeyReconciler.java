@@ -2,7 +2,9 @@ package io.beastmode.operator.access;
 
 import io.beastmode.api.v1alpha1.ApiKey;
 import io.beastmode.api.v1alpha1.ApiKeyStatus;
+import io.beastmode.api.v1alpha1.BudgetScope;
 import io.beastmode.api.v1alpha1.ConditionStatus;
+import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.Events;
 import io.beastmode.operator.ManagedLabels;
@@ -11,6 +13,7 @@ import io.beastmode.operator.Timestamps;
 import io.beastmode.operator.fleet.ManagedObjects;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.wire.Digests;
+import io.beastmode.wire.QuotaKeys.Budget;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,10 +54,12 @@ public class ApiKeyReconciler implements Reconciler<ApiKey> {
   private final Conditions conditions;
   private final Events events;
   private final KeyUsageReader usage;
+  private final RegionalAllowances allowances;
 
   public ApiKeyReconciler(KubernetesClient client, RegionRedisClients redis, Clock clock) {
     this.clock = clock;
     this.usage = new KeyUsageReader(redis);
+    this.allowances = new RegionalAllowances(redis);
     this.conditions = new Conditions(clock);
     this.events = new Events(client, clock);
   }
@@ -90,8 +95,10 @@ public class ApiKeyReconciler implements Reconciler<ApiKey> {
       }
     }
     var status = status(key, secretName, keyHash, decision, now);
+    var regions = ApiKeyEventSources.regions(context, key);
     var previousUsage = key.getStatus() == null ? null : key.getStatus().usage;
-    status.usage = usage.read(key, ApiKeyEventSources.regions(context, key), previousUsage, now);
+    status.usage = usage.read(key, regions, previousUsage, now);
+    splitBudget(key, context, regions, status, now);
     status.lastUsedAt =
         status.usage.stream()
             .map(u -> u.lastUsedAt)
@@ -99,6 +106,57 @@ public class ApiKeyReconciler implements Reconciler<ApiKey> {
             .max(Comparator.comparing(Timestamps::parse))
             .orElse(null);
     return StatusPatch.ifChanged(key, status, context).rescheduleAfter(nextCheck(key, status, now));
+  }
+
+  /**
+   * A budget that several regions share is split into regional allowances by the key that owns it
+   * (a tenant's budget: the first of its keys by name), so that one split moves it at a time.
+   */
+  private void splitBudget(
+      ApiKey key, Context<ApiKey> context, List<Region> regions, ApiKeyStatus status, Instant now) {
+    var withRedis = regions.stream().filter(r -> r.getSpec().redis != null).toList();
+    if (key.getSpec().budget == null || withRedis.size() < 2) {
+      return;
+    }
+    status.budgetRegions = withRedis.size();
+    if (!ownsBudget(key, context)) {
+      return;
+    }
+    String day = Budget.USD_PER_DAY.period(now);
+    var previous = key.getStatus();
+    // Allowances seen on another day say nothing of today's (months change on a new day too).
+    var seen = previous != null && day.equals(previous.allowanceDay) ? previous.usage : null;
+    var inForce = allowances.rebalance(key, withRedis, seen, now);
+    status.allowanceDay = day;
+    for (var entry : status.usage) {
+      var region = inForce.get(entry.region);
+      if (region != null) {
+        entry.usdTodayAllowance = usd(region.get(Budget.USD_PER_DAY));
+        entry.usdThisMonthAllowance = usd(region.get(Budget.USD_PER_MONTH));
+        entry.tokensTodayAllowance = region.get(Budget.TOKENS_PER_DAY);
+      }
+    }
+  }
+
+  private static boolean ownsBudget(ApiKey key, Context<ApiKey> context) {
+    if (key.getSpec().budget.scope != BudgetScope.Tenant) {
+      return true;
+    }
+    String first =
+        context
+            .getPrimaryCache()
+            .list(key.getMetadata().getNamespace())
+            .filter(k -> key.getSpec().tenant.equals(k.getSpec().tenant))
+            .filter(
+                k -> k.getSpec().budget != null && k.getSpec().budget.scope == BudgetScope.Tenant)
+            .map(k -> k.getMetadata().getName())
+            .min(String::compareTo)
+            .orElse(key.getMetadata().getName());
+    return first.equals(key.getMetadata().getName());
+  }
+
+  private static Double usd(Long nano) {
+    return nano == null ? null : nano / 1e9;
   }
 
   private ApiKeyStatus status(

@@ -73,8 +73,7 @@ final class KeyUsageReader {
     return usage;
   }
 
-  private static Optional<KeyRegionUsage> previousEntry(
-      List<KeyRegionUsage> previous, String region) {
+  static Optional<KeyRegionUsage> previousEntry(List<KeyRegionUsage> previous, String region) {
     return previous == null
         ? Optional.empty()
         : previous.stream().filter(u -> region.equals(u.region)).findFirst();

@@ -4,22 +4,16 @@ import io.beastmode.router.api.ApiError;
 import io.beastmode.router.cache.PipelinedRedis;
 import io.beastmode.wire.AccessConfig;
 import io.beastmode.wire.QuotaKeys;
+import io.beastmode.wire.RedisScript;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -35,10 +29,8 @@ import java.util.function.Supplier;
  * estimate, or a fallback to a dearer model, adds to it.
  */
 public final class QuotaLedger {
-  static final String RESERVE = script("reserve.lua");
-  static final String SETTLE = script("settle.lua");
-  private static final String RESERVE_SHA = sha1(RESERVE);
-  private static final String SETTLE_SHA = sha1(SETTLE);
+  static final RedisScript RESERVE = RedisScript.load("reserve.lua");
+  static final RedisScript SETTLE = RedisScript.load("settle.lua");
 
   /** How long a reservation holds when its router never settles it. */
   static final Duration RESERVATION_DEADLINE = Duration.ofMinutes(5);
@@ -99,7 +91,8 @@ public final class QuotaLedger {
             nanoLimit(quota.usdPerDay()),
             nanoLimit(quota.usdPerMonth()),
             limit(quota.tokensPerDay()),
-            budgeted ? "1" : "0");
+            budgeted ? "1" : "0",
+            limit(quota.budgetRegions()));
     List<String> keyNames =
         List.of(
             keys.requestsInMinute(minute),
@@ -108,9 +101,11 @@ public final class QuotaLedger {
             keys.usdInMonth(now),
             keys.tokensOnDay(now),
             keys.held(),
-            keys.deadlines());
+            keys.deadlines(),
+            keys.allowances(QuotaKeys.Budget.USD_PER_DAY, now),
+            keys.allowances(QuotaKeys.Budget.USD_PER_MONTH, now));
     long minuteEndsIn = 60_000 - now.toEpochMilli() % 60_000;
-    return run(RESERVE, RESERVE_SHA, keyNames, args)
+    return run(RESERVE, keyNames, args)
         .map(reply -> outcome(reply, quota, reservation, minuteEndsIn, now));
   }
 
@@ -120,7 +115,6 @@ public final class QuotaLedger {
     var keys = reservation.keys();
     return run(
         SETTLE,
-        SETTLE_SHA,
         List.of(
             keys.tokensInMinute(reservation.minute()),
             keys.usdOnDay(now),
@@ -168,22 +162,20 @@ public final class QuotaLedger {
     return new Outcome(null, refusal, headers);
   }
 
-  private Future<Response> run(String script, String sha, List<String> keys, List<String> args) {
+  private Future<Response> run(RedisScript script, List<String> keys, List<String> args) {
     PipelinedRedis connection = redis.get();
     return connection
-        .send(command(Command.EVALSHA, sha, keys, args))
+        .send(command(Command.EVALSHA, script.arguments(false, keys, args)))
         .recover(
             error ->
-                error.getMessage() != null && error.getMessage().startsWith("NOSCRIPT")
-                    ? connection.send(command(Command.EVAL, script, keys, args))
+                RedisScript.unknown(error)
+                    ? connection.send(command(Command.EVAL, script.arguments(true, keys, args)))
                     : Future.failedFuture(error));
   }
 
-  private static Request command(
-      Command command, String script, List<String> keys, List<String> args) {
-    Request request = Request.cmd(command).arg(script).arg(keys.size());
-    keys.forEach(request::arg);
-    args.forEach(request::arg);
+  private static Request command(Command command, List<String> arguments) {
+    Request request = Request.cmd(command);
+    arguments.forEach(request::arg);
     return request;
   }
 
@@ -207,23 +199,5 @@ public final class QuotaLedger {
             .plusMonths(1)
             .atStartOfDay(ZoneOffset.UTC);
     return Math.max(1, Duration.between(now, next.toInstant()).toSeconds());
-  }
-
-  private static String script(String name) {
-    try (InputStream in = QuotaLedger.class.getResourceAsStream("/quota/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String sha1(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is part of every JRE", e);
-    }
   }
 }

@@ -77,7 +77,7 @@ class AccessRulesTest {
     var free = key("b", "chat", "h2");
     var keys = AccessRules.of(router(), List.of(limited, free), NOW).keys();
     assertThat(keys.get(0).quota())
-        .isEqualTo(new AccessConfig.Quota(60, null, 2.5, null, null, true));
+        .isEqualTo(new AccessConfig.Quota(60, null, 2.5, null, null, true, null));
     assertThat(keys.get(1).quota()).isNull();
   }
 

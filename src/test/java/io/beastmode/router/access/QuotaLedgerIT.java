@@ -151,7 +151,7 @@ class QuotaLedgerIT {
   private static AccessConfig.Quota quota(
       Integer requestsPerMinute, Integer tokensPerMinute, Double usdPerDay, boolean tenant) {
     return new AccessConfig.Quota(
-        requestsPerMinute, tokensPerMinute, usdPerDay, null, null, tenant);
+        requestsPerMinute, tokensPerMinute, usdPerDay, null, null, tenant, null);
   }
 
   private static <T> List<Future<T>> concurrently(
