@@ -120,6 +120,16 @@ public final class ServerProcess implements AutoCloseable {
     return Double.NaN;
   }
 
+  /** Kills the process at once (SIGKILL), as a lost node or the OOM killer does, and waits. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() {
     process.destroy();
