@@ -7,10 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * A real redis-server process (Debian's redis-server) on a free port, without persistence. Can be
- * stopped and started again on the same port, the way a Redis outage looks to a router.
+ * stopped and started again on the same port, the way a Redis outage looks to a router. Closing it
+ * stops it for good and removes its directory.
  */
 public final class RedisServer implements AutoCloseable {
   private final int port;
@@ -91,6 +94,11 @@ public final class RedisServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // a directory left in /tmp is no reason to fail a test
+    }
   }
 
   private boolean accepting() {

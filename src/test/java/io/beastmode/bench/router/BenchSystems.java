@@ -3,6 +3,7 @@ package io.beastmode.bench.router;
 import io.beastmode.bench.router.LoadGenerator.Target;
 import io.beastmode.testing.Ports;
 import io.beastmode.testing.RedisServer;
+import io.beastmode.testing.ServerProcess;
 import io.beastmode.wire.Digests;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -69,10 +70,10 @@ final class BenchSystems implements AutoCloseable {
         """
                 .formatted(SLOW_MODEL));
     running.add(
-        BenchProcess.start(
+        ServerProcess.start(
                 "simulator",
                 List.of(
-                    BenchProcess.java(),
+                    ServerProcess.java(),
                     JVM_MEMORY,
                     "-Dbeastmode.role=simulator",
                     "-Dbeastmode.simulator.config=" + simulatorConfig,
@@ -86,7 +87,7 @@ final class BenchSystems implements AutoCloseable {
     Path nginxConf =
         Files.writeString(work.resolve("nginx.conf"), nginxConfig(work, nginxPort, simulatorPort));
     running.add(
-        BenchProcess.start(
+        ServerProcess.start(
                 "nginx",
                 List.of(
                     nginx(),
@@ -121,11 +122,11 @@ final class BenchSystems implements AutoCloseable {
             + ":"
             + JAR.getParent().resolve("lib").resolve("main")
             + "/*";
-    BenchProcess proxy =
-        BenchProcess.start(
+    ServerProcess proxy =
+        ServerProcess.start(
                 "minimal-proxy",
                 List.of(
-                    BenchProcess.java(),
+                    ServerProcess.java(),
                     JVM_MEMORY,
                     "-cp",
                     classpath,
@@ -149,7 +150,7 @@ final class BenchSystems implements AutoCloseable {
   /** The key the keyed router's clients present; its limits and budget never run out here. */
   static final String BENCH_KEY = "bm-bench-key";
 
-  private final Map<String, BenchProcess> routerProcesses = new HashMap<>();
+  private final Map<String, ServerProcess> routerProcesses = new HashMap<>();
   private final Map<String, String> managementOrigins = new HashMap<>();
 
   private void addRouter(Path work) throws IOException {
@@ -205,7 +206,7 @@ final class BenchSystems implements AutoCloseable {
   private String startRouter(Path work, String name, Path config, Path keys, RedisServer redis) {
     int port = Ports.free();
     int management = Ports.free();
-    List<String> command = new ArrayList<>(List.of(BenchProcess.java(), JVM_MEMORY));
+    List<String> command = new ArrayList<>(List.of(ServerProcess.java(), JVM_MEMORY));
     String extraFlags = System.getProperty("bench.routerJvmArgs", "").trim();
     if (!extraFlags.isEmpty()) {
       command.addAll(List.of(extraFlags.split("\\s+")));
@@ -221,8 +222,8 @@ final class BenchSystems implements AutoCloseable {
       command.add("-Dbeastmode.router.keys=" + keys);
     }
     command.addAll(List.of("-jar", JAR.toString()));
-    BenchProcess router =
-        BenchProcess.start(name, command, work)
+    ServerProcess router =
+        ServerProcess.start(name, command, work)
             .awaitHttp("http://127.0.0.1:" + management + "/q/health/ready");
     running.add(router);
     routerProcesses.put(name, router);
@@ -231,7 +232,7 @@ final class BenchSystems implements AutoCloseable {
   }
 
   private void addRouterSystems(String name, String origin, MultiMap headers) {
-    BenchProcess process = routerProcesses.get(name.equals("router") ? "router" : "keyed-router");
+    ServerProcess process = routerProcesses.get(name.equals("router") ? "router" : "keyed-router");
     String base = origin + "/v1";
     systems.add(
         new SystemUnderTest(
@@ -289,8 +290,8 @@ final class BenchSystems implements AutoCloseable {
 
   private void addPortkey(Path work, String startScript) {
     int port = Ports.free();
-    BenchProcess portkey =
-        BenchProcess.start("portkey", List.of("node", startScript, "--port=" + port), work)
+    ServerProcess portkey =
+        ServerProcess.start("portkey", List.of("node", startScript, "--port=" + port), work)
             .awaitPort(port);
     running.add(portkey);
     String base = "http://127.0.0.1:" + port + "/v1";

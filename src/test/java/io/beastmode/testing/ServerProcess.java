@@ -1,4 +1,4 @@
-package io.beastmode.bench.router;
+package io.beastmode.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,21 +15,24 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-/** A server the benchmark starts as its own process, its output in a log file, stopped on close. */
-final class BenchProcess implements AutoCloseable {
+/**
+ * A server a test, the demo or a benchmark starts as its own process, its output in a log file,
+ * stopped on close.
+ */
+public final class ServerProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final String name;
   private final Process process;
   private final Path log;
 
-  private BenchProcess(String name, Process process, Path log) {
+  private ServerProcess(String name, Process process, Path log) {
     this.name = name;
     this.process = process;
     this.log = log;
   }
 
-  static BenchProcess start(String name, List<String> command, Path workDir) {
+  public static ServerProcess start(String name, List<String> command, Path workDir) {
     Path log = workDir.resolve(name + ".log");
     try {
       Process process =
@@ -37,19 +40,19 @@ final class BenchProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
-      return new BenchProcess(name, process, log);
+      return new ServerProcess(name, process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + command, e);
     }
   }
 
   /** The java of this JVM, for the Java servers. */
-  static String java() {
+  public static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /** Waits until {@code url} answers 200. */
-  BenchProcess awaitHttp(String url) {
+  public ServerProcess awaitHttp(String url) {
     return await(
         () -> {
           try {
@@ -70,7 +73,7 @@ final class BenchProcess implements AutoCloseable {
   }
 
   /** Waits until something accepts connections on {@code port}. */
-  BenchProcess awaitPort(int port) {
+  public ServerProcess awaitPort(int port) {
     return await(
         () -> {
           try (Socket socket = new Socket()) {
@@ -82,7 +85,7 @@ final class BenchProcess implements AutoCloseable {
         });
   }
 
-  private BenchProcess await(BooleanSupplier ready) {
+  private ServerProcess await(BooleanSupplier ready) {
     Instant deadline = Instant.now().plusSeconds(90);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
@@ -103,7 +106,7 @@ final class BenchProcess implements AutoCloseable {
   }
 
   /** Peak resident memory of the process so far (VmHWM), in MiB; NaN where /proc does not say. */
-  double peakMemoryMiB() {
+  public double peakMemoryMiB() {
     try {
       for (String line :
           Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
@@ -115,6 +118,16 @@ final class BenchProcess implements AutoCloseable {
       // fall through: not on Linux, or already gone
     }
     return Double.NaN;
+  }
+
+  /** Kills the process at once (SIGKILL), as a lost node or the OOM killer does, and waits. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
