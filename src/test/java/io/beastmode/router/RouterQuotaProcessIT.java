@@ -401,21 +401,21 @@ class RouterQuotaProcessIT {
                 "budget",
                 List.of(),
                 null,
-                new AccessConfig.Quota(null, null, BUDGET_USD_PER_DAY, null, null, false)),
+                new AccessConfig.Quota(null, null, BUDGET_USD_PER_DAY, null, null, false, null)),
             new AccessConfig.Key(
                 "process-it/warm",
                 Digests.sha256Hex(WARM_KEY),
                 "warm",
                 List.of(),
                 null,
-                new AccessConfig.Quota(null, null, 1000.0, null, null, false)),
+                new AccessConfig.Quota(null, null, 1000.0, null, null, false, null)),
             new AccessConfig.Key(
                 "process-it/doomed",
                 Digests.sha256Hex(DOOMED_KEY),
                 "doomed",
                 List.of(),
                 null,
-                new AccessConfig.Quota(null, null, DOOMED_USD_PER_DAY, null, null, false))));
+                new AccessConfig.Quota(null, null, DOOMED_USD_PER_DAY, null, null, false, null))));
   }
 
   /** A prompt of exactly {@link #PROMPT_CHARS} characters, so its estimate is known. */

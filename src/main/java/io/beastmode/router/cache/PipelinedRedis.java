@@ -24,16 +24,18 @@ public final class PipelinedRedis {
   }
 
   public synchronized Future<Response> send(Request request) {
-    if (connection == null) {
+    Future<RedisConnection> current = connection;
+    if (current == null) {
       Future<RedisConnection> opening = client.connect();
-      connection = opening;
+      connection = current = opening;
+      // A connect that fails at once drops the field here already: send on the local future.
       opening
           .onSuccess(
               open ->
                   open.exceptionHandler(error -> drop(opening)).endHandler(end -> drop(opening)))
           .onFailure(error -> drop(opening));
     }
-    return connection.compose(open -> open.send(request));
+    return current.compose(open -> open.send(request));
   }
 
   /**
