@@ -647,11 +647,7 @@ final class Exchange {
         (value, error) -> {
           Throwable cause =
               error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-          if (Vertx.currentContext() == context) {
-            continueWith(next, value, cause);
-          } else {
-            context.runOnContext(ignored -> continueWith(next, value, cause));
-          }
+          onLoop(() -> continueWith(next, value, cause));
         });
   }
 
