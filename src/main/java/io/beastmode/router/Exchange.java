@@ -623,7 +623,9 @@ final class Exchange {
     }
     finished = true;
     if (quota != null) {
-      quota.settle();
+      // Bookkeeping the client need not wait for: sent once the answer, which the caller writes
+      // next, has gone out.
+      context.runOnContext(ignored -> quota.settle());
     }
     if (request != null) {
       services.metrics().cache(cacheResult);
