@@ -37,6 +37,7 @@ import io.beastmode.router.upstream.UpstreamReply;
 import io.beastmode.router.upstream.Usage;
 import io.beastmode.wire.ModelRoute;
 import io.beastmode.wire.TrafficConfig;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -51,9 +52,11 @@ import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
- * One request through the router: parse, cache lookup, selection, the attempts along the chosen
- * model and its fallbacks, then peer regions, and the answer with accounting. Runs on the request's
- * event loop; guard callbacks that complete elsewhere are brought back to it.
+ * One request through the router: parse, cache lookup, selection (for a key with limits or a
+ * budget: selection, then its reservation and the cache lookup in one Redis round trip), the
+ * attempts along the chosen model and its fallbacks, then peer regions, and the answer with
+ * accounting. Runs on the request's event loop; guard callbacks that complete elsewhere are brought
+ * back to it.
  */
 final class Exchange {
   private static final Logger LOG = Logger.getLogger(Exchange.class);
@@ -99,6 +102,18 @@ final class Exchange {
   /** The caller's hold on its key's limits and budget; null without either. */
   private final RequestQuota quota;
 
+  /** What a keyed request waits for before it goes on: its reservation and its cache lookup. */
+  private int awaited;
+
+  /** The reservation's outcome; null when Redis could not check. */
+  private QuotaLedger.Outcome quotaOutcome;
+
+  /** The cache lookup sent beside the reservation; null when the cache is not used. */
+  private AsyncResult<CachedAnswer> lookup;
+
+  /** The event loop the request runs on. */
+  private final Thread loop;
+
   Exchange(
       RoutingContext ctx,
       Endpoint endpoint,
@@ -108,6 +123,7 @@ final class Exchange {
       long startNanos) {
     this.ctx = ctx;
     this.context = Vertx.currentContext();
+    this.loop = Thread.currentThread();
     this.endpoint = endpoint;
     this.table = table;
     this.admission = admission;
@@ -133,22 +149,38 @@ final class Exchange {
       fail(error, false);
       return;
     }
-    lookUpCache();
+    if (quota == null) {
+      lookUpCache();
+    } else {
+      admitAndLookUp();
+    }
   }
 
-  private void lookUpCache() {
-    ResponseCache cache = services.cache();
+  /**
+   * The request's cache key when the cache is to be looked up (sets {@link #cacheKey}); null when
+   * the request bypasses the cache or the cache is paused.
+   */
+  private String useCache() {
     boolean cacheable =
         CacheDecision.of(table.config().cache(), request, ctx.request().getHeader("cache-control"))
             == CacheDecision.use;
-    if (!cacheable || !cache.available()) {
-      route();
-      return;
+    if (!cacheable || !services.cache().available()) {
+      return null;
     }
     // With keys, the key decides the tenant and the tenant header is ignored.
     String tenant = admission.tenant(ctx.request().getHeader(table.config().cache().tenantHeader));
     cacheKey = CacheKey.of(table.routerName(), table.version(), tenant, request);
-    cache
+    return cacheKey;
+  }
+
+  /** Without limits or a budget: the cache first, the selection only on a miss. */
+  private void lookUpCache() {
+    if (useCache() == null) {
+      route();
+      return;
+    }
+    services
+        .cache()
         .get(cacheKey)
         .onComplete(
             result -> {
@@ -170,6 +202,85 @@ final class Exchange {
   }
 
   private void route() {
+    if (select()) {
+      tryModel(0);
+    }
+  }
+
+  /**
+   * A request under its key's limits or budget. The selection comes first (pure, in process): the
+   * reservation is priced on the first model chosen. The reservation and the cache lookup are then
+   * sent one after the other on this event loop's Redis connection, pipelined, so both answers come
+   * back in one round trip, and the request goes on once it has both: refused, a 429 whatever the
+   * cache held; admitted, the cached answer (settled at no cost: the request counts against
+   * requests per minute, its tokens and cost do not) or the first model, with no other wait.
+   */
+  private void admitAndLookUp() {
+    if (!select()) {
+      return;
+    }
+    ModelRoute first = selection.attempts().isEmpty() ? null : selection.attempts().get(0);
+    String key = useCache();
+    awaited = key == null ? 1 : 2;
+    quota.reserve(
+        first,
+        request.needs(),
+        outcome -> {
+          quotaOutcome = outcome;
+          arrived();
+        });
+    if (key != null) {
+      services
+          .cache()
+          .get(key)
+          .onComplete(
+              result -> {
+                lookup = result;
+                arrived();
+              });
+    }
+  }
+
+  /**
+   * One of the answers {@link #admitAndLookUp} waits for came in. Both come on this event loop's
+   * thread: the Redis connection is the loop's own, and a kept answer completes at once.
+   */
+  private void arrived() {
+    if (--awaited == 0) {
+      onLoop(() -> continueWith((ignored, error) -> admittedAndLookedUp(), null, null));
+    }
+  }
+
+  private void admittedAndLookedUp() {
+    if (lookup != null) {
+      if (lookup.failed()) {
+        // Counted by the cache itself; the request goes on without it.
+        cacheKey = null;
+      } else {
+        cacheResult = lookup.result() == null ? "miss" : "hit";
+      }
+    }
+    QuotaLedger.Outcome outcome = quotaOutcome;
+    // Null: Redis could not check, and the request is admitted.
+    if (outcome != null) {
+      outcome.headers().values().forEach(ctx.response()::putHeader);
+      if (outcome.refusal() != null) {
+        fail(outcome.refusal(), false);
+        return;
+      }
+    }
+    if (lookup != null && lookup.succeeded() && lookup.result() != null) {
+      answerFromCache(lookup.result());
+    } else {
+      tryModel(0);
+    }
+  }
+
+  /**
+   * Chooses the models to try; false, with the request answered, when no model of this router can
+   * serve it.
+   */
+  private boolean select() {
     FallbackSpec fallback = table.config().fallback();
     selection =
         ModelSelector.select(
@@ -187,25 +298,9 @@ final class Exchange {
           ApiError.invalid(
               "model", "no model of this router can serve the request: " + selection.explain()),
           false);
-      return;
+      return false;
     }
-    if (quota == null) {
-      tryModel(0);
-      return;
-    }
-    ModelRoute first = selection.attempts().isEmpty() ? null : selection.attempts().get(0);
-    onContext(
-        quota.reserve(first, request.needs()).toCompletionStage(),
-        (outcome, error) -> {
-          if (outcome != null) {
-            outcome.headers().values().forEach(ctx.response()::putHeader);
-            if (outcome.refusal() != null) {
-              fail(outcome.refusal(), false);
-              return;
-            }
-          }
-          tryModel(0);
-        });
+    return true;
   }
 
   private void tryModel(int index) {
@@ -528,7 +623,9 @@ final class Exchange {
     }
     finished = true;
     if (quota != null) {
-      quota.settle();
+      // Bookkeeping the client need not wait for: sent once the answer, which the caller writes
+      // next, has gone out.
+      context.runOnContext(ignored -> quota.settle());
     }
     if (request != null) {
       services.metrics().cache(cacheResult);
@@ -552,12 +649,21 @@ final class Exchange {
         (value, error) -> {
           Throwable cause =
               error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-          if (Vertx.currentContext() == context) {
-            continueWith(next, value, cause);
-          } else {
-            context.runOnContext(ignored -> continueWith(next, value, cause));
-          }
+          onLoop(() -> continueWith(next, value, cause));
         });
+  }
+
+  /**
+   * Runs {@code next} at once when called on this request's event loop, else queued to it. Answers
+   * from Redis and upstreams come on the loop's own thread, mostly under another Vert.x context
+   * than the request's; a queued task for each would only delay the request.
+   */
+  private void onLoop(Runnable next) {
+    if (Thread.currentThread() == loop) {
+      next.run();
+    } else {
+      context.runOnContext(ignored -> next.run());
+    }
   }
 
   private <T> void continueWith(

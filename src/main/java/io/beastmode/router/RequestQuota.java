@@ -5,7 +5,7 @@ import io.beastmode.router.access.QuotaLedger;
 import io.beastmode.router.select.Pricing;
 import io.beastmode.router.select.RequestNeeds;
 import io.beastmode.wire.ModelRoute;
-import io.vertx.core.Future;
+import java.util.function.Consumer;
 
 /**
  * One keyed request's hold on its key's limits and budget: reserved before the first model is
@@ -18,6 +18,7 @@ final class RequestQuota {
   private QuotaLedger.Reservation reservation;
   private boolean answerStarted;
   private boolean accounted;
+  private boolean ended;
   private long usedTokens;
   private long usedNanoUsd;
 
@@ -36,29 +37,35 @@ final class RequestQuota {
 
   /**
    * Reserves the dearest the request can cost on the first model chosen: its prompt and the whole
-   * {@code max_tokens}. A quota Redis cannot check admits the request (counted; null outcome), as a
-   * cache it cannot read serves without cache.
+   * {@code max_tokens}. The command goes out now; {@code then} gets the outcome on the thread that
+   * completes it, null when Redis could not check (counted): such a request is admitted, as a cache
+   * it cannot read serves without cache.
    */
-  Future<QuotaLedger.Outcome> reserve(ModelRoute first, RequestNeeds needs) {
+  void reserve(ModelRoute first, RequestNeeds needs, Consumer<QuotaLedger.Outcome> then) {
     int prompt = needs.promptTokens();
     int output = outputAllowance(first, needs);
     long nanoUsd =
         first == null ? 0 : (long) Math.ceil(Pricing.costUsd(first, prompt, output) * 1e9);
-    return ledger
+    ledger
         .reserve(caller, prompt + output, nanoUsd)
-        .map(
-            outcome -> {
-              if (outcome.refusal() != null) {
-                metrics.quotaRefused(outcome.refusal().type());
+        .onComplete(
+            result -> {
+              QuotaLedger.Outcome outcome = null;
+              if (result.failed()) {
+                metrics.quotaError();
               } else {
-                reservation = outcome.reservation();
+                outcome = result.result();
+                if (outcome.refusal() != null) {
+                  metrics.quotaRefused(outcome.refusal().type());
+                } else {
+                  reservation = outcome.reservation();
+                  if (ended) {
+                    // The request ended (its client left) while this was on its way: release it.
+                    settleNow();
+                  }
+                }
               }
-              return outcome;
-            })
-        .recover(
-            error -> {
-              metrics.quotaError();
-              return Future.succeededFuture(null);
+              then.accept(outcome);
             });
   }
 
@@ -77,12 +84,18 @@ final class RequestQuota {
   /**
    * Settles the reservation with what the request used: its accounted usage; the whole estimate
    * when an answer began but was never accounted (a client that left mid-stream); nothing when no
-   * model of this region answered (failed, or served by a peer, whose region counts it).
+   * model of this region answered (failed, served by a peer, whose region counts it, or from the
+   * cache: the request counts, its tokens and cost do not). A reservation that arrives after the
+   * request ended is settled when it arrives.
    */
   void settle() {
-    if (reservation == null) {
-      return;
+    ended = true;
+    if (reservation != null) {
+      settleNow();
     }
+  }
+
+  private void settleNow() {
     long tokens = accounted ? usedTokens : answerStarted ? reservation.estimatedTokens() : 0;
     long nanoUsd = accounted ? usedNanoUsd : answerStarted ? reservation.estimatedNanoUsd() : 0;
     if (accounted && reservation.budgeted()) {

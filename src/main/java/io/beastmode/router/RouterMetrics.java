@@ -59,6 +59,8 @@ public final class RouterMetrics {
                 "Settled cost over the cost reserved at admission, per keyed request with a budget")
             .tag("region", region)
             .publishPercentiles(0.5, 0.95)
+            // Two significant digits (about 1%) where the default one rounds to about 6%.
+            .percentilePrecision(2)
             .register(registry);
     // At zero from the start, so a refusal rate is a rate from the first one on.
     for (String reason : List.of("requests", "tokens", "insufficient_quota")) {

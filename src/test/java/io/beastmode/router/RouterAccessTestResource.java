@@ -43,6 +43,10 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
   static final String LIMITED_KEY = "sk-limited-0123456789";
   static final String BUDGET_KEY = "sk-budget-0123456789";
   static final String STREAM_KEY = "sk-stream-0123456789";
+  static final String HITS_KEY = "sk-hits-0123456789";
+
+  /** A key without limits of HITS_KEY's tenant, so it shares that tenant's cache entries. */
+  static final String HITS_PRIMER_KEY = "sk-hits-primer-0123456789";
 
   /** The daily budget of BUDGET_KEY and STREAM_KEY, in USD. */
   static final double DAILY_USD = 0.0005;
@@ -209,7 +213,12 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
             quotaKey(
                 "team-q/stream",
                 STREAM_KEY,
-                new AccessConfig.Quota(null, null, DAILY_USD, null, null, false, null))));
+                new AccessConfig.Quota(null, null, DAILY_USD, null, null, false, null)),
+            quotaKey(
+                "team-q/hits",
+                HITS_KEY,
+                new AccessConfig.Quota(2, 1_000_000, 1.0, null, null, false, null)),
+            key("team-q/hits-primer", HITS_PRIMER_KEY, "team-q-hits", List.of(), null)));
   }
 
   static AccessConfig.Key quotaKey(String name, String value, AccessConfig.Quota quota) {

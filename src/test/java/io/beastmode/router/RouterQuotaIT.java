@@ -151,6 +151,47 @@ class RouterQuotaIT {
   }
 
   @Test
+  void aCacheHitCountsAsARequestButChargesNoTokensAndNoSpend() throws Exception {
+    // The three requests fall in one UTC minute, the window of requests/minute.
+    await().atMost(Duration.ofSeconds(20)).until(() -> Instant.now().getEpochSecond() % 60 < 40);
+    long minute = System.currentTimeMillis() / 60_000;
+    String body = question(16, false);
+    // A key of the same tenant without limits puts the answer in the tenant's cache.
+    String primer = "Bearer " + RouterAccessTestResource.HITS_PRIMER_KEY;
+    assertThat(router.post(CHAT, body, "authorization", primer).statusCode()).isEqualTo(200);
+    router.untilHit(body, "authorization", primer);
+
+    var first = ask(RouterAccessTestResource.HITS_KEY, body);
+    var second = ask(RouterAccessTestResource.HITS_KEY, body);
+    var third = ask(RouterAccessTestResource.HITS_KEY, body);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("x-beastmode-cache")).hasValue("hit");
+    assertThat(first.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("1");
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.headers().firstValue("x-beastmode-cache")).hasValue("hit");
+    assertThat(third.statusCode())
+        .as("requests/minute is 2 and both hits counted against it")
+        .isEqualTo(429);
+    assertThat(json(third).path("error").path("type").asText()).isEqualTo("requests");
+
+    var keys = QuotaKeys.of("team-q-hits", "team-q/hits", false);
+    assertThat(get(keys.requestsInMinute(minute))).isEqualTo(2);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(number(keys.held(), "usd")).as("nothing held once settled").isZero();
+              assertThat(number(keys.held(), "tok")).isZero();
+              assertThat(get(keys.tokensInMinute(minute)))
+                  .as("the hits' estimated tokens released")
+                  .isZero();
+            });
+    assertThat(get(keys.usdOnDay(Instant.now()))).as("a hit spends nothing").isZero();
+    assertThat(get(keys.tokensOnDay(Instant.now()))).isZero();
+  }
+
+  @Test
   void theHeartbeatRecordsWhenEachKeyWasLastUsed() throws Exception {
     long before = System.currentTimeMillis();
     assertThat(ask(RouterAccessTestResource.STREAM_KEY, question(8, false)).statusCode())

@@ -225,10 +225,12 @@ final class RouterBenchReport {
                 + "%d s per measurement. Fast upstream: nginx answering a fixed chat completion; slow upstream: 60 ms to the first byte. "
                 + "Added latency is over the direct call at concurrency 1. Open-loop latencies run from each request's due time. "
                 + "Router, cache miss: every question new, so a Redis lookup and a store per request; cache hit: the same question again; "
-                + "cache off: new questions with cache-control: no-store. Portkey gets each request's upstream in its headers.%n%n",
+                + "cache off: new questions with cache-control: no-store. Every body sets max_tokens %d. "
+                + "Portkey gets each request's upstream in its headers.%n%n",
             Runtime.getRuntime().availableProcessors(),
             roundCount,
-            step.toSeconds()));
+            step.toSeconds(),
+            BenchSystems.MAX_TOKENS));
     md.append(
         "| system | p50 ms (c=1) | added p50 ms | added p99 ms | req/s (c=50) | req/s, 300 in flight | p99 ms, 300 in flight "
             + "| errors, 300 in flight | TTFB p50 ms (stream) | other errors | peak memory MiB |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -284,8 +286,18 @@ final class RouterBenchReport {
                     trim(t.value()),
                     t.met() ? "met" : "MISSED")));
     md.append(
-        "\n## Cost prediction (keyed router)\n\nSettled cost over the cost reserved at admission:\n\n");
-    quotaEstimate.forEach((k, v) -> md.append(String.format(Locale.ROOT, "- %s: %.3f%n", k, v)));
+        String.format(
+            Locale.ROOT,
+            "%n## Cost prediction (keyed router)%n%nSettled cost over the cost reserved at admission "
+                + "(every body sets max_tokens %d; percentiles of the last round's keyed cache-miss "
+                + "measurement, mean over the run):%n%n",
+            BenchSystems.MAX_TOKENS));
+    quotaEstimate.forEach(
+        (k, v) ->
+            md.append(
+                k.equals("settled_requests")
+                    ? String.format(Locale.ROOT, "- %s: %.0f%n", k, v)
+                    : String.format(Locale.ROOT, "- %s: %.4g%n", k, v)));
     md.append("\n![latency against request rate](router-latency.png)\n");
     return md.toString();
   }
