@@ -2,8 +2,9 @@
 # Provisions what the tests and the demo run besides the kube binaries: Debian's redis-server and
 # lua5.1 (Argo CD runs its health checks in Lua 5.1; ArgoHealthChecksTest runs them the same way), and
 # helm for the chart tests and `make lint-chart`, built with Go from the helm.sh/helm/v3 module,
-# stamped with its version and Kubernetes version as helm's own release build does. helm lands in
-# ~/.kubeapitest/tools, outside the repository, so later runs reuse it.
+# stamped with its version and Kubernetes version as helm's own release build does; and the OpenAI
+# Python client (PyPI, in a virtualenv), which RouterOpenAiClientIT points at a router. They land in
+# ~/.kubeapitest/tools, outside the repository, so later runs reuse them.
 set -euo pipefail
 
 need=()
@@ -15,8 +16,17 @@ if ((${#need[@]})); then
 fi
 
 HELM_VERSION="${HELM_VERSION:-3.19.5}"
+OPENAI_VERSION="${OPENAI_VERSION:-3.51.0}"
 TOOLS_DIR="${TOOLS_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/tools}"
 helm="$TOOLS_DIR/helm"
+
+venv="$TOOLS_DIR/openai-python"
+if [[ "$("$venv/bin/python" -c 'import openai; print(openai.__version__)' 2>/dev/null)" != "$OPENAI_VERSION" ]]; then
+  echo "installing the OpenAI Python client $OPENAI_VERSION into $venv"
+  mkdir -p "$TOOLS_DIR"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "openai==$OPENAI_VERSION"
+fi
 
 if [[ -x "$helm" && "$("$helm" version --template '{{.Version}}' 2>/dev/null)" == "v${HELM_VERSION}" ]]; then
   echo "helm v${HELM_VERSION} already in $TOOLS_DIR"

@@ -1,6 +1,8 @@
 package io.beastmode.router;
 
 import static io.beastmode.router.RouterAccessTestResource.ACME_KEY;
+import static io.beastmode.router.RouterAccessTestResource.CLIENT_LIMITED_KEY;
+import static io.beastmode.router.RouterAccessTestResource.CLIENT_SPENT_KEY;
 import static io.beastmode.router.RouterAccessTestResource.EXPIRED_KEY;
 import static io.beastmode.router.RouterAccessTestResource.GLOBEX_KEY;
 import static io.beastmode.router.RouterAccessTestResource.NARROW_KEY;
@@ -20,11 +22,14 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +42,68 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = RouterAccessTestResource.class, restrictToAnnotatedClass = true)
 class RouterAccessIT {
   private static final String CHAT = "/v1/chat/completions";
+
+  /**
+   * The official OpenAI Python client (provisioned by make test) against this router: each answer
+   * and refusal parses into the exception class and fields its users handle.
+   */
+  @Test
+  void theOpenAiPythonClientSeesEachRefusalAsTheErrorItKnows() throws Exception {
+    Path python =
+        Path.of(
+            System.getProperty("user.home"),
+            ".kubeapitest",
+            "tools",
+            "openai-python",
+            "bin",
+            "python");
+    assertThat(python).as("run make tools: it installs the OpenAI Python client").exists();
+    Path script = Path.of("src", "test", "resources", "openai", "client_sees.py");
+    Process client =
+        new ProcessBuilder(
+                python.toString(),
+                script.toString(),
+                url + "v1",
+                ACME_KEY,
+                NARROW_KEY,
+                CLIENT_LIMITED_KEY,
+                CLIENT_SPENT_KEY)
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(client.exitValue()).as(output).isZero();
+    var cases = new java.util.HashMap<String, JsonNode>();
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String line : output.lines().toList()) {
+      JsonNode seen = mapper.readTree(line);
+      cases.put(seen.path("case").asText(), seen);
+    }
+
+    assertThat(cases.get("answered").path("outcome").asText()).isEqualTo("ok");
+    assertThat(cases.get("answered").path("result").path("total_tokens").asInt()).isPositive();
+    assertThat(cases.get("streamed").path("result").path("text").asText()).isNotEmpty();
+    assertRefusal(cases.get("wrong key"), "AuthenticationError", 401, "invalid_api_key");
+    assertRefusal(
+        cases.get("model not allowed"), "PermissionDeniedError", 403, "model_not_allowed");
+    var limited = cases.get("rate limited");
+    assertRefusal(limited, "RateLimitError", 429, "rate_limit_exceeded");
+    assertThat(limited.path("limit_requests").asText()).isEqualTo("2");
+    assertThat(limited.path("remaining_requests").asText()).isEqualTo("0");
+    assertThat(limited.path("retry_after").asInt()).isBetween(1, 60);
+    var spent = cases.get("budget spent");
+    assertRefusal(spent, "RateLimitError", 429, "insufficient_quota");
+    assertThat(spent.path("type").asText()).isEqualTo("insufficient_quota");
+    assertThat(spent.path("retry_after").asInt()).isPositive();
+    assertRefusal(cases.get("too large"), "APIStatusError", 413, "request_too_large");
+  }
+
+  private static void assertRefusal(JsonNode seen, String exception, int status, String code) {
+    assertThat(seen.path("outcome").asText()).as(seen.toString()).isEqualTo(exception);
+    assertThat(seen.path("status").asInt()).isEqualTo(status);
+    assertThat(seen.path("code").asText()).isEqualTo(code);
+    assertThat(seen.path("message").asText()).isNotBlank();
+  }
 
   @TestHTTPResource("/")
   URL url;

@@ -48,6 +48,11 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
   /** A key without limits of HITS_KEY's tenant, so it shares that tenant's cache entries. */
   static final String HITS_PRIMER_KEY = "sk-hits-primer-0123456789";
 
+  /** Keys the OpenAI Python client is refused with: two requests a minute, and no budget left. */
+  static final String CLIENT_LIMITED_KEY = "sk-client-limited-0123456789";
+
+  static final String CLIENT_SPENT_KEY = "sk-client-spent-0123456789";
+
   /** The daily budget of BUDGET_KEY and STREAM_KEY, in USD. */
   static final double DAILY_USD = 0.0005;
 
@@ -218,7 +223,15 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
                 "team-q/hits",
                 HITS_KEY,
                 new AccessConfig.Quota(2, 1_000_000, 1.0, null, null, false, null)),
-            key("team-q/hits-primer", HITS_PRIMER_KEY, "team-q-hits", List.of(), null)));
+            key("team-q/hits-primer", HITS_PRIMER_KEY, "team-q-hits", List.of(), null),
+            quotaKey(
+                "team-q/client-limited",
+                CLIENT_LIMITED_KEY,
+                new AccessConfig.Quota(2, null, null, null, null, false, null)),
+            quotaKey(
+                "team-q/client-spent",
+                CLIENT_SPENT_KEY,
+                new AccessConfig.Quota(null, null, 0.0, null, null, false, null))));
   }
 
   static AccessConfig.Key quotaKey(String name, String value, AccessConfig.Quota quota) {
