@@ -229,7 +229,8 @@ class RouterAccessIT {
     assertThat(ids(router.get("/v1/models", "authorization", "Bearer " + NARROW_KEY)))
         .containsExactly("gpt-4o-mini");
     assertThat(ids(router.get("/v1/models", "api-key", ACME_KEY)))
-        .containsExactlyInAnyOrder("gpt-4o", "gpt-4o-mini", "recorded", "broken", "auto");
+        .containsExactlyInAnyOrder(
+            "gpt-4o", "gpt-4o-mini", "gpt-4o-slow", "recorded", "broken", "auto");
   }
 
   private static List<String> ids(HttpResponse<String> response) {

@@ -43,6 +43,7 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
   static final String LIMITED_KEY = "sk-limited-0123456789";
   static final String BUDGET_KEY = "sk-budget-0123456789";
   static final String STREAM_KEY = "sk-stream-0123456789";
+  static final String LEAVING_KEY = "sk-leaving-0123456789";
   static final String HITS_KEY = "sk-hits-0123456789";
 
   /** A key without limits of HITS_KEY's tenant, so it shares that tenant's cache entries. */
@@ -79,7 +80,12 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
             vertx,
             0,
             new SimulatorConfig(
-                List.of(SimulatedModel.echo("gpt-4o", 5), SimulatedModel.echo("gpt-4o-mini", 1)),
+                List.of(
+                    SimulatedModel.echo("gpt-4o", 5),
+                    SimulatedModel.echo("gpt-4o-mini", 1),
+                    // Twenty words a second for ten seconds: a stream a client can leave midway.
+                    new SimulatedModel(
+                        "gpt-4o-slow", "word ".repeat(200), 1, 1, 20, 0, 500, Outage.none)),
                 Outage.none));
     recorder = startRecorder();
     String recorderUrl = "http://127.0.0.1:" + recorder.actualPort();
@@ -182,6 +188,8 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
             RouterTestResource.model("gpt-4o", "openai", openaiUrl, 2.5, 10, 0.88, 128_000, true),
             RouterTestResource.model(
                 "gpt-4o-mini", "openai", openaiUrl, 0.15, 0.6, 0.78, 128_000, true),
+            RouterTestResource.model(
+                "gpt-4o-slow", "openai", openaiUrl, 2.5, 10, 0.5, 128_000, true),
             RouterTestResource.model("recorded", "rec", recorderUrl, 9, 9, 0.5, 8_192, true),
             RouterTestResource.model(
                 "broken", "rec", recorderUrl + "/down", 9, 9, 0.5, 8_192, true)),
@@ -224,6 +232,10 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
                 HITS_KEY,
                 new AccessConfig.Quota(2, 1_000_000, 1.0, null, null, false, null)),
             key("team-q/hits-primer", HITS_PRIMER_KEY, "team-q-hits", List.of(), null),
+            quotaKey(
+                "team-q/leaving",
+                LEAVING_KEY,
+                new AccessConfig.Quota(null, null, 1.0, null, null, false, null)),
             quotaKey(
                 "team-q/client-limited",
                 CLIENT_LIMITED_KEY,

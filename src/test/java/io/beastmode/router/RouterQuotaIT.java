@@ -15,8 +15,10 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -148,6 +150,34 @@ class RouterQuotaIT {
     assertThat(get(keys.usdOnDay(Instant.now())) - before)
         .as("the real cost, below the 50-token allowance reserved")
         .isLessThan(estimate);
+  }
+
+  @Test
+  void aStreamItsClientLeavesMidAnswerReleasesItsHoldAndIsChargedTheWholeEstimate()
+      throws Exception {
+    var keys = QuotaKeys.of("team-q-leaving", "team-q/leaving", false);
+    long before = get(keys.usdOnDay(Instant.now()));
+    var request =
+        java.net.http.HttpRequest.newBuilder(URI.create(url + "v1/chat/completions"))
+            .header("authorization", "Bearer " + RouterAccessTestResource.LEAVING_KEY)
+            .header("content-type", "application/json")
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    question("gpt-4o-slow", 400, true)))
+            .build();
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(request, HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(response.statusCode()).isEqualTo(200);
+    try (var body = response.body()) {
+      // The first words, then the client is gone: a ten-second answer left after a moment.
+      assertThat(new String(body.readNBytes(64), StandardCharsets.UTF_8)).contains("data:");
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> get(keys.usdOnDay(Instant.now())) > before);
+    assertThat(number(keys.held(), "usd")).as("nothing held once settled").isZero();
+    // What the model produced is unknown: the whole 400-token allowance at 10 USD a million.
+    assertThat(get(keys.usdOnDay(Instant.now())) - before).isGreaterThanOrEqualTo(4_000_000L);
   }
 
   @Test
