@@ -78,6 +78,25 @@ class QuotaLedgerIT {
   }
 
   @Test
+  void aRequestLimitResetsWhenItsMinuteEnds() {
+    var caller = caller("team/r", "team", quota(2, null, null, false));
+    for (int i = 0; i < 2; i++) {
+      assertThat(await(List.of(ledger(i).reserve(caller, 10, 0))).get(0).refusal()).isNull();
+    }
+    var refused = await(List.of(ledger(2).reserve(caller, 10, 0))).get(0);
+    assertThat(refused.refusal().retryAfterSeconds()).as("10:00:05 -> 10:01:00").isEqualTo(55);
+
+    clock.advance(Duration.ofSeconds(54));
+    assertThat(await(List.of(ledger(0).reserve(caller, 10, 0))).get(0).refusal())
+        .as("a second before the minute ends")
+        .isNotNull();
+    clock.advance(Duration.ofSeconds(1));
+    var next = await(List.of(ledger(1).reserve(caller, 10, 0))).get(0);
+    assertThat(next.refusal()).as("the next minute").isNull();
+    assertThat(next.headers().values()).containsEntry("x-ratelimit-remaining-requests", "1");
+  }
+
+  @Test
   void twoHundredConcurrentRequestsNeverSpendPastTheBudget() {
     // 1 USD a day, each request reserving 0.03 USD and really costing 0.02-0.03 USD.
     var caller = caller("team/b", "team", quota(null, null, 1.0, false));
