@@ -11,10 +11,13 @@ public final class Digests {
 
   /** SHA-256 of the UTF-8 text, as 64 lower-case hex digits. */
   public static String sha256Hex(String text) {
+    return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** SHA-256 of the bytes, as 64 lower-case hex digits. */
+  public static String sha256Hex(byte[] bytes) {
     try {
-      var digest =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JRE", e);
     }
