@@ -9,7 +9,7 @@ import io.fabric8.generator.annotation.Required;
 public class BackupPolicySpec {
 
   @Required
-  @Pattern("^(@(hourly|daily|weekly))|((\\S+\\s+){4}\\S+)$")
+  @Pattern(CronPattern.SCHEDULE)
   @JsonPropertyDescription(
       "When to take a snapshot: a five-field cron expression or @hourly, @daily, @weekly (UTC).")
   public String schedule;

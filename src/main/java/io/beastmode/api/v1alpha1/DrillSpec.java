@@ -18,7 +18,7 @@ public class DrillSpec {
   @JsonPropertyDescription("Run restore drills on schedule.")
   public boolean enabled;
 
-  @Pattern("^(@(hourly|daily|weekly))|((\\S+\\s+){4}\\S+)$")
+  @Pattern(CronPattern.SCHEDULE)
   @JsonPropertyDescription("When to run a drill (cron, UTC).")
   public String schedule;
 
