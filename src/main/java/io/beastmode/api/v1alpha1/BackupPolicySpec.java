@@ -26,6 +26,14 @@ public class BackupPolicySpec {
   @JsonPropertyDescription("Where snapshots are written: exactly one of region or volume.")
   public BackupTarget target;
 
+  @Required
+  @JsonPropertyDescription(
+      "The key snapshots are encrypted with (AES-256-GCM): a key of a Secret in the policy's"
+          + " namespace holding 32 random bytes, raw or base64 (openssl rand -base64 32). It is"
+          + " never stored with a snapshot: keep a copy outside the cluster, as a restore on a new"
+          + " hub needs it.")
+  public SecretKeyReference encryptionKeySecretRef;
+
   @Default("{}")
   @JsonPropertyDescription("How long snapshots are kept.")
   public BackupRetention retention = new BackupRetention();

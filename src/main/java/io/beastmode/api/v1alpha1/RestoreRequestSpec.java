@@ -15,6 +15,11 @@ import io.fabric8.generator.annotation.ValidationRule;
     value =
         "self.mode == 'PromoteStandby' ? has(self.standbyRegion) : (has(self.backupPolicyRef) || has(self.source))",
     message = "Restore needs backupPolicyRef or source; PromoteStandby needs standbyRegion")
+@ValidationRule(
+    value = "!has(self.source) || has(self.encryptionKeySecretRef)",
+    message =
+        "a restore from a source needs encryptionKeySecretRef: the key its snapshots are sealed with",
+    fieldPath = ".encryptionKeySecretRef")
 public class RestoreRequestSpec {
 
   @Default("Restore")
@@ -28,6 +33,11 @@ public class RestoreRequestSpec {
   @JsonPropertyDescription(
       "Where the snapshot is, when no BackupPolicy exists here (a new hub after a disaster).")
   public BackupTarget source;
+
+  @JsonPropertyDescription(
+      "The key the snapshots are encrypted with, in a Secret of this namespace; absent: the"
+          + " BackupPolicy's.")
+  public SecretKeyReference encryptionKeySecretRef;
 
   @Default("latest")
   @Pattern("^(latest|[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$")
