@@ -1,0 +1,44 @@
+package io.beastmode.operator.recovery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which snapshots a policy's retention removes: all but the newest {@code keepLast}, and those
+ * older than {@code maxAgeDays}, but never the newest good snapshot. Names not made by {@link
+ * SnapshotNames} (another tool's, or a person's) are left alone. Pure.
+ */
+final class Retention {
+  private Retention() {}
+
+  /**
+   * @param stored the store's snapshots, newest first
+   * @param newestGood the newest snapshot known to open, or null
+   */
+  static List<String> toDelete(
+      List<SnapshotStore.Stored> stored,
+      int keepLast,
+      Integer maxAgeDays,
+      String newestGood,
+      Instant now) {
+    var delete = new ArrayList<String>();
+    int kept = 0;
+    for (var snapshot : stored) {
+      var takenAt = SnapshotNames.takenAt(snapshot.name());
+      if (takenAt.isEmpty() || snapshot.name().equals(newestGood)) {
+        continue;
+      }
+      boolean tooOld =
+          maxAgeDays != null
+              && Duration.between(takenAt.get(), now).compareTo(Duration.ofDays(maxAgeDays)) > 0;
+      if (kept >= keepLast || tooOld) {
+        delete.add(snapshot.name());
+      } else {
+        kept++;
+      }
+    }
+    return delete;
+  }
+}
