@@ -1,7 +1,6 @@
 package io.beastmode.operator.recovery;
 
 import io.beastmode.operator.ManagedLabels;
-import io.beastmode.wire.Digests;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretList;
@@ -9,10 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,13 +18,14 @@ import java.util.Map;
 
 /**
  * Snapshots kept in Secrets of a namespace of a Region's cluster. A Secret holds at most 1 MiB, so
- * a snapshot is split into chunk Secrets; an index Secret, written last, names how many there are
- * and the SHA-256 of the whole, so a snapshot is listed only once every chunk is written, and one
- * with a chunk missing or altered is reported as missing rather than returned.
+ * a snapshot is split into chunk Secrets ({@link SnapshotChunks}: each carries the whole's SHA-256,
+ * its index and the total); an index Secret, written last, says how many there are, so a snapshot
+ * is listed only once every chunk is written, and one with a chunk missing or altered is reported
+ * as missing rather than returned.
  *
  * <pre>
- * snapshot-NAME        index: chunks, size, sha256      label beastmode.io/snapshot-part=index
- * snapshot-NAME-0..n-1 the sealed bytes, in order       label beastmode.io/snapshot-part=chunk
+ * snapshot-NAME        index: chunks, size              label beastmode.io/snapshot-part=index
+ * snapshot-NAME-0..n-1 the chunks                       label beastmode.io/snapshot-part=chunk
  * snapshot-owner       the cluster whose snapshots these are
  * </pre>
  */
@@ -55,13 +53,10 @@ public final class RegionSecretStore implements SnapshotStore {
 
   @Override
   public void put(String name, byte[] sealed) throws Unavailable {
-    int chunks = Math.max(1, (sealed.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
+    List<byte[]> chunks = SnapshotChunks.split(sealed, CHUNK_BYTES);
     try {
-      for (int i = 0; i < chunks; i++) {
-        byte[] part =
-            Arrays.copyOfRange(
-                sealed, i * CHUNK_BYTES, Math.min(sealed.length, (i + 1) * CHUNK_BYTES));
-        apply(secret(chunkName(name, i), name, "chunk", Map.of("chunk", part)));
+      for (int i = 0; i < chunks.size(); i++) {
+        apply(secret(chunkName(name, i), name, "chunk", Map.of("chunk", chunks.get(i))));
       }
       apply(
           secret(
@@ -69,9 +64,8 @@ public final class RegionSecretStore implements SnapshotStore {
               name,
               "index",
               Map.of(
-                  "chunks", bytes(Integer.toString(chunks)),
-                  "size", bytes(Integer.toString(sealed.length)),
-                  "sha256", bytes(Digests.sha256Hex(sealed)))));
+                  "chunks", bytes(Integer.toString(chunks.size())),
+                  "size", bytes(Integer.toString(sealed.length)))));
     } catch (KubernetesClientException e) {
       throw unavailable("writing snapshot " + name, e);
     }
@@ -84,22 +78,21 @@ public final class RegionSecretStore implements SnapshotStore {
       if (index == null) {
         throw new Missing("no snapshot " + name + " in " + where);
       }
-      int chunks = Integer.parseInt(text(index, "chunks"));
-      var whole = new ByteArrayOutputStream(Integer.parseInt(text(index, "size")));
-      for (int i = 0; i < chunks; i++) {
+      int total = Integer.parseInt(text(index, "chunks"));
+      var chunks = new ArrayList<byte[]>(total);
+      for (int i = 0; i < total; i++) {
         Secret chunk = secrets().withName(chunkName(name, i)).get();
         if (chunk == null || chunk.getData() == null || !chunk.getData().containsKey("chunk")) {
           throw new Missing(
-              "snapshot " + name + " in " + where + " lacks chunk " + (i + 1) + " of " + chunks);
+              "snapshot " + name + " in " + where + " lacks chunk " + (i + 1) + " of " + total);
         }
-        whole.writeBytes(Base64.getDecoder().decode(chunk.getData().get("chunk")));
+        chunks.add(Base64.getDecoder().decode(chunk.getData().get("chunk")));
       }
-      byte[] sealed = whole.toByteArray();
-      if (!Digests.sha256Hex(sealed).equals(text(index, "sha256"))) {
-        throw new Missing(
-            "snapshot " + name + " in " + where + " does not match its index: a chunk was changed");
+      try {
+        return SnapshotChunks.join(chunks);
+      } catch (Missing e) {
+        throw new Missing("snapshot " + name + " in " + where + ": " + e.getMessage());
       }
-      return sealed;
     } catch (KubernetesClientException e) {
       throw unavailable("reading snapshot " + name, e);
     }

@@ -1,5 +1,6 @@
 package io.beastmode.operator.recovery;
 
+import io.beastmode.wire.Digests;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package io.beastmode.operator.recovery;
 
+import io.beastmode.wire.Digests;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;

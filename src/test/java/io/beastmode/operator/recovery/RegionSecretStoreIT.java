@@ -119,7 +119,7 @@ class RegionSecretStoreIT {
             });
     assertThatThrownBy(() -> store.get("nightly-20261127t030000z"))
         .isInstanceOf(SnapshotStore.Missing.class)
-        .hasMessageContaining("does not match its index");
+        .hasMessageContaining("is not a snapshot chunk");
   }
 
   @Test
