@@ -153,6 +153,18 @@ public final class OperatorMeters {
   public static final Declared SLO_ACTIONS =
       counter("beastmode.slo.actions", "Actions taken for objectives", "slo", "action");
 
+  public static final Declared BACKUP_DURATION =
+      timer("beastmode.backup.duration", "Time to read, seal and write one snapshot", "policy");
+  public static final Declared BACKUP_SIZE =
+      gauge("beastmode.backup.size.bytes", "Sealed size of the policy's last snapshot", "policy");
+  public static final Declared BACKUP_LAST_SUCCESS =
+      gauge(
+          "beastmode.backup.last.success.time.seconds",
+          "When the policy's last snapshot was written, in seconds since the epoch",
+          "policy");
+  public static final Declared BACKUP_FAILURES =
+      counter("beastmode.backup.failures", "Snapshots that could not be taken", "policy", "reason");
+
   /** Every operator meter. */
   public static final List<Declared> ALL =
       List.of(
@@ -167,7 +179,11 @@ public final class OperatorMeters {
           AUTOSCALING_EVENTS,
           SLO_BURN_RATE,
           SLO_ERROR_BUDGET_REMAINING,
-          SLO_ACTIONS);
+          SLO_ACTIONS,
+          BACKUP_DURATION,
+          BACKUP_SIZE,
+          BACKUP_LAST_SUCCESS,
+          BACKUP_FAILURES);
 
   private OperatorMeters() {}
 
