@@ -14,7 +14,7 @@ kube-binaries: ## Provision etcd, kube-apiserver and kubectl for the tests (buil
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-kube-binaries.sh
 
 .PHONY: tools
-tools: ## Provision redis-server and lua5.1 (Debian), helm for the chart tests and the OpenAI Python client (once, cached in ~/.kubeapitest/tools)
+tools: ## Provision redis-server and lua5.1 (Debian), helm for the chart tests, the OpenAI Python client and moto's S3 server (once, cached in ~/.kubeapitest/tools)
 	bash .ci/provision-tools.sh
 
 .PHONY: build

@@ -2,9 +2,10 @@
 # Provisions what the tests and the demo run besides the kube binaries: Debian's redis-server and
 # lua5.1 (Argo CD runs its health checks in Lua 5.1; ArgoHealthChecksTest runs them the same way), and
 # helm for the chart tests and `make lint-chart`, built with Go from the helm.sh/helm/v3 module,
-# stamped with its version and Kubernetes version as helm's own release build does; and the OpenAI
-# Python client (PyPI, in a virtualenv), which RouterOpenAiClientIT points at a router. They land in
-# ~/.kubeapitest/tools, outside the repository, so later runs reuse them.
+# stamped with its version and Kubernetes version as helm's own release build does; the OpenAI
+# Python client (PyPI, in a virtualenv), which RouterOpenAiClientIT points at a router; and moto's
+# S3-compatible server (PyPI, in a virtualenv of its own), which S3SnapshotStoreIT writes snapshots
+# to. They land in ~/.kubeapitest/tools, outside the repository, so later runs reuse them.
 set -euo pipefail
 
 need=()
@@ -17,6 +18,7 @@ fi
 
 HELM_VERSION="${HELM_VERSION:-3.19.5}"
 OPENAI_VERSION="${OPENAI_VERSION:-3.51.0}"
+MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
 TOOLS_DIR="${TOOLS_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/tools}"
 helm="$TOOLS_DIR/helm"
 
@@ -26,6 +28,15 @@ if [[ "$("$venv/bin/python" -c 'import openai; print(openai.__version__)' 2>/dev
   mkdir -p "$TOOLS_DIR"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "openai==$OPENAI_VERSION"
+fi
+
+moto="$TOOLS_DIR/moto"
+if [[ ! -x "$moto/bin/moto_server" \
+  || "$("$moto/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$MOTO_VERSION" ]]; then
+  echo "installing moto's server $MOTO_VERSION into $moto"
+  mkdir -p "$TOOLS_DIR"
+  python3 -m venv "$moto"
+  "$moto/bin/pip" install -q "moto[server]==$MOTO_VERSION"
 fi
 
 if [[ -x "$helm" && "$("$helm" version --template '{{.Version}}' 2>/dev/null)" == "v${HELM_VERSION}" ]]; then

@@ -3,16 +3,21 @@ package io.beastmode.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.beastmode.api.v1alpha1.BackupPolicy;
+import io.beastmode.api.v1alpha1.BackupPolicySpec;
+import io.beastmode.api.v1alpha1.BackupTarget;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.RestoreRequest;
 import io.beastmode.api.v1alpha1.RestoreRequestSpec;
+import io.beastmode.api.v1alpha1.S3Target;
 import io.beastmode.testing.ApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,5 +104,94 @@ class ApiValidationIT {
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining(
             "spec: Invalid value: \"object\": spec is immutable; create a new RestoreRequest");
+  }
+
+  static BackupPolicy backupPolicy(String name, BackupTarget target) {
+    var policy = new BackupPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("invalid").build());
+    policy.setSpec(new BackupPolicySpec());
+    policy.getSpec().schedule = "@daily";
+    policy.getSpec().target = target;
+    return policy;
+  }
+
+  static S3Target s3(String bucket) {
+    var s3 = new S3Target();
+    s3.endpoint = "http://minio.storage:9000";
+    s3.bucket = bucket;
+    s3.credentialsSecretRef = new NamedReference("snapshot-store");
+    return s3;
+  }
+
+  @Test
+  void anS3TargetGetsItsDefaults() {
+    // As kubectl sends a manifest: what it omits is absent, not a Java field's initial value.
+    server
+        .client()
+        .resource(
+            """
+            apiVersion: beastmode.io/v1alpha1
+            kind: BackupPolicy
+            metadata: {name: s3-defaults, namespace: invalid}
+            spec:
+              schedule: "@daily"
+              target:
+                s3:
+                  endpoint: http://minio.storage:9000
+                  bucket: beastmode-snapshots
+                  credentialsSecretRef: {name: snapshot-store}
+            """)
+        .create();
+
+    var created =
+        server
+            .client()
+            .genericKubernetesResources("beastmode.io/v1alpha1", "BackupPolicy")
+            .inNamespace("invalid")
+            .withName("s3-defaults")
+            .get();
+    Map<String, Object> s3 = created.get("spec", "target", "s3");
+    assertThat(s3)
+        .containsEntry("region", "us-east-1")
+        .containsEntry("forcePathStyle", true)
+        .doesNotContainKey("prefix");
+  }
+
+  @Test
+  void aBackupTargetWithBothARegionAndS3IsRejected() {
+    var target = new BackupTarget();
+    target.region = "us-east";
+    target.s3 = s3("beastmode-snapshots");
+    assertThatThrownBy(
+            () -> server.client().resource(backupPolicy("region-and-s3", target)).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining(
+            "spec.target: Invalid value: \"object\": set exactly one of region or s3");
+  }
+
+  @Test
+  void anS3TargetWithoutABucketIsRejectedNamingIt() {
+    var target = new BackupTarget();
+    target.s3 = s3(null);
+    assertThatThrownBy(
+            () -> server.client().resource(backupPolicy("s3-no-bucket", target)).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining("spec.target.s3.bucket: Required value");
+  }
+
+  @Test
+  void anS3BucketNameOutsideTheS3RulesIsRejected() {
+    for (String bucket : new String[] {"Snapshots", "ab", "snap..shots", "10.0.0.1", "-snap"}) {
+      var target = new BackupTarget();
+      target.s3 = s3(bucket);
+      assertThatThrownBy(
+              () -> server.client().resource(backupPolicy("s3-bad-bucket", target)).create())
+          .as(bucket)
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+          .hasMessageContaining("spec.target.s3.bucket");
+    }
   }
 }

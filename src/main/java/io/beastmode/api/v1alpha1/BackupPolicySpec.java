@@ -23,7 +23,7 @@ public class BackupPolicySpec {
   public BackupContents include = new BackupContents();
 
   @Required
-  @JsonPropertyDescription("Where snapshots are written: exactly one of region or volume.")
+  @JsonPropertyDescription("Where snapshots are written: exactly one of region or s3.")
   public BackupTarget target;
 
   @Required

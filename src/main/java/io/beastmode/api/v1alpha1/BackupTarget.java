@@ -8,8 +8,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** Where snapshots are written. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "has(self.region) != has(self.volume)",
-    message = "set exactly one of region or volume")
+    value = "has(self.region) != has(self.s3)",
+    message = "set exactly one of region or s3")
 public class BackupTarget {
 
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
@@ -17,6 +17,6 @@ public class BackupTarget {
       "A Region whose cluster stores the snapshots (compressed, in Secrets of the backup namespace).")
   public String region;
 
-  @JsonPropertyDescription("A PersistentVolumeClaim the snapshots are written to.")
-  public VolumeTarget volume;
+  @JsonPropertyDescription("An S3-compatible bucket the snapshots are written to.")
+  public S3Target s3;
 }
