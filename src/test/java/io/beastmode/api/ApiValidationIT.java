@@ -11,6 +11,7 @@ import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.RestoreRequest;
 import io.beastmode.api.v1alpha1.RestoreRequestSpec;
 import io.beastmode.api.v1alpha1.S3Target;
+import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.testing.ApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -112,6 +113,8 @@ class ApiValidationIT {
     policy.setSpec(new BackupPolicySpec());
     policy.getSpec().schedule = "@daily";
     policy.getSpec().target = target;
+    policy.getSpec().encryptionKeySecretRef =
+        new SecretKeyReference("backup-encryption-key", null, "key");
     return policy;
   }
 
@@ -135,6 +138,7 @@ class ApiValidationIT {
             metadata: {name: s3-defaults, namespace: invalid}
             spec:
               schedule: "@daily"
+              encryptionKeySecretRef: {name: backup-encryption-key, key: key}
               target:
                 s3:
                   endpoint: http://minio.storage:9000
