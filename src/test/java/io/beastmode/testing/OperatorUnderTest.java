@@ -6,6 +6,7 @@ import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.operator.fleet.RouterUsage;
 import io.beastmode.operator.pool.ModelPoolReconciler;
+import io.beastmode.operator.recovery.BackupPolicyReconciler;
 import io.beastmode.operator.region.RegionReconciler;
 import io.beastmode.operator.router.LLMRouterReconciler;
 import io.beastmode.operator.slo.ServiceLevelObjectiveReconciler;
@@ -60,6 +61,8 @@ public final class OperatorUnderTest implements AutoCloseable {
             clients, heartbeats, usage, registry, ROUTER_IMAGE, Clock.systemUTC()));
     operator.register(
         new ServiceLevelObjectiveReconciler(clients, usage, registry, Clock.systemUTC()));
+    operator.register(
+        new BackupPolicyReconciler(client, clients, redis, registry, Clock.systemUTC(), "test"));
     operator.start();
   }
 

@@ -30,4 +30,19 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class BackupPolicy extends CustomResource<BackupPolicySpec, BackupPolicyStatus>
-    implements Namespaced {}
+    implements Namespaced {
+  /** A new value asks for a snapshot now, whatever the schedule ({@code kubectl annotate}). */
+  public static final String BACKUP_NOW_ANNOTATION = "beastmode.io/backup-now";
+
+  /**
+   * "true" lets the policy write into a target that holds another cluster's snapshots (after a
+   * restore onto a new hub, for one).
+   */
+  public static final String TAKE_OVER_TARGET_ANNOTATION = "beastmode.io/take-over-target";
+
+  /**
+   * Set on the objects a restore is creating: their controllers leave them alone until the restore
+   * completes and removes it.
+   */
+  public static final String RESTORING_ANNOTATION = "beastmode.io/restoring";
+}

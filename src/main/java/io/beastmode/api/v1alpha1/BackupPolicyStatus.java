@@ -18,6 +18,12 @@ public class BackupPolicyStatus implements HasConditions {
   @JsonPropertyDescription("When the last snapshot was taken (RFC 3339).")
   public String lastBackupTime;
 
+  @JsonPropertyDescription("The backup-now annotation value the last snapshot was taken for.")
+  public String lastBackupRequest;
+
+  @JsonPropertyDescription("The identity of this cluster, which owns the snapshots it writes.")
+  public String cluster;
+
   @JsonPropertyDescription("Snapshots kept, newest first.")
   public List<SnapshotRecord> snapshots;
 

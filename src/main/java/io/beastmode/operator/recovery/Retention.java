@@ -27,7 +27,11 @@ final class Retention {
     int kept = 0;
     for (var snapshot : stored) {
       var takenAt = SnapshotNames.takenAt(snapshot.name());
-      if (takenAt.isEmpty() || snapshot.name().equals(newestGood)) {
+      if (takenAt.isEmpty()) {
+        continue;
+      }
+      if (snapshot.name().equals(newestGood)) {
+        kept++;
         continue;
       }
       boolean tooOld =

@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * credentials provider only; it is in no message, no {@link #toString} and no log line of this
  * class.
  */
-public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
+public final class S3SnapshotStore implements SnapshotStore {
 
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   static final Duration READ_TIMEOUT = Duration.ofSeconds(5);

@@ -7,7 +7,7 @@ import java.util.List;
  * bucket. A store holds the snapshots of one cluster only: {@link #owner} names it, and a backup
  * never writes into a store another cluster claimed unless told to.
  */
-public interface SnapshotStore {
+public interface SnapshotStore extends AutoCloseable {
 
   /** The store cannot be reached or refused the call; nothing was changed by a failed write. */
   final class Unavailable extends Exception {
@@ -51,4 +51,8 @@ public interface SnapshotStore {
 
   /** Records {@code clusterId} as the store's owner. */
   void claim(String clusterId) throws Unavailable;
+
+  /** Lets go of what the store holds open (an S3 client); nothing by default. */
+  @Override
+  default void close() {}
 }

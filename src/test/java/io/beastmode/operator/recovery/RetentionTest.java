@@ -28,6 +28,14 @@ class RetentionTest {
   }
 
   @Test
+  void theNewestGoodSnapshotCountsAmongTheKept() {
+    var stored = daily(3);
+
+    assertThat(Retention.toDelete(stored, 2, null, stored.get(0).name(), NOW))
+        .containsExactly("nightly-20261125t110000z");
+  }
+
+  @Test
   void snapshotsOlderThanMaxAgeGoEvenWithinKeepLast() {
     assertThat(Retention.toDelete(daily(5), 7, 2, null, NOW))
         .as("49 hours and more")

@@ -1,0 +1,230 @@
+package io.beastmode.operator.recovery;
+
+import io.beastmode.api.v1alpha1.BackupPolicy;
+import io.beastmode.api.v1alpha1.BackupPolicyStatus;
+import io.beastmode.api.v1alpha1.ConditionStatus;
+import io.beastmode.api.v1alpha1.SnapshotRecord;
+import io.beastmode.operator.Conditions;
+import io.beastmode.operator.Events;
+import io.beastmode.operator.OperatorMeters;
+import io.beastmode.operator.StatusPatch;
+import io.beastmode.operator.Timestamps;
+import io.beastmode.operator.fleet.RegionClients;
+import io.beastmode.operator.fleet.RegionRedisClients;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Takes a policy's snapshots on schedule (or on a new backup-now annotation): reads them, seals
+ * them with the policy's key, writes them to its target, prunes by retention, and reports the
+ * snapshots kept and the RPO in status. A target another cluster owns is never written unless the
+ * policy says to take it over; a policy a restore is creating waits for the restore.
+ */
+@ControllerConfiguration(name = "backuppolicy", generationAwareEventProcessing = false)
+public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
+  /** Refreshes the measured RPO in status, and picks up a target that became reachable. */
+  static final Duration RECHECK = Duration.ofMinutes(1);
+
+  private final KubernetesClient hub;
+  private final SnapshotStores stores;
+  private final SnapshotCollector collector;
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final Conditions conditions;
+  private final Events events;
+  private final Map<String, AtomicLong> sizes = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+
+  public BackupPolicyReconciler(
+      KubernetesClient hub,
+      RegionClients regions,
+      RegionRedisClients redis,
+      MeterRegistry registry,
+      Clock clock,
+      @ConfigProperty(name = "quarkus.application.version") String operatorVersion) {
+    this.hub = hub;
+    this.stores = new SnapshotStores(hub, regions);
+    this.collector = new SnapshotCollector(hub, new RouterState(redis, clock), operatorVersion);
+    this.registry = registry;
+    this.clock = clock;
+    this.conditions = new Conditions(clock);
+    this.events = new Events(hub, clock);
+  }
+
+  @Override
+  public UpdateControl<BackupPolicy> reconcile(BackupPolicy policy, Context<BackupPolicy> context) {
+    if (Restores.held(policy)) {
+      return UpdateControl.noUpdate();
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    var previous = policy.getStatus();
+    var status = new BackupPolicyStatus();
+    status.observedGeneration = policy.getMetadata().getGeneration();
+    if (previous != null) {
+      status.lastBackupTime = previous.lastBackupTime;
+      status.lastBackupRequest = previous.lastBackupRequest;
+      status.snapshots = previous.snapshots;
+      status.lastDrill = previous.lastDrill;
+    }
+    var due = BackupDue.of(policy, now);
+    var ready = backUp(policy, due, status, now);
+    status.measuredRpoSeconds =
+        status.lastBackupTime == null
+            ? null
+            : Duration.between(Timestamps.parse(status.lastBackupTime), now).toSeconds();
+    conditions.set(status, previous, status.observedGeneration, ready);
+    Duration untilDue = Duration.between(now, due.next()).plusSeconds(1);
+    return StatusPatch.ifChanged(policy, status, context)
+        .rescheduleAfter(untilDue.compareTo(RECHECK) < 0 ? untilDue : RECHECK);
+  }
+
+  /** Takes a snapshot when due and prunes; the Ready condition it came to. */
+  private io.beastmode.api.v1alpha1.Condition backUp(
+      BackupPolicy policy, BackupDue due, BackupPolicyStatus status, Instant now) {
+    String namespace = policy.getMetadata().getNamespace();
+    SnapshotKey key;
+    try {
+      key = key(policy);
+    } catch (SnapshotKey.Invalid e) {
+      return failed(policy, "EncryptionKeyMissing", e.getMessage());
+    }
+    try (var store = stores.open(policy.getSpec().target, namespace)) {
+      status.cluster = Restores.clusterId(hub);
+      String owner = store.owner();
+      boolean takeOver =
+          "true".equals(annotation(policy, BackupPolicy.TAKE_OVER_TARGET_ANNOTATION));
+      if (owner != null && !owner.equals(status.cluster) && !takeOver) {
+        return failed(
+            policy,
+            "TargetOwnedByAnotherCluster",
+            "the target holds snapshots of cluster "
+                + owner
+                + "; annotate the policy "
+                + BackupPolicy.TAKE_OVER_TARGET_ANNOTATION
+                + "=true to write there");
+      }
+      if (!status.cluster.equals(owner)) {
+        store.claim(status.cluster);
+      }
+      Integer objects = null;
+      String taken = null;
+      if (due.take()) {
+        long started = System.nanoTime();
+        Snapshot snapshot = collector.collect(policy, status.cluster, now);
+        byte[] sealed = SnapshotSeal.seal(snapshot, key);
+        taken = SnapshotNames.of(policy.getMetadata().getName(), now);
+        store.put(taken, sealed);
+        OperatorMeters.BACKUP_DURATION
+            .timer(registry, id(policy))
+            .record(Duration.ofNanos(System.nanoTime() - started));
+        gauge(sizes, OperatorMeters.BACKUP_SIZE, policy).set(sealed.length);
+        gauge(lastSuccess, OperatorMeters.BACKUP_LAST_SUCCESS, policy).set(now.getEpochSecond());
+        objects = snapshot.manifest().objectCount();
+        status.lastBackupTime = Timestamps.format(now);
+        if ("Requested".equals(due.reason())) {
+          status.lastBackupRequest = annotation(policy, BackupPolicy.BACKUP_NOW_ANNOTATION);
+        }
+        events.normal(
+            policy,
+            "SnapshotTaken",
+            taken + ": " + objects + " objects, " + sealed.length + " bytes sealed");
+      }
+      var stored = store.list();
+      var retention = policy.getSpec().retention;
+      String newest = stored.isEmpty() ? null : stored.get(0).name();
+      for (String old :
+          Retention.toDelete(stored, retention.keepLast, retention.maxAgeDays, newest, now)) {
+        store.delete(old);
+      }
+      status.snapshots = records(store.list(), status.snapshots, taken, objects);
+      return Conditions.ready(
+          ConditionStatus.True,
+          "Scheduled",
+          (status.snapshots.isEmpty() ? "no snapshot yet" : "last " + status.snapshots.get(0).name)
+              + "; next at "
+              + Timestamps.format(due.next()));
+    } catch (SnapshotStore.Unavailable e) {
+      return failed(policy, "TargetUnavailable", e.getMessage());
+    }
+  }
+
+  private io.beastmode.api.v1alpha1.Condition failed(
+      BackupPolicy policy, String reason, String message) {
+    OperatorMeters.BACKUP_FAILURES.counter(registry, id(policy), reason).increment();
+    events.warning(policy, reason, message);
+    return Conditions.ready(ConditionStatus.False, reason, message);
+  }
+
+  /** The snapshots in the store, with the object counts known from earlier records. */
+  private static List<SnapshotRecord> records(
+      List<SnapshotStore.Stored> stored,
+      List<SnapshotRecord> known,
+      String taken,
+      Integer objects) {
+    var records = new ArrayList<SnapshotRecord>();
+    for (var snapshot : stored) {
+      var record = new SnapshotRecord();
+      record.name = snapshot.name();
+      record.sizeBytes = snapshot.sizeBytes();
+      record.takenAt = SnapshotNames.takenAt(snapshot.name()).map(Timestamps::format).orElse(null);
+      record.objects =
+          snapshot.name().equals(taken)
+              ? objects
+              : known == null
+                  ? null
+                  : known.stream()
+                      .filter(k -> snapshot.name().equals(k.name))
+                      .map(k -> k.objects)
+                      .findFirst()
+                      .orElse(null);
+      records.add(record);
+    }
+    return records;
+  }
+
+  private SnapshotKey key(BackupPolicy policy) throws SnapshotKey.Invalid {
+    var ref = policy.getSpec().encryptionKeySecretRef;
+    Secret secret =
+        hub.secrets().inNamespace(policy.getMetadata().getNamespace()).withName(ref.name).get();
+    if (secret == null || secret.getData() == null || secret.getData().get(ref.key) == null) {
+      throw new SnapshotKey.Invalid(
+          "no key "
+              + ref.key
+              + " in Secret "
+              + ref.name
+              + " of namespace "
+              + policy.getMetadata().getNamespace());
+    }
+    return SnapshotKey.fromSecretData(secret.getData().get(ref.key));
+  }
+
+  private AtomicLong gauge(
+      Map<String, AtomicLong> gauges, OperatorMeters.Declared meter, BackupPolicy policy) {
+    return gauges.computeIfAbsent(
+        id(policy), k -> meter.gauge(registry, new AtomicLong(), AtomicLong::get, k));
+  }
+
+  private static String id(BackupPolicy policy) {
+    return policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
+  }
+
+  private static String annotation(BackupPolicy policy, String key) {
+    var annotations = policy.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
+  }
+}

@@ -1,0 +1,318 @@
+package io.beastmode.operator;
+
+import static io.beastmode.testing.Fixtures.model;
+import static io.beastmode.testing.Fixtures.pool;
+import static io.beastmode.testing.Fixtures.region;
+import static io.beastmode.testing.Fixtures.router;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.beastmode.api.v1alpha1.ApiKey;
+import io.beastmode.api.v1alpha1.ApiKeySpec;
+import io.beastmode.api.v1alpha1.BackupPolicy;
+import io.beastmode.api.v1alpha1.BackupPolicySpec;
+import io.beastmode.api.v1alpha1.BackupTarget;
+import io.beastmode.api.v1alpha1.NamedReference;
+import io.beastmode.api.v1alpha1.RegionRedis;
+import io.beastmode.api.v1alpha1.S3Target;
+import io.beastmode.api.v1alpha1.SecretKeyReference;
+import io.beastmode.operator.recovery.RegionSecretStore;
+import io.beastmode.operator.recovery.S3SnapshotStore;
+import io.beastmode.operator.recovery.Snapshot;
+import io.beastmode.operator.recovery.SnapshotKey;
+import io.beastmode.operator.recovery.SnapshotSeal;
+import io.beastmode.operator.recovery.SnapshotStore;
+import io.beastmode.testing.ApiServer;
+import io.beastmode.testing.FakeWorkloadController;
+import io.beastmode.testing.Fixtures;
+import io.beastmode.testing.OperatorUnderTest;
+import io.beastmode.testing.RedisServer;
+import io.beastmode.testing.S3Server;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * BackupPolicies against a real API server, a real redis-server and a real S3 server: what a
+ * snapshot holds, that only its key opens it, where it is written, retention, and the fence around
+ * a target another cluster owns.
+ */
+class BackupPolicyIT {
+  static final String NS = "team-dr";
+  static final Duration WAIT = Duration.ofSeconds(30);
+  static final String HISTORY_KEY = "beastmode:history:team-dr/chat:local:h:493000";
+  static ApiServer server;
+  static KubernetesClient client;
+  static FakeWorkloadController workloads;
+  static OperatorUnderTest operator;
+  static RedisServer redis;
+  static S3Server s3;
+  static String keyValue;
+
+  @BeforeAll
+  static void start() throws Exception {
+    redis = RedisServer.start();
+    s3 = S3Server.start();
+    server = ApiServer.start().withCrds();
+    client = server.client();
+    workloads = new FakeWorkloadController(client);
+    operator = new OperatorUnderTest(client);
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    var local = region("local", 1);
+    local.getSpec().redis = new RegionRedis();
+    local.getSpec().redis.url = redis.url();
+    client.resource(local).create();
+    client.resource(pool(NS, "hosted", model("small", 0.15, 0.6, 0.7))).create();
+    client.resource(router(NS, "chat", List.of("hosted"), "local")).create();
+    var apiKey = new ApiKey();
+    apiKey.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace(NS).build());
+    apiKey.setSpec(new ApiKeySpec());
+    apiKey.getSpec().routers = List.of(new NamedReference("chat"));
+    apiKey.getSpec().tenant = "shop";
+    client.resource(apiKey).create();
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    keyValue = Base64.getEncoder().encodeToString(key);
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("backup-key")
+                .withNamespace(NS)
+                .endMetadata()
+                .withStringData(Map.of("key", keyValue))
+                .build())
+        .create();
+    // What the region's routers wrote: an hour of usage history.
+    Vertx vertx = Vertx.vertx();
+    Redis redisClient = Redis.createClient(vertx, redis.url());
+    redisClient
+        .send(Request.cmd(Command.HSET).arg(HISTORY_KEY).arg("requests").arg("120"))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    redisClient.close();
+    vertx.close();
+    await()
+        .atMost(WAIT)
+        .until(() -> client.secrets().inNamespace(NS).withName("web-api-key").get() != null);
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.close();
+    workloads.close();
+    server.stop();
+    redis.close();
+    s3.close();
+  }
+
+  @Test
+  void aSnapshotHoldsTheNamespaceItsSecretsAndRouterStateAndOnlyItsKeyOpensIt() throws Exception {
+    var policy = policy("in-region", regionTarget());
+    requestBackup(policy, "1");
+
+    var status = awaitSnapshots("in-region", 1);
+    var record = status.snapshots.get(0);
+    assertThat(record.objects).isPositive();
+    assertThat(status.measuredRpoSeconds).isBetween(0L, 30L);
+    assertThat(status.conditions)
+        .anySatisfy(c -> assertThat(c.message).startsWith("last " + record.name + "; next at "));
+    // In Secrets of the same namespace of the target region's cluster (here the hub's own).
+    byte[] sealed = new RegionSecretStore(client, NS, "local").get(record.name);
+    Snapshot snapshot = SnapshotSeal.open(sealed, SnapshotKey.fromSecretData(encoded(keyValue)));
+    assertThat(snapshot.objects())
+        .extracting(o -> o.kind() + "/" + o.name())
+        .contains(
+            "LLMRouter/chat",
+            "ModelPool/hosted",
+            "ApiKey/web",
+            "BackupPolicy/in-region",
+            "Region/local",
+            "Secret/web-api-key")
+        .doesNotContain("Secret/backup-key");
+    assertThat(snapshot.redisEntries()).extracting(Snapshot.RedisEntry::key).contains(HISTORY_KEY);
+    byte[] otherKey = new byte[32];
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> SnapshotSeal.open(sealed, SnapshotKey.fromValue(otherKey))))
+        .hasMessageContaining("key");
+  }
+
+  @Test
+  void snapshotsGoToAnS3BucketAndRetentionKeepsTheNewest() throws Exception {
+    // The server checks no signatures unless told to: any pair of keys will do.
+    var credentials = new S3Server.Credentials("AKIABACKUPPOLICYIT01", "backup-policy-it-secret");
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("snapshot-store")
+                .withNamespace(NS)
+                .endMetadata()
+                .withStringData(
+                    Map.of(
+                        "accessKeyId", credentials.accessKeyId(),
+                        "secretAccessKey", credentials.secretAccessKey()))
+                .build())
+        .create();
+    var target = new BackupTarget();
+    target.s3 = new S3Target();
+    target.s3.endpoint = s3.endpoint();
+    target.s3.bucket = "team-dr-snapshots";
+    target.s3.prefix = "hub";
+    target.s3.credentialsSecretRef = new NamedReference("snapshot-store");
+    createBucket(target.s3, credentials);
+    var policy = policy("to-s3", target);
+    policy.getSpec().retention.keepLast = 2;
+    client.resource(policy).create();
+
+    for (int i = 1; i <= 3; i++) {
+      Thread.sleep(1100); // snapshot names have whole seconds
+      requestBackup(
+          client.resources(BackupPolicy.class).inNamespace(NS).withName("to-s3").get(),
+          Integer.toString(i));
+      int taken = i;
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> client.resources(BackupPolicy.class).inNamespace(NS).withName("to-s3").get(),
+              p ->
+                  p.getStatus() != null
+                      && Integer.toString(taken).equals(p.getStatus().lastBackupRequest));
+    }
+
+    var status =
+        client.resources(BackupPolicy.class).inNamespace(NS).withName("to-s3").get().getStatus();
+    assertThat(status.snapshots).hasSize(2);
+    try (var store =
+        S3SnapshotStore.of(target.s3, credentials.accessKeyId(), credentials.secretAccessKey())) {
+      assertThat(store.list())
+          .extracting(SnapshotStore.Stored::name)
+          .containsExactly(status.snapshots.get(0).name, status.snapshots.get(1).name);
+      assertThat(store.owner()).isEqualTo(status.cluster);
+    }
+  }
+
+  @Test
+  void aTargetAnotherClusterOwnsIsNotWrittenUntilThePolicyTakesItOver() throws Exception {
+    var foreign = new RegionSecretStore(client, NS, "local");
+    var policy = policy("fenced", regionTarget());
+    client.resource(policy).create();
+    awaitReason("fenced", "Scheduled");
+    foreign.claim("a-cluster-that-was-lost");
+    int before = foreign.list().size();
+
+    requestBackup(
+        client.resources(BackupPolicy.class).inNamespace(NS).withName("fenced").get(), "1");
+
+    awaitReason("fenced", "TargetOwnedByAnotherCluster");
+    assertThat(foreign.list()).hasSize(before);
+    Fixtures.edit(
+        client.resources(BackupPolicy.class).inNamespace(NS).withName("fenced"),
+        p ->
+            p.getMetadata().getAnnotations().put(BackupPolicy.TAKE_OVER_TARGET_ANNOTATION, "true"));
+    awaitReason("fenced", "Scheduled");
+    assertThat(foreign.owner()).isNotEqualTo("a-cluster-that-was-lost");
+    assertThat(foreign.list()).hasSize(before + 1);
+  }
+
+  private static BackupPolicy policy(String name, BackupTarget target) {
+    var policy = new BackupPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    policy.setSpec(new BackupPolicySpec());
+    policy.getSpec().schedule = "@daily";
+    policy.getSpec().target = target;
+    policy.getSpec().encryptionKeySecretRef = new SecretKeyReference("backup-key", null, "key");
+    return policy;
+  }
+
+  private static BackupTarget regionTarget() {
+    var target = new BackupTarget();
+    target.region = "local";
+    return target;
+  }
+
+  private static void requestBackup(BackupPolicy policy, String value) {
+    if (policy.getMetadata().getResourceVersion() == null) {
+      policy.getMetadata().setAnnotations(Map.of(BackupPolicy.BACKUP_NOW_ANNOTATION, value));
+      client.resource(policy).create();
+      return;
+    }
+    Fixtures.edit(
+        client
+            .resources(BackupPolicy.class)
+            .inNamespace(NS)
+            .withName(policy.getMetadata().getName()),
+        p -> {
+          var annotations =
+              new java.util.HashMap<>(
+                  p.getMetadata().getAnnotations() == null
+                      ? Map.of()
+                      : p.getMetadata().getAnnotations());
+          annotations.put(BackupPolicy.BACKUP_NOW_ANNOTATION, value);
+          p.getMetadata().setAnnotations(annotations);
+        });
+  }
+
+  private static io.beastmode.api.v1alpha1.BackupPolicyStatus awaitSnapshots(
+      String name, int count) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> client.resources(BackupPolicy.class).inNamespace(NS).withName(name).get(),
+            p ->
+                p.getStatus() != null
+                    && p.getStatus().snapshots != null
+                    && p.getStatus().snapshots.size() >= count)
+        .getStatus();
+  }
+
+  private static void awaitReason(String name, String reason) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> client.resources(BackupPolicy.class).inNamespace(NS).withName(name).get(),
+            p ->
+                p.getStatus() != null
+                    && p.getStatus().conditions.stream().anyMatch(c -> reason.equals(c.reason)));
+  }
+
+  private static void createBucket(S3Target target, S3Server.Credentials credentials) {
+    try (var s3Client =
+        software.amazon.awssdk.services.s3.S3Client.builder()
+            .endpointOverride(java.net.URI.create(target.endpoint))
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        credentials.accessKeyId(), credentials.secretAccessKey())))
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .build()) {
+      s3Client.createBucket(b -> b.bucket(target.bucket));
+    }
+  }
+
+  private static String encoded(String value) {
+    return Base64.getEncoder()
+        .encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+}
