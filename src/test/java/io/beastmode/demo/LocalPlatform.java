@@ -128,8 +128,23 @@ public final class LocalPlatform {
             "QUARKUS_MANAGEMENT_PORT",
             Integer.toString(Ports.free())));
 
-    step("member kubeconfigs and model credentials: Secrets a platform team creates");
+    step(
+        "member kubeconfigs, model credentials and the snapshots' encryption key: Secrets a"
+            + " platform team creates");
     namespace(hub, "beast-mode-system");
+    namespace(hub, NAMESPACE);
+    byte[] backupKey = new byte[32];
+    new java.security.SecureRandom().nextBytes(backupKey);
+    hub.secrets()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("backup-encryption-key")
+                .endMetadata()
+                .withStringData(Map.of("key", Base64.getEncoder().encodeToString(backupKey)))
+                .build())
+        .serverSideApply();
     for (String member : MEMBERS) {
       hub.secrets()
           .inNamespace("beast-mode-system")
