@@ -73,6 +73,20 @@ class OperatorRbacIT {
           // creates it), so it takes none; BackupPolicyIT runs them.
           "core/secrets list",
           "core/secrets delete",
+          // A restore creates a snapshot's objects and lifts its hold on them; RestoreRequestIT
+          // runs one.
+          "beastmode.io/regions create",
+          "beastmode.io/regions patch",
+          "beastmode.io/modelpools create",
+          "beastmode.io/modelpools patch",
+          "beastmode.io/apikeys create",
+          "beastmode.io/apikeys patch",
+          "beastmode.io/llmrouters create",
+          "beastmode.io/servicelevelobjectives create",
+          "beastmode.io/servicelevelobjectives patch",
+          "beastmode.io/backuppolicies create",
+          "beastmode.io/backuppolicies patch",
+          "beastmode.io/restorerequests/status patch",
           // The lease is renewed by patch, but JOSDK checks for update before it starts electing.
           "coordination.k8s.io/leases update");
 

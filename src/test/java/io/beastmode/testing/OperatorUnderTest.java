@@ -7,6 +7,7 @@ import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.operator.fleet.RouterUsage;
 import io.beastmode.operator.pool.ModelPoolReconciler;
 import io.beastmode.operator.recovery.BackupPolicyReconciler;
+import io.beastmode.operator.recovery.RestoreRequestReconciler;
 import io.beastmode.operator.region.RegionReconciler;
 import io.beastmode.operator.router.LLMRouterReconciler;
 import io.beastmode.operator.slo.ServiceLevelObjectiveReconciler;
@@ -63,6 +64,7 @@ public final class OperatorUnderTest implements AutoCloseable {
         new ServiceLevelObjectiveReconciler(clients, usage, registry, Clock.systemUTC()));
     operator.register(
         new BackupPolicyReconciler(client, clients, redis, registry, Clock.systemUTC(), "test"));
+    operator.register(new RestoreRequestReconciler(client, clients, redis, Clock.systemUTC()));
     operator.start();
   }
 

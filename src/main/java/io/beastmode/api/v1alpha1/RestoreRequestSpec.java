@@ -49,6 +49,12 @@ public class RestoreRequestSpec {
       "Namespace to restore into; absent means the namespaces the objects came from.")
   public String targetNamespace;
 
+  @Default("false")
+  @JsonPropertyDescription(
+      "Replace objects that exist here and differ from the snapshot; by default they are kept"
+          + " and listed in status.conflicts.")
+  public boolean replaceExisting;
+
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription("The Region whose standby hub is promoted, with PromoteStandby.")
   public String standbyRegion;

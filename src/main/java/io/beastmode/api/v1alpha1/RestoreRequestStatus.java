@@ -30,6 +30,19 @@ public class RestoreRequestStatus implements HasConditions {
   @JsonPropertyDescription("Objects restored.")
   public Integer restoredObjects;
 
+  @JsonPropertyDescription(
+      "Objects that already existed as in the snapshot, taken over as they are.")
+  public Integer adoptedObjects;
+
+  @JsonPropertyDescription(
+      "Objects that exist here and differ from the snapshot, kept as they are (kind namespace/name).")
+  public List<String> conflicts;
+
+  @JsonPropertyDescription(
+      "Regions whose router state (usage history, budgets) is not restored yet: their Redis could"
+          + " not be reached; it is restored when it can be.")
+  public List<String> pendingRegions;
+
   @JsonPropertyDescription("Measured seconds from start until the restored routers were ready.")
   public Long measuredRtoSeconds;
 

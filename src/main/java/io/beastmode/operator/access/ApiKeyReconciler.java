@@ -8,6 +8,7 @@ import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.Events;
 import io.beastmode.operator.ManagedLabels;
+import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.Timestamps;
 import io.beastmode.operator.fleet.ManagedObjects;
@@ -71,6 +72,9 @@ public class ApiKeyReconciler implements Reconciler<ApiKey> {
 
   @Override
   public UpdateControl<ApiKey> reconcile(ApiKey key, Context<ApiKey> context) {
+    if (RestoreHold.held(key)) {
+      return UpdateControl.<ApiKey>noUpdate().rescheduleAfter(RestoreHold.RECHECK);
+    }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     var client = context.getClient();
     String secretName = secretName(key);

@@ -7,6 +7,7 @@ import io.beastmode.api.v1alpha1.ModelHealth;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.ModelPoolStatus;
 import io.beastmode.operator.Conditions;
+import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.StatusPatch;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -29,6 +30,9 @@ public class ModelPoolReconciler implements Reconciler<ModelPool> {
 
   @Override
   public UpdateControl<ModelPool> reconcile(ModelPool pool, Context<ModelPool> context) {
+    if (RestoreHold.held(pool)) {
+      return UpdateControl.<ModelPool>noUpdate().rescheduleAfter(RestoreHold.RECHECK);
+    }
     String namespace = pool.getMetadata().getNamespace();
     var missing =
         pool.getSpec().models.stream()

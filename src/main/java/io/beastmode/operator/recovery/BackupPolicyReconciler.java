@@ -7,6 +7,7 @@ import io.beastmode.api.v1alpha1.SnapshotRecord;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.Events;
 import io.beastmode.operator.OperatorMeters;
+import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.Timestamps;
 import io.beastmode.operator.fleet.RegionClients;
@@ -68,8 +69,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
 
   @Override
   public UpdateControl<BackupPolicy> reconcile(BackupPolicy policy, Context<BackupPolicy> context) {
-    if (Restores.held(policy)) {
-      return UpdateControl.noUpdate();
+    if (RestoreHold.held(policy)) {
+      return UpdateControl.<BackupPolicy>noUpdate().rescheduleAfter(RestoreHold.RECHECK);
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     var previous = policy.getStatus();

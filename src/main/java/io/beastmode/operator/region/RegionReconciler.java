@@ -6,6 +6,7 @@ import io.beastmode.api.v1alpha1.ProbeSignal;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionStatus;
 import io.beastmode.operator.Conditions;
+import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.Timestamps;
 import io.beastmode.operator.fleet.RegionClients;
@@ -42,6 +43,9 @@ public class RegionReconciler implements Reconciler<Region> {
 
   @Override
   public UpdateControl<Region> reconcile(Region region, Context<Region> context) {
+    if (RestoreHold.held(region)) {
+      return UpdateControl.<Region>noUpdate().rescheduleAfter(RestoreHold.RECHECK);
+    }
     var check = region.getSpec().healthCheck;
     var timeout = Duration.ofSeconds(check.timeoutSeconds);
     var probe =

@@ -6,6 +6,7 @@ import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.operator.Conditions;
+import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.RouterKey;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.access.AccessRules;
@@ -87,6 +88,9 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
 
   @Override
   public UpdateControl<LLMRouter> reconcile(LLMRouter router, Context<LLMRouter> context) {
+    if (RestoreHold.held(router)) {
+      return UpdateControl.<LLMRouter>noUpdate().rescheduleAfter(RestoreHold.RECHECK);
+    }
     var resolution =
         ResolvedRouter.resolve(
             router,

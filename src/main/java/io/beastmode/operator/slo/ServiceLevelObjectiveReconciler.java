@@ -7,6 +7,7 @@ import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.api.v1alpha1.ServiceLevelObjectiveStatus;
 import io.beastmode.api.v1alpha1.SloActionRecord;
 import io.beastmode.operator.Conditions;
+import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.RouterKey;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.fleet.RegionClients;
@@ -68,6 +69,9 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
   @Override
   public UpdateControl<ServiceLevelObjective> reconcile(
       ServiceLevelObjective slo, Context<ServiceLevelObjective> context) {
+    if (RestoreHold.held(slo)) {
+      return UpdateControl.<ServiceLevelObjective>noUpdate().rescheduleAfter(RestoreHold.RECHECK);
+    }
     var spec = slo.getSpec();
     var interval = Duration.ofSeconds(spec.evaluationIntervalSeconds);
     var previous = slo.getStatus();

@@ -1,0 +1,337 @@
+package io.beastmode.operator.recovery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beastmode.api.v1alpha1.ApiKey;
+import io.beastmode.api.v1alpha1.BackupPolicy;
+import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.ModelPool;
+import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.ServiceLevelObjective;
+import io.beastmode.operator.fleet.RegionRedisClients;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Puts a snapshot's objects into a cluster: in waves by kind (Secrets, Regions, ModelPools,
+ * ApiKeys, LLMRouters, objectives, policies; then what another restored object owns, its owner
+ * reference pointed at the owner's new uid), each wave's objects many at a time, status restored
+ * where it carries decisions. What exists as in the snapshot is taken over as it is (a live member
+ * region keeps running untouched); what exists and differs is kept and reported unless the request
+ * says to replace it. New objects carry the restore's hold until {@link #release}.
+ */
+final class RestoreApplier {
+  /** The waves, by kind; owned objects come after all of them. */
+  static final List<Class<? extends HasMetadata>> ORDER =
+      List.of(
+          Secret.class,
+          Region.class,
+          ModelPool.class,
+          ApiKey.class,
+          LLMRouter.class,
+          ServiceLevelObjective.class,
+          BackupPolicy.class);
+
+  /** Requests in flight at once: far above a client's default, so a restore is not one by one. */
+  static final int PARALLEL = 32;
+
+  /**
+   * What a restore did.
+   *
+   * @param created the objects it made, as kind namespace/name
+   */
+  record Outcome(List<String> created, int adopted, List<String> conflicts) {}
+
+  private final KubernetesClient cluster;
+  private final RouterState routerState;
+
+  RestoreApplier(KubernetesClient cluster, RouterState routerState) {
+    this.cluster = cluster;
+    this.routerState = routerState;
+  }
+
+  Outcome apply(Snapshot snapshot, String targetNamespace, boolean replace, String holder) {
+    var objects = new ArrayList<ObjectNode>();
+    for (var object : snapshot.objects()) {
+      ObjectNode json;
+      try {
+        json = (ObjectNode) Serialization.jsonMapper().readTree(object.json());
+      } catch (java.io.IOException e) {
+        // A sealed snapshot's content was checked against its manifest: this is not expected.
+        throw new java.io.UncheckedIOException(e);
+      }
+      if (targetNamespace != null && object.namespace() != null) {
+        ((ObjectNode) json.get("metadata")).put("namespace", targetNamespace);
+      }
+      objects.add(json);
+    }
+    createNamespaces(objects);
+    var snapshotUids = new TreeSet<String>();
+    objects.forEach(o -> snapshotUids.add(o.path("metadata").path("uid").asText()));
+    var newUids = new ConcurrentHashMap<String, String>();
+    var created = Collections.synchronizedList(new ArrayList<String>());
+    var conflicts = Collections.synchronizedList(new ArrayList<String>());
+    var adopted = new java.util.concurrent.atomic.AtomicInteger();
+    var waves = new ArrayList<List<ObjectNode>>();
+    var owned = new ArrayList<ObjectNode>();
+    for (var kind : ORDER) {
+      var wave = new ArrayList<ObjectNode>();
+      for (var object : objects) {
+        if (!object.path("kind").asText().equals(HasMetadata.getKind(kind))) {
+          continue;
+        }
+        (ownedWithin(object, snapshotUids) ? owned : wave).add(object);
+      }
+      waves.add(wave);
+    }
+    waves.add(owned);
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+    try {
+      for (var wave : waves) {
+        var futures = new ArrayList<Future<?>>();
+        for (var object : wave) {
+          futures.add(
+              pool.submit(
+                  () -> {
+                    String outcome = restore(object, replace, holder, newUids);
+                    String id = id(object);
+                    switch (outcome) {
+                      case "created" -> created.add(id);
+                      case "adopted" -> adopted.incrementAndGet();
+                      default -> conflicts.add(id);
+                    }
+                  }));
+        }
+        for (var future : futures) {
+          future.get();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("restore interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof KubernetesClientException k
+          ? k
+          : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    return new Outcome(List.copyOf(created), adopted.get(), List.copyOf(conflicts));
+  }
+
+  /**
+   * Writes each region's router state back into its Redis, never over a live key; the regions whose
+   * Redis cannot be reached are returned, to be tried again.
+   */
+  List<String> restoreRouterState(
+      Snapshot snapshot,
+      Map<String, String> redisUrls,
+      java.util.function.Predicate<String> regions) {
+    var pending = new ArrayList<String>();
+    var byRegion = new java.util.TreeMap<String, List<RouterState.Entry>>();
+    for (var entry : snapshot.redisEntries()) {
+      if (!regions.test(entry.region())) {
+        continue;
+      }
+      var cut = snapshot.manifest().redisCuts().get(entry.region());
+      long expiresAt = entry.pttlMillis() < 0 ? 0 : cut.toEpochMilli() + entry.pttlMillis();
+      if (entry.pttlMillis() == 0) {
+        continue; // it was expiring at the cut
+      }
+      byRegion
+          .computeIfAbsent(entry.region(), r -> new ArrayList<>())
+          .add(new RouterState.Entry(entry.key(), entry.dump(), expiresAt));
+    }
+    byRegion.forEach(
+        (region, entries) -> {
+          String url = redisUrls.get(region);
+          if (url == null) {
+            pending.add(region);
+            return;
+          }
+          try {
+            routerState.write(url, entries);
+          } catch (RegionRedisClients.Unavailable e) {
+            pending.add(region);
+          }
+        });
+    return pending;
+  }
+
+  /**
+   * Lets the controllers act on the snapshot's objects this restore holds; also those a restore
+   * that stopped half way made.
+   */
+  void release(Snapshot snapshot, String targetNamespace, String holder) {
+    for (var object : snapshot.objects()) {
+      var kind =
+          ORDER.stream().filter(k -> HasMetadata.getKind(k).equals(object.kind())).findFirst();
+      if (kind.isEmpty() || kind.get() == Secret.class) {
+        continue;
+      }
+      String ns =
+          object.namespace() == null
+              ? null
+              : targetNamespace != null ? targetNamespace : object.namespace();
+      var resource =
+          ns == null
+              ? cluster.resources(kind.get()).withName(object.name())
+              : cluster.resources(kind.get()).inNamespace(ns).withName(object.name());
+      HasMetadata live = resource.get();
+      var annotations = live == null ? null : live.getMetadata().getAnnotations();
+      if (annotations != null
+          && holder.equals(annotations.get(BackupPolicy.RESTORING_ANNOTATION))) {
+        resource.patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\""
+                + BackupPolicy.RESTORING_ANNOTATION
+                + "\":null}}}");
+      }
+    }
+  }
+
+  /** Creates, adopts or reports one object: "created", "adopted" or "conflict". */
+  private String restore(
+      ObjectNode json, boolean replace, String holder, Map<String, String> newUids) {
+    var kind =
+        ORDER.stream()
+            .filter(k -> HasMetadata.getKind(k).equals(json.path("kind").asText()))
+            .findFirst()
+            .orElseThrow();
+    ObjectNode metadata = (ObjectNode) json.get("metadata");
+    String oldUid = metadata.path("uid").asText(null);
+    JsonNode status = json.remove("status");
+    metadata.remove("uid");
+    pointOwnersAtNewUids(metadata, newUids);
+    HasMetadata wanted = Serialization.jsonMapper().convertValue(json, kind);
+    HasMetadata existing = cluster.resource(wanted).get();
+    if (existing != null && holder.equals(annotation(existing))) {
+      // Made by this restore before it stopped half way: it is ours.
+      newUids.put(oldUid, existing.getMetadata().getUid());
+      return "created";
+    }
+    if (existing != null && sameContent(existing, wanted)) {
+      newUids.put(oldUid, existing.getMetadata().getUid());
+      return "adopted";
+    }
+    if (existing != null && !replace) {
+      newUids.put(oldUid, existing.getMetadata().getUid());
+      return "conflict";
+    }
+    if (kind != Secret.class) {
+      var annotations = new java.util.HashMap<String, String>();
+      if (wanted.getMetadata().getAnnotations() != null) {
+        annotations.putAll(wanted.getMetadata().getAnnotations());
+      }
+      annotations.put(BackupPolicy.RESTORING_ANNOTATION, holder);
+      wanted.getMetadata().setAnnotations(annotations);
+    }
+    HasMetadata made =
+        existing == null
+            ? cluster.resource(wanted).create()
+            : cluster
+                .resource(wanted)
+                .fieldManager("beast-mode-restore")
+                .forceConflicts()
+                .serverSideApply();
+    newUids.put(oldUid, made.getMetadata().getUid());
+    if (status instanceof ObjectNode restoredStatus && kind != Secret.class) {
+      // Decisions come back (failover stages, flap history, SLO actions); observations do not:
+      // this hub's controllers set Ready for themselves.
+      restoredStatus.remove("conditions");
+      ObjectNode withStatus = Serialization.jsonMapper().valueToTree(made);
+      withStatus.set("status", restoredStatus);
+      cluster.resource(Serialization.jsonMapper().convertValue(withStatus, kind)).patchStatus();
+    }
+    return existing == null ? "created" : "replaced";
+  }
+
+  private void createNamespaces(List<ObjectNode> objects) {
+    var namespaces = new TreeSet<String>();
+    objects.forEach(
+        o -> {
+          String ns = o.path("metadata").path("namespace").asText(null);
+          if (ns != null) {
+            namespaces.add(ns);
+          }
+        });
+    for (String ns : namespaces) {
+      if (cluster.namespaces().withName(ns).get() == null) {
+        cluster
+            .namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
+      }
+    }
+  }
+
+  /** Owner references to restored objects point at their new uids; others are dropped. */
+  private static void pointOwnersAtNewUids(ObjectNode metadata, Map<String, String> newUids) {
+    JsonNode owners = metadata.get("ownerReferences");
+    if (owners == null || !owners.isArray()) {
+      return;
+    }
+    ArrayNode kept = Serialization.jsonMapper().createArrayNode();
+    for (JsonNode owner : owners) {
+      String uid = newUids.get(owner.path("uid").asText());
+      if (uid != null) {
+        kept.add(((ObjectNode) owner.deepCopy()).put("uid", uid));
+      }
+    }
+    if (kept.isEmpty()) {
+      metadata.remove("ownerReferences");
+    } else {
+      metadata.set("ownerReferences", kept);
+    }
+  }
+
+  private static boolean ownedWithin(ObjectNode object, Set<String> uids) {
+    for (JsonNode owner : object.path("metadata").path("ownerReferences")) {
+      if (uids.contains(owner.path("uid").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Same spec (a Secret: same type and data). */
+  private static boolean sameContent(HasMetadata existing, HasMetadata wanted) {
+    var mapper = Serialization.jsonMapper();
+    JsonNode a = mapper.valueToTree(existing);
+    JsonNode b = mapper.valueToTree(wanted);
+    if (existing instanceof Secret) {
+      return Objects.equals(a.get("data"), b.get("data"))
+          && Objects.equals(a.get("type"), b.get("type"));
+    }
+    return Objects.equals(a.get("spec"), b.get("spec"));
+  }
+
+  private static String annotation(HasMetadata object) {
+    var annotations = object.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(BackupPolicy.RESTORING_ANNOTATION);
+  }
+
+  static String id(ObjectNode object) {
+    String ns = object.path("metadata").path("namespace").asText(null);
+    String name = object.path("metadata").path("name").asText();
+    return object.path("kind").asText() + " " + (ns == null ? name : ns + "/" + name);
+  }
+}
