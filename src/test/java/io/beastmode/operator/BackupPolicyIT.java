@@ -26,22 +26,18 @@ import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.FakeWorkloadController;
 import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.OperatorUnderTest;
+import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisServer;
 import io.beastmode.testing.S3Server;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,15 +97,9 @@ class BackupPolicyIT {
                 .build())
         .create();
     // What the region's routers wrote: an hour of usage history.
-    Vertx vertx = Vertx.vertx();
-    Redis redisClient = Redis.createClient(vertx, redis.url());
-    redisClient
-        .send(Request.cmd(Command.HSET).arg(HISTORY_KEY).arg("requests").arg("120"))
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(5, TimeUnit.SECONDS);
-    redisClient.close();
-    vertx.close();
+    try (var redisClient = RedisCommands.to(redis.url())) {
+      redisClient.send("HSET", HISTORY_KEY, "requests", "120");
+    }
     await()
         .atMost(WAIT)
         .until(() -> client.secrets().inNamespace(NS).withName("web-api-key").get() != null);

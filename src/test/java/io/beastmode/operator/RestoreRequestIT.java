@@ -25,22 +25,18 @@ import io.beastmode.operator.recovery.SnapshotStore;
 import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.FakeWorkloadController;
 import io.beastmode.testing.OperatorUnderTest;
+import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +54,6 @@ class RestoreRequestIT {
   static ApiServer memberServer;
   static FakeWorkloadController memberWorkloads;
   static RedisServer memberRedis;
-  static Vertx vertx;
   static String keyValue;
 
   @BeforeAll
@@ -66,7 +61,6 @@ class RestoreRequestIT {
     memberServer = ApiServer.start();
     memberWorkloads = new FakeWorkloadController(memberServer.client());
     memberRedis = RedisServer.start();
-    vertx = Vertx.vertx();
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     keyValue = Base64.getEncoder().encodeToString(key);
@@ -77,7 +71,6 @@ class RestoreRequestIT {
     memberWorkloads.close();
     memberServer.stop();
     memberRedis.close();
-    vertx.close();
   }
 
   @Test
@@ -278,19 +271,8 @@ class RestoreRequestIT {
   }
 
   private static Response redis(String command, String... args) throws Exception {
-    Redis client = Redis.createClient(vertx, memberRedis.url());
-    try {
-      Request request = Request.cmd(Command.create(command));
-      for (String arg : args) {
-        request.arg(arg);
-      }
-      return client
-          .send(request)
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(5, TimeUnit.SECONDS);
-    } finally {
-      client.close();
+    try (var redis = RedisCommands.to(memberRedis.url())) {
+      return redis.send(command, args);
     }
   }
 }

@@ -5,23 +5,18 @@ import static io.beastmode.router.RouterClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.beastmode.testing.RedisCommands;
 import io.beastmode.wire.KeyUse;
 import io.beastmode.wire.QuotaKeys;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,8 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = RouterAccessTestResource.class, restrictToAnnotatedClass = true)
 class RouterQuotaIT {
   private static final String CHAT = "/v1/chat/completions";
-  private static Vertx vertx;
-  private static Redis redis;
+  private static RedisCommands redis;
 
   @TestHTTPResource("/")
   URL url;
@@ -49,14 +43,12 @@ class RouterQuotaIT {
 
   @BeforeAll
   static void connect() {
-    vertx = Vertx.vertx();
-    redis = Redis.createClient(vertx, RouterAccessTestResource.redis.url());
+    redis = RedisCommands.to(RouterAccessTestResource.redis.url());
   }
 
   @AfterAll
   static void disconnect() {
     redis.close();
-    vertx.close();
   }
 
   @BeforeEach
@@ -232,16 +224,10 @@ class RouterQuotaIT {
   }
 
   private static long get(String key) throws Exception {
-    Response value = send(Request.cmd(Command.GET).arg(key));
-    return value == null ? 0 : value.toLong();
+    return redis.number(key);
   }
 
   private static long number(String hash, String field) throws Exception {
-    Response value = send(Request.cmd(Command.HGET).arg(hash).arg(field));
-    return value == null ? 0 : value.toLong();
-  }
-
-  private static Response send(Request request) throws Exception {
-    return redis.send(request).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return redis.number(hash, field);
   }
 }

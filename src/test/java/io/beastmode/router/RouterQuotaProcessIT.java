@@ -15,6 +15,7 @@ import io.beastmode.api.v1alpha1.ModelCapabilities;
 import io.beastmode.api.v1alpha1.RouterPodSpec;
 import io.beastmode.api.v1alpha1.SelectionSpec;
 import io.beastmode.testing.Ports;
+import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisServer;
 import io.beastmode.testing.ServerProcess;
 import io.beastmode.wire.AccessConfig;
@@ -27,7 +28,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
@@ -118,7 +118,7 @@ class RouterQuotaProcessIT {
   private static final List<Router> routers = new ArrayList<>();
   private static RedisServer redis;
   private static Vertx vertx;
-  private static Redis redisClient;
+  private static RedisCommands redisClient;
   private static GatedUpstream upstream;
   private static Path routingFile;
   private static Path keysFile;
@@ -132,7 +132,7 @@ class RouterQuotaProcessIT {
     running.add(redis);
     vertx = Vertx.vertx();
     running.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, SECONDS));
-    redisClient = Redis.createClient(vertx, redis.url());
+    redisClient = RedisCommands.to(redis.url());
     running.add(redisClient::close);
     upstream = GatedUpstream.start(vertx);
     running.add(upstream);
@@ -510,17 +510,15 @@ class RouterQuotaProcessIT {
   }
 
   private static long get(String key) throws Exception {
-    Response value = send(Request.cmd(Command.GET).arg(key));
-    return value == null ? 0 : value.toLong();
+    return redisClient.number(key);
   }
 
   private static long number(String hash, String field) throws Exception {
-    Response value = send(Request.cmd(Command.HGET).arg(hash).arg(field));
-    return value == null ? 0 : value.toLong();
+    return redisClient.number(hash, field);
   }
 
   private static Response send(Request request) throws Exception {
-    return redisClient.send(request).toCompletionStage().toCompletableFuture().get(5, SECONDS);
+    return redisClient.send(request);
   }
 
   private static void deleteTree(Path root) throws IOException {

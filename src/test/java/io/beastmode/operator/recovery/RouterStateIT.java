@@ -3,15 +3,12 @@ package io.beastmode.operator.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.beastmode.operator.fleet.RegionRedisClients;
+import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisServer;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,19 +79,8 @@ class RouterStateIT {
 
   private static Response send(RedisServer server, String command, String... args)
       throws Exception {
-    Redis client = Redis.createClient(vertx, server.url());
-    try {
-      Request request = Request.cmd(Command.create(command));
-      for (String arg : args) {
-        request.arg(arg);
-      }
-      return client
-          .send(request)
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(5, TimeUnit.SECONDS);
-    } finally {
-      client.close();
+    try (var redis = RedisCommands.to(server.url())) {
+      return redis.send(command, args);
     }
   }
 }
