@@ -165,6 +165,9 @@ public final class OperatorMeters {
   public static final Declared BACKUP_FAILURES =
       counter("beastmode.backup.failures", "Snapshots that could not be taken", "policy", "reason");
 
+  public static final Declared BACKUP_DRILLS =
+      counter("beastmode.backup.drills", "Restore drills run, by result", "policy", "result");
+
   /** Every operator meter. */
   public static final List<Declared> ALL =
       List.of(
@@ -183,7 +186,8 @@ public final class OperatorMeters {
           BACKUP_DURATION,
           BACKUP_SIZE,
           BACKUP_LAST_SUCCESS,
-          BACKUP_FAILURES);
+          BACKUP_FAILURES,
+          BACKUP_DRILLS);
 
   private OperatorMeters() {}
 

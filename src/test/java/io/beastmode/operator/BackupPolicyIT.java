@@ -12,6 +12,7 @@ import io.beastmode.api.v1alpha1.ApiKeySpec;
 import io.beastmode.api.v1alpha1.BackupPolicy;
 import io.beastmode.api.v1alpha1.BackupPolicySpec;
 import io.beastmode.api.v1alpha1.BackupTarget;
+import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.api.v1alpha1.S3Target;
@@ -222,6 +223,56 @@ class BackupPolicyIT {
     awaitReason("fenced", "Scheduled");
     assertThat(foreign.owner()).isNotEqualTo("a-cluster-that-was-lost");
     assertThat(foreign.list()).hasSize(before + 1);
+  }
+
+  @Test
+  void aDrillRestoresTheNewestSnapshotIntoItsScratchNamespaceDeploysNothingAndCleansUp()
+      throws Exception {
+    var policy = policy("drilled", regionTarget());
+    policy.getSpec().drill.enabled = true;
+    policy.getSpec().drill.schedule = "@weekly";
+    policy.getSpec().drill.scratchNamespace = "team-dr-drill";
+    requestBackup(policy, "1");
+    var snapshot = awaitSnapshots("drilled", 1).snapshots.get(0);
+
+    Fixtures.edit(
+        client.resources(BackupPolicy.class).inNamespace(NS).withName("drilled"),
+        p -> p.getMetadata().getAnnotations().put(BackupPolicy.DRILL_NOW_ANNOTATION, "1"));
+
+    var drill = awaitDrill("drilled", "1");
+    assertThat(drill.succeeded).as(drill.message).isTrue();
+    assertThat(drill.snapshot).isEqualTo(snapshot.name);
+    assertThat(drill.objects).as("every namespaced object of it").isEqualTo(snapshot.objects - 1);
+    assertThat(drill.rtoSeconds).isNotNull();
+    assertThat(client.resources(LLMRouter.class).inNamespace("team-dr-drill").list().getItems())
+        .as("emptied")
+        .isEmpty();
+    assertThat(client.apps().deployments().inNamespace("team-dr-drill").list().getItems())
+        .as("nothing deployed from the drill")
+        .isEmpty();
+
+    // A snapshot that no longer opens fails the drill, and the policy says so.
+    new RegionSecretStore(client, NS, "local").put(snapshot.name, new byte[] {1, 2, 3});
+    Fixtures.edit(
+        client.resources(BackupPolicy.class).inNamespace(NS).withName("drilled"),
+        p -> p.getMetadata().getAnnotations().put(BackupPolicy.DRILL_NOW_ANNOTATION, "2"));
+    var failed = awaitDrill("drilled", "2");
+    assertThat(failed.succeeded).isFalse();
+    assertThat(failed.message).contains("does not open");
+    awaitReason("drilled", "DrillFailed");
+  }
+
+  private static io.beastmode.api.v1alpha1.DrillRecord awaitDrill(String name, String request) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> client.resources(BackupPolicy.class).inNamespace(NS).withName(name).get(),
+            p ->
+                p.getStatus() != null
+                    && p.getStatus().lastDrill != null
+                    && request.equals(p.getStatus().lastDrill.request))
+        .getStatus()
+        .lastDrill;
   }
 
   private static BackupPolicy policy(String name, BackupTarget target) {

@@ -34,6 +34,9 @@ public class BackupPolicy extends CustomResource<BackupPolicySpec, BackupPolicyS
   /** A new value asks for a snapshot now, whatever the schedule ({@code kubectl annotate}). */
   public static final String BACKUP_NOW_ANNOTATION = "beastmode.io/backup-now";
 
+  /** A new value runs a restore drill now, whatever the drill's schedule. */
+  public static final String DRILL_NOW_ANNOTATION = "beastmode.io/drill-now";
+
   /**
    * "true" lets the policy write into a target that holds another cluster's snapshots (after a
    * restore onto a new hub, for one).

@@ -10,12 +10,26 @@ public class DrillRecord {
   @JsonPropertyDescription("When the drill ran (RFC 3339).")
   public String ranAt;
 
-  @JsonPropertyDescription("True when the restore completed and the restored routers became ready.")
+  @JsonPropertyDescription(
+      "True when the snapshot opened and every object of it was restored into the scratch namespace (and removed again).")
   public Boolean succeeded;
 
-  @JsonPropertyDescription("Measured seconds from start to ready.")
+  @JsonPropertyDescription(
+      "Measured seconds to fetch, open, verify and apply the snapshot in the scratch namespace.")
   public Long rtoSeconds;
 
   @JsonPropertyDescription("Age in seconds of the snapshot restored.")
   public Long rpoSeconds;
+
+  @JsonPropertyDescription("The snapshot restored.")
+  public String snapshot;
+
+  @JsonPropertyDescription("Objects restored into the scratch namespace, then removed.")
+  public Integer objects;
+
+  @JsonPropertyDescription("What went wrong, when the drill failed.")
+  public String message;
+
+  @JsonPropertyDescription("The drill-now annotation value this drill ran for.")
+  public String request;
 }

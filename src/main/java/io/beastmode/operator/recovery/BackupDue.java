@@ -6,35 +6,63 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Whether a policy takes a snapshot now, and when it is due next: on its schedule after the last
- * snapshot (or after its creation), unless suspended; or at once for a new backup-now annotation
- * value, suspended or not. Pure.
+ * Whether a policy takes a snapshot (or runs a restore drill) now, and when it is due next: on its
+ * schedule after the last one (or after the policy's creation), unless suspended; or at once for a
+ * new value of its annotation, suspended or not. Pure.
  *
  * @param take take one now
- * @param next when the schedule fires next
- * @param reason why it takes one: Scheduled or Requested; null when it does not
+ * @param next when the schedule fires next; null without a schedule
+ * @param reason why: Scheduled or Requested; null when not now
+ * @param request the annotation value it is taken for, if requested
  */
-record BackupDue(boolean take, Instant next, String reason) {
+record BackupDue(boolean take, Instant next, String reason, String request) {
 
-  static BackupDue of(BackupPolicy policy, Instant now) {
-    var spec = policy.getSpec();
+  static BackupDue snapshot(BackupPolicy policy, Instant now) {
     var status = policy.getStatus();
-    var schedule = CronSchedule.parse(spec.schedule);
-    String requested =
-        policy.getMetadata().getAnnotations() == null
-            ? null
-            : policy.getMetadata().getAnnotations().get(BackupPolicy.BACKUP_NOW_ANNOTATION);
-    String handled = status == null ? null : status.lastBackupRequest;
-    Instant next = schedule.next(now);
+    return of(
+        policy,
+        policy.getSpec().schedule,
+        policy.getSpec().suspend,
+        status == null ? null : status.lastBackupTime,
+        BackupPolicy.BACKUP_NOW_ANNOTATION,
+        status == null ? null : status.lastBackupRequest,
+        now);
+  }
+
+  static BackupDue drill(BackupPolicy policy, Instant now) {
+    var drill = policy.getSpec().drill;
+    var last = policy.getStatus() == null ? null : policy.getStatus().lastDrill;
+    return of(
+        policy,
+        drill.schedule,
+        !drill.enabled,
+        last == null ? null : last.ranAt,
+        BackupPolicy.DRILL_NOW_ANNOTATION,
+        last == null ? null : last.request,
+        now);
+  }
+
+  private static BackupDue of(
+      BackupPolicy policy,
+      String schedule,
+      boolean suspended,
+      String last,
+      String annotation,
+      String handled,
+      Instant now) {
+    var cron = schedule == null ? null : CronSchedule.parse(schedule);
+    Instant next = cron == null ? null : cron.next(now);
+    var annotations = policy.getMetadata().getAnnotations();
+    String requested = annotations == null ? null : annotations.get(annotation);
     if (requested != null && !Objects.equals(requested, handled)) {
-      return new BackupDue(true, next, "Requested");
+      return new BackupDue(true, next, "Requested", requested);
     }
-    String last = status == null ? null : status.lastBackupTime;
+    if (cron == null || suspended) {
+      return new BackupDue(false, next, null, null);
+    }
     Instant since =
-        last != null
-            ? Timestamps.parse(last)
-            : Timestamps.parse(policy.getMetadata().getCreationTimestamp());
-    boolean scheduled = !spec.suspend && !schedule.next(since).isAfter(now);
-    return new BackupDue(scheduled, next, scheduled ? "Scheduled" : null);
+        Timestamps.parse(last != null ? last : policy.getMetadata().getCreationTimestamp());
+    boolean scheduled = !cron.next(since).isAfter(now);
+    return new BackupDue(scheduled, next, scheduled ? "Scheduled" : null, null);
   }
 }

@@ -44,6 +44,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   private final KubernetesClient hub;
   private final SnapshotStores stores;
   private final SnapshotCollector collector;
+  private final RestoreDrill drill;
   private final MeterRegistry registry;
   private final Clock clock;
   private final Conditions conditions;
@@ -60,7 +61,9 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       @ConfigProperty(name = "quarkus.application.version") String operatorVersion) {
     this.hub = hub;
     this.stores = new SnapshotStores(hub, regions);
-    this.collector = new SnapshotCollector(hub, new RouterState(redis, clock), operatorVersion);
+    var routerState = new RouterState(redis, clock);
+    this.collector = new SnapshotCollector(hub, routerState, operatorVersion);
+    this.drill = new RestoreDrill(hub, routerState, clock);
     this.registry = registry;
     this.clock = clock;
     this.conditions = new Conditions(clock);
@@ -82,7 +85,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       status.snapshots = previous.snapshots;
       status.lastDrill = previous.lastDrill;
     }
-    var due = BackupDue.of(policy, now);
+    var due = BackupDue.snapshot(policy, now);
     var ready = backUp(policy, due, status, now);
     status.measuredRpoSeconds =
         status.lastBackupTime == null
@@ -137,22 +140,52 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         gauge(lastSuccess, OperatorMeters.BACKUP_LAST_SUCCESS, policy).set(now.getEpochSecond());
         objects = snapshot.manifest().objectCount();
         status.lastBackupTime = Timestamps.format(now);
-        if ("Requested".equals(due.reason())) {
-          status.lastBackupRequest = annotation(policy, BackupPolicy.BACKUP_NOW_ANNOTATION);
+        if (due.request() != null) {
+          status.lastBackupRequest = due.request();
         }
         events.normal(
             policy,
             "SnapshotTaken",
             taken + ": " + objects + " objects, " + sealed.length + " bytes sealed");
       }
-      var stored = store.list();
+      // Other policies may keep snapshots in the same place: only this one's are its business.
+      var stored = mine(store.list(), policy);
       var retention = policy.getSpec().retention;
       String newest = stored.isEmpty() ? null : stored.get(0).name();
       for (String old :
           Retention.toDelete(stored, retention.keepLast, retention.maxAgeDays, newest, now)) {
         store.delete(old);
       }
-      status.snapshots = records(store.list(), status.snapshots, taken, objects);
+      status.snapshots = records(mine(store.list(), policy), status.snapshots, taken, objects);
+      var drillDue = BackupDue.drill(policy, now);
+      if (drillDue.take()) {
+        var record = drill.run(policy, store, key, drillDue.request());
+        status.lastDrill = record;
+        OperatorMeters.BACKUP_DRILLS
+            .counter(registry, id(policy), record.succeeded ? "succeeded" : "failed")
+            .increment();
+        if (record.succeeded) {
+          events.normal(
+              policy,
+              "DrillSucceeded",
+              record.snapshot
+                  + ": "
+                  + record.objects
+                  + " objects restored into "
+                  + policy.getSpec().drill.scratchNamespace
+                  + " in "
+                  + record.rtoSeconds
+                  + " s, then removed");
+        } else {
+          events.warning(policy, "DrillFailed", record.message);
+        }
+      }
+      if (status.lastDrill != null && Boolean.FALSE.equals(status.lastDrill.succeeded)) {
+        return Conditions.ready(
+            ConditionStatus.False,
+            "DrillFailed",
+            "the last drill failed: " + status.lastDrill.message);
+      }
       return Conditions.ready(
           ConditionStatus.True,
           "Scheduled",
@@ -162,6 +195,13 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     } catch (SnapshotStore.Unavailable e) {
       return failed(policy, "TargetUnavailable", e.getMessage());
     }
+  }
+
+  private static List<SnapshotStore.Stored> mine(
+      List<SnapshotStore.Stored> stored, BackupPolicy policy) {
+    return stored.stream()
+        .filter(s -> SnapshotNames.of(s.name(), policy.getMetadata().getName()))
+        .toList();
   }
 
   private io.beastmode.api.v1alpha1.Condition failed(
@@ -183,16 +223,14 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       record.name = snapshot.name();
       record.sizeBytes = snapshot.sizeBytes();
       record.takenAt = SnapshotNames.takenAt(snapshot.name()).map(Timestamps::format).orElse(null);
-      record.objects =
-          snapshot.name().equals(taken)
-              ? objects
-              : known == null
-                  ? null
-                  : known.stream()
-                      .filter(k -> snapshot.name().equals(k.name))
-                      .map(k -> k.objects)
-                      .findFirst()
-                      .orElse(null);
+      record.objects = snapshot.name().equals(taken) ? objects : null;
+      if (known != null && record.objects == null) {
+        for (var k : known) {
+          if (snapshot.name().equals(k.name)) {
+            record.objects = k.objects;
+          }
+        }
+      }
       records.add(record);
     }
     return records;

@@ -69,8 +69,37 @@ final class RestoreApplier {
   }
 
   Outcome apply(Snapshot snapshot, String targetNamespace, boolean replace, String holder) {
+    return apply(snapshot, targetNamespace, replace, holder, false);
+  }
+
+  /**
+   * A restore drill: the snapshot's namespaced objects only, all into {@code scratchNamespace},
+   * held so that no controller deploys anything from them.
+   */
+  Outcome drill(Snapshot snapshot, String scratchNamespace, String holder) {
+    return apply(snapshot, scratchNamespace, true, holder, true);
+  }
+
+  /** Deletes what a drill made in its scratch namespace. */
+  void empty(List<String> created) {
+    for (String id : created) {
+      String[] parts = id.split(" ", 2);
+      String[] name = parts[1].split("/", 2);
+      ORDER.stream()
+          .filter(k -> HasMetadata.getKind(k).equals(parts[0]))
+          .findFirst()
+          .ifPresent(
+              kind -> cluster.resources(kind).inNamespace(name[0]).withName(name[1]).delete());
+    }
+  }
+
+  private Outcome apply(
+      Snapshot snapshot, String targetNamespace, boolean replace, String holder, boolean drill) {
     var objects = new ArrayList<ObjectNode>();
     for (var object : snapshot.objects()) {
+      if (drill && object.namespace() == null) {
+        continue; // a drill touches nothing outside its scratch namespace
+      }
       ObjectNode json;
       try {
         json = (ObjectNode) Serialization.jsonMapper().readTree(object.json());
@@ -259,6 +288,9 @@ final class RestoreApplier {
       restoredStatus.remove("conditions");
       ObjectNode withStatus = Serialization.jsonMapper().valueToTree(made);
       withStatus.set("status", restoredStatus);
+      // No resourceVersion: its controller may add its finalizer meanwhile, and that is no
+      // conflict with the status.
+      ((ObjectNode) withStatus.get("metadata")).remove("resourceVersion");
       cluster.resource(Serialization.jsonMapper().convertValue(withStatus, kind)).patchStatus();
     }
     return existing == null ? "created" : "replaced";

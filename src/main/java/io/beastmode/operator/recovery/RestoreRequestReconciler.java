@@ -84,16 +84,13 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
     try {
       snapshot = find(request, status);
     } catch (Refused e) {
+      if (e.waits) {
+        return waiting(request, status, previous, e.reason, e.getMessage(), context);
+      }
       return finish(
           request, status, previous, RestorePhase.Failed, e.reason, e.getMessage(), context);
     } catch (SnapshotStore.Unavailable e) {
-      conditions.set(
-          status,
-          previous,
-          status.observedGeneration,
-          Conditions.ready(ConditionStatus.False, "SourceUnavailable", e.getMessage()));
-      return StatusPatch.ifChanged(request, status, context)
-          .rescheduleAfter(Duration.ofSeconds(10));
+      return waiting(request, status, previous, "SourceUnavailable", e.getMessage(), context);
     }
     String target = request.getSpec().targetNamespace;
     String holder = request.getMetadata().getNamespace() + "/" + request.getMetadata().getName();
@@ -172,6 +169,22 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
         context);
   }
 
+  /** Not yet: a key Secret to be created, a source to come back. Tried again in 10 s. */
+  private UpdateControl<RestoreRequest> waiting(
+      RestoreRequest request,
+      RestoreRequestStatus status,
+      RestoreRequestStatus previous,
+      String reason,
+      String message,
+      Context<RestoreRequest> context) {
+    conditions.set(
+        status,
+        previous,
+        status.observedGeneration,
+        Conditions.ready(ConditionStatus.False, reason, message));
+    return StatusPatch.ifChanged(request, status, context).rescheduleAfter(Duration.ofSeconds(10));
+  }
+
   private UpdateControl<RestoreRequest> finish(
       RestoreRequest request,
       RestoreRequestStatus status,
@@ -239,7 +252,13 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
     if (secret == null || secret.getData() == null || secret.getData().get(ref.key) == null) {
       throw new Refused(
           "EncryptionKeyMissing",
-          "no key " + ref.key + " in Secret " + ref.name + " of namespace " + namespace);
+          "no key "
+              + ref.key
+              + " in Secret "
+              + ref.name
+              + " of namespace "
+              + namespace
+              + "; waiting for it");
     }
     try {
       return SnapshotKey.fromSecretData(secret.getData().get(ref.key));

@@ -19,6 +19,13 @@ public final class SnapshotNames {
     return policy + "-" + TIME.format(takenAt);
   }
 
+  /** Whether {@code name} is a snapshot of {@code policy}: its name, a dash and a time. */
+  public static boolean of(String name, String policy) {
+    return name.startsWith(policy + "-")
+        && takenAt(name).isPresent()
+        && name.length() == policy.length() + 1 + "20261127t030000z".length();
+  }
+
   /** When the named snapshot was taken; empty for a name not made by {@link #of}. */
   public static Optional<Instant> takenAt(String name) {
     int dash = name.lastIndexOf('-');

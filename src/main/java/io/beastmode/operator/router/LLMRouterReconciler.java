@@ -137,6 +137,9 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
 
   @Override
   public DeleteControl cleanup(LLMRouter router, Context<LLMRouter> context) {
+    if (RestoreHold.held(router)) {
+      return DeleteControl.defaultDelete(); // a held router never placed anything
+    }
     var placed =
         router.getSpec().regions.stream()
             .flatMap(placement -> lookup(context, Region.class, placement.name, null).stream())

@@ -33,9 +33,9 @@ class BackupDueTest {
 
   @Test
   void aSnapshotIsDueOnceTheScheduleFiresAfterTheLastOne() {
-    assertThat(BackupDue.of(policy("2026-11-26T03:00:05Z", false, null, null), NOW))
-        .isEqualTo(new BackupDue(true, Instant.parse("2026-11-28T03:00:00Z"), "Scheduled"));
-    assertThat(BackupDue.of(policy("2026-11-27T03:00:05Z", false, null, null), NOW).take())
+    assertThat(BackupDue.snapshot(policy("2026-11-26T03:00:05Z", false, null, null), NOW))
+        .isEqualTo(new BackupDue(true, Instant.parse("2026-11-28T03:00:00Z"), "Scheduled", null));
+    assertThat(BackupDue.snapshot(policy("2026-11-27T03:00:05Z", false, null, null), NOW).take())
         .as("already taken this morning")
         .isFalse();
   }
@@ -43,22 +43,25 @@ class BackupDueTest {
   @Test
   void aNewPolicyWaitsForItsFirstScheduledTime() {
     assertThat(
-            BackupDue.of(policy(null, false, null, null), Instant.parse("2026-11-20T10:05:00Z"))
+            BackupDue.snapshot(
+                    policy(null, false, null, null), Instant.parse("2026-11-20T10:05:00Z"))
                 .take())
         .isFalse();
   }
 
   @Test
   void aSuspendedPolicyTakesNoScheduledSnapshotButARequestedOne() {
-    assertThat(BackupDue.of(policy("2026-11-26T03:00:05Z", true, null, null), NOW).take())
+    assertThat(BackupDue.snapshot(policy("2026-11-26T03:00:05Z", true, null, null), NOW).take())
         .isFalse();
-    var requested = BackupDue.of(policy("2026-11-27T03:00:05Z", true, "before-upgrade", null), NOW);
+    var requested =
+        BackupDue.snapshot(policy("2026-11-27T03:00:05Z", true, "before-upgrade", null), NOW);
     assertThat(requested.take()).isTrue();
     assertThat(requested.reason()).isEqualTo("Requested");
   }
 
   @Test
   void aRequestIsTakenOnce() {
-    assertThat(BackupDue.of(policy("2026-11-27T03:00:05Z", false, "1", "1"), NOW).take()).isFalse();
+    assertThat(BackupDue.snapshot(policy("2026-11-27T03:00:05Z", false, "1", "1"), NOW).take())
+        .isFalse();
   }
 }
