@@ -17,6 +17,7 @@ import io.beastmode.api.v1alpha1.ModelPoolStatus;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionPhase;
 import io.beastmode.api.v1alpha1.RegionStatus;
+import io.beastmode.api.v1alpha1.RestorePhase;
 import io.beastmode.api.v1alpha1.RestoreRequest;
 import io.beastmode.api.v1alpha1.RestoreRequestStatus;
 import io.beastmode.api.v1alpha1.RouterRegionStatus;
@@ -128,6 +129,20 @@ class ArgoHealthChecksTest {
   }
 
   @Test
+  void aRestoreOnItsWayIsProgressing() throws Exception {
+    var restore = object(new RestoreRequest(), 1, new RestoreRequestStatus());
+    restore.getStatus().observedGeneration = 1L;
+    restore.getStatus().phase = RestorePhase.Running;
+    CONDITIONS.set(
+        restore.getStatus(),
+        null,
+        1,
+        Conditions.ready(ConditionStatus.False, "WaitingForRouters", "objects restored"));
+
+    assertThat(health(restore)).isEqualTo("Progressing\nWaitingForRouters: objects restored");
+  }
+
+  @Test
   void notReadyIsDegraded() throws Exception {
     var pool = object(new ModelPool(), 2, new ModelPoolStatus());
     pool.getStatus().observedGeneration = 2L;
@@ -138,6 +153,7 @@ class ArgoHealthChecksTest {
         Conditions.ready(ConditionStatus.False, "SecretNotFound", "Secret openai-key not found"));
     var restore = object(new RestoreRequest(), 1, new RestoreRequestStatus());
     restore.getStatus().observedGeneration = 1L;
+    restore.getStatus().phase = RestorePhase.Failed;
     CONDITIONS.set(
         restore.getStatus(),
         null,
