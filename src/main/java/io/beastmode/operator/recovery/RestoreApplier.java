@@ -63,6 +63,20 @@ final class RestoreApplier {
   private final KubernetesClient cluster;
   private final RouterState routerState;
 
+  /**
+   * A client of {@code hub}'s cluster for one restore or drill, with many requests in flight: a
+   * client's default would make a restore nearly one object at a time. Close it after.
+   */
+  static KubernetesClient client(KubernetesClient hub) {
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(
+            new io.fabric8.kubernetes.client.ConfigBuilder(hub.getConfiguration())
+                .withMaxConcurrentRequests(PARALLEL * 2)
+                .withMaxConcurrentRequestsPerHost(PARALLEL * 2)
+                .build())
+        .build();
+  }
+
   RestoreApplier(KubernetesClient cluster, RouterState routerState) {
     this.cluster = cluster;
     this.routerState = routerState;

@@ -3,9 +3,7 @@ package io.beastmode.operator.recovery;
 import io.beastmode.api.v1alpha1.BackupPolicy;
 import io.beastmode.api.v1alpha1.DrillRecord;
 import io.beastmode.operator.Timestamps;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,14 +50,7 @@ final class RestoreDrill {
       record.rpoSeconds = Duration.between(snapshot.manifest().takenAt(), started).toSeconds();
       String holder =
           "drill:" + policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
-      try (var client =
-          new KubernetesClientBuilder()
-              .withConfig(
-                  new ConfigBuilder(hub.getConfiguration())
-                      .withMaxConcurrentRequests(RestoreApplier.PARALLEL * 2)
-                      .withMaxConcurrentRequestsPerHost(RestoreApplier.PARALLEL * 2)
-                      .build())
-              .build()) {
+      try (var client = RestoreApplier.client(hub)) {
         var applier = new RestoreApplier(client, routerState);
         var outcome = applier.drill(snapshot, scratch, holder);
         long expected = snapshot.objects().stream().filter(o -> o.namespace() != null).count();

@@ -17,7 +17,6 @@ import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -96,15 +95,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
     String holder = request.getMetadata().getNamespace() + "/" + request.getMetadata().getName();
     if (phase == RestorePhase.Pending) {
       RestoreApplier.Outcome outcome;
-      // Its own client, with many requests in flight: a restore is not one object at a time.
-      try (var client =
-          new KubernetesClientBuilder()
-              .withConfig(
-                  new io.fabric8.kubernetes.client.ConfigBuilder(hub.getConfiguration())
-                      .withMaxConcurrentRequests(RestoreApplier.PARALLEL * 2)
-                      .withMaxConcurrentRequestsPerHost(RestoreApplier.PARALLEL * 2)
-                      .build())
-              .build()) {
+      try (var client = RestoreApplier.client(hub)) {
         var applier = new RestoreApplier(client, routerState);
         outcome = applier.apply(snapshot, target, request.getSpec().replaceExisting, holder);
         applier.release(snapshot, target, holder);
