@@ -11,6 +11,9 @@
 -- set, else an even share.
 -- Returns {0, requests left, tokens left} or {n, limit, left} where n names the limit reached:
 -- 1 requests/min, 2 tokens/min, 3 USD/day, 4 USD/month, 5 tokens/day.
+-- Every admission runs this, so it makes as few calls as it can (each costs Redis about as much as
+-- the command it runs): counters are read together, and a minute's counters get their expiry when
+-- the minute's first request creates them, to two minutes past the minute's end.
 local now = tonumber(ARGV[1])
 local budgeted = ARGV[11] == '1'
 local function num(value) return tonumber(value or '0') or 0 end
@@ -39,16 +42,23 @@ local function allowance(limit, hash, field)
   if allowed then return math.min(limit, tonumber(allowed)) end
   return math.floor(limit / regions)
 end
-local rpm = num(redis.call('GET', KEYS[1]))
-local tpm = num(redis.call('GET', KEYS[2]))
+local counts
+if budgeted then
+  counts = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+else
+  counts = redis.call('MGET', KEYS[1], KEYS[2])
+end
+local rpm = num(counts[1])
+local tpm = num(counts[2])
 if rpmLimit >= 0 and rpm + 1 > rpmLimit then return {1, rpmLimit, math.max(0, rpmLimit - rpm)} end
 if tpmLimit >= 0 and tpm + estTok > tpmLimit then return {2, tpmLimit, math.max(0, tpmLimit - tpm)} end
 if budgeted then
-  local heldUsd = num(redis.call('HGET', KEYS[6], 'usd'))
-  local heldTok = num(redis.call('HGET', KEYS[6], 'tok'))
-  local day = num(redis.call('GET', KEYS[3])) + heldUsd
-  local month = num(redis.call('GET', KEYS[4])) + heldUsd
-  local tokDay = num(redis.call('GET', KEYS[5])) + heldTok
+  local held = redis.call('HMGET', KEYS[6], 'usd', 'tok')
+  local heldUsd = num(held[1])
+  local heldTok = num(held[2])
+  local day = num(counts[3]) + heldUsd
+  local month = num(counts[4]) + heldUsd
+  local tokDay = num(counts[5]) + heldTok
   dayLimit = allowance(dayLimit, KEYS[8], 'usd')
   monthLimit = allowance(monthLimit, KEYS[9], 'usd')
   tokDayLimit = allowance(tokDayLimit, KEYS[8], 'tok')
@@ -63,8 +73,8 @@ if budgeted then
   redis.call('PEXPIRE', KEYS[6], keep)
   redis.call('PEXPIRE', KEYS[7], keep)
 end
-redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], 120000)
-redis.call('INCRBY', KEYS[2], estTok)
-redis.call('PEXPIRE', KEYS[2], 120000)
+-- A counter's new value equals what was added when this made it: only then does it need its expiry.
+local minuteKeep = 60000 - now % 60000 + 120000
+if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], minuteKeep) end
+if redis.call('INCRBY', KEYS[2], estTok) == estTok then redis.call('PEXPIRE', KEYS[2], minuteKeep) end
 return {0, rpmLimit - rpm - 1, tpmLimit - tpm - estTok}

@@ -493,18 +493,20 @@ final class Exchange {
     if (usage != null) {
       double cost = account(model, usage);
       response.putHeader(HEADER_COST, usd(cost));
-      if (store) {
-        services
-            .cache()
-            .put(
-                cacheKey,
-                new CachedAnswer(
-                    model.name(), reply.contentType(), baselineUsd(usage), reply.body()),
-                table.config().cache().ttlSeconds);
-      }
     }
     finish(reply.status());
     response.end(reply.body());
+    if (store && usage != null) {
+      store(new CachedAnswer(model.name(), reply.contentType(), baselineUsd(usage), reply.body()));
+    }
+  }
+
+  /**
+   * Keeps an answer that has just gone out: the client does not wait for its store. A later request
+   * on this event loop still finds it, its lookup going to Redis after this store.
+   */
+  private void store(CachedAnswer answer) {
+    services.cache().put(cacheKey, answer, table.config().cache().ttlSeconds);
   }
 
   /**
@@ -521,17 +523,13 @@ final class Exchange {
         (usage, copy) -> {
           double cost = account(model, usage);
           response.trailers().set(HEADER_COST, usd(cost));
-          if (copy != null) {
-            services
-                .cache()
-                .put(
-                    cacheKey,
-                    new CachedAnswer(
-                        model.name(), upstream.getHeader("content-type"), baselineUsd(usage), copy),
-                    table.config().cache().ttlSeconds);
-          }
           finish(response.getStatusCode());
           response.end();
+          if (copy != null) {
+            store(
+                new CachedAnswer(
+                    model.name(), upstream.getHeader("content-type"), baselineUsd(usage), copy));
+          }
         },
         error -> {
           // After the first byte nothing is retried: the client sees the stream cut, never a mix of

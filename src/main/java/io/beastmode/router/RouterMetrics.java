@@ -6,6 +6,7 @@ import io.beastmode.wire.LatencyHistogram;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -13,9 +14,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * What a router counts, twice: as Micrometer meters at {@code /q/metrics} (Prometheus names {@code
@@ -29,7 +33,18 @@ public final class RouterMetrics {
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Gauge> circuitGauges = new ConcurrentHashMap<>();
+  private final Map<String, ModelMeters> byModel = new ConcurrentHashMap<>();
+
+  /**
+   * The cache lookups' counters by result (see {@link #CACHE_RESULTS}), each made when first used.
+   */
+  private final AtomicReferenceArray<Counter> cacheResults =
+      new AtomicReferenceArray<>(CACHE_RESULTS.size());
+
   private final Gauge inFlightGauge;
+
+  /** The results a request's cache lookup ends with. */
+  private static final List<String> CACHE_RESULTS = List.of("hit", "miss", "bypass");
 
   final AtomicInteger inFlight = new AtomicInteger();
   final LongAdder requests = new LongAdder();
@@ -70,6 +85,133 @@ public final class RouterMetrics {
   }
 
   /**
+   * One model's meters (or those of "none" and "peer", as requests name who served them), found
+   * once per call by the model's name instead of by a key built for each meter; each meter is made
+   * when first used, as before.
+   */
+  private final class ModelMeters {
+    private final String model;
+
+    /** Requests answered, by status class (1xx to 5xx) and cache result. */
+    private final AtomicReferenceArray<Counter> requests =
+        new AtomicReferenceArray<>(5 * CACHE_RESULTS.size());
+
+    /** Latency, upstream latency; prompt, completion tokens; cost, saved USD. */
+    private final AtomicReferenceArray<Meter> meters = new AtomicReferenceArray<>(6);
+
+    ModelMeters(String model) {
+      this.model = model;
+    }
+
+    Counter requests(int status, String cache) {
+      int statusClass = status / 100;
+      int result = CACHE_RESULTS.indexOf(cache);
+      if (statusClass < 1 || statusClass > 5 || result < 0) {
+        return requestCounter(statusClass + "xx", cache);
+      }
+      int index = (statusClass - 1) * CACHE_RESULTS.size() + result;
+      Counter counter = requests.get(index);
+      if (counter == null) {
+        counter = requestCounter(statusClass + "xx", cache);
+        requests.set(index, counter);
+      }
+      return counter;
+    }
+
+    private Counter requestCounter(String statusClass, String cache) {
+      return counter(
+          "beastmode.router.requests",
+          "Requests answered",
+          model + "/" + statusClass + "/" + cache,
+          "model",
+          model,
+          "status",
+          statusClass,
+          "cache",
+          cache);
+    }
+
+    Timer latency() {
+      return meter(
+          0,
+          () ->
+              timer(
+                  "beastmode.router.latency",
+                  "Time from request to the end of the answer",
+                  model,
+                  "model",
+                  model));
+    }
+
+    Timer upstreamLatency() {
+      return meter(
+          1,
+          () ->
+              timer(
+                  "beastmode.router.upstream.latency",
+                  "Time from upstream call to its first byte",
+                  model,
+                  "model",
+                  model));
+    }
+
+    Counter tokens(boolean prompt) {
+      String kind = prompt ? "prompt" : "completion";
+      return meter(
+          prompt ? 2 : 3,
+          () ->
+              counter(
+                  "beastmode.router.tokens",
+                  "Tokens by model and kind",
+                  model + "/" + kind,
+                  "model",
+                  model,
+                  "kind",
+                  kind));
+    }
+
+    Counter cost() {
+      return meter(
+          4,
+          () ->
+              counter(
+                  "beastmode.router.cost.usd",
+                  "USD spent on upstream calls",
+                  model,
+                  "model",
+                  model));
+    }
+
+    Counter saved() {
+      return meter(
+          5,
+          () ->
+              counter(
+                  "beastmode.router.saved.usd",
+                  "USD saved against the most expensive eligible model",
+                  model,
+                  "model",
+                  model));
+    }
+
+    /** The meter in slot {@code index}; made (once: the registry keeps it) on first use. */
+    @SuppressWarnings("unchecked")
+    private <M extends Meter> M meter(int index, Supplier<M> make) {
+      Meter meter = meters.get(index);
+      if (meter == null) {
+        meter = make.get();
+        meters.set(index, meter);
+      }
+      return (M) meter;
+    }
+  }
+
+  private ModelMeters model(String model) {
+    ModelMeters meters = byModel.get(model);
+    return meters != null ? meters : byModel.computeIfAbsent(model, ModelMeters::new);
+  }
+
+  /**
    * Removes every meter this router registered. Gauges read this router's objects, and a registry
    * that outlives it (the global one, when the application restarts in the same JVM, as tests do)
    * would otherwise keep reading them.
@@ -95,17 +237,7 @@ public final class RouterMetrics {
   public void rejected() {
     requests.increment();
     errors.increment();
-    counter(
-            "beastmode.router.requests",
-            "Requests answered",
-            "none/4xx/bypass",
-            "model",
-            "none",
-            "status",
-            "4xx",
-            "cache",
-            "bypass")
-        .increment();
+    model("none").requests(429, "bypass").increment();
   }
 
   /**
@@ -119,35 +251,13 @@ public final class RouterMetrics {
       errors.increment();
     }
     latency.record(nanos / 1_000_000);
-    String statusClass = status / 100 + "xx";
-    counter(
-            "beastmode.router.requests",
-            "Requests answered",
-            model + "/" + statusClass + "/" + cache,
-            "model",
-            model,
-            "status",
-            statusClass,
-            "cache",
-            cache)
-        .increment();
-    timer(
-            "beastmode.router.latency",
-            "Time from request to the end of the answer",
-            model,
-            "model",
-            model)
-        .record(Duration.ofNanos(nanos));
+    ModelMeters meters = model(model);
+    meters.requests(status, cache).increment();
+    meters.latency().record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void upstreamLatency(String model, long nanos) {
-    timer(
-            "beastmode.router.upstream.latency",
-            "Time from upstream call to its first byte",
-            model,
-            "model",
-            model)
-        .record(Duration.ofNanos(nanos));
+    model(model).upstreamLatency().record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void cache(String result) {
@@ -156,8 +266,16 @@ public final class RouterMetrics {
       case "miss" -> cacheMisses.increment();
       default -> cacheBypasses.increment();
     }
-    counter("beastmode.router.cache", "Cache lookups by result", result, "result", result)
-        .increment();
+    int index = CACHE_RESULTS.indexOf(result);
+    Counter counter = index < 0 ? null : cacheResults.get(index);
+    if (counter == null) {
+      counter =
+          counter("beastmode.router.cache", "Cache lookups by result", result, "result", result);
+      if (index >= 0) {
+        cacheResults.set(index, counter);
+      }
+    }
+    counter.increment();
   }
 
   public void cacheError() {
@@ -205,39 +323,18 @@ public final class RouterMetrics {
   public void tokens(String model, long prompt, long completion) {
     promptTokens.add(prompt);
     completionTokens.add(completion);
-    counter(
-            "beastmode.router.tokens",
-            "Tokens by model and kind",
-            model + "/prompt",
-            "model",
-            model,
-            "kind",
-            "prompt")
-        .increment(prompt);
-    counter(
-            "beastmode.router.tokens",
-            "Tokens by model and kind",
-            model + "/completion",
-            "model",
-            model,
-            "kind",
-            "completion")
-        .increment(completion);
+    ModelMeters meters = model(model);
+    meters.tokens(true).increment(prompt);
+    meters.tokens(false).increment(completion);
   }
 
   /** USD spent on an answer and USD saved against the most expensive eligible model. */
   public void cost(String model, double usd, double saved) {
     costUsd.add(usd);
     savedUsd.add(saved);
-    counter("beastmode.router.cost.usd", "USD spent on upstream calls", model, "model", model)
-        .increment(usd);
-    counter(
-            "beastmode.router.saved.usd",
-            "USD saved against the most expensive eligible model",
-            model,
-            "model",
-            model)
-        .increment(saved);
+    ModelMeters meters = model(model);
+    meters.cost().increment(usd);
+    meters.saved().increment(saved);
   }
 
   public void fallback(String from, String to, String reason) {

@@ -90,21 +90,42 @@ public record QuotaKeys(String counter, String budget) {
    * @param field how the {@code held} and {@code allow} hashes name its measure: nano-USD or tokens
    */
   public enum Budget {
-    USD_PER_DAY("usd", DAY),
-    USD_PER_MONTH("usd", MONTH),
-    TOKENS_PER_DAY("tok", DAY);
+    USD_PER_DAY("usd", false),
+    USD_PER_MONTH("usd", true),
+    TOKENS_PER_DAY("tok", false);
 
     public final String field;
-    private final DateTimeFormatter period;
+    private final boolean monthly;
 
-    Budget(String field, DateTimeFormatter period) {
+    Budget(String field, boolean monthly) {
       this.field = field;
-      this.period = period;
+      this.monthly = monthly;
     }
 
     /** The UTC period holding {@code at}, as the counters name it: 2026-11-27 or 2026-11. */
     public String period(Instant at) {
-      return period.format(at);
+      Day day = Day.of(at);
+      return monthly ? day.month() : day.day();
+    }
+  }
+
+  /**
+   * A UTC day's names, as its counters and its month's carry them. Every admission and settlement
+   * names the same day's counters several times: the last day named is kept, instead of formatting
+   * the date each time.
+   */
+  private record Day(long epochDay, String day, String month) {
+    private static volatile Day last = new Day(Long.MIN_VALUE, "", "");
+
+    static Day of(Instant at) {
+      long epochDay = Math.floorDiv(at.getEpochSecond(), 86_400);
+      Day day = last;
+      if (day.epochDay() != epochDay) {
+        Instant start = Instant.ofEpochSecond(epochDay * 86_400);
+        day = new Day(epochDay, DAY.format(start), MONTH.format(start));
+        last = day;
+      }
+      return day;
     }
   }
 }

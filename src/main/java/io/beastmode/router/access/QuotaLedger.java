@@ -9,13 +9,14 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -35,8 +36,19 @@ public final class QuotaLedger {
   /** How long a reservation holds when its router never settles it. */
   static final Duration RESERVATION_DEADLINE = Duration.ofMinutes(5);
 
-  private static final long DAY_MILLIS = Duration.ofDays(2).toMillis();
-  private static final long MONTH_MILLIS = Duration.ofDays(32).toMillis();
+  /** How long past the end of its day a day's counters are kept, and a month's past its month. */
+  private static final long DAY_KEPT_MILLIS = Duration.ofDays(2).toMillis();
+
+  private static final long MONTH_KEPT_MILLIS = Duration.ofDays(32).toMillis();
+
+  /**
+   * Reservation ids: this process's random prefix and a count, unique across routers without a
+   * secure random number per request.
+   */
+  private static final String ID_PREFIX =
+      Long.toHexString(new SecureRandom().nextLong() | Long.MIN_VALUE) + "-";
+
+  private static final AtomicLong IDS = new AtomicLong();
 
   /**
    * One admitted request's hold on its key's counters.
@@ -76,7 +88,7 @@ public final class QuotaLedger {
     var keys = QuotaKeys.of(caller.tenant(), caller.apiKey(), quota.tenantBudget());
     boolean budgeted =
         quota.usdPerDay() != null || quota.usdPerMonth() != null || quota.tokensPerDay() != null;
-    String id = UUID.randomUUID().toString();
+    String id = ID_PREFIX + Long.toString(IDS.incrementAndGet(), 36);
     var reservation =
         new Reservation(id, keys, minute, estimatedTokens, estimatedNanoUsd, budgeted);
     List<String> args =
@@ -113,6 +125,7 @@ public final class QuotaLedger {
   public Future<Response> settle(Reservation reservation, long tokens, long nanoUsd) {
     Instant now = clock.instant();
     var keys = reservation.keys();
+    PeriodEnds ends = periodEnds(now);
     return run(
         SETTLE,
         List.of(
@@ -127,9 +140,36 @@ public final class QuotaLedger {
             Long.toString(tokens),
             Long.toString(nanoUsd),
             Long.toString(reservation.estimatedTokens()),
-            Long.toString(DAY_MILLIS),
-            Long.toString(MONTH_MILLIS),
+            Long.toString(ends.day() - now.toEpochMilli() + DAY_KEPT_MILLIS),
+            Long.toString(ends.month() - now.toEpochMilli() + MONTH_KEPT_MILLIS),
             reservation.budgeted() ? "1" : "0"));
+  }
+
+  /** When the UTC day and month holding a time end, in epoch milliseconds. */
+  private record PeriodEnds(long epochDay, long day, long month) {}
+
+  /**
+   * The ends of the last day settled in, kept: settlements come in the same day by the thousand.
+   */
+  private volatile PeriodEnds lastEnds = new PeriodEnds(Long.MIN_VALUE, 0, 0);
+
+  private PeriodEnds periodEnds(Instant now) {
+    long epochDay = Math.floorDiv(now.getEpochSecond(), 86_400);
+    PeriodEnds ends = lastEnds;
+    if (ends.epochDay() != epochDay) {
+      LocalDate day = LocalDate.ofEpochDay(epochDay);
+      ends =
+          new PeriodEnds(
+              epochDay,
+              day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(),
+              day.withDayOfMonth(1)
+                  .plusMonths(1)
+                  .atStartOfDay(ZoneOffset.UTC)
+                  .toInstant()
+                  .toEpochMilli());
+      lastEnds = ends;
+    }
+    return ends;
   }
 
   private static Outcome outcome(

@@ -20,80 +20,107 @@ public final class CacheKey {
   /** Fields that label a request without changing its answer. */
   private static final Set<String> IGNORED = Set.of("user", "metadata", "store", "service_tier");
 
+  /** A digest per thread (the event loops), reused: looking one up costs more than hashing. */
+  private static final ThreadLocal<Hasher> HASHERS = ThreadLocal.withInitial(Hasher::new);
+
   private CacheKey() {}
 
   public static String of(
       String router, String configVersion, String tenant, CompletionRequest request) {
-    MessageDigest digest = sha256();
-    feed(digest, "tenant");
-    feed(digest, tenant == null ? "" : tenant);
-    feed(digest, request.endpoint().name());
-    List<String> fields = new ArrayList<>();
-    request.body().fieldNames().forEachRemaining(fields::add);
-    fields.sort(null);
-    for (String field : fields) {
+    Hasher hasher = HASHERS.get().reset();
+    hasher.feed("tenant");
+    hasher.feed(tenant == null ? "" : tenant);
+    hasher.feed(request.endpoint().name());
+    for (String field : sortedFields(request.body())) {
       if (!IGNORED.contains(field)) {
-        feed(digest, field);
-        feed(digest, request.body().get(field));
+        hasher.feed(field);
+        hasher.feed(request.body().get(field));
       }
     }
-    return "beastmode:cache:"
-        + router
-        + ":"
-        + configVersion
-        + ":"
-        + HexFormat.of().formatHex(digest.digest());
+    return "beastmode:cache:" + router + ":" + configVersion + ":" + hasher.hex();
   }
 
-  private static void feed(MessageDigest digest, JsonNode node) {
-    switch (node.getNodeType()) {
-      case OBJECT -> {
-        List<String> fields = new ArrayList<>();
-        node.fieldNames().forEachRemaining(fields::add);
-        fields.sort(null);
-        digest.update((byte) '{');
-        for (String field : fields) {
-          feed(digest, field);
-          feed(digest, node.get(field));
+  private static List<String> sortedFields(JsonNode object) {
+    List<String> fields = new ArrayList<>(object.size());
+    object.fieldNames().forEachRemaining(fields::add);
+    fields.sort(null);
+    return fields;
+  }
+
+  /** A SHA-256 digest and what feeding it needs. */
+  private static final class Hasher {
+    private final MessageDigest digest;
+    private final byte[] length = new byte[4];
+
+    Hasher() {
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Ready for a new key, whatever an earlier one left. */
+    Hasher reset() {
+      digest.reset();
+      return this;
+    }
+
+    String hex() {
+      return HexFormat.of().formatHex(digest.digest());
+    }
+
+    void feed(JsonNode node) {
+      switch (node.getNodeType()) {
+        case OBJECT -> {
+          digest.update((byte) '{');
+          for (String field : sortedFields(node)) {
+            feed(field);
+            feed(node.get(field));
+          }
+          digest.update((byte) '}');
         }
-        digest.update((byte) '}');
-      }
-      case ARRAY -> {
-        digest.update((byte) '[');
-        for (JsonNode item : node) {
-          feed(digest, item);
+        case ARRAY -> {
+          digest.update((byte) '[');
+          for (JsonNode item : node) {
+            feed(item);
+          }
+          digest.update((byte) ']');
         }
-        digest.update((byte) ']');
+        case NUMBER -> {
+          digest.update((byte) 'n');
+          feed(plain(node));
+        }
+        case STRING -> {
+          digest.update((byte) 's');
+          feed(node.textValue());
+        }
+        case BOOLEAN -> digest.update(node.booleanValue() ? (byte) 't' : (byte) 'f');
+        default -> digest.update((byte) '0');
       }
-      case NUMBER -> {
-        digest.update((byte) 'n');
-        feed(digest, node.decimalValue().stripTrailingZeros().toPlainString());
-      }
-      case STRING -> {
-        digest.update((byte) 's');
-        feed(digest, node.textValue());
-      }
-      case BOOLEAN -> digest.update(node.booleanValue() ? (byte) 't' : (byte) 'f');
-      default -> digest.update((byte) '0');
+    }
+
+    /** Length-prefixed, so {"ab":"c"} and {"a":"bc"} never hash alike. */
+    void feed(String text) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      int n = bytes.length;
+      length[0] = (byte) (n >>> 24);
+      length[1] = (byte) (n >>> 16);
+      length[2] = (byte) (n >>> 8);
+      length[3] = (byte) n;
+      digest.update(length);
+      digest.update(bytes);
     }
   }
 
-  /** Length-prefixed, so {"ab":"c"} and {"a":"bc"} never hash alike. */
-  private static void feed(MessageDigest digest, String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    int length = bytes.length;
-    digest.update(
-        new byte[] {
-          (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length
-        });
-    digest.update(bytes);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  /**
+   * A number as its plain decimal without trailing zeros, so 1, 1.0 and 1e0 hash alike. An int or
+   * long is that already; only other numbers go through BigDecimal.
+   */
+  private static String plain(JsonNode number) {
+    if (number.isInt() || number.isLong()) {
+      return Long.toString(number.longValue());
     }
+    return number.decimalValue().stripTrailingZeros().toPlainString();
   }
 }

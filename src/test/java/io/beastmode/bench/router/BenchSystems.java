@@ -55,6 +55,7 @@ final class BenchSystems implements AutoCloseable {
   private final List<SystemUnderTest> systems = new ArrayList<>();
   private final String upstream;
 
+  /** {@code portkeyStartScript}: null to leave the Portkey gateway out. */
   BenchSystems(Path work, String portkeyStartScript) throws IOException {
     int simulatorPort = Ports.free();
     int simulatorManagement = Ports.free();
@@ -108,7 +109,9 @@ final class BenchSystems implements AutoCloseable {
             () -> Double.NaN));
     addMinimalProxy(work, nginxPort);
     addRouter(work);
-    addPortkey(work, portkeyStartScript);
+    if (portkeyStartScript != null) {
+      addPortkey(work, portkeyStartScript);
+    }
   }
 
   List<SystemUnderTest> systems() {

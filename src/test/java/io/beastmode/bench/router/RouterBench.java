@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code make bench-router}: the router beside a direct call, a minimal Vert.x proxy and the
@@ -20,7 +22,9 @@ import java.util.Map;
  *
  * <p>System properties: {@code bench.rounds} (3), {@code bench.seconds} per measurement (5), {@code
  * bench.portkey} the gateway's start script (the Makefile provisions it), {@code
- * bench.routerJvmArgs} extra JVM flags for the router (a profiler, say).
+ * bench.routerJvmArgs} extra JVM flags for the router (a profiler, say), {@code bench.systems} the
+ * systems to measure, their names separated by {@code ;} (all by default; Portkey is started only
+ * when it is one of them, and ratios between systems left out are NaN).
  */
 public final class RouterBench {
   static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
@@ -56,8 +60,10 @@ public final class RouterBench {
       List<RatePoint> rates) {}
 
   public static void main(String[] args) throws Exception {
+    Set<String> selected = selectedSystems();
+    boolean withPortkey = selected == null || selected.contains(RouterBenchReport.PORTKEY);
     String portkey = System.getProperty("bench.portkey");
-    if (portkey == null || !Files.exists(Path.of(portkey))) {
+    if (withPortkey && (portkey == null || !Files.exists(Path.of(portkey)))) {
       throw new IllegalStateException(
           "bench.portkey must name the Portkey gateway's start script (make bench-router provisions it)");
     }
@@ -65,9 +71,17 @@ public final class RouterBench {
     Map<String, List<Measured>> rounds = new LinkedHashMap<>();
     Map<String, Double> peakMemory = new LinkedHashMap<>();
     Map<String, Double> quotaEstimate = Map.of();
-    try (BenchSystems systems = new BenchSystems(work, portkey);
+    try (BenchSystems systems = new BenchSystems(work, withPortkey ? portkey : null);
         LoadGenerator load = new LoadGenerator(2 * IN_FLIGHT)) {
-      List<SystemUnderTest> all = systems.systems();
+      List<SystemUnderTest> all =
+          systems.systems().stream()
+              .filter(system -> selected == null || selected.contains(system.name()))
+              .toList();
+      if (selected != null && all.size() < selected.size()) {
+        throw new IllegalArgumentException(
+            "bench.systems names a system there is not; there are "
+                + systems.systems().stream().map(SystemUnderTest::name).toList());
+      }
       System.out.printf("systems up (logs in %s); warming up%n", work);
       for (SystemUnderTest system : all) {
         warmUp(load, system);
@@ -91,6 +105,21 @@ public final class RouterBench {
     }
     RouterBenchReport.write(rounds, peakMemory, quotaEstimate, STEP, ROUNDS);
     System.exit(0);
+  }
+
+  /** The systems {@code bench.systems} names; null for all. */
+  private static Set<String> selectedSystems() {
+    String names = System.getProperty("bench.systems", "").trim();
+    if (names.isEmpty()) {
+      return null;
+    }
+    Set<String> selected = new LinkedHashSet<>();
+    for (String name : names.split(";")) {
+      if (!name.isBlank()) {
+        selected.add(name.trim());
+      }
+    }
+    return selected;
   }
 
   static void warmUp(LoadGenerator load, SystemUnderTest system) {

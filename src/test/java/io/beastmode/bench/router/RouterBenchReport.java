@@ -47,8 +47,8 @@ final class RouterBenchReport {
       Duration step,
       int roundCount)
       throws IOException, InterruptedException {
-    double directP50 = median(rounds.get(DIRECT), Measured::p50Ms);
-    double directP99 = median(rounds.get(DIRECT), Measured::p99Ms);
+    double directP50 = median(rounds.getOrDefault(DIRECT, List.of()), Measured::p50Ms);
+    double directP99 = median(rounds.getOrDefault(DIRECT, List.of()), Measured::p99Ms);
     Map<String, Map<String, Object>> systems = new LinkedHashMap<>();
     rounds.forEach(
         (name, measured) ->
@@ -205,9 +205,11 @@ final class RouterBenchReport {
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
+  /** NaN for a system left out of the run ({@code bench.systems}). */
   private static double figure(
       Map<String, Map<String, Object>> systems, String system, String name) {
-    return ((Number) systems.get(system).get(name)).doubleValue();
+    Map<String, Object> figures = systems.get(system);
+    return figures == null ? Double.NaN : ((Number) figures.get(name)).doubleValue();
   }
 
   private static String markdown(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.beastmode.router.cache.PipelinedRedis;
 import io.beastmode.testing.RedisServer;
 import io.beastmode.wire.AccessConfig;
+import io.beastmode.wire.QuotaKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
@@ -156,6 +157,42 @@ class QuotaLedgerIT {
     var after = await(List.of(ledger(1).reserve(caller, 200, 0))).get(0);
     assertThat(after.refusal()).isNull();
     assertThat(after.headers().values()).containsEntry("x-ratelimit-remaining-tokens", "700");
+  }
+
+  @Test
+  void countersExpireAFixedTimeAfterTheirPeriodWhoeverWritesThemLast() {
+    // 10:00:05 on 2026-11-27: 55 s left in the minute, 13 h 59 min 55 s in the day, 3 days and as
+    // much in the month.
+    var caller =
+        caller(
+            "team/f", "team", new AccessConfig.Quota(100, 100_000, 1.0, 10.0, null, false, null));
+    var keys = QuotaKeys.of("team", "team/f", false);
+    long minute = START.toEpochMilli() / 60_000;
+    for (int i = 0; i < 3; i++) {
+      var outcome = await(List.of(ledger(i).reserve(caller, 100, 1_000L))).get(0);
+      await(List.of(ledger(i).settle(outcome.reservation(), 50, 500L)));
+      clock.advance(Duration.ofSeconds(20));
+    }
+    long secondsToDayEnd = Duration.ofHours(13).plusMinutes(59).plusSeconds(55).toSeconds();
+    assertThat(ttlSeconds(keys.requestsInMinute(minute))).isBetween(55L + 120 - 2, 55L + 120);
+    assertThat(ttlSeconds(keys.tokensInMinute(minute))).isBetween(55L + 120 - 2, 55L + 120);
+    long day = secondsToDayEnd + Duration.ofDays(2).toSeconds();
+    assertThat(ttlSeconds(keys.usdOnDay(START))).isBetween(day - 2, day);
+    long month = secondsToDayEnd + Duration.ofDays(3 + 32).toSeconds();
+    assertThat(ttlSeconds(keys.usdInMonth(START))).isBetween(month - 2, month);
+    assertThat(ttlSeconds(keys.tokensOnDay(START))).isBetween(day - 2, day);
+  }
+
+  private static long ttlSeconds(String key) {
+    return await(
+            List.of(
+                routers
+                    .get(0)
+                    .send(
+                        io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.TTL)
+                            .arg(key))))
+        .get(0)
+        .toLong();
   }
 
   private static QuotaLedger ledger(int i) {

@@ -39,6 +39,44 @@ class CacheKeyTest {
     assertThat(CacheKey.of("ns/r", "v1", "t", chat(HELLO))).startsWith("beastmode:cache:ns/r:v1:");
   }
 
+  /**
+   * Keys are shared by every router of a region, of whatever version during a rollout: what they
+   * hash must not change unnoticed.
+   */
+  @Test
+  void keysStayTheSameAcrossVersions() {
+    String everything =
+        "{\"model\":\"gpt-4o\",\"temperature\":0.0,\"top_p\":1,\"max_tokens\":256,\"seed\":-42,"
+            + "\"stream\":false,\"stop\":[\"\\n\",\"END\"],\"user\":\"u\",\"metadata\":{\"a\":1},"
+            + "\"response_format\":{\"type\":\"json_object\"},\"logit_bias\":{\"50256\":-100,\"12\":2.50},"
+            + "\"n\":1,\"x\":null,\"big\":123456789012345678901234567890,\"frac\":1.2345678901234567890,"
+            + "\"neg\":-0.0,\"exp\":1e3,\"messages\":[{\"role\":\"system\",\"content\":\"S\u00fc\u00df \u2603 "
+            + "\\u0000 emoji \ud83d\ude00\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"},"
+            + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"http://x\"}}]}]}";
+    assertThat(key("t", HELLO))
+        .isEqualTo(
+            "beastmode:cache:ns/r:v1:696a133004143350df0485e8787504adfc0a04063d7343e2eb5991c468ec22a3");
+    assertThat(key(null, HELLO))
+        .isEqualTo(
+            "beastmode:cache:ns/r:v1:f98aeedd64a97910873bf33f610ca4eb05c99258041e228a497703b28162d586");
+    assertThat(key("t", everything))
+        .isEqualTo(
+            "beastmode:cache:ns/r:v1:0a7ee9083391f42d842cc9d9c9148aaedadffc844414cacb5a41f657255dedf4");
+    assertThat(key(null, everything))
+        .isEqualTo(
+            "beastmode:cache:ns/r:v1:8d3b6915276879cc803e9a2a055dc729db941b4f26e4a0be8b44d4b3745bcdc7");
+    String prompt = "{\"model\":\"m\",\"prompt\":[1,2,3],\"temperature\":0}";
+    assertThat(
+            CacheKey.of(
+                "ns/r",
+                "v2",
+                "",
+                CompletionRequest.parse(
+                    Endpoint.completions, prompt.getBytes(StandardCharsets.UTF_8), null)))
+        .isEqualTo(
+            "beastmode:cache:ns/r:v2:384b8b0b3fba2528df22efdd86e01bed1739a7f03a8a3a2c063d4031d4e39aea");
+  }
+
   @Test
   void bypassRules() {
     CacheSpec spec = new CacheSpec();
