@@ -89,6 +89,7 @@ class OperatorRbacIT {
           "beastmode.io/restorerequests/status patch",
           // A drill removes what it restored into its scratch namespace; BackupPolicyIT runs one.
           "beastmode.io/modelpools delete",
+          "beastmode.io/llmrouters delete",
           "beastmode.io/apikeys delete",
           "beastmode.io/servicelevelobjectives delete",
           "beastmode.io/backuppolicies delete",
