@@ -5,7 +5,10 @@ import io.beastmode.router.cache.PipelinedRedis;
 import io.beastmode.wire.AccessConfig;
 import io.beastmode.wire.QuotaKeys;
 import io.beastmode.wire.RedisScript;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -15,7 +18,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -24,6 +31,12 @@ import java.util.function.Supplier;
  * script in the region's Redis that checks every limit and reserves the request's estimated tokens
  * and cost at once; the answer settles the reservation with the real usage. A reservation not
  * settled by its deadline (its router died) is released by the next admission.
+ *
+ * <p>On an event loop, the admissions (and the settlements) that one pass of the loop makes for the
+ * same key go to Redis in one call of the script, sent once the pass has run: the script decides
+ * them in turn, as separate calls would, and writes the counters once for all. A script call costs
+ * Redis about as much as the requests it decides; a pass under load reads many requests of a busy
+ * key. Off the event loops each call goes on its own, at once.
  *
  * <p>Spend within a region can pass a budget only by what requests in flight use beyond their
  * estimate: the estimate counts the whole {@code max_tokens}, so only a prompt longer than its
@@ -50,6 +63,9 @@ public final class QuotaLedger {
 
   private static final AtomicLong IDS = new AtomicLong();
 
+  /** At most this many requests in one script call. */
+  static final int MOST_PER_CALL = 64;
+
   /**
    * One admitted request's hold on its key's counters.
    *
@@ -75,6 +91,9 @@ public final class QuotaLedger {
   private final Supplier<PipelinedRedis> redis;
   private final Clock clock;
 
+  /** The calls each event loop's current pass has gathered, by loop. */
+  private final Map<Thread, Pass> passes = new ConcurrentHashMap<>();
+
   public QuotaLedger(Supplier<PipelinedRedis> redis, Clock clock) {
     this.redis = redis;
     this.clock = clock;
@@ -91,13 +110,8 @@ public final class QuotaLedger {
     String id = ID_PREFIX + Long.toString(IDS.incrementAndGet(), 36);
     var reservation =
         new Reservation(id, keys, minute, estimatedTokens, estimatedNanoUsd, budgeted);
-    List<String> args =
+    List<String> limits =
         List.of(
-            Long.toString(now.toEpochMilli()),
-            Long.toString(now.plus(RESERVATION_DEADLINE).toEpochMilli()),
-            id,
-            Long.toString(estimatedTokens),
-            Long.toString(estimatedNanoUsd),
             limit(quota.requestsPerMinute()),
             limit(quota.tokensPerMinute()),
             nanoLimit(quota.usdPerDay()),
@@ -105,6 +119,13 @@ public final class QuotaLedger {
             limit(quota.tokensPerDay()),
             budgeted ? "1" : "0",
             limit(quota.budgetRegions()));
+    List<String> request =
+        List.of(
+            Long.toString(now.toEpochMilli()),
+            Long.toString(now.plus(RESERVATION_DEADLINE).toEpochMilli()),
+            id,
+            Long.toString(estimatedTokens),
+            Long.toString(estimatedNanoUsd));
     List<String> keyNames =
         List.of(
             keys.requestsInMinute(minute),
@@ -117,8 +138,8 @@ public final class QuotaLedger {
             keys.allowances(QuotaKeys.Budget.USD_PER_DAY, now),
             keys.allowances(QuotaKeys.Budget.USD_PER_MONTH, now));
     long minuteEndsIn = 60_000 - now.toEpochMilli() % 60_000;
-    return run(RESERVE, keyNames, args)
-        .map(reply -> outcome(reply, quota, reservation, minuteEndsIn, now));
+    return call(new Batch(RESERVE, keyNames, limits), request)
+        .map(answer -> outcome(answer, quota, reservation, minuteEndsIn, now));
   }
 
   /** Releases the reservation and spends what the request really used. */
@@ -126,23 +147,102 @@ public final class QuotaLedger {
     Instant now = clock.instant();
     var keys = reservation.keys();
     PeriodEnds ends = periodEnds(now);
-    return run(
-        SETTLE,
-        List.of(
-            keys.tokensInMinute(reservation.minute()),
-            keys.usdOnDay(now),
-            keys.usdInMonth(now),
-            keys.tokensOnDay(now),
-            keys.held(),
-            keys.deadlines()),
-        List.of(
-            reservation.id(),
-            Long.toString(tokens),
-            Long.toString(nanoUsd),
-            Long.toString(reservation.estimatedTokens()),
-            Long.toString(ends.day() - now.toEpochMilli() + DAY_KEPT_MILLIS),
-            Long.toString(ends.month() - now.toEpochMilli() + MONTH_KEPT_MILLIS),
-            reservation.budgeted() ? "1" : "0"));
+    // From the start of the second: the settlements of a pass share these, and so one call.
+    long second = now.getEpochSecond() * 1000;
+    return call(
+            new Batch(
+                SETTLE,
+                List.of(
+                    keys.tokensInMinute(reservation.minute()),
+                    keys.usdOnDay(now),
+                    keys.usdInMonth(now),
+                    keys.tokensOnDay(now),
+                    keys.held(),
+                    keys.deadlines()),
+                List.of(
+                    Long.toString(ends.day() - second + DAY_KEPT_MILLIS),
+                    Long.toString(ends.month() - second + MONTH_KEPT_MILLIS),
+                    reservation.budgeted() ? "1" : "0")),
+            List.of(
+                reservation.id(),
+                Long.toString(tokens),
+                Long.toString(nanoUsd),
+                Long.toString(reservation.estimatedTokens())))
+        .map(Answer::reply);
+  }
+
+  /**
+   * Calls of one script that can share one call: the same keys and the same shared arguments.
+   *
+   * @param shared the arguments before those of each request
+   */
+  private record Batch(RedisScript script, List<String> keys, List<String> shared) {}
+
+  /**
+   * One request's part of a script call's reply.
+   *
+   * @param index the request's place in the call
+   */
+  private record Answer(Response reply, int index) {}
+
+  private record Waiting(List<String> arguments, Promise<Answer> answer) {}
+
+  /**
+   * The calls one pass of an event loop gathered, by batch; sent by a task queued behind the pass.
+   * Used by its loop's thread only.
+   */
+  private final class Pass {
+    private Map<Batch, List<Waiting>> gathered = new LinkedHashMap<>();
+
+    /** True when this is the pass's first call: the caller queues {@link #send}. */
+    boolean add(Batch batch, Waiting waiting) {
+      boolean first = gathered.isEmpty();
+      gathered.computeIfAbsent(batch, b -> new ArrayList<>()).add(waiting);
+      return first;
+    }
+
+    void send() {
+      Map<Batch, List<Waiting>> sending = gathered;
+      gathered = new LinkedHashMap<>();
+      sending.forEach(
+          (batch, all) -> {
+            for (int from = 0; from < all.size(); from += MOST_PER_CALL) {
+              List<Waiting> part = all.subList(from, Math.min(all.size(), from + MOST_PER_CALL));
+              List<String> arguments = new ArrayList<>(batch.shared());
+              part.forEach(waiting -> arguments.addAll(waiting.arguments()));
+              run(batch.script(), batch.keys(), arguments)
+                  .onComplete(
+                      reply -> {
+                        for (int i = 0; i < part.size(); i++) {
+                          if (reply.succeeded()) {
+                            part.get(i).answer().complete(new Answer(reply.result(), i));
+                          } else {
+                            part.get(i).answer().fail(reply.cause());
+                          }
+                        }
+                      });
+            }
+          });
+    }
+  }
+
+  /**
+   * A request's call of {@code batch}'s script with its own {@code arguments}: gathered with the
+   * pass's others on an event loop, sent at once elsewhere.
+   */
+  private Future<Answer> call(Batch batch, List<String> arguments) {
+    Context context = Vertx.currentContext();
+    if (context == null || !Context.isOnEventLoopThread()) {
+      List<String> all = new ArrayList<>(batch.shared());
+      all.addAll(arguments);
+      return run(batch.script(), batch.keys(), all).map(reply -> new Answer(reply, 0));
+    }
+    Pass pass = passes.computeIfAbsent(Thread.currentThread(), loop -> new Pass());
+    Promise<Answer> answer = Promise.promise();
+    if (pass.add(batch, new Waiting(arguments, answer))) {
+      context.runOnContext(ignored -> pass.send());
+    }
+    return answer.future();
   }
 
   /** When the UTC day and month holding a time end, in epoch milliseconds. */
@@ -173,19 +273,21 @@ public final class QuotaLedger {
   }
 
   private static Outcome outcome(
-      Response reply,
+      Answer answer,
       AccessConfig.Quota quota,
       Reservation reservation,
       long minuteEndsIn,
       Instant now) {
-    int code = reply.get(0).toInteger();
+    Response reply = answer.reply();
+    int at = 3 * answer.index();
+    int code = reply.get(at).toInteger();
     if (code == 0) {
-      long requestsLeft = reply.get(1).toLong();
-      long tokensLeft = reply.get(2).toLong();
+      long requestsLeft = reply.get(at + 1).toLong();
+      long tokensLeft = reply.get(at + 2).toLong();
       return new Outcome(
           reservation, null, RateLimitHeaders.of(quota, requestsLeft, tokensLeft, minuteEndsIn));
     }
-    long left = reply.get(2).toLong();
+    long left = reply.get(at + 2).toLong();
     long minuteSeconds = Math.max(1, (minuteEndsIn + 999) / 1000);
     ApiError refusal =
         switch (code) {

@@ -98,6 +98,48 @@ class QuotaLedgerIT {
   }
 
   @Test
+  void requestsReadInOnePassOfAnEventLoopAreDecidedInTurnInOneCall() {
+    var caller = caller("team/g", "team", quota(10, null, 1.0, false));
+    long estimate = 30_000_000L;
+    // Redis knows the scripts already; then count the calls.
+    var other = caller("team/h", "team", quota(10, null, 1.0, false));
+    await(inOnePass(1, ledger -> ledger.reserve(other, 100, estimate)));
+    redisCommand(
+        io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.CONFIG).arg("RESETSTAT"));
+    List<QuotaLedger.Outcome> outcomes =
+        await(inOnePass(25, ledger -> ledger.reserve(caller, 100, estimate)));
+    assertThat(
+            redisCommand(
+                    io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.INFO)
+                        .arg("commandstats"))
+                .toString())
+        .contains("cmdstat_evalsha:calls=1,");
+    assertThat(outcomes.stream().filter(o -> o.refusal() == null)).hasSize(10);
+    // Each admitted in turn: the first sees 9 requests left, the tenth none.
+    assertThat(
+            outcomes.stream()
+                .filter(o -> o.refusal() == null)
+                .map(o -> o.headers().values().get("x-ratelimit-remaining-requests")))
+        .containsExactly("9", "8", "7", "6", "5", "4", "3", "2", "1", "0");
+    assertThat(outcomes.subList(10, 25))
+        .allSatisfy(o -> assertThat(o.refusal().status()).isEqualTo(429));
+    assertThat(hash(QuotaKeys.of("team", "team/g", false).held()))
+        .containsEntry("usd", Long.toString(10 * estimate))
+        .containsEntry("tok", "1000");
+
+    // Settled in one pass too: every hold released, the real cost spent.
+    var admitted = outcomes.subList(0, 10);
+    await(
+        inOnePass(
+            10, (ledger, i) -> ledger.settle(admitted.get(i).reservation(), 40, 20_000_000L + i)));
+    var keys = QuotaKeys.of("team", "team/g", false);
+    assertThat(hash(keys.held())).containsEntry("usd", "0").containsEntry("tok", "0").hasSize(2);
+    assertThat(value(keys.usdOnDay(START))).isEqualTo(Long.toString(10 * 20_000_000L + 45));
+    assertThat(value(keys.tokensOnDay(START))).isEqualTo("400");
+    assertThat(value(keys.tokensInMinute(START.toEpochMilli() / 60_000))).isEqualTo("400");
+  }
+
+  @Test
   void twoHundredConcurrentRequestsNeverSpendPastTheBudget() {
     // 1 USD a day, each request reserving 0.03 USD and really costing 0.02-0.03 USD.
     var caller = caller("team/b", "team", quota(null, null, 1.0, false));
@@ -193,6 +235,54 @@ class QuotaLedgerIT {
                             .arg(key))))
         .get(0)
         .toLong();
+  }
+
+  /** {@code n} calls of one router's ledger, made in one task on an event loop. */
+  private static <T> List<Future<T>> inOnePass(
+      int n, java.util.function.BiFunction<QuotaLedger, Integer, Future<T>> call) {
+    QuotaLedger ledger = ledger(0);
+    var futures = new ArrayList<Future<T>>();
+    var sent = new java.util.concurrent.CountDownLatch(1);
+    vertx.runOnContext(
+        ignored -> {
+          for (int i = 0; i < n; i++) {
+            futures.add(call.apply(ledger, i));
+          }
+          sent.countDown();
+        });
+    try {
+      assertThat(sent.await(10, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return futures;
+  }
+
+  private static <T> List<Future<T>> inOnePass(
+      int n, java.util.function.Function<QuotaLedger, Future<T>> call) {
+    return inOnePass(n, (ledger, i) -> call.apply(ledger));
+  }
+
+  private static io.vertx.redis.client.Response redisCommand(
+      io.vertx.redis.client.Request request) {
+    return await(List.of(routers.get(0).send(request))).get(0);
+  }
+
+  private static java.util.Map<String, String> hash(String key) {
+    var reply =
+        redisCommand(
+            io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL).arg(key));
+    var fields = new java.util.TreeMap<String, String>();
+    for (String field : reply.getKeys()) {
+      fields.put(field, reply.get(field).toString());
+    }
+    return fields;
+  }
+
+  private static String value(String key) {
+    var reply =
+        redisCommand(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.GET).arg(key));
+    return reply == null ? null : reply.toString();
   }
 
   private static QuotaLedger ledger(int i) {
