@@ -12,7 +12,6 @@ import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.Timestamps;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -237,19 +236,11 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   }
 
   private SnapshotKey key(BackupPolicy policy) throws SnapshotKey.Invalid {
+    String namespace = policy.getMetadata().getNamespace();
     var ref = policy.getSpec().encryptionKeySecretRef;
-    Secret secret =
-        hub.secrets().inNamespace(policy.getMetadata().getNamespace()).withName(ref.name).get();
-    if (secret == null || secret.getData() == null || secret.getData().get(ref.key) == null) {
-      throw new SnapshotKey.Invalid(
-          "no key "
-              + ref.key
-              + " in Secret "
-              + ref.name
-              + " of namespace "
-              + policy.getMetadata().getNamespace());
-    }
-    return SnapshotKey.fromSecretData(secret.getData().get(ref.key));
+    return stores
+        .key(namespace, ref)
+        .orElseThrow(() -> new SnapshotKey.Invalid(SnapshotStores.missingKey(namespace, ref)));
   }
 
   private AtomicLong gauge(

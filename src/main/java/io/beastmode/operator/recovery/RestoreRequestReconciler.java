@@ -15,7 +15,6 @@ import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.Timestamps;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -38,6 +37,9 @@ import java.util.Map;
 @ControllerConfiguration(name = "restorerequest")
 public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
   static final Duration WAIT_FOR_ROUTERS = Duration.ofSeconds(2);
+
+  /** How soon a missing key Secret or an unreachable source is looked for again. */
+  static final Duration WAIT_FOR_INPUT = Duration.ofSeconds(10);
 
   private final KubernetesClient hub;
   private final SnapshotStores stores;
@@ -84,12 +86,14 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
       snapshot = find(request, status);
     } catch (Refused e) {
       if (e.waits) {
-        return waiting(request, status, previous, e.reason, e.getMessage(), context);
+        return waiting(
+            request, status, previous, e.reason, e.getMessage(), WAIT_FOR_INPUT, context);
       }
       return finish(
           request, status, previous, RestorePhase.Failed, e.reason, e.getMessage(), context);
     } catch (SnapshotStore.Unavailable e) {
-      return waiting(request, status, previous, "SourceUnavailable", e.getMessage(), context);
+      return waiting(
+          request, status, previous, "SourceUnavailable", e.getMessage(), WAIT_FOR_INPUT, context);
     }
     String target = request.getSpec().targetNamespace;
     String holder = request.getMetadata().getNamespace() + "/" + request.getMetadata().getName();
@@ -130,15 +134,14 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
                             || (waiting != null && waiting.contains(region)));
     status.pendingRegions = pending.isEmpty() ? null : pending;
     if (!routersReady(snapshot, target)) {
-      conditions.set(
+      return waiting(
+          request,
           status,
           previous,
-          status.observedGeneration,
-          Conditions.ready(
-              ConditionStatus.False,
-              "WaitingForRouters",
-              "objects restored; waiting for every restored router to be ready"));
-      return StatusPatch.ifChanged(request, status, context).rescheduleAfter(WAIT_FOR_ROUTERS);
+          "WaitingForRouters",
+          "objects restored; waiting for every restored router to be ready",
+          WAIT_FOR_ROUTERS,
+          context);
     }
     status.measuredRtoSeconds = Duration.between(started, now).toSeconds();
     status.completionTime = Timestamps.format(now);
@@ -160,20 +163,21 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
         context);
   }
 
-  /** Not yet: a key Secret to be created, a source to come back. Tried again in 10 s. */
+  /** Not yet: a key Secret to be created, a source to come back, routers to be ready. */
   private UpdateControl<RestoreRequest> waiting(
       RestoreRequest request,
       RestoreRequestStatus status,
       RestoreRequestStatus previous,
       String reason,
       String message,
+      Duration again,
       Context<RestoreRequest> context) {
     conditions.set(
         status,
         previous,
         status.observedGeneration,
         Conditions.ready(ConditionStatus.False, reason, message));
-    return StatusPatch.ifChanged(request, status, context).rescheduleAfter(Duration.ofSeconds(10));
+    return StatusPatch.ifChanged(request, status, context).rescheduleAfter(again);
   }
 
   private UpdateControl<RestoreRequest> finish(
@@ -239,20 +243,14 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
   }
 
   private SnapshotKey key(String namespace, SecretKeyReference ref) throws Refused {
-    Secret secret = hub.secrets().inNamespace(namespace).withName(ref.name).get();
-    if (secret == null || secret.getData() == null || secret.getData().get(ref.key) == null) {
-      throw new Refused(
-          "EncryptionKeyMissing",
-          "no key "
-              + ref.key
-              + " in Secret "
-              + ref.name
-              + " of namespace "
-              + namespace
-              + "; waiting for it");
-    }
     try {
-      return SnapshotKey.fromSecretData(secret.getData().get(ref.key));
+      return stores
+          .key(namespace, ref)
+          .orElseThrow(
+              () ->
+                  new Refused(
+                      "EncryptionKeyMissing",
+                      SnapshotStores.missingKey(namespace, ref) + "; waiting for it"));
     } catch (SnapshotKey.Invalid e) {
       throw new Refused("EncryptionKeyInvalid", e.getMessage());
     }

@@ -2,14 +2,19 @@ package io.beastmode.operator.recovery;
 
 import io.beastmode.api.v1alpha1.BackupTarget;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.operator.fleet.RegionClients;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Optional;
 
-/** Opens the store a BackupTarget names, for the namespace of the object that names it. */
+/**
+ * Opens the store a BackupTarget names, and reads the key snapshots are sealed with, for the
+ * namespace of the object that names them.
+ */
 final class SnapshotStores {
   static final String ACCESS_KEY_ID = "accessKeyId";
   static final String SECRET_ACCESS_KEY = "secretAccessKey";
@@ -62,6 +67,18 @@ final class SnapshotStores {
     } catch (KubernetesClientException e) {
       throw new SnapshotStore.Unavailable("the hub's API server: " + e.getMessage(), e);
     }
+  }
+
+  /** The encryption key {@code ref} names; empty while its Secret or key does not exist. */
+  Optional<SnapshotKey> key(String namespace, SecretKeyReference ref) throws SnapshotKey.Invalid {
+    Secret secret = hub.secrets().inNamespace(namespace).withName(ref.name).get();
+    String data = secret == null || secret.getData() == null ? null : secret.getData().get(ref.key);
+    return data == null ? Optional.empty() : Optional.of(SnapshotKey.fromSecretData(data));
+  }
+
+  /** What a missing key is called in status and Events. */
+  static String missingKey(String namespace, SecretKeyReference ref) {
+    return "no key " + ref.key + " in Secret " + ref.name + " of namespace " + namespace;
   }
 
   private static String value(Secret secret, String key) {
