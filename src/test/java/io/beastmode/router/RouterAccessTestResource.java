@@ -12,6 +12,7 @@ import io.beastmode.simulator.SimulatedModel;
 import io.beastmode.simulator.SimulatorConfig;
 import io.beastmode.simulator.SimulatorServer;
 import io.beastmode.testing.RedisServer;
+import io.beastmode.testing.TempFiles;
 import io.beastmode.wire.AccessConfig;
 import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.Digests;
@@ -69,6 +70,7 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
   private static Path routingFile;
   private static Path trafficFile;
   private static Vertx vertx;
+  private static Path dir;
   private static HttpServer recorder;
 
   @Override
@@ -90,7 +92,7 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
     recorder = startRecorder();
     String recorderUrl = "http://127.0.0.1:" + recorder.actualPort();
     try {
-      Path dir = Files.createTempDirectory("beastmode-router-access");
+      dir = Files.createTempDirectory("beastmode-router-access");
       routingFile = dir.resolve("routing.yaml");
       trafficFile = dir.resolve("traffic.yaml");
       keysFile = dir.resolve("keys.yaml");
@@ -129,6 +131,7 @@ public class RouterAccessTestResource implements QuarkusTestResourceLifecycleMan
     openai.close();
     vertx.close();
     redis.close();
+    TempFiles.delete(dir);
   }
 
   /**

@@ -18,6 +18,7 @@ import io.beastmode.testing.Ports;
 import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisServer;
 import io.beastmode.testing.ServerProcess;
+import io.beastmode.testing.TempFiles;
 import io.beastmode.wire.AccessConfig;
 import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.Digests;
@@ -41,7 +42,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +126,7 @@ class RouterQuotaProcessIT {
   @BeforeAll
   static void start() throws Exception {
     assertThat(JAR).as("the packaged application (mvn package)").exists();
-    deleteTree(WORK);
+    TempFiles.delete(WORK);
     Files.createDirectories(WORK);
     redis = RedisServer.start();
     running.add(redis);
@@ -519,17 +519,6 @@ class RouterQuotaProcessIT {
 
   private static Response send(Request request) throws Exception {
     return redisClient.send(request);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 
   /**

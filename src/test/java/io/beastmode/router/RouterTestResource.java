@@ -12,6 +12,7 @@ import io.beastmode.simulator.SimulatedModel;
 import io.beastmode.simulator.SimulatorConfig;
 import io.beastmode.simulator.SimulatorServer;
 import io.beastmode.testing.RedisServer;
+import io.beastmode.testing.TempFiles;
 import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.ModelRoute;
 import io.beastmode.wire.RoutingConfig;
@@ -40,6 +41,7 @@ public class RouterTestResource implements QuarkusTestResourceLifecycleManager {
   static Path routingFile;
   static Path trafficFile;
   private static Vertx vertx;
+  private static Path dir;
 
   static final String PEER_ANSWER = "answered by the peer region";
 
@@ -57,7 +59,7 @@ public class RouterTestResource implements QuarkusTestResourceLifecycleManager {
                 List.of(new SimulatedModel("auto", PEER_ANSWER, 0, 0, 0, 0, 500, Outage.none)),
                 Outage.none));
     try {
-      Path dir = Files.createTempDirectory("beastmode-router");
+      dir = Files.createTempDirectory("beastmode-router");
       routingFile = dir.resolve("routing.yaml");
       trafficFile = dir.resolve("traffic.yaml");
     } catch (IOException e) {
@@ -86,6 +88,7 @@ public class RouterTestResource implements QuarkusTestResourceLifecycleManager {
     peer.close();
     vertx.close();
     redis.close();
+    TempFiles.delete(dir);
   }
 
   static SimulatorConfig openaiModels() {

@@ -4,11 +4,13 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /** Starts a real API server with the CRDs before the application and points its client at it. */
 public class EmbeddedApiServerResource implements QuarkusTestResourceLifecycleManager {
   static ApiServer server;
+  private Path kubeconfig;
 
   public static ApiServer server() {
     return server;
@@ -18,7 +20,7 @@ public class EmbeddedApiServerResource implements QuarkusTestResourceLifecycleMa
   public Map<String, String> start() {
     server = ApiServer.start().withCrds();
     try {
-      var kubeconfig = Files.createTempFile("beastmode-kubeconfig", ".yaml");
+      kubeconfig = Files.createTempFile("beastmode-kubeconfig", ".yaml");
       Files.writeString(kubeconfig, server.kubeconfig());
       // fabric8 reads this system property when it auto-configures the application's client.
       System.setProperty("kubeconfig", kubeconfig.toString());
@@ -32,5 +34,6 @@ public class EmbeddedApiServerResource implements QuarkusTestResourceLifecycleMa
   public void stop() {
     System.clearProperty("kubeconfig");
     server.stop();
+    TempFiles.delete(kubeconfig);
   }
 }

@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A real redis-server process (Debian's redis-server) on a free port, without persistence. Can be
@@ -94,11 +92,7 @@ public final class RedisServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      // a directory left in /tmp is no reason to fail a test
-    }
+    TempFiles.delete(dir);
   }
 
   private boolean accepting() {

@@ -2,6 +2,7 @@ package io.beastmode.bench.router;
 
 import io.beastmode.bench.router.BenchSystems.SystemUnderTest;
 import io.beastmode.bench.router.LoadGenerator.Result;
+import io.beastmode.testing.TempFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +105,8 @@ public final class RouterBench {
       all.forEach(system -> peakMemory.put(system.name(), system.peakMemoryMiB().getAsDouble()));
     }
     RouterBenchReport.write(rounds, peakMemory, quotaEstimate, STEP, ROUNDS);
+    // The systems' logs are kept only when a run fails, to read why.
+    TempFiles.delete(work);
     System.exit(0);
   }
 
