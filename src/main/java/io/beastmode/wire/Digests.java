@@ -7,16 +7,26 @@ import java.util.HexFormat;
 
 /** The digest the roles agree on: config versions in heartbeats, owner label values. */
 public final class Digests {
+  /**
+   * A digest per thread, reused: a keyed router hashes the key of every request, and looking a
+   * digest up costs more than hashing a key.
+   */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is part of every JRE", e);
+            }
+          });
+
   private Digests() {}
 
   /** SHA-256 of the UTF-8 text, as 64 lower-case hex digits. */
   public static String sha256Hex(String text) {
-    try {
-      var digest =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
+    MessageDigest digest = SHA_256.get();
+    digest.reset();
+    return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 }
