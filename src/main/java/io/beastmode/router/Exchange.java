@@ -48,7 +48,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -312,7 +315,11 @@ final class Exchange {
     ModelRoute model = attempts.get(index);
     Backend backend = services.backends().model(model.name());
     onContext(
-        backend.call(() -> attempt(backend, model.upstreamModel(), upstreamHeaders(model), true)),
+        backend.call(
+            () ->
+                timedOnLoop(
+                    backend,
+                    () -> attempt(backend, model.upstreamModel(), upstreamHeaders(model), true))),
         (reply, error) -> {
           if (error == null) {
             deliver(reply, model);
@@ -347,7 +354,10 @@ final class Exchange {
     TrafficConfig.Peer peer = peers.get(index);
     Backend backend = services.backends().peer(peer.region());
     onContext(
-        backend.call(() -> attempt(backend, request.model(), peerHeaders(), false)),
+        backend.call(
+            () ->
+                timedOnLoop(
+                    backend, () -> attempt(backend, request.model(), peerHeaders(), false))),
         (reply, error) -> {
           if (error == null) {
             deliverFromPeer(reply);
@@ -361,6 +371,51 @@ final class Exchange {
                   AttemptFailures.reasonOf(error));
           tryPeer(index + 1);
         });
+  }
+
+  /**
+   * Runs an attempt on this request's event loop (the guard calls a retry from its timer's thread)
+   * and fails it with the backend's timeout exception once it has taken longer than the backend's
+   * timeout, abandoning its call. The timer is the loop's own.
+   */
+  private CompletionStage<UpstreamReply> timedOnLoop(
+      Backend backend, Supplier<CompletionStage<UpstreamReply>> attempt) {
+    CompletableFuture<UpstreamReply> result = new CompletableFuture<>();
+    Runnable run =
+        () -> {
+          Vertx vertx = context.owner();
+          long timer =
+              vertx.setTimer(
+                  backend.timeoutMillis(),
+                  id -> {
+                    if (result.completeExceptionally(backend.timedOut()) && currentCall != null) {
+                      currentCall.cancel();
+                    }
+                  });
+          CompletionStage<UpstreamReply> stage;
+          try {
+            stage = attempt.get();
+          } catch (RuntimeException e) {
+            stage = CompletableFuture.failedStage(e);
+          }
+          stage.whenComplete(
+              (reply, error) -> {
+                vertx.cancelTimer(timer);
+                if (error != null) {
+                  result.completeExceptionally(
+                      error instanceof CompletionException ? error.getCause() : error);
+                } else if (!result.complete(reply) && reply.streaming()) {
+                  // Too late: the timeout answered the guard already.
+                  reply.stream().request().reset();
+                }
+              });
+        };
+    if (Thread.currentThread() == loop) {
+      run.run();
+    } else {
+      context.runOnContext(ignored -> run.run());
+    }
+    return result;
   }
 
   /**

@@ -1,8 +1,11 @@
 package io.beastmode.router.upstream;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.TokenEstimate;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
@@ -14,18 +17,47 @@ import java.io.IOException;
  */
 public record Usage(long promptTokens, long completionTokens, boolean reported) {
 
-  /** Usage of a complete (non-streamed) answer body. */
+  /**
+   * Usage of a complete (non-streamed) answer body. The answer is read as it is parsed, and only
+   * its {@code usage} is built as a tree; an answer without one is read whole, to estimate it.
+   */
   public static Usage ofAnswer(Buffer body, int promptEstimate) {
+    JsonNode usage = null;
+    ByteBuf bytes = body.getByteBuf();
+    try (JsonParser parser =
+        bytes.hasArray()
+            ? CompletionRequest.json()
+                .createParser(
+                    bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes())
+            : CompletionRequest.json().createParser(body.getBytes())) {
+      if (parser.nextToken() == JsonToken.START_OBJECT) {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String field = parser.currentName();
+          parser.nextToken();
+          if (field.equals("usage")) {
+            usage = parser.readValueAsTree();
+          } else {
+            parser.skipChildren();
+          }
+        }
+      }
+    } catch (IOException e) {
+      return new Usage(promptEstimate, 0, false);
+    }
+    if (usage != null && usage.has("prompt_tokens")) {
+      return new Usage(
+          usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(), true);
+    }
+    return estimated(body, promptEstimate);
+  }
+
+  /** An answer without a usage of its own: its characters, estimated as tokens. */
+  private static Usage estimated(Buffer body, int promptEstimate) {
     JsonNode answer;
     try {
       answer = CompletionRequest.json().readTree(body.getBytes());
     } catch (IOException e) {
       return new Usage(promptEstimate, 0, false);
-    }
-    JsonNode usage = answer.path("usage");
-    if (usage.has("prompt_tokens")) {
-      return new Usage(
-          usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(), true);
     }
     long chars = 0;
     for (JsonNode choice : answer.path("choices")) {

@@ -23,6 +23,30 @@ class UsageTest {
   }
 
   @Test
+  void theUsageIsFoundWhereverItIsAndTheRestOfTheAnswerMustStillBeJson() {
+    Buffer usageFirst =
+        Buffer.buffer(
+            "{\"usage\":{\"prompt_tokens\":\"12\",\"completion_tokens\":3.7},\"id\":\"x\","
+                + "\"choices\":[{\"message\":{\"content\":\"hi\",\"tool_calls\":[{\"a\":[1,{}]}]}}]}");
+    assertThat(Usage.ofAnswer(usageFirst, 99)).isEqualTo(new Usage(12, 3, true));
+    Buffer brokenAfterUsage =
+        Buffer.buffer("{\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":3},\"choices\":[}");
+    assertThat(Usage.ofAnswer(brokenAfterUsage, 7)).isEqualTo(new Usage(7, 0, false));
+    Buffer twice =
+        Buffer.buffer(
+            "{\"usage\":{\"prompt_tokens\":1},\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":3}}");
+    assertThat(Usage.ofAnswer(twice, 7)).isEqualTo(new Usage(7, 0, false));
+    Buffer nullUsage =
+        Buffer.buffer("{\"usage\":null,\"choices\":[{\"text\":\"" + "y".repeat(8) + "\"}]}");
+    assertThat(Usage.ofAnswer(nullUsage, 7)).isEqualTo(new Usage(7, 2, false));
+    assertThat(Usage.ofAnswer(Buffer.buffer("[1,2]"), 7)).isEqualTo(new Usage(7, 0, false));
+    assertThat(Usage.ofAnswer(Buffer.buffer(""), 7)).isEqualTo(new Usage(7, 0, false));
+    Buffer slice = Buffer.buffer("xx{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":6}}yy");
+    assertThat(Usage.ofAnswer(slice.slice(2, slice.length() - 2), 7))
+        .isEqualTo(new Usage(5, 6, true));
+  }
+
+  @Test
   void aStreamIsTalliedAcrossSplitEvents() {
     Usage.StreamTally tally = new Usage.StreamTally(5);
     String stream =
