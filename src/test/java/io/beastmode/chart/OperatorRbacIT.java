@@ -73,6 +73,8 @@ class OperatorRbacIT {
           // creates it), so it takes none; BackupPolicyIT runs them.
           "core/secrets list",
           "core/secrets delete",
+          // Continuous backup watches Secrets once a snapshot is taken; BackupPolicyIT runs it.
+          "core/secrets watch",
           // A restore creates a snapshot's objects and lifts its hold on them; RestoreRequestIT
           // runs one.
           "beastmode.io/regions create",

@@ -13,11 +13,13 @@ import io.beastmode.api.v1alpha1.BackupPolicy;
 import io.beastmode.api.v1alpha1.BackupPolicySpec;
 import io.beastmode.api.v1alpha1.BackupTarget;
 import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.api.v1alpha1.S3Target;
 import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.operator.recovery.RegionSecretStore;
+import io.beastmode.operator.recovery.RestorePoints;
 import io.beastmode.operator.recovery.S3SnapshotStore;
 import io.beastmode.operator.recovery.Snapshot;
 import io.beastmode.operator.recovery.SnapshotKey;
@@ -59,6 +61,10 @@ class BackupPolicyIT {
   static RedisServer redis;
   static S3Server s3;
   static String keyValue;
+  // The server checks no signatures unless told to: any pair of keys will do.
+  static final S3Server.Credentials S3_CREDENTIALS =
+      new S3Server.Credentials("AKIABACKUPPOLICYIT01", "backup-policy-it-secret");
+  static final String S3_BUCKET = "team-dr-snapshots";
 
   @BeforeAll
   static void start() throws Exception {
@@ -149,28 +155,7 @@ class BackupPolicyIT {
 
   @Test
   void snapshotsGoToAnS3BucketAndRetentionKeepsTheNewest() throws Exception {
-    // The server checks no signatures unless told to: any pair of keys will do.
-    var credentials = new S3Server.Credentials("AKIABACKUPPOLICYIT01", "backup-policy-it-secret");
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("snapshot-store")
-                .withNamespace(NS)
-                .endMetadata()
-                .withStringData(
-                    Map.of(
-                        "accessKeyId", credentials.accessKeyId(),
-                        "secretAccessKey", credentials.secretAccessKey()))
-                .build())
-        .create();
-    var target = new BackupTarget();
-    target.s3 = new S3Target();
-    target.s3.endpoint = s3.endpoint();
-    target.s3.bucket = "team-dr-snapshots";
-    target.s3.prefix = "hub";
-    target.s3.credentialsSecretRef = new NamedReference("snapshot-store");
-    createBucket(target.s3, credentials);
+    var target = s3Target("hub");
     var policy = policy("to-s3", target);
     policy.getSpec().retention.keepLast = 2;
     client.resource(policy).create();
@@ -193,8 +178,7 @@ class BackupPolicyIT {
     var status =
         client.resources(BackupPolicy.class).inNamespace(NS).withName("to-s3").get().getStatus();
     assertThat(status.snapshots).hasSize(2);
-    try (var store =
-        S3SnapshotStore.of(target.s3, credentials.accessKeyId(), credentials.secretAccessKey())) {
+    try (var store = s3Store(target)) {
       assertThat(store.list())
           .extracting(SnapshotStore.Stored::name)
           .containsExactly(status.snapshots.get(0).name, status.snapshots.get(1).name);
@@ -262,6 +246,62 @@ class BackupPolicyIT {
     awaitReason("drilled", "DrillFailed");
   }
 
+  @Test
+  void continuousModeWritesEachChangeOnTopOfTheNewestSnapshot() throws Exception {
+    client.resource(pool(NS, "doomed", model("tiny", 0.05, 0.1, 0.4))).create();
+    var target = s3Target("continuous");
+    var policy = policy("live", target);
+    policy.getSpec().continuous.enabled = true;
+    policy.getSpec().continuous.intervalSeconds = 1;
+    client.resource(policy).create();
+    // Continuous mode starts from a whole snapshot of its own.
+    String base = awaitSnapshots("live", 1).snapshots.get(0).name;
+    var key = SnapshotKey.fromSecretData(encoded(keyValue));
+
+    client.resource(pool(NS, "added", model("medium", 0.5, 1.5, 0.8))).create();
+    client.resources(ModelPool.class).inNamespace(NS).withName("doomed").delete();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              try (var store = s3Store(target)) {
+                var latest = RestorePoints.latest(store, "live", key);
+                assertThat(latest.name()).startsWith(base + "-c");
+                assertThat(latest.snapshot().objects())
+                    .extracting(o -> o.kind() + "/" + o.name())
+                    .contains("ModelPool/added", "ModelPool/hosted", "LLMRouter/chat")
+                    .doesNotContain("ModelPool/doomed");
+              }
+            });
+
+    // A later change replaces the change set: a restore needs the base and one change set.
+    client.resource(pool(NS, "later", model("large", 2, 6, 0.9))).create();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              try (var store = s3Store(target)) {
+                var names = store.list().stream().map(SnapshotStore.Stored::name).toList();
+                assertThat(names).filteredOn(n -> n.startsWith(base + "-c")).hasSize(1);
+                var latest = RestorePoints.latest(store, "live", key);
+                assertThat(latest.snapshot().objects())
+                    .extracting(o -> o.kind() + "/" + o.name())
+                    .contains("ModelPool/added", "ModelPool/later")
+                    .doesNotContain("ModelPool/doomed");
+                // The base's router state comes with it: a change set holds none of its own.
+                assertThat(latest.snapshot().redisEntries())
+                    .extracting(Snapshot.RedisEntry::key)
+                    .contains(HISTORY_KEY);
+              }
+            });
+    var status =
+        client.resources(BackupPolicy.class).inNamespace(NS).withName("live").get().getStatus();
+    assertThat(status.continuous.baseSnapshot).isEqualTo(base);
+    Fixtures.edit(
+        client.resources(BackupPolicy.class).inNamespace(NS).withName("live"),
+        p -> p.getSpec().continuous.enabled = false);
+  }
+
   private static io.beastmode.api.v1alpha1.DrillRecord awaitDrill(String name, String request) {
     return await()
         .atMost(WAIT)
@@ -283,6 +323,38 @@ class BackupPolicyIT {
     policy.getSpec().target = target;
     policy.getSpec().encryptionKeySecretRef = new SecretKeyReference("backup-key", null, "key");
     return policy;
+  }
+
+  /** A bucket of the S3 server, and the Secret with its credentials. */
+  private static BackupTarget s3Target(String prefix) {
+    if (client.secrets().inNamespace(NS).withName("snapshot-store").get() == null) {
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("snapshot-store")
+                  .withNamespace(NS)
+                  .endMetadata()
+                  .withStringData(
+                      Map.of(
+                          "accessKeyId", S3_CREDENTIALS.accessKeyId(),
+                          "secretAccessKey", S3_CREDENTIALS.secretAccessKey()))
+                  .build())
+          .create();
+      createBucket(S3_BUCKET);
+    }
+    var target = new BackupTarget();
+    target.s3 = new S3Target();
+    target.s3.endpoint = s3.endpoint();
+    target.s3.bucket = S3_BUCKET;
+    target.s3.prefix = prefix;
+    target.s3.credentialsSecretRef = new NamedReference("snapshot-store");
+    return target;
+  }
+
+  private static S3SnapshotStore s3Store(BackupTarget target) {
+    return S3SnapshotStore.of(
+        target.s3, S3_CREDENTIALS.accessKeyId(), S3_CREDENTIALS.secretAccessKey());
   }
 
   private static BackupTarget regionTarget() {
@@ -336,10 +408,11 @@ class BackupPolicyIT {
                     && p.getStatus().conditions.stream().anyMatch(c -> reason.equals(c.reason)));
   }
 
-  private static void createBucket(S3Target target, S3Server.Credentials credentials) {
+  private static void createBucket(String bucket) {
+    var credentials = S3_CREDENTIALS;
     try (var s3Client =
         software.amazon.awssdk.services.s3.S3Client.builder()
-            .endpointOverride(java.net.URI.create(target.endpoint))
+            .endpointOverride(java.net.URI.create(s3.endpoint()))
             .region(software.amazon.awssdk.regions.Region.US_EAST_1)
             .forcePathStyle(true)
             .credentialsProvider(
@@ -348,7 +421,7 @@ class BackupPolicyIT {
                         credentials.accessKeyId(), credentials.secretAccessKey())))
             .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
             .build()) {
-      s3Client.createBucket(b -> b.bucket(target.bucket));
+      s3Client.createBucket(b -> b.bucket(bucket));
     }
   }
 

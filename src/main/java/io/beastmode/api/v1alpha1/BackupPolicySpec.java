@@ -35,6 +35,12 @@ public class BackupPolicySpec {
   public SecretKeyReference encryptionKeySecretRef;
 
   @Default("{}")
+  @JsonPropertyDescription(
+      "Continuous mode: changes reach the target within seconds, so a restore loses seconds of"
+          + " changes rather than the schedule's interval.")
+  public ContinuousBackupSpec continuous = new ContinuousBackupSpec();
+
+  @Default("{}")
   @JsonPropertyDescription("How long snapshots are kept.")
   public BackupRetention retention = new BackupRetention();
 

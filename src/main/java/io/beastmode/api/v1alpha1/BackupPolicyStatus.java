@@ -28,8 +28,12 @@ public class BackupPolicyStatus implements HasConditions {
   public List<SnapshotRecord> snapshots;
 
   @JsonPropertyDescription(
-      "Seconds between the last snapshot and now at the last check: the data a restore would lose.")
+      "The data a restore would lose, in seconds, at the last check: the age of the newest snapshot,"
+          + " or in continuous mode the age of the oldest change not yet written (0 when all are).")
   public Long measuredRpoSeconds;
+
+  @JsonPropertyDescription("Continuous mode's progress, while it is on.")
+  public ContinuousBackupStatus continuous;
 
   @JsonPropertyDescription("The last restore drill.")
   public DrillRecord lastDrill;

@@ -44,6 +44,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   private final SnapshotStores stores;
   private final SnapshotCollector collector;
   private final RestoreDrill drill;
+  private final ContinuousBackups continuous;
   private final MeterRegistry registry;
   private final Clock clock;
   private final Conditions conditions;
@@ -63,6 +64,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     var routerState = new RouterState(redis, clock);
     this.collector = new SnapshotCollector(hub, routerState, operatorVersion);
     this.drill = new RestoreDrill(hub, routerState, clock);
+    this.continuous = new ContinuousBackups(hub, stores, collector, clock);
     this.registry = registry;
     this.clock = clock;
     this.conditions = new Conditions(clock);
@@ -72,6 +74,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   @Override
   public UpdateControl<BackupPolicy> reconcile(BackupPolicy policy, Context<BackupPolicy> context) {
     if (RestoreHold.held(policy)) {
+      continuous.stop(policy);
       return UpdateControl.<BackupPolicy>noUpdate().rescheduleAfter(RestoreHold.RECHECK);
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -85,11 +88,18 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       status.lastDrill = previous.lastDrill;
     }
     var due = BackupDue.snapshot(policy, now);
+    if (!continuousMode(policy)) {
+      continuous.stop(policy);
+    }
     var ready = backUp(policy, due, status, now);
+    var progress = continuous.progress(policy);
+    status.continuous = progress.map(ContinuousBackups.Progress::status).orElse(null);
     status.measuredRpoSeconds =
-        status.lastBackupTime == null
-            ? null
-            : Duration.between(Timestamps.parse(status.lastBackupTime), now).toSeconds();
+        progress.isPresent()
+            ? Long.valueOf(progress.get().rpo(now).toSeconds())
+            : status.lastBackupTime == null
+                ? null
+                : Duration.between(Timestamps.parse(status.lastBackupTime), now).toSeconds();
     conditions.set(status, previous, status.observedGeneration, ready);
     Duration untilDue = Duration.between(now, due.next()).plusSeconds(1);
     return StatusPatch.ifChanged(policy, status, context)
@@ -126,7 +136,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       }
       Integer objects = null;
       String taken = null;
-      if (due.take()) {
+      // Continuous mode writes on top of a whole snapshot this process took: take one to start.
+      if (due.take() || (continuousMode(policy) && !continuous.running(policy))) {
         long started = System.nanoTime();
         Snapshot snapshot = collector.collect(policy, status.cluster, now);
         byte[] sealed = SnapshotSeal.seal(snapshot, key);
@@ -142,6 +153,9 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         if (due.request() != null) {
           status.lastBackupRequest = due.request();
         }
+        if (continuousMode(policy)) {
+          continuous.start(policy, status.cluster, taken, snapshot, key);
+        }
         events.normal(
             policy,
             "SnapshotTaken",
@@ -154,6 +168,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       for (String old :
           Retention.toDelete(stored, retention.keepLast, retention.maxAgeDays, newest, now)) {
         store.delete(old);
+      }
+      // A newer whole snapshot holds what older change sets held: they are folded into it.
+      for (String folded : RestorePoints.foldedChangeSets(store.list(), policy, newest)) {
+        store.delete(folded);
       }
       status.snapshots = records(mine(store.list(), policy), status.snapshots, taken, objects);
       var drillDue = BackupDue.drill(policy, now);
@@ -194,6 +212,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     } catch (SnapshotStore.Unavailable e) {
       return failed(policy, "TargetUnavailable", e.getMessage());
     }
+  }
+
+  private static boolean continuousMode(BackupPolicy policy) {
+    return policy.getSpec().continuous.enabled && !policy.getSpec().suspend;
   }
 
   private static List<SnapshotStore.Stored> mine(

@@ -37,16 +37,9 @@ final class RestoreDrill {
       return record;
     }
     try {
-      var stored =
-          store.list().stream()
-              .filter(s -> SnapshotNames.of(s.name(), policy.getMetadata().getName()))
-              .toList();
-      if (stored.isEmpty()) {
-        record.message = "no snapshot to restore";
-        return record;
-      }
-      record.snapshot = stored.get(0).name();
-      Snapshot snapshot = SnapshotSeal.open(store.get(record.snapshot), key);
+      var latest = RestorePoints.latest(store, policy.getMetadata().getName(), key);
+      record.snapshot = latest.name();
+      Snapshot snapshot = latest.snapshot();
       record.rpoSeconds = Duration.between(snapshot.manifest().takenAt(), started).toSeconds();
       String holder =
           "drill:" + policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();

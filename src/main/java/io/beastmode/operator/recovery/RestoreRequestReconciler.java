@@ -223,17 +223,15 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
     }
     SnapshotKey key = key(namespace, keyRef);
     try (var store = stores.open(target, namespace)) {
-      String name = spec.snapshot;
-      if ("latest".equals(name)) {
-        var stored = store.list();
-        if (stored.isEmpty()) {
-          throw new Refused("NoSnapshot", "the source holds no snapshot");
-        }
-        name = status.snapshot != null ? status.snapshot : stored.get(0).name();
-      }
-      status.snapshot = name;
+      // A restore that resumes restores what it started with, even if newer snapshots came.
+      String name = status.snapshot != null ? status.snapshot : spec.snapshot;
       try {
-        return SnapshotSeal.open(store.get(name), key);
+        var opened =
+            "latest".equals(name)
+                ? RestorePoints.latest(store, null, key)
+                : RestorePoints.open(store, name, key);
+        status.snapshot = opened.name();
+        return opened.snapshot();
       } catch (SnapshotStore.Missing e) {
         throw new Refused("SnapshotMissing", e.getMessage());
       } catch (SnapshotRejected e) {

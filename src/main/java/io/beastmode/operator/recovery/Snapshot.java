@@ -101,6 +101,11 @@ public record Snapshot(
       return identity(kind, namespace, name);
     }
 
+    /** The object's identity without its content. */
+    SnapshotManifest.ObjectId id() {
+      return new SnapshotManifest.ObjectId(kind, namespace, name);
+    }
+
     static String identity(String kind, String namespace, String name) {
       // Kubernetes names cannot hold a slash, so this never confuses two objects.
       return kind + "/" + (namespace == null ? "" : namespace) + "/" + name;
@@ -207,6 +212,8 @@ public record Snapshot(
     private final Set<String> redisUnreached = new TreeSet<>();
     private final List<KubeObject> objects = new ArrayList<>();
     private final List<RedisEntry> redisEntries = new ArrayList<>();
+    private String baseSnapshot;
+    private final List<SnapshotManifest.ObjectId> removed = new ArrayList<>();
 
     private Builder(
         String operatorVersion,
@@ -258,6 +265,18 @@ public record Snapshot(
       return this;
     }
 
+    /** Makes a change set on top of the snapshot {@code base} rather than a whole snapshot. */
+    public Builder changeSetOf(String base) {
+      this.baseSnapshot = Objects.requireNonNull(base, "base");
+      return this;
+    }
+
+    /** In a change set: the object was in the base snapshot and has since been deleted. */
+    public Builder removed(SnapshotManifest.ObjectId object) {
+      removed.add(Objects.requireNonNull(object, "object"));
+      return this;
+    }
+
     /**
      * The snapshot, its manifest computed from what was added.
      *
@@ -287,7 +306,9 @@ public record Snapshot(
                       e ->
                           new SnapshotManifest.EntryDigest(
                               e.region(), e.key(), Digests.sha256Hex(e.dump)))
-                  .toList());
+                  .toList(),
+              baseSnapshot,
+              removed);
       return new Snapshot(manifest, objects, redisEntries);
     }
   }
@@ -344,6 +365,11 @@ public record Snapshot(
       }
       if (!d.sha256().equals(Digests.sha256Hex(e.dump))) {
         throw new Mismatch(e.describe() + " does not match its SHA-256 in the manifest");
+      }
+    }
+    for (var r : manifest.removed()) {
+      if (heldObjects.containsKey(KubeObject.identity(r.kind(), r.namespace(), r.name()))) {
+        throw new Mismatch("the change set both holds and removes " + r.describe());
       }
     }
     if (!listedObjects.isEmpty()) {

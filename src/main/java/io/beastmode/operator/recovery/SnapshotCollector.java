@@ -53,6 +53,16 @@ final class SnapshotCollector {
   }
 
   Snapshot collect(BackupPolicy policy, String sourceCluster, Instant takenAt) {
+    return collect(policy, sourceCluster, takenAt, policy.getSpec().include.routerState);
+  }
+
+  /** What {@link #collect} reads but the routers' Redis state: what continuous mode compares. */
+  Snapshot collectObjects(BackupPolicy policy, String sourceCluster, Instant takenAt) {
+    return collect(policy, sourceCluster, takenAt, false);
+  }
+
+  private Snapshot collect(
+      BackupPolicy policy, String sourceCluster, Instant takenAt, boolean withRouterState) {
     String namespace = policy.getMetadata().getNamespace();
     var builder =
         Snapshot.builder(
@@ -84,7 +94,7 @@ final class SnapshotCollector {
       objects.addAll(secrets(policy, objects, regions, builder));
     }
     objects.forEach(object -> builder.object(kubeObject(object)));
-    if (include.routerState) {
+    if (withRouterState) {
       var patterns = patterns(namespace, objects);
       for (Region region : regions) {
         String name = region.getMetadata().getName();

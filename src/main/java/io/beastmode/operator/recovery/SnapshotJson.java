@@ -30,7 +30,8 @@ import java.util.function.Function;
  *               "resourceVersions": {kind: resourceVersion}, "redisCuts": {region: RFC 3339},
  *               "redisUnreached": [region], "objectCount", "redisEntryCount",
  *               "objects": [{"kind", "namespace" (null when cluster-scoped), "name", "sha256"}],
- *               "redisEntries": [{"region", "key", "sha256"}]},
+ *               "redisEntries": [{"region", "key", "sha256"}],
+ *               "baseSnapshot" (only in a change set), "removed": [{"kind", "namespace", "name"}]},
  *  "objects": [{"apiVersion", "kind", "namespace", "name", "json": base64}],
  *  "redisEntries": [{"region", "key", "dump": base64, "pttlMillis"}]}
  * </pre>
@@ -113,6 +114,17 @@ final class SnapshotJson {
     ArrayNode entries = node.putArray("redisEntries");
     for (var d : m.redisEntries()) {
       entries.addObject().put("region", d.region()).put("key", d.key()).put("sha256", d.sha256());
+    }
+    if (m.changeSet()) {
+      node.put("baseSnapshot", m.baseSnapshot());
+    }
+    ArrayNode removed = node.putArray("removed");
+    for (var r : m.removed()) {
+      removed
+          .addObject()
+          .put("kind", r.kind())
+          .put("namespace", r.namespace())
+          .put("name", r.name());
     }
     return node;
   }
@@ -210,7 +222,17 @@ final class SnapshotJson {
             "redisEntries",
             d ->
                 new SnapshotManifest.EntryDigest(
-                    text(d, "region"), text(d, "key"), text(d, "sha256"))));
+                    text(d, "region"), text(d, "key"), text(d, "sha256"))),
+        textOrNull(m, "baseSnapshot"),
+        // Snapshots written before change sets existed have no "removed".
+        m.has("removed")
+            ? list(
+                m,
+                "removed",
+                r ->
+                    new SnapshotManifest.ObjectId(
+                        text(r, "kind"), textOrNull(r, "namespace"), text(r, "name")))
+            : List.of());
   }
 
   private static <T> List<T> list(JsonNode node, String field, Function<JsonNode, T> each) {

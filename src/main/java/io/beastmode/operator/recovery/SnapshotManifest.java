@@ -29,6 +29,10 @@ import java.util.TreeSet;
  * @param objects each object's identity and the SHA-256 of its JSON, in the order held
  * @param redisEntries each Redis entry's identity and the SHA-256 of its DUMP payload, in the order
  *     held
+ * @param baseSnapshot null for a whole snapshot; for a change set (continuous mode), the snapshot
+ *     it applies on top of: the change set holds the objects changed or added since that snapshot,
+ *     and names in {@code removed} those deleted since
+ * @param removed objects of the base that no longer exist; empty for a whole snapshot
  */
 public record SnapshotManifest(
     int formatVersion,
@@ -42,7 +46,9 @@ public record SnapshotManifest(
     int objectCount,
     int redisEntryCount,
     List<ObjectDigest> objects,
-    List<EntryDigest> redisEntries) {
+    List<EntryDigest> redisEntries,
+    String baseSnapshot,
+    List<ObjectId> removed) {
 
   /** The one format this operator writes and reads. */
   public static final int FORMAT_VERSION = 1;
@@ -68,6 +74,18 @@ public record SnapshotManifest(
     }
 
     /** The object as messages name it, e.g. {@code Secret shop/openai} or {@code Region eu}. */
+    public String describe() {
+      return Snapshot.KubeObject.describe(kind, namespace, name);
+    }
+  }
+
+  /** An object named without content: one a change set removes. */
+  public record ObjectId(String kind, String namespace, String name) {
+    public ObjectId {
+      Snapshot.KubeObject.checkIdentity(kind, namespace, name);
+    }
+
+    /** The object as messages name it. */
     public String describe() {
       return Snapshot.KubeObject.describe(kind, namespace, name);
     }
@@ -109,6 +127,20 @@ public record SnapshotManifest(
     redisUnreached = Collections.unmodifiableSortedSet(unreached);
     objects = List.copyOf(objects);
     redisEntries = List.copyOf(redisEntries);
+    removed = List.copyOf(removed);
+    if (baseSnapshot == null && !removed.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a whole snapshot removes nothing; only a change set does");
+    }
+    if (baseSnapshot != null && (!redisCuts.isEmpty() || !redisUnreached.isEmpty())) {
+      throw new IllegalArgumentException(
+          "a change set holds no Redis state; that of its base snapshot is restored");
+    }
+  }
+
+  /** Whether this is a change set on top of {@link #baseSnapshot}, not a whole snapshot. */
+  public boolean changeSet() {
+    return baseSnapshot != null;
   }
 
   private static <V> Map<String, V> sortedCopy(Map<String, V> map, String what) {

@@ -19,7 +19,9 @@ public final class SnapshotRejected extends Exception {
     /** The decrypted content does not decompress or parse as a snapshot. */
     CONTENT,
     /** An object or entry, or a count, differs from the manifest. */
-    MANIFEST
+    MANIFEST,
+    /** A change set of continuous mode does not belong on top of the snapshot it is paired with. */
+    CHAIN
   }
 
   private final Check check;
