@@ -39,6 +39,8 @@ public final class OperatorUnderTest implements AutoCloseable {
    * With {@code leaderElection} (null: none), this replica reconciles only while it holds the
    * lease.
    */
+  private final BackupPolicyReconciler backups;
+
   public OperatorUnderTest(KubernetesClient hub, LeaderElectionConfiguration leaderElection) {
     // Its own client (closed on stop), as the operator's process has. The test's client may hold
     // connections idle for minutes (API servers slow to start); Vert.x can hand out one already
@@ -62,14 +64,16 @@ public final class OperatorUnderTest implements AutoCloseable {
             clients, heartbeats, usage, registry, ROUTER_IMAGE, Clock.systemUTC()));
     operator.register(
         new ServiceLevelObjectiveReconciler(clients, usage, registry, Clock.systemUTC()));
-    operator.register(
-        new BackupPolicyReconciler(client, clients, redis, registry, Clock.systemUTC(), "test"));
+    this.backups =
+        new BackupPolicyReconciler(client, clients, redis, registry, Clock.systemUTC(), "test");
+    operator.register(backups);
     operator.register(new RestoreRequestReconciler(client, clients, redis, Clock.systemUTC()));
     operator.start();
   }
 
   @Override
   public void close() {
+    backups.close();
     operator.stop();
     clients.close();
     redis.close();

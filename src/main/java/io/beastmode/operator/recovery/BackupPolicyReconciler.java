@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +70,12 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     this.clock = clock;
     this.conditions = new Conditions(clock);
     this.events = new Events(hub, clock);
+  }
+
+  /** Stops continuous mode's watches and writes when the operator stops. */
+  @PreDestroy
+  public void close() {
+    continuous.close();
   }
 
   @Override

@@ -181,7 +181,7 @@ final class ContinuousBackups implements AutoCloseable {
     private final String namespace;
     private final String name;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    private SharedIndexInformer<BackupPolicy> policies;
+    private volatile SharedIndexInformer<BackupPolicy> policies;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicReference<Instant> pendingSince = new AtomicReference<>();
     private final AtomicReference<Progress> progress = new AtomicReference<>();
@@ -234,13 +234,14 @@ final class ContinuousBackups implements AutoCloseable {
               changed();
             }
           };
+      // First: a write reads its policy from this one.
+      policies = hub.resources(BackupPolicy.class).inNamespace(namespace).inform(changed);
+      informers.add(policies);
       for (var kind : SnapshotCollector.KINDS) {
         if (kind != BackupPolicy.class) {
           informers.add(hub.resources(kind).inNamespace(namespace).inform(changed));
         }
       }
-      policies = hub.resources(BackupPolicy.class).inNamespace(namespace).inform(changed);
-      informers.add(policies);
       informers.add(hub.secrets().inNamespace(namespace).inform(changed));
       informers.add(hub.resources(Region.class).inform(changed));
     }
