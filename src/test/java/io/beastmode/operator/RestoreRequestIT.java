@@ -24,6 +24,7 @@ import io.beastmode.operator.recovery.RegionSecretStore;
 import io.beastmode.operator.recovery.SnapshotStore;
 import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.FakeWorkloadController;
+import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.OperatorUnderTest;
 import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisServer;
@@ -152,6 +153,21 @@ class RestoreRequestIT {
       assertThat(hub.resources(LLMRouter.class).inNamespace(NS).list().getItems())
           .as("nothing applied")
           .isEmpty();
+
+      // A chunk changed in the store: the restore fails and applies nothing.
+      var chunk = member.secrets().inNamespace(NS).withName("snapshot-" + snapshot + "-0");
+      var original = new java.util.HashMap<>(chunk.get().getData());
+      Fixtures.edit(
+          chunk,
+          s -> s.getData().put("chunk", Base64.getEncoder().encodeToString("tampered".getBytes())));
+      hub.resource(restore("tampered", "backup-key")).create();
+      var tampered = awaitPhase(hub, "tampered", RestorePhase.Failed);
+      assertThat(tampered.getStatus().conditions)
+          .anySatisfy(c -> assertThat(c.reason).isEqualTo("SnapshotMissing"));
+      assertThat(hub.resources(LLMRouter.class).inNamespace(NS).list().getItems())
+          .as("nothing applied")
+          .isEmpty();
+      Fixtures.edit(chunk, s -> s.setData(original));
 
       hub.resource(restore("after-the-disaster", "backup-key")).create();
       var restored = awaitPhase(hub, "after-the-disaster", RestorePhase.Succeeded);
