@@ -135,6 +135,7 @@ final class ContinuousBackups implements AutoCloseable {
   private void stop(String id) {
     Writer writer = writers.remove(id);
     if (writer != null) {
+      writer.stopped = true;
       writer.informers.forEach(SharedIndexInformer::close);
     }
   }
@@ -196,6 +197,8 @@ final class ContinuousBackups implements AutoCloseable {
     private SnapshotKey key;
     private Instant lastWrite = Instant.MIN;
     private volatile Duration interval;
+    // A write scheduled before the writer stopped finds this and writes nothing.
+    private volatile boolean stopped;
 
     Writer(BackupPolicy policy) {
       this.namespace = policy.getMetadata().getNamespace();
@@ -272,6 +275,9 @@ final class ContinuousBackups implements AutoCloseable {
     private void write() {
       // Changes seen from here on schedule the next write.
       scheduled.set(false);
+      if (stopped) {
+        return;
+      }
       Instant seen = pendingSince.getAndSet(null);
       try {
         BackupPolicy policy = policies.getStore().getByKey(namespace + "/" + name);
