@@ -1,5 +1,8 @@
 package io.beastmode.bench;
 
+import static io.beastmode.bench.Timing.median;
+import static io.beastmode.bench.Timing.round;
+import static io.beastmode.bench.Timing.seconds;
 import static io.beastmode.testing.Fixtures.memberRegion;
 import static io.beastmode.testing.Fixtures.model;
 import static io.beastmode.testing.Fixtures.pool;
@@ -143,7 +146,7 @@ public final class DrBench {
 
       var rpo = continuousRpo(hub);
       result.put("continuous_rpo_seconds", round(median(rpo)));
-      result.put("continuous_rpo_trials", rpo.stream().map(DrBench::round).toList());
+      result.put("continuous_rpo_trials", rpo.stream().map(Timing::round).toList());
     }
     // The hub is gone. Its snapshots are in the east region's cluster.
     var opened = latest();
@@ -586,31 +589,6 @@ public final class DrBench {
   }
 
   static void waitFor(BooleanSupplier condition, String what) {
-    long start = System.currentTimeMillis();
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() - start > TIMEOUT_MS) {
-        throw new IllegalStateException("not within " + TIMEOUT_MS / 1000 + " s: " + what);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  static double round(double value) {
-    return Math.round(value * 100) / 100.0;
-  }
-
-  static double median(List<Double> values) {
-    var sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    Timing.waitFor(condition, TIMEOUT_MS, what);
   }
 }

@@ -1,5 +1,9 @@
 package io.beastmode.bench;
 
+import static io.beastmode.bench.Timing.median;
+import static io.beastmode.bench.Timing.round;
+import static io.beastmode.bench.Timing.seconds;
+import static io.beastmode.bench.Timing.waitFor;
 import static io.beastmode.testing.Fixtures.model;
 import static io.beastmode.testing.Fixtures.pool;
 import static io.beastmode.testing.Fixtures.router;
@@ -19,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * How fast traffic leaves a failed region. Three regions on real API servers (hub and two members),
@@ -242,29 +245,5 @@ public final class FailoverBench {
             medianShift / medianManual));
     Files.writeString(RESULTS.resolve("failover.md"), md.toString());
     System.out.print(md);
-  }
-
-  static void waitFor(BooleanSupplier condition, long timeoutMillis, String what) {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException("timed out waiting for: " + what);
-      }
-      sleep(50);
-    }
-  }
-
-  static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  static double round(double value) {
-    return Math.round(value * 1000) / 1000.0;
-  }
-
-  static double median(List<Double> values) {
-    var sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : round((sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2);
   }
 }

@@ -14,17 +14,19 @@ import io.beastmode.operator.slo.ServiceLevelObjectiveReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import java.time.Clock;
 
 /** The operator's controllers, registered as the operator role registers them, on a test's hub. */
 public final class OperatorUnderTest implements AutoCloseable {
   public static final String ROUTER_IMAGE = "beast-mode:test";
 
-  private final Operator operator;
-  private final RegionClients clients;
+  private Operator operator;
+  private RegionClients clients;
   private final Vertx vertx = Vertx.vertx();
   private final RegionRedisClients redis = new RegionRedisClients(vertx);
   private final RouterHeartbeats heartbeats = new RouterHeartbeats(redis);
@@ -39,9 +41,36 @@ public final class OperatorUnderTest implements AutoCloseable {
    * With {@code leaderElection} (null: none), this replica reconciles only while it holds the
    * lease.
    */
-  private final BackupPolicyReconciler backups;
+  private BackupPolicyReconciler backups;
 
   public OperatorUnderTest(KubernetesClient hub, LeaderElectionConfiguration leaderElection) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        start(hub, leaderElection);
+        return;
+      } catch (OperatorException e) {
+        stopOperator();
+        if (attempt == 3 || !closedConnection(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * An API server that just started may close a connection a first list was sent on; the operator
+   * process would then exit and be restarted, as this one is started again.
+   */
+  private static boolean closedConnection(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof HttpClosedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void start(KubernetesClient hub, LeaderElectionConfiguration leaderElection) {
     // Its own client (closed on stop), as the operator's process has. The test's client may hold
     // connections idle for minutes (API servers slow to start); Vert.x can hand out one already
     // closed, as an HttpClosedException fabric8 does not retry, and an informer's first list that
@@ -73,11 +102,21 @@ public final class OperatorUnderTest implements AutoCloseable {
 
   @Override
   public void close() {
-    backups.close();
-    operator.stop();
-    clients.close();
+    stopOperator();
     redis.close();
     vertx.close();
+  }
+
+  private void stopOperator() {
+    if (backups != null) {
+      backups.close();
+    }
+    if (operator != null) {
+      operator.stop();
+    }
+    if (clients != null) {
+      clients.close();
+    }
   }
 
   /**
