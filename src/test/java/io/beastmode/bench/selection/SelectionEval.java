@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 public final class SelectionEval {
   static final double[] THRESHOLDS = {0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9};
   static final long SEED = 19;
+  // Re-runs (other splits, other settings) skip encoding prompts already seen.
+  static final Path CACHE = Path.of("target", "selection-embeddings.bin");
 
   public static void main(String[] args) throws Exception {
     Path trainDir = Path.of(System.getProperty("selection.train", "bench/data/mmlu-train"));
@@ -44,6 +46,17 @@ public final class SelectionEval {
     Path out = Path.of(System.getProperty("selection.out", "bench/results/selection.json"));
     Dataset train = Dataset.load(trainDir, null);
     Dataset eval = Dataset.load(evalDir, train.models);
+    Settings settings =
+        new Settings(
+            Integer.getInteger("selection.neighbours", Settings.DEFAULT.neighbours()),
+            Settings.DEFAULT.priorWeight(),
+            Double.parseDouble(
+                System.getProperty("selection.l2", String.valueOf(Settings.DEFAULT.l2()))),
+            Settings.DEFAULT.iterations(),
+            Double.parseDouble(
+                System.getProperty(
+                    "selection.neighbourShare",
+                    String.valueOf(Settings.DEFAULT.neighbourShare()))));
     int strong = train.accuracy(1) > train.accuracy(0) ? 1 : 0;
     int weak = 1 - strong;
 
@@ -59,7 +72,7 @@ public final class SelectionEval {
     Map<String, Double> apgrs = new LinkedHashMap<>();
     for (Method method : Method.values()) {
       SuccessPredictor predictor =
-          SuccessPredictor.train(train.models, trainExamples, method, Settings.DEFAULT);
+          SuccessPredictor.train(train.models, trainExamples, method, settings);
       double[] scores = new double[evalExamples.size()];
       double[] weakChance = new double[evalExamples.size()];
       for (int i = 0; i < scores.length; i++) {
@@ -105,8 +118,16 @@ public final class SelectionEval {
     result.put("best_method_this_run", best);
     result.put(
         "feedback_replay",
-        replay(train.models, trainExamples, evalExamples, weak, strong, weakRight, strongRight));
-    result.put("settings", Settings.DEFAULT);
+        replay(
+            train.models,
+            trainExamples,
+            evalExamples,
+            weak,
+            strong,
+            weakRight,
+            strongRight,
+            settings));
+    result.put("settings", settings);
     result.put("encode_seconds", encodeSeconds);
     Files.createDirectories(out.toAbsolutePath().getParent());
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
@@ -127,7 +148,8 @@ public final class SelectionEval {
       int weak,
       int strong,
       double[] weakRight,
-      double[] strongRight) {
+      double[] strongRight,
+      Settings settings) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < evalExamples.size(); i++) {
       order.add(i);
@@ -136,7 +158,7 @@ public final class SelectionEval {
     List<Integer> fed = order.subList(0, order.size() / 2);
     List<Integer> held = order.subList(order.size() / 2, order.size());
     SuccessPredictor before =
-        SuccessPredictor.train(models, trainExamples, Method.mixture, Settings.DEFAULT);
+        SuccessPredictor.train(models, trainExamples, Method.mixture, settings);
     double[] fedWeakChance =
         fed.stream()
             .mapToDouble(
@@ -171,7 +193,7 @@ public final class SelectionEval {
     result.put(
         "feedback_on_chosen_model",
         heldOut(
-            SuccessPredictor.train(models, chosenOnly, Method.mixture, Settings.DEFAULT),
+            SuccessPredictor.train(models, chosenOnly, Method.mixture, settings),
             evalExamples,
             held,
             weak,
@@ -180,7 +202,7 @@ public final class SelectionEval {
     result.put(
         "feedback_on_both_models",
         heldOut(
-            SuccessPredictor.train(models, bothModels, Method.mixture, Settings.DEFAULT),
+            SuccessPredictor.train(models, bothModels, Method.mixture, settings),
             evalExamples,
             held,
             weak,
@@ -233,6 +255,14 @@ public final class SelectionEval {
 
   private static List<LabelledExample> encode(PromptEncoder encoder, Dataset data)
       throws Exception {
+    EmbeddingFile cache = EmbeddingFile.open(CACHE);
+    List<LabelledExample> examples = encodeAll(cache, encoder, data);
+    cache.save();
+    return examples;
+  }
+
+  private static List<LabelledExample> encodeAll(
+      EmbeddingFile cache, PromptEncoder encoder, Dataset data) throws Exception {
     int threads = Runtime.getRuntime().availableProcessors();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -242,7 +272,9 @@ public final class SelectionEval {
             pool.submit(
                 () ->
                     new LabelledExample(
-                        encoder.encode(row.prompt()), row.prompt().length(), row.outcomes())));
+                        cache.computeIfAbsent(row.prompt(), encoder::encode),
+                        row.prompt().length(),
+                        row.outcomes())));
       }
       List<LabelledExample> examples = new ArrayList<>();
       for (Future<LabelledExample> f : futures) {
