@@ -88,6 +88,14 @@ public final class SuccessPredictor {
         List.copyOf(models), method, settings, List.copyOf(examples), heads, rate);
   }
 
+  /**
+   * This predictor's heads with more examples for the neighbours: what new feedback changes at
+   * once, before the heads are fitted again.
+   */
+  public SuccessPredictor withExamples(List<LabelledExample> all) {
+    return new SuccessPredictor(models, method, settings, List.copyOf(all), heads, overallRate);
+  }
+
   public List<String> models() {
     return models;
   }
