@@ -141,6 +141,8 @@ public class RouterRole {
             region,
             learnedPollInterval,
             learnedRefitInterval);
+    metrics.watchLearning(
+        () -> learning.current() == null ? 0 : learning.current().examplesLearned());
     Consumer<RoutingTable> apply =
         next -> {
           backends.update(next);

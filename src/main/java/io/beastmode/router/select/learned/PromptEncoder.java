@@ -10,7 +10,11 @@ import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,6 +30,7 @@ public final class PromptEncoder {
   public static final int DIMENSIONS = 384;
   private static final String MODEL = "all-minilm-l6-v2-q.onnx";
   private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
+  private static final String NATIVE_PATH = "onnxruntime.native.path";
 
   private final Encoder encoder;
   private final Map<String, float[]> recent;
@@ -56,7 +61,56 @@ public final class PromptEncoder {
     return vector;
   }
 
+  /**
+   * ONNX Runtime extracts its native libraries into a temporary directory it never removes; here
+   * they go into one of ours, which is deleted once they are loaded (the mapped code stays).
+   */
+  private static synchronized void loadNativeLibraries() throws IOException {
+    if (System.getProperty(NATIVE_PATH) != null) {
+      return;
+    }
+    String platform = nativePlatform();
+    if (platform == null) {
+      return;
+    }
+    Path dir = Files.createTempDirectory("beastmode-onnxruntime");
+    try {
+      for (String library : List.of("libonnxruntime.so", "libonnxruntime4j_jni.so")) {
+        try (InputStream in = resource("ai/onnxruntime/native/" + platform + "/" + library)) {
+          Files.copy(in, dir.resolve(library));
+        }
+      }
+      System.setProperty(NATIVE_PATH, dir.toString());
+      OrtEnvironment.getEnvironment();
+    } finally {
+      try (var files = Files.list(dir)) {
+        for (Path file : files.toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  private static String nativePlatform() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "");
+    if (!os.contains("linux")) {
+      return null;
+    }
+    return switch (arch) {
+      case "amd64", "x86_64" -> "linux-x64";
+      case "aarch64" -> "linux-aarch64";
+      default -> null;
+    };
+  }
+
   private static OnnxBertBiEncoder load() {
+    try {
+      loadNativeLibraries();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot extract ONNX Runtime's native libraries", e);
+    }
     try (InputStream model = resource(MODEL);
         InputStream tokenizer = resource(TOKENIZER)) {
       OrtEnvironment environment = OrtEnvironment.getEnvironment();
