@@ -45,6 +45,7 @@ import org.jboss.logging.Logger;
 public final class LearnedSelection {
   private static final Logger LOG = Logger.getLogger(LearnedSelection.class);
   private static final int READ_BATCH = 2000;
+  private static final int WRITE_BATCH = 500;
   private static final int MAX_EXAMPLES = 100_000;
 
   /**
@@ -253,10 +254,19 @@ public final class LearnedSelection {
               if (error != null) {
                 done.fail(error);
               } else {
-                redis.batch(adds).map(adds.size()).onComplete(done);
+                writeInBatches(adds, 0).map(adds.size()).onComplete(done);
               }
             });
     return done.future();
+  }
+
+  /** One batch after the other: a whole file at once would overflow the client's queue. */
+  private Future<Void> writeInBatches(List<Request> adds, int from) {
+    if (from >= adds.size()) {
+      return Future.succeededFuture();
+    }
+    int to = Math.min(adds.size(), from + WRITE_BATCH);
+    return redis.batch(adds.subList(from, to)).compose(ok -> writeInBatches(adds, to));
   }
 
   private Future<Response> add(

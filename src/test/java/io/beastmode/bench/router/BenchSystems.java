@@ -53,10 +53,20 @@ final class BenchSystems implements AutoCloseable {
 
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<SystemUnderTest> systems = new ArrayList<>();
-  private final String upstream;
+  private String upstream;
 
   /** {@code portkeyStartScript}: null to leave the Portkey gateway out. */
   BenchSystems(Path work, String portkeyStartScript) throws IOException {
+    try {
+      start(work, portkeyStartScript);
+    } catch (IOException | RuntimeException e) {
+      // Nothing else would stop what had started.
+      close();
+      throw e;
+    }
+  }
+
+  private void start(Path work, String portkeyStartScript) throws IOException {
     int simulatorPort = Ports.free();
     int simulatorManagement = Ports.free();
     Path simulatorConfig =

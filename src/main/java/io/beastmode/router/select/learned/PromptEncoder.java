@@ -62,8 +62,10 @@ public final class PromptEncoder {
   }
 
   /**
-   * ONNX Runtime extracts its native libraries into a temporary directory it never removes; here
-   * they go into one of ours, which is deleted once they are loaded (the mapped code stays).
+   * ONNX Runtime unpacks its native libraries into a temporary directory that outlives the process
+   * (the libraries' files are not deleted); here they go into one of ours, deleted once they are
+   * loaded (the mapped code stays). ONNX Runtime then leaves only an empty directory, removed when
+   * the JVM exits.
    */
   private static synchronized void loadNativeLibraries() throws IOException {
     if (System.getProperty(NATIVE_PATH) != null) {
