@@ -269,6 +269,22 @@ class RouterLearnedIT extends RouterHarness {
     }
   }
 
+  @Test
+  @Order(7)
+  void aLargeFileIsStoredWhole() throws Exception {
+    long before = learnedInRedis();
+    StringBuilder csv = new StringBuilder("prompt," + MINI + "," + GPT_4O + "\n");
+    for (int i = 0; i < 2600; i++) {
+      csv.append("question ").append(i).append(",True,\n");
+    }
+
+    HttpResponse<String> loaded = upload(csv.toString());
+
+    assertThat(loaded.statusCode()).as(loaded.body()).isEqualTo(200);
+    assertThat(json(loaded).path("added").asInt()).isEqualTo(2600);
+    assertThat(learnedInRedis()).isEqualTo(before + 2600);
+  }
+
   private static String model(HttpResponse<String> response) {
     return header(response, "x-beastmode-model");
   }
