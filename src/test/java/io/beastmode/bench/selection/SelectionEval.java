@@ -115,6 +115,10 @@ public final class SelectionEval {
     result.put("strong_share", chosen.get("strong_share"));
     result.put("baselines", baselines);
     result.put("methods", methods);
+    // Not a router: it knows each EVAL file's true gain of the strong model over the weak one.
+    result.put(
+        "reference_file_oracle",
+        measures(RoutingCurve.of(fileGain(eval, weak, strong), weakRight, strongRight)));
     result.put("best_method_this_run", best);
     result.put(
         "feedback_replay",
@@ -230,6 +234,27 @@ public final class SelectionEval {
     return measures(RoutingCurve.of(scores, w, s));
   }
 
+  /**
+   * Each prompt scored by its file's (subject's) share of prompts the strong model gets right and
+   * the weak one wrong, measured on the answers themselves: how far knowing which unseen subjects
+   * gain most from the strong model would go.
+   */
+  static double[] fileGain(Dataset data, int weak, int strong) {
+    double[] gain = new double[data.sources().size()];
+    double[] count = new double[data.sources().size()];
+    for (int i = 0; i < data.rows().size(); i++) {
+      double[] o = data.rows().get(i).outcomes();
+      gain[data.sourceOf().get(i)] += o[strong] - o[weak];
+      count[data.sourceOf().get(i)]++;
+    }
+    double[] scores = new double[data.rows().size()];
+    for (int i = 0; i < scores.length; i++) {
+      int source = data.sourceOf().get(i);
+      scores[i] = gain[source] / count[source];
+    }
+    return scores;
+  }
+
   static Map<String, Object> measures(RoutingCurve curve) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("apgr", round(curve.apgr()));
@@ -295,7 +320,11 @@ public final class SelectionEval {
   }
 
   /** The CSVs of one directory, all with the same model columns. */
-  record Dataset(List<String> models, List<String> sources, List<LabelledPrompts.Row> rows) {
+  record Dataset(
+      List<String> models,
+      List<String> sources,
+      List<LabelledPrompts.Row> rows,
+      List<Integer> sourceOf) {
     static Dataset load(Path dir, List<String> expectedModels) throws IOException {
       List<Path> files;
       try (Stream<Path> list = Files.list(dir)) {
@@ -307,6 +336,7 @@ public final class SelectionEval {
       List<String> models = expectedModels;
       List<String> sources = new ArrayList<>();
       List<LabelledPrompts.Row> rows = new ArrayList<>();
+      List<Integer> sourceOf = new ArrayList<>();
       for (Path file : files) {
         LabelledPrompts data = LabelledPrompts.parse(file.toString(), Files.readString(file));
         if (data.models().size() != 2) {
@@ -321,8 +351,9 @@ public final class SelectionEval {
         }
         sources.add(file.getFileName().toString().replaceFirst("\\.csv$", ""));
         rows.addAll(data.rows());
+        data.rows().forEach(row -> sourceOf.add(sources.size() - 1));
       }
-      return new Dataset(models, sources, rows);
+      return new Dataset(models, sources, rows, sourceOf);
     }
 
     double accuracy(int model) {

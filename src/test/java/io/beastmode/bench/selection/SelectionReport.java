@@ -35,6 +35,10 @@ final class SelectionReport {
     for (var e : baselines.entrySet()) {
       row(md, "baseline " + e.getKey(), (Map<String, Object>) e.getValue());
     }
+    row(
+        md,
+        "reference, not a router: each EVAL file's true gain",
+        (Map<String, Object>) r.get("reference_file_oracle"));
     Map<String, Object> replay = (Map<String, Object>) r.get("feedback_replay");
     md.append(
         String.format(
