@@ -13,9 +13,20 @@ final class NeighbourVote {
   /**
    * @param similarity out: the mean similarity of the neighbours found per model (0 when none)
    */
+  /** The examples' embeddings one after the other, for one pass over memory per prompt. */
+  static float[] matrix(List<LabelledExample> examples) {
+    int d = examples.isEmpty() ? 0 : examples.get(0).embedding().length;
+    float[] matrix = new float[examples.size() * d];
+    for (int i = 0; i < examples.size(); i++) {
+      System.arraycopy(examples.get(i).embedding(), 0, matrix, i * d, d);
+    }
+    return matrix;
+  }
+
   static double[] vote(
       float[] embedding,
       List<LabelledExample> examples,
+      float[] matrix,
       int models,
       int k,
       double priorWeight,
@@ -27,8 +38,10 @@ final class NeighbourVote {
     for (double[] row : bestSim) {
       java.util.Arrays.fill(row, Double.NEGATIVE_INFINITY);
     }
-    for (LabelledExample e : examples) {
-      double sim = dot(embedding, e.embedding());
+    int d = embedding.length;
+    for (int row = 0; row < examples.size(); row++) {
+      LabelledExample e = examples.get(row);
+      double sim = dot(embedding, matrix, row * d);
       for (int m = 0; m < models; m++) {
         double outcome = e.outcomes()[m];
         if (Double.isNaN(outcome) || sim <= bestSim[m][k - 1]) {
@@ -62,11 +75,24 @@ final class NeighbourVote {
     return chance;
   }
 
-  static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
+  /**
+   * a · matrix[offset, offset + a.length); four sums so the additions do not wait on each other.
+   */
+  static double dot(float[] a, float[] matrix, int offset) {
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int i = 0;
+    for (; i + 3 < a.length; i += 4) {
+      s0 += a[i] * matrix[offset + i];
+      s1 += a[i + 1] * matrix[offset + i + 1];
+      s2 += a[i + 2] * matrix[offset + i + 2];
+      s3 += a[i + 3] * matrix[offset + i + 3];
     }
-    return s;
+    for (; i < a.length; i++) {
+      s0 += a[i] * matrix[offset + i];
+    }
+    return (double) s0 + s1 + s2 + s3;
   }
 }

@@ -35,6 +35,7 @@ public final class SuccessPredictor {
   private final Method method;
   private final Settings settings;
   private final List<LabelledExample> examples;
+  private final float[] matrix;
   private final LogisticHead[] heads;
   private final double[] overallRate;
 
@@ -49,6 +50,7 @@ public final class SuccessPredictor {
     this.method = method;
     this.settings = settings;
     this.examples = examples;
+    this.matrix = method == Method.head ? null : NeighbourVote.matrix(examples);
     this.heads = heads;
     this.overallRate = overallRate;
   }
@@ -114,6 +116,7 @@ public final class SuccessPredictor {
             : NeighbourVote.vote(
                 embedding,
                 examples,
+                matrix,
                 count,
                 settings.neighbours(),
                 settings.priorWeight(),
