@@ -15,6 +15,7 @@ import static io.beastmode.router.Replies.usd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.beastmode.api.v1alpha1.FallbackSpec;
+import io.beastmode.api.v1alpha1.FallbackTrigger;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.router.access.Admission;
 import io.beastmode.router.access.KeyUseTracker;
@@ -365,7 +366,11 @@ final class Exchange {
             return;
           }
           String reason = AttemptFailures.reasonOf(error);
-          if (prediction != null) {
+          // An error or a timeout is this model failing this prompt; a rate limit, a refused
+          // connection or an open circuit says nothing about the prompt.
+          if (prediction != null
+              && (reason.equals(FallbackTrigger.serverError.name())
+                  || reason.equals(FallbackTrigger.timeout.name()))) {
             learning.failed(prediction, model.name());
           }
           if (!AttemptFailures.movesOn(error, table.config().fallback().triggers)) {
