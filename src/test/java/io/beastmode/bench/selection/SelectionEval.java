@@ -106,7 +106,10 @@ public final class SelectionEval {
     result.put("strong_model", train.models.get(strong));
     result.put("train_prompts", train.rows.size());
     result.put("prompts", eval.rows.size());
-    result.put("eval_accuracy", Map.of("weak", mean(weakRight), "strong", mean(strongRight)));
+    Map<String, Double> accuracy = new LinkedHashMap<>();
+    accuracy.put("weak", mean(weakRight));
+    accuracy.put("strong", mean(strongRight));
+    result.put("eval_accuracy", accuracy);
     result.put("method", Method.mixture.name());
     Map<String, Object> chosen = (Map<String, Object>) methods.get(Method.mixture.name());
     result.put("apgr", chosen.get("apgr"));
