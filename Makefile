@@ -54,6 +54,12 @@ bench-dr: kube-binaries tools ## Back up a hub of ~1,000 objects, lose it, resto
 bench-autoscale: ## Replay synthetic days through a simulated fleet: HPA alone vs HPA with predictive minimum (bench/results/autoscale.json and autoscale.md)
 	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.AutoscaleBench
 
+.PHONY: eval-selection
+eval-selection: ## Train learned selection on TRAIN's RouteLLM CSVs, score EVAL's: APGR, CPT, baselines, feedback replay (defaults: alternate MMLU subjects in bench/data; OUT=bench/results/selection.json and .md)
+	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.selection.SelectionEval \
+	  -Dselection.train="$(or $(TRAIN),bench/data/mmlu-train)" -Dselection.eval="$(or $(EVAL),bench/data/mmlu-eval)" \
+	  -Dselection.out="$(or $(OUT),bench/results/selection.json)"
+
 .PHONY: fmt
 fmt: ## Format the Java sources (google-java-format through Spotless; make test fails on unformatted code)
 	$(MVN) -q spotless:apply

@@ -8,12 +8,15 @@ import static io.beastmode.router.Replies.HEADER_DOMAIN;
 import static io.beastmode.router.Replies.HEADER_FORWARDED_FROM;
 import static io.beastmode.router.Replies.HEADER_MODEL;
 import static io.beastmode.router.Replies.HEADER_REGION;
+import static io.beastmode.router.Replies.HEADER_REQUEST_ID;
 import static io.beastmode.router.Replies.putIfPresent;
 import static io.beastmode.router.Replies.sendError;
 import static io.beastmode.router.Replies.usd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.beastmode.api.v1alpha1.FallbackSpec;
+import io.beastmode.api.v1alpha1.FallbackTrigger;
+import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.router.access.Admission;
 import io.beastmode.router.access.KeyUseTracker;
 import io.beastmode.router.access.PresentedKey;
@@ -21,10 +24,12 @@ import io.beastmode.router.access.QuotaLedger;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.Endpoint;
+import io.beastmode.router.api.PromptText;
 import io.beastmode.router.cache.CacheDecision;
 import io.beastmode.router.cache.CacheKey;
 import io.beastmode.router.cache.CachedAnswer;
 import io.beastmode.router.cache.ResponseCache;
+import io.beastmode.router.learning.LearnedSelection;
 import io.beastmode.router.select.ModelSelector;
 import io.beastmode.router.select.Pricing;
 import io.beastmode.router.select.Selection;
@@ -73,7 +78,8 @@ final class Exchange {
       KeyUseTracker keyUse,
       RouterMetrics metrics,
       String region,
-      java.time.Clock clock) {}
+      java.time.Clock clock,
+      java.util.function.Supplier<LearnedSelection> learning) {}
 
   private final RoutingContext ctx;
   private final Context context;
@@ -96,6 +102,11 @@ final class Exchange {
   private String cacheKey;
   private String cacheResult = "bypass";
   private Selection selection;
+
+  /** The learned policy's view of this prompt; null under other policies or without it. */
+  private LearnedSelection.Prediction prediction;
+
+  private LearnedSelection learning;
   private int attemptsUsed;
   private UpstreamCall currentCall;
   private String servedBy = "none";
@@ -205,9 +216,33 @@ final class Exchange {
   }
 
   private void route() {
-    if (select()) {
-      tryModel(0);
+    predictThen(
+        () -> {
+          if (select()) {
+            tryModel(0);
+          }
+        });
+  }
+
+  /**
+   * Under the learned policy, for an alias: predicts each model's chance for this prompt on the
+   * encoder's worker pool, then goes on with {@code next} on this event loop.
+   */
+  private void predictThen(Runnable next) {
+    LearnedSelection learned = services.learning().get();
+    if (learned == null
+        || table.selection().policy != SelectionPolicy.learned
+        || !table.isAlias(request.model())) {
+      next.run();
+      return;
     }
+    learning = learned;
+    onContext(
+        learned.predict(PromptText.of(request)),
+        (predicted, error) -> {
+          prediction = predicted;
+          next.run();
+        });
   }
 
   /**
@@ -219,6 +254,10 @@ final class Exchange {
    * requests per minute, its tokens and cost do not) or the first model, with no other wait.
    */
   private void admitAndLookUp() {
+    predictThen(this::admitSelectedAndLookUp);
+  }
+
+  private void admitSelectedAndLookUp() {
     if (!select()) {
       return;
     }
@@ -292,7 +331,8 @@ final class Exchange {
             table.selection(),
             fallback.chain,
             request.needs(),
-            services.backends());
+            services.backends(),
+            prediction == null ? Map.of() : prediction.chances());
     if (LOG.isDebugEnabled()) {
       LOG.debugf("model %s: %s", request.model(), selection.explain());
     }
@@ -326,6 +366,13 @@ final class Exchange {
             return;
           }
           String reason = AttemptFailures.reasonOf(error);
+          // An error or a timeout is this model failing this prompt; a rate limit, a refused
+          // connection or an open circuit says nothing about the prompt.
+          if (prediction != null
+              && (reason.equals(FallbackTrigger.serverError.name())
+                  || reason.equals(FallbackTrigger.timeout.name()))) {
+            learning.failed(prediction, model.name());
+          }
           if (!AttemptFailures.movesOn(error, table.config().fallback().triggers)) {
             answerFailure(error);
             return;
@@ -538,6 +585,11 @@ final class Exchange {
     response.putHeader(HEADER_REGION, services.region());
     if (debug()) {
       response.putHeader(HEADER_DECISION, selection.explain());
+    }
+    if (prediction != null && reply.ok()) {
+      String id = LearnedSelection.newRequestId();
+      response.putHeader(HEADER_REQUEST_ID, id);
+      learning.remember(id, prediction, model.name());
     }
     boolean store = cacheKey != null && reply.status() == 200;
     if (reply.streaming()) {

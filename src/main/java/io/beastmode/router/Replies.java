@@ -18,6 +18,10 @@ final class Replies {
   static final String HEADER_COST = "x-beastmode-cost-usd";
   static final String HEADER_DECISION = "x-beastmode-decision";
   static final String HEADER_DEBUG = "x-beastmode-debug";
+
+  /** The id of a learned decision, for feedback on its answer ({@code POST /v1/feedback}). */
+  static final String HEADER_REQUEST_ID = "x-beastmode-request-id";
+
   static final String HEADER_DOMAIN = "x-beastmode-domain";
 
   /** Set on a request forwarded to a peer region, so the peer never forwards it again. */

@@ -42,6 +42,7 @@ public final class RouterMetrics {
       new AtomicReferenceArray<>(CACHE_RESULTS.size());
 
   private final Gauge inFlightGauge;
+  private Gauge learnedGauge;
 
   /** The results a request's cache lookup ends with. */
   private static final List<String> CACHE_RESULTS = List.of("hit", "miss", "bypass");
@@ -216,7 +217,21 @@ public final class RouterMetrics {
    * that outlives it (the global one, when the application restarts in the same JVM, as tests do)
    * would otherwise keep reading them.
    */
+  /** Examples the learned selection's current predictor learned from (0 without it). */
+  public void watchLearning(java.util.function.IntSupplier examplesLearned) {
+    if (learnedGauge == null) {
+      learnedGauge =
+          Gauge.builder("beastmode.router.learned.examples", () -> examplesLearned.getAsInt())
+              .description("Labelled examples the learned selection's predictor learned from")
+              .tag("region", region)
+              .register(registry);
+    }
+  }
+
   public void close() {
+    if (learnedGauge != null) {
+      registry.remove(learnedGauge);
+    }
     registry.remove(inFlightGauge);
     registry.remove(estimateRatio);
     counters.values().forEach(registry::remove);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.Role;
 import io.beastmode.api.v1alpha1.CacheMode;
-import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.router.access.Admission;
 import io.beastmode.router.access.KeyRing;
 import io.beastmode.router.access.KeyUseTracker;
@@ -21,10 +20,12 @@ import io.beastmode.router.upstream.UpstreamClient;
 import io.beastmode.wire.ModelRoute;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import jakarta.enterprise.event.Observes;
@@ -57,6 +58,9 @@ public class RouterRole {
   private final Duration cacheTimeout;
   private final int maxConnectionsPerHost;
   private final long localCacheBytes;
+  private final Duration learnedPollInterval;
+  private final Duration learnedRefitInterval;
+  private LearningRoutes learning;
   private final Vertx vertx;
   private final MeterRegistry registry;
   private final Instance<Redis> redis;
@@ -82,6 +86,10 @@ public class RouterRole {
           int maxConnectionsPerHost,
       @ConfigProperty(name = "beastmode.router.local-cache-bytes", defaultValue = "16777216")
           long localCacheBytes,
+      @ConfigProperty(name = "beastmode.router.learned-poll-interval", defaultValue = "1s")
+          Duration learnedPollInterval,
+      @ConfigProperty(name = "beastmode.router.learned-refit-interval", defaultValue = "30s")
+          Duration learnedRefitInterval,
       Vertx vertx,
       MeterRegistry registry,
       Instance<Redis> redis,
@@ -96,6 +104,8 @@ public class RouterRole {
     this.cacheTimeout = cacheTimeout;
     this.maxConnectionsPerHost = maxConnectionsPerHost;
     this.localCacheBytes = localCacheBytes;
+    this.learnedPollInterval = learnedPollInterval;
+    this.learnedRefitInterval = learnedRefitInterval;
     this.vertx = vertx;
     this.registry = registry;
     this.redis = redis;
@@ -119,14 +129,28 @@ public class RouterRole {
     String region = regionOverride.orElse(table.regionName());
     metrics = new RouterMetrics(registry, region);
     Backends backends = new Backends(metrics::retry);
+    Redis redisClient = redis.get();
+    Clock clock = Clock.systemUTC();
+    learning =
+        new LearningRoutes(
+            vertx,
+            redisClient,
+            watcher::current,
+            watcher::keys,
+            clock,
+            region,
+            learnedPollInterval,
+            learnedRefitInterval);
+    metrics.watchLearning(
+        () -> learning.current() == null ? 0 : learning.current().examplesLearned());
     Consumer<RoutingTable> apply =
         next -> {
           backends.update(next);
           metrics.watchCircuits(backends);
+          learning.apply(next);
           warnAboutUnsupported(next);
         };
     apply.accept(table);
-    Redis redisClient = redis.get();
     RedisOptions options = redisOptions.copy();
     // Without Quarkus' options (not seen yet) the loops share its client, one connection each
     // still.
@@ -146,7 +170,6 @@ public class RouterRole {
             localCacheBytes,
             metrics::cacheError);
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
-    Clock clock = Clock.systemUTC();
     KeyUseTracker keyUse = new KeyUseTracker();
     Exchange.Services services =
         new Exchange.Services(
@@ -157,7 +180,8 @@ public class RouterRole {
             keyUse,
             metrics,
             region,
-            clock);
+            clock,
+            learning::current);
 
     router
         .post("/v1/chat/completions")
@@ -166,6 +190,7 @@ public class RouterRole {
         .post("/v1/completions")
         .handler(
             new CompletionHandler(Endpoint.completions, watcher::current, watcher::keys, services));
+    learning.mountApi(router);
     router
         .get("/v1/models")
         .handler(
@@ -187,7 +212,22 @@ public class RouterRole {
         table.config().router(), region, table.models().size(), table.version(), watcher.keys());
   }
 
+  void mountManagement(@Observes ManagementInterface management) {
+    if (role != Role.router) {
+      return;
+    }
+    // The management server may start before or after the API's routes are mounted.
+    management
+        .router()
+        .post("/selection/examples")
+        .handler(BodyHandler.create().setBodyLimit(LearningRoutes.MAX_EXAMPLES_BYTES))
+        .handler(ctx -> learning.examples(ctx));
+  }
+
   void stop(@Observes ShutdownEvent event) {
+    if (learning != null) {
+      learning.stop();
+    }
     if (metrics != null) {
       metrics.close();
     }
@@ -239,9 +279,6 @@ public class RouterRole {
 
   /** Policies and cache modes the API accepts that this router version serves with a fallback. */
   private static void warnAboutUnsupported(RoutingTable table) {
-    if (table.config().selection().policy == SelectionPolicy.learned) {
-      LOG.warn("selection policy 'learned' is not served by this router version; using 'balanced'");
-    }
     if (table.config().cache().mode == CacheMode.semantic) {
       LOG.warn("cache mode 'semantic' is not served by this router version; using 'exact'");
     }

@@ -32,6 +32,7 @@ import io.beastmode.testing.OperatorUnderTest;
 import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisServer;
 import io.beastmode.testing.S3Server;
+import io.beastmode.wire.LearnedSelectionKeys;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -54,6 +55,7 @@ class BackupPolicyIT {
   static final String NS = "team-dr";
   static final Duration WAIT = Duration.ofSeconds(30);
   static final String HISTORY_KEY = "beastmode:history:team-dr/chat:local:h:493000";
+  static final String LEARNED_KEY = LearnedSelectionKeys.examples(NS + "/chat");
   static ApiServer server;
   static KubernetesClient client;
   static FakeWorkloadController workloads;
@@ -106,6 +108,8 @@ class BackupPolicyIT {
     // What the region's routers wrote: an hour of usage history.
     try (var redisClient = RedisCommands.to(redis.url())) {
       redisClient.send("HSET", HISTORY_KEY, "requests", "120");
+      // and what the learned selection learned: one labelled prompt.
+      redisClient.send("XADD", LEARNED_KEY, "*", "e", "0000", "n", "12", "o:small", "1");
     }
     await()
         .atMost(WAIT)
@@ -145,7 +149,9 @@ class BackupPolicyIT {
             "Region/local",
             "Secret/web-api-key")
         .doesNotContain("Secret/backup-key");
-    assertThat(snapshot.redisEntries()).extracting(Snapshot.RedisEntry::key).contains(HISTORY_KEY);
+    assertThat(snapshot.redisEntries())
+        .extracting(Snapshot.RedisEntry::key)
+        .contains(HISTORY_KEY, LEARNED_KEY);
     byte[] otherKey = new byte[32];
     assertThat(
             org.assertj.core.api.Assertions.catchThrowable(

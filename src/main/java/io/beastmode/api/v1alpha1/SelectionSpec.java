@@ -29,6 +29,13 @@ public class SelectionSpec {
       "Under the quality policy, models dearer than this (USD per million output tokens) are not chosen.")
   public Double maxOutputPricePerMillion;
 
+  @Default("0.7")
+  @Min(0)
+  @Max(1)
+  @JsonPropertyDescription(
+      "Under the learned policy, the cheapest model whose predicted chance of a good answer reaches this is chosen (none: the likeliest). Higher sends more prompts to stronger, dearer models; bench/results/selection.md lists the share sent to the strong model at each value.")
+  public double learnedThreshold = 0.7;
+
   @Default("{}")
   @JsonPropertyDescription("Weights of the balanced policy.")
   public SelectionWeights weights = new SelectionWeights();

@@ -10,6 +10,7 @@ import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.wire.KeyUse;
+import io.beastmode.wire.LearnedSelectionKeys;
 import io.beastmode.wire.QuotaKeys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
@@ -195,11 +196,15 @@ final class SnapshotCollector {
     }
   }
 
-  /** Router state of the namespace's routers and of its keys' tenants, and keys' last use. */
+  /**
+   * Router state of the namespace's routers (usage history, rates, learned selection) and of its
+   * keys' tenants, and keys' last use.
+   */
   private static List<String> patterns(String namespace, List<HasMetadata> objects) {
     var patterns = new ArrayList<String>();
     patterns.add("beastmode:history:" + namespace + "/*");
     patterns.add("beastmode:rate:" + namespace + "/*");
+    patterns.add(LearnedSelectionKeys.PREFIX + namespace + "/*");
     patterns.add(KeyUse.KEY);
     objects.stream()
         .filter(ApiKey.class::isInstance)

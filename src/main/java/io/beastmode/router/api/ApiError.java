@@ -117,6 +117,19 @@ public final class ApiError extends RuntimeException {
         (int) Math.min(Integer.MAX_VALUE, retryAfterSeconds));
   }
 
+  /** 404: feedback names a decision this router's region does not keep (unknown or expired). */
+  public static ApiError unknownDecision(String id) {
+    return new ApiError(
+        404,
+        "invalid_request_error",
+        "decision_not_found",
+        "id",
+        "no learned decision with id '"
+            + id
+            + "' awaits feedback (unknown, expired or already rated)",
+        null);
+  }
+
   public static ApiError notFound(String path) {
     return new ApiError(
         404, "invalid_request_error", "not_found", null, "no route for " + path, null);

@@ -31,9 +31,24 @@ public final class ModelSelector {
       List<String> fallbackChain,
       RequestNeeds needs,
       BackendView backends) {
+    return select(requested, models, spec, fallbackChain, needs, backends, Map.of());
+  }
+
+  /**
+   * As above; under the learned policy {@code predictedChance} holds each model's predicted chance
+   * of a good answer to this prompt (a model missing from it counts at its quality score).
+   */
+  public static Selection select(
+      String requested,
+      List<ModelRoute> models,
+      SelectionSpec spec,
+      List<String> fallbackChain,
+      RequestNeeds needs,
+      BackendView backends,
+      Map<String, Double> predictedChance) {
     boolean alias = spec.aliases.contains(requested);
-    SelectionPolicy policy =
-        spec.policy == SelectionPolicy.learned ? SelectionPolicy.balanced : spec.policy;
+    SelectionPolicy policy = spec.policy;
+    Chances chances = new Chances(predictedChance, spec.learnedThreshold);
     Map<String, Verdict> verdicts = new LinkedHashMap<>();
     List<ModelRoute> fit = new ArrayList<>();
     for (ModelRoute model : models) {
@@ -69,7 +84,7 @@ public final class ModelSelector {
       eligible.add(model);
     }
 
-    List<ModelRoute> ranked = rank(eligible, spec, policy, needs, backends);
+    List<ModelRoute> ranked = rank(eligible, spec, policy, needs, backends, chances);
     List<ModelRoute> attempts = new ArrayList<>();
     if (!ranked.isEmpty()) {
       ModelRoute chosen = ranked.get(0);
@@ -79,7 +94,7 @@ public final class ModelSelector {
           new Verdict(
               chosen.name(),
               Outcome.chosen,
-              alias ? describe(chosen, policy, needs, backends) : "requested"));
+              alias ? describe(chosen, policy, needs, backends, chances) : "requested"));
       for (int i = 1; i < ranked.size(); i++) {
         ModelRoute loser = ranked.get(i);
         verdicts.put(
@@ -87,9 +102,9 @@ public final class ModelSelector {
             new Verdict(
                 loser.name(),
                 Outcome.lost,
-                describe(loser, policy, needs, backends)
+                describe(loser, policy, needs, backends, chances)
                     + " vs "
-                    + describe(chosen, policy, needs, backends)));
+                    + describe(chosen, policy, needs, backends, chances)));
       }
     }
     List<ModelRoute> fallbacks =
@@ -165,7 +180,8 @@ public final class ModelSelector {
       SelectionSpec spec,
       SelectionPolicy policy,
       RequestNeeds needs,
-      BackendView backends) {
+      BackendView backends,
+      Chances chances) {
     Comparator<ModelRoute> cheapest =
         Comparator.comparingDouble(m -> Pricing.expectedCostUsd(m, needs));
     Comparator<ModelRoute> order =
@@ -177,10 +193,11 @@ public final class ModelSelector {
           case latency ->
               Comparator.<ModelRoute>comparingDouble(m -> knownLatency(m, backends))
                   .thenComparing(cheapest);
-          case balanced, learned -> {
+          case balanced -> {
             BalancedScore score = new BalancedScore(eligible, spec, needs, backends);
             yield Comparator.<ModelRoute>comparingDouble(m -> -score.of(m)).thenComparing(cheapest);
           }
+          case learned -> chances.order(eligible, needs, cheapest);
         };
     List<ModelRoute> ranked = new ArrayList<>(eligible);
     ranked.sort(order.thenComparing(ModelRoute::name));
@@ -212,12 +229,24 @@ public final class ModelSelector {
   }
 
   private static String describe(
-      ModelRoute model, SelectionPolicy policy, RequestNeeds needs, BackendView backends) {
+      ModelRoute model,
+      SelectionPolicy policy,
+      RequestNeeds needs,
+      BackendView backends,
+      Chances chances) {
     return switch (policy) {
       case cost -> String.format(Locale.ROOT, "usd %.6f", Pricing.expectedCostUsd(model, needs));
       case quality -> "quality " + quality(model, needs);
       case latency -> String.format(Locale.ROOT, "latency %.1fms", knownLatency(model, backends));
-      case balanced, learned ->
+      case learned ->
+          String.format(
+              Locale.ROOT,
+              "chance %.3f %s threshold %s usd %.6f",
+              chances.of(model, needs),
+              chances.of(model, needs) >= chances.threshold ? ">=" : "<",
+              chances.threshold,
+              Pricing.expectedCostUsd(model, needs));
+      case balanced ->
           String.format(
               Locale.ROOT,
               "usd %.6f quality %s latency %.1fms",
@@ -225,6 +254,30 @@ public final class ModelSelector {
               quality(model, needs),
               knownLatency(model, backends));
     };
+  }
+
+  /**
+   * The learned policy's view: each model's predicted chance of a good answer and the threshold.
+   * The cheapest model whose chance reaches the threshold goes first; when none does, the
+   * likeliest. The others follow, likeliest first, as fallbacks.
+   */
+  private record Chances(Map<String, Double> predicted, double threshold) {
+    double of(ModelRoute model, RequestNeeds needs) {
+      Double chance = predicted.get(model.name());
+      return chance == null || chance.isNaN() ? quality(model, needs) : chance;
+    }
+
+    Comparator<ModelRoute> order(
+        List<ModelRoute> eligible, RequestNeeds needs, Comparator<ModelRoute> cheapest) {
+      ModelRoute first =
+          eligible.stream()
+              .filter(m -> of(m, needs) >= threshold)
+              .min(cheapest.thenComparing(ModelRoute::name))
+              .orElse(null);
+      Comparator<ModelRoute> likeliest =
+          Comparator.<ModelRoute>comparingDouble(m -> -of(m, needs)).thenComparing(cheapest);
+      return Comparator.<ModelRoute>comparingInt(m -> m == first ? 0 : 1).thenComparing(likeliest);
+    }
   }
 
   /**

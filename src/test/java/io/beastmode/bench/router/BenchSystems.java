@@ -53,10 +53,20 @@ final class BenchSystems implements AutoCloseable {
 
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<SystemUnderTest> systems = new ArrayList<>();
-  private final String upstream;
+  private String upstream;
 
   /** {@code portkeyStartScript}: null to leave the Portkey gateway out. */
   BenchSystems(Path work, String portkeyStartScript) throws IOException {
+    try {
+      start(work, portkeyStartScript);
+    } catch (IOException | RuntimeException e) {
+      // Nothing else would stop what had started.
+      close();
+      throw e;
+    }
+  }
+
+  private void start(Path work, String portkeyStartScript) throws IOException {
     int simulatorPort = Ports.free();
     int simulatorManagement = Ports.free();
     Path simulatorConfig =
@@ -203,6 +213,114 @@ final class BenchSystems implements AutoCloseable {
     String keyed = startRouter(work, "keyed-router", config, keys, redis);
     addRouterSystems("router", open, json());
     addRouterSystems("keyed router", keyed, json().add("authorization", "Bearer " + BENCH_KEY));
+    addLearnedRouter(work, redis);
+  }
+
+  /**
+   * The router under the learned policy, cache off, beside "router, cache off" (the cost policy):
+   * two models on the same fast upstream, so the difference is the selection alone (encoding the
+   * prompt, the neighbour vote over the training subjects of {@code make eval-selection}, the
+   * heads). Its examples are uploaded before it is measured.
+   */
+  private void addLearnedRouter(Path work, RedisServer redis) throws IOException {
+    Path config =
+        Files.writeString(
+            work.resolve("routing-learned.yaml"),
+            """
+        router: bench/learned
+        region: local
+        models:
+        - name: weak
+          upstreamModel: %1$s
+          baseUrl: %2$s/fast/v1
+          inputPerMillion: 0.15
+          outputPerMillion: 0.60
+          quality: 0.7
+          contextWindow: 128000
+        - name: strong
+          upstreamModel: %1$s
+          baseUrl: %2$s/fast/v1
+          inputPerMillion: 2.50
+          outputPerMillion: 10.00
+          quality: 0.83
+          contextWindow: 128000
+        selection:
+          policy: learned
+          learnedThreshold: 0.7
+        limits:
+          maxInFlight: 10000
+        """
+                .formatted(FAST_MODEL, upstream));
+    String origin = startRouter(work, "learned-router", config, null, redis);
+    int examples = uploadExamples(managementOrigins.get("learned-router"));
+    awaitLearned(managementOrigins.get("learned-router"), examples);
+    String base = origin + "/v1";
+    ServerProcess process = routerProcesses.get("learned-router");
+    systems.add(
+        new SystemUnderTest(
+            RouterBenchReport.LEARNED,
+            noStore(target(base, "auto", true, false)),
+            noStore(target(base, "auto", true, false)),
+            noStore(target(base, "auto", true, true)),
+            process::peakMemoryMiB));
+  }
+
+  /** The MMLU training subjects, their two model columns renamed to the learned router's models. */
+  private static int uploadExamples(String management) throws IOException {
+    StringBuilder csv = new StringBuilder("prompt,weak,strong\n");
+    int rows = 0;
+    try (var files = Files.list(Path.of("bench", "data", "mmlu-train"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
+        String text = Files.readString(file);
+        csv.append(text, text.indexOf('\n') + 1, text.length());
+        if (!text.endsWith("\n")) {
+          csv.append('\n');
+        }
+      }
+    }
+    try {
+      HttpResponse<String> loaded =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(management + "/selection/examples"))
+                      .header("content-type", "text/csv")
+                      .POST(HttpRequest.BodyPublishers.ofString(csv.toString()))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (loaded.statusCode() != 200) {
+        throw new IOException("examples not loaded: " + loaded.body());
+      }
+      rows = Integer.parseInt(loaded.body().replaceAll(".*\"added\":(\\d+).*", "$1"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    return rows;
+  }
+
+  private static void awaitLearned(String management, int examples) throws IOException {
+    long deadline = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        String metrics =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(management + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (String line : metrics.split("\n")) {
+          if (line.startsWith("beastmode_router_learned_examples{")
+              && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) >= examples) {
+            return;
+          }
+        }
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+    throw new IOException("the learned router did not learn its " + examples + " examples");
   }
 
   /** Starts a router process; returns its base URL. */

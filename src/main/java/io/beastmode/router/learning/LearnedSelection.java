@@ -1,0 +1,438 @@
+package io.beastmode.router.learning;
+
+import io.beastmode.router.select.learned.LabelledExample;
+import io.beastmode.router.select.learned.LabelledPrompts;
+import io.beastmode.router.select.learned.PromptEncoder;
+import io.beastmode.router.select.learned.SuccessPredictor;
+import io.beastmode.wire.LearnedSelectionKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The learned policy's state in one router: the prompt encoder on a worker pool (one thread per
+ * core, never an event loop), the predictor, and the examples it learns from, which live in the
+ * region's Redis (a stream per LLMRouter) so every router of the region learns the same things and
+ * a restarted router starts where the others are.
+ *
+ * <p>A router follows the stream every poll interval. New examples reach the neighbour vote at once
+ * (so feedback changes decisions within a poll interval); the per-model heads are fitted again on a
+ * thread of their own at most once per refit interval.
+ */
+public final class LearnedSelection {
+  private static final Logger LOG = Logger.getLogger(LearnedSelection.class);
+  private static final int READ_BATCH = 2000;
+  private static final int WRITE_BATCH = 500;
+  private static final int MAX_EXAMPLES = 100_000;
+
+  /**
+   * What the predictor said about one prompt.
+   *
+   * @param chances each model's predicted chance of a good answer, by model name (empty before
+   *     anything is learned)
+   */
+  public record Prediction(float[] embedding, int promptChars, Map<String, Double> chances) {}
+
+  private record Example(float[] embedding, int promptChars, Map<String, Double> outcomes) {}
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final String stream;
+  private final String router;
+  private final Duration refitInterval;
+  private final ThreadPoolExecutor encoders;
+  private final ExecutorService fitter;
+  private final CompletableFuture<PromptEncoder> encoder = new CompletableFuture<>();
+  private final List<Example> examples = new ArrayList<>();
+  private final AtomicBoolean rebuildQueued = new AtomicBoolean();
+  private final AtomicBoolean reading = new AtomicBoolean();
+  private volatile SuccessPredictor predictor;
+  private volatile int examplesLearned;
+  private String lastId = "0-0";
+  private volatile long headsFittedAtNanos;
+  private volatile int headsFittedOn;
+  private long timer = -1;
+
+  public LearnedSelection(Vertx vertx, Redis redis, String router, Duration refitInterval) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.router = router;
+    this.stream = LearnedSelectionKeys.examples(router);
+    this.refitInterval = refitInterval;
+    int cores = Runtime.getRuntime().availableProcessors();
+    this.encoders =
+        new ThreadPoolExecutor(
+            cores,
+            cores,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(1024),
+            named("beastmode-prompt-encoder"));
+    this.fitter = Executors.newSingleThreadExecutor(named("beastmode-selection-fitter"));
+    encoders.execute(
+        () -> {
+          try {
+            encoder.complete(new PromptEncoder(4096));
+          } catch (RuntimeException | Error e) {
+            LOG.error("the prompt encoder cannot load; learned selection goes by quality", e);
+            encoder.completeExceptionally(e);
+          }
+        });
+  }
+
+  /** Follows the examples stream from its start, then every {@code pollMillis}. */
+  public void start(long pollMillis) {
+    read();
+    timer = vertx.setPeriodic(pollMillis, id -> read());
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    encoders.shutdownNow();
+    fitter.shutdownNow();
+  }
+
+  public String router() {
+    return router;
+  }
+
+  /** Examples the current predictor learned from. */
+  public int examplesLearned() {
+    return examplesLearned;
+  }
+
+  /**
+   * Encodes the prompt on the worker pool and predicts every model's chance. Completes with null
+   * when the encoder is unavailable or the pool is full: the selection then goes by quality.
+   */
+  public CompletionStage<Prediction> predict(String prompt) {
+    try {
+      return CompletableFuture.supplyAsync(
+          () -> {
+            PromptEncoder loaded;
+            try {
+              loaded = encoder.join();
+            } catch (RuntimeException unavailable) {
+              return null;
+            }
+            float[] embedding = loaded.encode(prompt);
+            SuccessPredictor current = predictor;
+            Map<String, Double> chances = new HashMap<>();
+            if (current != null) {
+              double[] chance = current.predict(embedding, prompt.length());
+              for (int m = 0; m < chance.length; m++) {
+                chances.put(current.models().get(m), chance[m]);
+              }
+            }
+            return new Prediction(embedding, prompt.length(), chances);
+          },
+          encoders);
+    } catch (RejectedExecutionException full) {
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  /** A new request id, for the answer's header and later feedback. */
+  public static String newRequestId() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** Keeps a decision for a day, so feedback on {@code requestId} can reach the examples. */
+  public Future<Void> remember(String requestId, Prediction prediction, String model) {
+    String key = LearnedSelectionKeys.decision(router, requestId);
+    return redis
+        .batch(
+            List.of(
+                Request.cmd(Command.HSET)
+                    .arg(key)
+                    .arg(LearnedSelectionKeys.EMBEDDING)
+                    .arg(Buffer.buffer(LearnedSelectionKeys.pack(prediction.embedding())))
+                    .arg(LearnedSelectionKeys.CHARS)
+                    .arg(prediction.promptChars())
+                    .arg(LearnedSelectionKeys.MODEL)
+                    .arg(model),
+                Request.cmd(Command.EXPIRE)
+                    .arg(key)
+                    .arg(LearnedSelectionKeys.DECISION_TTL_SECONDS)))
+        .mapEmpty();
+  }
+
+  /**
+   * Feedback on a decision: the answering model's outcome (0 bad to 1 good) becomes an example.
+   * Completes with the model's name, or null when no decision with that id is kept.
+   */
+  public Future<String> feedback(String requestId, double outcome) {
+    String key = LearnedSelectionKeys.decision(router, requestId);
+    return redis
+        .send(Request.cmd(Command.HGETALL).arg(key))
+        .compose(
+            fields -> {
+              Map<String, Response> decision = fieldsOf(fields);
+              Response model = decision.get(LearnedSelectionKeys.MODEL);
+              if (model == null) {
+                return Future.succeededFuture(null);
+              }
+              return redis
+                  .send(Request.cmd(Command.DEL).arg(key))
+                  .compose(
+                      deleted -> {
+                        // Another router took this feedback first: record it once.
+                        if (deleted.toInteger() == 0) {
+                          return Future.succeededFuture(null);
+                        }
+                        return add(
+                                decision.get(LearnedSelectionKeys.EMBEDDING).toBytes(),
+                                decision.get(LearnedSelectionKeys.CHARS).toInteger(),
+                                Map.of(model.toString(), outcome),
+                                "feedback")
+                            .map(model.toString());
+                      });
+            });
+  }
+
+  /** The model failed to answer this prompt (an upstream error): a bad outcome for it. */
+  public Future<Void> failed(Prediction prediction, String model) {
+    return add(
+            LearnedSelectionKeys.pack(prediction.embedding()),
+            prediction.promptChars(),
+            Map.of(model, 0.0),
+            "failure")
+        .mapEmpty();
+  }
+
+  /** Encodes every row of labelled prompts and adds them; completes with the number added. */
+  public Future<Integer> load(LabelledPrompts data) {
+    Promise<Integer> done = Promise.promise();
+    encoder
+        .thenApplyAsync(
+            loaded -> {
+              List<Request> adds = new ArrayList<>();
+              for (LabelledPrompts.Row row : data.rows()) {
+                Map<String, Double> outcomes = new HashMap<>();
+                for (int m = 0; m < data.models().size(); m++) {
+                  if (!Double.isNaN(row.outcomes()[m])) {
+                    outcomes.put(data.models().get(m), row.outcomes()[m]);
+                  }
+                }
+                adds.add(
+                    addRequest(
+                        LearnedSelectionKeys.pack(loaded.encode(row.prompt())),
+                        row.prompt().length(),
+                        outcomes,
+                        "csv"));
+              }
+              return adds;
+            },
+            encoders)
+        .whenComplete(
+            (adds, error) -> {
+              if (error != null) {
+                done.fail(error);
+              } else {
+                writeInBatches(adds, 0).map(adds.size()).onComplete(done);
+              }
+            });
+    return done.future();
+  }
+
+  /** One batch after the other: a whole file at once would overflow the client's queue. */
+  private Future<Void> writeInBatches(List<Request> adds, int from) {
+    if (from >= adds.size()) {
+      return Future.succeededFuture();
+    }
+    int to = Math.min(adds.size(), from + WRITE_BATCH);
+    return redis.batch(adds.subList(from, to)).compose(ok -> writeInBatches(adds, to));
+  }
+
+  private Future<Response> add(
+      byte[] embedding, int promptChars, Map<String, Double> outcomes, String source) {
+    return redis.send(addRequest(embedding, promptChars, outcomes, source));
+  }
+
+  private Request addRequest(
+      byte[] embedding, int promptChars, Map<String, Double> outcomes, String source) {
+    Request add =
+        Request.cmd(Command.XADD)
+            .arg(stream)
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(MAX_EXAMPLES)
+            .arg("*")
+            .arg(LearnedSelectionKeys.EMBEDDING)
+            .arg(Buffer.buffer(embedding))
+            .arg(LearnedSelectionKeys.CHARS)
+            .arg(promptChars)
+            .arg(LearnedSelectionKeys.SOURCE)
+            .arg(source);
+    outcomes.forEach(
+        (model, outcome) -> add.arg(LearnedSelectionKeys.OUTCOME + model).arg(outcome));
+    return add;
+  }
+
+  /** Reads the stream's new entries; more pages at once when a page was full. */
+  private void read() {
+    if (!reading.compareAndSet(false, true)) {
+      return;
+    }
+    redis
+        .send(
+            Request.cmd(Command.XRANGE)
+                .arg(stream)
+                .arg("(" + lastId)
+                .arg("+")
+                .arg("COUNT")
+                .arg(READ_BATCH))
+        .onComplete(
+            result -> {
+              reading.set(false);
+              if (result.failed()) {
+                LOG.debugf("learned examples not read: %s", result.cause().getMessage());
+                queueRebuild();
+                return;
+              }
+              Response entries = result.result();
+              int added = 0;
+              for (Response entry : entries) {
+                lastId = entry.get(0).toString();
+                Example example = exampleOf(fieldsOf(entry.get(1)));
+                if (example != null) {
+                  synchronized (examples) {
+                    examples.add(example);
+                    if (examples.size() > MAX_EXAMPLES) {
+                      examples.remove(0);
+                    }
+                  }
+                  added++;
+                }
+              }
+              queueRebuild();
+              if (added > 0 && entries.size() == READ_BATCH) {
+                read();
+              }
+            });
+  }
+
+  private static Example exampleOf(Map<String, Response> fields) {
+    Response embedding = fields.get(LearnedSelectionKeys.EMBEDDING);
+    Response chars = fields.get(LearnedSelectionKeys.CHARS);
+    if (embedding == null || chars == null) {
+      return null;
+    }
+    Map<String, Double> outcomes = new HashMap<>();
+    fields.forEach(
+        (name, value) -> {
+          if (name.startsWith(LearnedSelectionKeys.OUTCOME)) {
+            outcomes.put(
+                name.substring(LearnedSelectionKeys.OUTCOME.length()),
+                Double.parseDouble(value.toString()));
+          }
+        });
+    return new Example(
+        LearnedSelectionKeys.unpack(embedding.toBytes()), chars.toInteger(), outcomes);
+  }
+
+  private static Map<String, Response> fieldsOf(Response fields) {
+    Map<String, Response> map = new HashMap<>();
+    if (fields == null) {
+      return map;
+    }
+    if (!fields.getKeys().isEmpty()) {
+      for (String name : fields.getKeys()) {
+        map.put(name, fields.get(name));
+      }
+      return map;
+    }
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      map.put(fields.get(i).toString(), fields.get(i + 1));
+    }
+    return map;
+  }
+
+  /** Rebuilds the predictor on the fitter's thread when examples arrived or the heads are due. */
+  private void queueRebuild() {
+    int known;
+    synchronized (examples) {
+      known = examples.size();
+    }
+    boolean headsDue =
+        known != headsFittedOn && System.nanoTime() - headsFittedAtNanos >= refitInterval.toNanos();
+    if ((known != examplesLearned || headsDue) && rebuildQueued.compareAndSet(false, true)) {
+      try {
+        fitter.execute(this::rebuild);
+      } catch (RejectedExecutionException stopped) {
+        rebuildQueued.set(false);
+      }
+    }
+  }
+
+  private void rebuild() {
+    rebuildQueued.set(false);
+    List<Example> all;
+    synchronized (examples) {
+      all = List.copyOf(examples);
+    }
+    if (all.isEmpty()) {
+      return;
+    }
+    TreeSet<String> names = new TreeSet<>();
+    all.forEach(e -> names.addAll(e.outcomes().keySet()));
+    List<String> models = List.copyOf(names);
+    List<LabelledExample> labelled = new ArrayList<>(all.size());
+    for (Example e : all) {
+      double[] outcomes = new double[models.size()];
+      Arrays.fill(outcomes, Double.NaN);
+      e.outcomes().forEach((model, outcome) -> outcomes[models.indexOf(model)] = outcome);
+      labelled.add(new LabelledExample(e.embedding(), e.promptChars(), outcomes));
+    }
+    SuccessPredictor current = predictor;
+    long now = System.nanoTime();
+    boolean refit =
+        current == null
+            || !current.models().equals(models)
+            || now - headsFittedAtNanos >= refitInterval.toNanos();
+    if (refit) {
+      predictor =
+          SuccessPredictor.train(
+              models, labelled, SuccessPredictor.Method.mixture, SuccessPredictor.Settings.DEFAULT);
+      headsFittedAtNanos = now;
+      headsFittedOn = all.size();
+      LOG.infof("learned selection of %s: fitted on %d examples", router, all.size());
+    } else {
+      predictor = current.withExamples(labelled);
+    }
+    examplesLearned = all.size();
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,61 @@
+package io.beastmode.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Where the learned selection keeps its state in the region's Redis, shared by every router of one
+ * LLMRouter: a stream of labelled examples (prompt embedding, prompt length, one outcome per model
+ * known) that routers replay at start and follow while they run, and each learned decision kept for
+ * a day so feedback on it can name the prompt and the model that answered.
+ */
+public final class LearnedSelectionKeys {
+  public static final String PREFIX = "beastmode:learned:";
+
+  /** How long a decision waits for feedback. */
+  public static final int DECISION_TTL_SECONDS = 86_400;
+
+  /** Stream field: the prompt's embedding, little-endian float32. */
+  public static final String EMBEDDING = "e";
+
+  /** Stream field: the prompt's length in characters. */
+  public static final String CHARS = "n";
+
+  /** Stream field prefix: {@code o:<model>} is that model's outcome, 0 (bad) to 1 (good). */
+  public static final String OUTCOME = "o:";
+
+  /** Stream field: where the example came from (csv, feedback, failure). */
+  public static final String SOURCE = "src";
+
+  /** Decision field: the model that answered. */
+  public static final String MODEL = "m";
+
+  private LearnedSelectionKeys() {}
+
+  /** The examples stream of a router (namespace/name). */
+  public static String examples(String router) {
+    return PREFIX + router + ":examples";
+  }
+
+  /** A decision awaiting feedback. */
+  public static String decision(String router, String requestId) {
+    return PREFIX + router + ":decision:" + requestId;
+  }
+
+  public static byte[] pack(float[] vector) {
+    ByteBuffer bytes = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : vector) {
+      bytes.putFloat(v);
+    }
+    return bytes.array();
+  }
+
+  public static float[] unpack(byte[] packed) {
+    ByteBuffer bytes = ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN);
+    float[] vector = new float[packed.length / 4];
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = bytes.getFloat();
+    }
+    return vector;
+  }
+}
