@@ -118,11 +118,16 @@ class BackupPolicyIT {
 
   @AfterAll
   static void stop() {
-    operator.close();
-    workloads.close();
-    server.stop();
-    redis.close();
-    s3.close();
+    // Whatever started, also when the start failed half way.
+    for (AutoCloseable started : new AutoCloseable[] {operator, workloads, server, redis, s3}) {
+      if (started != null) {
+        try {
+          started.close();
+        } catch (Exception e) {
+          // the others are still closed
+        }
+      }
+    }
   }
 
   @Test

@@ -28,6 +28,8 @@ public final class RedisServer implements AutoCloseable {
       RedisServer server =
           new RedisServer(Ports.free(), Files.createTempDirectory("beastmode-redis"));
       server.startAgain();
+      // A test that fails before it closes the server does not leave it running.
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -81,6 +81,8 @@ public final class S3Server implements AutoCloseable {
       throw new UncheckedIOException("cannot start " + BINARY, e);
     }
     S3Server server = new S3Server(port, dir, process);
+    // A test that fails before it closes the server does not leave it running.
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (!server.answering()) {
       if (Instant.now().isAfter(deadline) || !process.isAlive()) {

@@ -31,6 +31,7 @@ public final class PromptEncoder {
   private static final String MODEL = "all-minilm-l6-v2-q.onnx";
   private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
   private static final String NATIVE_PATH = "onnxruntime.native.path";
+  private static final String TOKENIZER_CACHE = "ENGINE_CACHE_DIR";
 
   private final Encoder encoder;
   private final Map<String, float[]> recent;
@@ -85,12 +86,7 @@ public final class PromptEncoder {
       System.setProperty(NATIVE_PATH, dir.toString());
       OrtEnvironment.getEnvironment();
     } finally {
-      try (var files = Files.list(dir)) {
-        for (Path file : files.toList()) {
-          Files.deleteIfExists(file);
-        }
-      }
-      Files.deleteIfExists(dir);
+      deleteTree(dir);
     }
   }
 
@@ -113,6 +109,17 @@ public final class PromptEncoder {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot extract ONNX Runtime's native libraries", e);
     }
+    // The tokenizer unpacks its native library under ~/.djl.ai unless told where (a read-only
+    // root filesystem has no such place): into a directory of ours, deleted once it is loaded.
+    Path tokenizerNatives = null;
+    if (System.getProperty(TOKENIZER_CACHE) == null && System.getenv(TOKENIZER_CACHE) == null) {
+      try {
+        tokenizerNatives = Files.createTempDirectory("beastmode-tokenizers");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot make a directory for the tokenizer's library", e);
+      }
+      System.setProperty(TOKENIZER_CACHE, tokenizerNatives.toString());
+    }
     try (InputStream model = resource(MODEL);
         InputStream tokenizer = resource(TOKENIZER)) {
       OrtEnvironment environment = OrtEnvironment.getEnvironment();
@@ -128,6 +135,20 @@ public final class PromptEncoder {
       throw new UncheckedIOException("cannot read the prompt encoder's model", e);
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime cannot load the prompt encoder", e);
+    } finally {
+      if (tokenizerNatives != null) {
+        deleteTree(tokenizerNatives);
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      // what is left is in the temporary directory
     }
   }
 
