@@ -42,7 +42,8 @@ public final class RouterMetrics {
       new AtomicReferenceArray<>(CACHE_RESULTS.size());
 
   private final Gauge inFlightGauge;
-  private Gauge learnedGauge;
+  private final Gauge learnedGauge;
+  private volatile java.util.function.IntSupplier examplesLearned = () -> 0;
 
   /** The results a request's cache lookup ends with. */
   private static final List<String> CACHE_RESULTS = List.of("hit", "miss", "bypass");
@@ -67,6 +68,11 @@ public final class RouterMetrics {
     this.inFlightGauge =
         Gauge.builder("beastmode.router.inflight", inFlight, AtomicInteger::get)
             .description("Requests in flight on this router")
+            .tag("region", region)
+            .register(registry);
+    this.learnedGauge =
+        Gauge.builder("beastmode.router.learned.examples", () -> examplesLearned.getAsInt())
+            .description("Labelled examples the learned selection's predictor learned from")
             .tag("region", region)
             .register(registry);
     this.estimateRatio =
@@ -212,26 +218,18 @@ public final class RouterMetrics {
     return meters != null ? meters : byModel.computeIfAbsent(model, ModelMeters::new);
   }
 
+  /** Examples the learned selection's current predictor learned from (0 without it). */
+  public void watchLearning(java.util.function.IntSupplier examplesLearned) {
+    this.examplesLearned = examplesLearned;
+  }
+
   /**
    * Removes every meter this router registered. Gauges read this router's objects, and a registry
    * that outlives it (the global one, when the application restarts in the same JVM, as tests do)
    * would otherwise keep reading them.
    */
-  /** Examples the learned selection's current predictor learned from (0 without it). */
-  public void watchLearning(java.util.function.IntSupplier examplesLearned) {
-    if (learnedGauge == null) {
-      learnedGauge =
-          Gauge.builder("beastmode.router.learned.examples", () -> examplesLearned.getAsInt())
-              .description("Labelled examples the learned selection's predictor learned from")
-              .tag("region", region)
-              .register(registry);
-    }
-  }
-
   public void close() {
-    if (learnedGauge != null) {
-      registry.remove(learnedGauge);
-    }
+    registry.remove(learnedGauge);
     registry.remove(inFlightGauge);
     registry.remove(estimateRatio);
     counters.values().forEach(registry::remove);
