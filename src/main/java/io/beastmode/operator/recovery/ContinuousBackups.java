@@ -278,9 +278,15 @@ final class ContinuousBackups implements AutoCloseable {
       if (stopped) {
         return;
       }
+      var informer = policies;
+      if (informer == null || !informer.hasSynced()) {
+        // Still starting: the policy cannot be read yet, which is not its deletion.
+        schedule(Duration.ofSeconds(1));
+        return;
+      }
       Instant seen = pendingSince.getAndSet(null);
       try {
-        BackupPolicy policy = policies.getStore().getByKey(namespace + "/" + name);
+        BackupPolicy policy = informer.getStore().getByKey(namespace + "/" + name);
         if (policy == null
             || !policy.getSpec().continuous.enabled
             || policy.getSpec().suspend
