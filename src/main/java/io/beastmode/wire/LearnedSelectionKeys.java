@@ -27,6 +27,15 @@ public final class LearnedSelectionKeys {
   /** Stream field: where the example came from (csv, feedback, failure). */
   public static final String SOURCE = "src";
 
+  /**
+   * Stream field: the region an entry was copied from (the operator merges each region's examples
+   * into the others); absent in the region that learned it.
+   */
+  public static final String ORIGIN = "from";
+
+  /** How many examples a stream keeps, about (older ones are trimmed). */
+  public static final int MAX_EXAMPLES = 100_000;
+
   /** Decision field: the model that answered. */
   public static final String MODEL = "m";
 
@@ -35,6 +44,11 @@ public final class LearnedSelectionKeys {
   /** The examples stream of a router (namespace/name). */
   public static String examples(String router) {
     return PREFIX + router + ":examples";
+  }
+
+  /** In a region's Redis: the last entry of {@code source}'s stream copied into this region. */
+  public static String copiedFrom(String router, String source) {
+    return PREFIX + router + ":copied-from:" + source;
   }
 
   /** A decision awaiting feedback. */

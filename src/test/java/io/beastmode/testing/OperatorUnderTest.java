@@ -5,6 +5,7 @@ import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.operator.fleet.RouterUsage;
+import io.beastmode.operator.learning.LearnedExamplesReplication;
 import io.beastmode.operator.pool.ModelPoolReconciler;
 import io.beastmode.operator.recovery.BackupPolicyReconciler;
 import io.beastmode.operator.recovery.RestoreRequestReconciler;
@@ -32,6 +33,7 @@ public final class OperatorUnderTest implements AutoCloseable {
   private final RouterHeartbeats heartbeats = new RouterHeartbeats(redis);
   private final RouterUsage usage = new RouterUsage(redis);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final LearnedExamplesReplication learning = new LearnedExamplesReplication(redis);
 
   public OperatorUnderTest(KubernetesClient hub) {
     this(hub, null);
@@ -90,7 +92,7 @@ public final class OperatorUnderTest implements AutoCloseable {
     operator.register(new ApiKeyReconciler(client, redis, Clock.systemUTC()));
     operator.register(
         new LLMRouterReconciler(
-            clients, heartbeats, usage, registry, ROUTER_IMAGE, Clock.systemUTC()));
+            clients, heartbeats, usage, registry, ROUTER_IMAGE, learning, Clock.systemUTC()));
     operator.register(
         new ServiceLevelObjectiveReconciler(clients, usage, registry, Clock.systemUTC()));
     this.backups =
@@ -103,6 +105,7 @@ public final class OperatorUnderTest implements AutoCloseable {
   @Override
   public void close() {
     stopOperator();
+    learning.close();
     redis.close();
     vertx.close();
   }

@@ -4,6 +4,7 @@ import io.beastmode.api.v1alpha1.ApiKey;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.RestoreHold;
@@ -15,6 +16,7 @@ import io.beastmode.operator.autoscale.ScalingRecorder;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.operator.fleet.RouterUsage;
+import io.beastmode.operator.learning.LearnedExamplesReplication;
 import io.beastmode.operator.resolved.ResolvedRouter;
 import io.beastmode.operator.resolved.ResolvedRouter.Resolved;
 import io.beastmode.operator.resolved.ResolvedRouter.Unresolved;
@@ -63,6 +65,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   private final FailoverRecorder failovers;
   private final ScalingRecorder scaling;
   private final Forecasts forecasts;
+  private final LearnedExamplesReplication learning;
 
   public LLMRouterReconciler(
       RegionClients clients,
@@ -70,6 +73,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
       RouterUsage usage,
       MeterRegistry registry,
       @ConfigProperty(name = "beastmode.router.image") String routerImage,
+      LearnedExamplesReplication learning,
       Clock clock) {
     this.clients = clients;
     this.clock = clock;
@@ -78,6 +82,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     this.failovers = new FailoverRecorder(clients.hub(), heartbeats, registry, clock);
     this.scaling = new ScalingRecorder(clients.hub(), registry, clock);
     this.forecasts = new Forecasts(usage);
+    this.learning = learning;
   }
 
   @Override
@@ -101,6 +106,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
       return StatusPatch.ifChanged(router, status, context).rescheduleAfter(NextCheck.NOT_READY);
     }
     var resolved = ((Resolved) resolution).router();
+    learning.watch(RouterKey.of(router).toString(), learnedExamples(resolved));
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     var released = HoldReleases.requested(router);
     var slo = SloActionsInForce.of(objectives(context, router));
@@ -147,12 +153,30 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     var unreachable = regions.delete(router, placed);
     if (unreachable.isEmpty()) {
       forecasts.forget(RouterKey.of(router));
+      learning.forget(RouterKey.of(router).toString());
       return DeleteControl.defaultDelete();
     }
     // Deleting while a region is cut off would orphan its routers; keep the finalizer and retry.
     LOG.warnf(
         "router %s: cleanup waits for unreachable regions %s", RouterKey.of(router), unreachable);
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(UNREACHABLE_CLEANUP_RETRY);
+  }
+
+  /**
+   * Where the learned selection's examples are merged: every placed region with a Redis, under the
+   * learned policy; none under another.
+   */
+  static Map<String, String> learnedExamples(ResolvedRouter resolved) {
+    if (resolved.router().getSpec().selection.policy != SelectionPolicy.learned) {
+      return Map.of();
+    }
+    var urls = new java.util.TreeMap<String, String>();
+    for (Region region : resolved.regions()) {
+      if (region.getSpec().redis != null) {
+        urls.put(region.getMetadata().getName(), region.getSpec().redis.url);
+      }
+    }
+    return urls;
   }
 
   @SuppressWarnings("unchecked")

@@ -46,7 +46,6 @@ public final class LearnedSelection {
   private static final Logger LOG = Logger.getLogger(LearnedSelection.class);
   private static final int READ_BATCH = 2000;
   private static final int WRITE_BATCH = 500;
-  private static final int MAX_EXAMPLES = 100_000;
 
   /**
    * What the predictor said about one prompt.
@@ -281,7 +280,7 @@ public final class LearnedSelection {
             .arg(stream)
             .arg("MAXLEN")
             .arg("~")
-            .arg(MAX_EXAMPLES)
+            .arg(LearnedSelectionKeys.MAX_EXAMPLES)
             .arg("*")
             .arg(LearnedSelectionKeys.EMBEDDING)
             .arg(Buffer.buffer(embedding))
@@ -323,7 +322,7 @@ public final class LearnedSelection {
                 if (example != null) {
                   synchronized (examples) {
                     examples.add(example);
-                    if (examples.size() > MAX_EXAMPLES) {
+                    if (examples.size() > LearnedSelectionKeys.MAX_EXAMPLES) {
                       examples.remove(0);
                     }
                   }
