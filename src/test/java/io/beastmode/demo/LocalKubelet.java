@@ -200,6 +200,9 @@ final class LocalKubelet implements AutoCloseable {
     // The readiness probe's port (the container's management port), one per process here.
     env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+    // A stopped pod's file cache stays in the demo's work directory, not /tmp.
+    env.put(
+        "QUARKUS_VERTX_CACHE_DIRECTORY", work.resolve("vertx-cache").toAbsolutePath().toString());
     var command =
         new ArrayList<>(
             List.of(

@@ -282,6 +282,12 @@ public final class LocalPlatform {
             .redirectErrorStream(true)
             .redirectOutput(WORK.resolve(name + ".log").toFile());
     builder.environment().putAll(env);
+    // A stopped process's file cache stays in the demo's work directory, not /tmp.
+    builder
+        .environment()
+        .put(
+            "QUARKUS_VERTX_CACHE_DIRECTORY",
+            WORK.resolve("vertx-cache").toAbsolutePath().toString());
     processes.add(builder.start());
   }
 

@@ -349,6 +349,8 @@ class RouterQuotaProcessIT {
                 "-Dquarkus.management.host=127.0.0.1",
                 "-Dquarkus.management.port=" + management,
                 "-Dquarkus.redis.hosts=" + redis.url(),
+                // A killed router's file cache stays under WORK, not /tmp.
+                "-Dquarkus.vertx.cache-directory=" + WORK.resolve("vertx-cache").toAbsolutePath(),
                 "-jar",
                 JAR.toString()),
             WORK);
