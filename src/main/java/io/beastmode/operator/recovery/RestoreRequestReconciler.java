@@ -47,6 +47,15 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
   private final Clock clock;
   private final Conditions conditions;
   private final Events events;
+  // A few restores at a time at most; one deleted before it finished is dropped with the eldest.
+  private final Map<String, Snapshot> opened =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Snapshot> eldest) {
+              return size() > 4;
+            }
+          });
 
   public RestoreRequestReconciler(
       KubernetesClient hub, RegionClients regions, RegionRedisClients redis, Clock clock) {
@@ -81,9 +90,14 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
           "this operator cannot promote a standby hub; restore from a snapshot instead",
           context);
     }
-    Snapshot snapshot;
+    // Opened and checked once per restore; its rechecks while routers get ready reuse it.
+    String uid = request.getMetadata().getUid();
+    Snapshot snapshot = opened.get(uid);
     try {
-      snapshot = find(request, status);
+      if (snapshot == null) {
+        snapshot = find(request, status);
+        opened.put(uid, snapshot);
+      }
     } catch (Refused e) {
       if (e.waits) {
         return waiting(
@@ -189,6 +203,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
       String message,
       Context<RestoreRequest> context) {
     status.phase = phase;
+    opened.remove(request.getMetadata().getUid());
     boolean ok = phase == RestorePhase.Succeeded;
     if (!ok) {
       events.warning(request, reason, message);
