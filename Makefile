@@ -3,6 +3,9 @@ MVN ?= mvn -B
 K8S_VERSION ?= 1.33.13
 HELM ?= $(HOME)/.kubeapitest/tools/helm
 
+# Programs run inside Maven (demo, benchmarks) keep Vert.x's file cache under target/, not /tmp.
+IN_PROCESS = -Dvertx.cacheDirBase=$(CURDIR)/target/vertx-cache
+
 .DEFAULT_GOAL := help
 
 .PHONY: help
@@ -33,30 +36,30 @@ image: ## Build the image with Jib and push it: REGISTRY=<host[:port]> [IMAGE_GR
 
 .PHONY: demo
 demo: kube-binaries tools build ## Three regions on real API servers, the operator, routers as processes, traffic, a failover and failback (DEMO_DURATION=<s>: unattended, exit 0 only if both happened)
-	$(MVN) -q test-compile exec:java -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench
 bench: bench-router bench-autoscale bench-failover bench-dr ## Every benchmark, one after the other (results in bench/results/)
 
 .PHONY: bench-router
 bench-router: build ## The router (open and keyed) vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
-	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.router.RouterBench -Dbench.portkey="$$(bash .ci/provision-bench-tools.sh)"
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.router.RouterBench -Dbench.portkey="$$(bash .ci/provision-bench-tools.sh)"
 
 .PHONY: bench-failover
 bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)
-	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.FailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.FailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench-dr
 bench-dr: kube-binaries tools ## Back up a hub of ~1,000 objects, lose it, restore by RestoreRequest vs one object at a time, and continuous mode's RPO (bench/results/dr.json and dr.md)
-	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.DrBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.DrBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench-autoscale
 bench-autoscale: ## Replay synthetic days through a simulated fleet: HPA alone vs HPA with predictive minimum (bench/results/autoscale.json and autoscale.md)
-	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.AutoscaleBench
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.AutoscaleBench
 
 .PHONY: eval-selection
 eval-selection: ## Train learned selection on TRAIN's RouteLLM CSVs, score EVAL's: APGR, CPT, baselines, feedback replay (defaults: alternate MMLU subjects in bench/data; OUT=bench/results/selection.json and .md)
-	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.bench.selection.SelectionEval \
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.selection.SelectionEval \
 	  -Dselection.train="$(or $(TRAIN),bench/data/mmlu-train)" -Dselection.eval="$(or $(EVAL),bench/data/mmlu-eval)" \
 	  -Dselection.out="$(or $(OUT),bench/results/selection.json)"
 

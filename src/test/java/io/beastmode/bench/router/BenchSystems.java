@@ -33,6 +33,11 @@ final class BenchSystems implements AutoCloseable {
   /** Both Java systems run as in a pod with a 1 GiB memory limit. */
   static final String JVM_MEMORY = "-XX:MaxRAM=1g";
 
+  /** A process's temporary files go into the run's work directory, deleted after a good run. */
+  static String tmpdir(Path work) {
+    return "-Djava.io.tmpdir=" + work.toAbsolutePath();
+  }
+
   static final String FAST_MODEL = "bench-fast";
   static final String SLOW_MODEL = "bench-60ms";
   static final String FAST_ANSWER =
@@ -86,6 +91,7 @@ final class BenchSystems implements AutoCloseable {
                 List.of(
                     ServerProcess.java(),
                     JVM_MEMORY,
+                    tmpdir(work),
                     "-Dbeastmode.role=simulator",
                     "-Dbeastmode.simulator.config=" + simulatorConfig,
                     "-Dquarkus.http.port=" + simulatorPort,
@@ -141,6 +147,7 @@ final class BenchSystems implements AutoCloseable {
                 List.of(
                     ServerProcess.java(),
                     JVM_MEMORY,
+                    tmpdir(work),
                     "-cp",
                     classpath,
                     MinimalProxy.class.getName(),
@@ -327,7 +334,7 @@ final class BenchSystems implements AutoCloseable {
   private String startRouter(Path work, String name, Path config, Path keys, RedisServer redis) {
     int port = Ports.free();
     int management = Ports.free();
-    List<String> command = new ArrayList<>(List.of(ServerProcess.java(), JVM_MEMORY));
+    List<String> command = new ArrayList<>(List.of(ServerProcess.java(), JVM_MEMORY, tmpdir(work)));
     String extraFlags = System.getProperty("bench.routerJvmArgs", "").trim();
     if (!extraFlags.isEmpty()) {
       command.addAll(List.of(extraFlags.split("\\s+")));
