@@ -308,14 +308,7 @@ class S3SnapshotStoreIT {
       String name = name("nightly", "2026-11-27T03:00:00Z");
 
       try (var store =
-          new S3SnapshotStore(
-              iam.endpoint(),
-              BUCKET,
-              prefix,
-              "us-east-1",
-              true,
-              snapshots.accessKeyId(),
-              snapshots.secretAccessKey())) {
+          signedStore(iam, prefix, snapshots.accessKeyId(), snapshots.secretAccessKey())) {
         assertThat(store.owner()).isNull();
         store.claim("hub-1");
         store.put(name, new byte[] {7, 7});
@@ -327,15 +320,7 @@ class S3SnapshotStoreIT {
       }
 
       String wrongSecret = "wrong-" + snapshots.secretAccessKey();
-      try (var store =
-          new S3SnapshotStore(
-              iam.endpoint(),
-              BUCKET,
-              prefix,
-              "us-east-1",
-              true,
-              snapshots.accessKeyId(),
-              wrongSecret)) {
+      try (var store = signedStore(iam, prefix, snapshots.accessKeyId(), wrongSecret)) {
         Unavailable e = unavailable(() -> store.list());
         assertThat(e.getMessage()).contains("403 SignatureDoesNotMatch").contains("Secret");
         assertThat(chain(e)).doesNotContain(wrongSecret);
@@ -343,19 +328,19 @@ class S3SnapshotStoreIT {
       }
 
       try (var store =
-          new S3SnapshotStore(
-              iam.endpoint(),
-              BUCKET,
-              prefix,
-              "us-east-1",
-              true,
-              readOnly.accessKeyId(),
-              readOnly.secretAccessKey())) {
+          signedStore(iam, prefix, readOnly.accessKeyId(), readOnly.secretAccessKey())) {
         Unavailable e = unavailable(() -> store.put(name, new byte[] {1}));
         assertThat(e.getMessage()).contains("403 AccessDenied").contains("s3:PutObject");
         assertThat(chain(e)).doesNotContain(readOnly.secretAccessKey());
       }
     }
+  }
+
+  /** A store on the IAM-checking server, signing with the given user's keys. */
+  private static S3SnapshotStore signedStore(
+      S3Server iam, String prefix, String accessKeyId, String secretAccessKey) {
+    return new S3SnapshotStore(
+        iam.endpoint(), BUCKET, prefix, "us-east-1", true, accessKeyId, secretAccessKey);
   }
 
   @Test
