@@ -169,18 +169,21 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
             taken + ": " + objects + " objects, " + sealed.length + " bytes sealed");
       }
       // Other policies may keep snapshots in the same place: only this one's are its business.
-      var stored = mine(store.list(), policy);
+      var all = store.list();
+      var stored = mine(all, policy);
       var retention = policy.getSpec().retention;
       String newest = stored.isEmpty() ? null : stored.get(0).name();
-      for (String old :
-          Retention.toDelete(stored, retention.keepLast, retention.maxAgeDays, newest, now)) {
+      var expired =
+          Retention.toDelete(stored, retention.keepLast, retention.maxAgeDays, newest, now);
+      for (String old : expired) {
         store.delete(old);
       }
       // A newer whole snapshot holds what older change sets held: they are folded into it.
-      for (String folded : RestorePoints.foldedChangeSets(store.list(), policy, newest)) {
+      for (String folded : RestorePoints.foldedChangeSets(all, policy, newest)) {
         store.delete(folded);
       }
-      status.snapshots = records(mine(store.list(), policy), status.snapshots, taken, objects);
+      var kept = stored.stream().filter(s -> !expired.contains(s.name())).toList();
+      status.snapshots = records(kept, status.snapshots, taken, objects);
       var drillDue = BackupDue.drill(policy, now);
       if (drillDue.take()) {
         var record = drill.run(policy, store, key, drillDue.request());

@@ -99,9 +99,7 @@ final class RestoreApplier {
     for (String id : created) {
       String[] parts = id.split(" ", 2);
       String[] name = parts[1].split("/", 2);
-      ORDER.stream()
-          .filter(k -> HasMetadata.getKind(k).equals(parts[0]))
-          .findFirst()
+      kindOf(parts[0])
           .ifPresent(
               kind -> cluster.resources(kind).inNamespace(name[0]).withName(name[1]).delete());
     }
@@ -240,8 +238,7 @@ final class RestoreApplier {
     manyAtOnce(
         snapshot.objects(),
         object -> {
-          var kind =
-              ORDER.stream().filter(k -> HasMetadata.getKind(k).equals(object.kind())).findFirst();
+          var kind = kindOf(object.kind());
           if (kind.isEmpty() || kind.get() == Secret.class) {
             return;
           }
@@ -266,11 +263,7 @@ final class RestoreApplier {
   /** Creates, adopts or reports one object: "created", "adopted" or "conflict". */
   private String restore(
       ObjectNode json, boolean replace, String holder, Map<String, String> newUids) {
-    var kind =
-        ORDER.stream()
-            .filter(k -> HasMetadata.getKind(k).equals(json.path("kind").asText()))
-            .findFirst()
-            .orElseThrow();
+    var kind = kindOf(json.path("kind").asText()).orElseThrow();
     ObjectNode metadata = (ObjectNode) json.get("metadata");
     String oldUid = metadata.path("uid").asText(null);
     JsonNode status = json.remove("status");
@@ -322,6 +315,11 @@ final class RestoreApplier {
       cluster.resource(Serialization.jsonMapper().convertValue(withStatus, kind)).patchStatus();
     }
     return existing == null ? "created" : "replaced";
+  }
+
+  /** The class of a kind a restore writes; empty for any other kind. */
+  private static java.util.Optional<Class<? extends HasMetadata>> kindOf(String kind) {
+    return ORDER.stream().filter(k -> HasMetadata.getKind(k).equals(kind)).findFirst();
   }
 
   /** The object created; null when one of its name exists already. */

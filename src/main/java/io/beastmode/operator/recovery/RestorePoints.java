@@ -32,7 +32,11 @@ public final class RestorePoints {
     List<String> names = store.list().stream().map(SnapshotStore.Stored::name).toList();
     String base =
         names.stream()
-            .filter(n -> policy == null ? SnapshotNames.takenAt(n).isPresent() : mine(n, policy))
+            .filter(
+                n ->
+                    policy == null
+                        ? SnapshotNames.takenAt(n).isPresent()
+                        : SnapshotNames.of(n, policy))
             .max(
                 Comparator.comparing((String n) -> SnapshotNames.takenAt(n).orElse(Instant.MIN))
                     .thenComparing(Comparator.naturalOrder()))
@@ -84,10 +88,6 @@ public final class RestorePoints {
 
   private static Optional<String> newestChangeSet(List<String> names, String base) {
     return changeSets(names, base).stream().findFirst();
-  }
-
-  private static boolean mine(String name, String policy) {
-    return SnapshotNames.of(name, policy);
   }
 
   /**
