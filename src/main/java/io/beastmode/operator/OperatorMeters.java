@@ -168,6 +168,29 @@ public final class OperatorMeters {
   public static final Declared BACKUP_DRILLS =
       counter("beastmode.backup.drills", "Restore drills run, by result", "policy", "result");
 
+  public static final Declared HUB_EPOCH =
+      gauge("beastmode.hub.epoch", "This hub's epoch; a promotion takes a higher one");
+  public static final Declared HUB_FENCED =
+      gauge(
+          "beastmode.hub.fenced",
+          "1 when a hub with a newer epoch holds a region's Lease: this hub writes nowhere");
+  public static final Declared HUB_LEASE_HELD =
+      gauge(
+          "beastmode.hub.lease.held",
+          "1 while this hub holds the region's hub Lease and may write there",
+          "region");
+  public static final Declared HUB_STANDBY_LAG =
+      gauge(
+          "beastmode.hub.standby.lag.seconds",
+          "How far behind the backed-up hub state a standby's applied state is: age of the newest"
+              + " restore point it applied");
+  public static final Declared HUB_PROMOTIONS =
+      counter("beastmode.hub.promotions", "Promotions of this standby hub", "trigger");
+  public static final Declared HUB_PROMOTION =
+      timer(
+          "beastmode.hub.promotion",
+          "From detection of the active hub's loss to this hub reconciling every router");
+
   /** Every operator meter. */
   public static final List<Declared> ALL =
       List.of(
@@ -187,7 +210,13 @@ public final class OperatorMeters {
           BACKUP_SIZE,
           BACKUP_LAST_SUCCESS,
           BACKUP_FAILURES,
-          BACKUP_DRILLS);
+          BACKUP_DRILLS,
+          HUB_EPOCH,
+          HUB_FENCED,
+          HUB_LEASE_HELD,
+          HUB_STANDBY_LAG,
+          HUB_PROMOTIONS,
+          HUB_PROMOTION);
 
   private OperatorMeters() {}
 

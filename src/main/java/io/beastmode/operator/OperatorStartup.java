@@ -1,6 +1,7 @@
 package io.beastmode.operator;
 
 import io.beastmode.Role;
+import io.beastmode.operator.recovery.HubStartup;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -21,14 +22,17 @@ public class OperatorStartup {
   private final Role role;
   private final Instance<Operator> operator;
   private final OperatorLeaderElection leaderElection;
+  private final Instance<HubStartup> hub;
 
   OperatorStartup(
       @ConfigProperty(name = "beastmode.role") Role role,
       Instance<Operator> operator,
-      OperatorLeaderElection leaderElection) {
+      OperatorLeaderElection leaderElection,
+      Instance<HubStartup> hub) {
     this.role = role;
     this.operator = operator;
     this.leaderElection = leaderElection;
+    this.hub = hub;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -36,12 +40,13 @@ public class OperatorStartup {
       return;
     }
     LOG.info("starting the BEAST MODE operator");
-    operator.get().start();
+    hub.get().start(() -> operator.get().start());
   }
 
   void onStop(@Observes ShutdownEvent event) {
     if (role == Role.operator && operator.isResolvable()) {
       leaderElection.shuttingDown();
+      hub.get().stop();
       operator.get().stop();
     }
   }

@@ -1,14 +1,18 @@
 package io.beastmode.testing;
 
+import io.beastmode.operator.Reconciled;
 import io.beastmode.operator.access.ApiKeyReconciler;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.operator.fleet.RouterUsage;
+import io.beastmode.operator.hub.HubLeases;
+import io.beastmode.operator.hub.HubSettings;
 import io.beastmode.operator.learning.LearnedExamplesReplication;
 import io.beastmode.operator.pool.ModelPoolReconciler;
 import io.beastmode.operator.recovery.BackupPolicyReconciler;
 import io.beastmode.operator.recovery.RestoreRequestReconciler;
+import io.beastmode.operator.recovery.StandbyHub;
 import io.beastmode.operator.region.RegionReconciler;
 import io.beastmode.operator.router.LLMRouterReconciler;
 import io.beastmode.operator.slo.ServiceLevelObjectiveReconciler;
@@ -21,6 +25,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 
 /** The operator's controllers, registered as the operator role registers them, on a test's hub. */
 public final class OperatorUnderTest implements AutoCloseable {
@@ -35,8 +41,21 @@ public final class OperatorUnderTest implements AutoCloseable {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final LearnedExamplesReplication learning = new LearnedExamplesReplication(redis);
 
+  /** The hub operators of most tests: active, its Leases renewed every 2 s. */
+  public static final HubSettings ACTIVE_HUB = HubSettings.active("hub", Duration.ofSeconds(10));
+
+  private final HubSettings hubSettings;
+  private final Reconciled reconciled = new Reconciled();
+  private HubLeases leases;
+  private Optional<StandbyHub> standby = Optional.empty();
+
   public OperatorUnderTest(KubernetesClient hub) {
-    this(hub, null);
+    this(hub, (LeaderElectionConfiguration) null);
+  }
+
+  /** A hub operator with these hub settings: an active hub, or a standby until promoted. */
+  public OperatorUnderTest(KubernetesClient hub, HubSettings hubSettings) {
+    this(hub, null, hubSettings);
   }
 
   /**
@@ -46,6 +65,12 @@ public final class OperatorUnderTest implements AutoCloseable {
   private BackupPolicyReconciler backups;
 
   public OperatorUnderTest(KubernetesClient hub, LeaderElectionConfiguration leaderElection) {
+    this(hub, leaderElection, ACTIVE_HUB);
+  }
+
+  private OperatorUnderTest(
+      KubernetesClient hub, LeaderElectionConfiguration leaderElection, HubSettings hubSettings) {
+    this.hubSettings = hubSettings;
     for (int attempt = 1; ; attempt++) {
       try {
         start(hub, leaderElection);
@@ -78,7 +103,7 @@ public final class OperatorUnderTest implements AutoCloseable {
     // closed, as an HttpClosedException fabric8 does not retry, and an informer's first list that
     // gets it fails Operator.start.
     var client = new KubernetesClientBuilder().withConfig(hub.getConfiguration()).build();
-    this.clients = new RegionClients(client);
+    this.clients = new RegionClients(client, hubSettings.name());
     this.operator =
         new Operator(
             o -> {
@@ -92,14 +117,42 @@ public final class OperatorUnderTest implements AutoCloseable {
     operator.register(new ApiKeyReconciler(client, redis, Clock.systemUTC()));
     operator.register(
         new LLMRouterReconciler(
-            clients, heartbeats, usage, registry, ROUTER_IMAGE, learning, Clock.systemUTC()));
+            clients,
+            heartbeats,
+            usage,
+            registry,
+            ROUTER_IMAGE,
+            learning,
+            reconciled,
+            Clock.systemUTC()));
     operator.register(
         new ServiceLevelObjectiveReconciler(clients, usage, registry, Clock.systemUTC()));
     this.backups =
         new BackupPolicyReconciler(client, clients, redis, registry, Clock.systemUTC(), "test");
     operator.register(backups);
     operator.register(new RestoreRequestReconciler(client, clients, redis, Clock.systemUTC()));
-    operator.start();
+    this.leases = new HubLeases(client, clients, hubSettings, registry, Clock.systemUTC());
+    var controllers = operator;
+    this.standby =
+        StandbyHub.startHub(
+            client,
+            clients,
+            redis,
+            leases,
+            hubSettings,
+            reconciled,
+            registry,
+            Clock.systemUTC(),
+            controllers::start);
+  }
+
+  /** The standby's follower and promotion; empty for an active hub. */
+  public Optional<StandbyHub> standby() {
+    return standby;
+  }
+
+  public HubLeases leases() {
+    return leases;
   }
 
   @Override
@@ -111,6 +164,10 @@ public final class OperatorUnderTest implements AutoCloseable {
   }
 
   private void stopOperator() {
+    standby.ifPresent(StandbyHub::close);
+    if (leases != null) {
+      leases.close();
+    }
     if (backups != null) {
       backups.close();
     }
@@ -127,7 +184,8 @@ public final class OperatorUnderTest implements AutoCloseable {
    * every informer healthy.
    */
   public boolean ready() {
-    return operator.getRuntimeInfo().isStarted()
+    return operator.getRuntimeInfo() != null
+        && operator.getRuntimeInfo().isStarted()
         && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 

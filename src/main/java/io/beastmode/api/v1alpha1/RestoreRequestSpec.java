@@ -58,4 +58,10 @@ public class RestoreRequestSpec {
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription("The Region whose standby hub is promoted, with PromoteStandby.")
   public String standbyRegion;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "With PromoteStandby: the old hub is gone for certain, so its hub Leases are taken at once"
+          + " instead of after they expire.")
+  public boolean oldHubGone;
 }

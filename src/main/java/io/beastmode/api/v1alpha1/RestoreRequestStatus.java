@@ -49,6 +49,9 @@ public class RestoreRequestStatus implements HasConditions {
   @JsonPropertyDescription("Age in seconds of the snapshot when the restore started.")
   public Long measuredRpoSeconds;
 
+  @JsonPropertyDescription("With PromoteStandby: each step of the promotion, as it happened.")
+  public HubPromotion promotion;
+
   @Override
   public List<Condition> getConditions() {
     return conditions;

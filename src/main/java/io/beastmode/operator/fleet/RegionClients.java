@@ -9,12 +9,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,30 +29,62 @@ public class RegionClients {
   private static final Logger LOG = Logger.getLogger(RegionClients.class);
 
   private final KubernetesClient hub;
+  private final String userAgent;
   private final Map<String, MemberClient> members = new ConcurrentHashMap<>();
+  private volatile RegionWriteGate writes = RegionWriteGate.ALWAYS;
 
   private record MemberClient(String secretVersion, KubernetesClient client) {}
 
   public RegionClients(KubernetesClient hub) {
+    this(hub, "hub");
+  }
+
+  /**
+   * @param hubName named in the user agent of every call to a member, so a region's audit log tells
+   *     which hub wrote
+   */
+  @Inject
+  public RegionClients(
+      KubernetesClient hub, @ConfigProperty(name = "beastmode.hub.name") String hubName) {
     this.hub = hub;
+    this.userAgent = "beast-mode-operator/" + hubName;
+  }
+
+  /** From now on, writes go only to the regions {@code gate} allows (the hub's Leases). */
+  public void guardWritesWith(RegionWriteGate gate) {
+    this.writes = gate;
   }
 
   public KubernetesClient hub() {
     return hub;
   }
 
-  /** The client for a Region's cluster; empty when its kubeconfig Secret is missing or unusable. */
+  /** The region's HubLease condition: whether this hub holds it, and why not. */
+  public Optional<io.beastmode.api.v1alpha1.Condition> leaseCondition(String region) {
+    return writes.condition(region);
+  }
+
+  /** Whether a newer hub fenced this one: it writes nothing, to no region and no backup store. */
+  public boolean hubFenced() {
+    return writes.fenced();
+  }
+
   /**
-   * The region's client, unless the region was already probed Unreachable: such a region is left
-   * alone without reading its Secret or calling it.
+   * The client to write to a region with: none when the region was already probed Unreachable (it
+   * is left alone without reading its Secret or calling it), or when this hub does not hold the
+   * region's hub Lease.
    */
   public Optional<KubernetesClient> reachableClient(Region region) {
     if (region.getStatus() != null && region.getStatus().phase == RegionPhase.Unreachable) {
       return Optional.empty();
     }
+    if (!writes.mayWrite(region.getMetadata().getName())) {
+      return Optional.empty();
+    }
     return clientFor(region);
   }
 
+  /** The client for a Region's cluster; empty when its kubeconfig Secret is missing or unusable. */
   public Optional<KubernetesClient> clientFor(Region region) {
     if (region.isLocal()) {
       return Optional.of(hub);
@@ -85,6 +119,7 @@ public class RegionClients {
       // A region that does not answer is the failover engine's business, not a reason to block in
       // retries.
       config.setRequestRetryBackoffLimit(1);
+      config.setUserAgent(userAgent);
       var client = new KubernetesClientBuilder().withConfig(config).build();
       var previous = members.put(region.getMetadata().getName(), new MemberClient(version, client));
       if (previous != null) {

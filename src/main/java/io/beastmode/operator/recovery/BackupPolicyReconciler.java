@@ -42,6 +42,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   static final Duration RECHECK = Duration.ofMinutes(1);
 
   private final KubernetesClient hub;
+  private final RegionClients regions;
   private final SnapshotStores stores;
   private final SnapshotCollector collector;
   private final RestoreDrill drill;
@@ -61,6 +62,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       Clock clock,
       @ConfigProperty(name = "quarkus.application.version") String operatorVersion) {
     this.hub = hub;
+    this.regions = regions;
     this.stores = new SnapshotStores(hub, regions);
     var routerState = new RouterState(redis, clock);
     this.collector = new SnapshotCollector(hub, routerState, operatorVersion);
@@ -93,6 +95,19 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       status.lastBackupRequest = previous.lastBackupRequest;
       status.snapshots = previous.snapshots;
       status.lastDrill = previous.lastDrill;
+    }
+    if (regions.hubFenced()) {
+      // Two hubs writing one target would interleave two histories; the newer hub writes it now.
+      continuous.stop(policy);
+      conditions.set(
+          status,
+          previous,
+          status.observedGeneration,
+          Conditions.ready(
+              ConditionStatus.False,
+              "HubFenced",
+              "a newer hub took over; this hub takes no more snapshots"));
+      return StatusPatch.ifChanged(policy, status, context);
     }
     var due = BackupDue.snapshot(policy, now);
     if (!continuousMode(policy)) {

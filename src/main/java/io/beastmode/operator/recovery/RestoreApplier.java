@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 /**
  * Puts a snapshot's objects into a cluster: in waves by kind (Secrets, Regions, ModelPools,
@@ -258,6 +259,39 @@ final class RestoreApplier {
             }
           }
         });
+  }
+
+  /**
+   * Deletes the objects {@code before} held that {@code after} does not (a standby following the
+   * hub's deletions). Their finalizers go first: no controller runs on a standby to remove them.
+   */
+  void removeAbsent(Snapshot before, Snapshot after) {
+    var kept =
+        after.objects().stream().map(Snapshot.KubeObject::describe).collect(Collectors.toSet());
+    manyAtOnce(
+        before.objects().stream().filter(o -> !kept.contains(o.describe())).toList(),
+        object ->
+            kindOf(object.kind())
+                .ifPresent(
+                    kind -> {
+                      var resource =
+                          object.namespace() == null
+                              ? cluster.resources(kind).withName(object.name())
+                              : cluster
+                                  .resources(kind)
+                                  .inNamespace(object.namespace())
+                                  .withName(object.name());
+                      try {
+                        resource.patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"finalizers\":null}}");
+                        resource.delete();
+                      } catch (KubernetesClientException e) {
+                        if (e.getCode() != 404) {
+                          throw e;
+                        }
+                      }
+                    }));
   }
 
   /** Creates, adopts or reports one object: "created", "adopted" or "conflict". */

@@ -29,6 +29,12 @@ public final class RestorePoints {
    */
   public static Opened latest(SnapshotStore store, String policy, SnapshotKey key)
       throws SnapshotStore.Unavailable, SnapshotStore.Missing, SnapshotRejected {
+    return open(store, newest(store, policy), key);
+  }
+
+  /** The name of the newest restore point, without opening it. */
+  public static String newest(SnapshotStore store, String policy)
+      throws SnapshotStore.Unavailable, SnapshotStore.Missing {
     List<String> names = store.list().stream().map(SnapshotStore.Stored::name).toList();
     String base =
         names.stream()
@@ -41,7 +47,7 @@ public final class RestorePoints {
                 Comparator.comparing((String n) -> SnapshotNames.takenAt(n).orElse(Instant.MIN))
                     .thenComparing(Comparator.naturalOrder()))
             .orElseThrow(() -> new SnapshotStore.Missing("the source holds no snapshot"));
-    return open(store, newestChangeSet(names, base).orElse(base), key);
+    return newestChangeSet(names, base).orElse(base);
   }
 
   /** The named restore point: a whole snapshot alone, or a change set on top of its base. */

@@ -86,8 +86,9 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
           status,
           previous,
           RestorePhase.Failed,
-          "PromoteStandbyNotAvailable",
-          "this operator cannot promote a standby hub; restore from a snapshot instead",
+          "NotAStandby",
+          "this hub is the active one: PromoteStandby is for a hub installed as a standby"
+              + " (chart value hub.role=standby)",
           context);
     }
     // Opened and checked once per restore; its rechecks while routers get ready reuse it.

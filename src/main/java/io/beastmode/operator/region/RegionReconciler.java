@@ -115,6 +115,9 @@ public class RegionReconciler implements Reconciler<Region> {
     }
     conditions.set(
         status, previous, status.observedGeneration, readyCondition(state, probe, status.signals));
+    clients
+        .leaseCondition(region.getMetadata().getName())
+        .ifPresent(lease -> conditions.set(status, previous, status.observedGeneration, lease));
     return status;
   }
 

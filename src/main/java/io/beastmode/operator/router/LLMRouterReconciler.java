@@ -7,6 +7,7 @@ import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.operator.Conditions;
+import io.beastmode.operator.Reconciled;
 import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.RouterKey;
 import io.beastmode.operator.StatusPatch;
@@ -66,6 +67,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   private final ScalingRecorder scaling;
   private final Forecasts forecasts;
   private final LearnedExamplesReplication learning;
+  private final Reconciled reconciled;
 
   public LLMRouterReconciler(
       RegionClients clients,
@@ -74,8 +76,10 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
       MeterRegistry registry,
       @ConfigProperty(name = "beastmode.router.image") String routerImage,
       LearnedExamplesReplication learning,
+      Reconciled reconciled,
       Clock clock) {
     this.clients = clients;
+    this.reconciled = reconciled;
     this.clock = clock;
     this.statusBuilder = new RouterStatusBuilder(clock);
     this.regions = new RouterRegions(clients, routerImage);
@@ -126,6 +130,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     if (!released.isEmpty()) {
       HoldReleases.clear(clients.hub(), router);
     }
+    reconciled.router(RouterKey.of(router).toString(), now);
     var status = statusBuilder.resolved(router, outcomes, traffic, predictions, lastFailover);
     scaling.record(router, router.getStatus(), status);
     var spec = router.getSpec();
