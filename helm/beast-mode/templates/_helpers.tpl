@@ -18,3 +18,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- define "beast-mode.leaseName" -}}
 {{ .Release.Name }}-operator
 {{- end }}
+
+{{/* Operator replicas: one for a standby hub, whose follower and promotion run in one process. */}}
+{{- define "beast-mode.replicas" -}}
+{{- if eq .Values.hub.role "standby" }}1{{ else }}{{ .Values.replicas }}{{ end -}}
+{{- end }}

@@ -45,7 +45,7 @@ public final class Events {
         new EventBuilder()
             .withNewMetadata()
             .withGenerateName(object.getMetadata().getName() + "-")
-            .withNamespace(object.getMetadata().getNamespace())
+            .withNamespace(namespaceOf(object))
             .endMetadata()
             .withNewInvolvedObject()
             .withApiVersion(object.getApiVersion())
@@ -66,16 +66,17 @@ public final class Events {
             .withReportingComponent(COMPONENT)
             .build();
     try {
-      client
-          .v1()
-          .events()
-          .inNamespace(object.getMetadata().getNamespace())
-          .resource(event)
-          .create();
+      client.v1().events().inNamespace(namespaceOf(object)).resource(event).create();
     } catch (KubernetesClientException e) {
       LOG.warnf(
           "event %s on %s/%s not recorded: %s",
           reason, object.getKind(), object.getMetadata().getName(), e.getMessage());
     }
+  }
+
+  /** A cluster-scoped object's Events go to default, as Kubernetes' own do. */
+  private static String namespaceOf(HasMetadata object) {
+    String namespace = object.getMetadata().getNamespace();
+    return namespace == null ? "default" : namespace;
   }
 }

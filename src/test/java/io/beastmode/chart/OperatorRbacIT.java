@@ -94,9 +94,7 @@ class OperatorRbacIT {
           "beastmode.io/llmrouters delete",
           "beastmode.io/apikeys delete",
           "beastmode.io/servicelevelobjectives delete",
-          "beastmode.io/backuppolicies delete",
-          // The lease is renewed by patch, but JOSDK checks for update before it starts electing.
-          "coordination.k8s.io/leases update");
+          "beastmode.io/backuppolicies delete");
 
   /** Every authenticated user may ask what it may do (the default system:basic-user role). */
   static final Set<String> GRANTED_TO_EVERYONE =

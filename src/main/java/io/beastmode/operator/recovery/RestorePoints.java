@@ -29,7 +29,12 @@ public final class RestorePoints {
    */
   public static Opened latest(SnapshotStore store, String policy, SnapshotKey key)
       throws SnapshotStore.Unavailable, SnapshotStore.Missing, SnapshotRejected {
-    return open(store, newest(store, policy), key);
+    try {
+      return open(store, newest(store, policy), key);
+    } catch (SnapshotStore.Missing e) {
+      // Continuous mode replaced the change set between the listing and the read: list again.
+      return open(store, newest(store, policy), key);
+    }
   }
 
   /** The name of the newest restore point, without opening it. */

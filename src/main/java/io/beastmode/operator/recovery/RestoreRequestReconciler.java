@@ -81,6 +81,9 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
     Instant started = Timestamps.parse(request.getMetadata().getCreationTimestamp());
     status.startTime = Timestamps.format(started);
     if (request.getSpec().mode == RestoreMode.PromoteStandby) {
+      if (previous != null && previous.promotion != null) {
+        return UpdateControl.noUpdate(); // the standby that was promoted records it (StandbyHub)
+      }
       return finish(
           request,
           status,

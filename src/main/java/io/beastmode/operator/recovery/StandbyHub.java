@@ -197,7 +197,7 @@ public class StandbyHub implements AutoCloseable {
       String newest = RestorePoints.newest(store, null);
       var previous = applied.get(id);
       if (previous == null || !previous.name().equals(newest)) {
-        var point = RestorePoints.open(store, newest, key.get());
+        var point = RestorePoints.latest(store, null, key.get());
         try (var client = RestoreApplier.client(hub)) {
           var applier = new RestoreApplier(client, routerState);
           applier.apply(point.snapshot(), null, true, HOLDER);
@@ -207,11 +207,11 @@ public class StandbyHub implements AutoCloseable {
           }
         }
         applied.put(id, point);
-        LOG.infof("standby hub: applied %s", newest);
+        LOG.debugf("standby hub: applied %s", point.name());
       }
       var takenAt = applied.get(id).snapshot().manifest().takenAt();
       lag.set(Math.max(0, Duration.between(takenAt, clock.instant()).toSeconds()));
-      recordFollowing(newest, takenAt);
+      recordFollowing(applied.get(id).name(), takenAt);
     }
   }
 
