@@ -359,6 +359,64 @@ class StandbyHubIT {
     }
   }
 
+  @Test
+  @Order(6)
+  void automaticPromotionNeedsAMajorityOfRegions() {
+    // B was promoted, then stopped while A took over: started again, it is fenced at once.
+    operatorB = new OperatorUnderTest(client("west"), HUB_B);
+    assertThat(operatorB.leases().fenced()).isTrue();
+    operatorB.close();
+    // Installed again as a standby that may promote itself, it follows hub A.
+    operatorB = new OperatorUnderTest(client("west"), HUB_B.asStandby(true, Duration.ofSeconds(2)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client("west")
+                        .configMaps()
+                        .inNamespace("default")
+                        .withName("beastmode-hub-standby")
+                        .get()
+                    != null);
+    // Hub A is lost while the standby is cut off from east: it sees one region of two lose the
+    // hub, not a majority, and stays a standby.
+    paths.get("east").cut();
+    operatorA.close();
+    operatorA = null;
+    sleep(LEASE.plus(Duration.ofSeconds(2)).multipliedBy(2));
+    assertThat(automaticPromotions()).isEmpty();
+    assertThat(epoch(lease("west"))).isEqualTo(3);
+    // With east back, both regions show the hub's Leases expired: it promotes itself.
+    paths.get("east").restore();
+    var promoted =
+        await()
+            .atMost(WAIT)
+            .until(
+                StandbyHubIT::automaticPromotions,
+                found ->
+                    found.size() == 1
+                        && found.get(0).getStatus() != null
+                        && found.get(0).getStatus().phase == RestorePhase.Succeeded)
+            .get(0);
+    assertThat(promoted.getStatus().promotion.automatic).isTrue();
+    assertThat(promoted.getStatus().promotion.epoch).isEqualTo(4);
+    for (String name : REGIONS) {
+      assertThat(lease(name).getSpec().getHolderIdentity()).isEqualTo("hub-b");
+      assertThat(epoch(lease(name))).isEqualTo(4);
+    }
+  }
+
+  private static List<RestoreRequest> automaticPromotions() {
+    return client("west")
+        .resources(RestoreRequest.class)
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .stream()
+        .filter(r -> r.getMetadata().getName().startsWith("automatic-promotion-"))
+        .toList();
+  }
+
   private static RestoreRequest promote(String name, boolean oldHubGone) {
     var request = new RestoreRequest();
     request.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
