@@ -114,7 +114,7 @@ public final class OperatorUnderTest implements AutoCloseable {
             });
     operator.register(new RegionReconciler(clients, heartbeats, registry, Clock.systemUTC()));
     operator.register(new ModelPoolReconciler(Clock.systemUTC()));
-    operator.register(new ApiKeyReconciler(client, redis, Clock.systemUTC()));
+    operator.register(new ApiKeyReconciler(clients, redis, Clock.systemUTC()));
     operator.register(
         new LLMRouterReconciler(
             clients,

@@ -12,6 +12,7 @@ import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.Timestamps;
 import io.beastmode.operator.fleet.ManagedObjects;
+import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.wire.Digests;
 import io.beastmode.wire.QuotaKeys.Budget;
@@ -56,13 +57,15 @@ public class ApiKeyReconciler implements Reconciler<ApiKey> {
   private final Events events;
   private final KeyUsageReader usage;
   private final RegionalAllowances allowances;
+  private final RegionClients clients;
 
-  public ApiKeyReconciler(KubernetesClient client, RegionRedisClients redis, Clock clock) {
+  public ApiKeyReconciler(RegionClients clients, RegionRedisClients redis, Clock clock) {
+    this.clients = clients;
     this.clock = clock;
     this.usage = new KeyUsageReader(redis);
     this.allowances = new RegionalAllowances(redis);
     this.conditions = new Conditions(clock);
-    this.events = new Events(client, clock);
+    this.events = new Events(clients.hub(), clock);
   }
 
   @Override
@@ -123,7 +126,9 @@ public class ApiKeyReconciler implements Reconciler<ApiKey> {
       return;
     }
     status.budgetRegions = withRedis.size();
-    if (!ownsBudget(key, context)) {
+    // A split writes every region's allowance: only while this hub may write to all of them.
+    if (!ownsBudget(key, context)
+        || !withRedis.stream().allMatch(r -> clients.mayWrite(r.getMetadata().getName()))) {
       return;
     }
     String day = Budget.USD_PER_DAY.period(now);

@@ -64,6 +64,11 @@ public class RegionClients {
     return writes.condition(region);
   }
 
+  /** Whether this hub may write to the region now (it holds the region's hub Lease). */
+  public boolean mayWrite(String region) {
+    return writes.mayWrite(region);
+  }
+
   /** Whether a newer hub fenced this one: it writes nothing, to no region and no backup store. */
   public boolean hubFenced() {
     return writes.fenced();

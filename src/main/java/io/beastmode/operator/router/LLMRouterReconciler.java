@@ -110,7 +110,10 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
       return StatusPatch.ifChanged(router, status, context).rescheduleAfter(NextCheck.NOT_READY);
     }
     var resolved = ((Resolved) resolution).router();
-    learning.watch(RouterKey.of(router).toString(), learnedExamples(resolved));
+    var examples = new java.util.TreeMap<>(learnedExamples(resolved));
+    // Copies are writes to a region's Redis: only where this hub holds the region's Lease.
+    examples.keySet().removeIf(region -> !clients.mayWrite(region));
+    learning.watch(RouterKey.of(router).toString(), examples);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     var released = HoldReleases.requested(router);
     var slo = SloActionsInForce.of(objectives(context, router));
