@@ -39,7 +39,7 @@ demo: kube-binaries tools build ## Three regions on real API servers, the operat
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench
-bench: bench-router bench-autoscale bench-failover bench-dr ## Every benchmark, one after the other (results in bench/results/)
+bench: bench-router bench-autoscale bench-failover bench-dr bench-hub-failover ## Every benchmark, one after the other (results in bench/results/)
 
 .PHONY: bench-router
 bench-router: build ## The router (open and keyed) vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
@@ -52,6 +52,10 @@ bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API se
 .PHONY: bench-dr
 bench-dr: kube-binaries tools ## Back up a hub of ~1,000 objects, lose it, restore by RestoreRequest vs one object at a time, and continuous mode's RPO (bench/results/dr.json and dr.md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.DrBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+
+.PHONY: bench-hub-failover
+bench-hub-failover: kube-binaries tools build ## Lose the hub again and again (its control plane, its whole region) with clients sending; promote the standby (bench/results/hub-failover.json and hub-failover.md)
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.HubFailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench-autoscale
 bench-autoscale: ## Replay synthetic days through a simulated fleet: HPA alone vs HPA with predictive minimum (bench/results/autoscale.json and autoscale.md)

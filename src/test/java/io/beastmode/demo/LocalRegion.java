@@ -11,10 +11,10 @@ import java.nio.file.Path;
  * running its routers as processes, and the router Service in front of them. The hub reaches the
  * API server through a path that an outage cuts.
  */
-final class LocalRegion implements AutoCloseable {
-  final String name;
-  final ApiServer server;
-  final RedisServer redis;
+public final class LocalRegion implements AutoCloseable {
+  public final String name;
+  public final ApiServer server;
+  public final RedisServer redis;
   private final TcpProxy apiPath;
   private final LocalKubelet kubelet;
   private final TcpProxy service;
@@ -29,7 +29,7 @@ final class LocalRegion implements AutoCloseable {
     this.service = new TcpProxy(kubelet::nextReadyPort, 0);
   }
 
-  static LocalRegion start(String name, boolean hub, Path work) {
+  public static LocalRegion start(String name, boolean hub, Path work) {
     var server = ApiServer.start();
     if (hub) {
       server.withCrds();
@@ -38,27 +38,32 @@ final class LocalRegion implements AutoCloseable {
   }
 
   /** Where clients and peer regions reach this region's routers. */
-  URI routerEndpoint() {
+  public URI routerEndpoint() {
     return URI.create("http://127.0.0.1:" + service.port());
   }
 
   /** A kubeconfig for the hub, through the path an outage cuts. */
-  String kubeconfigFromHub() {
+  public String kubeconfigFromHub() {
     return apiPath.rewrite(server.kubeconfig());
   }
 
-  int readyRouters() {
+  public int readyRouters() {
     return kubelet.readyPods().size();
   }
 
   /** The region goes dark: its API server is unreachable from the hub and its routers stop. */
-  void outage() {
+  public void outage() {
     apiPath.cut();
     service.cut();
     kubelet.down();
   }
 
-  void recover() {
+  /** The region's control plane is gone: its API server cannot be reached; its routers serve on. */
+  public void controlPlaneOutage() {
+    apiPath.cut();
+  }
+
+  public void recover() {
     apiPath.restore();
     service.restore();
     kubelet.up();

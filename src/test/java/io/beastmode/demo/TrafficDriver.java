@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * slow the next request), sent to each region in proportion to its current weight, as a weighted
  * global entry point (DNS or Gateway) would. Questions repeat often enough for the cache to matter.
  */
-final class TrafficDriver implements AutoCloseable {
+public final class TrafficDriver implements AutoCloseable {
   private static final List<String> QUESTIONS =
       List.of(
           "What is the capital of France?", "Summarise the plot of Hamlet in two sentences.",
@@ -45,9 +45,9 @@ final class TrafficDriver implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "traffic"));
   private final Random random = new Random(7);
   private final AtomicLong sequence = new AtomicLong();
-  final LongAdder sent = new LongAdder();
-  final LongAdder answered = new LongAdder();
-  final LongAdder failed = new LongAdder();
+  public final LongAdder sent = new LongAdder();
+  public final LongAdder answered = new LongAdder();
+  public final LongAdder failed = new LongAdder();
 
   /**
    * Answers by the region that served them (x-beastmode-region): another than the one asked after a
@@ -60,13 +60,14 @@ final class TrafficDriver implements AutoCloseable {
    * @param weights each region's current traffic weight (percent)
    * @param apiKey the key the clients present
    */
-  TrafficDriver(Map<String, URI> entries, Supplier<Map<String, Integer>> weights, String apiKey) {
+  public TrafficDriver(
+      Map<String, URI> entries, Supplier<Map<String, Integer>> weights, String apiKey) {
     this.entries = entries;
     this.apiKey = apiKey;
     this.weights = weights;
   }
 
-  void start(int requestsPerSecond) {
+  public void start(int requestsPerSecond) {
     ticker.scheduleAtFixedRate(this::send, 0, 1_000_000 / requestsPerSecond, TimeUnit.MICROSECONDS);
   }
 

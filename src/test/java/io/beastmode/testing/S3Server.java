@@ -104,6 +104,23 @@ public final class S3Server implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** Creates a bucket; while requests need no signature, any key pair will do. */
+  public void createBucket(String bucket) {
+    try (var client =
+        software.amazon.awssdk.services.s3.S3Client.builder()
+            .endpointOverride(java.net.URI.create(endpoint()))
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        "AKIACREATEBUCKET0001", "any")))
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .build()) {
+      client.createBucket(b -> b.bucket(bucket));
+    }
+  }
+
   /**
    * Creates an IAM user with {@code policy} (an IAM policy document, JSON) as its only permissions
    * and returns a new access key for it. Call it before {@link #requireSignedRequests}.

@@ -125,7 +125,7 @@ class StandbyHubIT {
                 new TcpProxy(
                     URI.create(server.client().getConfiguration().getMasterUrl()).getPort())));
       }
-      createBucket("hub-snapshots");
+      s3.createBucket("hub-snapshots");
       String key = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
       // The hub's platform, and what the standby needs to read its backups: the same key, the
       // same store credentials and the same BackupPolicy, applied to both hubs' clusters.
@@ -550,22 +550,6 @@ class StandbyHubIT {
     policy.getSpec().continuous.enabled = true;
     policy.getSpec().continuous.intervalSeconds = 1;
     return policy;
-  }
-
-  static void createBucket(String bucket) {
-    try (var s3Client =
-        software.amazon.awssdk.services.s3.S3Client.builder()
-            .endpointOverride(URI.create(s3.endpoint()))
-            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-            .forcePathStyle(true)
-            .credentialsProvider(
-                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                        "AKIAHUBFAILOVER00001", "any")))
-            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-            .build()) {
-      s3Client.createBucket(b -> b.bucket(bucket));
-    }
   }
 
   static io.fabric8.kubernetes.api.model.Secret secret(
