@@ -2,6 +2,7 @@ package io.beastmode.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.beastmode.api.v1alpha1.AccessMode;
 import io.beastmode.api.v1alpha1.BackupPolicy;
 import io.beastmode.api.v1alpha1.BackupPolicySpec;
 import io.beastmode.api.v1alpha1.BackupTarget;
@@ -171,6 +172,7 @@ public final class HubFailoverBench {
       var router = Fixtures.router(NS, "chat", List.of("hosted"), REGIONS.toArray(String[]::new));
       router.getSpec().regions.forEach(p -> p.replicas = 1);
       router.getSpec().autoscaling.enabled = false;
+      router.getSpec().access.mode = AccessMode.open;
       north.resource(router).create();
 
       active = new OperatorUnderTest(north, HubSettings.active("hub-a", LEASE));
@@ -220,6 +222,7 @@ public final class HubFailoverBench {
       if (shift != null) {
         result.put("shift_seconds", Timing.round(shift));
       }
+      result.put("promotion_steps", steps());
       result.put("requests_sent", clients.sent.sum());
       result.put("requests_failed", clients.failed.sum());
       result.put("requests_failed_before_loss", failedBefore);
@@ -275,6 +278,29 @@ public final class HubFailoverBench {
         throw new IllegalStateException("the promotion failed: " + request.getStatus().conditions);
       }
       return request.getStatus() != null && request.getStatus().phase == RestorePhase.Succeeded;
+    }
+
+    /** Seconds from detection to each step, as the promotion recorded them (whole seconds). */
+    Map<String, Long> steps() {
+      var promotion =
+          client("west")
+              .resources(RestoreRequest.class)
+              .inNamespace(NS)
+              .withName("promote")
+              .get()
+              .getStatus()
+              .promotion;
+      var detected = java.time.Instant.parse(promotion.detectedTime);
+      var steps = new LinkedHashMap<String, Long>();
+      steps.put("decided", since(detected, promotion.decidedTime));
+      steps.put("fenced", since(detected, promotion.fencedTime));
+      steps.put("restored", since(detected, promotion.restoredTime));
+      steps.put("reconciling", since(detected, promotion.reconcilingTime));
+      return steps;
+    }
+
+    static long since(java.time.Instant from, String to) {
+      return Duration.between(from, java.time.Instant.parse(to)).toSeconds();
     }
 
     /** West's and east's routers give north no weight. */

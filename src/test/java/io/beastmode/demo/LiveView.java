@@ -30,7 +30,7 @@ final class LiveView {
       double costUsd,
       double savedUsd) {}
 
-  private final KubernetesClient hub;
+  private volatile KubernetesClient hub;
   private final String namespace;
   private final String router;
   private final Map<String, RouterReports> reports;
@@ -43,6 +43,11 @@ final class LiveView {
     this.namespace = namespace;
     this.router = router;
     this.reports = reports;
+  }
+
+  /** From now on the fleet is read from another hub (a promoted standby). */
+  void useHub(KubernetesClient hub) {
+    this.hub = hub;
   }
 
   /** The weights clients are sent by: the router's status once it has one. */

@@ -1,16 +1,22 @@
 package io.beastmode.demo;
 
 import io.beastmode.api.v1alpha1.ApiKey;
+import io.beastmode.api.v1alpha1.BackupPolicy;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelEndpoint;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.api.v1alpha1.RestoreMode;
+import io.beastmode.api.v1alpha1.RestorePhase;
+import io.beastmode.api.v1alpha1.RestoreRequest;
+import io.beastmode.api.v1alpha1.RestoreRequestSpec;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.Ports;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,6 +31,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -48,6 +55,13 @@ public final class LocalPlatform {
   static final String HUB = "eu-west";
   static final String FAILING = "us-east";
   static final List<String> MEMBERS = List.of("us-east", "ap-south");
+
+  /** Where the standby hub runs, ready to take over from the hub. */
+  static final String STANDBY = "ap-south";
+
+  /** Hub Leases of the demo: shorter than the default 10 s, so the takeover fits the story. */
+  static final String LEASE_DURATION = "6s";
+
   static final int REQUESTS_PER_SECOND = 20;
 
   /**
@@ -89,7 +103,9 @@ public final class LocalPlatform {
     MEMBERS.forEach(
         name ->
             starting.put(
-                name, CompletableFuture.supplyAsync(() -> LocalRegion.start(name, false, WORK))));
+                name,
+                CompletableFuture.supplyAsync(
+                    () -> LocalRegion.start(name, name.equals(STANDBY), WORK))));
     starting.forEach((name, region) -> regions.put(name, region.join()));
     KubernetesClient hub = regions.get(HUB).server.client();
     Path kubeconfig = WORK.resolve("kubeconfig");
@@ -116,17 +132,7 @@ public final class LocalPlatform {
             + JAR
             + ", role operator) against the hub; log in "
             + WORK.resolve("operator.log"));
-    start(
-        "operator",
-        Map.of(
-            "BEASTMODE_ROLE",
-            "operator",
-            "KUBECONFIG",
-            kubeconfig.toAbsolutePath().toString(),
-            "QUARKUS_HTTP_PORT",
-            "0",
-            "QUARKUS_MANAGEMENT_PORT",
-            Integer.toString(Ports.free())));
+    Process operator = start("operator", operatorEnvironment(kubeconfig, "active", HUB + "-hub"));
 
     step(
         "member kubeconfigs, model credentials and the snapshots' encryption key: Secrets a"
@@ -145,7 +151,9 @@ public final class LocalPlatform {
                 .withStringData(Map.of("key", Base64.getEncoder().encodeToString(backupKey)))
                 .build())
         .serverSideApply();
-    for (String member : MEMBERS) {
+    // Every region, the hub's own too, is reached by kubeconfig: the same on the hub and on a
+    // standby that takes over.
+    for (String member : regions.keySet()) {
       hub.secrets()
           .inNamespace("beast-mode-system")
           .resource(
@@ -171,6 +179,9 @@ public final class LocalPlatform {
         if (local instanceof Secret secret) {
           MEMBERS.forEach(member -> copy(secret, regions.get(member).server.client()));
         }
+        if (local instanceof io.beastmode.api.v1alpha1.BackupPolicy) {
+          standbyReads(hub, local);
+        }
       }
     }
 
@@ -188,13 +199,102 @@ public final class LocalPlatform {
             + "-api-key (never printed)");
     String apiKey = apiKey(hub);
     try (var clients = new TrafficDriver(entries, view::weights, apiKey)) {
-      var scenario = new Scenario(view, clients, regions, deadline);
+      var scenario = new Scenario(view, clients, regions, hubLoss(operator), deadline);
       boolean passed = scenario.play(REQUESTS_PER_SECOND);
       if (thenWatch) {
         scenario.watch();
       }
       return passed;
     }
+  }
+
+  private Map<String, String> operatorEnvironment(Path kubeconfig, String role, String name) {
+    return Map.of(
+        "BEASTMODE_ROLE",
+        "operator",
+        "BEASTMODE_HUB_ROLE",
+        role,
+        "BEASTMODE_HUB_NAME",
+        name,
+        "BEASTMODE_HUB_LEASE_DURATION",
+        LEASE_DURATION,
+        "KUBECONFIG",
+        kubeconfig.toAbsolutePath().toString(),
+        "QUARKUS_HTTP_PORT",
+        "0",
+        "QUARKUS_MANAGEMENT_PORT",
+        Integer.toString(Ports.free()));
+  }
+
+  /**
+   * The standby hub in {@link #STANDBY}: what reading the backups needs (the policy, its key, its
+   * target region and kubeconfig), as a platform team applies it there, then its operator.
+   */
+  private void standbyReads(KubernetesClient hub, HasMetadata policy) throws IOException {
+    var standby = regions.get(STANDBY).server.client();
+    step(
+        "a standby hub in "
+            + STANDBY
+            + ": its own operator (hub.role=standby) follows the backups; log in "
+            + WORK.resolve("standby.log"));
+    namespace(standby, "beast-mode-system");
+    namespace(standby, NAMESPACE);
+    var policyObject = Serialization.jsonMapper().convertValue(policy, BackupPolicy.class);
+    copy(hub.secrets().inNamespace(NAMESPACE).withName("backup-encryption-key").get(), standby);
+    String target = policyObject.getSpec().target.region;
+    var region = hub.resources(Region.class).withName(target).get();
+    copy(
+        hub.secrets()
+            .inNamespace("beast-mode-system")
+            .withName(region.getSpec().kubeconfigSecretRef.name)
+            .get(),
+        standby);
+    standby.resource(fresh(region)).serverSideApply();
+    standby.resource(fresh(policyObject)).serverSideApply();
+    Path kubeconfig = WORK.resolve("kubeconfig-" + STANDBY);
+    Files.writeString(kubeconfig, regions.get(STANDBY).server.kubeconfig());
+    start("standby", operatorEnvironment(kubeconfig, "standby", STANDBY + "-standby"));
+  }
+
+  private static <T extends HasMetadata> T fresh(T object) {
+    object.getMetadata().setResourceVersion(null);
+    object.getMetadata().setUid(null);
+    object.getMetadata().setManagedFields(null);
+    object.getMetadata().setCreationTimestamp(null);
+    return object;
+  }
+
+  private HubLoss hubLoss(Process operator) {
+    var standby = regions.get(STANDBY).server.client();
+    return new HubLoss() {
+      @Override
+      public void lose() {
+        operator.destroy();
+        regions.get(HUB).controlPlaneOutage();
+        var request = new RestoreRequest();
+        request.setMetadata(
+            new ObjectMetaBuilder().withName("promote-standby").withNamespace(NAMESPACE).build());
+        request.setSpec(new RestoreRequestSpec());
+        request.getSpec().mode = RestoreMode.PromoteStandby;
+        request.getSpec().standbyRegion = STANDBY;
+        standby.resource(request).create();
+      }
+
+      @Override
+      public Optional<KubernetesClient> promoted() {
+        var request =
+            standby
+                .resources(RestoreRequest.class)
+                .inNamespace(NAMESPACE)
+                .withName("promote-standby")
+                .get();
+        return request != null
+                && request.getStatus() != null
+                && request.getStatus().phase == RestorePhase.Succeeded
+            ? Optional.of(standby)
+            : Optional.empty();
+      }
+    };
   }
 
   /** The value of the clients' ApiKey, once the operator has written its Secret. */
@@ -221,6 +321,9 @@ public final class LocalPlatform {
       case "Region" -> {
         var region = Serialization.jsonMapper().convertValue(object, Region.class);
         var local = regions.get(region.getMetadata().getName());
+        region.getSpec().kubeconfigSecretRef =
+            new io.beastmode.api.v1alpha1.SecretKeyReference(
+                region.getMetadata().getName() + "-kubeconfig", "beast-mode-system", "kubeconfig");
         region.getSpec().redis.url = local.redis.url();
         region.getSpec().routerEndpoint = local.routerEndpoint().toString();
         region.getSpec().healthCheck.intervalSeconds = PROBE_SECONDS;
@@ -238,6 +341,14 @@ public final class LocalPlatform {
           model.provider = io.beastmode.api.v1alpha1.ModelProvider.openAICompatible;
         }
         return pool;
+      }
+      case "BackupPolicy" -> {
+        var policy = Serialization.jsonMapper().convertValue(object, BackupPolicy.class);
+        // Changes reach the target within seconds, so the standby stays close behind the hub.
+        policy.getSpec().continuous = new io.beastmode.api.v1alpha1.ContinuousBackupSpec();
+        policy.getSpec().continuous.enabled = true;
+        policy.getSpec().continuous.intervalSeconds = 2;
+        return policy;
       }
       case "LLMRouter" -> {
         var router = Serialization.jsonMapper().convertValue(object, LLMRouter.class);
@@ -273,7 +384,7 @@ public final class LocalPlatform {
         .serverSideApply();
   }
 
-  private void start(String name, Map<String, String> env) throws IOException {
+  private Process start(String name, Map<String, String> env) throws IOException {
     var builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -288,7 +399,9 @@ public final class LocalPlatform {
         .put(
             "QUARKUS_VERTX_CACHE_DIRECTORY",
             WORK.resolve("vertx-cache").toAbsolutePath().toString());
-    processes.add(builder.start());
+    Process process = builder.start();
+    processes.add(process);
+    return process;
   }
 
   static void step(String message) {

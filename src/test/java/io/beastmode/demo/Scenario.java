@@ -28,6 +28,8 @@ final class Scenario {
     OUTAGE,
     RECOVERING,
     SETTLING,
+    HUB_LOSS,
+    HUB_SETTLING,
     DONE
   }
 
@@ -46,11 +48,21 @@ final class Scenario {
   private long shiftedAt = -1;
   private long recoveredAt;
   private long failedBackAt = -1;
+  private long hubLostAt;
+  private long promotedAt = -1;
+  private long failedBeforeHubLoss;
+  private final HubLoss hubLoss;
   private FailoverRecord failover;
   private String result = "";
 
-  Scenario(LiveView view, TrafficDriver clients, Map<String, LocalRegion> regions, long deadline) {
+  Scenario(
+      LiveView view,
+      TrafficDriver clients,
+      Map<String, LocalRegion> regions,
+      HubLoss hubLoss,
+      long deadline) {
     this.view = view;
+    this.hubLoss = hubLoss;
     this.clients = clients;
     this.regions = regions;
     this.deadline = deadline;
@@ -66,7 +78,7 @@ final class Scenario {
       advance(look(), requestsPerSecond);
       Thread.sleep(1000);
     }
-    boolean passed = shiftedAt >= 0 && failedBackAt >= 0;
+    boolean passed = shiftedAt >= 0 && failedBackAt >= 0 && promotedAt >= 0;
     String summary = summary(passed);
     result = summary.substring(summary.lastIndexOf("RESULT:"));
     System.out.println(summary);
@@ -158,6 +170,34 @@ final class Scenario {
         }
       }
       case SETTLING -> {
+        if (now - stageSince >= AFTER_SECONDS) {
+          hubLostAt = now;
+          failedBeforeHubLoss = clients.failed.sum();
+          hubLoss.lose();
+          moveTo(
+              Stage.HUB_LOSS,
+              "losing the hub's control plane: its operator stops and its API server is cut off"
+                  + " (its routers serve on); the standby hub in "
+                  + LocalPlatform.STANDBY
+                  + " is asked to take over");
+        }
+      }
+      case HUB_LOSS -> {
+        var hub = hubLoss.promoted();
+        if (hub.isPresent()) {
+          promotedAt = now;
+          view.useHub(hub.get());
+          moveTo(
+              Stage.HUB_SETTLING,
+              "the standby in "
+                  + LocalPlatform.STANDBY
+                  + " is the hub and reconciles every router: the fleet had no hub for "
+                  + (now - hubLostAt)
+                  + " s; requests that failed meanwhile: "
+                  + (clients.failed.sum() - failedBeforeHubLoss));
+        }
+      }
+      case HUB_SETTLING -> {
         if (now - stageSince >= AFTER_SECONDS) {
           moveTo(Stage.DONE, "scenario complete");
         }
@@ -284,6 +324,8 @@ final class Scenario {
                 + (shiftedAt - outageAt)
                 + " s and failed back in "
                 + (failedBackAt - recoveredAt)
+                + " s; the standby hub took over in "
+                + (promotedAt - hubLostAt)
                 + " s\n"
             : "RESULT: FAIL - stage "
                 + stage
@@ -291,6 +333,8 @@ final class Scenario {
                 + (shiftedAt >= 0 ? "seen" : "not seen")
                 + ", failback "
                 + (failedBackAt >= 0 ? "seen" : "not seen")
+                + ", hub takeover "
+                + (promotedAt >= 0 ? "seen" : "not seen")
                 + "); logs in "
                 + LocalPlatform.WORK
                 + "\n");

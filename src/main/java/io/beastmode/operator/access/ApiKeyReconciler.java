@@ -128,7 +128,7 @@ public class ApiKeyReconciler implements Reconciler<ApiKey> {
     status.budgetRegions = withRedis.size();
     // A split writes every region's allowance: only while this hub may write to all of them.
     if (!ownsBudget(key, context)
-        || !withRedis.stream().allMatch(r -> clients.mayWrite(r.getMetadata().getName()))) {
+        || !withRedis.stream().allMatch(r -> clients.mayWriteRedis(r.getMetadata().getName()))) {
       return;
     }
     String day = Budget.USD_PER_DAY.period(now);

@@ -69,6 +69,11 @@ public class RegionClients {
     return writes.mayWrite(region);
   }
 
+  /** Whether this hub may write to the region's Redis (see {@link RegionWriteGate}). */
+  public boolean mayWriteRedis(String region) {
+    return writes.mayWriteRedis(region);
+  }
+
   /** Whether a newer hub fenced this one: it writes nothing, to no region and no backup store. */
   public boolean hubFenced() {
     return writes.fenced();

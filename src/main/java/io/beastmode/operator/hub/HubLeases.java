@@ -46,6 +46,7 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
   private final LeaseObservations observations;
   private final Map<String, Instant> writableUntil = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> held = new ConcurrentHashMap<>();
+  private final java.util.Set<String> heldByAnother = ConcurrentHashMap.newKeySet();
   private final AtomicLong epochGauge = new AtomicLong();
   private final AtomicInteger fencedGauge = new AtomicInteger();
   private final ExecutorService calls = Executors.newCachedThreadPool(daemon("hub-lease"));
@@ -188,6 +189,18 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
     return fencedBy == null && until != null && clock.instant().isBefore(until);
   }
 
+  /**
+   * A region's Redis: where its Lease is held, or where its cluster cannot be read while another
+   * region's Lease is held; never where another hub's Lease was read.
+   */
+  @Override
+  public boolean mayWriteRedis(String region) {
+    if (fencedBy != null || heldByAnother.contains(region)) {
+      return false;
+    }
+    return mayWrite(region) || writableUntil.keySet().stream().anyMatch(this::mayWrite);
+  }
+
   @Override
   public Optional<io.beastmode.api.v1alpha1.Condition> condition(String region) {
     return Optional.of(leaseCondition(region));
@@ -290,15 +303,42 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
             LOG.infof("hub %s took region %s's Lease at epoch %d", settings.name(), name, epoch);
           }
           writableUntil.put(name, HubLeaseRules.writableUntil(asked, settings.leaseDuration()));
+          heldByAnother.remove(name);
         }
-        case WAIT -> writableUntil.remove(name);
+        case WAIT -> {
+          writableUntil.remove(name);
+          heldByAnother.add(name);
+        }
         case FENCED -> fence(view.get().holder() + " (epoch " + view.get().epoch() + ")", region);
       }
     } catch (KubernetesClientException e) {
-      // Unreachable, or another hub wrote first (409): no renewal, so writes there stop in time.
+      if (e.getCode() == 409 && renewedByTwin(client.get(), name, asked)) {
+        return;
+      }
+      // Unreachable, or another hub wrote first: no renewal, so writes there stop in time.
       LOG.debugf("region %s's hub Lease not renewed: %s", name, e.getMessage());
     }
     heldGauge(name).set(mayWrite(name) ? 1 : 0);
+  }
+
+  /**
+   * Another replica of this hub (the chart runs two) renewed the Lease at the same moment: it is
+   * still this hub's, under this epoch.
+   */
+  private boolean renewedByTwin(KubernetesClient client, String region, Instant asked) {
+    try {
+      var view = RegionLease.view(RegionLease.read(client, settings.leaseNamespace()));
+      if (view.isPresent()
+          && view.get().holder().equals(settings.name())
+          && view.get().epoch() == epoch) {
+        writableUntil.put(region, HubLeaseRules.writableUntil(asked, settings.leaseDuration()));
+        heldGauge(region).set(1);
+        return true;
+      }
+    } catch (KubernetesClientException e) {
+      LOG.debugf("region %s's hub Lease unreadable: %s", region, e.getMessage());
+    }
+    return false;
   }
 
   private AtomicInteger heldGauge(String region) {

@@ -112,7 +112,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     var resolved = ((Resolved) resolution).router();
     var examples = new java.util.TreeMap<>(learnedExamples(resolved));
     // Copies are writes to a region's Redis: only where this hub holds the region's Lease.
-    examples.keySet().removeIf(region -> !clients.mayWrite(region));
+    examples.keySet().removeIf(region -> !clients.mayWriteRedis(region));
     learning.watch(RouterKey.of(router).toString(), examples);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     var released = HoldReleases.requested(router);
