@@ -152,15 +152,19 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
       var attempts =
           listRegions().stream()
               .filter(region -> !mayWrite(region.getMetadata().getName()))
-              .map(region -> CompletableFuture.runAsync(() -> keep(region, oldHubGone), calls))
-              .toArray(CompletableFuture[]::new);
-      CompletableFuture.allOf(attempts).join();
+              .map(region -> CompletableFuture.supplyAsync(() -> keep(region, oldHubGone), calls))
+              .toList();
+      // An unreachable region does not hold the promotion up: it is taken when it comes back.
+      boolean waiting =
+          attempts.stream()
+              .map(CompletableFuture::join)
+              .anyMatch(s -> s.equals(Optional.of(Step.WAIT)));
       missing =
           known.stream().map(r -> r.getMetadata().getName()).filter(r -> !mayWrite(r)).toList();
-      if (missing.isEmpty() || fencedBy != null) {
+      if (!waiting || fencedBy != null) {
         break;
       }
-      sleep(settings.renewInterval());
+      sleep(Duration.ofMillis(500));
     } while (clock.instant().isBefore(giveUp));
     keepRenewing();
     return missing;
@@ -276,12 +280,14 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
     keep(region, false);
   }
 
-  private void keep(Region region, boolean oldHubGone) {
+  /** One round for one region; the step taken, or empty when the region could not be read. */
+  private Optional<Step> keep(Region region, boolean oldHubGone) {
     String name = region.getMetadata().getName();
     var client = regions.clientFor(region);
     if (client.isEmpty() || fencedBy != null) {
-      return;
+      return Optional.empty();
     }
+    Optional<Step> taken = Optional.empty();
     Instant asked = clock.instant();
     try {
       var lease = RegionLease.read(client.get(), settings.leaseNamespace());
@@ -289,6 +295,7 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
       var step =
           HubLeaseRules.next(
               view, settings.name(), epoch, observations.unchangedFor(name, lease), oldHubGone);
+      taken = Optional.of(step);
       switch (step) {
         case TAKE, RENEW -> {
           RegionLease.write(
@@ -313,12 +320,14 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
       }
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409 && renewedByTwin(client.get(), name, asked)) {
-        return;
+        return Optional.of(Step.RENEW);
       }
       // Unreachable, or another hub wrote first: no renewal, so writes there stop in time.
       LOG.debugf("region %s's hub Lease not renewed: %s", name, e.getMessage());
+      taken = e.getCode() == 409 ? Optional.of(Step.WAIT) : Optional.empty();
     }
     heldGauge(name).set(mayWrite(name) ? 1 : 0);
+    return taken;
   }
 
   /**

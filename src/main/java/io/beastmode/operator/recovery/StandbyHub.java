@@ -133,8 +133,7 @@ public class StandbyHub implements AutoCloseable {
   }
 
   public void start() {
-    long every = settings.renewInterval().toMillis();
-    loop.scheduleWithFixedDelay(this::step, 0, every, TimeUnit.MILLISECONDS);
+    loop.scheduleWithFixedDelay(this::step, 0, 1, TimeUnit.SECONDS);
   }
 
   public boolean promoted() {
@@ -147,8 +146,11 @@ public class StandbyHub implements AutoCloseable {
     }
     try {
       follow();
+      // Watching the active hub's Leases all along: a promotion then knows how long they have
+      // not been renewed, and need not wait a whole Lease duration to find out.
+      var observed = leases.observe();
       var request = pendingPromotion();
-      if (request == null && settings.autoPromotion() && activeHubLost()) {
+      if (request == null && settings.autoPromotion() && activeHubLost(observed)) {
         request = requestAutomaticPromotion();
       }
       if (request != null) {
@@ -250,8 +252,7 @@ public class StandbyHub implements AutoCloseable {
   }
 
   /** A majority of all regions read with the active hub's Lease expired long enough. */
-  private boolean activeHubLost() {
-    var observed = leases.observe();
+  private boolean activeHubLost(List<HubLeases.Observed> observed) {
     return HubLeaseRules.majorityLost(
         observed.stream()
             .filter(HubLeases.Observed::readable)
