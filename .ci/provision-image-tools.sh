@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provisions what `make image` and `make image-check` run, from Debian, when missing: umoci (packs the
 # image from local files), skopeo (writes the docker-archive tar, pushes to a registry),
-# busybox-static (a shell in the image for debugging), containerd and runc (image-check runs the
+# busybox-static (a shell in the image for debugging), zip (leaves other systems' native libraries
+# out of the image), containerd and runc (image-check runs the
 # image), and the JDK's jmods, which jlink cuts the image's JRE from. No systemd here: the packages'
 # post-install scripts must not try to start services, so a policy-rc.d that refuses (exit 101) is in
 # place during the install and removed after (one that was there already is left alone).
@@ -10,6 +11,7 @@ set -euo pipefail
 need=()
 command -v umoci >/dev/null 2>&1 || need+=(umoci)
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
+command -v zip >/dev/null 2>&1 || need+=(zip)
 [[ -x /bin/busybox ]] || need+=(busybox-static)
 command -v containerd >/dev/null 2>&1 || need+=(containerd)
 command -v runc >/dev/null 2>&1 || [[ -x /usr/sbin/runc ]] || need+=(runc)

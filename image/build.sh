@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the BEAST MODE image offline: the packaged application (target/quarkus-app) layered with
-# umoci on the base from image/build-base.sh, written as a docker-archive tar that containerd
+# umoci on the base from image/build-base.sh (linux/amd64), written as a docker-archive tar that containerd
 # (`ctr -n k8s.io images import`) and `docker load` accept. With REGISTRY set it also pushes the
 # same image there with skopeo (credentials from skopeo's usual auth file, or REGISTRY_CREDS=user:password).
 #
@@ -33,6 +33,15 @@ stage="$OUT/stage"
 mkdir -p "$stage/lib" "$stage/app"
 cp -a "$APP/lib" "$stage/lib/"
 cp -a "$APP/quarkus-run.jar" "$APP/app" "$APP/quarkus" "$stage/app/"
+# The image is linux/amd64: the native libraries ONNX Runtime and DJL's tokenizers ship for other
+# systems (about 100 MB, mostly Windows) stay out of it.
+for jar in "$stage"/lib/lib/main/com.microsoft.onnxruntime.onnxruntime-*.jar; do
+  zip -q -d "$jar" 'ai/onnxruntime/native/win-*' 'ai/onnxruntime/native/osx-*' \
+    'ai/onnxruntime/native/linux-aarch64/*'
+done
+for jar in "$stage"/lib/lib/main/ai.djl.huggingface.tokenizers-*.jar; do
+  zip -q -d "$jar" 'native/lib/win-*' 'native/lib/osx-*' 'native/lib/linux-aarch64/*'
+done
 chown -R 0:0 "$stage"
 chmod -R a+rX,go-w "$stage"
 umoci insert --image "$oci:$TAG" --history.created_by "dependencies (target/quarkus-app/lib)" \

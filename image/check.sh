@@ -6,8 +6,8 @@
 # mounted read-only, host networking on loopback ports. It checks:
 #   simulator  answers a chat completion;
 #   router     passes readiness, routes a completion to the simulator, and, with learned selection,
-#              learns from examples (ONNX Runtime and DJL's tokenizers unpack their native
-#              libraries into /tmp) and routes with them;
+#              learns from examples and routes with them, ONNX Runtime and DJL's tokenizers
+#              loaded from native libraries they unpacked into /tmp;
 #   operator   starts its controllers (with no cluster to reach it then stops, as it should: the
 #              operator on a real API server is for the node tier's tests);
 #   every container runs as uid 10001 and cannot write its root filesystem.
@@ -25,6 +25,7 @@ DIR="$PWD/target/containerd"
 SOCK="$DIR/containerd.sock"
 
 [[ -f "$TAR" ]] || { echo "no $TAR: make image first" >&2; exit 1; }
+rm -rf target/image-check-logs
 for tool in containerd ctr runc curl redis-server; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (make image-tools installs it)" >&2; exit 1; }
 done
@@ -112,21 +113,25 @@ task_pid() { ctr task ls | awk -v c="$1" '$1 == c {print $2}'; }
 runs_as_10001() { grep -qE '^Uid:\s+10001\s' "/proc/$(task_pid "$1")/status"; }
 # The root is mounted read-only in the container, and writing to it fails as it says.
 root_is_read_only() {
-  awk '$2 == "/" {print $4}' "/proc/$(task_pid "$1")/mounts" | grep -q '^ro' &&
-    ctr task exec --exec-id "touch-$RANDOM" "$1" /bin/touch /deployments/x 2>&1 | grep -q 'Read-only file system'
+  local options refusal
+  options=$(awk '$2 == "/" {print $4}' "/proc/$(task_pid "$1")/mounts")
+  refusal=$(ctr task exec --exec-id "touch-$RANDOM" "$1" /bin/touch /deployments/x 2>&1 || true)
+  [[ $options == ro,* && $refusal == *"Read-only file system"* ]]
 }
 tmp_is_writable() { ctr task exec --exec-id "tmp-$RANDOM" "$1" /bin/touch /tmp/x; }
 
-completion() { # base model
-  curl -fsS "$1/v1/chat/completions" -H 'content-type: application/json' \
-    -d '{"model":"'"$2"'","messages":[{"role":"user","content":"What is the capital of France?"}]}'
+answers() { # base model: a chat completion comes back
+  local answer
+  answer=$(curl -fsS "$1/v1/chat/completions" -H 'content-type: application/json' \
+    -d '{"model":"'"$2"'","messages":[{"role":"user","content":"What is the capital of France?"}]}')
+  [[ $answer == *'"choices"'* ]]
 }
 
 # The simulator.
 sim_port=$(free_port); sim_mgmt=$(free_port)
 run simulator "$sim_port" "$sim_mgmt" -- BEASTMODE_ROLE=simulator
 check "simulator ready" await "http://127.0.0.1:$sim_mgmt/q/health/ready"
-check "simulator answers" sh -c "$(declare -f completion); completion http://127.0.0.1:$sim_port gpt-4o-mini | grep -q choices"
+check "simulator answers" answers "http://127.0.0.1:$sim_port" gpt-4o-mini
 check "simulator runs as 10001" runs_as_10001 simulator
 check "simulator cannot write /" root_is_read_only simulator
 check "simulator can write /tmp" tmp_is_writable simulator
@@ -169,7 +174,7 @@ run router "$router_port" "$router_mgmt" --mount "$routing_mount" -- \
   BEASTMODE_ROLE=router BEASTMODE_ROUTER_CONFIG=/etc/beastmode/routing.yaml \
   QUARKUS_REDIS_HOSTS=redis://127.0.0.1:1
 check "router ready" await "http://127.0.0.1:$router_mgmt/q/health/ready"
-check "router routes a completion" sh -c "$(declare -f completion); completion http://127.0.0.1:$router_port/v1/.. gpt-4o-mini | grep -q choices"
+check "router routes a completion" answers "http://127.0.0.1:$router_port" gpt-4o-mini
 check "router runs as 10001" runs_as_10001 router
 check "router cannot write /" root_is_read_only router
 
@@ -179,22 +184,30 @@ run learned "$learned_port" "$learned_mgmt" --mount "$routing_mount" -- \
   QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port"
 check "learned router ready" await "http://127.0.0.1:$learned_mgmt/q/health/ready"
 examples() { # a few MMLU rows, their two model columns renamed to the router's models
-  { echo "prompt,gpt-4o-mini,gpt-4o"; tail -n +2 bench/data/mmlu-train/mmlu_abstract_algebra.csv; } |
-    curl -fsS "http://127.0.0.1:$learned_mgmt/selection/examples" -H 'content-type: text/csv' --data-binary @- |
-    grep -q '"added":[1-9]'
+  local added
+  added=$({ echo "prompt,gpt-4o-mini,gpt-4o"; tail -n +2 bench/data/mmlu-train/mmlu_abstract_algebra.csv; } |
+    curl -fsS "http://127.0.0.1:$learned_mgmt/selection/examples" -H 'content-type: text/csv' --data-binary @-)
+  [[ $added =~ \"added\":[1-9] ]]
 }
 check "learned router learns examples" examples
 learned_ok() {
+  local metrics
   for _ in $(seq 150); do
-    curl -fsS "http://127.0.0.1:$learned_mgmt/q/metrics" | grep -qE '^beastmode_router_learned_examples\{.*\} [1-9]' && break
+    metrics=$(curl -fsS "http://127.0.0.1:$learned_mgmt/q/metrics" || true)
+    [[ $metrics =~ beastmode_router_learned_examples\{[^}]*\}\ [1-9] ]] && break
     sleep 0.4
   done
-  completion "http://127.0.0.1:$learned_port" auto | grep -q choices
+  answers "http://127.0.0.1:$learned_port" auto
 }
 check "learned router encodes and routes" learned_ok
-# Seen from the host, through the container's root.
-unpacked_into_tmp() { find "/proc/$(task_pid learned)/root/tmp" -name '*.so' | grep -q .; }
-check "learned router unpacked its native libraries into /tmp" unpacked_into_tmp
+# Both native libraries are mapped into the process from files unpacked under /tmp (ONNX Runtime
+# deletes its own once loaded).
+loaded_from_tmp() {
+  local maps
+  maps=$(awk '{print $6}' "/proc/$(task_pid learned)/maps" | sort -u)
+  [[ $maps == *"/tmp/"*"libonnxruntime.so"* && $maps == *"/tmp/"*"libtokenizers.so"* ]]
+}
+check "learned router loaded ONNX Runtime and the tokenizer from /tmp" loaded_from_tmp
 
 # The operator, with no cluster to reach.
 op_port=$(free_port); op_mgmt=$(free_port)

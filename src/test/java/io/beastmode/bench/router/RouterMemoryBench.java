@@ -263,13 +263,15 @@ public final class RouterMemoryBench {
       figures.put("heap_max", sum(metrics, "jvm_memory_max_bytes{area=\"heap\""));
       figures.put("nonheap_used", sum(metrics, "jvm_memory_used_bytes{area=\"nonheap\""));
       figures.put("direct_buffers", sum(metrics, "jvm_buffer_memory_used_bytes{id=\"direct\""));
-      figures.put("threads", sum(metrics, "jvm_threads_live_threads") * 1024 * 1024);
+      figures.replaceAll((k, v) -> v instanceof Double d ? round(d / 1024 / 1024) : v);
+      figures.put("threads", sum(metrics, "jvm_threads_live_threads"));
+      figures.put("gc_pauses", sum(metrics, "jvm_gc_pause_seconds_count"));
+      figures.put("gc_pause_seconds_total", round(sum(metrics, "jvm_gc_pause_seconds_sum")));
     } catch (IOException e) {
       figures.put("error", e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    figures.replaceAll((k, v) -> v instanceof Double d ? round(d / 1024 / 1024) : v);
     return figures;
   }
 
@@ -335,7 +337,7 @@ public final class RouterMemoryBench {
                 .append(" | ")
                 .append(r.get("p99_ms"))
                 .append(" |\n"));
-    md.append("\nJVM at the end (MiB, from the router's metrics): ")
+    md.append("\nJVM at the end (memory in MiB, from the router's metrics): ")
         .append(report.get("jvm_at_end_mib"))
         .append("\n");
     Files.writeString(Path.of(out + ".md"), md);
