@@ -25,8 +25,10 @@ build: ## Compile and package the application (target/quarkus-app) without runni
 	$(MVN) package -DskipTests
 
 .PHONY: test
-test: kube-binaries tools ## Run every test: unit, property, golden, real API servers, the packaged operator
+test: kube-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, the packaged operator, then the image built and run in containerd
 	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+	bash image/build.sh
+	bash image/check.sh
 
 .PHONY: image-tools
 image-tools: ## Provision umoci, skopeo, busybox-static, containerd, runc and the JDK's jmods (Debian) for make image and image-check

@@ -35,7 +35,8 @@ import java.util.function.LongFunction;
  * what the limit tells the JVM in a container) under sustained load: 300 requests in flight against
  * a slow upstream (the simulator, 1.5 s per answer), bodies of 0.2 to 20 KB, a third streamed, plus
  * cache hits at a fixed rate, for three minutes. Records the process's peak resident memory (VmHWM)
- * against the limit: a pod whose process outgrows its limit is OOM-killed.
+ * against the limit: a pod whose process outgrows its limit is OOM-killed. As root on cgroup v1 the
+ * router runs in a memory cgroup with that limit, so the kernel enforces it as in a pod.
  *
  * <p>Settings ({@code -D}): bench.seconds (180), bench.inFlight (300), bench.hitRate (200/s),
  * bench.memoryLimit (the LLMRouter default), bench.javaOptions (the router pod's),
@@ -58,10 +59,11 @@ public final class RouterMemoryBench {
     long limitBytes = Quantity.getAmountInBytes(new Quantity(limit)).longValue();
 
     Path work = Files.createDirectories(Path.of("target", "bench-router-memory"));
-    try (RedisServer redis = RedisServer.start();
+    // Closed after the router: its cgroup can go once the process has.
+    try (MemoryCgroup cgroup = MemoryCgroup.create(limitBytes);
+        RedisServer redis = RedisServer.start();
         ServerProcess simulator = startSimulator(work);
-        ServerProcess router =
-            startRouter(work, redis, simulator, javaOptions, arenas, limitBytes)) {
+        ServerProcess router = startRouter(work, redis, cgroup, javaOptions, arenas, limitBytes)) {
       String base = "http://127.0.0.1:" + routerPort + "/v1/chat/completions";
       MultiMap json = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
       Target answered = new Target(base, json, bodies(false, true));
@@ -104,6 +106,12 @@ public final class RouterMemoryBench {
 
       double peak = router.peakMemoryMiB();
       boolean survived = router.alive();
+      var enforced = new LinkedHashMap<String, Object>();
+      if (cgroup != null) {
+        enforced.put("cgroup", cgroup.path());
+        enforced.put("peak_charged_mib", round(cgroup.peakBytes() / 1024.0 / 1024.0));
+        enforced.put("oom_kills", cgroup.oomKills());
+      }
       var report = new LinkedHashMap<String, Object>();
       report.put("memory_limit", limit);
       report.put("max_ram_bytes", limitBytes);
@@ -115,6 +123,8 @@ public final class RouterMemoryBench {
       report.put("peak_rss_mib", round(peak));
       report.put("peak_rss_of_limit", round(peak * 1024 * 1024 / limitBytes));
       report.put("survived", survived);
+      // The kernel's own accounting where the limit was enforced (memory cgroup v1, as root).
+      report.put("limit_enforced", enforced.isEmpty() ? "no (needs root and cgroup v1)" : enforced);
       var load = new LinkedHashMap<String, Object>();
       results.forEach(
           (name, r) ->
@@ -178,7 +188,7 @@ public final class RouterMemoryBench {
   private static ServerProcess startRouter(
       Path work,
       RedisServer redis,
-      ServerProcess simulator,
+      MemoryCgroup cgroup,
       String javaOptions,
       String arenas,
       long limitBytes)
@@ -210,17 +220,15 @@ public final class RouterMemoryBench {
     env.put("QUARKUS_REDIS_HOSTS", redis.url());
     env.put("QUARKUS_HTTP_PORT", Integer.toString(routerPort));
     env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
-    return ServerProcess.start(
-            "router",
-            List.of(
-                ServerProcess.java(),
-                "-XX:MaxRAM=" + limitBytes,
-                "-Djava.io.tmpdir=" + work.toAbsolutePath(),
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                "-jar",
-                BenchSystems.JAR.toString()),
-            env,
-            work)
+    List<String> command =
+        List.of(
+            ServerProcess.java(),
+            "-XX:MaxRAM=" + limitBytes,
+            "-Djava.io.tmpdir=" + work.toAbsolutePath(),
+            "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+            "-jar",
+            BenchSystems.JAR.toString());
+    return ServerProcess.start("router", cgroup == null ? command : cgroup.wrap(command), env, work)
         .awaitHttp("http://127.0.0.1:" + managementPort + "/q/health/ready");
   }
 
@@ -311,13 +319,15 @@ public final class RouterMemoryBench {
         .append(" cache hits/s, for ")
         .append(report.get("seconds"))
         .append(" s.\n\n")
-        .append("| peak RSS (VmHWM) | of the limit | survived |\n|---|---|---|\n")
-        .append("| ")
+        .append("| peak RSS (VmHWM) | of the limit | survived | limit enforced by the kernel |\n")
+        .append("|---|---|---|---|\n| ")
         .append(report.get("peak_rss_mib"))
         .append(" MiB | ")
         .append(Math.round((double) report.get("peak_rss_of_limit") * 100))
         .append("% | ")
         .append(report.get("survived"))
+        .append(" | ")
+        .append(report.get("limit_enforced"))
         .append(
             " |\n\n| load | requests | errors | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|\n");
     @SuppressWarnings("unchecked")
