@@ -39,7 +39,7 @@ image: image-tools build ## Build the image offline (no registry, no Docker) int
 	bash image/build.sh
 
 .PHONY: image-check
-image-check: image ## Run the image's three roles in a containerd of its own: user 10001, read-only root, /tmp as the only writable place
+image-check: image kube-binaries ## Run the image's three roles in a containerd of its own (the operator against a real kube-apiserver): user 10001, read-only root, /tmp the only writable place
 	bash image/check.sh
 
 .PHONY: demo

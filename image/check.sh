@@ -8,8 +8,8 @@
 #   router     passes readiness, routes a completion to the simulator, and, with learned selection,
 #              learns from examples and routes with them, ONNX Runtime and DJL's tokenizers
 #              loaded from native libraries they unpacked into /tmp;
-#   operator   starts its controllers (with no cluster to reach it then stops, as it should: the
-#              operator on a real API server is for the node tier's tests);
+#   operator   against a real kube-apiserver (with its own etcd, from the binaries `make
+#              kube-binaries` provisions, the CRDs applied) becomes ready and reconciles a Region;
 #   every container runs as uid 10001 and cannot write its root filesystem.
 # Everything it starts is stopped and removed on exit: containers, containerd, its mounts and the
 # cgroups runc made, target/containerd.
@@ -23,11 +23,13 @@ IMAGE="docker.io/library/$NAME:$TAG"
 NS=beastmode-image-check
 DIR="$PWD/target/containerd"
 SOCK="$DIR/containerd.sock"
+K8S_VERSION="${K8S_VERSION:-1.33.13}"
+KUBE_BIN="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
 
 [[ -f "$TAR" ]] || { echo "no $TAR: make image first" >&2; exit 1; }
 rm -rf target/image-check-logs
-for tool in containerd ctr runc curl redis-server; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing (make image-tools installs it)" >&2; exit 1; }
+for tool in containerd ctr runc curl redis-server openssl "$KUBE_BIN/kube-apiserver" "$KUBE_BIN/etcd"; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing (make image-tools and make kube-binaries provide it)" >&2; exit 1; }
 done
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -35,10 +37,14 @@ ctr() { command ctr --address "$SOCK" -n "$NS" "$@"; }
 
 containerd_pid=
 redis_pid=
+etcd_pid=
+apiserver_pid=
 containers=()
 cleanup() {
   set +e
-  [[ -z "$redis_pid" ]] || kill "$redis_pid" 2>/dev/null
+  for pid in "$redis_pid" "$apiserver_pid" "$etcd_pid"; do
+    [[ -z "$pid" ]] || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+  done
   for c in "${containers[@]}"; do
     ctr task kill -s KILL "$c" >/dev/null 2>&1
     for _ in 1 2 3 4 5 6 7 8 9 10; do ctr task rm "$c" >/dev/null 2>&1 && break; sleep 0.3; done
@@ -209,18 +215,69 @@ loaded_from_tmp() {
 }
 check "learned router loaded ONNX Runtime and the tokenizer from /tmp" loaded_from_tmp
 
-# The operator, with no cluster to reach.
+# The operator, against a kube-apiserver of this check's own: certificates made here (the server's
+# for 127.0.0.1, a client in system:masters), etcd and the API server on free loopback ports.
+kube="$DIR/kube"
+mkdir -p "$kube"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=beastmode-image-check \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$kube/apiserver.key" -out "$kube/apiserver.crt" 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /O=system:masters/CN=image-check \
+  -keyout "$kube/client.key" -out "$kube/client.crt" 2>/dev/null
+etcd_port=$(free_port); etcd_peer=$(free_port); api_port=$(free_port)
+"$KUBE_BIN/etcd" --data-dir "$kube/etcd" --listen-client-urls "http://127.0.0.1:$etcd_port" \
+  --advertise-client-urls "http://127.0.0.1:$etcd_port" --listen-peer-urls "http://127.0.0.1:$etcd_peer" \
+  --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
+  --initial-cluster "default=http://127.0.0.1:$etcd_peer" >"$DIR/etcd.log" 2>&1 &
+etcd_pid=$!
+"$KUBE_BIN/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" --bind-address 127.0.0.1 \
+  --secure-port "$api_port" --cert-dir "$kube" --tls-cert-file "$kube/apiserver.crt" \
+  --tls-private-key-file "$kube/apiserver.key" --client-ca-file "$kube/client.crt" \
+  --service-account-issuer https://localhost --service-account-key-file "$kube/apiserver.crt" \
+  --service-account-signing-key-file "$kube/apiserver.key" --authorization-mode RBAC \
+  --disable-admission-plugins ServiceAccount --service-cluster-ip-range 10.0.0.0/24 \
+  >"$DIR/kube-apiserver.log" 2>&1 &
+apiserver_pid=$!
+b64() { base64 -w0 "$1"; }
+cat >"$kube/config" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters: [{name: check, cluster: {server: "https://127.0.0.1:$api_port", certificate-authority-data: $(b64 "$kube/apiserver.crt")}}]
+users: [{name: check, user: {client-certificate-data: $(b64 "$kube/client.crt"), client-key-data: $(b64 "$kube/client.key")}}]
+contexts: [{name: check, context: {cluster: check, user: check}}]
+current-context: check
+KUBECONFIG
+chmod 644 "$kube/config"
+kubectl() { "$KUBE_BIN/kubectl" --kubeconfig "$kube/config" "$@"; }
+api_ready() {
+  for _ in $(seq 300); do kubectl get --raw /readyz >/dev/null 2>&1 && return 0; sleep 0.2; done
+  return 1
+}
+check "kube-apiserver ready" api_ready
+kubectl apply --server-side -f crds/ >/dev/null
+
 op_port=$(free_port); op_mgmt=$(free_port)
-run operator "$op_port" "$op_mgmt" -- BEASTMODE_ROLE=operator
-controllers_started() {
+run operator "$op_port" "$op_mgmt" --mount "type=bind,src=$kube/config,dst=/etc/kube/config,options=rbind:ro" -- \
+  BEASTMODE_ROLE=operator KUBECONFIG=/etc/kube/config
+check "operator ready" await "http://127.0.0.1:$op_mgmt/q/health/ready" 120
+check "operator runs as 10001" runs_as_10001 operator
+check "operator cannot write /" root_is_read_only operator
+# A Region for the API server itself (no kubeconfig Secret: the hub's own): the operator probes it.
+region_probed() {
+  kubectl apply -f - >/dev/null <<REGION || return 1
+apiVersion: beastmode.io/v1alpha1
+kind: Region
+metadata: {name: check}
+spec: {location: {provider: local, geo: local}}
+REGION
+  local status
   for _ in $(seq 150); do
-    grep -q "Starting 'llmrouter' controller" "$DIR/operator.log" && return 0
-    sleep 0.2
+    status=$(kubectl get region check -o jsonpath='{.status.observedGeneration}' 2>/dev/null || true)
+    [[ -n $status ]] && return 0
+    sleep 0.4
   done
   return 1
 }
-check "operator starts its controllers" controllers_started
-check "operator runs as 10001" runs_as_10001 operator
+check "operator reconciles a Region" region_probed
 
 for c in "${containers[@]}"; do
   if grep -qiE 'UnsatisfiedLinkError|NoClassDefFoundError|Read-only file system' "$DIR/$c.log"; then
