@@ -101,6 +101,7 @@ umoci config --image "$oci:base" --os linux --architecture amd64 \
 umoci gc --layout "$oci"
 
 mkdir -p "$CACHE_DIR"
-rm -rf "$layout"
+# Bases of other JDKs or of older versions of this script are not used again.
+find "$CACHE_DIR" -mindepth 1 -maxdepth 1 -name 'jdk-*' -exec rm -rf {} +
 mv "$oci" "$layout"
 echo "$layout"

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Builds the BEAST MODE image offline: the packaged application (target/quarkus-app) layered with
-# umoci on the base from image/build-base.sh (linux/amd64), written as a docker-archive tar that containerd
-# (`ctr -n k8s.io images import`) and `docker load` accept. With REGISTRY set it also pushes the
-# same image there with skopeo (credentials from skopeo's usual auth file, or REGISTRY_CREDS=user:password).
+# umoci on the base from image/build-base.sh (linux/amd64), written as a docker-archive tar that
+# containerd (`ctr -n k8s.io images import`) and `docker load` accept. With REGISTRY set it also
+# pushes the same image there with skopeo.
 #
-#   image/build.sh                                 -> target/image/beast-mode.tar
-#   REGISTRY=<host[:port]> [IMAGE_GROUP=<path>] image/build.sh   and pushes <host>/<path>/beast-mode:<tag>
+#   image/build.sh                                         -> target/image/beast-mode.tar
+#   REGISTRY=<host[:port]> [IMAGE_GROUP=<path>] image/build.sh   and <host>/<path>/beast-mode:<tag>
+#
+# IMAGE_TAG: the tag (the project's version by default). For the push: credentials from skopeo's
+# auth file (skopeo login, REGISTRY_AUTH_FILE) or REGISTRY_CREDS=user:password;
+# REGISTRY_TLS_VERIFY=false for a registry on plain HTTP.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
