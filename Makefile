@@ -31,7 +31,7 @@ test: kube-binaries tools image-tools ## Run every test: unit, property, golden,
 	bash image/check.sh
 
 .PHONY: image-tools
-image-tools: ## Provision umoci, skopeo, busybox-static, containerd, runc and the JDK's jmods (Debian) for make image and image-check
+image-tools: ## Provision umoci, skopeo, zip, busybox-static, containerd, runc, openssl and the JDK's jmods (Debian) for make image and image-check
 	bash .ci/provision-image-tools.sh
 
 .PHONY: image
@@ -39,7 +39,7 @@ image: image-tools build ## Build the image offline (no registry, no Docker) int
 	bash image/build.sh
 
 .PHONY: image-check
-image-check: image kube-binaries ## Run the image's three roles in a containerd of its own (the operator against a real kube-apiserver): user 10001, read-only root, /tmp the only writable place
+image-check: image kube-binaries tools ## Run the image's three roles in a containerd of its own (the operator against a real kube-apiserver): user 10001, read-only root, /tmp the only writable place
 	bash image/check.sh
 
 .PHONY: demo
