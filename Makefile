@@ -25,25 +25,37 @@ build: ## Compile and package the application (target/quarkus-app) without runni
 	$(MVN) package -DskipTests
 
 .PHONY: test
-test: kube-binaries tools ## Run every test: unit, property, golden, real API servers, the packaged operator
+test: kube-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, the packaged operator, then the image built and run in containerd
 	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+	bash image/build.sh
+	bash image/check.sh
+
+.PHONY: image-tools
+image-tools: ## Provision umoci, skopeo, zip, busybox-static, containerd, runc, openssl and the JDK's jmods (Debian) for make image and image-check
+	bash .ci/provision-image-tools.sh
 
 .PHONY: image
-image: ## Build the image with Jib and push it: REGISTRY=<host[:port]> [IMAGE_GROUP=<path>] (needs that registry and the base image's)
-	@test -n "$(REGISTRY)" || { echo "make image pushes to a registry: REGISTRY=<host[:port]> [IMAGE_GROUP=<path>] make image" >&2; exit 2; }
-	$(MVN) package -DskipTests -Dquarkus.container-image.build=true -Dquarkus.container-image.push=true \
-	  -Dquarkus.container-image.registry=$(REGISTRY) -Dquarkus.container-image.group=$(IMAGE_GROUP)
+image: image-tools build ## Build the image offline (no registry, no Docker) into target/image/beast-mode.tar; REGISTRY=<host[:port]> [IMAGE_GROUP=<path>] also pushes it
+	bash image/build.sh
+
+.PHONY: image-check
+image-check: image kube-binaries tools ## Run the image's three roles in a containerd of its own (the operator against a real kube-apiserver): user 10001, read-only root, /tmp the only writable place
+	bash image/check.sh
 
 .PHONY: demo
 demo: kube-binaries tools build ## Three regions on real API servers, the operator, routers as processes, traffic, a failover and failback (DEMO_DURATION=<s>: unattended, exit 0 only if both happened)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench
-bench: bench-router bench-autoscale bench-failover bench-dr bench-hub-failover ## Every benchmark, one after the other (results in bench/results/)
+bench: bench-router bench-router-memory bench-autoscale bench-failover bench-dr bench-hub-failover ## Every benchmark, one after the other (results in bench/results/)
 
 .PHONY: bench-router
 bench-router: build ## The router (open and keyed) vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.router.RouterBench -Dbench.portkey="$$(bash .ci/provision-bench-tools.sh)"
+
+.PHONY: bench-router-memory
+bench-router-memory: build ## A router as its pod runs it (JVM options, default memory limit) under 300 requests in flight plus cache hits for 3 minutes: peak RSS vs the limit (bench/results/router-memory.json and .md)
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.router.RouterMemoryBench
 
 .PHONY: bench-failover
 bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)

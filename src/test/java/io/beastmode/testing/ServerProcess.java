@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,13 +34,17 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public static ServerProcess start(String name, List<String> command, Path workDir) {
+    return start(name, command, Map.of(), workDir);
+  }
+
+  /** With {@code env} added to this process's environment. */
+  public static ServerProcess start(
+      String name, List<String> command, Map<String, String> env, Path workDir) {
     Path log = workDir.resolve(name + ".log");
     try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      var builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().putAll(env);
+      Process process = builder.redirectOutput(log.toFile()).start();
       return new ServerProcess(name, process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + command, e);
@@ -107,10 +112,23 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Peak resident memory of the process so far (VmHWM), in MiB; NaN where /proc does not say. */
   public double peakMemoryMiB() {
+    return statusMiB("VmHWM:");
+  }
+
+  /** Resident memory of the process now (VmRSS), in MiB; NaN where /proc does not say. */
+  public double memoryMiB() {
+    return statusMiB("VmRSS:");
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  private double statusMiB(String field) {
     try {
       for (String line :
           Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
         }
       }

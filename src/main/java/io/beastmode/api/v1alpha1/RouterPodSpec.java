@@ -26,8 +26,8 @@ public class RouterPodSpec {
   @JsonPropertyDescription("CPU request of a router pod.")
   public String cpuRequest = "250m";
 
-  @Default("256Mi")
+  @Default("384Mi")
   @Pattern("^[0-9]+(Ki|Mi|Gi)?$")
   @JsonPropertyDescription("Memory request and limit of a router pod.")
-  public String memory = "256Mi";
+  public String memory = "384Mi";
 }

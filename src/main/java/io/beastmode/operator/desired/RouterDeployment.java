@@ -138,6 +138,10 @@ final class RouterDeployment {
 
   private static List<EnvVar> env(ResolvedRouter inputs, Region region) {
     var env = new ArrayList<EnvVar>();
+    // Sized for the pod's memory limit (RouterJvmOptions); set here too so the Deployment shows
+    // them.
+    env.add(new EnvVar("JAVA_TOOL_OPTIONS", RouterJvmOptions.DEFAULT, null));
+    env.add(new EnvVar("MALLOC_ARENA_MAX", RouterJvmOptions.MALLOC_ARENA_MAX, null));
     env.add(new EnvVar("BEASTMODE_ROLE", "router", null));
     env.add(new EnvVar("BEASTMODE_REGION", region.getMetadata().getName(), null));
     env.add(

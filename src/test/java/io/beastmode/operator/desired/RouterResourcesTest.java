@@ -56,6 +56,13 @@ class RouterResourcesTest {
     assertThat(actual.toString()).isEqualTo(Files.readString(golden));
   }
 
+  /** A pod started without the operator's environment (docker run, a hand-made Deployment). */
+  @Test
+  void theImagesDefaultJvmOptionsAreTheRouterPods() throws IOException {
+    assertThat(Files.readString(Path.of("image", "java-options")).strip())
+        .isEqualTo(RouterJvmOptions.DEFAULT);
+  }
+
   @Test
   void aRegionsOwnEndpointWinsAndModelsWithoutOneAreLeftOut() throws IOException {
     var inputs = ExampleRouters.load();
