@@ -1,0 +1,443 @@
+package io.beastmode.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beastmode.testing.HostSnapshot.Command;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * What a node region recorded about the host before it changed anything, kept in a file until the
+ * host is put back, so that a killed run is undone by the next start or by {@code make node-clean}.
+ * One node region per machine at a time: its kubelet's sysctls and iptables chains are the host's.
+ */
+public final class NodeHostState {
+  /** The file's content. */
+  record Saved(
+      HostSnapshot before,
+      String workDir,
+      String cgroupRoot,
+      String bridge,
+      long ownerPid,
+      List<Long> pids) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final Path RUN_CONTAINERD = Path.of("/run/containerd");
+
+  private final Path file;
+  private Saved saved;
+
+  private NodeHostState(Path file, Saved saved) {
+    this.file = file;
+    this.saved = saved;
+  }
+
+  /** Where the record lives: next to the cached Kubernetes binaries, outside any work tree. */
+  static Path file() {
+    String dir = System.getenv("KUBE_API_TEST_DIR");
+    return Path.of(dir != null ? dir : System.getProperty("user.home") + "/.kubeapitest")
+        .resolve("node-host-state.json");
+  }
+
+  /**
+   * Puts the host back from a record a killed run left; fails if the run that wrote it is still
+   * alive (another node region on this machine).
+   */
+  static void restoreLeftover() {
+    Path file = file();
+    if (!Files.exists(file)) {
+      return;
+    }
+    Saved saved = read(file);
+    if (saved.ownerPid() != ProcessHandle.current().pid()
+        && ProcessHandle.of(saved.ownerPid()).map(ProcessHandle::isAlive).orElse(false)
+        && commandLine(saved.ownerPid()).contains("java")) {
+      throw new IllegalStateException(
+          "another node region is running (process " + saved.ownerPid() + ", " + file + ")");
+    }
+    System.err.println("putting the host back from a node region's leftover record " + file);
+    new NodeHostState(file, saved).restore();
+  }
+
+  /** Snapshots the host and writes the record before anything is changed. */
+  static NodeHostState record(Path workDir, String cgroupRoot, String bridge) {
+    restoreLeftover();
+    var state =
+        new NodeHostState(
+            file(),
+            new Saved(
+                HostSnapshot.take(),
+                workDir.toString(),
+                cgroupRoot,
+                bridge,
+                ProcessHandle.current().pid(),
+                List.of()));
+    state.write();
+    return state;
+  }
+
+  HostSnapshot before() {
+    return saved.before();
+  }
+
+  /** Remembers a process the region started, so a later clean-up can stop it. */
+  synchronized void addProcess(long pid) {
+    var pids = new ArrayList<>(saved.pids());
+    pids.add(pid);
+    saved =
+        new Saved(
+            saved.before(),
+            saved.workDir(),
+            saved.cgroupRoot(),
+            saved.bridge(),
+            saved.ownerPid(),
+            pids);
+    write();
+  }
+
+  /**
+   * Stops whatever of the region still runs and undoes each change it made, then deletes the work
+   * directory and the record. Each step is safe to repeat, so an interrupted restore can run again.
+   */
+  synchronized void restore() {
+    Path workDir = Path.of(saved.workDir());
+    killRecordedProcesses(workDir);
+    killShims(workDir.resolve("containerd.sock"));
+    killCgroupProcesses();
+    unmountNew(workDir);
+    removeCgroupTree();
+    deleteLinks();
+    restoreIptables();
+    restoreSysctls();
+    removeNewFiles();
+    TempFiles.delete(workDir);
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The region's own processes still alive: those whose command line names its directory. */
+  private void killRecordedProcesses(Path workDir) {
+    for (long pid : saved.pids()) {
+      if (commandLine(pid).contains(workDir.toString())) {
+        kill(pid);
+      }
+    }
+  }
+
+  /**
+   * containerd-shim processes of the region's containerd, and the sockets they keep in the shared
+   * /run/containerd/s (named by a hash of containerd's address, namespace and sandbox id).
+   */
+  private static void killShims(Path containerdSocket) {
+    for (long pid : pids()) {
+      List<String> args = List.of(commandLine(pid).split("\0"));
+      if (!args.isEmpty()
+          && args.get(0).contains("containerd-shim")
+          && containerdSocket.toString().equals(argument(args, "-address"))) {
+        kill(pid);
+        String socket =
+            sha256Hex(
+                containerdSocket
+                    + "/"
+                    + argument(args, "-namespace")
+                    + "/"
+                    + argument(args, "-id"));
+        deleteQuietly(RUN_CONTAINERD.resolve("s").resolve(socket));
+      }
+    }
+  }
+
+  private static String argument(List<String> args, String name) {
+    int at = args.indexOf(name);
+    return at >= 0 && at + 1 < args.size() ? args.get(at + 1) : "";
+  }
+
+  /** Container processes left in the region's cgroup tree. */
+  private void killCgroupProcesses() {
+    for (Path dir : cgroupTree()) {
+      try {
+        for (String line : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+          if (!line.isBlank()) {
+            kill(Long.parseLong(line.trim()));
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        // gone already
+      }
+    }
+  }
+
+  /**
+   * Mounts under the work directory (the kubelet's bind mount of its root onto itself, volumes,
+   * container root filesystems, sandbox shm) and new network namespaces, deepest first.
+   */
+  private void unmountNew(Path workDir) {
+    Set<String> before = saved.before().mounts();
+    List<String> points =
+        HostSnapshot.mountInfo().stream()
+            .filter(
+                m ->
+                    m.point().startsWith(workDir + "/")
+                        || m.point().equals(workDir.toString())
+                        || (m.point().startsWith("/run/netns/")
+                            && !before.contains(m.point() + " " + m.type())))
+            .map(HostSnapshot.Mount::point)
+            .distinct()
+            .sorted(Comparator.comparing(String::length).reversed())
+            .toList();
+    for (String point : points) {
+      // A bind mount can be stacked on itself: unmount until the point is gone.
+      for (int i = 0; i < 4 && isMounted(point); i++) {
+        if (Command.run(List.of("umount", point), null).exit() != 0) {
+          Command.run(List.of("umount", "-l", point), null);
+        }
+      }
+    }
+  }
+
+  private static boolean isMounted(String point) {
+    return HostSnapshot.mountInfo().stream().anyMatch(m -> m.point().equals(point));
+  }
+
+  /** The region's cgroup root in every hierarchy, deepest directories first. */
+  private List<Path> cgroupTree() {
+    List<Path> dirs = new ArrayList<>();
+    for (Path hierarchy : HostSnapshot.cgroupHierarchies()) {
+      Path root = hierarchy.resolve(saved.cgroupRoot().replaceFirst("^/", ""));
+      if (!Files.isDirectory(root)) {
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.filter(Files::isDirectory).forEach(dirs::add);
+      } catch (IOException | UncheckedIOException e) {
+        // removed while walking
+      }
+    }
+    dirs.sort(Comparator.comparing((Path p) -> p.getNameCount()).reversed());
+    return dirs;
+  }
+
+  /** rmdir works on a cgroup once no process is in it; processes killed above take a moment. */
+  private void removeCgroupTree() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      List<Path> dirs = cgroupTree();
+      if (dirs.isEmpty()) {
+        return;
+      }
+      for (Path dir : dirs) {
+        try {
+          Files.deleteIfExists(dir);
+        } catch (IOException e) {
+          // still busy: next attempt
+        }
+      }
+      sleep(200);
+    }
+    System.err.println("cgroups left behind (busy): " + cgroupTree());
+  }
+
+  /** Veths still enslaved to the region's bridge, then the bridge. */
+  private void deleteLinks() {
+    String bridge = saved.bridge();
+    Path ports = Path.of("/sys/class/net", bridge, "brif");
+    if (Files.isDirectory(ports)) {
+      try (Stream<Path> veths = Files.list(ports)) {
+        veths.forEach(
+            veth -> Command.run(List.of("ip", "link", "del", veth.getFileName().toString()), null));
+      } catch (IOException e) {
+        // the bridge went meanwhile
+      }
+    }
+    if (Files.exists(Path.of("/sys/class/net", bridge))) {
+      Command.run(List.of("ip", "link", "del", bridge), null);
+    }
+  }
+
+  /**
+   * Undoes only what was added since the record: rules appended to chains that existed (the jumps
+   * into KUBE-* and CNI-* chains), then the new chains themselves, then tables iptables made that
+   * are empty again. What others changed meanwhile is left alone.
+   */
+  private void restoreIptables() {
+    for (var entry : saved.before().iptables().entrySet()) {
+      String family = entry.getKey().split(" ")[0];
+      String table = entry.getKey().split(" ")[1];
+      Set<String> before = Set.copyOf(entry.getValue());
+      Set<String> chainsBefore = chains(entry.getValue());
+      List<String> now = HostSnapshot.iptablesRules(family, table);
+      List<String> newChains =
+          chains(now).stream().filter(c -> !chainsBefore.contains(c)).sorted().toList();
+      var script = new StringBuilder("*" + table + "\n");
+      now.stream()
+          .filter(line -> line.startsWith("-A ") && !before.contains(line))
+          .filter(line -> !newChains.contains(line.split(" ")[1]))
+          .forEach(line -> script.append("-D ").append(line.substring(3)).append('\n'));
+      newChains.forEach(chain -> script.append("-F ").append(chain).append('\n'));
+      newChains.forEach(chain -> script.append("-X ").append(chain).append('\n'));
+      script.append("COMMIT\n");
+      if (script.toString().lines().count() > 2) {
+        var result = Command.run(List.of(family + "-restore", "--noflush"), script.toString());
+        if (result.exit() != 0) {
+          System.err.println(family + " " + table + " not restored: " + result.output());
+        }
+      }
+    }
+    for (String table : HostSnapshot.currentNftTables()) {
+      if (saved.before().nftTables().contains(table)) {
+        continue;
+      }
+      String[] familyAndName = table.split(" ");
+      String family = familyAndName[0].equals("ip6") ? "ip6tables" : "iptables";
+      boolean iptablesTable =
+          (familyAndName[0].equals("ip") || familyAndName[0].equals("ip6"))
+              && HostSnapshot.IPTABLES_TABLES.contains(familyAndName[1]);
+      if (iptablesTable
+          && HostSnapshot.iptablesRules(family, familyAndName[1]).stream()
+              .noneMatch(line -> line.startsWith("-A") || line.endsWith(" -"))) {
+        Command.run(List.of("nft", "delete", "table", familyAndName[0], familyAndName[1]), null);
+      }
+    }
+  }
+
+  private static Set<String> chains(List<String> rules) {
+    Set<String> chains = new TreeSet<>();
+    rules.stream()
+        .filter(line -> line.startsWith(":"))
+        .forEach(line -> chains.add(line.substring(1).split(" ")[0]));
+    return chains;
+  }
+
+  private void restoreSysctls() {
+    saved
+        .before()
+        .sysctls()
+        .forEach(
+            (name, value) -> {
+              if (!value.isEmpty() && !value.equals(HostSnapshot.readSysctl(name))) {
+                try {
+                  Files.writeString(HostSnapshot.sysctlPath(name), value);
+                } catch (IOException e) {
+                  System.err.println("sysctl " + name + " not restored to " + value + ": " + e);
+                }
+              }
+            });
+  }
+
+  /**
+   * New entries in the shared directories (CNI result caches, pod log links, network namespace
+   * files), deepest first; in /run/containerd, which another containerd may share, only new empty
+   * directories.
+   */
+  private void removeNewFiles() {
+    SortedSet<String> before = saved.before().files();
+    HostSnapshot.sharedFiles().stream()
+        .filter(f -> !before.contains(f) && !f.startsWith(RUN_CONTAINERD.toString()))
+        .sorted(Comparator.reverseOrder())
+        .forEach(f -> TempFiles.delete(Path.of(f)));
+    for (Path dir : List.of(RUN_CONTAINERD.resolve("s"), RUN_CONTAINERD)) {
+      if (!before.contains(dir.toString())) {
+        deleteQuietly(dir);
+      }
+    }
+  }
+
+  /** Restores the host from a leftover record: {@code make node-clean}. */
+  public static void main(String[] args) {
+    if (!Files.exists(file())) {
+      System.out.println("no node region record in " + file() + ": nothing to put back");
+      return;
+    }
+    restoreLeftover();
+    System.out.println("host put back from " + file());
+  }
+
+  private void write() {
+    try {
+      Files.createDirectories(file.getParent());
+      Path partial = file.resolveSibling(file.getFileName() + ".tmp");
+      JSON.writeValue(partial.toFile(), saved);
+      Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Saved read(Path file) {
+    try {
+      return JSON.readValue(file.toFile(), Saved.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable node region record " + file, e);
+    }
+  }
+
+  static String commandLine(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static List<Long> pids() {
+    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+      return entries
+          .map(p -> p.getFileName().toString())
+          .filter(name -> name.chars().allMatch(Character::isDigit))
+          .map(Long::parseLong)
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** SIGKILL, then a short wait for the exit. */
+  private static void kill(long pid) {
+    Optional<ProcessHandle> process = ProcessHandle.of(pid);
+    process.ifPresent(ProcessHandle::destroyForcibly);
+    for (int i = 0; i < 50 && process.map(ProcessHandle::isAlive).orElse(false); i++) {
+      sleep(100);
+    }
+  }
+
+  private static void deleteQuietly(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      // not empty or in use: left as it is
+    }
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

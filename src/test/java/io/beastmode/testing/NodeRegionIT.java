@@ -1,0 +1,87 @@
+package io.beastmode.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A region with a real node runs a pod from a locally built image, reachable at its pod IP and at
+ * its hostPort, and leaves the host exactly as it found it once stopped.
+ */
+class NodeRegionIT {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  @Test
+  void aPodRunsOnTheNodeAndTheHostIsPutBackAfterwards() throws Exception {
+    HostSnapshot before = HostSnapshot.take();
+    int hostPort = Ports.free();
+    try (var region = NodeRegion.start()) {
+      var pods = region.client().pods().inNamespace("default");
+      pods.resource(httpd(hostPort)).create();
+      pods.withName("httpd").waitUntilReady(90, TimeUnit.SECONDS);
+
+      String podIp = region.podIp("default", "httpd");
+      assertThat(podIp).startsWith("10.244.0.");
+      assertThat(get("http://" + podIp + ":8080/")).isEqualTo("hello from a real pod\n");
+      assertThat(get("http://" + region.nodeIp() + ":" + hostPort + "/"))
+          .isEqualTo("hello from a real pod\n");
+      // logs come from the kubelet, reached at the node's InternalIP
+      assertThat(pods.withName("httpd").getLog()).contains("serving");
+      // the snapshot does see what the node changes
+      assertThat(HostSnapshot.take().differencesFrom(before)).isNotEmpty();
+    }
+    assertThat(HostSnapshot.take().differencesFrom(before)).isEmpty();
+    assertThat(NodeHostState.file()).doesNotExist();
+  }
+
+  private static Pod httpd(int hostPort) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("httpd")
+        .endMetadata()
+        .withNewSpec()
+        .withTerminationGracePeriodSeconds(1L)
+        .addNewContainer()
+        .withName("httpd")
+        .withImage(LocalImages.BUSYBOX)
+        .withImagePullPolicy("Never")
+        .withCommand(
+            List.of(
+                "sh",
+                "-c",
+                "mkdir -p /www && echo hello from a real pod > /www/index.html && echo serving"
+                    + " && exec httpd -f -p 8080 -h /www"))
+        .addNewPort()
+        .withContainerPort(8080)
+        .withHostPort(hostPort)
+        .endPort()
+        .withNewReadinessProbe()
+        .withNewHttpGet()
+        .withPath("/")
+        .withNewPort(8080)
+        .endHttpGet()
+        .withPeriodSeconds(1)
+        .endReadinessProbe()
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  private static String get(String url) throws IOException, InterruptedException {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}
