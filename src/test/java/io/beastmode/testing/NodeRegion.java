@@ -71,8 +71,12 @@ public final class NodeRegion implements AutoCloseable {
     }
     NodeRegion region = null;
     try {
+      Instant started = Instant.now();
       region = new NodeRegion(dir, logs);
       region.startAll();
+      System.out.printf(
+          "node region ready in %.1f s (logs in %s)%n",
+          Duration.between(started, Instant.now()).toMillis() / 1000.0, logs);
       return region;
     } catch (RuntimeException e) {
       if (region != null) {

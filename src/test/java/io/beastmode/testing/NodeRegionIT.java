@@ -39,7 +39,9 @@ class NodeRegionIT {
       // logs come from the kubelet, reached at the node's InternalIP
       assertThat(pods.withName("httpd").getLog()).contains("serving");
       // the snapshot does see what the node changes
-      assertThat(HostSnapshot.take().differencesFrom(before)).isNotEmpty();
+      List<String> changes = HostSnapshot.take().differencesFrom(before);
+      System.out.println("host changes while the node runs:\n  " + String.join("\n  ", changes));
+      assertThat(changes).isNotEmpty();
     }
     assertThat(HostSnapshot.take().differencesFrom(before)).isEmpty();
     assertThat(NodeHostState.file()).doesNotExist();
