@@ -155,6 +155,7 @@ public final class NodeRegion implements AutoCloseable {
             "--root-ca-file=" + pki.file("ca.crt"),
             "--cluster-signing-cert-file=" + pki.file("ca.crt"),
             "--cluster-signing-key-file=" + pki.file("ca.key"),
+            "--flex-volume-plugin-dir=" + dir.resolve("volume-plugins"),
             "--profiling=false"));
     launch(
         "kube-scheduler",

@@ -9,9 +9,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +48,59 @@ class NodeRegionIT {
     }
     assertThat(HostSnapshot.take().differencesFrom(before)).isEmpty();
     assertThat(NodeHostState.file()).doesNotExist();
+  }
+
+  @Test
+  void aKilledRunIsPutBackFromItsRecord() throws Exception {
+    HostSnapshot before = HostSnapshot.take();
+    Process run =
+        new ProcessBuilder(
+                ServerProcess.java(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                RunToKill.class.getName())
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(
+                    Path.of("target/node-region/run-to-kill.log").toFile()))
+            .start();
+    try {
+      // the run says when its pod is ready; SIGKILL then leaves everything behind, hook included
+      await(() -> Files.exists(RunToKill.READY), run);
+      run.destroyForcibly().waitFor();
+      assertThat(NodeHostState.file()).exists();
+      assertThat(HostSnapshot.take().differencesFrom(before)).isNotEmpty();
+
+      NodeHostState.main(new String[0]); // what make node-clean runs
+
+      assertThat(HostSnapshot.take().differencesFrom(before)).isEmpty();
+      assertThat(NodeHostState.file()).doesNotExist();
+    } finally {
+      run.destroyForcibly();
+      Files.deleteIfExists(RunToKill.READY);
+    }
+  }
+
+  /** A node region with a running pod in its own JVM, for the test above to kill. */
+  static final class RunToKill {
+    static final Path READY = Path.of("target/node-region/run-to-kill.ready");
+
+    public static void main(String[] args) throws Exception {
+      var region = NodeRegion.start();
+      var pods = region.client().pods().inNamespace("default");
+      pods.resource(httpd(Ports.free())).create();
+      pods.withName("httpd").waitUntilReady(90, TimeUnit.SECONDS);
+      Files.writeString(READY, region.nodeIp());
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+
+  private static void await(BooleanSupplier condition, Process run) throws InterruptedException {
+    for (int i = 0; i < 600 && !condition.getAsBoolean(); i++) {
+      assertThat(run.isAlive()).as("the run to kill is alive").isTrue();
+      Thread.sleep(200);
+    }
+    assertThat(condition.getAsBoolean()).as("the run to kill got its pod ready").isTrue();
   }
 
   private static Pod httpd(int hostPort) {
