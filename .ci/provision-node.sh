@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Provisions what the node tier runs besides the API server: kubelet, kube-controller-manager and
-# kube-scheduler (built like kube-apiserver, cached next to it in ~/.kubeapitest/k8s/<version>-linux-amd64),
+# Provisions what the node tier runs besides the API server: kubelet, kube-controller-manager,
+# kube-scheduler and kube-proxy (built like kube-apiserver, cached next to it in ~/.kubeapitest/k8s/<version>-linux-amd64),
 # and from Debian the container runtime (containerd, runc), the CNI plugins (/usr/lib/cni), the tools the
 # kubelet and hostPorts need (iptables, conntrack, socat) and those the tests build images with
 # (umoci, busybox-static).
@@ -35,11 +35,12 @@ if ((${#missing[@]})); then
   fi
 fi
 
-if [[ -x "$target/kubelet" && -x "$target/kube-controller-manager" && -x "$target/kube-scheduler" ]]; then
+if [[ -x "$target/kubelet" && -x "$target/kube-controller-manager" && -x "$target/kube-scheduler" &&
+  -x "$target/kube-proxy" ]]; then
   echo "node binaries ${K8S_VERSION} already in $target"
   exit 0
 fi
 source "$(dirname "$0")/kube-build.sh"
-kube_build kube-controller-manager kube-scheduler kubelet
+kube_build kube-controller-manager kube-scheduler kube-proxy kubelet
 "$target/kubelet" --version
 echo "node binaries ready in $target"

@@ -43,7 +43,13 @@ public record HostSnapshot(
           "kernel.keys.root_maxkeys",
           "kernel.keys.root_maxbytes",
           "net.ipv4.ip_forward",
-          "net.ipv6.conf.all.forwarding");
+          "net.ipv6.conf.all.forwarding",
+          // kube-proxy's, which it is told to leave alone
+          "net.ipv4.conf.all.route_localnet",
+          "net.netfilter.nf_conntrack_max",
+          "net.netfilter.nf_conntrack_tcp_be_liberal",
+          "net.netfilter.nf_conntrack_tcp_timeout_established",
+          "net.netfilter.nf_conntrack_tcp_timeout_close_wait");
 
   static final List<String> IPTABLES_TABLES = List.of("filter", "nat", "mangle");
 

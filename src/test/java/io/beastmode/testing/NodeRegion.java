@@ -17,9 +17,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A region with a real node: etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
- * containerd with a CNI bridge, and one kubelet registered as a Ready node, all started from the
- * binaries {@code make node-binaries} provisions. Images come only from local archives ({@link
- * #importImage}).
+ * containerd with a CNI bridge, one kubelet registered as a Ready node and kube-proxy (ClusterIPs
+ * and NodePorts), all started from the binaries {@code make node-binaries} provisions. Images come
+ * only from local archives ({@link #importImage}).
  *
  * <p>The kubelet and the CNI change the host (sysctls, iptables chains, cgroups, mounts, a bridge);
  * {@link NodeHostState} records the host before anything starts and {@link #stop()} puts it back,
@@ -32,6 +32,7 @@ public final class NodeRegion implements AutoCloseable {
   static final String CGROUP_ROOT = "/beastmode-node";
   static final String POD_SUBNET = "10.244.0.0/24";
   static final String SERVICE_RANGE = "10.96.0.0/24";
+  static final String API_SERVICE_IP = "10.96.0.1";
 
   private static final Path BINARIES =
       Path.of(
@@ -169,6 +170,7 @@ public final class NodeRegion implements AutoCloseable {
 
     startKubelet(pki, kubeconfigFile);
     await("node " + NODE_NAME + " Ready", this::nodeReady, 120);
+    startKubeProxy(kubeconfigFile);
     // Pods are refused until their namespace's service account exists.
     await(
         "the default service account",
@@ -287,8 +289,37 @@ public final class NodeRegion implements AutoCloseable {
             "--config=" + config,
             "--kubeconfig=" + kubeconfigFile,
             "--root-dir=" + root,
+            // its default is under /var/lib/kubelet whatever the root
+            "--cert-dir=" + root.resolve("pki"),
             "--hostname-override=" + NODE_NAME,
             "--node-ip=" + nodeIp));
+  }
+
+  /**
+   * Services' ClusterIPs and NodePorts, as iptables rules; in-cluster clients reach the API server
+   * at the kubernetes Service's ClusterIP. It is told to leave conntrack sysctls and route_localnet
+   * as they are (no NodePorts on 127.0.0.1).
+   */
+  private void startKubeProxy(Path kubeconfigFile) {
+    int healthz = Ports.free();
+    Path config =
+        write(
+            "kube-proxy.yaml",
+            """
+            apiVersion: kubeproxy.config.k8s.io/v1alpha1
+            kind: KubeProxyConfiguration
+            clientConnection: {kubeconfig: %s}
+            hostnameOverride: %s
+            mode: iptables
+            clusterCIDR: %s
+            healthzBindAddress: 127.0.0.1:%d
+            metricsBindAddress: 127.0.0.1:%d
+            conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+            iptables: {localhostNodePorts: false}
+            """
+                .formatted(kubeconfigFile, NODE_NAME, POD_SUBNET, healthz, Ports.free()));
+    launch("kube-proxy", List.of(BINARIES.resolve("kube-proxy").toString(), "--config=" + config))
+        .awaitHttp("http://127.0.0.1:" + healthz + "/healthz");
   }
 
   /** The kubelet wants its cgroup root to exist in every hierarchy; cpuset needs cpus and mems. */
@@ -336,6 +367,13 @@ public final class NodeRegion implements AutoCloseable {
     if (result.exit() != 0) {
       throw new IllegalStateException("cannot import " + archive + ": " + result.output());
     }
+  }
+
+  /**
+   * The kubernetes Service's ClusterIP: where in-cluster clients reach the API server (port 443).
+   */
+  public String apiServiceIp() {
+    return API_SERVICE_IP;
   }
 
   /** The IP the CNI gave {@code pod}; null before it has one. */
@@ -487,8 +525,8 @@ public final class NodeRegion implements AutoCloseable {
         Files.createDirectories(dir);
         Files.writeString(
             dir.resolve("apiserver.ext"),
-            "subjectAltName=IP:127.0.0.1,IP:%s,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\nextendedKeyUsage=serverAuth\n"
-                .formatted(nodeIp));
+            "subjectAltName=IP:127.0.0.1,IP:%s,IP:%s,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\nextendedKeyUsage=serverAuth\n"
+                .formatted(nodeIp, API_SERVICE_IP));
         Files.writeString(dir.resolve("admin.ext"), "extendedKeyUsage=clientAuth\n");
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,13 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * A region with a real node runs a pod from a locally built image, reachable at its pod IP and at
- * its hostPort, and leaves the host exactly as it found it once stopped.
+ * A region with a real node runs a pod from a locally built image, reachable at its pod IP, its
+ * hostPort, a Service's ClusterIP and NodePort, and leaves the host exactly as it found it once
+ * stopped, or once put back after a killed run.
  */
 class NodeRegionIT {
   private static final HttpClient HTTP =
@@ -41,6 +47,20 @@ class NodeRegionIT {
           .isEqualTo("hello from a real pod\n");
       // logs come from the kubelet, reached at the node's InternalIP
       assertThat(pods.withName("httpd").getLog()).contains("serving");
+
+      // kube-proxy: the pod behind a NodePort Service, at its ClusterIP and at the node's port
+      var service = region.client().services().inNamespace("default").resource(nodePort()).create();
+      String clusterIp = service.getSpec().getClusterIP();
+      int nodePort = service.getSpec().getPorts().get(0).getNodePort();
+      assertThat(getEventually("http://" + clusterIp + "/")).isEqualTo("hello from a real pod\n");
+      assertThat(getEventually("http://" + region.nodeIp() + ":" + nodePort + "/"))
+          .isEqualTo("hello from a real pod\n");
+      // in-cluster clients (an operator pod) reach the API server at the kubernetes Service
+      var inCluster = Config.fromKubeconfig(region.kubeconfig());
+      inCluster.setMasterUrl("https://" + region.apiServiceIp() + ":443");
+      try (var client = new KubernetesClientBuilder().withConfig(inCluster).build()) {
+        assertThat(client.nodes().withName(NodeRegion.NODE_NAME).get()).isNotNull();
+      }
       // the snapshot does see what the node changes
       List<String> changes = HostSnapshot.take().differencesFrom(before);
       System.out.println("host changes while the node runs:\n  " + String.join("\n  ", changes));
@@ -107,6 +127,7 @@ class NodeRegionIT {
     return new PodBuilder()
         .withNewMetadata()
         .withName("httpd")
+        .withLabels(Map.of("app", "httpd"))
         .endMetadata()
         .withNewSpec()
         .withTerminationGracePeriodSeconds(1L)
@@ -134,6 +155,36 @@ class NodeRegionIT {
         .endContainer()
         .endSpec()
         .build();
+  }
+
+  private static Service nodePort() {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName("httpd")
+        .endMetadata()
+        .withNewSpec()
+        .withType("NodePort")
+        .withSelector(Map.of("app", "httpd"))
+        .addNewPort()
+        .withPort(80)
+        .withNewTargetPort(8080)
+        .endPort()
+        .endSpec()
+        .build();
+  }
+
+  /** kube-proxy writes a new Service's rules within a second or so. */
+  private static String getEventually(String url) throws InterruptedException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return get(url);
+      } catch (IOException e) {
+        if (attempt == 50) {
+          throw new AssertionError(url + " does not answer", e);
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   private static String get(String url) throws IOException, InterruptedException {
