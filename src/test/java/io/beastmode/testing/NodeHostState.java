@@ -278,24 +278,18 @@ public final class NodeHostState {
     for (var entry : saved.before().iptables().entrySet()) {
       String family = entry.getKey().split(" ")[0];
       String table = entry.getKey().split(" ")[1];
-      Set<String> before = Set.copyOf(entry.getValue());
-      Set<String> chainsBefore = chains(entry.getValue());
-      List<String> now = HostSnapshot.iptablesRules(family, table);
-      List<String> newChains =
-          chains(now).stream().filter(c -> !chainsBefore.contains(c)).sorted().toList();
-      var script = new StringBuilder("*" + table + "\n");
-      now.stream()
-          .filter(line -> line.startsWith("-A ") && !before.contains(line))
-          .filter(line -> !newChains.contains(line.split(" ")[1]))
-          .forEach(line -> script.append("-D ").append(line.substring(3)).append('\n'));
-      newChains.forEach(chain -> script.append("-F ").append(chain).append('\n'));
-      newChains.forEach(chain -> script.append("-X ").append(chain).append('\n'));
-      script.append("COMMIT\n");
-      if (script.toString().lines().count() > 2) {
-        var result = Command.run(List.of(family + "-restore", "--noflush"), script.toString());
-        if (result.exit() != 0) {
-          System.err.println(family + " " + table + " not restored: " + result.output());
+      // One transaction per table; if a rule vanished meanwhile it fails whole, so read again.
+      for (int attempt = 0; attempt < 3; attempt++) {
+        String script =
+            undoScript(table, entry.getValue(), HostSnapshot.iptablesRules(family, table));
+        if (script.isEmpty()) {
+          break;
         }
+        var result = Command.run(List.of(family + "-restore", "--noflush"), script);
+        if (result.exit() == 0) {
+          break;
+        }
+        System.err.println(family + " " + table + " not restored yet: " + result.output());
       }
     }
     for (String table : HostSnapshot.currentNftTables()) {
@@ -313,6 +307,22 @@ public final class NodeHostState {
         Command.run(List.of("nft", "delete", "table", familyAndName[0], familyAndName[1]), null);
       }
     }
+  }
+
+  /** An iptables-restore script taking {@code table} from {@code now} back to {@code before}. */
+  static String undoScript(String table, List<String> before, List<String> now) {
+    Set<String> rulesBefore = Set.copyOf(before);
+    Set<String> chainsBefore = chains(before);
+    List<String> newChains =
+        chains(now).stream().filter(c -> !chainsBefore.contains(c)).sorted().toList();
+    var script = new StringBuilder();
+    now.stream()
+        .filter(line -> line.startsWith("-A ") && !rulesBefore.contains(line))
+        .filter(line -> !newChains.contains(line.split(" ")[1]))
+        .forEach(line -> script.append("-D ").append(line.substring(3)).append('\n'));
+    newChains.forEach(chain -> script.append("-F ").append(chain).append('\n'));
+    newChains.forEach(chain -> script.append("-X ").append(chain).append('\n'));
+    return script.isEmpty() ? "" : "*" + table + "\n" + script + "COMMIT\n";
   }
 
   private static Set<String> chains(List<String> rules) {
