@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -113,6 +112,7 @@ public final class NodeHostState {
    * directory and the record. Each step is safe to repeat, so an interrupted restore can run again.
    */
   synchronized void restore() {
+    long started = System.nanoTime();
     Path workDir = Path.of(saved.workDir());
     killRecordedProcesses(workDir);
     killShims(workDir.resolve("containerd.sock"));
@@ -129,6 +129,7 @@ public final class NodeHostState {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    System.out.printf("host put back in %.1f s%n", (System.nanoTime() - started) / 1e9);
   }
 
   /** The region's own processes still alive: those whose command line names its directory. */
@@ -418,10 +419,22 @@ public final class NodeHostState {
 
   /** SIGKILL, then a short wait for the exit. */
   private static void kill(long pid) {
-    Optional<ProcessHandle> process = ProcessHandle.of(pid);
-    process.ifPresent(ProcessHandle::destroyForcibly);
-    for (int i = 0; i < 50 && process.map(ProcessHandle::isAlive).orElse(false); i++) {
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    for (int i = 0; i < 50 && isRunning(pid); i++) {
       sleep(100);
+    }
+  }
+
+  /**
+   * A process of a killed run belongs to init now, which may reap it late; a zombie holds no
+   * mounts, cgroups or ports, so it counts as gone.
+   */
+  private static boolean isRunning(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -406,6 +406,7 @@ public final class NodeRegion implements AutoCloseable {
       return;
     }
     stopped = true;
+    long started = System.nanoTime();
     try {
       if (apiServer != null && processes.stream().allMatch(ServerProcess::isAlive)) {
         deleteWorkloads();
@@ -420,6 +421,9 @@ public final class NodeRegion implements AutoCloseable {
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
     }
+    System.out.printf(
+        "node region stopped in %.1f s, putting the host back%n",
+        (System.nanoTime() - started) / 1e9);
     host.restore();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
