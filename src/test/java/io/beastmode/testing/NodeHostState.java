@@ -46,9 +46,13 @@ public final class NodeHostState {
 
   /** Where the record lives: next to the cached Kubernetes binaries, outside any work tree. */
   static Path file() {
+    return kubeApiTestDir().resolve("node-host-state.json");
+  }
+
+  /** Where the provisioning scripts cache binaries: $KUBE_API_TEST_DIR or ~/.kubeapitest. */
+  static Path kubeApiTestDir() {
     String dir = System.getenv("KUBE_API_TEST_DIR");
-    return Path.of(dir != null ? dir : System.getProperty("user.home") + "/.kubeapitest")
-        .resolve("node-host-state.json");
+    return Path.of(dir != null ? dir : System.getProperty("user.home") + "/.kubeapitest");
   }
 
   /**

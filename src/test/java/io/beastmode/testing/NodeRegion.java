@@ -36,11 +36,8 @@ public final class NodeRegion implements AutoCloseable {
   static final String API_SERVICE_IP = "10.96.0.1";
 
   private static final Path BINARIES =
-      Path.of(
-          System.getProperty("user.home"),
-          ".kubeapitest",
-          "k8s",
-          ApiServer.KUBERNETES_VERSION + "-linux-amd64");
+      NodeHostState.kubeApiTestDir()
+          .resolve("k8s/" + ApiServer.KUBERNETES_VERSION + "-linux-amd64");
 
   private final Map<String, String> apiServerFlags;
   private final Path dir;
@@ -253,7 +250,18 @@ public final class NodeRegion implements AutoCloseable {
                     SystemdCgroup = false
             """
                 .formatted(dir, LocalImages.BUSYBOX, cniConf));
-    launch("containerd", List.of("containerd", "--config", config.toString()));
+    // Nothing is pulled: image pulls go to a proxy that refuses them (a registry on localhost
+    // excepted). env execs containerd, so the recorded process is containerd's.
+    launch(
+        "containerd",
+        List.of(
+            "env",
+            "HTTP_PROXY=http://127.0.0.1:9",
+            "HTTPS_PROXY=http://127.0.0.1:9",
+            "NO_PROXY=localhost,127.0.0.1",
+            "containerd",
+            "--config",
+            config.toString()));
     Path socket = containerdSocket();
     await("containerd", () -> ctr("version").exit() == 0 && Files.exists(socket), 30);
   }
