@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,8 +48,27 @@ class NodeRegionIT {
       assertThat(get("http://" + podIp + ":8080/")).isEqualTo("hello from a real pod\n");
       assertThat(get("http://" + region.nodeIp() + ":" + hostPort + "/"))
           .isEqualTo("hello from a real pod\n");
-      // logs come from the kubelet, reached at the node's InternalIP
+      // logs and exec go through the kubelet, reached at the node's InternalIP; the pod got its
+      // service account token from the controller-manager's kube-root-ca.crt and the API server
       assertThat(pods.withName("httpd").getLog()).contains("serving");
+      try (var exec =
+          pods.withName("httpd")
+              .redirectingOutput()
+              .exec("cat", "/var/run/secrets/kubernetes.io/serviceaccount/namespace")) {
+        assertThat(exec.exitCode().get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(new String(exec.getOutput().readAllBytes(), StandardCharsets.UTF_8))
+            .isEqualTo("default");
+      }
+
+      // the controller-manager makes a Deployment's ReplicaSet and its pod
+      region.client().apps().deployments().inNamespace("default").resource(sleeper()).create();
+      region
+          .client()
+          .apps()
+          .deployments()
+          .inNamespace("default")
+          .withName("sleeper")
+          .waitUntilReady(60, TimeUnit.SECONDS);
 
       // kube-proxy: the pod behind a NodePort Service, at its ClusterIP and at the node's port
       var service = region.client().services().inNamespace("default").resource(nodePort()).create();
@@ -153,6 +175,33 @@ class NodeRegionIT {
         .withPeriodSeconds(1)
         .endReadinessProbe()
         .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  private static Deployment sleeper() {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName("sleeper")
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(1)
+        .withNewSelector()
+        .addToMatchLabels("app", "sleeper")
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", "sleeper")
+        .endMetadata()
+        .withNewSpec()
+        .withTerminationGracePeriodSeconds(1L)
+        .addNewContainer()
+        .withName("sleep")
+        .withImage(LocalImages.BUSYBOX)
+        .withImagePullPolicy("Never")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
         .endSpec()
         .build();
   }
