@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Provisions what the node tier runs besides the API server: kubelet, kube-controller-manager,
-# kube-scheduler and kube-proxy (built like kube-apiserver, cached next to it in ~/.kubeapitest/k8s/<version>-linux-amd64),
-# and from Debian the container runtime (containerd, runc), the CNI plugins (/usr/lib/cni), the tools the
-# kubelet and hostPorts need (iptables, conntrack, socat) and those the tests build images with
-# (umoci, busybox-static).
+# kube-scheduler and kube-proxy (built like kube-apiserver, cached next to it in
+# ~/.kubeapitest/k8s/<version>-linux-amd64), and from Debian the container runtime (containerd, runc), the
+# CNI plugins (/usr/lib/cni), the tools the kubelet, kube-proxy and hostPorts need (iptables, conntrack,
+# socat), nfacct (to list and remove the netfilter accounting objects kube-proxy leaves) and what the
+# tests build images with (umoci, busybox-static).
 set -euo pipefail
 
 K8S_VERSION="${K8S_VERSION:-1.33.13}"
 KUBE_API_TEST_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
 target="$KUBE_API_TEST_DIR/k8s/${K8S_VERSION}-linux-amd64"
 
-packages=(runc containerd containernetworking-plugins iptables conntrack socat umoci busybox-static)
+packages=(runc containerd containernetworking-plugins iptables conntrack socat nfacct umoci busybox-static)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -25,10 +25,16 @@ public record HostSnapshot(
     SortedMap<String, String> sysctls,
     SortedSet<String> nftTables,
     SortedMap<String, List<String>> iptables,
+    SortedSet<String> nfacctObjects,
     SortedSet<String> cgroups,
     SortedSet<String> mounts,
     SortedSet<String> links,
     SortedSet<String> files) {
+
+  public HostSnapshot {
+    // absent from records written before it was recorded
+    nfacctObjects = nfacctObjects == null ? new TreeSet<>() : nfacctObjects;
+  }
 
   /**
    * The kubelet sets the first six (unless it is told to protect kernel defaults, when it refuses
@@ -89,6 +95,7 @@ public record HostSnapshot(
         sysctls,
         currentNftTables(),
         iptables,
+        currentNfacctObjects(),
         cgroupDirs(),
         mountPoints(),
         currentLinks(),
@@ -114,6 +121,7 @@ public record HostSnapshot(
                 new TreeSet<>(rules),
                 new TreeSet<>(iptables.getOrDefault(table, List.of())),
                 differences));
+    compare("nfacct object", before.nfacctObjects, nfacctObjects, differences);
     compare("cgroup", before.cgroups, cgroups, differences);
     compare("mount", before.mounts, mounts, differences);
     compare("link", before.links, links, differences);
@@ -160,6 +168,19 @@ public record HostSnapshot(
         .filter(line -> line.startsWith("table "))
         .forEach(line -> tables.add(line.substring("table ".length()).trim()));
     return tables;
+  }
+
+  /**
+   * Netfilter accounting objects by name: kube-proxy makes two for its metrics and leaves them.
+   * Empty where nfacct is not installed.
+   */
+  static SortedSet<String> currentNfacctObjects() {
+    SortedSet<String> names = new TreeSet<>();
+    Command.output(List.of("nfacct", "list"))
+        .lines()
+        .filter(line -> line.startsWith("{") && line.contains("} = "))
+        .forEach(line -> names.add(line.substring(line.indexOf("} = ") + 4).replaceAll(";$", "")));
+    return names;
   }
 
   /** "memory:/kubepods/burstable", ...: every directory of every mounted cgroup hierarchy. */

@@ -125,6 +125,7 @@ public final class NodeHostState {
     removeCgroupTree();
     deleteLinks();
     restoreIptables();
+    deleteNewNfacctObjects();
     restoreSysctls();
     removeNewFiles();
     TempFiles.delete(workDir);
@@ -336,6 +337,15 @@ public final class NodeHostState {
         .filter(line -> line.startsWith(":"))
         .forEach(line -> chains.add(line.substring(1).split(" ")[0]));
     return chains;
+  }
+
+  /** kube-proxy's accounting objects; deletable once the rules naming them are gone. */
+  private void deleteNewNfacctObjects() {
+    for (String name : HostSnapshot.currentNfacctObjects()) {
+      if (!saved.before().nfacctObjects().contains(name)) {
+        Command.run(List.of("nfacct", "delete", name), null);
+      }
+    }
   }
 
   private void restoreSysctls() {
