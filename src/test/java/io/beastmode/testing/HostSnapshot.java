@@ -61,8 +61,8 @@ public record HostSnapshot(
 
   /**
    * Shared directories the kubelet and the CNI write to whatever their own directories are set to:
-   * the CNI's result cache, network namespaces, pod log links, and the defaults a missed setting
-   * would fall back to.
+   * the CNI's result cache, network namespaces, pod log links, the device plugin socket, mount's
+   * table, and the defaults a missed setting would fall back to.
    */
   static final List<Path> SHARED_DIRS =
       Stream.of(
@@ -76,7 +76,9 @@ public record HostSnapshot(
               "/opt/cni",
               "/opt/containerd",
               "/usr/libexec/kubernetes",
-              "/etc/kubernetes")
+              "/etc/kubernetes",
+              // util-linux's mount keeps its table of user options there
+              "/run/mount")
           .map(Path::of)
           .toList();
 
