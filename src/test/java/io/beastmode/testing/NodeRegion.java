@@ -405,6 +405,25 @@ public final class NodeRegion implements AutoCloseable {
   }
 
   /**
+   * The most memory {@code pod}'s containers have used together so far, in MiB, as its memory
+   * cgroup counts it (what its limit is held against; page cache included).
+   */
+  public double peakMemoryMiB(String namespace, String pod) {
+    Pod current = client().pods().inNamespace(namespace).withName(pod).require();
+    String qos = current.getStatus().getQosClass().toLowerCase(java.util.Locale.ROOT);
+    Path cgroup =
+        Path.of("/sys/fs/cgroup/memory", CGROUP_ROOT, "kubepods")
+            .resolve(qos.equals("guaranteed") ? "" : qos)
+            .resolve("pod" + current.getMetadata().getUid());
+    try {
+      return Long.parseLong(Files.readString(cgroup.resolve("memory.max_usage_in_bytes")).trim())
+          / (1024.0 * 1024.0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("no memory cgroup for pod " + namespace + "/" + pod, e);
+    }
+  }
+
+  /**
    * Stops the region and puts the host back: pods deleted through the API first (so the CNI tears
    * down their networking), then the kubelet, containerd and the control plane; then whatever a
    * process left (shims, mounts, cgroups, iptables chains, the bridge, sysctls). A region outage.

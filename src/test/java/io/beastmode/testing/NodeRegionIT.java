@@ -48,6 +48,8 @@ class NodeRegionIT {
       assertThat(get("http://" + podIp + ":8080/")).isEqualTo("hello from a real pod\n");
       assertThat(get("http://" + region.nodeIp() + ":" + hostPort + "/"))
           .isEqualTo("hello from a real pod\n");
+      assertThat(region.peakMemoryMiB("default", "httpd")).isPositive();
+
       // logs and exec go through the kubelet, reached at the node's InternalIP; the pod got its
       // service account token from the controller-manager's kube-root-ca.crt and the API server
       assertThat(pods.withName("httpd").getLog()).contains("serving");
