@@ -514,7 +514,11 @@ public final class NodeRegion implements AutoCloseable {
     return Command.run(command, null);
   }
 
-  private ServerProcess launch(String name, List<String> command) {
+  /** Synchronized with stop(): a shutdown during the start launches nothing after the teardown. */
+  private synchronized ServerProcess launch(String name, List<String> command) {
+    if (stopped) {
+      throw new IllegalStateException("the node region was stopped while starting");
+    }
     var process = ServerProcess.start(name, command, logs);
     processes.add(process);
     host.addProcess(process.pid());
