@@ -35,6 +35,8 @@ public final class NodeHostState {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Path RUN_CONTAINERD = Path.of("/run/containerd");
+  static final Set<String> KUBE_PROXY_NFACCT =
+      Set.of("ct_state_invalid_dropped_pkts", "localhost_nps_accepted_pkts");
 
   private final Path file;
   private Saved saved;
@@ -276,9 +278,8 @@ public final class NodeHostState {
   }
 
   /**
-   * Undoes only what was added since the record: rules appended to chains that existed (the jumps
-   * into KUBE-* and CNI-* chains), then the new chains themselves, then tables iptables made that
-   * are empty again. What others changed meanwhile is left alone.
+   * Undoes what the node added since the record: the jumps into KUBE-* and CNI-* chains from chains
+   * that existed, then those new chains, then tables iptables made that are empty again.
    */
   private void restoreIptables() {
     for (var entry : saved.before().iptables().entrySet()) {
@@ -315,20 +316,45 @@ public final class NodeHostState {
     }
   }
 
-  /** An iptables-restore script taking {@code table} from {@code now} back to {@code before}. */
+  /**
+   * An iptables-restore script taking the node's part of {@code table} from {@code now} back to
+   * {@code before}: new KUBE-* and CNI-* chains and the rules added to other chains that jump to
+   * them. Chains and rules anything else added meanwhile stay.
+   */
   static String undoScript(String table, List<String> before, List<String> now) {
     Set<String> rulesBefore = Set.copyOf(before);
     Set<String> chainsBefore = chains(before);
     List<String> newChains =
-        chains(now).stream().filter(c -> !chainsBefore.contains(c)).sorted().toList();
+        chains(now).stream()
+            .filter(c -> !chainsBefore.contains(c) && isNodeChain(c))
+            .sorted()
+            .toList();
     var script = new StringBuilder();
     now.stream()
         .filter(line -> line.startsWith("-A ") && !rulesBefore.contains(line))
         .filter(line -> !newChains.contains(line.split(" ")[1]))
+        .filter(line -> isNodeChain(jumpTarget(line)))
         .forEach(line -> script.append("-D ").append(line.substring(3)).append('\n'));
     newChains.forEach(chain -> script.append("-F ").append(chain).append('\n'));
     newChains.forEach(chain -> script.append("-X ").append(chain).append('\n'));
     return script.isEmpty() ? "" : "*" + table + "\n" + script + "COMMIT\n";
+  }
+
+  /** The kubelet's and kube-proxy's chains (KUBE-*), the CNI plugins' (CNI-*). */
+  private static boolean isNodeChain(String chain) {
+    return chain.startsWith("KUBE-") || chain.startsWith("CNI-");
+  }
+
+  /** The chain a rule jumps or goes to; empty for other targets. */
+  private static String jumpTarget(String rule) {
+    List<String> words = List.of(rule.split(" "));
+    for (String option : List.of("-j", "-g")) {
+      int at = words.lastIndexOf(option);
+      if (at >= 0 && at + 1 < words.size()) {
+        return words.get(at + 1);
+      }
+    }
+    return "";
   }
 
   private static Set<String> chains(List<String> rules) {
@@ -342,7 +368,7 @@ public final class NodeHostState {
   /** kube-proxy's accounting objects; deletable once the rules naming them are gone. */
   private void deleteNewNfacctObjects() {
     for (String name : HostSnapshot.currentNfacctObjects()) {
-      if (!saved.before().nfacctObjects().contains(name)) {
+      if (!saved.before().nfacctObjects().contains(name) && KUBE_PROXY_NFACCT.contains(name)) {
         Command.run(List.of("nfacct", "delete", name), null);
       }
     }

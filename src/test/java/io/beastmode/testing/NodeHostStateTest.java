@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How the node tier's iptables changes are undone, without touching this host's tables. */
+/** How the node tier's iptables changes are undone (tested on text, not on this host's tables). */
 class NodeHostStateTest {
   private static final List<String> BEFORE =
       List.of(":INPUT ACCEPT", ":OUTPUT ACCEPT", ":THEIRS -", "-A INPUT -j THEIRS");
@@ -37,6 +37,22 @@ class NodeHostStateTest {
             -X KUBE-FIREWALL
             COMMIT
             """);
+  }
+
+  @Test
+  void chainsAndRulesOthersAddedMeanwhileStay() {
+    List<String> now =
+        List.of(
+            ":INPUT ACCEPT",
+            ":OUTPUT ACCEPT",
+            ":THEIRS -",
+            ":OTHERS-NEW -",
+            "-A INPUT -j THEIRS",
+            "-A INPUT -j OTHERS-NEW",
+            "-A OUTPUT -d 10.1.0.0/16 -j ACCEPT",
+            "-A OTHERS-NEW -j DROP");
+
+    assertThat(NodeHostState.undoScript("filter", BEFORE, now)).isEmpty();
   }
 
   @Test
