@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -69,6 +70,11 @@ public final class NodeRegion implements AutoCloseable {
    * {@link ApiServer#start(Map)}.
    */
   public static NodeRegion start(Map<String, String> apiServerFlags) {
+    whyUnavailable()
+        .ifPresent(
+            reason -> {
+              throw new IllegalStateException("no node region on this machine: " + reason);
+            });
     Path dir;
     Path logs;
     try {
@@ -95,6 +101,58 @@ public final class NodeRegion implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Why a node region cannot start here (not root, no cgroups, a binary or a package missing:
+   * {@code make node-binaries}), or empty. The demo says so and falls back instead of faking a pod.
+   */
+  public static Optional<String> whyUnavailable() {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return Optional.of("the kubelet and containerd need root");
+    }
+    if (HostSnapshot.cgroupHierarchies().isEmpty()) {
+      return Optional.of("no cgroup hierarchy is mounted");
+    }
+    for (String binary :
+        List.of(
+            "etcd",
+            "kube-apiserver",
+            "kube-controller-manager",
+            "kube-scheduler",
+            "kubelet",
+            "kube-proxy")) {
+      if (!Files.isExecutable(BINARIES.resolve(binary))) {
+        return Optional.of(BINARIES.resolve(binary) + " is missing (make node-binaries)");
+      }
+    }
+    for (String command :
+        List.of(
+            "containerd",
+            "ctr",
+            "runc",
+            "iptables",
+            "ip6tables",
+            "nft",
+            "nfacct",
+            "ip",
+            "umoci",
+            "openssl",
+            "mount")) {
+      if (Command.run(List.of("sh", "-c", "command -v " + command), null).exit() != 0) {
+        return Optional.of(command + " is missing (make node-binaries)");
+      }
+    }
+    for (String plugin : List.of("bridge", "host-local", "portmap", "loopback")) {
+      if (!Files.isExecutable(Path.of("/usr/lib/cni", plugin))) {
+        return Optional.of(
+            "CNI plugin /usr/lib/cni/" + plugin + " is missing (make node-binaries)");
+      }
+    }
+    if (!Files.isExecutable(Path.of("/bin/busybox"))) {
+      return Optional.of("/bin/busybox is missing (make node-binaries)");
+    }
+    return Optional.empty();
   }
 
   private void startAll() {
