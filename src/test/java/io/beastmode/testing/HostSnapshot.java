@@ -12,14 +12,14 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The parts of this host a kubelet, containerd and the CNI plugins change, as plain text that
- * compares: sysctls, iptables rules and the nftables tables holding them, cgroup directories in
- * every hierarchy, mount points, network links and the files they leave under shared directories.
- * The node tier records one before it starts and must leave an equal one when it stops.
+ * compares: sysctls, iptables rules and the nftables tables holding them, netfilter accounting
+ * objects, cgroup directories in every hierarchy, mount points, network links and the files they
+ * leave under shared directories. The node tier records one before it starts and must leave an
+ * equal one when it stops.
  */
 public record HostSnapshot(
     SortedMap<String, String> sysctls,
@@ -155,7 +155,7 @@ public record HostSnapshot(
 
   /** Rules and chains of one table as iptables-save prints them, without counters and comments. */
   static List<String> iptablesRules(String family, String table) {
-    return Command.output(List.of(family + "-save", "-t", table))
+    return HostCommand.output(List.of(family + "-save", "-t", table))
         .lines()
         .filter(line -> line.startsWith(":") || line.startsWith("-A"))
         .map(line -> line.startsWith(":") ? line.replaceAll(" \\[\\d+:\\d+\\]$", "") : line)
@@ -165,7 +165,7 @@ public record HostSnapshot(
   /** "ip filter", "ip6 nat", ...: iptables (nft) makes a table on first use and leaves it. */
   static SortedSet<String> currentNftTables() {
     SortedSet<String> tables = new TreeSet<>();
-    Command.output(List.of("nft", "list", "tables"))
+    HostCommand.output(List.of("nft", "list", "tables"))
         .lines()
         .filter(line -> line.startsWith("table "))
         .forEach(line -> tables.add(line.substring("table ".length()).trim()));
@@ -178,7 +178,7 @@ public record HostSnapshot(
    */
   static SortedSet<String> currentNfacctObjects() {
     SortedSet<String> names = new TreeSet<>();
-    Command.output(List.of("nfacct", "list"))
+    HostCommand.output(List.of("nfacct", "list"))
         .lines()
         .filter(line -> line.startsWith("{") && line.contains("} = "))
         .forEach(line -> names.add(line.substring(line.indexOf("} = ") + 4).replaceAll(";$", "")));
@@ -278,53 +278,6 @@ public record HostSnapshot(
       walk.forEach(p -> files.add(p.toString()));
     } catch (IOException | UncheckedIOException e) {
       // removed while walking
-    }
-  }
-
-  /** A host command run to its end, its output as text. */
-  static final class Command {
-    private Command() {}
-
-    /** Standard output; empty when the command fails or is missing. */
-    static String output(List<String> command) {
-      return run(command, null).output();
-    }
-
-    record Result(int exit, String output) {}
-
-    /**
-     * Runs {@code command}, its standard input {@code input} (or none), output and errors merged.
-     */
-    static Result run(List<String> command, String input) {
-      try {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (var in = process.getOutputStream()) {
-          if (input != null) {
-            in.write(input.getBytes(StandardCharsets.UTF_8));
-          }
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          return new Result(-1, output);
-        }
-        return new Result(process.exitValue(), output);
-      } catch (IOException e) {
-        return new Result(-1, e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new Result(-1, "interrupted");
-      }
-    }
-
-    /** Runs {@code command} and fails with its output unless it exits 0. */
-    static String check(List<String> command) {
-      Result result = run(command, null);
-      if (result.exit() != 0) {
-        throw new IllegalStateException(
-            command + " failed (" + result.exit() + "): " + result.output());
-      }
-      return result.output();
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.beastmode.testing;
 
-import io.beastmode.testing.HostSnapshot.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,9 +25,9 @@ public final class LocalImages {
     Path bundle = workDir.resolve("busybox-bundle");
     Path archive = workDir.resolve("busybox.tar");
     String image = layout + ":" + BUSYBOX;
-    Command.check(List.of("umoci", "init", "--layout", layout.toString()));
-    Command.check(List.of("umoci", "new", "--image", image));
-    Command.check(List.of("umoci", "unpack", "--image", image, bundle.toString()));
+    HostCommand.check(List.of("umoci", "init", "--layout", layout.toString()));
+    HostCommand.check(List.of("umoci", "new", "--image", image));
+    HostCommand.check(List.of("umoci", "unpack", "--image", image, bundle.toString()));
     try {
       Path bin = Files.createDirectories(bundle.resolve("rootfs/bin"));
       Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
@@ -39,8 +38,8 @@ public final class LocalImages {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Command.check(List.of("umoci", "repack", "--image", image, bundle.toString()));
-    Command.check(
+    HostCommand.check(List.of("umoci", "repack", "--image", image, bundle.toString()));
+    HostCommand.check(
         List.of(
             "umoci",
             "config",
@@ -52,8 +51,8 @@ public final class LocalImages {
             "/bin/sleep",
             "--config.cmd",
             "2147483647"));
-    Command.check(List.of("umoci", "gc", "--layout", layout.toString()));
-    Command.check(List.of("tar", "-C", layout.toString(), "-cf", archive.toString(), "."));
+    HostCommand.check(List.of("umoci", "gc", "--layout", layout.toString()));
+    HostCommand.check(List.of("tar", "-C", layout.toString(), "-cf", archive.toString(), "."));
     TempFiles.delete(bundle);
     TempFiles.delete(layout);
     return archive;

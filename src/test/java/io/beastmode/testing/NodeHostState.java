@@ -1,7 +1,6 @@
 package io.beastmode.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.beastmode.testing.HostSnapshot.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -212,8 +211,8 @@ public final class NodeHostState {
     for (String point : points) {
       // A bind mount can be stacked on itself: unmount until the point is gone.
       for (int i = 0; i < 4 && isMounted(point); i++) {
-        if (Command.run(List.of("umount", point), null).exit() != 0) {
-          Command.run(List.of("umount", "-l", point), null);
+        if (HostCommand.run(List.of("umount", point), null).exit() != 0) {
+          HostCommand.run(List.of("umount", "-l", point), null);
         }
       }
     }
@@ -267,13 +266,14 @@ public final class NodeHostState {
     if (Files.isDirectory(ports)) {
       try (Stream<Path> veths = Files.list(ports)) {
         veths.forEach(
-            veth -> Command.run(List.of("ip", "link", "del", veth.getFileName().toString()), null));
+            veth ->
+                HostCommand.run(List.of("ip", "link", "del", veth.getFileName().toString()), null));
       } catch (IOException e) {
         // the bridge went meanwhile
       }
     }
     if (Files.exists(Path.of("/sys/class/net", bridge))) {
-      Command.run(List.of("ip", "link", "del", bridge), null);
+      HostCommand.run(List.of("ip", "link", "del", bridge), null);
     }
   }
 
@@ -292,7 +292,7 @@ public final class NodeHostState {
         if (script.isEmpty()) {
           break;
         }
-        var result = Command.run(List.of(family + "-restore", "--noflush"), script);
+        var result = HostCommand.run(List.of(family + "-restore", "--noflush"), script);
         if (result.exit() == 0) {
           break;
         }
@@ -311,7 +311,8 @@ public final class NodeHostState {
       if (iptablesTable
           && HostSnapshot.iptablesRules(family, familyAndName[1]).stream()
               .noneMatch(line -> line.startsWith("-A") || line.endsWith(" -"))) {
-        Command.run(List.of("nft", "delete", "table", familyAndName[0], familyAndName[1]), null);
+        HostCommand.run(
+            List.of("nft", "delete", "table", familyAndName[0], familyAndName[1]), null);
       }
     }
   }
@@ -369,7 +370,7 @@ public final class NodeHostState {
   private void deleteNewNfacctObjects() {
     for (String name : HostSnapshot.currentNfacctObjects()) {
       if (!saved.before().nfacctObjects().contains(name) && KUBE_PROXY_NFACCT.contains(name)) {
-        Command.run(List.of("nfacct", "delete", name), null);
+        HostCommand.run(List.of("nfacct", "delete", name), null);
       }
     }
   }

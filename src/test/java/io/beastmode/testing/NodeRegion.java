@@ -1,6 +1,5 @@
 package io.beastmode.testing;
 
-import io.beastmode.testing.HostSnapshot.Command;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -139,7 +138,7 @@ public final class NodeRegion implements AutoCloseable {
             "umoci",
             "openssl",
             "mount")) {
-      if (Command.run(List.of("sh", "-c", "command -v " + command), null).exit() != 0) {
+      if (HostCommand.run(List.of("sh", "-c", "command -v " + command), null).exit() != 0) {
         return Optional.of(command + " is missing (make node-binaries)");
       }
     }
@@ -565,11 +564,11 @@ public final class NodeRegion implements AutoCloseable {
     return dir.resolve("containerd.sock");
   }
 
-  private Command.Result ctr(String... args) {
+  private HostCommand.Result ctr(String... args) {
     var command = new ArrayList<>(List.of("ctr", "--address", containerdSocket().toString()));
     command.addAll(List.of("--namespace", "k8s.io"));
     command.addAll(List.of(args));
-    return Command.run(command, null);
+    return HostCommand.run(command, null);
   }
 
   /** Synchronized with stop(): a shutdown during the start launches nothing after the teardown. */
@@ -613,10 +612,10 @@ public final class NodeRegion implements AutoCloseable {
 
   /** The IPv4 address of the interface the default route leaves through. */
   private static String hostIp() {
-    String route = Command.check(List.of("ip", "-4", "-o", "route", "show", "default"));
+    String route = HostCommand.check(List.of("ip", "-4", "-o", "route", "show", "default"));
     String[] words = route.trim().split("\\s+");
     String device = words[List.of(words).indexOf("dev") + 1];
-    String address = Command.check(List.of("ip", "-4", "-o", "addr", "show", "dev", device));
+    String address = HostCommand.check(List.of("ip", "-4", "-o", "addr", "show", "dev", device));
     String[] fields = address.trim().split("\\s+");
     return fields[List.of(fields).indexOf("inet") + 1].split("/")[0];
   }
@@ -694,7 +693,7 @@ public final class NodeRegion implements AutoCloseable {
       // openssl writes relative to the working directory: run it in the PKI directory.
       var shell = new ArrayList<>(List.of("sh", "-c", "cd \"$0\" && exec \"$@\"", dir.toString()));
       shell.addAll(command);
-      var result = Command.run(shell, null);
+      var result = HostCommand.run(shell, null);
       if (result.exit() != 0) {
         throw new IllegalStateException(
             "openssl " + String.join(" ", args) + ": " + result.output());
