@@ -2,7 +2,9 @@ package io.beastmode.testing;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -526,15 +528,16 @@ public final class NodeRegion implements AutoCloseable {
     return host.before();
   }
 
+  /** Its own client: the region's may be closed already when stopped through {@link ApiServer}. */
   private void deleteWorkloads() {
-    var client = client();
-    client.apps().deployments().inAnyNamespace().delete();
-    client.apps().replicaSets().inAnyNamespace().delete();
-    client.apps().statefulSets().inAnyNamespace().delete();
-    client.apps().daemonSets().inAnyNamespace().delete();
-    client.batch().v1().jobs().inAnyNamespace().delete();
-    client.pods().inAnyNamespace().withGracePeriod(1).delete();
-    try {
+    try (var client =
+        new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig())).build()) {
+      client.apps().deployments().inAnyNamespace().delete();
+      client.apps().replicaSets().inAnyNamespace().delete();
+      client.apps().statefulSets().inAnyNamespace().delete();
+      client.apps().daemonSets().inAnyNamespace().delete();
+      client.batch().v1().jobs().inAnyNamespace().delete();
+      client.pods().inAnyNamespace().withGracePeriod(1).delete();
       await("pods deleted", () -> client.pods().inAnyNamespace().list().getItems().isEmpty(), 60);
     } catch (IllegalStateException e) {
       System.err.println("node region: " + e.getMessage());

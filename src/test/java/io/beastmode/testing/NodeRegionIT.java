@@ -90,6 +90,9 @@ class NodeRegionIT {
       List<String> changes = HostSnapshot.take().differencesFrom(before);
       System.out.println("host changes while the node runs:\n  " + String.join("\n  ", changes));
       assertThat(changes).isNotEmpty();
+
+      // an outage as for an API-only region: stopping its API server stops the region
+      region.apiServer().stop();
     }
     assertThat(leftBehind(before)).isEmpty();
     assertThat(NodeHostState.file()).doesNotExist();
