@@ -192,7 +192,8 @@ public final class NodeHostState {
 
   /**
    * Mounts under the work directory (the kubelet's bind mount of its root onto itself, volumes,
-   * container root filesystems, sandbox shm) and new network namespaces, deepest first.
+   * container root filesystems, sandbox shm) and new ones in the shared directories (network
+   * namespaces; anything a missed setting put there), deepest first, before files are removed.
    */
   private void unmountNew(Path workDir) {
     Set<String> before = saved.before().mounts();
@@ -200,10 +201,10 @@ public final class NodeHostState {
         HostSnapshot.mountInfo().stream()
             .filter(
                 m ->
-                    m.point().startsWith(workDir + "/")
-                        || m.point().equals(workDir.toString())
-                        || (m.point().startsWith("/run/netns/")
-                            && !before.contains(m.point() + " " + m.type())))
+                    Path.of(m.point()).startsWith(workDir)
+                        || (!before.contains(m.point() + " " + m.type())
+                            && HostSnapshot.SHARED_DIRS.stream()
+                                .anyMatch(dir -> Path.of(m.point()).startsWith(dir))))
             .map(HostSnapshot.Mount::point)
             .distinct()
             .sorted(Comparator.comparing(String::length).reversed())
