@@ -101,6 +101,7 @@ class NodeRegionIT {
   @Test
   void aKilledRunIsPutBackFromItsRecord() throws Exception {
     HostSnapshot before = HostSnapshot.take();
+    Files.createDirectories(RunToKill.READY.getParent());
     Process run =
         new ProcessBuilder(
                 ServerProcess.java(),
@@ -124,7 +125,9 @@ class NodeRegionIT {
       assertThat(leftBehind(before)).isEmpty();
       assertThat(NodeHostState.file()).doesNotExist();
     } finally {
-      run.destroyForcibly();
+      // a failed assertion above must not leave the host changed either
+      run.destroyForcibly().waitFor();
+      NodeHostState.restoreLeftover();
       Files.deleteIfExists(RunToKill.READY);
     }
   }
