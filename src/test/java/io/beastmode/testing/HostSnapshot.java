@@ -143,9 +143,20 @@ public record HostSnapshot(
 
   static String readSysctl(String name) {
     try {
-      return Files.readString(sysctlPath(name)).trim();
+      return readKernelFile(sysctlPath(name)).trim();
     } catch (IOException e) {
       return "";
+    }
+  }
+
+  /**
+   * A /proc or /sys file read in one call: such files report size 0, and a sysctl read at an offset
+   * past 0 ends the file, so Files.readString (which reads one byte first) would see only the first
+   * character ("1" of "10").
+   */
+  static String readKernelFile(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      return new String(in.readNBytes(65536), StandardCharsets.UTF_8);
     }
   }
 

@@ -441,7 +441,7 @@ public final class NodeHostState {
 
   static String commandLine(long pid) {
     try {
-      return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+      return HostSnapshot.readKernelFile(Path.of("/proc", Long.toString(pid), "cmdline"));
     } catch (IOException e) {
       return "";
     }
@@ -473,7 +473,7 @@ public final class NodeHostState {
    */
   private static boolean isRunning(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String stat = HostSnapshot.readKernelFile(Path.of("/proc", Long.toString(pid), "stat"));
       return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
     } catch (IOException e) {
       return false;

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How the node tier's iptables changes are undone (tested on text, not on this host's tables). */
+/**
+ * How the node tier reads sysctls and undoes its iptables changes (on text, not this host's
+ * tables).
+ */
 class NodeHostStateTest {
   private static final List<String> BEFORE =
       List.of(":INPUT ACCEPT", ":OUTPUT ACCEPT", ":THEIRS -", "-A INPUT -j THEIRS");
@@ -53,6 +56,14 @@ class NodeHostStateTest {
             "-A OTHERS-NEW -j DROP");
 
     assertThat(NodeHostState.undoScript("filter", BEFORE, now)).isEmpty();
+  }
+
+  /** A sysctl read at an offset past 0 ends the file: "10" must not come back as "1". */
+  @Test
+  void sysctlsAreReadWhole() {
+    String pidMax = HostCommand.output(List.of("cat", "/proc/sys/kernel/pid_max")).trim();
+    assertThat(pidMax).hasSizeGreaterThan(1);
+    assertThat(HostSnapshot.readSysctl("kernel.pid_max")).isEqualTo(pidMax);
   }
 
   @Test

@@ -411,8 +411,9 @@ public final class NodeRegion implements AutoCloseable {
         Files.createDirectories(root);
         for (String inherited : List.of("cpuset.cpus", "cpuset.mems")) {
           Path parent = hierarchy.resolve(inherited);
-          if (Files.exists(parent) && Files.readString(root.resolve(inherited)).isBlank()) {
-            Files.writeString(root.resolve(inherited), Files.readString(parent).trim());
+          if (Files.exists(parent)
+              && HostSnapshot.readKernelFile(root.resolve(inherited)).isBlank()) {
+            Files.writeString(root.resolve(inherited), HostSnapshot.readKernelFile(parent).trim());
           }
         }
       } catch (IOException e) {
@@ -475,7 +476,8 @@ public final class NodeRegion implements AutoCloseable {
             .resolve(qos.equals("guaranteed") ? "" : qos)
             .resolve("pod" + current.getMetadata().getUid());
     try {
-      return Long.parseLong(Files.readString(cgroup.resolve("memory.max_usage_in_bytes")).trim())
+      return Long.parseLong(
+              HostSnapshot.readKernelFile(cgroup.resolve("memory.max_usage_in_bytes")).trim())
           / (1024.0 * 1024.0);
     } catch (IOException e) {
       throw new UncheckedIOException("no memory cgroup for pod " + namespace + "/" + pod, e);

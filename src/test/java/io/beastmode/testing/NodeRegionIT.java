@@ -32,9 +32,6 @@ import org.junit.jupiter.api.Test;
  * stopped, or once put back after a killed run.
  */
 class NodeRegionIT {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-
   @Test
   void aPodRunsOnTheNodeAndTheHostIsPutBackAfterwards() throws Exception {
     HostSnapshot before = HostSnapshot.take();
@@ -77,9 +74,10 @@ class NodeRegionIT {
       var service = region.client().services().inNamespace("default").resource(nodePort()).create();
       String clusterIp = service.getSpec().getClusterIP();
       int nodePort = service.getSpec().getPorts().get(0).getNodePort();
-      assertThat(getEventually("http://" + clusterIp + "/")).isEqualTo("hello from a real pod\n");
-      assertThat(getEventually("http://" + region.nodeIp() + ":" + nodePort + "/"))
-          .isEqualTo("hello from a real pod\n");
+      String hello = "hello from a real pod\n";
+      assertThat(getEventually("http://" + clusterIp + "/", hello)).isEqualTo(hello);
+      assertThat(getEventually("http://" + region.nodeIp() + ":" + nodePort + "/", hello))
+          .isEqualTo(hello);
       // in-cluster clients (an operator pod) reach the API server at the kubernetes Service
       var inCluster = Config.fromKubeconfig(region.kubeconfig());
       inCluster.setMasterUrl("https://" + region.apiServiceIp() + ":443");
@@ -102,6 +100,7 @@ class NodeRegionIT {
   void aKilledRunIsPutBackFromItsRecord() throws Exception {
     HostSnapshot before = HostSnapshot.take();
     Files.createDirectories(RunToKill.READY.getParent());
+    Files.deleteIfExists(RunToKill.READY); // an earlier run's
     Process run =
         new ProcessBuilder(
                 ServerProcess.java(),
@@ -266,22 +265,35 @@ class NodeRegionIT {
         .build();
   }
 
-  /** kube-proxy writes a new Service's rules within a second or so. */
-  private static String getEventually(String url) throws InterruptedException {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return get(url);
-      } catch (IOException e) {
-        if (attempt == 50) {
-          throw new AssertionError(url + " does not answer", e);
-        }
+  /**
+   * {@code url}'s answer once it is {@code expected}, or the last one: kube-proxy writes a new
+   * Service's rules within a second or so, and until then the address may be refused, or routed
+   * elsewhere and answered with something else.
+   */
+  private static String getEventually(String url, String expected) throws InterruptedException {
+    String answer = "";
+    for (int attempt = 0; attempt < 50 && !answer.equals(expected); attempt++) {
+      if (attempt > 0) {
         Thread.sleep(200);
       }
+      try {
+        answer = get(url);
+      } catch (IOException e) {
+        answer = e.toString();
+      }
     }
+    return answer;
   }
 
+  /**
+   * A new client each time: a pooled connection opened before kube-proxy's rules existed would keep
+   * going where the address was routed then.
+   */
   private static String get(String url) throws IOException, InterruptedException {
-    return HTTP.send(
+    return HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(3))
+        .build()
+        .send(
             HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
