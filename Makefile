@@ -16,6 +16,14 @@ help: ## List the targets with what each does
 kube-binaries: ## Provision etcd, kube-apiserver and kubectl for the tests (built once, cached in ~/.kubeapitest)
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-kube-binaries.sh
 
+.PHONY: node-binaries
+node-binaries: kube-binaries ## Provision the node tier: kubelet, kube-controller-manager, kube-scheduler, kube-proxy (built once, cached in ~/.kubeapitest); containerd, runc, CNI plugins, iptables, conntrack, socat, nfacct, umoci, busybox-static (Debian)
+	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-node.sh
+
+.PHONY: node-clean
+node-clean: ## Put the host back after a killed node-tier run (processes, mounts, cgroups, iptables, bridge, sysctls) from the state it recorded
+	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.testing.NodeHostState
+
 .PHONY: tools
 tools: ## Provision redis-server and lua5.1 (Debian), helm for the chart tests, the OpenAI Python client and moto's S3 server (once, cached in ~/.kubeapitest/tools)
 	bash .ci/provision-tools.sh
@@ -25,7 +33,7 @@ build: ## Compile and package the application (target/quarkus-app) without runni
 	$(MVN) package -DskipTests
 
 .PHONY: test
-test: kube-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, the packaged operator, then the image built and run in containerd
+test: kube-binaries node-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, a real node, the packaged operator, then the image built and run in containerd
 	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 	bash image/build.sh
 	bash image/check.sh
@@ -43,7 +51,7 @@ image-check: image kube-binaries tools ## Run the image's three roles in a conta
 	bash image/check.sh
 
 .PHONY: demo
-demo: kube-binaries tools build ## Three regions on real API servers, the operator, routers as processes, traffic, a failover and failback (DEMO_DURATION=<s>: unattended, exit 0 only if both happened)
+demo: kube-binaries node-binaries tools build ## Three regions on real API servers, the operator, routers as processes, traffic, a failover and failback (DEMO_DURATION=<s>: unattended, exit 0 only if both happened)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench

@@ -24,15 +24,23 @@ public final class ApiServer implements AutoCloseable {
   public static final String KUBERNETES_VERSION =
       System.getProperty("beastmode.kubernetes.version", "1.33.13");
 
-  private final KubeAPIServer server;
+  private final Runnable stopServer;
   private final KubernetesClient client;
   private final String kubeconfig;
 
-  private ApiServer(KubeAPIServer server) {
-    this.server = server;
-    this.kubeconfig = server.getKubeConfigYaml();
+  private ApiServer(String kubeconfig, Runnable stopServer) {
+    this.stopServer = stopServer;
+    this.kubeconfig = kubeconfig;
     this.client =
         new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+  }
+
+  /**
+   * An API server started by other means (a {@link NodeRegion}'s), reached with {@code kubeconfig};
+   * {@code stopServer} stops it.
+   */
+  static ApiServer of(String kubeconfig, Runnable stopServer) {
+    return new ApiServer(kubeconfig, stopServer);
   }
 
   public static ApiServer start() {
@@ -50,7 +58,7 @@ public final class ApiServer implements AutoCloseable {
     flags.forEach(config::withApiServerFlag);
     var server = new KubeAPIServer(config.build());
     server.start();
-    return new ApiServer(server);
+    return new ApiServer(server.getKubeConfigYaml(), server::stop);
   }
 
   public KubernetesClient client() {
@@ -133,7 +141,7 @@ public final class ApiServer implements AutoCloseable {
   /** Stops the API server and its etcd: a region outage. */
   public void stop() {
     client.close();
-    server.stop();
+    stopServer.run();
   }
 
   @Override

@@ -51,6 +51,18 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public Path log() {
+    return log;
+  }
+
   /** The java of this JVM, for the Java servers. */
   public static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
