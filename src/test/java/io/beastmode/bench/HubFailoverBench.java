@@ -3,20 +3,13 @@ package io.beastmode.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.beastmode.api.v1alpha1.AccessMode;
-import io.beastmode.api.v1alpha1.BackupPolicy;
-import io.beastmode.api.v1alpha1.BackupPolicySpec;
-import io.beastmode.api.v1alpha1.BackupTarget;
-import io.beastmode.api.v1alpha1.ContinuousBackupSpec;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelEndpoint;
-import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.api.v1alpha1.RestoreMode;
 import io.beastmode.api.v1alpha1.RestorePhase;
 import io.beastmode.api.v1alpha1.RestoreRequest;
 import io.beastmode.api.v1alpha1.RestoreRequestSpec;
-import io.beastmode.api.v1alpha1.S3Target;
-import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.api.v1alpha1.TrafficStage;
 import io.beastmode.demo.LocalRegion;
 import io.beastmode.demo.TrafficDriver;
@@ -29,16 +22,12 @@ import io.beastmode.testing.S3Server;
 import io.beastmode.testing.ServerProcess;
 import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.TrafficConfig;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,24 +124,18 @@ public final class HubFailoverBench {
       }
       starting.forEach((name, region) -> regions.put(name, region.join()));
       KubernetesClient north = client("north");
-      String key = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
+      // The hub's platform, and what the standby needs to read its backups: the same key, the
+      // same store credentials and the same BackupPolicy, applied to both hubs' clusters.
+      Fixtures.sharedContinuousBackup(
+          List.of(north, client("west")), NS, s3.endpoint(), BUCKET, prefix);
       for (var cluster : List.of(north, client("west"))) {
-        namespaces(cluster, NS, SYSTEM);
-        cluster.resource(secret(NS, "backup-key", Map.of("key", key))).create();
-        cluster
-            .resource(
-                secret(
-                    NS,
-                    "snapshot-store",
-                    Map.of("accessKeyId", "AKIAHUBFAILOVERBENCH", "secretAccessKey", "any")))
-            .create();
-        cluster.resource(backupPolicy()).create();
+        Fixtures.namespaces(cluster, SYSTEM);
       }
       for (var entry : regions.entrySet()) {
         String name = entry.getKey();
         north
             .resource(
-                secret(
+                Fixtures.secret(
                     SYSTEM,
                     name + "-kubeconfig",
                     Map.of("kubeconfig", entry.getValue().kubeconfigFromHub())))
@@ -330,24 +313,6 @@ public final class HubFailoverBench {
       return regions.get(region).server.client();
     }
 
-    BackupPolicy backupPolicy() {
-      var policy = new BackupPolicy();
-      policy.setMetadata(new ObjectMetaBuilder().withName("hub").withNamespace(NS).build());
-      policy.setSpec(new BackupPolicySpec());
-      policy.getSpec().schedule = "@daily";
-      policy.getSpec().target = new BackupTarget();
-      policy.getSpec().target.s3 = new S3Target();
-      policy.getSpec().target.s3.endpoint = s3.endpoint();
-      policy.getSpec().target.s3.bucket = BUCKET;
-      policy.getSpec().target.s3.prefix = prefix;
-      policy.getSpec().target.s3.credentialsSecretRef = new NamedReference("snapshot-store");
-      policy.getSpec().encryptionKeySecretRef = new SecretKeyReference("backup-key", null, "key");
-      policy.getSpec().continuous = new ContinuousBackupSpec();
-      policy.getSpec().continuous.enabled = true;
-      policy.getSpec().continuous.intervalSeconds = 1;
-      return policy;
-    }
-
     @Override
     public void close() {
       if (clients != null) {
@@ -359,26 +324,6 @@ public final class HubFailoverBench {
         }
       }
       regions.values().forEach(LocalRegion::close);
-    }
-  }
-
-  static io.fabric8.kubernetes.api.model.Secret secret(
-      String namespace, String name, Map<String, String> data) {
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .endMetadata()
-        .withStringData(data)
-        .build();
-  }
-
-  static void namespaces(KubernetesClient cluster, String... names) {
-    for (String name : names) {
-      cluster
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-          .serverSideApply();
     }
   }
 

@@ -44,15 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
  * reach.
  */
 class OperatorRbacIT {
-  static final String AUDIT_POLICY =
-      """
-      apiVersion: audit.k8s.io/v1
-      kind: Policy
-      omitStages: [RequestReceived]
-      rules:
-        - level: Metadata
-      """;
-
   /** Grants this scenario cannot reach, each with why the operator has it. */
   static final Set<String> NOT_EXERCISED =
       Set.of(
@@ -104,7 +95,8 @@ class OperatorRbacIT {
 
   @Test
   void theOperatorNeedsExactlyTheChartsRbac() throws Exception {
-    Path policy = Files.writeString(work.resolve("audit-policy.yaml"), AUDIT_POLICY);
+    Path policy =
+        Files.writeString(work.resolve("audit-policy.yaml"), ApiServer.AUDIT_EVERY_REQUEST);
     Path auditLog = work.resolve("audit.log");
     try (var server =
         ApiServer.start(

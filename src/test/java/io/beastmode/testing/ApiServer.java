@@ -43,6 +43,16 @@ public final class ApiServer implements AutoCloseable {
     return new ApiServer(kubeconfig, stopServer);
   }
 
+  /** An audit policy recording every request's metadata (who, what, when, user agent). */
+  public static final String AUDIT_EVERY_REQUEST =
+      """
+      apiVersion: audit.k8s.io/v1
+      kind: Policy
+      omitStages: [RequestReceived]
+      rules:
+        - level: Metadata
+      """;
+
   public static ApiServer start() {
     return start(Map.of());
   }

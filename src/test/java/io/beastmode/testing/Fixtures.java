@@ -104,6 +104,86 @@ public final class Fixtures {
     return router;
   }
 
+  public static io.fabric8.kubernetes.api.model.Secret secret(
+      String namespace, String name, java.util.Map<String, String> data) {
+    return new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withStringData(data)
+        .build();
+  }
+
+  /** Creates the namespaces that do not exist yet. */
+  public static void namespaces(
+      io.fabric8.kubernetes.client.KubernetesClient cluster, String... names) {
+    for (String name : names) {
+      cluster
+          .namespaces()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .endMetadata()
+                  .build())
+          .serverSideApply();
+    }
+  }
+
+  /**
+   * In each cluster (an active hub's and its standby's), the same continuous backup to an S3 bucket
+   * with its key and store credentials: what the hub writes with and the standby reads with.
+   */
+  public static void sharedContinuousBackup(
+      List<io.fabric8.kubernetes.client.KubernetesClient> clusters,
+      String namespace,
+      String endpoint,
+      String bucket,
+      String prefix) {
+    String key =
+        java.util.Base64.getEncoder()
+            .encodeToString(new java.security.SecureRandom().generateSeed(32));
+    for (var cluster : clusters) {
+      namespaces(cluster, namespace);
+      cluster.resource(secret(namespace, "backup-key", java.util.Map.of("key", key))).create();
+      // The test S3 server checks no signatures: any key pair will do.
+      cluster
+          .resource(
+              secret(
+                  namespace,
+                  "snapshot-store",
+                  java.util.Map.of(
+                      "accessKeyId", "AKIASHAREDBACKUP0001", "secretAccessKey", "any")))
+          .create();
+      cluster.resource(continuousS3Backup(namespace, "hub", endpoint, bucket, prefix)).create();
+    }
+  }
+
+  /**
+   * A BackupPolicy writing every change within a second to an S3 bucket, sealed with the key in
+   * Secret backup-key and read with the credentials in Secret snapshot-store.
+   */
+  public static io.beastmode.api.v1alpha1.BackupPolicy continuousS3Backup(
+      String namespace, String name, String endpoint, String bucket, String prefix) {
+    var policy = new io.beastmode.api.v1alpha1.BackupPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    var spec = new io.beastmode.api.v1alpha1.BackupPolicySpec();
+    spec.schedule = "@daily";
+    spec.target = new io.beastmode.api.v1alpha1.BackupTarget();
+    spec.target.s3 = new io.beastmode.api.v1alpha1.S3Target();
+    spec.target.s3.endpoint = endpoint;
+    spec.target.s3.bucket = bucket;
+    spec.target.s3.prefix = prefix;
+    spec.target.s3.credentialsSecretRef = new NamedReference("snapshot-store");
+    spec.encryptionKeySecretRef = new SecretKeyReference("backup-key", null, "key");
+    spec.continuous = new io.beastmode.api.v1alpha1.ContinuousBackupSpec();
+    spec.continuous.enabled = true;
+    spec.continuous.intervalSeconds = 1;
+    policy.setSpec(spec);
+    return policy;
+  }
+
   /** A burn-rate rule taking every action. */
   public static BurnRateRule burnRateRule(
       String name, String longWindow, String shortWindow, double burnRate) {

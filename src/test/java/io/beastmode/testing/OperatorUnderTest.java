@@ -11,6 +11,7 @@ import io.beastmode.operator.hub.HubSettings;
 import io.beastmode.operator.learning.LearnedExamplesReplication;
 import io.beastmode.operator.pool.ModelPoolReconciler;
 import io.beastmode.operator.recovery.BackupPolicyReconciler;
+import io.beastmode.operator.recovery.HubStartup;
 import io.beastmode.operator.recovery.RestoreRequestReconciler;
 import io.beastmode.operator.recovery.StandbyHub;
 import io.beastmode.operator.region.RegionReconciler;
@@ -132,18 +133,11 @@ public final class OperatorUnderTest implements AutoCloseable {
     operator.register(backups);
     operator.register(new RestoreRequestReconciler(client, clients, redis, Clock.systemUTC()));
     this.leases = new HubLeases(client, clients, hubSettings, registry, Clock.systemUTC());
-    var controllers = operator;
-    this.standby =
-        StandbyHub.startHub(
-            client,
-            clients,
-            redis,
-            leases,
-            hubSettings,
-            reconciled,
-            registry,
-            Clock.systemUTC(),
-            controllers::start);
+    var startup =
+        new HubStartup(
+            client, clients, redis, leases, hubSettings, reconciled, registry, Clock.systemUTC());
+    startup.start(operator::start);
+    this.standby = startup.standby();
   }
 
   /** The standby's follower and promotion; empty for an active hub. */

@@ -4,16 +4,23 @@ import io.beastmode.operator.Reconciled;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.hub.HubLeases;
+import io.beastmode.operator.hub.HubRecord;
 import io.beastmode.operator.hub.HubSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
-/** The operator role's hub: active or standby, as {@link StandbyHub#startHub} decides. */
+/**
+ * Starts this hub as its record and settings say: active (its Leases, then its controllers), fenced
+ * (controllers that write to no region), or standby (following until promoted). A fenced hub
+ * installed again as a standby follows again.
+ */
 @Singleton
 public class HubStartup {
+  private static final Logger LOG = Logger.getLogger(HubStartup.class);
   private final KubernetesClient client;
   private final RegionClients regions;
   private final RegionRedisClients redis;
@@ -24,7 +31,7 @@ public class HubStartup {
   private final Clock clock;
   private Optional<StandbyHub> standby = Optional.empty();
 
-  HubStartup(
+  public HubStartup(
       KubernetesClient client,
       RegionClients regions,
       RegionRedisClients redis,
@@ -44,8 +51,19 @@ public class HubStartup {
   }
 
   public void start(Runnable startControllers) {
-    standby =
-        StandbyHub.startHub(
+    var record = HubRecord.read(client, settings.recordNamespace());
+    if (settings.standby() && record.fencedBy() != null) {
+      record = record.demoted();
+      record.write(client, settings.recordNamespace());
+    }
+    if (record.active(settings.standby()) || record.fencedBy() != null) {
+      leases.start(record);
+      startControllers.run();
+      return;
+    }
+    LOG.infof("hub %s starts as a standby", settings.name());
+    var follower =
+        new StandbyHub(
             client,
             regions,
             redis,
@@ -55,6 +73,13 @@ public class HubStartup {
             registry,
             clock,
             startControllers);
+    follower.start();
+    standby = Optional.of(follower);
+  }
+
+  /** The standby's follower and promotion; empty for an active hub. */
+  public Optional<StandbyHub> standby() {
+    return standby;
   }
 
   public void stop() {

@@ -97,41 +97,6 @@ public class StandbyHub implements AutoCloseable {
     OperatorMeters.HUB_STANDBY_LAG.gauge(registry, lag, AtomicLong::get);
   }
 
-  /**
-   * Starts this hub as its record and settings say: active (its Leases, then its controllers),
-   * fenced (controllers that write to no region), or standby (following until promoted). A fenced
-   * hub installed again as a standby follows again.
-   *
-   * @return the standby, when this hub is one
-   */
-  public static java.util.Optional<StandbyHub> startHub(
-      KubernetesClient hub,
-      RegionClients regions,
-      RegionRedisClients redis,
-      HubLeases leases,
-      HubSettings settings,
-      Reconciled reconciled,
-      MeterRegistry registry,
-      Clock clock,
-      Runnable startControllers) {
-    var record = HubRecord.read(hub, settings.recordNamespace());
-    if (settings.standby() && record.fencedBy() != null) {
-      record = record.demoted();
-      record.write(hub, settings.recordNamespace());
-    }
-    if (record.active(settings.standby()) || record.fencedBy() != null) {
-      leases.start(record);
-      startControllers.run();
-      return java.util.Optional.empty();
-    }
-    LOG.infof("hub %s starts as a standby", settings.name());
-    var standby =
-        new StandbyHub(
-            hub, regions, redis, leases, settings, reconciled, registry, clock, startControllers);
-    standby.start();
-    return java.util.Optional.of(standby);
-  }
-
   public void start() {
     loop.scheduleWithFixedDelay(this::step, 0, 1, TimeUnit.SECONDS);
   }

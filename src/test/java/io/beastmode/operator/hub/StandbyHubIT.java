@@ -9,20 +9,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.beastmode.api.v1alpha1.BackupPolicy;
-import io.beastmode.api.v1alpha1.BackupPolicySpec;
-import io.beastmode.api.v1alpha1.BackupTarget;
-import io.beastmode.api.v1alpha1.ContinuousBackupSpec;
 import io.beastmode.api.v1alpha1.LLMRouter;
-import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.api.v1alpha1.RestoreMode;
 import io.beastmode.api.v1alpha1.RestorePhase;
 import io.beastmode.api.v1alpha1.RestoreRequest;
 import io.beastmode.api.v1alpha1.RestoreRequestSpec;
-import io.beastmode.api.v1alpha1.S3Target;
-import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.api.v1alpha1.TrafficStage;
 import io.beastmode.operator.OperatorMeters;
 import io.beastmode.operator.desired.RoutingConfigMap;
@@ -36,9 +29,7 @@ import io.beastmode.testing.SimulatedRouters;
 import io.beastmode.testing.TcpProxy;
 import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.TrafficConfig;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -46,11 +37,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,15 +68,6 @@ class StandbyHubIT {
   static final HubSettings HUB_B = HubSettings.active("hub-b", LEASE);
   static final List<String> REGIONS = List.of("west", "east");
   static final Set<String> WRITES = Set.of("create", "update", "patch", "delete");
-  static final String AUDIT_POLICY =
-      """
-      apiVersion: audit.k8s.io/v1
-      kind: Policy
-      omitStages: [RequestReceived]
-      rules:
-        - level: Metadata
-      """;
-
   @TempDir static Path work;
   static final List<AutoCloseable> started = new ArrayList<>();
   static final Map<String, ApiServer> regions = new LinkedHashMap<>();
@@ -106,7 +86,8 @@ class StandbyHubIT {
       s3 = started(S3Server.start());
       routers = started(new SimulatedRouters(redis.port()));
       hubA = started(ApiServer.start().withCrds());
-      Path policy = Files.writeString(work.resolve("audit-policy.yaml"), AUDIT_POLICY);
+      Path policy =
+          Files.writeString(work.resolve("audit-policy.yaml"), ApiServer.AUDIT_EVERY_REQUEST);
       for (String name : REGIONS) {
         var server =
             started(
@@ -126,26 +107,19 @@ class StandbyHubIT {
                     URI.create(server.client().getConfiguration().getMasterUrl()).getPort())));
       }
       s3.createBucket("hub-snapshots");
-      String key = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
       // The hub's platform, and what the standby needs to read its backups: the same key, the
       // same store credentials and the same BackupPolicy, applied to both hubs' clusters.
+      Fixtures.sharedContinuousBackup(
+          List.of(hubA.client(), client("west")), NS, s3.endpoint(), "hub-snapshots", null);
       for (var cluster : List.of(hubA.client(), client("west"))) {
-        namespaces(cluster, NS, SYSTEM);
-        cluster.resource(secret(NS, "backup-key", Map.of("key", key))).create();
-        cluster
-            .resource(
-                secret(
-                    NS,
-                    "snapshot-store",
-                    Map.of("accessKeyId", "AKIAHUBFAILOVER00001", "secretAccessKey", "any")))
-            .create();
-        cluster.resource(backupPolicy()).create();
+        Fixtures.namespaces(cluster, SYSTEM);
       }
       var hub = hubA.client();
       for (String name : REGIONS) {
-        namespaces(client(name), NS);
+        Fixtures.namespaces(client(name), NS);
         String kubeconfig = paths.get(name).rewrite(regions.get(name).kubeconfig());
-        hub.resource(secret(SYSTEM, name + "-kubeconfig", Map.of("kubeconfig", kubeconfig)))
+        hub.resource(
+                Fixtures.secret(SYSTEM, name + "-kubeconfig", Map.of("kubeconfig", kubeconfig)))
             .create();
         var region = memberRegion(name, 1, SYSTEM, name + "-kubeconfig");
         region.getSpec().redis = new RegionRedis();
@@ -533,43 +507,6 @@ class StandbyHubIT {
 
   static double gauge(OperatorUnderTest operator, OperatorMeters.Declared declared) {
     return operator.registry().find(declared.name()).gauge().value();
-  }
-
-  static BackupPolicy backupPolicy() {
-    var policy = new BackupPolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName("hub").withNamespace(NS).build());
-    policy.setSpec(new BackupPolicySpec());
-    policy.getSpec().schedule = "@daily";
-    policy.getSpec().target = new BackupTarget();
-    policy.getSpec().target.s3 = new S3Target();
-    policy.getSpec().target.s3.endpoint = s3.endpoint();
-    policy.getSpec().target.s3.bucket = "hub-snapshots";
-    policy.getSpec().target.s3.credentialsSecretRef = new NamedReference("snapshot-store");
-    policy.getSpec().encryptionKeySecretRef = new SecretKeyReference("backup-key", null, "key");
-    policy.getSpec().continuous = new ContinuousBackupSpec();
-    policy.getSpec().continuous.enabled = true;
-    policy.getSpec().continuous.intervalSeconds = 1;
-    return policy;
-  }
-
-  static io.fabric8.kubernetes.api.model.Secret secret(
-      String namespace, String name, Map<String, String> data) {
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .endMetadata()
-        .withStringData(data)
-        .build();
-  }
-
-  static void namespaces(KubernetesClient cluster, String... names) {
-    for (String name : names) {
-      cluster
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-          .serverSideApply();
-    }
   }
 
   static <T extends AutoCloseable> T started(T closeable) {
