@@ -60,7 +60,18 @@ public final class HubFailoverBench {
   static final String BUCKET = "hub-snapshots";
   static final Path RESULTS = Path.of("bench", "results");
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run();
+      System.exit(0);
+    } catch (Exception | Error e) {
+      // Said and ended here: Maven's exec would wait on the clients' threads for ever.
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  static void run() throws Exception {
     Files.createDirectories(WORK);
     var trials = new ArrayList<Map<String, Object>>();
     int simulatorPort = Ports.free();
@@ -92,7 +103,6 @@ public final class HubFailoverBench {
       }
     }
     write(trials);
-    System.exit(0);
   }
 
   /** One fleet, one loss of its hub. */

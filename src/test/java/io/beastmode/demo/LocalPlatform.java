@@ -82,10 +82,17 @@ public final class LocalPlatform {
     String duration = System.getenv("DEMO_DURATION");
     var platform = new LocalPlatform();
     Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
-    boolean passed =
-        platform.run(
-            duration == null ? Long.MAX_VALUE : STARTED + Long.parseLong(duration) * 1000,
-            duration == null);
+    boolean passed;
+    try {
+      passed =
+          platform.run(
+              duration == null ? Long.MAX_VALUE : STARTED + Long.parseLong(duration) * 1000,
+              duration == null);
+    } catch (Exception | Error e) {
+      // Said and ended here: Maven's exec would wait on the clients' threads for ever.
+      e.printStackTrace();
+      passed = false;
+    }
     System.exit(passed ? 0 : 1);
   }
 
@@ -240,14 +247,17 @@ public final class LocalPlatform {
     namespace(standby, "beast-mode-system");
     namespace(standby, NAMESPACE);
     var policyObject = Serialization.jsonMapper().convertValue(policy, BackupPolicy.class);
-    copy(hub.secrets().inNamespace(NAMESPACE).withName("backup-encryption-key").get(), standby);
+    copy(
+        fresh(hub.secrets().inNamespace(NAMESPACE).withName("backup-encryption-key").get()),
+        standby);
     String target = policyObject.getSpec().target.region;
     var region = hub.resources(Region.class).withName(target).get();
     copy(
-        hub.secrets()
-            .inNamespace("beast-mode-system")
-            .withName(region.getSpec().kubeconfigSecretRef.name)
-            .get(),
+        fresh(
+            hub.secrets()
+                .inNamespace("beast-mode-system")
+                .withName(region.getSpec().kubeconfigSecretRef.name)
+                .get()),
         standby);
     standby.resource(fresh(region)).serverSideApply();
     standby.resource(fresh(policyObject)).serverSideApply();

@@ -322,6 +322,10 @@ final class RestoreApplier {
     }
     if (existing != null && sameContent(existing, wanted)) {
       newUids.put(oldUid, existing.getMetadata().getUid());
+      if (replace) {
+        // A standby following the hub: the spec is the same, the decisions in status move on.
+        restoreStatus(existing, status, kind);
+      }
       return "adopted";
     }
     if (existing != null && !replace) {
@@ -337,18 +341,33 @@ final class RestoreApplier {
               .serverSideApply();
     }
     newUids.put(oldUid, made.getMetadata().getUid());
-    if (status instanceof ObjectNode restoredStatus && kind != Secret.class) {
-      // Decisions come back (failover stages, flap history, SLO actions); observations do not:
-      // this hub's controllers set Ready for themselves.
-      restoredStatus.remove("conditions");
-      ObjectNode withStatus = Serialization.jsonMapper().valueToTree(made);
-      withStatus.set("status", restoredStatus);
-      // No resourceVersion: its controller may add its finalizer meanwhile, and that is no
-      // conflict with the status.
-      ((ObjectNode) withStatus.get("metadata")).remove("resourceVersion");
-      cluster.resource(Serialization.jsonMapper().convertValue(withStatus, kind)).patchStatus();
-    }
+    restoreStatus(made, status, kind);
     return existing == null ? "created" : "replaced";
+  }
+
+  /**
+   * Decisions come back (failover stages, flap history, SLO actions); observations do not: this
+   * hub's controllers set Ready for themselves. Nothing is written when the status is the same.
+   */
+  private void restoreStatus(
+      HasMetadata object, JsonNode status, Class<? extends HasMetadata> kind) {
+    if (!(status instanceof ObjectNode restoredStatus) || kind == Secret.class) {
+      return;
+    }
+    restoredStatus.remove("conditions");
+    ObjectNode withStatus = Serialization.jsonMapper().valueToTree(object);
+    JsonNode current = withStatus.path("status").deepCopy();
+    if (current instanceof ObjectNode currentStatus) {
+      currentStatus.remove("conditions");
+    }
+    if (restoredStatus.equals(current)) {
+      return;
+    }
+    withStatus.set("status", restoredStatus);
+    // No resourceVersion: its controller may add its finalizer meanwhile, and that is no
+    // conflict with the status.
+    ((ObjectNode) withStatus.get("metadata")).remove("resourceVersion");
+    cluster.resource(Serialization.jsonMapper().convertValue(withStatus, kind)).patchStatus();
   }
 
   /** The class of a kind a restore writes; empty for any other kind. */

@@ -182,6 +182,17 @@ class StandbyHubIT {
         .until(
             () -> client("west").resources(LLMRouter.class).inNamespace(NS).withName("chat").get(),
             r -> r != null && r.getSpec().cache.ttlSeconds == 600);
+    // The hub's decisions in status reach the standby too: its copy knows each region's stage.
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> client("west").resources(LLMRouter.class).inNamespace(NS).withName("chat").get(),
+            r ->
+                r.getStatus() != null
+                    && r.getStatus().regions != null
+                    && r.getStatus().regions.size() == 2
+                    && r.getStatus().regions.stream()
+                        .allMatch(e -> e.trafficStage == TrafficStage.Active));
     assertThat(client("west").resources(Region.class).list().getItems())
         .extracting(r -> r.getMetadata().getName())
         .containsExactlyInAnyOrderElementsOf(REGIONS);
