@@ -7,6 +7,8 @@ import static io.beastmode.testing.Fixtures.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.beastmode.api.v1alpha1.AccessMode;
 import io.beastmode.api.v1alpha1.ApiKey;
 import io.beastmode.api.v1alpha1.ApiKeySpec;
@@ -43,8 +45,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -202,12 +207,30 @@ class RouterPodsIT {
         limit,
         100 * peak / limitMiB);
     var router = client.pods().inNamespace(NS).withName(routerPod).get();
+    ContainerStatus status = router.getStatus().getContainerStatuses().get(0);
+    String benchOut = System.getProperty("pods.benchOut");
+    if (benchOut != null) {
+      var load = new LinkedHashMap<String, Object>();
+      load.put("answered", figures(answers));
+      load.put("streamed", figures(streams));
+      load.put("cache hits", figures(cacheHits));
+      var report = new LinkedHashMap<String, Object>();
+      report.put("memory_limit", limit);
+      report.put("seconds", LOAD_SECONDS);
+      report.put("in_flight", inFlight);
+      report.put("cache_hits_per_second", hitRate);
+      report.put("peak_memory_mib", Math.round(peak));
+      report.put("peak_of_limit", Math.round(100 * peak / limitMiB) / 100.0);
+      report.put("restarts", status.getRestartCount());
+      report.put("oom_killed", status.getLastState().getTerminated() != null);
+      report.put("load", load);
+      writeReport(Path.of(benchOut), report);
+    }
     assertThat(router.getSpec().getContainers().get(0).getResources().getLimits().get("memory"))
         .isEqualTo(new Quantity(limit));
-    ContainerStatus container = router.getStatus().getContainerStatuses().get(0);
-    assertThat(container.getRestartCount()).as("restarts").isZero();
-    assertThat(container.getLastState().getTerminated()).as("an earlier run ended").isNull();
-    assertThat(container.getReady()).isTrue();
+    assertThat(status.getRestartCount()).as("restarts").isZero();
+    assertThat(status.getLastState().getTerminated()).as("an earlier run ended").isNull();
+    assertThat(status.getReady()).isTrue();
     for (var result : List.of(answers, streams, cacheHits)) {
       assertThat(result.requests()).isPositive();
       assertThat(result.errors()).as("unanswered: %s", result.firstError()).isZero();
@@ -259,6 +282,65 @@ class RouterPodsIT {
     var after = heartbeatOf(routerPod);
     assertThat(after.startedAt()).as("the same process").isEqualTo(before.startedAt());
     assertThat(after.configVersion()).isEqualTo(before.configVersion());
+  }
+
+  private static Map<String, Object> figures(LoadGenerator.Result result) {
+    return Map.of(
+        "requests", result.requests(),
+        "errors", result.errors(),
+        "p50_ms", Math.round(result.percentileMs(50)),
+        "p99_ms", Math.round(result.percentileMs(99)));
+  }
+
+  /** {@code out}.json and .md: what {@code make bench-router-pod-memory} records. */
+  private static void writeReport(Path out, Map<String, Object> report) throws IOException {
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(Path.of(out + ".json").toFile(), report);
+    var md = new StringBuilder();
+    md.append("# A router pod under sustained load (make bench-router-pod-memory)\n\n")
+        .append("One router pod the operator deployed on a real node (kubelet, containerd, runc),")
+        .append(" from the project's image at its default limits (memory ")
+        .append(report.get("memory_limit"))
+        .append("). Load through its Service's ClusterIP: ")
+        .append(report.get("in_flight"))
+        .append(" requests in flight against a simulator pod answering in 1.5 s (bodies")
+        .append(" 0.2-20 KB, a third streamed) plus ")
+        .append(report.get("cache_hits_per_second"))
+        .append(" cache hits/s, for ")
+        .append(report.get("seconds"))
+        .append(" s.\n\n| peak memory (pod cgroup) | of the limit | restarts | OOM killed |\n")
+        .append("|---|---|---|---|\n| ")
+        .append(report.get("peak_memory_mib"))
+        .append(" MiB | ")
+        .append(Math.round((double) report.get("peak_of_limit") * 100))
+        .append("% | ")
+        .append(report.get("restarts"))
+        .append(" | ")
+        .append(report.get("oom_killed"))
+        .append(" |\n\n| load | requests | errors | p50 ms | p99 ms |\n|---|---|---|---|---|\n");
+    ((Map<?, ?>) report.get("load"))
+        .forEach(
+            (name, figures) -> {
+              var f = (Map<?, ?>) figures;
+              md.append("| ")
+                  .append(name)
+                  .append(" | ")
+                  .append(f.get("requests"))
+                  .append(" | ")
+                  .append(f.get("errors"))
+                  .append(" | ")
+                  .append(f.get("p50_ms"))
+                  .append(" | ")
+                  .append(f.get("p99_ms"))
+                  .append(" |\n");
+            });
+    md.append(
+        "\nPeak memory is the pod's memory cgroup high-water mark (memory.max_usage_in_bytes):"
+            + " what the limit is held against, page cache included. The load generator, the"
+            + " simulator and the node share the machine's cores, so latencies say little.\n");
+    Files.writeString(Path.of(out + ".md"), md);
   }
 
   /** The simulator as a pod from the same image, answering "slow" in 1.5 s; its pod IP. */

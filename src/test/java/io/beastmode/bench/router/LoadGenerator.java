@@ -43,11 +43,11 @@ public final class LoadGenerator implements AutoCloseable {
   /** Latencies in microseconds; errors are non-200 answers, failed connections and timeouts. */
   public record Result(
       long requests, long errors, double seconds, Histogram latencyMicros, String firstError) {
-    double throughput() {
+    public double throughput() {
       return (requests - errors) / seconds;
     }
 
-    double percentileMs(double percentile) {
+    public double percentileMs(double percentile) {
       return latencyMicros.getTotalCount() == 0
           ? Double.NaN
           : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
