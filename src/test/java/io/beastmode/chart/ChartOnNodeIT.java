@@ -95,6 +95,10 @@ class ChartOnNodeIT {
 
       Set<String> after = awaitReadyOperators(client, 2);
       assertThat(after).contains(standby).doesNotContain(leader);
+      // Measured, not asserted: the operator's memory with a handful of objects, against 512Mi.
+      System.out.printf(
+          "peak memory of the leading operator pod %s: %.0f MiB%n",
+          standby, region.peakMemoryMiB(Helm.NAMESPACE, standby));
       System.out.printf(
           "a replacement operator pod Ready %.0f s after the deletion; the class took %.0f s%n",
           (System.nanoTime() - deleted) / 1e9, (System.nanoTime() - started) / 1e9);
