@@ -1,5 +1,6 @@
 package io.beastmode.pods;
 
+import static io.beastmode.testing.Fixtures.memberRegion;
 import static io.beastmode.testing.Fixtures.model;
 import static io.beastmode.testing.Fixtures.pool;
 import static io.beastmode.testing.Fixtures.region;
@@ -66,7 +67,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * in the hub's own region, and the router runs as a real pod from the project's image, in front of
  * a simulator pod from the same image, with the region's Redis on the host: its probes pass, it
  * runs as user 10001 on a read-only root, its Service answers, it takes sustained load at its
- * default memory limit, and a keys change reaches the running pod without a restart.
+ * default memory limit, and traffic and keys changes reach the running pod without a restart.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RouterPodsIT {
@@ -239,9 +240,36 @@ class RouterPodsIT {
 
   @Test
   @Order(3)
-  void aKeysChangeReachesTheRunningPodWithoutARestart() throws Exception {
+  void trafficAndKeysChangesReachTheRunningPodWithoutARestart() throws Exception {
     var before = heartbeatOf(routerPod);
     String template = configHashOfTheTemplate();
+
+    // A second region for the router, a member cluster out of reach (no kubeconfig Secret) with a
+    // router endpoint: it becomes a peer in the local region's traffic.yaml; routing.yaml stays.
+    var remote = memberRegion("remote", 2, NS, "remote-kubeconfig");
+    remote.getSpec().routerEndpoint = "http://routers.remote.example:8080";
+    client.resource(remote).create();
+    Fixtures.edit(
+        client.resources(LLMRouter.class).inNamespace(NS).withName(ROUTER),
+        r ->
+            r.getSpec().regions =
+                List.of(new RegionPlacement("local", 1), new RegionPlacement("remote", 1)));
+    var configMap = client.configMaps().inNamespace(NS).withName(RoutingConfigMap.name(ROUTER));
+    String newTraffic =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> RoutingConfigMap.trafficHash(configMap.get()),
+                hash -> !hash.equals(before.trafficVersion()));
+    // The kubelet refreshes the mounted ConfigMap within its sync period (about a minute); the
+    // router re-reads the file every second and reports what it runs in its heartbeat.
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> heartbeatOf(routerPod),
+            beat -> beat != null && beat.trafficVersion().equals(newTraffic));
+    assertThat(configHashOfTheTemplate()).as("the Deployment did not roll").isEqualTo(template);
 
     // Keys mode and a key: keys.yaml changes, routing.yaml does not.
     Fixtures.edit(
@@ -265,19 +293,15 @@ class RouterPodsIT {
             Base64.getDecoder().decode(secret.getData().get(ApiKey.SECRET_KEY)),
             StandardCharsets.UTF_8);
 
-    // The kubelet refreshes the mounted ConfigMap within its sync period (about a minute); the
-    // router re-reads the file every second.
-    assertThat(statusEventually(serviceUrl, null, 401)).as("without a key").isEqualTo(401);
-    assertThat(statusEventually(serviceUrl, "Bearer " + value, 200)).as("with it").isEqualTo(200);
+    // At the running pod itself: the Service may also reach a pod started since (with the remote
+    // region out of reach, the operator gives the local one more replicas).
+    String podUrl = "http://" + region.podIp(NS, routerPod) + ":8080/v1/chat/completions";
+    assertThat(statusEventually(podUrl, null, 401)).as("without a key").isEqualTo(401);
+    assertThat(statusEventually(podUrl, "Bearer " + value, 200)).as("with it").isEqualTo(200);
 
-    var pods = client.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", ROUTER);
-    assertThat(pods.list().getItems())
-        .singleElement()
-        .satisfies(
-            pod -> {
-              assertThat(pod.getMetadata().getName()).isEqualTo(routerPod);
-              assertThat(pod.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
-            });
+    var pod = client.pods().inNamespace(NS).withName(routerPod).get();
+    assertThat(pod.getMetadata().getDeletionTimestamp()).isNull();
+    assertThat(pod.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
     assertThat(configHashOfTheTemplate()).as("the Deployment did not roll").isEqualTo(template);
     var after = heartbeatOf(routerPod);
     assertThat(after.startedAt()).as("the same process").isEqualTo(before.startedAt());
