@@ -263,12 +263,16 @@ class RouterPodsIT {
                 hash -> !hash.equals(before.trafficVersion()));
     // The kubelet refreshes the mounted ConfigMap within its sync period (about a minute); the
     // router re-reads the file every second and reports what it runs in its heartbeat.
+    long changed = System.nanoTime();
     await()
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
         .until(
             () -> heartbeatOf(routerPod),
             beat -> beat != null && beat.trafficVersion().equals(newTraffic));
+    System.out.printf(
+        "the running pod runs the new traffic.yaml %.0f s after its ConfigMap changed%n",
+        (System.nanoTime() - changed) / 1e9);
     assertThat(configHashOfTheTemplate()).as("the Deployment did not roll").isEqualTo(template);
 
     // Keys mode and a key: keys.yaml changes, routing.yaml does not.
