@@ -33,9 +33,10 @@ build: ## Compile and package the application (target/quarkus-app) without runni
 	$(MVN) package -DskipTests
 
 .PHONY: test
-test: kube-binaries node-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, a real node, the packaged operator, then the image built and run in containerd
-	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+test: kube-binaries node-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, a real node with the image's pods (chart, routers), the packaged operator, then the image run in containerd
+	$(MVN) package -DskipTests
 	bash image/build.sh
+	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 	bash image/check.sh
 
 .PHONY: image-tools
@@ -55,7 +56,7 @@ demo: kube-binaries node-binaries tools build ## Three regions on real API serve
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench
-bench: bench-router bench-router-memory bench-autoscale bench-failover bench-dr bench-hub-failover ## Every benchmark, one after the other (results in bench/results/)
+bench: bench-router bench-router-memory bench-router-pod-memory bench-autoscale bench-failover bench-dr bench-hub-failover ## Every benchmark, one after the other (results in bench/results/)
 
 .PHONY: bench-router
 bench-router: build ## The router (open and keyed) vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
@@ -64,6 +65,11 @@ bench-router: build ## The router (open and keyed) vs direct, a minimal Vert.x p
 .PHONY: bench-router-memory
 bench-router-memory: build ## A router as its pod runs it (JVM options, default memory limit) under 300 requests in flight plus cache hits for 3 minutes: peak RSS vs the limit (bench/results/router-memory.json and .md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.router.RouterMemoryBench
+
+.PHONY: bench-router-pod-memory
+bench-router-pod-memory: node-binaries tools image ## A router pod the operator deployed on a real node, at its default limits, under 300 requests in flight plus cache hits for 3 minutes: peak memory vs the limit, restarts (bench/results/router-pod-memory.json and .md)
+	$(MVN) test -Dtest='RouterPodsIT#theRouterPodRunsLockedDownAndItsServiceAnswers+atItsDefaultMemoryLimitItTakesSustainedLoadWithoutARestart' \
+	  -Dpods.loadSeconds=180 -Dpods.benchOut=$(CURDIR)/bench/results/router-pod-memory -Dsurefire.failIfNoSpecifiedTests=false
 
 .PHONY: bench-failover
 bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)

@@ -46,6 +46,7 @@ public final class OperatorUnderTest implements AutoCloseable {
   public static final HubSettings ACTIVE_HUB = HubSettings.active("hub", Duration.ofSeconds(10));
 
   private final HubSettings hubSettings;
+  private final String routerImage;
   private final Reconciled reconciled = new Reconciled();
   private HubLeases leases;
   private Optional<StandbyHub> standby = Optional.empty();
@@ -69,9 +70,26 @@ public final class OperatorUnderTest implements AutoCloseable {
     this(hub, leaderElection, ACTIVE_HUB);
   }
 
+  /**
+   * Deploying routers from {@code routerImage}: a real image's reference where a node runs them,
+   * where the others' {@link #ROUTER_IMAGE} only names one.
+   */
+  public OperatorUnderTest(KubernetesClient hub, String routerImage) {
+    this(hub, null, ACTIVE_HUB, routerImage);
+  }
+
   private OperatorUnderTest(
       KubernetesClient hub, LeaderElectionConfiguration leaderElection, HubSettings hubSettings) {
+    this(hub, leaderElection, hubSettings, ROUTER_IMAGE);
+  }
+
+  private OperatorUnderTest(
+      KubernetesClient hub,
+      LeaderElectionConfiguration leaderElection,
+      HubSettings hubSettings,
+      String routerImage) {
     this.hubSettings = hubSettings;
+    this.routerImage = routerImage;
     for (int attempt = 1; ; attempt++) {
       try {
         start(hub, leaderElection);
@@ -122,7 +140,7 @@ public final class OperatorUnderTest implements AutoCloseable {
             heartbeats,
             usage,
             registry,
-            ROUTER_IMAGE,
+            routerImage,
             learning,
             reconciled,
             Clock.systemUTC()));

@@ -14,19 +14,29 @@ import java.time.Instant;
  * stops it for good and removes its directory.
  */
 public final class RedisServer implements AutoCloseable {
+  private final String host;
   private final int port;
   private final Path dir;
   private Process process;
 
-  private RedisServer(int port, Path dir) {
+  private RedisServer(String host, int port, Path dir) {
+    this.host = host;
     this.port = port;
     this.dir = dir;
   }
 
   public static RedisServer start() {
+    return start("127.0.0.1");
+  }
+
+  /**
+   * Listening on {@code host} only: a node region's pods reach the host at its node IP, where a
+   * loopback server is out of their reach.
+   */
+  public static RedisServer start(String host) {
     try {
       RedisServer server =
-          new RedisServer(Ports.free(), Files.createTempDirectory("beastmode-redis"));
+          new RedisServer(host, Ports.free(), Files.createTempDirectory("beastmode-redis"));
       server.startAgain();
       // A test that fails before it closes the server does not leave it running.
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
@@ -41,7 +51,7 @@ public final class RedisServer implements AutoCloseable {
   }
 
   public String url() {
-    return "redis://127.0.0.1:" + port;
+    return "redis://" + host + ":" + port;
   }
 
   /** Starts the server again after {@link #stop()}; does nothing while it runs. */
@@ -56,7 +66,10 @@ public final class RedisServer implements AutoCloseable {
                   "--port",
                   Integer.toString(port),
                   "--bind",
-                  "127.0.0.1",
+                  host,
+                  // no password, and not only loopback: without this, Redis refuses the pods
+                  "--protected-mode",
+                  "no",
                   "--save",
                   "",
                   "--appendonly",
@@ -98,7 +111,7 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private boolean accepting() {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    try (Socket socket = new Socket(host, port)) {
       return true;
     } catch (IOException e) {
       return false;

@@ -28,7 +28,7 @@ import org.HdrHistogram.Histogram;
  * due, not from when it could be sent, so a stalled server shows in every request it held up (no
  * coordinated omission).
  */
-final class LoadGenerator implements AutoCloseable {
+public final class LoadGenerator implements AutoCloseable {
   /** Longest a request may take before it counts as an error. */
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -38,16 +38,16 @@ final class LoadGenerator implements AutoCloseable {
    * @param url absolute URL of the completion endpoint
    * @param bodies the body of the n-th request
    */
-  record Target(String url, MultiMap headers, LongFunction<Buffer> bodies) {}
+  public record Target(String url, MultiMap headers, LongFunction<Buffer> bodies) {}
 
   /** Latencies in microseconds; errors are non-200 answers, failed connections and timeouts. */
-  record Result(
+  public record Result(
       long requests, long errors, double seconds, Histogram latencyMicros, String firstError) {
-    double throughput() {
+    public double throughput() {
       return (requests - errors) / seconds;
     }
 
-    double percentileMs(double percentile) {
+    public double percentileMs(double percentile) {
       return latencyMicros.getTotalCount() == 0
           ? Double.NaN
           : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
@@ -59,7 +59,7 @@ final class LoadGenerator implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final Context[] senders;
 
-  LoadGenerator(int maxConnections) {
+  public LoadGenerator(int maxConnections) {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     this.http =
         vertx.createHttpClient(
@@ -74,7 +74,7 @@ final class LoadGenerator implements AutoCloseable {
    * {@code clients} each send their next request as soon as the last one is answered, for {@code
    * length}.
    */
-  Result closedLoop(Target target, int clients, Duration length) {
+  public Result closedLoop(Target target, int clients, Duration length) {
     Run run = new Run();
     CountDownLatch done = new CountDownLatch(clients);
     long end = System.nanoTime() + length.toNanos();
@@ -105,7 +105,7 @@ final class LoadGenerator implements AutoCloseable {
    * Sends {@code rate} requests a second for {@code length}, each when due whatever is still in
    * flight.
    */
-  Result openLoop(Target target, int rate, Duration length) {
+  public Result openLoop(Target target, int rate, Duration length) {
     Run run = new Run();
     long total = Math.max(1, rate * length.toMillis() / 1000);
     CountDownLatch done = new CountDownLatch((int) total);

@@ -44,7 +44,7 @@ import java.util.function.LongFunction;
  * .json and .md).
  */
 public final class RouterMemoryBench {
-  private static final String MODEL = "slow";
+  public static final String MODEL = "slow";
 
   private RouterMemoryBench() {}
 
@@ -236,7 +236,7 @@ public final class RouterMemoryBench {
    * The n-th body: 0.2 to 20 KB of question. {@code unique}: each question new (a miss), else one
    * of 64 asked again and again (hits once answered).
    */
-  static LongFunction<Buffer> bodies(boolean stream, boolean unique) {
+  public static LongFunction<Buffer> bodies(boolean stream, boolean unique) {
     return n -> {
       long key = unique ? n : n % 64;
       int size = 200 + (int) Math.floorMod(key * 2654435761L, 20_000L);
