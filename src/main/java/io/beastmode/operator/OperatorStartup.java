@@ -3,6 +3,7 @@ package io.beastmode.operator;
 import io.beastmode.Role;
 import io.beastmode.operator.recovery.HubStartup;
 import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -40,7 +41,22 @@ public class OperatorStartup {
       return;
     }
     LOG.info("starting the BEAST MODE operator");
-    hub.get().start(() -> operator.get().start());
+    hub.get().start(this::startControllers);
+  }
+
+  /**
+   * A promoted standby starts its controllers long after start-up; if they cannot start (an
+   * informer's first list failed), the process exits and starts again, as the active hub its record
+   * now says it is.
+   */
+  private void startControllers() {
+    try {
+      operator.get().start();
+    } catch (RuntimeException e) {
+      LOG.error("the controllers did not start; exiting so the pod starts again", e);
+      Quarkus.asyncExit(1);
+      throw e;
+    }
   }
 
   void onStop(@Observes ShutdownEvent event) {

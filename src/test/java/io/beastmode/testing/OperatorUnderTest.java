@@ -49,6 +49,7 @@ public final class OperatorUnderTest implements AutoCloseable {
   private final String routerImage;
   private final Reconciled reconciled = new Reconciled();
   private HubLeases leases;
+  private KubernetesClient operatorClient;
   private Optional<StandbyHub> standby = Optional.empty();
 
   public OperatorUnderTest(KubernetesClient hub) {
@@ -122,11 +123,46 @@ public final class OperatorUnderTest implements AutoCloseable {
     // closed, as an HttpClosedException fabric8 does not retry, and an informer's first list that
     // gets it fails Operator.start.
     var client = new KubernetesClientBuilder().withConfig(hub.getConfiguration()).build();
+    this.operatorClient = client;
     this.clients = new RegionClients(client, hubSettings.name());
-    this.operator =
+    this.operator = controllers(client, leaderElection);
+    this.leases = new HubLeases(client, clients, hubSettings, registry, Clock.systemUTC());
+    var startup =
+        new HubStartup(
+            client, clients, redis, leases, hubSettings, reconciled, registry, Clock.systemUTC());
+    startup.start(() -> startControllers(client, leaderElection));
+    this.standby = startup.standby();
+  }
+
+  /**
+   * A standby starts its controllers when promoted, long after its client was made: a connection
+   * the API server closed meanwhile fails the first list, and the operator process would exit and
+   * start again (OperatorStartup); here the controllers are made again.
+   */
+  private void startControllers(
+      KubernetesClient client, LeaderElectionConfiguration leaderElection) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        operator.start();
+        return;
+      } catch (OperatorException e) {
+        operator.stop();
+        if (attempt == 3 || !closedConnection(e)) {
+          throw e;
+        }
+        backups.close();
+        operator = controllers(client, leaderElection);
+      }
+    }
+  }
+
+  /** The operator's controllers, registered as the operator role registers them. */
+  private Operator controllers(
+      KubernetesClient client, LeaderElectionConfiguration leaderElection) {
+    var operator =
         new Operator(
             o -> {
-              o.withKubernetesClient(client).withCloseClientOnStop(true);
+              o.withKubernetesClient(client).withCloseClientOnStop(false);
               if (leaderElection != null) {
                 o.withLeaderElectionConfiguration(leaderElection);
               }
@@ -150,12 +186,7 @@ public final class OperatorUnderTest implements AutoCloseable {
         new BackupPolicyReconciler(client, clients, redis, registry, Clock.systemUTC(), "test");
     operator.register(backups);
     operator.register(new RestoreRequestReconciler(client, clients, redis, Clock.systemUTC()));
-    this.leases = new HubLeases(client, clients, hubSettings, registry, Clock.systemUTC());
-    var startup =
-        new HubStartup(
-            client, clients, redis, leases, hubSettings, reconciled, registry, Clock.systemUTC());
-    startup.start(operator::start);
-    this.standby = startup.standby();
+    return operator;
   }
 
   /** The standby's follower and promotion; empty for an active hub. */
@@ -188,6 +219,9 @@ public final class OperatorUnderTest implements AutoCloseable {
     }
     if (clients != null) {
       clients.close();
+    }
+    if (operatorClient != null) {
+      operatorClient.close();
     }
   }
 

@@ -160,16 +160,7 @@ class StandbyHubIT {
       assertThat(epoch(lease(name))).isEqualTo(1);
     }
     // Both regions take their share before the hub is lost.
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> hubA.client().resources(LLMRouter.class).inNamespace(NS).withName("chat").get(),
-            r ->
-                r.getStatus() != null
-                    && r.getStatus().regions != null
-                    && r.getStatus().regions.size() == 2
-                    && r.getStatus().regions.stream()
-                        .allMatch(e -> e.trafficStage == TrafficStage.Active));
+    awaitEveryRegionActive(hubA.client());
     for (String name : REGIONS) {
       await().atMost(WAIT).until(() -> peerWeights(name).values().stream().allMatch(w -> w > 0));
     }
@@ -183,16 +174,7 @@ class StandbyHubIT {
             () -> client("west").resources(LLMRouter.class).inNamespace(NS).withName("chat").get(),
             r -> r != null && r.getSpec().cache.ttlSeconds == 600);
     // The hub's decisions in status reach the standby too: its copy knows each region's stage.
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> client("west").resources(LLMRouter.class).inNamespace(NS).withName("chat").get(),
-            r ->
-                r.getStatus() != null
-                    && r.getStatus().regions != null
-                    && r.getStatus().regions.size() == 2
-                    && r.getStatus().regions.stream()
-                        .allMatch(e -> e.trafficStage == TrafficStage.Active));
+    awaitEveryRegionActive(client("west"));
     assertThat(client("west").resources(Region.class).list().getItems())
         .extracting(r -> r.getMetadata().getName())
         .containsExactlyInAnyOrderElementsOf(REGIONS);
@@ -400,6 +382,21 @@ class StandbyHubIT {
         .stream()
         .filter(r -> r.getMetadata().getName().startsWith("automatic-promotion-"))
         .toList();
+  }
+
+  /** The router's status in {@code hub}'s cluster shows both regions taking their share. */
+  private static void awaitEveryRegionActive(KubernetesClient hub) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> hub.resources(LLMRouter.class).inNamespace(NS).withName("chat").get(),
+            r ->
+                r != null
+                    && r.getStatus() != null
+                    && r.getStatus().regions != null
+                    && r.getStatus().regions.size() == 2
+                    && r.getStatus().regions.stream()
+                        .allMatch(e -> e.trafficStage == TrafficStage.Active));
   }
 
   private static RestoreRequest promote(String name, boolean oldHubGone) {
