@@ -2,6 +2,7 @@ package io.beastmode.operator.hub;
 
 import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.operator.DaemonThreads;
 import io.beastmode.operator.Events;
 import io.beastmode.operator.OperatorMeters;
 import io.beastmode.operator.fleet.RegionClients;
@@ -49,7 +50,8 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
   private final java.util.Set<String> heldByAnother = ConcurrentHashMap.newKeySet();
   private final AtomicLong epochGauge = new AtomicLong();
   private final AtomicInteger fencedGauge = new AtomicInteger();
-  private final ExecutorService calls = Executors.newCachedThreadPool(daemon("hub-lease"));
+  private final ExecutorService calls =
+      Executors.newCachedThreadPool(DaemonThreads.named("hub-lease"));
   private ScheduledExecutorService loop;
   private volatile List<Region> known = List.of();
   private volatile long epoch;
@@ -94,7 +96,7 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
   }
 
   private void keepRenewing() {
-    loop = Executors.newSingleThreadScheduledExecutor(daemon("hub-leases"));
+    loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("hub-leases"));
     long every = settings.renewInterval().toMillis();
     loop.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
   }
@@ -394,13 +396,5 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
       loop.shutdownNow();
     }
     calls.shutdownNow();
-  }
-
-  static java.util.concurrent.ThreadFactory daemon(String name) {
-    return task -> {
-      var thread = new Thread(task, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

@@ -1,5 +1,6 @@
 package io.beastmode.operator.learning;
 
+import io.beastmode.operator.DaemonThreads;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.wire.LearnedSelectionKeys;
 import io.vertx.redis.client.Command;
@@ -56,11 +57,7 @@ public class LearnedExamplesReplication {
     if (timer == null) {
       timer =
           Executors.newSingleThreadScheduledExecutor(
-              task -> {
-                Thread thread = new Thread(task, "learned-examples-replication");
-                thread.setDaemon(true);
-                return thread;
-              });
+              DaemonThreads.named("learned-examples-replication"));
       timer.scheduleWithFixedDelay(this::replicateAll, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.api.v1alpha1.BackupPolicy;
 import io.beastmode.api.v1alpha1.ContinuousBackupStatus;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.operator.DaemonThreads;
 import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.Timestamps;
 import io.beastmode.wire.Digests;
@@ -85,12 +86,7 @@ final class ContinuousBackups implements AutoCloseable {
   private final SnapshotCollector collector;
   private final Clock clock;
   private final ScheduledExecutorService writes =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "continuous-backup");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("continuous-backup"));
   private final Map<String, Writer> writers = new ConcurrentHashMap<>();
 
   ContinuousBackups(

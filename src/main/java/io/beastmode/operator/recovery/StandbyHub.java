@@ -10,6 +10,7 @@ import io.beastmode.api.v1alpha1.RestoreRequest;
 import io.beastmode.api.v1alpha1.RestoreRequestSpec;
 import io.beastmode.api.v1alpha1.RestoreRequestStatus;
 import io.beastmode.operator.Conditions;
+import io.beastmode.operator.DaemonThreads;
 import io.beastmode.operator.Events;
 import io.beastmode.operator.OperatorMeters;
 import io.beastmode.operator.Reconciled;
@@ -60,15 +61,11 @@ public class StandbyHub implements AutoCloseable {
   private final SnapshotStores stores;
   private final RouterState routerState;
   private final Events events;
+  private final Conditions conditions;
   private final AtomicLong lag = new AtomicLong();
   private final Map<String, RestorePoints.Opened> applied = new HashMap<>();
   private final ScheduledExecutorService loop =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            var thread = new Thread(task, "standby-hub");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("standby-hub"));
   private volatile boolean promoted;
 
   /**
@@ -94,6 +91,7 @@ public class StandbyHub implements AutoCloseable {
     this.stores = new SnapshotStores(hub, regions);
     this.routerState = new RouterState(redis, clock);
     this.events = new Events(hub, clock);
+    this.conditions = new Conditions(clock);
     OperatorMeters.HUB_STANDBY_LAG.gauge(registry, lag, AtomicLong::get);
   }
 
@@ -119,7 +117,7 @@ public class StandbyHub implements AutoCloseable {
         request = requestAutomaticPromotion();
       }
       if (request != null) {
-        promote(request);
+        promote(request, observed);
       }
     } catch (RuntimeException e) {
       LOG.warnf("standby hub: %s", e.toString());
@@ -246,7 +244,7 @@ public class StandbyHub implements AutoCloseable {
    * Detected, decided, fenced, restored, reconciling: each step's time goes to the request's status
    * as it happens.
    */
-  private void promote(RestoreRequest request) {
+  private void promote(RestoreRequest request, List<HubLeases.Observed> observed) {
     boolean automatic =
         request.getMetadata().getAnnotations() != null
             && "true".equals(request.getMetadata().getAnnotations().get(AUTOMATIC_ANNOTATION));
@@ -262,7 +260,6 @@ public class StandbyHub implements AutoCloseable {
         .counter(registry, automatic ? "automatic" : "request")
         .increment();
 
-    var observed = leases.observe();
     var record = HubRecord.read(hub, settings.recordNamespace());
     long epoch =
         HubLeaseRules.nextEpoch(
@@ -342,15 +339,14 @@ public class StandbyHub implements AutoCloseable {
   private void report(
       RestoreRequest request, RestoreRequestStatus status, String reason, String message) {
     boolean ok = status.phase != RestorePhase.Failed;
-    status.conditions =
-        List.of(
-            Conditions.ready(
-                status.phase == RestorePhase.Succeeded
-                    ? ConditionStatus.True
-                    : ConditionStatus.False,
-                reason,
-                message));
-    status.conditions.get(0).lastTransitionTime = now();
+    conditions.set(
+        status,
+        request.getStatus(),
+        request.getMetadata().getGeneration(),
+        Conditions.ready(
+            status.phase == RestorePhase.Succeeded ? ConditionStatus.True : ConditionStatus.False,
+            reason,
+            message));
     try {
       hub.resources(RestoreRequest.class)
           .inNamespace(request.getMetadata().getNamespace())
