@@ -37,6 +37,9 @@ public final class NodeRegion implements AutoCloseable {
   static final String SERVICE_RANGE = "10.96.0.0/24";
   static final String API_SERVICE_IP = "10.96.0.1";
 
+  /** How long a start waits for another node region on the machine to stop. */
+  static final Duration LOCK_PATIENCE = Duration.ofMinutes(30);
+
   private static final Path BINARIES =
       NodeHostState.kubeApiTestDir()
           .resolve("k8s/" + ApiServer.KUBERNETES_VERSION + "-linux-amd64");
@@ -44,6 +47,7 @@ public final class NodeRegion implements AutoCloseable {
   private final Map<String, String> apiServerFlags;
   private final Path dir;
   private final Path logs;
+  private final NodeRegionLock lock;
   private final NodeHostState host;
   private final String nodeIp;
   private final List<ServerProcess> processes = new ArrayList<>();
@@ -56,8 +60,14 @@ public final class NodeRegion implements AutoCloseable {
     this.dir = dir;
     this.logs = logs;
     this.nodeIp = hostIp();
-    // Recorded (and written to a file) before anything on the host changes.
-    this.host = NodeHostState.record(dir, CGROUP_ROOT, BRIDGE);
+    this.lock = NodeRegionLock.acquire(LOCK_PATIENCE);
+    try {
+      // Recorded (and written to a file) before anything on the host changes.
+      this.host = NodeHostState.record(dir, CGROUP_ROOT, BRIDGE);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
@@ -513,6 +523,7 @@ public final class NodeRegion implements AutoCloseable {
         "node region stopped in %.1f s, putting the host back%n",
         (System.nanoTime() - started) / 1e9);
     host.restore();
+    lock.close();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
