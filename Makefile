@@ -52,7 +52,7 @@ image-check: image kube-binaries tools ## Run the image's three roles in a conta
 	bash image/check.sh
 
 .PHONY: demo
-demo: kube-binaries node-binaries tools build ## Three regions on real API servers, the operator, routers as processes, traffic, a failover and failback (DEMO_DURATION=<s>: unattended, exit 0 only if both happened)
+demo: kube-binaries node-binaries tools image-tools build ## Three regions on real API servers, the operator, routers as real pods on a real node in the hub region (processes under a kubelet stand-in elsewhere, or everywhere with DEMO_NODE=0 or no node), traffic, a failover and failback, the hub lost (DEMO_DURATION=<s>: unattended, exit 0 only if all happened)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench

@@ -24,6 +24,7 @@ import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.TrafficConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,7 +131,10 @@ public final class HubFailoverBench {
       for (String name : REGIONS) {
         boolean hub = !name.equals("east");
         Path work = WORK.resolve(prefix);
-        starting.put(name, CompletableFuture.supplyAsync(() -> LocalRegion.start(name, hub, work)));
+        starting.put(
+            name,
+            CompletableFuture.supplyAsync(
+                () -> LocalRegion.start(name, hub, work, InetAddress.getLoopbackAddress())));
       }
       starting.forEach((name, region) -> regions.put(name, region.join()));
       KubernetesClient north = client("north");

@@ -1,7 +1,6 @@
 package io.beastmode.demo;
 
 import io.beastmode.testing.Ports;
-import io.beastmode.testing.TcpProxy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -11,6 +10,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * a port of its own. Ready processes are what the region's Service proxy sends connections to and
  * what the Deployment's status reports. Any other Deployment is left alone.
  */
-final class LocalKubelet implements AutoCloseable {
+final class LocalKubelet implements RouterRuntime {
   static final String ROUTER_SELECTOR = "app.kubernetes.io/name=beast-mode-router";
   private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   private static final HttpClient PROBE =
@@ -77,25 +78,36 @@ final class LocalKubelet implements AutoCloseable {
     loop.scheduleWithFixedDelay(this::syncQuietly, 0, 1, TimeUnit.SECONDS);
   }
 
-  /** A ready router's port for the next connection, round robin; NO_TARGET when none is ready. */
-  int nextReadyPort() {
+  /** A ready router for the next connection, round robin; null when none is ready. */
+  @Override
+  public InetSocketAddress nextRouter() {
     var ready = pods.stream().filter(Pod::ready).toList();
     return ready.isEmpty()
-        ? TcpProxy.NO_TARGET
-        : ready.get(Math.floorMod(nextTarget.getAndIncrement(), ready.size())).port();
+        ? null
+        : new InetSocketAddress(
+            InetAddress.getLoopbackAddress(),
+            ready.get(Math.floorMod(nextTarget.getAndIncrement(), ready.size())).port());
   }
 
-  List<String> readyPods() {
-    return pods.stream().filter(Pod::ready).map(Pod::name).toList();
+  @Override
+  public int readyRouters() {
+    return (int) pods.stream().filter(Pod::ready).count();
+  }
+
+  @Override
+  public String describe() {
+    return "processes under the kubelet stand-in";
   }
 
   /** The region goes dark: its routers stop and nothing here acts until {@link #up()}. */
-  void down() {
+  @Override
+  public void down() {
     down = true;
     pods.forEach(this::stop);
   }
 
-  void up() {
+  @Override
+  public void up() {
     down = false;
   }
 

@@ -13,6 +13,8 @@ import io.beastmode.api.v1alpha1.RestoreRequestSpec;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.testing.ApiServer;
+import io.beastmode.testing.NodeRegion;
+import io.beastmode.testing.PodImage;
 import io.beastmode.testing.Ports;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -23,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +41,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The embedded default (`make demo`): three regions, each a real kube-apiserver with etcd and its
  * own Redis; a simulator serving the models; the packaged operator managing the regions from the
- * hub; routers run as local processes from the Deployments the operator creates. It applies
+ * hub; routers run from the Deployments the operator creates: in the hub region as real pods on a
+ * real node (kubelet, containerd, the project's image) where this machine can run one, elsewhere
+ * (and everywhere when it cannot, said plainly) as processes under a kubelet stand-in. It applies
  * k8s/examples (pointed at this machine), drives traffic, shows the fleet live, takes a region
  * down, and prints a summary once traffic has failed over and back. With DEMO_DURATION=<seconds> it
  * exits 0 only if that happened within the time; without it, it keeps running until Ctrl-C.
@@ -101,26 +106,36 @@ public final class LocalPlatform {
    */
   private boolean run(long deadline, boolean thenWatch) throws Exception {
     Files.createDirectories(WORK);
+    Optional<String> noNode = whyNoNode();
+    // Routers in pods reach the simulator and their peers' Services at the node's address.
+    InetAddress routerAddress =
+        noNode.isEmpty()
+            ? LocalRegion.address(NodeRegion.hostAddress())
+            : InetAddress.getLoopbackAddress();
     step(
         "starting three regions, each a kube-apiserver "
             + ApiServer.KUBERNETES_VERSION
-            + " with its etcd, and a redis-server");
+            + " with its etcd, and a redis-server"
+            + (noNode.isEmpty() ? "; " + HUB + " also with a real node" : ""));
     var starting = new LinkedHashMap<String, CompletableFuture<LocalRegion>>();
-    starting.put(HUB, CompletableFuture.supplyAsync(() -> LocalRegion.start(HUB, true, WORK)));
+    starting.put(HUB, CompletableFuture.supplyAsync(() -> startHub(noNode, routerAddress)));
     MEMBERS.forEach(
         name ->
             starting.put(
                 name,
                 CompletableFuture.supplyAsync(
-                    () -> LocalRegion.start(name, name.equals(STANDBY), WORK))));
+                    () -> LocalRegion.start(name, name.equals(STANDBY), WORK, routerAddress))));
     starting.forEach((name, region) -> regions.put(name, region.join()));
+    regions.forEach((name, region) -> step(name + ": routers run as " + region.routersRunAs()));
     KubernetesClient hub = regions.get(HUB).server.client();
     Path kubeconfig = WORK.resolve("kubeconfig");
     Files.writeString(kubeconfig, regions.get(HUB).server.kubeconfig());
 
     int simulatorPort = Ports.free();
     step(
-        "starting the model simulator on port "
+        "starting the model simulator on "
+            + routerAddress.getHostAddress()
+            + ":"
             + simulatorPort
             + " (k8s/examples/local/simulator-config.yaml: four models, their own latency and error rates)");
     start(
@@ -130,6 +145,8 @@ public final class LocalPlatform {
             "simulator",
             "QUARKUS_HTTP_PORT",
             Integer.toString(simulatorPort),
+            "QUARKUS_HTTP_HOST",
+            routerAddress.getHostAddress(),
             "QUARKUS_MANAGEMENT_PORT",
             Integer.toString(Ports.free()),
             "BEASTMODE_SIMULATOR_CONFIG",
@@ -179,9 +196,10 @@ public final class LocalPlatform {
             + " s, failback after "
             + FAILBACK_SECONDS
             + " s, one router per region at first");
+    String simulator = "http://" + routerAddress.getHostAddress() + ":" + simulatorPort + "/v1";
     for (Path file : ApiServer.yamlFiles(Path.of("k8s", "examples"))) {
       for (HasMetadata object : regions.get(HUB).server.load(file)) {
-        HasMetadata local = localized(object, simulatorPort);
+        HasMetadata local = localized(object, simulator);
         hub.resource(local).fieldManager("kubectl").serverSideApply();
         if (local instanceof Secret secret) {
           MEMBERS.forEach(member -> copy(secret, regions.get(member).server.client()));
@@ -212,6 +230,53 @@ public final class LocalPlatform {
         scenario.watch();
       }
       return passed;
+    }
+  }
+
+  /**
+   * Why the hub's routers cannot run as real pods here ({@code DEMO_NODE=0}, or what the machine
+   * lacks), or empty.
+   */
+  private static Optional<String> whyNoNode() {
+    if ("0".equals(System.getenv("DEMO_NODE"))) {
+      return Optional.of("DEMO_NODE=0 asked for none");
+    }
+    return NodeRegion.whyUnavailable();
+  }
+
+  /**
+   * The hub region with a real node running its routers as pods from the project's image; where no
+   * node can start, said plainly, the kubelet stand-in runs them as processes instead.
+   */
+  private static LocalRegion startHub(Optional<String> noNode, InetAddress routerAddress) {
+    if (noNode.isPresent()) {
+      step(
+          "no real node on this machine ("
+              + noNode.get()
+              + "): every region's routers run as processes under the kubelet stand-in");
+      return LocalRegion.start(HUB, true, WORK, routerAddress);
+    }
+    NodeRegion node = null;
+    try {
+      node = NodeRegion.start();
+      step(
+          HUB
+              + "'s node is Ready; importing "
+              + PodImage.ARCHIVE
+              + " into its containerd (built first if older than the application)");
+      node.importImage(PodImage.archive());
+      return LocalRegion.onNode(HUB, true, node);
+    } catch (RuntimeException e) {
+      if (node != null) {
+        node.close();
+      }
+      step(
+          "the node did not start ("
+              + e.getMessage()
+              + "): "
+              + HUB
+              + "'s routers run as processes under the kubelet stand-in instead");
+      return LocalRegion.start(HUB, true, WORK, routerAddress);
     }
   }
 
@@ -326,7 +391,7 @@ public final class LocalPlatform {
    * An example object pointed at this machine: local Redis, router Services and simulator; faster
    * demo timings.
    */
-  private HasMetadata localized(HasMetadata object, int simulatorPort) {
+  private HasMetadata localized(HasMetadata object, String simulator) {
     switch (object.getKind()) {
       case "Region" -> {
         var region = Serialization.jsonMapper().convertValue(object, Region.class);
@@ -345,7 +410,7 @@ public final class LocalPlatform {
         var pool = Serialization.jsonMapper().convertValue(object, ModelPool.class);
         for (var model : pool.getSpec().models) {
           var endpoint = new ModelEndpoint();
-          endpoint.url = "http://127.0.0.1:" + simulatorPort + "/v1";
+          endpoint.url = simulator;
           model.endpoints = List.of(endpoint);
           model.upstreamModel = null;
           model.provider = io.beastmode.api.v1alpha1.ModelProvider.openAICompatible;

@@ -59,7 +59,7 @@ public final class NodeRegion implements AutoCloseable {
     this.apiServerFlags = apiServerFlags;
     this.dir = dir;
     this.logs = logs;
-    this.nodeIp = hostIp();
+    this.nodeIp = hostAddress();
     this.lock = NodeRegionLock.acquire(LOCK_PATIENCE);
     try {
       // Recorded (and written to a file) before anything on the host changes.
@@ -627,7 +627,8 @@ public final class NodeRegion implements AutoCloseable {
   }
 
   /** The IPv4 address of the interface the default route leaves through. */
-  private static String hostIp() {
+  /** The address a node region's node gets: the host's on its default route. */
+  public static String hostAddress() {
     String route = HostCommand.check(List.of("ip", "-4", "-o", "route", "show", "default"));
     String[] words = route.trim().split("\\s+");
     String device = words[List.of(words).indexOf("dev") + 1];

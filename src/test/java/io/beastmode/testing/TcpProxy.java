@@ -5,11 +5,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * A TCP pass-through in front of a real server that can cut the path: the network partition a
@@ -20,8 +22,10 @@ public final class TcpProxy implements AutoCloseable {
   /** What a port supplier returns when no target is there: the connection is refused. */
   public static final int NO_TARGET = -1;
 
+  private static final int CONNECT_TIMEOUT_MILLIS = 2000;
+
   private final ServerSocket listener;
-  private final IntSupplier targetPort;
+  private final Supplier<InetSocketAddress> target;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
 
@@ -34,9 +38,26 @@ public final class TcpProxy implements AutoCloseable {
    * @param port the port to listen on, 0 for any free one
    */
   public TcpProxy(IntSupplier targetPort, int port) {
-    this.targetPort = targetPort;
+    this(
+        InetAddress.getLoopbackAddress(),
+        port,
+        () -> {
+          int target = targetPort.getAsInt();
+          return target == NO_TARGET
+              ? null
+              : new InetSocketAddress(InetAddress.getLoopbackAddress(), target);
+        });
+  }
+
+  /**
+   * @param bind the address to listen on: loopback, or one that pods on a node reach too
+   * @param port the port to listen on, 0 for any free one
+   * @param target asked once per accepted connection; null when there is none (refused)
+   */
+  public TcpProxy(InetAddress bind, int port, Supplier<InetSocketAddress> target) {
+    this.target = target;
     try {
-      this.listener = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+      this.listener = new ServerSocket(port, 50, bind);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -45,6 +66,11 @@ public final class TcpProxy implements AutoCloseable {
 
   public int port() {
     return listener.getLocalPort();
+  }
+
+  /** The address it listens on. */
+  public String host() {
+    return listener.getInetAddress().getHostAddress();
   }
 
   /** Drops every connection and resets new ones until {@link #restore()}. */
@@ -60,31 +86,52 @@ public final class TcpProxy implements AutoCloseable {
 
   /** A kubeconfig that reaches the server through this proxy instead of directly. */
   public String rewrite(String kubeconfig) {
-    int target = targetPort.getAsInt();
+    int targetPort = target.get().getPort();
     return kubeconfig
-        .replace("127.0.0.1:" + target, "127.0.0.1:" + port())
-        .replace("localhost:" + target, "127.0.0.1:" + port());
+        .replace("127.0.0.1:" + targetPort, "127.0.0.1:" + port())
+        .replace("localhost:" + targetPort, "127.0.0.1:" + port());
   }
 
   private void acceptLoop() {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
-        int target = targetPort.getAsInt();
-        if (cut || target == NO_TARGET) {
-          client.setSoLinger(true, 0);
-          client.close();
+        InetSocketAddress upstream = cut ? null : target.get();
+        if (upstream == null) {
+          reset(client);
           continue;
         }
-        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
-        open.add(client);
-        open.add(upstream);
-        daemon(() -> pipe(client, upstream));
-        daemon(() -> pipe(upstream, client));
+        // Connected off the accept loop: a target that does not answer holds up only this client.
+        daemon(() -> connect(client, upstream));
       } catch (IOException e) {
-        // Listener closed, or the server behind refused: the client sees its connection drop.
+        // Listener closed.
       }
     }
+  }
+
+  private void connect(Socket client, InetSocketAddress address) {
+    var upstream = new Socket();
+    try {
+      upstream.connect(address, CONNECT_TIMEOUT_MILLIS);
+    } catch (IOException e) {
+      // The server behind refused or did not answer: the client sees its connection drop.
+      closeQuietly(upstream);
+      reset(client);
+      return;
+    }
+    open.add(client);
+    open.add(upstream);
+    daemon(() -> pipe(upstream, client));
+    pipe(client, upstream);
+  }
+
+  private static void reset(Socket client) {
+    try {
+      client.setSoLinger(true, 0);
+    } catch (IOException e) {
+      // already closed
+    }
+    closeQuietly(client);
   }
 
   private void pipe(Socket from, Socket to) {
