@@ -197,6 +197,15 @@ class RouterAutoscalingIT {
   @Test
   @Order(3)
   void underLoadTheControllerManagerAddsARouterPodOnCpu() throws Exception {
+    // Before the load the HPA, reading the idle router's CPU, keeps it at one replica.
+    var idle = hpa();
+    System.out.printf(
+        "before the load the HPA reads %d%% CPU and wants %d replica(s)%n",
+        cpuStatus(idle).orElseThrow().getResource().getCurrent().getAverageUtilization(),
+        idle.getStatus().getDesiredReplicas());
+    assertThat(idle.getStatus().getDesiredReplicas()).isEqualTo(1);
+    assertThat(deploymentReplicas()).isEqualTo(1);
+
     var headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
     var hits = new Target(serviceUrl, headers, RouterMemoryBench.bodies(false, false));
     var stopLoad = new AtomicBoolean();
