@@ -17,7 +17,7 @@ kube-binaries: ## Provision etcd, kube-apiserver and kubectl for the tests (buil
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-kube-binaries.sh
 
 .PHONY: node-binaries
-node-binaries: kube-binaries ## Provision the node tier: kubelet, kube-controller-manager, kube-scheduler, kube-proxy (built once, cached in ~/.kubeapitest); containerd, runc, CNI plugins, iptables, conntrack, socat, nfacct, umoci, busybox-static (Debian)
+node-binaries: kube-binaries ## Provision the node tier: kubelet, kube-controller-manager, kube-scheduler, kube-proxy, metrics-server (built once, cached in ~/.kubeapitest); containerd, runc, CNI plugins, iptables, conntrack, socat, nfacct, umoci, busybox-static (Debian)
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-node.sh
 
 .PHONY: node-clean

@@ -29,12 +29,10 @@ import io.beastmode.testing.NodeRegion;
 import io.beastmode.testing.OperatorUnderTest;
 import io.beastmode.testing.PodImage;
 import io.beastmode.testing.RedisServer;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.MultiMap;
@@ -100,7 +98,7 @@ class RouterPodsIT {
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
-    String simulatorIp = startSimulator();
+    String simulatorIp = SimulatorPod.start(region, NS, POD_START);
 
     var local = region("local", 2);
     local.getSpec().redis = new RegionRedis();
@@ -369,93 +367,6 @@ class RouterPodsIT {
             + " what the limit is held against, page cache included. The load generator, the"
             + " simulator and the node share the machine's cores, so latencies say little.\n");
     Files.writeString(Path.of(out + ".md"), md);
-  }
-
-  /** The simulator as a pod from the same image, answering "slow" in 1.5 s; its pod IP. */
-  private static String startSimulator() {
-    client
-        .configMaps()
-        .inNamespace(NS)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("simulator")
-                .endMetadata()
-                .withData(
-                    Map.of(
-                        "simulator.yaml",
-                        """
-                        models:
-                        - name: %s
-                          latencyMs: 1500
-                          latencyP99Ms: 3000
-                          tokensPerSecond: 4000
-                        """
-                            .formatted(RouterMemoryBench.MODEL)))
-                .build())
-        .create();
-    Pod simulator =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("simulator")
-            .addToLabels("app", "simulator")
-            .endMetadata()
-            .withNewSpec()
-            .withTerminationGracePeriodSeconds(1L)
-            .addNewContainer()
-            .withName("simulator")
-            .withImage(PodImage.REFERENCE)
-            .withImagePullPolicy("Never")
-            .addNewEnv()
-            .withName("BEASTMODE_ROLE")
-            .withValue("simulator")
-            .endEnv()
-            .addNewEnv()
-            .withName("BEASTMODE_SIMULATOR_CONFIG")
-            .withValue("/etc/simulator/simulator.yaml")
-            .endEnv()
-            .addNewPort()
-            .withContainerPort(8080)
-            .endPort()
-            .withNewReadinessProbe()
-            .withNewHttpGet()
-            .withPath("/q/health/ready")
-            .withNewPort(9000)
-            .endHttpGet()
-            .withPeriodSeconds(2)
-            .endReadinessProbe()
-            .addNewVolumeMount()
-            .withName("config")
-            .withMountPath("/etc/simulator")
-            .endVolumeMount()
-            .addNewVolumeMount()
-            .withName("tmp")
-            .withMountPath("/tmp")
-            .endVolumeMount()
-            .withNewSecurityContext()
-            .withReadOnlyRootFilesystem(true)
-            .endSecurityContext()
-            .endContainer()
-            .addNewVolume()
-            .withName("config")
-            .withNewConfigMap()
-            .withName("simulator")
-            .endConfigMap()
-            .endVolume()
-            .addNewVolume()
-            .withName("tmp")
-            .withNewEmptyDir()
-            .endEmptyDir()
-            .endVolume()
-            .endSpec()
-            .build();
-    client.pods().inNamespace(NS).resource(simulator).create();
-    client
-        .pods()
-        .inNamespace(NS)
-        .withName("simulator")
-        .waitUntilReady(POD_START.toSeconds(), TimeUnit.SECONDS);
-    return region.podIp(NS, "simulator");
   }
 
   /** The one pod with this label once Ready: the operator's Deployment made it. */

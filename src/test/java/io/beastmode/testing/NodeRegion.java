@@ -20,9 +20,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A region with a real node: etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
- * containerd with a CNI bridge, one kubelet registered as a Ready node and kube-proxy (ClusterIPs
- * and NodePorts), all started from the binaries {@code make node-binaries} provisions. Images come
- * only from local archives ({@link #importImage}).
+ * containerd with a CNI bridge, one kubelet registered as a Ready node, kube-proxy (ClusterIPs and
+ * NodePorts) and metrics-server (resource metrics: the HorizontalPodAutoscaler controller scales on
+ * CPU and memory; {@link MetricsServer}), all started from the binaries {@code make node-binaries}
+ * provisions. Images come only from local archives ({@link #importImage}).
  *
  * <p>The kubelet and the CNI change the host (sysctls, iptables chains, cgroups, mounts, a bridge);
  * {@link NodeHostState} records the host before anything starts and {@link #stop()} puts it back,
@@ -36,6 +37,12 @@ public final class NodeRegion implements AutoCloseable {
   static final String POD_SUBNET = "10.244.0.0/24";
   static final String SERVICE_RANGE = "10.96.0.0/24";
   static final String API_SERVICE_IP = "10.96.0.1";
+
+  /**
+   * How often the controller-manager reconciles HorizontalPodAutoscalers: 15 s by default, shorter
+   * so that tests see a scale within a few metrics-server resolutions.
+   */
+  static final String HPA_SYNC_PERIOD = "5s";
 
   /** How long a start waits for another node region on the machine to stop. */
   static final Duration LOCK_PATIENCE = Duration.ofMinutes(30);
@@ -132,7 +139,8 @@ public final class NodeRegion implements AutoCloseable {
             "kube-controller-manager",
             "kube-scheduler",
             "kubelet",
-            "kube-proxy")) {
+            "kube-proxy",
+            "metrics-server")) {
       if (!Files.isExecutable(BINARIES.resolve(binary))) {
         return Optional.of(BINARIES.resolve(binary) + " is missing (make node-binaries)");
       }
@@ -217,6 +225,7 @@ public final class NodeRegion implements AutoCloseable {
                 "--kubelet-preferred-address-types=InternalIP",
                 "--allow-privileged=true",
                 "--profiling=false"));
+    apiServerCommand.addAll(MetricsServer.apiServerFlags(pki));
     apiServerFlags.forEach((flag, value) -> apiServerCommand.add(flag + "=" + value));
     launch("kube-apiserver", apiServerCommand);
     // Stopping the API server is stopping the region, as for an API-only one.
@@ -237,6 +246,7 @@ public final class NodeRegion implements AutoCloseable {
             "--cluster-signing-cert-file=" + pki.file("ca.crt"),
             "--cluster-signing-key-file=" + pki.file("ca.key"),
             "--flex-volume-plugin-dir=" + dir.resolve("volume-plugins"),
+            "--horizontal-pod-autoscaler-sync-period=" + HPA_SYNC_PERIOD,
             "--profiling=false"));
     launch(
         "kube-scheduler",
@@ -251,6 +261,7 @@ public final class NodeRegion implements AutoCloseable {
     startKubelet(pki, kubeconfigFile);
     await("node " + NODE_NAME + " Ready", this::nodeReady, 120);
     startKubeProxy(kubeconfigFile);
+    startMetricsServer(pki, kubeconfigFile);
     // Pods are refused until their namespace's service account exists.
     await(
         "the default service account",
@@ -411,6 +422,21 @@ public final class NodeRegion implements AutoCloseable {
                 .formatted(kubeconfigFile, NODE_NAME, POD_SUBNET, healthz, Ports.free()));
     launch("kube-proxy", List.of(BINARIES.resolve("kube-proxy").toString(), "--config=" + config))
         .awaitHttp("http://127.0.0.1:" + healthz + "/healthz");
+  }
+
+  /**
+   * metrics-server on a free port of the node's address, registered with the API server; waited for
+   * until the API server serves {@code metrics.k8s.io} through it, as an aggregated API that is
+   * registered but unreachable fails discovery (namespace deletion, garbage collection) meanwhile.
+   */
+  private void startMetricsServer(Pki pki, Path kubeconfigFile) {
+    int port = Ports.free();
+    launch(
+        "metrics-server",
+        MetricsServer.command(
+            BINARIES.resolve("metrics-server"), pki, kubeconfigFile, nodeIp, port));
+    MetricsServer.register(client(), pki, nodeIp, port);
+    await("the metrics.k8s.io API", () -> MetricsServer.available(client()), 60);
   }
 
   /** The kubelet wants its cgroup root to exist in every hierarchy; cpuset needs cpus and mems. */
@@ -638,10 +664,15 @@ public final class NodeRegion implements AutoCloseable {
   }
 
   /**
-   * The region's certificates, made with openssl: a CA, the API server's serving certificate, one
-   * admin client certificate (system:masters) every component uses, and the service account key.
+   * The region's certificates, made with openssl: a CA, the API server's and metrics-server's
+   * serving certificates, one admin client certificate (system:masters) every component uses, the
+   * service account key, and a CA of its own for the front proxy (the aggregation layer's client
+   * certificate, whose requests carry the caller's identity in headers).
    */
   record Pki(Path dir) {
+    /** The common name of the API server's client certificate towards aggregated APIs. */
+    static final String FRONT_PROXY_CLIENT = "front-proxy-client";
+
     static Pki create(Path dir, String nodeIp) {
       var pki = new Pki(dir);
       try {
@@ -651,10 +682,27 @@ public final class NodeRegion implements AutoCloseable {
             "subjectAltName=IP:127.0.0.1,IP:%s,IP:%s,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\nextendedKeyUsage=serverAuth\n"
                 .formatted(nodeIp, API_SERVICE_IP));
         Files.writeString(dir.resolve("admin.ext"), "extendedKeyUsage=clientAuth\n");
+        Files.writeString(dir.resolve("front-proxy-client.ext"), "extendedKeyUsage=clientAuth\n");
+        // The API server checks the name it dials through the Service, not the endpoint's IP.
+        Files.writeString(
+            dir.resolve("metrics-server.ext"),
+            "subjectAltName=DNS:%1$s.%2$s.svc,IP:%3$s\nextendedKeyUsage=serverAuth\n"
+                .formatted(MetricsServer.SERVICE, MetricsServer.NAMESPACE, nodeIp));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      pki.openssl(
+      pki.authority("ca", "/CN=beastmode-node-ca");
+      pki.authority("front-proxy-ca", "/CN=beastmode-node-front-proxy-ca");
+      pki.signed("apiserver", "/CN=kube-apiserver", "ca");
+      pki.signed("admin", "/O=system:masters/CN=beastmode-admin", "ca");
+      pki.signed("metrics-server", "/CN=metrics-server", "ca");
+      pki.signed("front-proxy-client", "/CN=" + FRONT_PROXY_CLIENT, "front-proxy-ca");
+      pki.openssl("genrsa", "-out", "sa.key", "2048");
+      return pki;
+    }
+
+    private void authority(String name, String subject) {
+      openssl(
           "req",
           "-x509",
           "-newkey",
@@ -663,18 +711,14 @@ public final class NodeRegion implements AutoCloseable {
           "-days",
           "7",
           "-subj",
-          "/CN=beastmode-node-ca",
+          subject,
           "-keyout",
-          "ca.key",
+          name + ".key",
           "-out",
-          "ca.crt");
-      pki.signed("apiserver", "/CN=kube-apiserver");
-      pki.signed("admin", "/O=system:masters/CN=beastmode-admin");
-      pki.openssl("genrsa", "-out", "sa.key", "2048");
-      return pki;
+          name + ".crt");
     }
 
-    private void signed(String name, String subject) {
+    private void signed(String name, String subject, String authority) {
       openssl(
           "req",
           "-newkey",
@@ -692,9 +736,9 @@ public final class NodeRegion implements AutoCloseable {
           "-in",
           name + ".csr",
           "-CA",
-          "ca.crt",
+          authority + ".crt",
           "-CAkey",
-          "ca.key",
+          authority + ".key",
           "-CAcreateserial",
           "-days",
           "7",
@@ -743,7 +787,7 @@ public final class NodeRegion implements AutoCloseable {
           .formatted(server, base64("ca.crt"), base64("admin.crt"), base64("admin.key"));
     }
 
-    private String base64(String name) {
+    String base64(String name) {
       try {
         return Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve(name)));
       } catch (IOException e) {

@@ -1,0 +1,368 @@
+package io.beastmode.pods;
+
+import static io.beastmode.testing.Fixtures.model;
+import static io.beastmode.testing.Fixtures.pool;
+import static io.beastmode.testing.Fixtures.region;
+import static io.beastmode.testing.Fixtures.router;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.beastmode.api.v1alpha1.AccessMode;
+import io.beastmode.api.v1alpha1.AutoscalingSpec;
+import io.beastmode.api.v1alpha1.RegionPlacement;
+import io.beastmode.api.v1alpha1.RegionRedis;
+import io.beastmode.bench.router.LoadGenerator;
+import io.beastmode.bench.router.LoadGenerator.Target;
+import io.beastmode.bench.router.RouterMemoryBench;
+import io.beastmode.operator.desired.Autoscaler;
+import io.beastmode.testing.NodeRegion;
+import io.beastmode.testing.OperatorUnderTest;
+import io.beastmode.testing.PodImage;
+import io.beastmode.testing.RedisServer;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatus;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.ContainerMetrics;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.vertx.core.MultiMap;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The HorizontalPodAutoscaler the operator makes for a router, driven by the real
+ * kube-controller-manager on a region with a real node and metrics-server: the router pod's CPU and
+ * memory are served by {@code metrics.k8s.io}, and cache hits through the router's Service raise
+ * its CPU above the target, so the controller adds a second router pod, which becomes Ready.
+ *
+ * <p>The HPA also asks for the routers' in-flight requests ({@code beastmode_router_inflight}), a
+ * custom metric that only an adapter (prometheus-adapter or KEDA with Prometheus) serves; this tier
+ * runs none, so every sync fails to get it (FailedGetPodsMetric). The controller scales out on the
+ * metrics it has, but scales in only when every metric is there: here the HPA says so
+ * (ScalingActive False, FailedGetPodsMetric) and keeps its replicas, even with no stabilisation
+ * window. On a cluster without such an adapter, routers scale out on CPU and never scale in.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RouterAutoscalingIT {
+  static final String NS = "autoscaling";
+  static final String ROUTER = "chat";
+  static final int MAX_REPLICAS = 2;
+  static final Duration POD_START = Duration.ofSeconds(240);
+
+  /** Closed-loop clients sending cache hits: the router's CPU, not the simulator's latency. */
+  static final int LOAD_CLIENTS = 16;
+
+  static NodeRegion region;
+  static KubernetesClient client;
+  static RedisServer redis;
+  static OperatorUnderTest operator;
+  static String routerPod;
+  static String serviceUrl;
+  static AutoscalingSpec autoscaling;
+
+  @BeforeAll
+  static void deployTheRouter() {
+    long started = System.nanoTime();
+    region = NodeRegion.start();
+    region.importImage(PodImage.archive());
+    region.apiServer().withCrds();
+    client = region.client();
+    redis = RedisServer.start(region.nodeIp());
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    String simulatorIp = SimulatorPod.start(region, NS, POD_START);
+
+    var local = region("local", 2);
+    local.getSpec().redis = new RegionRedis();
+    local.getSpec().redis.url = redis.url();
+    client.resource(local).create();
+    var slow = model(RouterMemoryBench.MODEL, 2.5, 10, 0.9);
+    slow.endpoints.get(0).url = "http://" + simulatorIp + ":8080/v1";
+    client.resource(pool(NS, "simulated", slow)).create();
+    var chat = router(NS, ROUTER, List.of("simulated"));
+    chat.getSpec().regions = List.of(new RegionPlacement("local", 1));
+    chat.getSpec().access.mode = AccessMode.open;
+    autoscaling = chat.getSpec().autoscaling;
+    autoscaling.enabled = true;
+    autoscaling.minReplicas = 1;
+    autoscaling.maxReplicas = MAX_REPLICAS;
+    // Nothing but the missing custom metric may hold the replicas once the load is gone.
+    autoscaling.scaleDownStabilizationSeconds = 0;
+    client.resource(chat).create();
+    operator = new OperatorUnderTest(client, PodImage.REFERENCE);
+
+    routerPod =
+        await()
+            .atMost(POD_START)
+            .pollInterval(Duration.ofSeconds(1))
+            .until(() -> readyRouterPods().stream().findFirst().orElse(null), p -> p != null);
+    String clusterIp =
+        client.services().inNamespace(NS).withName(ROUTER).get().getSpec().getClusterIP();
+    serviceUrl = "http://" + clusterIp + ":8080/v1/chat/completions";
+    System.out.printf(
+        "router pod %s ready %.0f s after the start%n",
+        routerPod, (System.nanoTime() - started) / 1e9);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (region != null) {
+      region.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theRouterPodsCpuAndMemoryAreServedByTheMetricsApi() {
+    // kubectl top pod: metrics-server's first scrape of the kubelet comes within its resolution
+    PodMetrics metrics =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(() -> podMetrics(routerPod), m -> m != null);
+    ContainerMetrics router = metrics.getContainers().get(0);
+    assertThat(router.getUsage()).containsKeys("cpu", "memory");
+    double memoryMiB =
+        Quantity.getAmountInBytes(router.getUsage().get("memory")).doubleValue() / 1024 / 1024;
+    // The working set the kubelet reports is within what the pod's memory cgroup has seen.
+    assertThat(memoryMiB).isPositive().isLessThanOrEqualTo(region.peakMemoryMiB(NS, routerPod));
+    // kubectl top node
+    var node = client.top().nodes().metrics(NodeRegion.NODE_NAME);
+    assertThat(Quantity.getAmountInBytes(node.getUsage().get("cpu")).doubleValue()).isPositive();
+    System.out.printf(
+        "metrics.k8s.io: router pod cpu %s, memory %.0f MiB; node cpu %s%n",
+        router.getUsage().get("cpu"), memoryMiB, node.getUsage().get("cpu"));
+
+    // The HPA controller reads the same API: the CPU utilisation shows in the HPA's status.
+    var cpu =
+        await().atMost(Duration.ofSeconds(60)).until(() -> cpuStatus(hpa()), Optional::isPresent);
+    assertThat(cpu.get().getResource().getCurrent().getAverageUtilization()).isNotNull();
+  }
+
+  @Test
+  @Order(2)
+  void theCustomMetricIsMissingAndTheHpaSaysSo() {
+    // The HPA's spec asks for it, and the controller records why it could not get it.
+    var metrics = hpa().getSpec().getMetrics();
+    int inFlight =
+        IntStream.range(0, metrics.size())
+            .filter(i -> "Pods".equals(metrics.get(i).getType()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(metrics.get(inFlight).getPods().getMetric().getName())
+        .isEqualTo(Autoscaler.IN_FLIGHT_METRIC);
+    Event failed =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> hpaEvents("FailedGetPodsMetric").stream().findFirst().orElse(null),
+                e -> e != null);
+    assertThat(failed.getType()).isEqualTo("Warning");
+    assertThat(failed.getMessage())
+        .contains(Autoscaler.IN_FLIGHT_METRIC)
+        .contains("no custom metrics API (custom.metrics.k8s.io) registered");
+    System.out.println("HPA event FailedGetPodsMetric: " + failed.getMessage());
+    // Its status has one entry per metric of the spec: the CPU's with a value, the in-flight
+    // metric's left empty.
+    var current = hpa().getStatus().getCurrentMetrics();
+    assertThat(current).hasSameSizeAs(metrics);
+    assertThat(current.get(inFlight).getType()).isEmpty();
+    assertThat(current.get(inFlight).getPods()).isNull();
+    assertThat(cpuStatus(hpa())).isPresent();
+  }
+
+  @Test
+  @Order(3)
+  void underLoadTheControllerManagerAddsARouterPodOnCpu() throws Exception {
+    // Before the load the HPA, reading the idle router's CPU, keeps it at one replica.
+    var idle = hpa();
+    System.out.printf(
+        "before the load the HPA reads %d%% CPU and wants %d replica(s)%n",
+        cpuStatus(idle).orElseThrow().getResource().getCurrent().getAverageUtilization(),
+        idle.getStatus().getDesiredReplicas());
+    assertThat(idle.getStatus().getDesiredReplicas()).isEqualTo(1);
+    assertThat(deploymentReplicas()).isEqualTo(1);
+
+    var headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
+    var hits = new Target(serviceUrl, headers, RouterMemoryBench.bodies(false, false));
+    var stopLoad = new AtomicBoolean();
+    long started = System.nanoTime();
+    HorizontalPodAutoscaler scaledOut;
+    long answered;
+    try (var load = new LoadGenerator(LOAD_CLIENTS)) {
+      // In bounded rounds until the HPA has decided, three minutes at most.
+      var sending =
+          CompletableFuture.supplyAsync(
+              () -> {
+                long ok = 0;
+                long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                while (!stopLoad.get() && System.nanoTime() < end) {
+                  var round = load.closedLoop(hits, LOAD_CLIENTS, Duration.ofSeconds(5));
+                  ok += round.requests() - round.errors();
+                }
+                return ok;
+              });
+      try {
+        scaledOut =
+            await()
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                    RouterAutoscalingIT::hpa,
+                    h ->
+                        h.getStatus() != null
+                            && h.getStatus().getDesiredReplicas() != null
+                            && h.getStatus().getDesiredReplicas() > 1);
+      } finally {
+        stopLoad.set(true);
+        answered = sending.join();
+      }
+    }
+    System.out.printf(
+        "the HPA wants %d replicas %.0f s into the load (%d cache hits answered): %s%n",
+        scaledOut.getStatus().getDesiredReplicas(),
+        (System.nanoTime() - started) / 1e9,
+        answered,
+        scaledOut.getStatus().getCurrentMetrics());
+    assertThat(answered).isPositive();
+    // It scaled on the CPU, above its target, as measured through metrics-server.
+    int utilization =
+        cpuStatus(scaledOut).orElseThrow().getResource().getCurrent().getAverageUtilization();
+    assertThat(utilization).isGreaterThan(autoscaling.targetCpuUtilizationPercent);
+    assertThat(condition(scaledOut, "ScalingActive"))
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getMessage()).contains("cpu resource utilization");
+            });
+    // The controller-manager scaled the Deployment; its second pod starts from the same image.
+    await().atMost(Duration.ofSeconds(30)).until(() -> deploymentReplicas() >= 2);
+    List<String> ready =
+        await()
+            .atMost(POD_START)
+            .pollInterval(Duration.ofSeconds(1))
+            .until(RouterAutoscalingIT::readyRouterPods, pods -> pods.size() >= 2);
+    assertThat(ready).contains(routerPod).hasSizeLessThanOrEqualTo(MAX_REPLICAS);
+    System.out.printf(
+        "router pods %s ready %.0f s after the load started%n",
+        ready, (System.nanoTime() - started) / 1e9);
+  }
+
+  @Test
+  @Order(4)
+  void withoutTheCustomMetricItDoesNotScaleIn() {
+    // Idle routers: the CPU alone would take the HPA back to one replica at once (no
+    // stabilisation window), but it does not scale in while a metric is missing.
+    var held =
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> condition(hpa(), "ScalingActive"),
+                c -> c.isPresent() && "False".equals(c.get().getStatus()));
+    System.out.println("idle routers, HPA ScalingActive: " + held.get().getMessage());
+    assertThat(held.get().getReason()).isEqualTo("FailedGetPodsMetric");
+    assertThat(held.get().getMessage()).contains(Autoscaler.IN_FLIGHT_METRIC);
+    assertThat(deploymentReplicas()).isEqualTo(2);
+    assertThat(hpa().getStatus().getDesiredReplicas()).isEqualTo(2);
+  }
+
+  private static HorizontalPodAutoscaler hpa() {
+    return client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inNamespace(NS)
+        .withName(ROUTER)
+        .require();
+  }
+
+  private static Optional<MetricStatus> cpuStatus(HorizontalPodAutoscaler hpa) {
+    if (hpa.getStatus() == null || hpa.getStatus().getCurrentMetrics() == null) {
+      return Optional.empty();
+    }
+    return hpa.getStatus().getCurrentMetrics().stream()
+        .filter(m -> "Resource".equals(m.getType()))
+        .filter(m -> "cpu".equals(m.getResource().getName()))
+        .filter(m -> m.getResource().getCurrent().getAverageUtilization() != null)
+        .findFirst();
+  }
+
+  private static Optional<HorizontalPodAutoscalerCondition> condition(
+      HorizontalPodAutoscaler hpa, String type) {
+    if (hpa.getStatus() == null || hpa.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return hpa.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
+  }
+
+  private static List<Event> hpaEvents(String reason) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> "HorizontalPodAutoscaler".equals(e.getInvolvedObject().getKind()))
+        .filter(e -> ROUTER.equals(e.getInvolvedObject().getName()))
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+
+  private static int deploymentReplicas() {
+    Integer replicas =
+        client.apps().deployments().inNamespace(NS).withName(ROUTER).get().getSpec().getReplicas();
+    return replicas == null ? 1 : replicas;
+  }
+
+  /** metrics.k8s.io's reading of {@code pod}, or null before metrics-server has one. */
+  private static PodMetrics podMetrics(String pod) {
+    try {
+      return client.top().pods().metrics(NS, pod);
+    } catch (KubernetesClientException e) {
+      return null;
+    }
+  }
+
+  /** The router's pods that are Ready: the operator's Deployment made them. */
+  private static List<String> readyRouterPods() {
+    return client
+        .pods()
+        .inNamespace(NS)
+        .withLabel("app.kubernetes.io/instance", ROUTER)
+        .list()
+        .getItems()
+        .stream()
+        .filter(RouterAutoscalingIT::ready)
+        .map(p -> p.getMetadata().getName())
+        .sorted()
+        .toList();
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getMetadata().getDeletionTimestamp() == null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+  }
+}
