@@ -12,20 +12,30 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehaviorBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What scales a region's routers between its floor and its capacity: a HorizontalPodAutoscaler on
- * in-flight requests per pod and CPU, or, where KEDA is installed, a ScaledObject with the same
- * bounds and behaviour (KEDA then owns the HPA; never both).
+ * in-flight requests per pod and CPU, or on CPU alone where no custom metrics adapter serves the
+ * in-flight gauge, or, where KEDA is installed, a ScaledObject with the same bounds and behaviour
+ * (KEDA then owns the HPA; never both).
  */
 public enum Autoscaler {
   /** Autoscaling is off: the Deployment's replicas are fixed. */
   NONE(null),
   HORIZONTAL_POD_AUTOSCALER("HorizontalPodAutoscaler"),
+  /**
+   * An HPA on CPU alone. The HPA controller scales in only when it can read every metric of its
+   * spec, so asking for the in-flight gauge where nothing serves it would leave routers scaled out
+   * for good after a peak.
+   */
+  CPU_HORIZONTAL_POD_AUTOSCALER("HorizontalPodAutoscaler"),
   KEDA_SCALED_OBJECT("ScaledObject");
 
   /** The routers' in-flight gauge as Prometheus (and an adapter serving it to the HPA) names it. */
@@ -45,22 +55,60 @@ public enum Autoscaler {
     return kind;
   }
 
-  /** The one a region gets: none without autoscaling, KEDA's where KEDA is installed. */
-  public static Autoscaler choose(boolean autoscalingEnabled, boolean kedaInstalled) {
+  /** The custom metrics API's name for the in-flight gauge of pods. */
+  public static final String IN_FLIGHT_RESOURCE = "pods/" + IN_FLIGHT_METRIC;
+
+  /**
+   * The one a region gets: none without autoscaling, KEDA's where KEDA is installed, else an HPA
+   * that asks for the in-flight gauge only where the custom metrics API serves it.
+   */
+  public static Autoscaler choose(
+      boolean autoscalingEnabled, boolean kedaInstalled, boolean inFlightMetricServed) {
     if (!autoscalingEnabled) {
       return NONE;
     }
-    return kedaInstalled ? KEDA_SCALED_OBJECT : HORIZONTAL_POD_AUTOSCALER;
+    if (kedaInstalled) {
+      return KEDA_SCALED_OBJECT;
+    }
+    return inFlightMetricServed ? HORIZONTAL_POD_AUTOSCALER : CPU_HORIZONTAL_POD_AUTOSCALER;
   }
 
   /**
    * @param floor the fewest replicas the region must run: spec and placement, raised by failover
+   * @param withInFlight whether to ask for the in-flight gauge (a custom metrics adapter serves it)
    */
   static HorizontalPodAutoscaler horizontalPodAutoscaler(
-      ObjectMeta metadata, ResolvedRouter inputs, Region region, int floor) {
+      ObjectMeta metadata, ResolvedRouter inputs, Region region, int floor, boolean withInFlight) {
     AutoscalingSpec spec = inputs.router().getSpec().autoscaling;
     int max = RouterTraffic.maxReplicas(inputs, region);
     int min = Math.min(floor, max);
+    var metrics = new ArrayList<MetricSpec>();
+    if (withInFlight) {
+      metrics.add(
+          new MetricSpecBuilder()
+              .withType("Pods")
+              .withNewPods()
+              .withNewMetric()
+              .withName(IN_FLIGHT_METRIC)
+              .endMetric()
+              .withNewTarget()
+              .withType("AverageValue")
+              .withAverageValue(new Quantity(Integer.toString(spec.targetInFlightPerPod)))
+              .endTarget()
+              .endPods()
+              .build());
+    }
+    metrics.add(
+        new MetricSpecBuilder()
+            .withType("Resource")
+            .withNewResource()
+            .withName("cpu")
+            .withNewTarget()
+            .withType("Utilization")
+            .withAverageUtilization(spec.targetCpuUtilizationPercent)
+            .endTarget()
+            .endResource()
+            .build());
     return new HorizontalPodAutoscalerBuilder()
         .withMetadata(metadata)
         .withNewSpec()
@@ -71,28 +119,7 @@ public enum Autoscaler {
         .endScaleTargetRef()
         .withMinReplicas(Math.max(min, 1))
         .withMaxReplicas(max)
-        .addNewMetric()
-        .withType("Pods")
-        .withNewPods()
-        .withNewMetric()
-        .withName(IN_FLIGHT_METRIC)
-        .endMetric()
-        .withNewTarget()
-        .withType("AverageValue")
-        .withAverageValue(new Quantity(Integer.toString(spec.targetInFlightPerPod)))
-        .endTarget()
-        .endPods()
-        .endMetric()
-        .addNewMetric()
-        .withType("Resource")
-        .withNewResource()
-        .withName("cpu")
-        .withNewTarget()
-        .withType("Utilization")
-        .withAverageUtilization(spec.targetCpuUtilizationPercent)
-        .endTarget()
-        .endResource()
-        .endMetric()
+        .withMetrics(metrics)
         .withBehavior(behavior(spec))
         .endSpec()
         .build();

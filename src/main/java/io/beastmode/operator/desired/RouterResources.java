@@ -64,9 +64,14 @@ public final class RouterResources {
             RoutingConfigMap.configHash(configMap),
             floor));
     switch (autoscaler) {
-      case HORIZONTAL_POD_AUTOSCALER ->
+      case HORIZONTAL_POD_AUTOSCALER, CPU_HORIZONTAL_POD_AUTOSCALER ->
           objects.add(
-              Autoscaler.horizontalPodAutoscaler(metadata(router, region), router, region, floor));
+              Autoscaler.horizontalPodAutoscaler(
+                  metadata(router, region),
+                  router,
+                  region,
+                  floor,
+                  autoscaler == Autoscaler.HORIZONTAL_POD_AUTOSCALER));
       case KEDA_SCALED_OBJECT ->
           objects.add(Autoscaler.scaledObject(metadata(router, region), router, region, floor));
       case NONE -> {}

@@ -1,6 +1,7 @@
 package io.beastmode.operator.fleet;
 
 import io.beastmode.operator.ManagedLabels;
+import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -113,6 +114,41 @@ public final class ManagedObjects {
       }
       throw e;
     }
+  }
+
+  /** The custom metrics API's group, which an adapter such as prometheus-adapter serves. */
+  public static final String CUSTOM_METRICS_GROUP = "custom.metrics.k8s.io";
+
+  /**
+   * Whether the cluster's custom metrics API lists {@code resource} (for example {@code
+   * pods/<metric>}) in a version that answers now. An adapter registered but not answering serves
+   * nothing.
+   */
+  public static boolean customMetricServed(KubernetesClient client, String resource) {
+    APIGroup group;
+    try {
+      group = client.getApiGroup(CUSTOM_METRICS_GROUP);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+    if (group == null) {
+      return false;
+    }
+    for (var version : group.getVersions()) {
+      try {
+        var resources = client.getApiResources(version.getGroupVersion());
+        if (resources != null
+            && resources.getResources().stream().anyMatch(r -> resource.equals(r.getName()))) {
+          return true;
+        }
+      } catch (KubernetesClientException e) {
+        // Registered but unavailable (503): the next version, or not served.
+      }
+    }
+    return false;
   }
 
   private static List<GenericKubernetesResource> scaledObjects(

@@ -53,10 +53,14 @@ final class RouterRegions {
       return RegionOutcome.unreachable(region);
     }
     try {
+      boolean autoscaling = router.router().getSpec().autoscaling.enabled;
       var autoscaler =
           Autoscaler.choose(
-              router.router().getSpec().autoscaling.enabled,
-              ManagedObjects.kedaInstalled(client.get()));
+              autoscaling,
+              autoscaling && ManagedObjects.kedaInstalled(client.get()),
+              autoscaling
+                  && ManagedObjects.customMetricServed(
+                      client.get(), Autoscaler.IN_FLIGHT_RESOURCE));
       var desired =
           RouterResources.desired(router, region, routerImage, traffic, autoscaler, slo, access);
       List<HasMetadata> applied =

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,44 @@ class RouterResourcesTest {
   }
 
   @Test
+  void withoutACustomMetricsAdapterTheHpaAsksForCpuAloneSoItCanScaleIn() {
+    var inputs = ExampleRouters.load();
+    var withAdapter = hpa(desired(inputs, "eu-west", "img", true));
+    assertThat(withAdapter.getSpec().getMetrics())
+        .extracting(MetricSpec::getType)
+        .containsExactly("Pods", "Resource");
+    assertThat(withAdapter.getSpec().getMetrics().get(0).getPods().getMetric().getName())
+        .isEqualTo(Autoscaler.IN_FLIGHT_METRIC);
+
+    var cpuOnly = hpa(desired(inputs, "eu-west", "img", false));
+    assertThat(cpuOnly.getSpec().getMetrics())
+        .singleElement()
+        .satisfies(
+            metric -> {
+              assertThat(metric.getResource().getName()).isEqualTo("cpu");
+              assertThat(metric.getResource().getTarget().getAverageUtilization())
+                  .isEqualTo(
+                      inputs.routers.get(0).getSpec().autoscaling.targetCpuUtilizationPercent);
+            });
+    // The same bounds and behaviour either way.
+    assertThat(cpuOnly.getSpec().getMinReplicas())
+        .isEqualTo(withAdapter.getSpec().getMinReplicas());
+    assertThat(cpuOnly.getSpec().getMaxReplicas())
+        .isEqualTo(withAdapter.getSpec().getMaxReplicas());
+    assertThat(cpuOnly.getSpec().getBehavior()).isEqualTo(withAdapter.getSpec().getBehavior());
+    // KEDA reads the gauge from Prometheus itself: no adapter needed.
+    assertThat(Autoscaler.choose(true, true, false)).isEqualTo(Autoscaler.KEDA_SCALED_OBJECT);
+  }
+
+  private static HorizontalPodAutoscaler hpa(List<HasMetadata> objects) {
+    return objects.stream()
+        .filter(o -> o instanceof HorizontalPodAutoscaler)
+        .map(o -> (HorizontalPodAutoscaler) o)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
   void withoutAutoscalingThereIsNoAutoscalerAndReplicasAreFixedWithinCapacity() {
     var inputs = ExampleRouters.load();
     var router = inputs.routers.get(0);
@@ -134,10 +173,20 @@ class RouterResourcesTest {
         .orElseThrow();
   }
 
-  /** The objects for a region without KEDA and without SLO actions in force. */
+  /**
+   * The objects for a region without KEDA, with an adapter serving the in-flight gauge and without
+   * SLO actions in force.
+   */
   private static List<HasMetadata> desired(ExampleRouters inputs, String region, String image) {
+    return desired(inputs, region, image, true);
+  }
+
+  private static List<HasMetadata> desired(
+      ExampleRouters inputs, String region, String image, boolean inFlightMetricServed) {
     var router = inputs.resolved();
-    var autoscaler = Autoscaler.choose(router.router().getSpec().autoscaling.enabled, false);
+    var autoscaler =
+        Autoscaler.choose(
+            router.router().getSpec().autoscaling.enabled, false, inFlightMetricServed);
     return RouterResources.desired(
         router,
         inputs.region(region),
