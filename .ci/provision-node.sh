@@ -2,10 +2,11 @@
 # Provisions what the node tier runs besides the API server: kubelet, kube-controller-manager,
 # kube-scheduler and kube-proxy (built like kube-apiserver, cached next to it in
 # ~/.kubeapitest/k8s/<version>-linux-amd64), metrics-server (the resource metrics the
-# HorizontalPodAutoscaler reads, built from its Go module, cached there too), and from Debian the container runtime (containerd, runc), the
-# CNI plugins (/usr/lib/cni), the tools the kubelet, kube-proxy and hostPorts need (iptables, conntrack,
-# socat), nfacct (to list and remove the netfilter accounting objects kube-proxy leaves) and what the
-# tests build images with (umoci, busybox-static).
+# HorizontalPodAutoscaler reads, built from its Go module, cached there too), and from Debian the
+# container runtime (containerd, runc), the CNI plugins (/usr/lib/cni), the tools the kubelet,
+# kube-proxy and hostPorts need (iptables, conntrack, socat), nfacct (to list and remove the
+# netfilter accounting objects kube-proxy leaves) and what the tests build images with (umoci,
+# busybox-static).
 set -euo pipefail
 
 K8S_VERSION="${K8S_VERSION:-1.33.13}"
