@@ -1,27 +1,16 @@
 package io.beastmode.pods;
 
-import static io.beastmode.testing.Fixtures.model;
-import static io.beastmode.testing.Fixtures.pool;
-import static io.beastmode.testing.Fixtures.region;
 import static io.beastmode.testing.Fixtures.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.beastmode.api.v1alpha1.AccessMode;
 import io.beastmode.api.v1alpha1.AutoscalingSpec;
-import io.beastmode.api.v1alpha1.RegionPlacement;
-import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.bench.router.LoadGenerator;
 import io.beastmode.bench.router.LoadGenerator.Target;
 import io.beastmode.bench.router.RouterMemoryBench;
 import io.beastmode.operator.fleet.ManagedObjects;
 import io.beastmode.testing.NodeRegion;
-import io.beastmode.testing.OperatorUnderTest;
-import io.beastmode.testing.PodImage;
-import io.beastmode.testing.RedisServer;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition;
@@ -61,75 +50,39 @@ class RouterAutoscalingIT {
   static final String NS = "autoscaling";
   static final String ROUTER = "chat";
   static final int MAX_REPLICAS = 2;
-  static final Duration POD_START = Duration.ofSeconds(240);
 
   /** Closed-loop clients sending cache hits: the router's CPU, not the simulator's latency. */
   static final int LOAD_CLIENTS = 16;
 
-  static NodeRegion region;
+  static RouterOnNode fixture;
   static KubernetesClient client;
-  static RedisServer redis;
-  static OperatorUnderTest operator;
   static String routerPod;
   static String serviceUrl;
   static AutoscalingSpec autoscaling;
 
   @BeforeAll
   static void deployTheRouter() {
-    long started = System.nanoTime();
-    region = NodeRegion.start();
-    region.importImage(PodImage.archive());
-    region.apiServer().withCrds();
-    client = region.client();
-    redis = RedisServer.start(region.nodeIp());
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    String simulatorIp = SimulatorPod.start(region, NS, POD_START);
-
-    var local = region("local", 2);
-    local.getSpec().redis = new RegionRedis();
-    local.getSpec().redis.url = redis.url();
-    client.resource(local).create();
-    var slow = model(RouterMemoryBench.MODEL, 2.5, 10, 0.9);
-    slow.endpoints.get(0).url = "http://" + simulatorIp + ":8080/v1";
-    client.resource(pool(NS, "simulated", slow)).create();
-    var chat = router(NS, ROUTER, List.of("simulated"));
-    chat.getSpec().regions = List.of(new RegionPlacement("local", 1));
-    chat.getSpec().access.mode = AccessMode.open;
-    autoscaling = chat.getSpec().autoscaling;
-    autoscaling.enabled = true;
-    autoscaling.minReplicas = 1;
-    autoscaling.maxReplicas = MAX_REPLICAS;
-    // Scaled in as soon as the load is gone: the test need not wait five minutes.
-    autoscaling.scaleDownStabilizationSeconds = 0;
-    client.resource(chat).create();
-    operator = new OperatorUnderTest(client, PodImage.REFERENCE);
-
-    routerPod =
-        await()
-            .atMost(POD_START)
-            .pollInterval(Duration.ofSeconds(1))
-            .until(() -> readyRouterPods().stream().findFirst().orElse(null), p -> p != null);
-    String clusterIp =
-        client.services().inNamespace(NS).withName(ROUTER).get().getSpec().getClusterIP();
-    serviceUrl = "http://" + clusterIp + ":8080/v1/chat/completions";
-    System.out.printf(
-        "router pod %s ready %.0f s after the start%n",
-        routerPod, (System.nanoTime() - started) / 1e9);
+    fixture =
+        RouterOnNode.start(
+            NS,
+            ROUTER,
+            chat -> {
+              autoscaling = chat.getSpec().autoscaling;
+              autoscaling.enabled = true;
+              autoscaling.minReplicas = 1;
+              autoscaling.maxReplicas = MAX_REPLICAS;
+              // Scaled in as soon as the load is gone: the test need not wait five minutes.
+              autoscaling.scaleDownStabilizationSeconds = 0;
+            });
+    client = fixture.client;
+    serviceUrl = fixture.serviceUrl;
+    routerPod = fixture.readyPods().get(0);
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (region != null) {
-      region.close();
-    }
-    if (redis != null) {
-      redis.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
@@ -147,7 +100,9 @@ class RouterAutoscalingIT {
     double memoryMiB =
         Quantity.getAmountInBytes(router.getUsage().get("memory")).doubleValue() / 1024 / 1024;
     // The working set the kubelet reports is within what the pod's memory cgroup has seen.
-    assertThat(memoryMiB).isPositive().isLessThanOrEqualTo(region.peakMemoryMiB(NS, routerPod));
+    assertThat(memoryMiB)
+        .isPositive()
+        .isLessThanOrEqualTo(fixture.region.peakMemoryMiB(NS, routerPod));
     // kubectl top node
     var node = client.top().nodes().metrics(NodeRegion.NODE_NAME);
     assertThat(Quantity.getAmountInBytes(node.getUsage().get("cpu")).doubleValue()).isPositive();
@@ -248,9 +203,9 @@ class RouterAutoscalingIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> deploymentReplicas() >= 2);
     List<String> ready =
         await()
-            .atMost(POD_START)
+            .atMost(RouterOnNode.POD_START)
             .pollInterval(Duration.ofSeconds(1))
-            .until(RouterAutoscalingIT::readyRouterPods, pods -> pods.size() >= 2);
+            .until(() -> fixture.readyPods(), pods -> pods.size() >= 2);
     assertThat(ready).contains(routerPod).hasSizeLessThanOrEqualTo(MAX_REPLICAS);
     System.out.printf(
         "router pods %s ready %.0f s after the load started%n",
@@ -265,7 +220,7 @@ class RouterAutoscalingIT {
     await()
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> deploymentReplicas() == 1 && readyRouterPods().size() == 1);
+        .until(() -> deploymentReplicas() == 1 && fixture.readyPods().size() == 1);
     var hpa = hpa();
     System.out.printf(
         "idle routers: back to one replica %.0f s after the load, HPA reads %d%% CPU%n",
@@ -328,27 +283,5 @@ class RouterAutoscalingIT {
     } catch (KubernetesClientException e) {
       return null;
     }
-  }
-
-  /** The router's pods that are Ready: the operator's Deployment made them. */
-  private static List<String> readyRouterPods() {
-    return client
-        .pods()
-        .inNamespace(NS)
-        .withLabel("app.kubernetes.io/instance", ROUTER)
-        .list()
-        .getItems()
-        .stream()
-        .filter(RouterAutoscalingIT::ready)
-        .map(p -> p.getMetadata().getName())
-        .sorted()
-        .toList();
-  }
-
-  private static boolean ready(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getMetadata().getDeletionTimestamp() == null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }
 }

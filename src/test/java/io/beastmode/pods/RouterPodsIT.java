@@ -1,8 +1,6 @@
 package io.beastmode.pods;
 
 import static io.beastmode.testing.Fixtures.memberRegion;
-import static io.beastmode.testing.Fixtures.model;
-import static io.beastmode.testing.Fixtures.pool;
 import static io.beastmode.testing.Fixtures.region;
 import static io.beastmode.testing.Fixtures.router;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +14,6 @@ import io.beastmode.api.v1alpha1.ApiKeySpec;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.RegionPlacement;
-import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.api.v1alpha1.RouterPodSpec;
 import io.beastmode.bench.router.LoadGenerator;
 import io.beastmode.bench.router.LoadGenerator.Target;
@@ -26,13 +23,10 @@ import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.NodeRegion;
-import io.beastmode.testing.OperatorUnderTest;
 import io.beastmode.testing.PodImage;
 import io.beastmode.testing.RedisServer;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.MultiMap;
@@ -71,73 +65,37 @@ import org.junit.jupiter.api.TestMethodOrder;
 class RouterPodsIT {
   static final String NS = "pods";
   static final String ROUTER = "chat";
-  static final Duration POD_START = Duration.ofSeconds(240);
 
   /** Seconds of load; {@code make bench-router-pod-memory} runs longer. */
   static final long LOAD_SECONDS = Long.getLong("pods.loadSeconds", 60);
 
+  static RouterOnNode fixture;
   static NodeRegion region;
   static KubernetesClient client;
   static RedisServer redis;
-  static OperatorUnderTest operator;
   static Vertx vertx;
   static String routerPod;
   static String serviceUrl;
 
   @BeforeAll
   static void deployTheRouter() {
-    long started = System.nanoTime();
-    region = NodeRegion.start();
-    region.importImage(PodImage.archive());
-    region.apiServer().withCrds();
-    client = region.client();
-    // The routers reach it at the node's address; loopback would be their own.
-    redis = RedisServer.start(region.nodeIp());
-    vertx = Vertx.vertx();
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    String simulatorIp = SimulatorPod.start(region, NS, POD_START);
-
-    var local = region("local", 2);
-    local.getSpec().redis = new RegionRedis();
-    local.getSpec().redis.url = redis.url();
-    client.resource(local).create();
-    var slow = model(RouterMemoryBench.MODEL, 2.5, 10, 0.9);
-    // No cluster DNS in the node region: the simulator pod by its address.
-    slow.endpoints.get(0).url = "http://" + simulatorIp + ":8080/v1";
-    client.resource(pool(NS, "simulated", slow)).create();
-    var chat = router(NS, ROUTER, List.of("simulated"));
-    chat.getSpec().regions = List.of(new RegionPlacement("local", 1));
-    chat.getSpec().autoscaling.enabled = false;
     // Open until the last test closes it, which is the hot reload it checks.
-    chat.getSpec().access.mode = AccessMode.open;
-    client.resource(chat).create();
-    operator = new OperatorUnderTest(client, PodImage.REFERENCE);
-
-    routerPod = awaitReadyPod("app.kubernetes.io/instance", ROUTER);
-    String clusterIp =
-        client.services().inNamespace(NS).withName(ROUTER).get().getSpec().getClusterIP();
-    serviceUrl = "http://" + clusterIp + ":8080/v1/chat/completions";
-    System.out.printf(
-        "router pod %s ready %.0f s after the start (node region, image import, operator)%n",
-        routerPod, (System.nanoTime() - started) / 1e9);
+    fixture = RouterOnNode.start(NS, ROUTER, chat -> chat.getSpec().autoscaling.enabled = false);
+    region = fixture.region;
+    client = fixture.client;
+    redis = fixture.redis;
+    serviceUrl = fixture.serviceUrl;
+    routerPod = fixture.readyPods().get(0);
+    vertx = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
     if (vertx != null) {
       vertx.close();
     }
-    if (region != null) {
-      region.close();
-    }
-    if (redis != null) {
-      redis.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
@@ -367,27 +325,6 @@ class RouterPodsIT {
             + " what the limit is held against, page cache included. The load generator, the"
             + " simulator and the node share the machine's cores, so latencies say little.\n");
     Files.writeString(Path.of(out + ".md"), md);
-  }
-
-  /** The one pod with this label once Ready: the operator's Deployment made it. */
-  private static String awaitReadyPod(String label, String value) {
-    return await()
-        .atMost(POD_START)
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () ->
-                client.pods().inNamespace(NS).withLabel(label, value).list().getItems().stream()
-                    .filter(RouterPodsIT::ready)
-                    .map(p -> p.getMetadata().getName())
-                    .findFirst()
-                    .orElse(null),
-            name -> name != null);
-  }
-
-  private static boolean ready(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }
 
   private static String configHashOfTheTemplate() {
