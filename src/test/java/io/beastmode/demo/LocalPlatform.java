@@ -258,7 +258,7 @@ public final class LocalPlatform {
     }
     NodeRegion node = null;
     try {
-      node = NodeRegion.start();
+      node = NodeRegion.startUnlessBusy();
       step(
           HUB
               + "'s node is Ready; importing "

@@ -62,12 +62,13 @@ public final class NodeRegion implements AutoCloseable {
   private ApiServer apiServer;
   private boolean stopped;
 
-  private NodeRegion(Path dir, Path logs, Map<String, String> apiServerFlags) {
+  private NodeRegion(
+      Path dir, Path logs, Map<String, String> apiServerFlags, Duration lockPatience) {
     this.apiServerFlags = apiServerFlags;
     this.dir = dir;
     this.logs = logs;
     this.nodeIp = hostAddress();
-    this.lock = NodeRegionLock.acquire(LOCK_PATIENCE);
+    this.lock = NodeRegionLock.acquire(lockPatience);
     try {
       // Recorded (and written to a file) before anything on the host changes.
       this.host = NodeHostState.record(dir, CGROUP_ROOT, BRIDGE);
@@ -88,6 +89,18 @@ public final class NodeRegion implements AutoCloseable {
    * {@link ApiServer#start(Map)}.
    */
   public static NodeRegion start(Map<String, String> apiServerFlags) {
+    return start(apiServerFlags, LOCK_PATIENCE);
+  }
+
+  /**
+   * Starts one only if no other node region runs on this machine now; else fails at once, saying
+   * so. For the demo, which then falls back rather than wait for a test run to end.
+   */
+  public static NodeRegion startUnlessBusy() {
+    return start(Map.of(), Duration.ZERO);
+  }
+
+  private static NodeRegion start(Map<String, String> apiServerFlags, Duration lockPatience) {
     whyUnavailable()
         .ifPresent(
             reason -> {
@@ -105,7 +118,7 @@ public final class NodeRegion implements AutoCloseable {
     NodeRegion region = null;
     try {
       Instant started = Instant.now();
-      region = new NodeRegion(dir, logs, apiServerFlags);
+      region = new NodeRegion(dir, logs, apiServerFlags, lockPatience);
       region.startAll();
       System.out.printf(
           "node region ready in %.1f s (logs in %s)%n",

@@ -35,10 +35,12 @@ final class NodeRegionLock implements AutoCloseable {
         if (lock != null) {
           return new NodeRegionLock(channel, lock);
         }
-        if (System.nanoTime() > deadline) {
+        if (System.nanoTime() >= deadline) {
           channel.close();
           throw new IllegalStateException(
-              "another node region kept " + file + " for " + patience + "; none started");
+              "another node region is running on this machine (it holds "
+                  + file
+                  + (patience.isZero() ? ")" : ", waited " + patience.toSeconds() + " s)"));
         }
         if (!said) {
           System.out.println(
