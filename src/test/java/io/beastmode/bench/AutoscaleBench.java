@@ -1,9 +1,6 @@
 package io.beastmode.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.beastmode.operator.autoscale.PredictiveScaling;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -73,12 +70,8 @@ public final class AutoscaleBench {
             "predictive",
             unforeseenPredictive.summary()));
     result.put("scenario", scenario());
-    Files.createDirectories(RESULTS);
-    new ObjectMapper()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(RESULTS.resolve("autoscale.json").toFile(), result);
     String md = markdown(reactive, predictive, unforeseenReactive, unforeseenPredictive);
-    Files.writeString(RESULTS.resolve("autoscale.md"), md);
+    BenchResults.write(RESULTS.resolve("autoscale"), result, md);
     System.out.print(md);
   }
 

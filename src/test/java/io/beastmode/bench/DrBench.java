@@ -8,8 +8,6 @@ import static io.beastmode.testing.Fixtures.model;
 import static io.beastmode.testing.Fixtures.pool;
 import static io.beastmode.testing.Fixtures.router;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.api.v1alpha1.ApiKey;
 import io.beastmode.api.v1alpha1.ApiKeySpec;
@@ -46,7 +44,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -521,9 +518,6 @@ public final class DrBench {
   }
 
   private void write(Map<String, Object> result) throws Exception {
-    Files.createDirectories(RESULTS);
-    var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    Files.writeString(RESULTS.resolve("dr.json"), json.writeValueAsString(result) + "\n");
     double restore = (double) result.get("restore_seconds");
     double sequential = (double) result.get("sequential_restore_seconds");
     double rpo = (double) result.get("continuous_rpo_seconds");
@@ -574,7 +568,7 @@ public final class DrBench {
             RPO_TRIALS,
             rpo,
             rpo <= 10 ? "met" : "missed");
-    Files.writeString(RESULTS.resolve("dr.md"), md);
+    BenchResults.write(RESULTS.resolve("dr"), result, md);
     System.out.println(md);
   }
 

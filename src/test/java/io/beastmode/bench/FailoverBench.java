@@ -9,14 +9,11 @@ import static io.beastmode.testing.Fixtures.pool;
 import static io.beastmode.testing.Fixtures.router;
 import static io.beastmode.testing.Fleet.sleep;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.beastmode.api.v1alpha1.HealthCheck;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.TrafficStage;
 import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.Fleet;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -203,10 +200,6 @@ public final class FailoverBench {
             baseline));
     result.put("ratios", Map.of("shift_vs_manual_weight_edit", round(medianShift / medianManual)));
     result.put("target", Map.of("median_shift_seconds_at_most", 5, "met", medianShift <= 5));
-    Files.createDirectories(RESULTS);
-    var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    Files.writeString(RESULTS.resolve("failover.json"), json.writeValueAsString(result) + "\n");
-
     var md = new StringBuilder();
     md.append("# Failover benchmark\n\n");
     md.append(
@@ -243,7 +236,7 @@ public final class FailoverBench {
             "Baseline in the same run: a hand edit of a Region weight reaches every region in %.2f s (median); the shift takes %.1f× that.%n",
             medianManual,
             medianShift / medianManual));
-    Files.writeString(RESULTS.resolve("failover.md"), md.toString());
+    BenchResults.write(RESULTS.resolve("failover"), result, md);
     System.out.print(md);
   }
 }

@@ -1,7 +1,5 @@
 package io.beastmode.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.beastmode.api.v1alpha1.AccessMode;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelEndpoint;
@@ -360,11 +358,6 @@ public final class HubFailoverBench {
       summary.put(scenario, scenarioSummary);
     }
     result.put("summary", summary);
-    Files.createDirectories(RESULTS);
-    Files.writeString(
-        RESULTS.resolve("hub-failover.json"),
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result)
-            + "\n");
     var md = new StringBuilder("# make bench-hub-failover\n\n");
     md.append(
         "Each trial: a fresh fleet of three regions on real API servers (north: the active hub's"
@@ -388,7 +381,7 @@ public final class HubFailoverBench {
     md.append(
         "Targets: control-plane loss, median promotion ≤ 15 s and zero failed requests;"
             + " whole-region loss, median shift ≤ 20 s.\n");
-    Files.writeString(RESULTS.resolve("hub-failover.md"), md.toString());
+    BenchResults.write(RESULTS.resolve("hub-failover"), result, md);
   }
 
   static Double median(List<Map<String, Object>> trials, String key) {

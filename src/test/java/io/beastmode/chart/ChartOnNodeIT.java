@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -147,17 +148,11 @@ class ChartOnNodeIT {
                       .stream()
                       .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                       .toList();
-              return pods.size() == count && pods.stream().allMatch(ChartOnNodeIT::ready)
+              return pods.size() == count && pods.stream().allMatch(Readiness::isPodReady)
                   ? pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet())
                   : null;
             },
             names -> names != null);
-  }
-
-  private static boolean ready(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }
 
   private static String holder(KubernetesClient client, String leaseName) {

@@ -1,7 +1,6 @@
 package io.beastmode.demo;
 
 import io.beastmode.testing.NodeRegion;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.InetSocketAddress;
@@ -41,23 +40,7 @@ final class NodeRouters implements RouterRuntime {
 
   @Override
   public int readyRouters() {
-    return (int)
-        node
-            .client()
-            .pods()
-            .inNamespace(namespace)
-            .withLabel("app.kubernetes.io/instance", router)
-            .list()
-            .getItems()
-            .stream()
-            .filter(NodeRouters::ready)
-            .count();
-  }
-
-  private static boolean ready(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return node.readyPods(namespace, "app.kubernetes.io/instance", router).size();
   }
 
   @Override

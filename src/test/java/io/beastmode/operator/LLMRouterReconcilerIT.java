@@ -170,13 +170,13 @@ class LLMRouterReconcilerIT {
     }
 
     // A price change in the pool re-renders the routing config and rolls the routers.
-    String hashBefore = configHashOfTemplate("beta");
+    String hashBefore = Fixtures.configHashOfTemplate(client, NS, "beta");
     var pool = client.resources(ModelPool.class).inNamespace(NS).withName("upd").get();
     pool.getSpec().models.get(0).pricing.inputPerMillion = 1.5;
     client.resource(pool).update();
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> !configHashOfTemplate("beta").equals(hashBefore));
+        .until(() -> !Fixtures.configHashOfTemplate(client, NS, "beta").equals(hashBefore));
     // The Deployment is applied just before the ConfigMap (replicas before weights): the new config
     // follows it.
     await()
@@ -352,20 +352,6 @@ class LLMRouterReconcilerIT {
       }
     }
     return versions;
-  }
-
-  private static String configHashOfTemplate(String router) {
-    return client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(router)
-        .get()
-        .getSpec()
-        .getTemplate()
-        .getMetadata()
-        .getAnnotations()
-        .get("beastmode.io/config-hash");
   }
 
   private static void edit(String name, java.util.function.Consumer<LLMRouter> change) {

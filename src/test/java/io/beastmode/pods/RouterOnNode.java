@@ -16,7 +16,6 @@ import io.beastmode.testing.OperatorUnderTest;
 import io.beastmode.testing.PodImage;
 import io.beastmode.testing.RedisServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +30,7 @@ import java.util.function.Consumer;
 final class RouterOnNode implements AutoCloseable {
   static final Duration POD_START = Duration.ofSeconds(240);
   static final String REGION = "local";
+  static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
 
   final String namespace;
   final String router;
@@ -95,7 +95,7 @@ final class RouterOnNode implements AutoCloseable {
       shape.accept(llmRouter);
       client.resource(llmRouter).create();
       operator = new OperatorUnderTest(client, PodImage.REFERENCE);
-      String pod = awaitReadyPods(client, namespace, router, 1).get(0);
+      String pod = awaitReadyPods(region, namespace, router, 1).get(0);
       var fixture = new RouterOnNode(namespace, router, region, redis, operator);
       System.out.printf(
           "router pod %s ready %.0f s after the start (node region, image import, operator)%n",
@@ -115,43 +115,24 @@ final class RouterOnNode implements AutoCloseable {
 
   /** The router's Ready pods, by name, once there are at least {@code count}. */
   List<String> awaitReadyPods(int count) {
-    return awaitReadyPods(client, namespace, router, count);
+    return awaitReadyPods(region, namespace, router, count);
   }
 
   /**
    * The router's pods that are Ready and not being deleted: the operator's Deployment made them.
    */
   List<String> readyPods() {
-    return readyPods(client, namespace, router);
+    return region.readyPods(namespace, INSTANCE_LABEL, router);
   }
 
   private static List<String> awaitReadyPods(
-      KubernetesClient client, String namespace, String router, int count) {
+      NodeRegion region, String namespace, String router, int count) {
     return await()
         .atMost(POD_START)
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> readyPods(client, namespace, router), pods -> pods.size() >= count);
-  }
-
-  private static List<String> readyPods(KubernetesClient client, String namespace, String router) {
-    return client
-        .pods()
-        .inNamespace(namespace)
-        .withLabel("app.kubernetes.io/instance", router)
-        .list()
-        .getItems()
-        .stream()
-        .filter(RouterOnNode::ready)
-        .map(p -> p.getMetadata().getName())
-        .sorted()
-        .toList();
-  }
-
-  private static boolean ready(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getMetadata().getDeletionTimestamp() == null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+        .until(
+            () -> region.readyPods(namespace, INSTANCE_LABEL, router),
+            pods -> pods.size() >= count);
   }
 
   @Override

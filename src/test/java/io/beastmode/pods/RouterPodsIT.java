@@ -6,8 +6,6 @@ import static io.beastmode.testing.Fixtures.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.beastmode.api.v1alpha1.AccessMode;
 import io.beastmode.api.v1alpha1.ApiKey;
 import io.beastmode.api.v1alpha1.ApiKeySpec;
@@ -15,6 +13,7 @@ import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.RegionPlacement;
 import io.beastmode.api.v1alpha1.RouterPodSpec;
+import io.beastmode.bench.BenchResults;
 import io.beastmode.bench.router.LoadGenerator;
 import io.beastmode.bench.router.LoadGenerator.Target;
 import io.beastmode.bench.router.RouterMemoryBench;
@@ -38,7 +37,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -198,7 +196,7 @@ class RouterPodsIT {
   @Order(3)
   void trafficAndKeysChangesReachTheRunningPodWithoutARestart() throws Exception {
     var before = heartbeatOf(routerPod);
-    String template = configHashOfTheTemplate();
+    String template = Fixtures.configHashOfTemplate(client, NS, ROUTER);
 
     // A second region for the router, a member cluster out of reach (no kubeconfig Secret) with a
     // router endpoint: it becomes a peer in the local region's traffic.yaml; routing.yaml stays.
@@ -229,7 +227,9 @@ class RouterPodsIT {
     System.out.printf(
         "the running pod runs the new traffic.yaml %.0f s after its ConfigMap changed%n",
         (System.nanoTime() - changed) / 1e9);
-    assertThat(configHashOfTheTemplate()).as("the Deployment did not roll").isEqualTo(template);
+    assertThat(Fixtures.configHashOfTemplate(client, NS, ROUTER))
+        .as("the Deployment did not roll")
+        .isEqualTo(template);
 
     // Keys mode and a key: keys.yaml changes, routing.yaml does not.
     Fixtures.edit(
@@ -262,7 +262,9 @@ class RouterPodsIT {
     var pod = client.pods().inNamespace(NS).withName(routerPod).get();
     assertThat(pod.getMetadata().getDeletionTimestamp()).isNull();
     assertThat(pod.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
-    assertThat(configHashOfTheTemplate()).as("the Deployment did not roll").isEqualTo(template);
+    assertThat(Fixtures.configHashOfTemplate(client, NS, ROUTER))
+        .as("the Deployment did not roll")
+        .isEqualTo(template);
     var after = heartbeatOf(routerPod);
     assertThat(after.startedAt()).as("the same process").isEqualTo(before.startedAt());
     assertThat(after.configVersion()).isEqualTo(before.configVersion());
@@ -278,10 +280,6 @@ class RouterPodsIT {
 
   /** {@code out}.json and .md: what {@code make bench-router-pod-memory} records. */
   private static void writeReport(Path out, Map<String, Object> report) throws IOException {
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    new ObjectMapper()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(Path.of(out + ".json").toFile(), report);
     var md = new StringBuilder();
     md.append("# A router pod under sustained load (make bench-router-pod-memory)\n\n")
         .append("One router pod the operator deployed on a real node (kubelet, containerd, runc),")
@@ -294,51 +292,26 @@ class RouterPodsIT {
         .append(report.get("cache_hits_per_second"))
         .append(" cache hits/s, for ")
         .append(report.get("seconds"))
-        .append(" s.\n\n| peak memory (pod cgroup) | of the limit | restarts | OOM killed |\n")
-        .append("|---|---|---|---|\n| ")
-        .append(report.get("peak_memory_mib"))
-        .append(" MiB | ")
-        .append(Math.round((double) report.get("peak_of_limit") * 100))
-        .append("% | ")
-        .append(report.get("restarts"))
-        .append(" | ")
-        .append(report.get("oom_killed"))
-        .append(" |\n\n| load | requests | errors | p50 ms | p99 ms |\n|---|---|---|---|---|\n");
-    ((Map<?, ?>) report.get("load"))
-        .forEach(
-            (name, figures) -> {
-              var f = (Map<?, ?>) figures;
-              md.append("| ")
-                  .append(name)
-                  .append(" | ")
-                  .append(f.get("requests"))
-                  .append(" | ")
-                  .append(f.get("errors"))
-                  .append(" | ")
-                  .append(f.get("p50_ms"))
-                  .append(" | ")
-                  .append(f.get("p99_ms"))
-                  .append(" |\n");
-            });
+        .append(" s.\n\n")
+        .append(
+            BenchResults.table(
+                List.of("peak memory (pod cgroup)", "of the limit", "restarts", "OOM killed"),
+                List.of(
+                    List.of(
+                        report.get("peak_memory_mib") + " MiB",
+                        Math.round((double) report.get("peak_of_limit") * 100) + "%",
+                        report.get("restarts"),
+                        report.get("oom_killed")))))
+        .append("\n")
+        .append(
+            BenchResults.table(
+                List.of("load", "requests", "errors", "p50 ms", "p99 ms"),
+                RouterMemoryBench.loadRows(report, "requests", "errors", "p50_ms", "p99_ms")));
     md.append(
         "\nPeak memory is the pod's memory cgroup high-water mark (memory.max_usage_in_bytes):"
             + " what the limit is held against, page cache included. The load generator, the"
             + " simulator and the node share the machine's cores, so latencies say little.\n");
-    Files.writeString(Path.of(out + ".md"), md);
-  }
-
-  private static String configHashOfTheTemplate() {
-    return client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(ROUTER)
-        .get()
-        .getSpec()
-        .getTemplate()
-        .getMetadata()
-        .getAnnotations()
-        .get("beastmode.io/config-hash");
+    BenchResults.write(out, report, md);
   }
 
   private static io.beastmode.wire.Heartbeat heartbeatOf(String pod) throws Exception {

@@ -18,6 +18,7 @@ import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.api.v1alpha1.SloAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.Arrays;
@@ -49,6 +50,25 @@ public final class Fixtures {
   }
 
   private Fixtures() {}
+
+  /**
+   * The routing config hash on the pod template of router Deployment {@code name}: it changes
+   * exactly when the routers roll.
+   */
+  public static String configHashOfTemplate(
+      KubernetesClient client, String namespace, String name) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .get("beastmode.io/config-hash");
+  }
 
   public static Region region(String name, int probeIntervalSeconds) {
     var region = new Region();

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -505,6 +506,16 @@ public final class NodeRegion implements AutoCloseable {
    */
   public String apiServiceIp() {
     return API_SERVICE_IP;
+  }
+
+  /** The names of the pods labelled {@code label=value} that are Ready and not being deleted. */
+  public List<String> readyPods(String namespace, String label, String value) {
+    return client().pods().inNamespace(namespace).withLabel(label, value).list().getItems().stream()
+        .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+        .filter(Readiness::isPodReady)
+        .map(pod -> pod.getMetadata().getName())
+        .sorted()
+        .toList();
   }
 
   /** The IP the CNI gave {@code pod}; null before it has one. */

@@ -1,7 +1,6 @@
 package io.beastmode.bench.router;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.beastmode.bench.BenchResults;
 import io.beastmode.bench.router.RouterBench.Measured;
 import io.beastmode.bench.router.RouterBench.RatePoint;
 import java.io.IOException;
@@ -132,12 +131,8 @@ final class RouterBenchReport {
     result.put("targets", targets);
     result.put("quota_estimate", quotaEstimate);
     result.put("rounds", rounds);
-    Files.createDirectories(RESULTS);
-    new ObjectMapper()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(RESULTS.resolve("router.json").toFile(), result);
     String markdown = markdown(systems, ratios, targets, quotaEstimate, step, roundCount);
-    Files.writeString(RESULTS.resolve("router.md"), markdown);
+    BenchResults.write(RESULTS.resolve("router"), result, markdown);
     System.out.println(markdown);
     plot(systems);
   }

@@ -1,8 +1,7 @@
 package io.beastmode.bench.router;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.beastmode.api.v1alpha1.RouterPodSpec;
+import io.beastmode.bench.BenchResults;
 import io.beastmode.bench.router.LoadGenerator.Result;
 import io.beastmode.bench.router.LoadGenerator.Target;
 import io.beastmode.operator.desired.RouterJvmOptions;
@@ -297,10 +296,6 @@ public final class RouterMemoryBench {
   }
 
   private static void write(Path out, Map<String, Object> report) throws IOException {
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    new ObjectMapper()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(Path.of(out + ".json").toFile(), report);
     var md = new StringBuilder();
     md.append("# Router memory under sustained load (make bench-router-memory)\n\n")
         .append("One router process started as a router pod runs: `JAVA_TOOL_OPTIONS=")
@@ -319,37 +314,39 @@ public final class RouterMemoryBench {
         .append(" cache hits/s, for ")
         .append(report.get("seconds"))
         .append(" s.\n\n")
-        .append("| peak RSS (VmHWM) | of the limit | survived | limit enforced by the kernel |\n")
-        .append("|---|---|---|---|\n| ")
-        .append(report.get("peak_rss_mib"))
-        .append(" MiB | ")
-        .append(Math.round((double) report.get("peak_rss_of_limit") * 100))
-        .append("% | ")
-        .append(report.get("survived"))
-        .append(" | ")
-        .append(report.get("limit_enforced"))
         .append(
-            " |\n\n| load | requests | errors | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|\n");
-    @SuppressWarnings("unchecked")
-    var load = (Map<String, Map<String, Object>>) report.get("load");
-    load.forEach(
-        (name, r) ->
-            md.append("| ")
-                .append(name)
-                .append(" | ")
-                .append(r.get("requests"))
-                .append(" | ")
-                .append(r.get("errors"))
-                .append(" | ")
-                .append(r.get("throughput"))
-                .append(" | ")
-                .append(r.get("p50_ms"))
-                .append(" | ")
-                .append(r.get("p99_ms"))
-                .append(" |\n"));
+            BenchResults.table(
+                List.of(
+                    "peak RSS (VmHWM)", "of the limit", "survived", "limit enforced by the kernel"),
+                List.of(
+                    List.of(
+                        report.get("peak_rss_mib") + " MiB",
+                        Math.round((double) report.get("peak_rss_of_limit") * 100) + "%",
+                        report.get("survived"),
+                        report.get("limit_enforced")))))
+        .append("\n")
+        .append(
+            BenchResults.table(
+                List.of("load", "requests", "errors", "req/s", "p50 ms", "p99 ms"),
+                loadRows(report, "requests", "errors", "throughput", "p50_ms", "p99_ms")));
     md.append("\nJVM at the end (memory in MiB, from the router's metrics): ")
         .append(report.get("jvm_at_end_mib"))
         .append("\n");
-    Files.writeString(Path.of(out + ".md"), md);
+    BenchResults.write(out, report, md);
+  }
+
+  /** One row per load of the report's {@code load} map: its name, then {@code figures}. */
+  public static List<List<?>> loadRows(Map<String, Object> report, String... figures) {
+    var rows = new ArrayList<List<?>>();
+    ((Map<?, ?>) report.get("load"))
+        .forEach(
+            (name, values) -> {
+              var row = new ArrayList<Object>(List.of(name));
+              for (String figure : figures) {
+                row.add(((Map<?, ?>) values).get(figure));
+              }
+              rows.add(row);
+            });
+    return rows;
   }
 }
