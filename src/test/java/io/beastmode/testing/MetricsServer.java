@@ -39,10 +39,10 @@ final class MetricsServer {
    * front-proxy client certificate and the caller's identity in headers metrics-server trusts, and
    * dials the Service's endpoint (the host process) itself, as no ClusterIP route is needed then.
    */
-  static List<String> apiServerFlags(NodeRegion.Pki pki) {
+  static List<String> apiServerFlags(NodePki pki) {
     return List.of(
         "--requestheader-client-ca-file=" + pki.file("front-proxy-ca.crt"),
-        "--requestheader-allowed-names=" + NodeRegion.Pki.FRONT_PROXY_CLIENT,
+        "--requestheader-allowed-names=" + NodePki.FRONT_PROXY_CLIENT,
         "--requestheader-username-headers=X-Remote-User",
         "--requestheader-group-headers=X-Remote-Group",
         "--requestheader-extra-headers-prefix=X-Remote-Extra-",
@@ -57,8 +57,7 @@ final class MetricsServer {
    * and the port the node reports, with the admin client certificate of {@code kubeconfig} (the
    * kubelet trusts the region's CA); the kubelet's serving certificate is self-signed.
    */
-  static List<String> command(
-      Path binary, NodeRegion.Pki pki, Path kubeconfig, String nodeIp, int port) {
+  static List<String> command(Path binary, NodePki pki, Path kubeconfig, String nodeIp, int port) {
     return List.of(
         binary.toString(),
         "--bind-address=" + nodeIp,
@@ -81,7 +80,7 @@ final class MetricsServer {
    * Registers metrics-server with the API server: a Service without selector whose Endpoints are
    * the host process, and the APIService for {@code metrics.k8s.io} trusting the region's CA.
    */
-  static void register(KubernetesClient client, NodeRegion.Pki pki, String nodeIp, int port) {
+  static void register(KubernetesClient client, NodePki pki, String nodeIp, int port) {
     client
         .resource(
             """
