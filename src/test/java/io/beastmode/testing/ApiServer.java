@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -53,22 +55,53 @@ public final class ApiServer implements AutoCloseable {
         - level: Metadata
       """;
 
+  private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+
   public static ApiServer start() {
     return start(Map.of());
   }
 
   /** Started with extra kube-apiserver flags ({@code --audit-log-path} and its value, ...). */
   public static ApiServer start(Map<String, String> flags) {
+    sleep(waitBeforeStart(LocalTime.now(), STARTUP_TIMEOUT));
     var config =
         KubeAPIServerConfigBuilder.anAPIServerConfig()
             .withApiServerVersion(KUBERNETES_VERSION)
             .withOfflineMode(true)
             .withUpdateKubeConfig(false)
-            .withStartupTimeout(120_000);
+            .withStartupTimeout((int) STARTUP_TIMEOUT.toMillis());
     flags.forEach(config::withApiServerFlag);
     var server = new KubeAPIServer(config.build());
     server.start();
     return new ApiServer(server.getKubeConfigYaml(), server::stop);
+  }
+
+  /**
+   * How long a start must wait first. kube-api-test's readiness poll compares times of day: a
+   * deadline past midnight reads as already passed, and the start fails at once ("Kube API Server
+   * did not start properly"). A start whose deadline would cross midnight waits until it has
+   * passed.
+   */
+  static Duration waitBeforeStart(LocalTime now, Duration timeout) {
+    LocalTime deadline = now.plus(timeout);
+    if (!deadline.isBefore(now)) {
+      return Duration.ZERO;
+    }
+    return Duration.between(now, LocalTime.MAX).plusSeconds(1);
+  }
+
+  private static void sleep(Duration duration) {
+    if (duration.isZero()) {
+      return;
+    }
+    System.out.printf(
+        "waiting %d s for midnight to pass before a kube-apiserver start%n", duration.toSeconds());
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public KubernetesClient client() {
