@@ -72,7 +72,13 @@ public final class ApiServer implements AutoCloseable {
             .withStartupTimeout((int) STARTUP_TIMEOUT.toMillis());
     flags.forEach(config::withApiServerFlag);
     var server = new KubeAPIServer(config.build());
-    server.start();
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      // kube-api-test leaves the etcd and kube-apiserver it started running when its start fails.
+      server.stop();
+      throw e;
+    }
     return new ApiServer(server.getKubeConfigYaml(), server::stop);
   }
 
