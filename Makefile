@@ -12,12 +12,16 @@ IN_PROCESS = -Dvertx.cacheDirBase=$(CURDIR)/target/vertx-cache
 help: ## List the targets with what each does
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
+.PHONY: host-packages
+host-packages: ## Check that every host command the tests run has its Debian package in .ci/host-packages.tsv, the list the provision scripts install from (seconds; make test and make demo run it first)
+	bash .ci/check-host-packages.sh
+
 .PHONY: kube-binaries
 kube-binaries: ## Provision etcd, kube-apiserver and kubectl for the tests (built once, cached in ~/.kubeapitest)
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-kube-binaries.sh
 
 .PHONY: node-binaries
-node-binaries: kube-binaries ## Provision the node tier: kubelet, kube-controller-manager, kube-scheduler, kube-proxy, metrics-server (built once, cached in ~/.kubeapitest); containerd, runc, CNI plugins, iptables, conntrack, socat, nfacct, umoci, busybox-static (Debian)
+node-binaries: kube-binaries ## Provision the node tier: kubelet, kube-controller-manager, kube-scheduler, kube-proxy, metrics-server (built once, cached in ~/.kubeapitest); the node tier of .ci/host-packages.tsv (Debian: containerd, runc, CNI plugins, iptables, nftables, conntrack, socat, nfacct, umoci, busybox-static)
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-node.sh
 
 .PHONY: node-clean
@@ -33,7 +37,7 @@ build: ## Compile and package the application (target/quarkus-app) without runni
 	$(MVN) package -DskipTests
 
 .PHONY: test
-test: kube-binaries node-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, a real node with the image's pods (chart, routers), the packaged operator, then the image run in containerd
+test: host-packages kube-binaries node-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, a real node with the image's pods (chart, routers), the packaged operator, then the image run in containerd
 	$(MVN) package -DskipTests
 	bash image/build.sh
 	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
@@ -52,7 +56,7 @@ image-check: image kube-binaries tools ## Run the image's three roles in a conta
 	bash image/check.sh
 
 .PHONY: demo
-demo: kube-binaries node-binaries tools image-tools build ## Three regions on real API servers, the operator, routers as real pods on a real node in the hub region (processes under a kubelet stand-in elsewhere, or everywhere with DEMO_NODE=0 or no node), traffic, a failover and failback, the hub lost (DEMO_DURATION=<s>: unattended, exit 0 only if all happened)
+demo: host-packages kube-binaries node-binaries tools image-tools build ## Three regions on real API servers, the operator, routers as real pods on a real node in the hub region (processes under a kubelet stand-in elsewhere, or everywhere with DEMO_NODE=0 or no node), traffic, a failover and failback, the hub lost (DEMO_DURATION=<s>: unattended, exit 0 only if all happened)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench

@@ -9,14 +9,8 @@ TOOLS_DIR="${TOOLS_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/tools}"
 portkey_dir="$TOOLS_DIR/portkey-$PORTKEY_VERSION"
 start_script="$portkey_dir/node_modules/@portkey-ai/gateway/build/start-server.js"
 
-missing=()
-command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
-command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)
-command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
-if ((${#missing[@]})); then
-  echo "installing ${missing[*]} from Debian" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+source "$(dirname "$0")/host-packages.sh"
+provision_host_packages base bench
 
 if [[ ! -f "$start_script" ]]; then
   echo "installing @portkey-ai/gateway@$PORTKEY_VERSION from the npm registry into $portkey_dir" >&2

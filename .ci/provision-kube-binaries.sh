@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Provisions the binaries fabric8 kube-api-test runs in offline mode: etcd (Debian's etcd-server),
+# Provisions the binaries fabric8 kube-api-test runs in offline mode: etcd (Debian's etcd-server, from
+# the kube tier of host-packages.tsv),
 # kube-apiserver and kubectl (built with Go from the k8s.io/kubernetes module).
 # They land in ~/.kubeapitest/k8s/<version>-linux-amd64, outside the repository, so later runs reuse them.
 set -euo pipefail
@@ -8,14 +9,12 @@ K8S_VERSION="${K8S_VERSION:-1.33.13}"
 KUBE_API_TEST_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
 target="$KUBE_API_TEST_DIR/k8s/${K8S_VERSION}-linux-amd64"
 
+source "$(dirname "$0")/host-packages.sh"
+provision_host_packages base kube
+
 if [[ -x "$target/kube-apiserver" && -x "$target/kubectl" && -x "$target/etcd" ]]; then
   echo "kube binaries ${K8S_VERSION} already in $target"
   exit 0
-fi
-
-if ! command -v etcd >/dev/null 2>&1; then
-  echo "installing etcd-server from Debian"
-  apt-get update -qq && apt-get install -y -qq etcd-server >/dev/null
 fi
 
 source "$(dirname "$0")/kube-build.sh"

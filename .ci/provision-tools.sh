@@ -8,13 +8,8 @@
 # to. They land in ~/.kubeapitest/tools, outside the repository, so later runs reuse them.
 set -euo pipefail
 
-need=()
-command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
-command -v lua5.1 >/dev/null 2>&1 || need+=(lua5.1)
-if ((${#need[@]})); then
-  echo "installing ${need[*]} from Debian"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+source "$(dirname "$0")/host-packages.sh"
+provision_host_packages base tools
 
 HELM_VERSION="${HELM_VERSION:-3.19.5}"
 OPENAI_VERSION="${OPENAI_VERSION:-3.51.0}"

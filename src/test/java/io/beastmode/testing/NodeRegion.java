@@ -135,8 +135,9 @@ public final class NodeRegion implements AutoCloseable {
   }
 
   /**
-   * Why a node region cannot start here (not root, no cgroups, a binary or a package missing:
-   * {@code make node-binaries}), or empty. The demo says so and falls back instead of faking a pod.
+   * Why a node region cannot start here (not root, no cgroups, a binary or a package of the node
+   * tier in {@code .ci/host-packages.tsv} missing: {@code make node-binaries}), or empty. The demo
+   * says so and falls back instead of faking a pod.
    */
   public static Optional<String> whyUnavailable() {
     if (!"root".equals(System.getProperty("user.name"))) {
@@ -158,33 +159,7 @@ public final class NodeRegion implements AutoCloseable {
         return Optional.of(BINARIES.resolve(binary) + " is missing (make node-binaries)");
       }
     }
-    for (String command :
-        List.of(
-            "containerd",
-            "ctr",
-            "runc",
-            "iptables",
-            "ip6tables",
-            "nft",
-            "nfacct",
-            "ip",
-            "umoci",
-            "openssl",
-            "mount")) {
-      if (HostCommand.run(List.of("sh", "-c", "command -v " + command), null).exit() != 0) {
-        return Optional.of(command + " is missing (make node-binaries)");
-      }
-    }
-    for (String plugin : List.of("bridge", "host-local", "portmap", "loopback")) {
-      if (!Files.isExecutable(Path.of("/usr/lib/cni", plugin))) {
-        return Optional.of(
-            "CNI plugin /usr/lib/cni/" + plugin + " is missing (make node-binaries)");
-      }
-    }
-    if (!Files.isExecutable(Path.of("/bin/busybox"))) {
-      return Optional.of("/bin/busybox is missing (make node-binaries)");
-    }
-    return Optional.empty();
+    return HostPackages.firstMissing("node", "node-binaries");
   }
 
   private void startAll() {
