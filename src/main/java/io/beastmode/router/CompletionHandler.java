@@ -6,6 +6,7 @@ import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.Endpoint;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -19,6 +20,12 @@ import java.util.function.Supplier;
 final class CompletionHandler implements Handler<RoutingContext> {
   /** Seconds a client is asked to wait when the router is full; requests finish in about that. */
   static final int RETRY_AFTER_SECONDS = 1;
+
+  /** How much of a refused body is read and dropped before the connection is closed. */
+  static final long LINGER_BYTES = 64L * 1024 * 1024;
+
+  /** How long a refused body may take to arrive before the connection is closed. */
+  static final long LINGER_MILLIS = 10_000;
 
   private final Endpoint endpoint;
   private final Supplier<RoutingTable> tables;
@@ -60,11 +67,17 @@ final class CompletionHandler implements Handler<RoutingContext> {
     readBody(ctx.request(), table.config().limits().maxRequestBytes, exchange);
   }
 
-  /** Collects the body, refusing it as soon as it passes the limit instead of buffering it all. */
+  /**
+   * Collects the body, refusing it as soon as it passes the limit instead of buffering it all. The
+   * refusal is answered at once and the rest of the body read and dropped (up to {@link
+   * #LINGER_BYTES} and {@link #LINGER_MILLIS}), as nginx's lingering close does: a client that
+   * sends its whole body before it reads (most HTTP clients do) would otherwise meet a closed
+   * connection and never see the 413 or its body.
+   */
   private static void readBody(HttpServerRequest request, int limit, Exchange exchange) {
     String declared = request.getHeader("content-length");
     if (declared != null && parseLength(declared) > limit) {
-      exchange.fail(ApiError.tooLarge(limit), true);
+      refuseAndLinger(request, limit, exchange);
       return;
     }
     Buffer body = Buffer.buffer();
@@ -76,7 +89,7 @@ final class CompletionHandler implements Handler<RoutingContext> {
           }
           if (body.length() + chunk.length() > limit) {
             refused[0] = true;
-            exchange.fail(ApiError.tooLarge(limit), true);
+            refuseAndLinger(request, limit, exchange);
           } else {
             body.appendBuffer(chunk);
           }
@@ -88,6 +101,24 @@ final class CompletionHandler implements Handler<RoutingContext> {
           }
         });
     request.exceptionHandler(error -> exchange.clientGone());
+    request.resume();
+  }
+
+  /** Drops what is left of a body refused for its size, closing the connection past the bounds. */
+  private static void refuseAndLinger(HttpServerRequest request, int limit, Exchange exchange) {
+    exchange.fail(ApiError.tooLarge(limit), false);
+    Vertx vertx = Vertx.currentContext().owner();
+    long[] dropped = {0};
+    long timer = vertx.setTimer(LINGER_MILLIS, expired -> request.connection().close());
+    request.handler(
+        chunk -> {
+          dropped[0] += chunk.length();
+          if (dropped[0] > LINGER_BYTES) {
+            vertx.cancelTimer(timer);
+            request.connection().close();
+          }
+        });
+    request.endHandler(end -> vertx.cancelTimer(timer));
     request.resume();
   }
 

@@ -34,6 +34,8 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -250,27 +252,45 @@ public class RouterRole {
       Replies.sendError(ctx.response(), admission.error(), region);
       return;
     }
-    ObjectNode list = CompletionRequest.json().createObjectNode().put("object", "list");
-    ArrayNode data = list.putArray("data");
+    List<String> ids = new ArrayList<>();
     for (ModelRoute model : table.modelList()) {
-      if (!admission.allows(model.name())) {
-        continue;
+      if (admission.allows(model.name())) {
+        ids.add(model.name());
       }
-      data.addObject()
-          .put("id", model.name())
-          .put("object", "model")
-          .put("created", 0)
-          .put("owned_by", model.pool() == null ? "beast-mode" : model.pool());
     }
     for (String alias : table.config().selection().aliases) {
-      if (!admission.allows(alias)) {
-        continue;
+      if (admission.allows(alias)) {
+        ids.add(alias);
       }
-      data.addObject()
-          .put("id", alias)
-          .put("object", "model")
-          .put("created", 0)
-          .put("owned_by", "beast-mode");
+    }
+    // Anthropic's clients (Claude Code among them) send anthropic-version and read its shape.
+    boolean anthropic = ctx.request().getHeader("anthropic-version") != null;
+    ObjectNode list = CompletionRequest.json().createObjectNode();
+    if (!anthropic) {
+      list.put("object", "list");
+    }
+    ArrayNode data = list.putArray("data");
+    for (String id : ids) {
+      ObjectNode entry = data.addObject();
+      if (anthropic) {
+        entry
+            .put("type", "model")
+            .put("id", id)
+            .put("display_name", id)
+            .put("created_at", "1970-01-01T00:00:00Z");
+      } else {
+        ModelRoute model = table.models().get(id);
+        entry
+            .put("id", id)
+            .put("object", "model")
+            .put("created", 0)
+            .put("owned_by", model == null || model.pool() == null ? "beast-mode" : model.pool());
+      }
+    }
+    if (anthropic) {
+      list.put("has_more", false);
+      list.put("first_id", ids.isEmpty() ? null : ids.get(0));
+      list.put("last_id", ids.isEmpty() ? null : ids.get(ids.size() - 1));
     }
     ctx.response()
         .putHeader("content-type", "application/json")

@@ -5,6 +5,7 @@ import io.beastmode.api.v1alpha1.CacheSpec;
 import io.beastmode.api.v1alpha1.CircuitBreakerSpec;
 import io.beastmode.api.v1alpha1.FallbackSpec;
 import io.beastmode.api.v1alpha1.ModelCapabilities;
+import io.beastmode.api.v1alpha1.ModelUpstream;
 import io.beastmode.api.v1alpha1.RouterPodSpec;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.api.v1alpha1.SelectionSpec;
@@ -97,7 +98,10 @@ public record RoutingTable(
         model.domainQuality(),
         model.contextWindow(),
         model.maxOutputTokens(),
-        model.capabilities() == null ? new ModelCapabilities() : model.capabilities());
+        model.capabilities() == null ? new ModelCapabilities() : model.capabilities(),
+        model.upstream() == null ? new ModelUpstream() : model.upstream(),
+        model.cacheReadPerMillion(),
+        model.cacheWritePerMillion());
   }
 
   /** The LLMRouter this table was rendered from, "local" for a file written by hand without one. */

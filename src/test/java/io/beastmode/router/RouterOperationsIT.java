@@ -20,6 +20,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -88,6 +90,47 @@ class RouterOperationsIT extends RouterHarness {
                 .post("/v1/chat/completions", chat("auto", "still here " + unique()))
                 .statusCode())
         .isEqualTo(200);
+  }
+
+  /**
+   * Most clients (httpx, requests, curl) send the whole body before they read: a 20 MB body must
+   * still get its 413 and the error body, whether its length is declared or it comes chunked.
+   */
+  @Test
+  void aClientThatSendsAHugeBodyBeforeReadingGetsThe413AndItsBody() throws Exception {
+    byte[] body = chat("auto", "x".repeat(20 << 20)).getBytes(StandardCharsets.UTF_8);
+    for (boolean chunked : new boolean[] {false, true}) {
+      try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+        socket.setSoTimeout(60_000);
+        OutputStream out = socket.getOutputStream();
+        String framing = chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length;
+        out.write(
+            ("POST /v1/chat/completions HTTP/1.1\r\nHost: router\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + framing
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        for (int at = 0; at < body.length; at += 1 << 16) {
+          int length = Math.min(1 << 16, body.length - at);
+          if (chunked) {
+            out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          }
+          out.write(body, at, length);
+          if (chunked) {
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          }
+        }
+        if (chunked) {
+          out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.flush();
+        // Done sending: the router closes the kept-alive connection once it reads the end.
+        socket.shutdownOutput();
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(answer).as(chunked ? "chunked" : "declared length").startsWith("HTTP/1.1 413");
+        assertThat(answer).contains("\"code\":\"request_too_large\"");
+      }
+    }
   }
 
   @Test

@@ -47,7 +47,14 @@ public class Model {
       "Where the model is reached, per region; the region '*' applies to every region without its own entry.")
   public List<ModelEndpoint> endpoints;
 
-  @JsonPropertyDescription("Secret key holding the API key sent as a bearer token to the upstream.")
+  @Default("{}")
+  @JsonPropertyDescription(
+      "The API the endpoints speak (OpenAI, Azure OpenAI or Anthropic) and how they are called.")
+  public ModelUpstream upstream = new ModelUpstream();
+
+  @JsonPropertyDescription(
+      "Secret key holding the API key sent to the upstream (as its kind expects: a bearer token,"
+          + " api-key or x-api-key).")
   public SecretKeyReference credentialsSecretRef;
 
   @Required

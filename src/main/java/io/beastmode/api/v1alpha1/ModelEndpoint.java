@@ -23,9 +23,11 @@ public class ModelEndpoint {
 
   @Pattern("^https?://.+")
   @JsonPropertyDescription(
-      "Base URL of an OpenAI-compatible API, for example https://api.openai.com/v1.")
+      "Base URL of the model's API: for kind openai the API's base, for example"
+          + " https://api.openai.com/v1; for azureOpenAI the resource,"
+          + " https://NAME.openai.azure.com; for anthropic https://api.anthropic.com.")
   public String url;
 
-  @JsonPropertyDescription("A Service in the region's cluster serving an OpenAI-compatible API.")
+  @JsonPropertyDescription("A Service in the region's cluster serving the model's API.")
   public ServiceEndpoint service;
 }

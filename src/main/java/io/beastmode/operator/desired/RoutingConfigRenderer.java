@@ -3,8 +3,10 @@ package io.beastmode.operator.desired;
 import io.beastmode.api.v1alpha1.Model;
 import io.beastmode.api.v1alpha1.ModelEndpoint;
 import io.beastmode.api.v1alpha1.ModelPool;
+import io.beastmode.api.v1alpha1.ModelUpstream;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.SecretKeyReference;
+import io.beastmode.api.v1alpha1.UpstreamKind;
 import io.beastmode.operator.resolved.ResolvedRouter;
 import io.beastmode.wire.ModelRoute;
 import io.beastmode.wire.RoutingConfig;
@@ -80,7 +82,24 @@ public final class RoutingConfigRenderer {
         model.quality.domains,
         model.contextWindow,
         model.maxOutputTokens,
-        model.capabilities);
+        model.capabilities,
+        isPlainOpenAi(model.upstream) ? null : model.upstream,
+        model.pricing.cacheReadPerMillion,
+        model.pricing.cacheWritePerMillion);
+  }
+
+  /**
+   * An OpenAI endpoint with nothing else set is what a router assumes without an upstream entry:
+   * left out, routing.yaml (and so its hash, which rolls the routers) stays as it was before kinds.
+   */
+  private static boolean isPlainOpenAi(ModelUpstream upstream) {
+    return upstream == null
+        || (upstream.kind == UpstreamKind.openai
+            && upstream.nativeDialects == null
+            && upstream.apiVersion == null
+            && upstream.deployment == null
+            && upstream.anthropicVersion == null
+            && upstream.anthropicBetas == null);
   }
 
   /**
