@@ -173,6 +173,14 @@ public final class ApiError extends RuntimeException {
         null);
   }
 
+  /**
+   * An upstream's error passed on to the caller: its status, and its error type and message
+   * (translated into the caller's dialect when it is rendered).
+   */
+  public static ApiError upstream(int status, String type, String message) {
+    return new ApiError(status, type, null, null, message, null);
+  }
+
   /** OpenAI's error type: invalid_request_error, requests, tokens, insufficient_quota, ... */
   public String type() {
     return type;

@@ -1,0 +1,279 @@
+package io.beastmode.router.dialect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beastmode.router.api.ApiError;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * An Anthropic upstream ({@code /v1/messages}).
+ *
+ * @see #DEFAULT_MAX_TOKENS
+ */
+public final class AnthropicUpstream implements UpstreamDialect {
+  /**
+   * {@code max_tokens} when the caller set none: Anthropic requires it, and OpenAI's callers may
+   * leave it out. 4096 is what every current Claude model can produce.
+   */
+  public static final int DEFAULT_MAX_TOKENS = 4096;
+
+  public static final String VERSION = "2023-06-01";
+
+  private final int defaultMaxTokens;
+  private final Set<String> allowedBetas;
+
+  /**
+   * @param defaultMaxTokens {@code max_tokens} when the caller gave none (the model's maximum
+   *     output, or {@link #DEFAULT_MAX_TOKENS})
+   * @param allowedBetas the {@code anthropic-beta} flags this upstream takes; others are dropped
+   */
+  public AnthropicUpstream(int defaultMaxTokens, Set<String> allowedBetas) {
+    this.defaultMaxTokens = defaultMaxTokens;
+    this.allowedBetas = Set.copyOf(allowedBetas);
+  }
+
+  @Override
+  public Dialect nativeDialect() {
+    return Dialect.messages;
+  }
+
+  /**
+   * The request headers: the key, the API version, and the caller's {@code anthropic-beta} flags
+   * that this upstream allows (none is left out rather than sent empty).
+   *
+   * @param callerBetas the caller's {@code anthropic-beta} header, comma-separated, or null
+   */
+  public Map<String, String> headers(String apiKey, String callerBetas) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("x-api-key", apiKey);
+    headers.put("anthropic-version", VERSION);
+    if (callerBetas != null) {
+      StringJoiner kept = new StringJoiner(",");
+      for (String flag : callerBetas.split(",")) {
+        if (allowedBetas.contains(flag.strip())) {
+          kept.add(flag.strip());
+        }
+      }
+      if (kept.length() > 0) {
+        headers.put("anthropic-beta", kept.toString());
+      }
+    }
+    return headers;
+  }
+
+  @Override
+  public ObjectNode request(CanonicalRequest request, String upstreamModel) {
+    ObjectNode body = Json.object().put("model", upstreamModel);
+    ObjectNode thinking = thinking(request.thinking());
+    int maxTokens = request.maxTokens();
+    if (maxTokens == 0) {
+      maxTokens = defaultMaxTokens;
+      long budget = thinking == null ? 0 : thinking.path("budget_tokens").asLong();
+      if (budget >= maxTokens) {
+        maxTokens = (int) Math.min(Integer.MAX_VALUE, budget + defaultMaxTokens);
+      }
+    }
+    body.put("max_tokens", maxTokens);
+    if (!request.system().isEmpty()) {
+      ArrayNode system = body.putArray("system");
+      for (Block.Text text : request.system()) {
+        if (!text.text().isEmpty()) {
+          system.add(AnthropicShapes.block(text));
+        }
+      }
+    }
+    body.set("messages", messages(request.messages()));
+    if (request.temperature() != null) {
+      if (request.temperature() > 1) {
+        throw ApiError.invalid(
+            "temperature",
+            "'temperature' must be between 0 and 1 for Anthropic models; this request asked "
+                + request.temperature());
+      }
+      body.put("temperature", request.temperature());
+    }
+    if (request.topP() != null) {
+      body.put("top_p", request.topP());
+    }
+    if (request.topK() != null) {
+      body.put("top_k", request.topK());
+    }
+    if (!request.stopSequences().isEmpty()) {
+      body.set("stop_sequences", Json.MAPPER.valueToTree(request.stopSequences()));
+    }
+    if (request.stream()) {
+      body.put("stream", true);
+    }
+    if (!request.tools().isEmpty()) {
+      ArrayNode tools = body.putArray("tools");
+      for (Tool tool : request.tools()) {
+        ObjectNode written = tools.addObject().put("name", tool.name());
+        if (tool.description() != null) {
+          written.put("description", tool.description());
+        }
+        written.set("input_schema", tool.inputSchema());
+        written.setAll(Json.without(tool.extras(), "strict"));
+      }
+      ObjectNode choice = toolChoice(request.toolChoice());
+      if (choice != null) {
+        body.set("tool_choice", choice);
+      }
+    }
+    if (thinking != null) {
+      body.set("thinking", thinking);
+    }
+    if (request.responseFormat() != null
+        && "json_schema".equals(request.responseFormat().path("type").asText())) {
+      body.putObject("output_config")
+          .putObject("format")
+          .put("type", "json_schema")
+          .set("schema", request.responseFormat().path("schema"));
+    }
+    if (request.user() != null) {
+      body.putObject("metadata").put("user_id", request.user());
+    }
+    return body;
+  }
+
+  /**
+   * Turns as Anthropic takes them: consecutive turns of one role joined, tool results first in
+   * their user turn, empty text and unsigned thinking (which Anthropic refuses) left out.
+   */
+  private static ArrayNode messages(List<Message> messages) {
+    ArrayNode written = Json.array();
+    Message.Role lastRole = null;
+    List<Block> turn = new ArrayList<>();
+    for (Message message : messages) {
+      if (message.role() != lastRole && !turn.isEmpty()) {
+        written.add(turn(lastRole, turn));
+        turn = new ArrayList<>();
+      }
+      lastRole = message.role();
+      for (Block block : message.content()) {
+        if (block instanceof Block.Text t && t.text().isEmpty()) {
+          continue;
+        }
+        if (block instanceof Block.Thinking t
+            && (t.signature() == null || t.signature().isEmpty())) {
+          continue;
+        }
+        turn.add(block);
+      }
+    }
+    if (!turn.isEmpty()) {
+      written.add(turn(lastRole, turn));
+    }
+    return written;
+  }
+
+  private static ObjectNode turn(Message.Role role, List<Block> content) {
+    List<Block> ordered = new ArrayList<>();
+    content.stream().filter(b -> b instanceof Block.ToolResult).forEach(ordered::add);
+    content.stream().filter(b -> !(b instanceof Block.ToolResult)).forEach(ordered::add);
+    ObjectNode message = Json.object().put("role", role.name());
+    message.set("content", AnthropicShapes.content(ordered));
+    return message;
+  }
+
+  private static ObjectNode toolChoice(ToolChoice choice) {
+    if (choice.mode() == ToolChoice.Mode.auto && choice.parallelAllowed()) {
+      return null;
+    }
+    ObjectNode node = Json.object().put("type", choice.mode().name());
+    if (choice.mode() == ToolChoice.Mode.tool) {
+      node.put("name", choice.name());
+    }
+    if (!choice.parallelAllowed() && choice.mode() != ToolChoice.Mode.none) {
+      node.put("disable_parallel_tool_use", true);
+    }
+    return node;
+  }
+
+  /** Anthropic's thinking config; an OpenAI effort becomes a token budget. */
+  static ObjectNode thinking(JsonNode thinking) {
+    if (thinking == null || thinking.isNull()) {
+      return null;
+    }
+    if (thinking.has("type")) {
+      return Json.without(thinking, "effort", "summary");
+    }
+    int budget =
+        switch (thinking.path("effort").asText("")) {
+          case "minimal", "low" -> 1024;
+          case "medium" -> 4096;
+          case "high", "xhigh" -> 16384;
+          default -> 0;
+        };
+    if (budget == 0) {
+      return null;
+    }
+    return Json.object().put("type", "enabled").put("budget_tokens", budget);
+  }
+
+  @Override
+  public CanonicalAnswer parseAnswer(JsonNode body) {
+    List<Block> content = new ArrayList<>();
+    for (JsonNode node : body.path("content")) {
+      Block block = answerBlock(node);
+      if (block != null) {
+        content.add(block);
+      }
+    }
+    return new CanonicalAnswer(
+        body.path("id").asText(),
+        body.path("model").asText(),
+        0,
+        content,
+        StopReason.fromAnthropic(body.path("stop_reason").textValue()),
+        body.path("stop_sequence").textValue(),
+        TokenUsage.fromAnthropic(body.path("usage")));
+  }
+
+  /**
+   * A block of an answer, or null for kinds with no canonical form (server tool use and its
+   * results, which only an Anthropic caller could use and which pass-through keeps).
+   */
+  static Block answerBlock(JsonNode node) {
+    return switch (node.path("type").asText()) {
+      case "text" -> new Block.Text(node.path("text").asText(), Json.without(node, "type", "text"));
+      case "tool_use" ->
+          new Block.ToolUse(
+              node.path("id").asText(),
+              node.path("name").asText(),
+              node.path("input").isObject() ? node.path("input") : Json.object());
+      case "thinking" ->
+          new Block.Thinking(node.path("thinking").asText(), node.path("signature").textValue());
+      case "redacted_thinking" -> new Block.RedactedThinking(node.path("data").asText());
+      default -> null;
+    };
+  }
+
+  @Override
+  public StreamDecoder streamDecoder(long promptEstimate) {
+    return new AnthropicStreamDecoder();
+  }
+
+  @Override
+  public UpstreamError parseError(int status, byte[] body) {
+    JsonNode parsed = Json.readOrNull(body);
+    JsonNode error = parsed == null ? null : parsed.get("error");
+    if (error != null && error.isObject()) {
+      return new UpstreamError(
+          status,
+          error.path("type").asText(ErrorRenderer.anthropicType(status)),
+          error.path("message").asText("the upstream answered " + status));
+    }
+    String text = new String(body, StandardCharsets.UTF_8).strip();
+    return new UpstreamError(
+        status,
+        ErrorRenderer.anthropicType(status),
+        text.isEmpty() ? "the upstream answered " + status : OpenAiUpstream.abbreviated(text));
+  }
+}
