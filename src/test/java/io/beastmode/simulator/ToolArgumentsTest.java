@@ -23,13 +23,14 @@ class ToolArgumentsTest {
               "limit": {"type": "integer", "default": 10}}}
             """);
 
-    assertThat(ToolArguments.forSchema(schema))
+    assertThat(ToolArguments.forSchema(schema).toString())
         .isEqualTo(
             JSON.readTree(
-                """
+                    """
                 {"city": "city 1", "unit": "celsius", "days": 3, "ratio": 1.5, "exact": true,
                  "tags": ["tags 1"], "where": {"lat": 1.5}, "mode": "fast", "limit": 10}
-                """));
+                """)
+                .toString());
   }
 
   @Test
