@@ -307,7 +307,10 @@ public final class Simulator {
     }
   }
 
-  /** A model with a key takes it where its API carries it, and nothing else. */
+  /**
+   * A model with a key takes it where its API carries it (Anthropic's as x-api-key or a bearer
+   * token), and nothing else.
+   */
   private boolean keyAccepted(RoutingContext ctx, ModelApi api, SimulatedModel model) {
     if (model.apiKey() == null) {
       return true;
@@ -315,7 +318,11 @@ public final class Simulator {
     String presented =
         switch (api) {
           case openai -> bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-          case anthropic -> ctx.request().getHeader("x-api-key");
+          // The Anthropic SDK (2.17) sends its key as a bearer token; older clients as x-api-key.
+          case anthropic ->
+              ctx.request().getHeader("x-api-key") != null
+                  ? ctx.request().getHeader("x-api-key")
+                  : bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
           case azure -> ctx.request().getHeader("api-key");
         };
     if (model.apiKey().equals(presented)) {

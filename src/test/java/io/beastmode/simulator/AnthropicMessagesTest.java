@@ -139,6 +139,29 @@ class AnthropicMessagesTest extends SimulatorHarness {
   }
 
   @Test
+  void theKeyIsTakenAsABearerTokenTooAsTheAnthropicSdkSendsIt() throws Exception {
+    var bearer =
+        client.post(
+            "/v1/messages",
+            ask("claude-fixed", "hi", ""),
+            "anthropic-version",
+            "2023-06-01",
+            "authorization",
+            "Bearer " + KEY);
+    var wrongBearer =
+        client.post(
+            "/v1/messages",
+            ask("claude-fixed", "hi", ""),
+            "anthropic-version",
+            "2023-06-01",
+            "authorization",
+            "Bearer sk-ant-wrong");
+
+    assertThat(bearer.statusCode()).isEqualTo(200);
+    assertError(wrongBearer, 401, "authentication_error");
+  }
+
+  @Test
   void errorStatus529IsOverloadedError() throws Exception {
     var response = messages(ask("claude-overloaded", "hi", ""));
 
