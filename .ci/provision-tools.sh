@@ -3,7 +3,9 @@
 # lua5.1 (Argo CD runs its health checks in Lua 5.1; ArgoHealthChecksTest runs them the same way), and
 # helm for the chart tests and `make lint-chart`, built with Go from the helm.sh/helm/v3 module,
 # stamped with its version and Kubernetes version as helm's own release build does; the OpenAI
-# Python client (PyPI, in a virtualenv), which RouterOpenAiClientIT points at a router; and moto's
+# Python client (PyPI, in a virtualenv), which RouterAccessIT points at a router and the simulator's
+# SDK tests at the simulator; the Anthropic Python SDK (PyPI, in a virtualenv of its own), which the
+# simulator's Anthropic SDK test points at the simulator; and moto's
 # S3-compatible server (PyPI, in a virtualenv of its own), which S3SnapshotStoreIT writes snapshots
 # to. They land in ~/.kubeapitest/tools, outside the repository, so later runs reuse them.
 set -euo pipefail
@@ -14,6 +16,7 @@ provision_host_packages base tools
 HELM_VERSION="${HELM_VERSION:-3.19.5}"
 OPENAI_VERSION="${OPENAI_VERSION:-3.51.0}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
+ANTHROPIC_VERSION="${ANTHROPIC_VERSION:-2.17.0}"
 TOOLS_DIR="${TOOLS_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/tools}"
 helm="$TOOLS_DIR/helm"
 
@@ -23,6 +26,14 @@ if [[ "$("$venv/bin/python" -c 'import openai; print(openai.__version__)' 2>/dev
   mkdir -p "$TOOLS_DIR"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "openai==$OPENAI_VERSION"
+fi
+
+anthropic="$TOOLS_DIR/anthropic-python"
+if [[ "$("$anthropic/bin/python" -c 'import anthropic; print(anthropic.__version__)' 2>/dev/null)" != "$ANTHROPIC_VERSION" ]]; then
+  echo "installing the Anthropic Python SDK $ANTHROPIC_VERSION into $anthropic"
+  mkdir -p "$TOOLS_DIR"
+  python3 -m venv "$anthropic"
+  "$anthropic/bin/pip" install -q "anthropic==$ANTHROPIC_VERSION"
 fi
 
 moto="$TOOLS_DIR/moto"

@@ -14,6 +14,24 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param errorRate share of requests answered with errorStatus, 0 to 1 (default 0)
  * @param errorStatus HTTP status of those answers, 400 to 599 (default 500)
  * @param outage how this model is down (default none)
+ * @param api the API it is served on: openai, anthropic or azure (default openai); a model answers
+ *     on its own API only
+ * @param apiKey the key clients must send (Authorization: Bearer for openai, x-api-key for
+ *     anthropic, api-key for azure); null takes any or none (default)
+ * @param embeddingDimensions above 0 makes it an embedding model with vectors of this length; it
+ *     then answers embeddings and no chat (default 0)
+ * @param toolCalls how many tools it calls when the request offers tools and the last message is
+ *     the user's; 0 never calls any (default)
+ * @param parallelToolCalls all toolCalls in one turn; false calls one a turn, toolCalls turns in a
+ *     row (default false)
+ * @param toolCallText text beside the tool calls: none, before or after them (default none)
+ * @param thinking the reasoning it shows when the request asks for thinking or reasoning; null
+ *     shows none (default)
+ * @param cacheReadShare share of input tokens reported as read from the prompt cache, 0 to 1
+ * @param cacheWriteShare share of input tokens reported as written to the prompt cache, 0 to 1;
+ *     OpenAI's usage has no field for it, Anthropic's has
+ * @param failAfterEvents a stream breaks after this many content events: Anthropic's with an {@code
+ *     error} event, OpenAI's by closing the connection; 0 never (default)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulatedModel(
@@ -24,7 +42,17 @@ public record SimulatedModel(
     double tokensPerSecond,
     double errorRate,
     int errorStatus,
-    Outage outage) {
+    Outage outage,
+    ModelApi api,
+    String apiKey,
+    int embeddingDimensions,
+    int toolCalls,
+    boolean parallelToolCalls,
+    ToolCallText toolCallText,
+    String thinking,
+    double cacheReadShare,
+    double cacheWriteShare,
+    int failAfterEvents) {
 
   public SimulatedModel {
     if (name == null || name.isBlank()) {
@@ -58,6 +86,61 @@ public record SimulatedModel(
     if (outage == null) {
       outage = Outage.none;
     }
+    if (api == null) {
+      api = ModelApi.openai;
+    }
+    if (toolCallText == null) {
+      toolCallText = ToolCallText.none;
+    }
+    if (embeddingDimensions < 0) {
+      throw new IllegalArgumentException(name + ": embeddingDimensions must not be negative");
+    }
+    if (embeddingDimensions > 0 && api == ModelApi.anthropic) {
+      throw new IllegalArgumentException(name + ": Anthropic serves no embeddings");
+    }
+    if (toolCalls < 0 || failAfterEvents < 0) {
+      throw new IllegalArgumentException(
+          name + ": toolCalls and failAfterEvents must not be negative");
+    }
+    if (cacheReadShare < 0 || cacheWriteShare < 0 || cacheReadShare + cacheWriteShare > 1) {
+      throw new IllegalArgumentException(
+          name + ": cacheReadShare and cacheWriteShare must be between 0 and 1, together too");
+    }
+  }
+
+  /** The fields models had before the other APIs and scripted behaviours came. */
+  public SimulatedModel(
+      String name,
+      String answer,
+      long latencyMs,
+      long latencyP99Ms,
+      double tokensPerSecond,
+      double errorRate,
+      int errorStatus,
+      Outage outage) {
+    this(
+        name,
+        answer,
+        latencyMs,
+        latencyP99Ms,
+        tokensPerSecond,
+        errorRate,
+        errorStatus,
+        outage,
+        null,
+        null,
+        0,
+        0,
+        false,
+        null,
+        null,
+        0,
+        0,
+        0);
+  }
+
+  boolean embedding() {
+    return embeddingDimensions > 0;
   }
 
   /** A healthy model that echoes after a fixed latency. */

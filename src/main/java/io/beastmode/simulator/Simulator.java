@@ -16,19 +16,29 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * A fake OpenAI-compatible model backend. It answers {@code /v1/chat/completions}, {@code
- * /v1/completions} and {@code /v1/models} for the models of its config, with the latency, token
- * rate, errors and outages the config asks for, and serves {@code /sim/config}, {@code /sim/outage}
- * and {@code /sim/stats} so tests and demos can change and watch it at runtime. Everything runs on
- * the event loop: delays are Vert.x timers.
+ * A fake model backend. It serves the models of its config on the API each names: OpenAI's ({@code
+ * /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}), Anthropic's ({@code
+ * /v1/messages}, {@code /v1/messages/count_tokens}) or Azure OpenAI's ({@code
+ * /openai/deployments/{name}/chat/completions} and {@code /embeddings} with an api-version, {@code
+ * /openai/v1/...}), and lists them on {@code /v1/models} in OpenAI's shape, or Anthropic's when the
+ * request has an anthropic-version header. Each answers with the latency, token rate, scripted
+ * behaviour, errors and outages the config asks for, refused or failed in its API's words. {@code
+ * /sim/config}, {@code /sim/outage}, {@code /sim/stats} and {@code /sim/requests} let tests and
+ * demos change and watch it at runtime. Everything runs on the event loop: delays are Vert.x
+ * timers.
  */
 public final class Simulator {
   private static final ObjectMapper JSON =
@@ -39,9 +49,22 @@ public final class Simulator {
   private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
   private static final String INVALID_REQUEST = "invalid_request_error";
 
+  /** Azure OpenAI's API versions the simulator knows; another is refused as Azure refuses it. */
+  static final Set<String> AZURE_API_VERSIONS =
+      Set.of(
+          "2023-05-15",
+          "2024-02-01",
+          "2024-06-01",
+          "2024-10-21",
+          "2024-12-01-preview",
+          "2025-01-01-preview",
+          "2025-03-01-preview",
+          "2025-04-01-preview");
+
   private final AtomicReference<SimulatorConfig> config;
   private final LongAdder requests = new LongAdder();
   private final LongAdder errors = new LongAdder();
+  private final RequestLog log = new RequestLog();
   private final long created = System.currentTimeMillis() / 1000;
 
   public Simulator(SimulatorConfig config) {
@@ -62,77 +85,279 @@ public final class Simulator {
     config.updateAndGet(current -> current.withOutage(outage));
   }
 
-  /** Completion requests received. */
+  /** Completion and embedding requests received. */
   public long requests() {
     return requests.sum();
   }
 
-  /** Completion requests not answered with 200: refused, failed on purpose, hung up or hanging. */
+  /** Those not answered with 200, or broken mid-stream: refused, failed, hung up or hanging. */
   public long errors() {
     return errors.sum();
   }
 
-  /** Adds the /v1 and /sim routes to {@code router}. */
+  /** Adds the model APIs' routes and the /sim routes to {@code router}. */
   public void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     router
         .post("/v1/chat/completions")
         .handler(body)
-        .handler(ctx -> complete(ctx, Endpoint.CHAT_COMPLETIONS));
+        .handler(ctx -> complete(ctx, ModelApi.openai, Endpoint.CHAT_COMPLETIONS, null));
     router
         .post("/v1/completions")
         .handler(body)
-        .handler(ctx -> complete(ctx, Endpoint.COMPLETIONS));
+        .handler(ctx -> complete(ctx, ModelApi.openai, Endpoint.COMPLETIONS, null));
+    router
+        .post("/v1/messages")
+        .handler(body)
+        .handler(ctx -> complete(ctx, ModelApi.anthropic, Endpoint.MESSAGES, null));
+    router.post("/v1/messages/count_tokens").handler(body).handler(this::countTokens);
+    router.post("/v1/embeddings").handler(body).handler(ctx -> embed(ctx, ModelApi.openai, null));
+    router
+        .post("/openai/deployments/:deployment/chat/completions")
+        .handler(body)
+        .handler(
+            ctx ->
+                complete(
+                    ctx, ModelApi.azure, Endpoint.CHAT_COMPLETIONS, ctx.pathParam("deployment")));
+    router
+        .post("/openai/deployments/:deployment/embeddings")
+        .handler(body)
+        .handler(ctx -> embed(ctx, ModelApi.azure, ctx.pathParam("deployment")));
+    router
+        .post("/openai/v1/chat/completions")
+        .handler(body)
+        .handler(ctx -> complete(ctx, ModelApi.azure, Endpoint.CHAT_COMPLETIONS, null));
+    router
+        .post("/openai/v1/embeddings")
+        .handler(body)
+        .handler(ctx -> embed(ctx, ModelApi.azure, null));
     router.get("/v1/models").handler(this::listModels);
     router.get("/sim/config").handler(ctx -> send(ctx, 200, config.get()));
     router.put("/sim/config").handler(body).handler(this::replaceConfig);
     router.post("/sim/outage").handler(this::switchOutage);
     router.get("/sim/stats").handler(this::sendStats);
+    router.get("/sim/requests").handler(this::sendRequests);
+    router
+        .delete("/sim/requests")
+        .handler(
+            ctx -> {
+              log.clear();
+              ctx.response().setStatusCode(204).end();
+            });
   }
 
-  private void complete(RoutingContext ctx, Endpoint endpoint) {
+  /**
+   * A completion on {@code api}; {@code deployment} is the model when the path names it (Azure's
+   * deployment path), else the body's model is.
+   */
+  private void complete(RoutingContext ctx, ModelApi api, Endpoint endpoint, String deployment) {
+    Optional<Admitted<CompletionRequest>> admitted =
+        admit(
+            ctx,
+            api,
+            deployment,
+            body -> {
+              CompletionRequest request =
+                  deployment == null
+                      ? CompletionRequest.parse(endpoint, body)
+                      : CompletionRequest.parse(endpoint, deployment, body);
+              return new Parsed<>(request, request.model());
+            });
+    if (admitted.isEmpty()) {
+      return;
+    }
+    SimulatedModel model = admitted.get().model();
+    if (model.embedding()) {
+      String message = "This is not a chat model and thus not supported in this endpoint.";
+      fail(ctx, api, 404, message, null, null);
+      return;
+    }
+    CompletionRequest request = admitted.get().request();
+    respond(ctx, api, model, () -> answer(ctx, api, request, model));
+  }
+
+  private void embed(RoutingContext ctx, ModelApi api, String deployment) {
+    Optional<Admitted<JsonNode>> admitted =
+        admit(
+            ctx,
+            api,
+            deployment,
+            body -> {
+              String model = deployment != null ? deployment : body.path("model").asText(null);
+              if (model == null) {
+                throw new InvalidRequest("You must provide a model parameter.", "model");
+              }
+              return new Parsed<>(body, model);
+            });
+    if (admitted.isEmpty()) {
+      return;
+    }
+    SimulatedModel model = admitted.get().model();
+    if (!model.embedding()) {
+      String message = "The model `" + model.name() + "` does not support embeddings.";
+      fail(ctx, api, 400, message, "model", null);
+      return;
+    }
+    ObjectNode answer;
+    try {
+      answer =
+          Embeddings.answer(model.name(), model.embeddingDimensions(), admitted.get().request());
+    } catch (InvalidRequest e) {
+      fail(ctx, api, 400, e.getMessage(), e.param, null);
+      return;
+    }
+    respond(ctx, api, model, () -> send(ctx, 200, answer));
+  }
+
+  /** A request read from a body, and the model it names. */
+  private record Parsed<T>(T request, String model) {}
+
+  /** A request that got past the checks, and its model. */
+  private record Admitted<T>(T request, SimulatedModel model) {}
+
+  /**
+   * Records and counts the request, then checks it as the API would, in order: outages, the API's
+   * version, the body, the model, the key, the model's own outage. Empty when it was answered.
+   */
+  private <T> Optional<Admitted<T>> admit(
+      RoutingContext ctx, ModelApi api, String deployment, Function<JsonNode, Parsed<T>> parser) {
+    log.record(ctx);
     requests.increment();
     SimulatorConfig current = config.get();
     if (current.outage() != Outage.none) {
       errors.increment();
-      goDown(ctx, current.outage());
-      return;
+      goDown(ctx, api, current.outage());
+      return Optional.empty();
     }
-    CompletionRequest request;
+    if (!versionAccepted(ctx, api, deployment != null)) {
+      return Optional.empty();
+    }
+    Parsed<T> parsed;
     try {
-      request = CompletionRequest.parse(endpoint, JSON.readTree(body(ctx)));
+      parsed = parser.apply(JSON.readTree(body(ctx)));
     } catch (IOException e) {
-      String message = "We could not parse the JSON body of your request.";
-      fail(ctx, 400, error(message, INVALID_REQUEST, null, null));
-      return;
+      fail(ctx, api, 400, "We could not parse the JSON body of your request.", null, null);
+      return Optional.empty();
     } catch (InvalidRequest e) {
-      fail(ctx, 400, error(e.getMessage(), INVALID_REQUEST, e.param, null));
-      return;
+      fail(ctx, api, 400, e.getMessage(), e.param, null);
+      return Optional.empty();
     }
-    Optional<SimulatedModel> found = current.model(request.model());
+    Optional<SimulatedModel> found =
+        current.model(parsed.model()).filter(model -> model.api() == api);
     if (found.isEmpty()) {
-      String message = "The model `" + request.model() + "` does not exist.";
-      fail(ctx, 404, error(message, INVALID_REQUEST, "model", "model_not_found"));
-      return;
+      modelNotFound(ctx, api, parsed.model());
+      return Optional.empty();
     }
     SimulatedModel model = found.get();
+    if (!keyAccepted(ctx, api, model)) {
+      return Optional.empty();
+    }
     if (model.outage() != Outage.none) {
       errors.increment();
-      goDown(ctx, model.outage());
-      return;
+      goDown(ctx, api, model.outage());
+      return Optional.empty();
     }
-    respond(ctx, request, model);
+    return Optional.of(new Admitted<>(parsed.request(), model));
+  }
+
+  /**
+   * Anthropic needs an anthropic-version header; Azure's deployment path an api-version it knows:
+   * without one it answers 404, with one it does not know 400.
+   */
+  private boolean versionAccepted(RoutingContext ctx, ModelApi api, boolean deploymentPath) {
+    if (api == ModelApi.anthropic && ctx.request().getHeader("anthropic-version") == null) {
+      fail(ctx, api, 400, "anthropic-version: header is required", null, null);
+      return false;
+    }
+    if (api != ModelApi.azure || !deploymentPath) {
+      return true;
+    }
+    String version = ctx.queryParams().get("api-version");
+    if (version == null) {
+      fail(ctx, api, 404, "Resource not found", null, "404");
+      return false;
+    }
+    if (!AZURE_API_VERSIONS.contains(version)) {
+      fail(ctx, api, 400, "API version not supported", null, "BadRequest");
+      return false;
+    }
+    return true;
+  }
+
+  private void modelNotFound(RoutingContext ctx, ModelApi api, String model) {
+    switch (api) {
+      case openai ->
+          fail(
+              ctx,
+              api,
+              404,
+              "The model `" + model + "` does not exist.",
+              "model",
+              "model_not_found");
+      case anthropic -> fail(ctx, api, 404, "model: " + model, null, null);
+      case azure ->
+          fail(
+              ctx,
+              api,
+              404,
+              "The API deployment for this resource does not exist. If you created the deployment"
+                  + " within the last 5 minutes, please wait a moment and try again.",
+              null,
+              "DeploymentNotFound");
+    }
+  }
+
+  /**
+   * A model with a key takes it where its API carries it (Anthropic's as x-api-key or a bearer
+   * token), and nothing else.
+   */
+  private boolean keyAccepted(RoutingContext ctx, ModelApi api, SimulatedModel model) {
+    if (model.apiKey() == null) {
+      return true;
+    }
+    String presented =
+        switch (api) {
+          case openai -> bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+          // The Anthropic SDK (2.17) sends its key as a bearer token; older clients as x-api-key.
+          case anthropic ->
+              ctx.request().getHeader("x-api-key") != null
+                  ? ctx.request().getHeader("x-api-key")
+                  : bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+          case azure -> ctx.request().getHeader("api-key");
+        };
+    if (model.apiKey().equals(presented)) {
+      return true;
+    }
+    switch (api) {
+      case openai -> fail(ctx, api, 401, "Incorrect API key provided.", null, "invalid_api_key");
+      case anthropic -> fail(ctx, api, 401, "invalid x-api-key", null, null);
+      case azure ->
+          fail(
+              ctx,
+              api,
+              401,
+              "Access denied due to invalid subscription key or wrong API endpoint. Make sure to"
+                  + " provide a valid key for an active subscription and use a correct regional"
+                  + " API endpoint for your resource.",
+              null,
+              "401");
+    }
+    return false;
+  }
+
+  private static String bearer(String authorization) {
+    String prefix = "Bearer ";
+    return authorization != null && authorization.startsWith(prefix)
+        ? authorization.substring(prefix.length())
+        : null;
   }
 
   /** Answers, or fails at the model's error rate, once its latency has passed. */
-  private void respond(RoutingContext ctx, CompletionRequest request, SimulatedModel model) {
+  private void respond(RoutingContext ctx, ModelApi api, SimulatedModel model, Runnable answer) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     boolean failing = model.errorRate() > 0 && random.nextDouble() < model.errorRate();
     long latencyMs = Latency.sampleMs(model, random.nextGaussian());
-    Runnable respond =
-        failing
-            ? () -> fail(ctx, model.errorStatus(), injectedError(model))
-            : () -> answer(ctx, request, model);
+    Runnable respond = failing ? () -> injectError(ctx, api, model) : answer;
     if (latencyMs <= 0) {
       respond.run();
       return;
@@ -147,33 +372,49 @@ public final class Simulator {
             });
   }
 
-  private void answer(RoutingContext ctx, CompletionRequest request, SimulatedModel model) {
-    Completion completion = Completion.answer(request, model);
+  private void answer(
+      RoutingContext ctx, ModelApi api, CompletionRequest request, SimulatedModel model) {
+    StreamedReply reply =
+        api == ModelApi.anthropic
+            ? AnthropicMessage.answer(request, model)
+            : Completion.answer(request, model);
     HttpServerResponse response = ctx.response();
+    if (api == ModelApi.anthropic) {
+      response.putHeader(
+          "request-id", "req_" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    }
     if (!request.stream()) {
       response
           .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-          .end(Buffer.buffer(completion.body().toString()));
+          .end(Buffer.buffer(reply.body().toString()));
       return;
     }
     response
         .setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-    new PacedStream(
-            ctx.vertx(),
-            response,
-            completion.wordEvents(),
-            completion.closingEvents(),
-            model.tokensPerSecond())
-        .writeDue();
+    List<Buffer> events = reply.contentEvents();
+    Consumer<HttpServerResponse> finish = r -> r.end(reply.closingEvents());
+    if (model.failAfterEvents() > 0) {
+      events = events.subList(0, Math.min(events.size(), model.failAfterEvents()));
+      Buffer breaking = reply.breakingEvent();
+      finish =
+          r -> {
+            errors.increment();
+            if (breaking == null) {
+              r.reset();
+            } else {
+              r.end(breaking);
+            }
+          };
+    }
+    new PacedStream(ctx.vertx(), response, events, finish, model.tokensPerSecond()).writeDue();
   }
 
   /** Answers as a backend in this outage would; the /sim endpoints stay up to switch it off. */
-  private static void goDown(RoutingContext ctx, Outage outage) {
+  private static void goDown(RoutingContext ctx, ModelApi api, Outage outage) {
     switch (outage) {
-      case error ->
-          send(ctx, 503, error("The backend is down (simulated).", "server_error", null, null));
+      case error -> send(ctx, 503, error(api, 503, "The backend is down (simulated).", null, null));
       case reset -> ctx.response().reset();
       case hang, none -> {
         // hang: leave the request open until the client gives up; none never gets here.
@@ -181,24 +422,88 @@ public final class Simulator {
     }
   }
 
-  private static ObjectNode injectedError(SimulatedModel model) {
+  private void injectError(RoutingContext ctx, ModelApi api, SimulatedModel model) {
     int status = model.errorStatus();
-    String message = "Simulated error " + status + " from " + model.name() + ".";
-    if (status == 429) {
-      return error(message, "requests", null, "rate_limit_exceeded");
+    String message =
+        api == ModelApi.anthropic && status == 529
+            ? "Overloaded"
+            : "Simulated error " + status + " from " + model.name() + ".";
+    String code = status == 429 ? "rate_limit_exceeded" : null;
+    if (api == ModelApi.azure) {
+      code = String.valueOf(status);
     }
-    return error(message, status >= 500 ? "server_error" : INVALID_REQUEST, null, null);
+    if (status == 429 && api != ModelApi.openai) {
+      ctx.response().putHeader("retry-after", "1");
+    }
+    fail(ctx, api, status, message, null, code);
   }
 
-  private void listModels(RoutingContext ctx) {
+  private void countTokens(RoutingContext ctx) {
+    log.record(ctx);
     SimulatorConfig current = config.get();
     if (current.outage() != Outage.none) {
-      goDown(ctx, current.outage());
+      goDown(ctx, ModelApi.anthropic, current.outage());
       return;
     }
-    ObjectNode list = JsonNodeFactory.instance.objectNode().put("object", "list");
+    if (!versionAccepted(ctx, ModelApi.anthropic, false)) {
+      return;
+    }
+    CompletionRequest request;
+    try {
+      request = AnthropicRequest.parseForCounting(JSON.readTree(body(ctx)));
+    } catch (IOException e) {
+      String message = "We could not parse the JSON body of your request.";
+      fail(ctx, ModelApi.anthropic, 400, message, null, null);
+      return;
+    } catch (InvalidRequest e) {
+      fail(ctx, ModelApi.anthropic, 400, e.getMessage(), e.param, null);
+      return;
+    }
+    Optional<SimulatedModel> model =
+        current.model(request.model()).filter(m -> m.api() == ModelApi.anthropic);
+    if (model.isEmpty()) {
+      modelNotFound(ctx, ModelApi.anthropic, request.model());
+      return;
+    }
+    if (keyAccepted(ctx, ModelApi.anthropic, model.get())) {
+      send(
+          ctx,
+          200,
+          JsonNodeFactory.instance.objectNode().put("input_tokens", request.promptTokens()));
+    }
+  }
+
+  /** OpenAI's list, or Anthropic's (its models only) when the request has anthropic-version. */
+  private void listModels(RoutingContext ctx) {
+    SimulatorConfig current = config.get();
+    boolean anthropic = ctx.request().getHeader("anthropic-version") != null;
+    ModelApi api = anthropic ? ModelApi.anthropic : ModelApi.openai;
+    if (current.outage() != Outage.none) {
+      goDown(ctx, api, current.outage());
+      return;
+    }
+    List<SimulatedModel> models =
+        current.models().stream().filter(model -> model.api() == api).toList();
+    ObjectNode list = JsonNodeFactory.instance.objectNode();
+    if (anthropic) {
+      ArrayNode data = list.putArray("data");
+      String createdAt = Instant.ofEpochSecond(created).toString();
+      for (SimulatedModel model : models) {
+        data.addObject()
+            .put("type", "model")
+            .put("id", model.name())
+            .put("display_name", model.name())
+            .put("created_at", createdAt);
+      }
+      list.put("has_more", false);
+      list.put("first_id", models.isEmpty() ? null : models.get(0).name());
+      list.put("last_id", models.isEmpty() ? null : models.get(models.size() - 1).name());
+      send(ctx, 200, list);
+      return;
+    }
+    list.put("object", "list");
     ArrayNode data = list.putArray("data");
-    for (SimulatedModel model : current.models()) {
+    for (SimulatedModel model : models) {
       data.addObject()
           .put("id", model.name())
           .put("object", "model")
@@ -213,11 +518,14 @@ public final class Simulator {
     try {
       replacement = JSON.readValue(body(ctx), SimulatorConfig.class);
     } catch (IOException e) {
-      send(ctx, 400, error(e.getMessage(), INVALID_REQUEST, null, null));
+      send(ctx, 400, openAiError(e.getMessage(), INVALID_REQUEST, null, null));
       return;
     }
     if (replacement == null) {
-      send(ctx, 400, error("The body must be a simulator config.", INVALID_REQUEST, null, null));
+      send(
+          ctx,
+          400,
+          openAiError("The body must be a simulator config.", INVALID_REQUEST, null, null));
       return;
     }
     configure(replacement);
@@ -230,7 +538,7 @@ public final class Simulator {
         Arrays.stream(Outage.values()).filter(o -> o.name().equals(mode)).findFirst();
     if (outage.isEmpty()) {
       String message = "mode must be one of " + Arrays.toString(Outage.values()) + ".";
-      send(ctx, 400, error(message, INVALID_REQUEST, "mode", null));
+      send(ctx, 400, openAiError(message, INVALID_REQUEST, "mode", null));
       return;
     }
     outage(outage.get());
@@ -247,13 +555,52 @@ public final class Simulator {
             .put("errors", errors.sum()));
   }
 
-  private void fail(RoutingContext ctx, int status, JsonNode error) {
+  /** {@code {"requests": [...]}}, oldest first: all that are kept, or the last {@code ?last=N}. */
+  private void sendRequests(RoutingContext ctx) {
+    int last = RequestLog.KEPT;
+    String asked = ctx.queryParams().get("last");
+    if (asked != null) {
+      try {
+        last = Integer.parseInt(asked);
+      } catch (NumberFormatException e) {
+        send(ctx, 400, openAiError("last must be a number.", INVALID_REQUEST, "last", null));
+        return;
+      }
+    }
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.putArray("requests").addAll(log.last(Math.max(0, last)));
+    send(ctx, 200, body);
+  }
+
+  private void fail(
+      RoutingContext ctx, ModelApi api, int status, String message, String param, String code) {
     errors.increment();
-    send(ctx, status, error);
+    send(ctx, status, error(api, status, message, param, code));
+  }
+
+  /** The error body of {@code api}: OpenAI's, Anthropic's, or Azure's code and message. */
+  private static ObjectNode error(
+      ModelApi api, int status, String message, String param, String code) {
+    return switch (api) {
+      case openai ->
+          openAiError(
+              message,
+              status >= 500 ? "server_error" : status == 429 ? "requests" : INVALID_REQUEST,
+              param,
+              code);
+      case anthropic -> AnthropicMessage.error(status, message);
+      case azure -> {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putObject("error")
+            .put("code", code != null ? code : String.valueOf(status))
+            .put("message", message);
+        yield body;
+      }
+    };
   }
 
   /** The OpenAI error body. */
-  private static ObjectNode error(String message, String type, String param, String code) {
+  private static ObjectNode openAiError(String message, String type, String param, String code) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.putObject("error")
         .put("message", message)

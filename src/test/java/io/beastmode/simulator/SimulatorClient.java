@@ -33,13 +33,33 @@ final class SimulatorClient {
     return send(request(path, timeout).POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A POST with extra headers, given as name, value, name, value... */
+  HttpResponse<String> post(String path, String body, String... headers)
+      throws IOException, InterruptedException {
+    var request = request(path, Duration.ofSeconds(10));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request.POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** A GET with extra headers, given as name, value, name, value... */
+  HttpResponse<String> get(String path, String... headers)
+      throws IOException, InterruptedException {
+    var request = request(path, Duration.ofSeconds(10));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request.GET());
+  }
+
+  HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+    return send(request(path, Duration.ofSeconds(10)).DELETE());
+  }
+
   HttpResponse<String> put(String path, String body) throws IOException, InterruptedException {
     var request = request(path, Duration.ofSeconds(10));
     return send(request.PUT(HttpRequest.BodyPublishers.ofString(body)));
-  }
-
-  HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return send(request(path, Duration.ofSeconds(10)).GET());
   }
 
   /** A chat completion request for {@code model} with one user message. */
@@ -77,6 +97,25 @@ final class SimulatorClient {
     }
     return events;
   }
+
+  /** The events of an Anthropic stream: each one's name and its data, in order. */
+  static List<SseEvent> namedEvents(String body) {
+    var events = new ArrayList<SseEvent>();
+    for (String event : body.split("\n\n")) {
+      String[] lines = event.split("\n", 2);
+      if (lines.length != 2 || !lines[0].startsWith("event: ") || !lines[1].startsWith("data: ")) {
+        throw new AssertionError("not a named event: " + event);
+      }
+      events.add(
+          new SseEvent(
+              lines[0].substring("event: ".length()),
+              parse(lines[1].substring("data: ".length()))));
+    }
+    return events;
+  }
+
+  /** A server-sent event with a name. */
+  record SseEvent(String name, JsonNode data) {}
 
   private HttpRequest.Builder request(String path, Duration timeout) {
     return HttpRequest.newBuilder(URI.create(origin + path))

@@ -1,0 +1,119 @@
+package io.beastmode.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official Anthropic Python SDK (the version .ci/provision-tools.sh pins) pointed straight at
+ * the simulator's Anthropic mode: it must parse every answer, stream and error as it parses
+ * Anthropic's own, before any router is tested against the simulator.
+ */
+class AnthropicSdkIT extends SimulatorHarness {
+  static final String KEY = "sk-ant-simulated";
+
+  @Override
+  String config() {
+    return """
+        models:
+          - name: claude-fixed
+            api: anthropic
+            apiKey: sk-ant-simulated
+            answer: It is sunny and 22 degrees in Paris.
+          - name: claude-agent
+            api: anthropic
+            answer: It is sunny in Paris, and 14:05.
+            toolCalls: 2
+            parallelToolCalls: true
+            thinking: The user wants the weather and the time, so I call both tools.
+            cacheReadShare: 0.5
+          - name: claude-overloaded
+            api: anthropic
+            errorRate: 1
+            errorStatus: 529
+          - name: claude-breaking
+            api: anthropic
+            answer: one two three four five six
+            failAfterEvents: 3
+        """;
+  }
+
+  @Test
+  void theAnthropicSdkParsesEveryAnswerStreamAndErrorOfTheSimulator() throws Exception {
+    Map<String, JsonNode> cases =
+        PythonClient.run(
+            "anthropic-python",
+            "src/test/resources/anthropic/sdk_against_simulator.py",
+            "http://127.0.0.1:" + server.port(),
+            KEY);
+
+    JsonNode created = ok(cases, "create");
+    assertThat(created.get("id").asText()).startsWith("msg_");
+    assertThat(created.get("text").asText()).isEqualTo("It is sunny and 22 degrees in Paris.");
+    assertThat(created.get("stop_reason").asText()).isEqualTo("end_turn");
+    assertThat(created.get("input_tokens").asInt()).isPositive();
+    assertThat(created.get("output_tokens").asInt()).isEqualTo(8);
+
+    JsonNode text = ok(cases, "stream text");
+    assertThat(text.get("equal").asBoolean()).as(text.toString()).isTrue();
+    assertThat(text.get("usage_equal").asBoolean()).isTrue();
+    assertThat(text.get("text").asText()).isEqualTo("It is sunny and 22 degrees in Paris.");
+    assertThat(text.get("streamed_input_tokens").asInt()).isPositive();
+
+    JsonNode tools = ok(cases, "stream tools and thinking");
+    assertThat(tools.get("equal").asBoolean()).as(tools.toString()).isTrue();
+    assertThat(tools.get("stop_reason").asText()).isEqualTo("tool_use");
+    assertThat(tools.get("blocks").toString())
+        .isEqualTo("[\"thinking\",\"tool_use\",\"tool_use\"]");
+
+    JsonNode loop = ok(cases, "tool loop");
+    assertThat(loop.get("turns")).hasSize(2);
+    JsonNode calling = loop.get("turns").get(0);
+    assertThat(calling.get("stop_reason").asText()).isEqualTo("tool_use");
+    assertThat(calling.get("tools").toString()).isEqualTo("[\"get_weather\",\"get_time\"]");
+    assertThat(calling.get("inputs").get(0).get("unit").asText()).isEqualTo("celsius");
+    assertThat(calling.get("inputs").get(0).get("city").isTextual()).isTrue();
+    assertThat(calling.get("inputs").get(1).get("timezone").isTextual()).isTrue();
+    assertThat(loop.get("turns").get(1).get("stop_reason").asText()).isEqualTo("end_turn");
+    assertThat(loop.get("answer").asText()).isEqualTo("It is sunny in Paris, and 14:05.");
+
+    JsonNode thinking = ok(cases, "thinking");
+    assertThat(thinking.get("blocks").toString()).isEqualTo("[\"thinking\",\"text\"]");
+    assertThat(thinking.get("thinking").asText()).startsWith("The user wants");
+    assertThat(thinking.get("signed").asBoolean()).isTrue();
+    assertThat(thinking.get("again").asText()).isEqualTo("end_turn");
+
+    JsonNode counted = ok(cases, "count tokens");
+    assertThat(counted.get("input_tokens").asInt())
+        .isPositive()
+        .isEqualTo(counted.get("message_input").asInt());
+
+    assertThat(ok(cases, "models").toString())
+        .isEqualTo("[\"claude-fixed\",\"claude-agent\",\"claude-overloaded\",\"claude-breaking\"]");
+
+    JsonNode overloaded = cases.get("overloaded");
+    assertThat(overloaded.get("outcome").asText())
+        .as(overloaded.toString())
+        .isEqualTo("OverloadedError");
+    assertThat(overloaded.get("status").asInt()).isEqualTo(529);
+    assertThat(overloaded.get("type").asText()).isEqualTo("overloaded_error");
+
+    // An error event after the 200: the SDK raises its status error with the event's error type.
+    JsonNode broken = cases.get("broken stream");
+    assertThat(broken.get("outcome").asText()).as(broken.toString()).isEqualTo("APIStatusError");
+    assertThat(broken.get("type").asText()).isEqualTo("overloaded_error");
+
+    JsonNode wrongKey = cases.get("wrong key");
+    assertThat(wrongKey.get("outcome").asText()).isEqualTo("AuthenticationError");
+    assertThat(wrongKey.get("type").asText()).isEqualTo("authentication_error");
+  }
+
+  private static JsonNode ok(Map<String, JsonNode> cases, String name) {
+    JsonNode seen = cases.get(name);
+    assertThat(seen).as(name).isNotNull();
+    assertThat(seen.get("outcome").asText()).as(seen.toString()).isEqualTo("ok");
+    return seen.get("result");
+  }
+}
