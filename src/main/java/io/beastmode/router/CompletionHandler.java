@@ -5,17 +5,20 @@ import io.beastmode.router.access.KeyRing;
 import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.Endpoint;
+import io.beastmode.router.dialect.Dialect;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Entry point of {@code POST /v1/chat/completions} and {@code /v1/completions}: admits the request
- * under the in-flight limit, checks its API key (before reading the body), reads its body under the
- * size limit, and hands it to an {@link Exchange}.
+ * Entry point of {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/responses}
+ * and {@code /v1/messages}: admits the request under the in-flight limit, checks its API key
+ * (before reading the body), reads its body under the size limit, and hands it to an {@link
+ * Exchange}.
  */
 final class CompletionHandler implements Handler<RoutingContext> {
   /** Seconds a client is asked to wait when the router is full; requests finish in about that. */
@@ -50,7 +53,10 @@ final class CompletionHandler implements Handler<RoutingContext> {
     if (!metrics.tryAdmit(table.config().limits().maxInFlight)) {
       metrics.rejected();
       Replies.sendError(
-          ctx.response(), ApiError.overloaded(RETRY_AFTER_SECONDS), services.region());
+          ctx.response(),
+          ApiError.overloaded(RETRY_AFTER_SECONDS),
+          services.region(),
+          Dialect.valueOf(endpoint.name()));
       return;
     }
     Admission admission =
@@ -64,7 +70,12 @@ final class CompletionHandler implements Handler<RoutingContext> {
     if (admission.caller() != null) {
       services.keyUse().used(admission.caller(), System.currentTimeMillis());
     }
-    readBody(ctx.request(), table.config().limits().maxRequestBytes, exchange);
+    readBody(
+        ctx.request(),
+        table.config().limits().maxRequestBytes,
+        exchange::start,
+        error -> exchange.fail(error, false),
+        exchange::clientGone);
   }
 
   /**
@@ -74,39 +85,45 @@ final class CompletionHandler implements Handler<RoutingContext> {
    * sends its whole body before it reads (most HTTP clients do) would otherwise meet a closed
    * connection and never see the 413 or its body.
    */
-  private static void readBody(HttpServerRequest request, int limit, Exchange exchange) {
+  static void readBody(
+      HttpServerRequest request,
+      int limit,
+      Consumer<Buffer> received,
+      Consumer<ApiError> refused,
+      Runnable gone) {
     String declared = request.getHeader("content-length");
     if (declared != null && parseLength(declared) > limit) {
-      refuseAndLinger(request, limit, exchange);
+      refuseAndLinger(request, limit, refused);
       return;
     }
     Buffer body = Buffer.buffer();
-    boolean[] refused = {false};
+    boolean[] tooLarge = {false};
     request.handler(
         chunk -> {
-          if (refused[0]) {
+          if (tooLarge[0]) {
             return;
           }
           if (body.length() + chunk.length() > limit) {
-            refused[0] = true;
-            refuseAndLinger(request, limit, exchange);
+            tooLarge[0] = true;
+            refuseAndLinger(request, limit, refused);
           } else {
             body.appendBuffer(chunk);
           }
         });
     request.endHandler(
         end -> {
-          if (!refused[0]) {
-            exchange.start(body);
+          if (!tooLarge[0]) {
+            received.accept(body);
           }
         });
-    request.exceptionHandler(error -> exchange.clientGone());
+    request.exceptionHandler(error -> gone.run());
     request.resume();
   }
 
   /** Drops what is left of a body refused for its size, closing the connection past the bounds. */
-  private static void refuseAndLinger(HttpServerRequest request, int limit, Exchange exchange) {
-    exchange.fail(ApiError.tooLarge(limit), false);
+  private static void refuseAndLinger(
+      HttpServerRequest request, int limit, Consumer<ApiError> refused) {
+    refused.accept(ApiError.tooLarge(limit));
     Vertx vertx = Vertx.currentContext().owner();
     long[] dropped = {0};
     long timer = vertx.setTimer(LINGER_MILLIS, expired -> request.connection().close());

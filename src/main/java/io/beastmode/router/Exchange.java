@@ -13,7 +13,6 @@ import static io.beastmode.router.Replies.putIfPresent;
 import static io.beastmode.router.Replies.sendError;
 import static io.beastmode.router.Replies.usd;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.beastmode.api.v1alpha1.FallbackSpec;
 import io.beastmode.api.v1alpha1.FallbackTrigger;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
@@ -29,6 +28,14 @@ import io.beastmode.router.cache.CacheDecision;
 import io.beastmode.router.cache.CacheKey;
 import io.beastmode.router.cache.CachedAnswer;
 import io.beastmode.router.cache.ResponseCache;
+import io.beastmode.router.dialect.AnthropicUpstream;
+import io.beastmode.router.dialect.CanonicalAnswer;
+import io.beastmode.router.dialect.CanonicalRequest;
+import io.beastmode.router.dialect.Dialect;
+import io.beastmode.router.dialect.InboundDialect;
+import io.beastmode.router.dialect.Json;
+import io.beastmode.router.dialect.OpenAiUpstream;
+import io.beastmode.router.dialect.TokenUsage;
 import io.beastmode.router.learning.LearnedSelection;
 import io.beastmode.router.select.ModelSelector;
 import io.beastmode.router.select.Pricing;
@@ -68,6 +75,9 @@ import org.jboss.logging.Logger;
  */
 final class Exchange {
   private static final Logger LOG = Logger.getLogger(Exchange.class);
+  private static final OpenAiUpstream OPENAI = new OpenAiUpstream();
+  private static final AnthropicUpstream ANTHROPIC =
+      new AnthropicUpstream(AnthropicUpstream.DEFAULT_MAX_TOKENS, java.util.Set.of());
 
   /** The router-wide parts every exchange uses. */
   record Services(
@@ -91,7 +101,31 @@ final class Exchange {
 
   private final Services services;
   private final long startNanos;
+
+  /** The caller's dialect: how its request reads and how answers and errors are written for it. */
+  private final InboundDialect inbound;
+
+  /**
+   * The request as the selection, the cache decision and the learned policy read it: as the caller
+   * sent it for chat and completions, else written as the equivalent chat request.
+   */
   private CompletionRequest request;
+
+  /**
+   * The request in the canonical model, for translation and the cache key; read at the start from
+   * every dialect. Null for a chat or completions request it cannot express (parts of a kind it
+   * does not know), which still passes through to the models that speak its dialect.
+   */
+  private CanonicalRequest canonical;
+
+  /** Why {@link #canonical} could not be read; given to the caller if a translation needs it. */
+  private ApiError untranslatable;
+
+  /** How the current attempt reaches its model; null for a peer region. */
+  private UpstreamPlan plan;
+
+  /** Why a model was passed over because the request could not be written for it. */
+  private ApiError unsupported;
 
   /**
    * The body as the client sent it, forwarded as it is when the upstream model is the one asked
@@ -144,15 +178,14 @@ final class Exchange {
     this.quota = RequestQuota.of(admission.caller(), services.quotas(), services.metrics());
     this.services = services;
     this.startNanos = startNanos;
+    this.inbound = InboundDialect.of(Dialect.valueOf(endpoint.name()));
     ctx.response().closeHandler(closed -> clientGone());
   }
 
   void start(Buffer body) {
     received = body;
     try {
-      request =
-          CompletionRequest.parse(
-              endpoint, body.getBytes(), ctx.request().getHeader(HEADER_DOMAIN));
+      read(body.getBytes());
       if (!admission.allows(request.model())) {
         throw ApiError.modelNotAllowed(request.model());
       }
@@ -171,6 +204,28 @@ final class Exchange {
   }
 
   /**
+   * Reads the body in the caller's dialect. Chat and completions are checked as OpenAI checks them
+   * and read into the canonical model beside; the other dialects are read by their adapters and
+   * written as the equivalent chat request for what reads OpenAI's shape.
+   */
+  private void read(byte[] bytes) {
+    String domain = ctx.request().getHeader(HEADER_DOMAIN);
+    if (endpoint == Endpoint.chat || endpoint == Endpoint.completions) {
+      request = CompletionRequest.parse(endpoint, bytes, domain);
+      try {
+        canonical = inbound.parse(request.body());
+      } catch (ApiError e) {
+        untranslatable = e;
+      }
+      return;
+    }
+    canonical = inbound.parse(CompletionRequest.readObject(bytes));
+    request =
+        CompletionRequest.parse(
+            Endpoint.chat, Json.bytes(OPENAI.request(canonical, canonical.model())), domain);
+  }
+
+  /**
    * The request's cache key when the cache is to be looked up (sets {@link #cacheKey}); null when
    * the request bypasses the cache or the cache is paused.
    */
@@ -183,7 +238,11 @@ final class Exchange {
     }
     // With keys, the key decides the tenant and the tenant header is ignored.
     String tenant = admission.tenant(ctx.request().getHeader(table.config().cache().tenantHeader));
-    cacheKey = CacheKey.of(table.routerName(), table.version(), tenant, request);
+    cacheKey =
+        canonical != null
+            ? CacheKey.ofCanonical(
+                table.routerName(), table.version(), tenant, canonical.cacheIdentity())
+            : CacheKey.of(table.routerName(), table.version(), tenant, request);
     return cacheKey;
   }
 
@@ -210,7 +269,10 @@ final class Exchange {
                 route();
               } else {
                 cacheResult = "hit";
-                answerFromCache(result.result());
+                if (!answerFromCache(result.result())) {
+                  cacheResult = "miss";
+                  route();
+                }
               }
             });
   }
@@ -311,9 +373,13 @@ final class Exchange {
         return;
       }
     }
-    if (lookup != null && lookup.succeeded() && lookup.result() != null) {
-      answerFromCache(lookup.result());
-    } else {
+    if (lookup == null
+        || lookup.failed()
+        || lookup.result() == null
+        || !answerFromCache(lookup.result())) {
+      if ("hit".equals(cacheResult)) {
+        cacheResult = "miss";
+      }
       tryModel(0);
     }
   }
@@ -354,12 +420,29 @@ final class Exchange {
     }
     ModelRoute model = attempts.get(index);
     Backend backend = services.backends().model(model.name());
+    UpstreamPlan modelPlan;
+    try {
+      modelPlan =
+          UpstreamPlan.of(
+              endpoint,
+              model,
+              model.upstreamModel(),
+              received,
+              request.model(),
+              this::translatable,
+              request.stream(),
+              ctx.request()::getHeader);
+    } catch (ApiError e) {
+      // This model's API cannot express the request (a Messages-only feature for an OpenAI
+      // model, several choices for Anthropic, ...): the next model may.
+      unsupported = e;
+      String next = index + 1 < attempts.size() ? attempts.get(index + 1).name() : "peer";
+      services.metrics().fallback(model.name(), next, "unsupported");
+      tryModel(index + 1);
+      return;
+    }
     onContext(
-        backend.call(
-            () ->
-                timedOnLoop(
-                    backend,
-                    () -> attempt(backend, model.upstreamModel(), upstreamHeaders(model), true))),
+        backend.call(() -> timedOnLoop(backend, () -> attempt(backend, modelPlan, true))),
         (reply, error) -> {
           if (error == null) {
             deliver(reply, model);
@@ -389,6 +472,10 @@ final class Exchange {
         table.config().fallback().peerRegions
             && ctx.request().getHeader(HEADER_FORWARDED_FROM) == null;
     if (!allowed || index >= peers.size()) {
+      if (unsupported != null && lastFailure == null) {
+        fail(unsupported, false);
+        return;
+      }
       String why =
           lastFailure != null
               ? "the last attempt failed: " + lastFailure.getMessage()
@@ -400,11 +487,11 @@ final class Exchange {
     }
     TrafficConfig.Peer peer = peers.get(index);
     Backend backend = services.backends().peer(peer.region());
+    UpstreamPlan peerPlan =
+        new UpstreamPlan(
+            backend.settings().baseUrl() + endpoint.path(), peerHeaders(), received, null);
     onContext(
-        backend.call(
-            () ->
-                timedOnLoop(
-                    backend, () -> attempt(backend, request.model(), peerHeaders(), false))),
+        backend.call(() -> timedOnLoop(backend, () -> attempt(backend, peerPlan, false))),
         (reply, error) -> {
           if (error == null) {
             deliverFromPeer(reply);
@@ -470,7 +557,7 @@ final class Exchange {
    * against the request's attempt budget; the peer forward that follows them does not.
    */
   private CompletionStage<UpstreamReply> attempt(
-      Backend backend, String upstreamModel, MultiMap headers, boolean budgeted) {
+      Backend backend, UpstreamPlan attemptPlan, boolean budgeted) {
     if (budgeted && attemptsUsed >= table.config().fallback().maxAttempts) {
       return java.util.concurrent.CompletableFuture.failedStage(new AttemptFailures.BudgetSpent());
     }
@@ -482,15 +569,15 @@ final class Exchange {
     }
     UpstreamCall call = new UpstreamCall();
     currentCall = call;
-    Buffer body = upstreamModel.equals(request.model()) ? received : withModel(upstreamModel);
+    plan = attemptPlan;
     long sent = System.nanoTime();
     long timeoutMillis = table.config().fallback().timeoutSeconds * 1000L;
     return services
         .client()
         .send(
-            backend.settings().baseUrl() + endpoint.path(),
-            headers,
-            body,
+            attemptPlan.url(),
+            attemptPlan.headers(),
+            attemptPlan.body(),
             request.stream(),
             timeoutMillis,
             call)
@@ -504,33 +591,12 @@ final class Exchange {
         .toCompletionStage();
   }
 
-  /**
-   * The request with {@code model} in place of the model the client named (an alias, or a route's
-   * own name).
-   */
-  private Buffer withModel(String model) {
-    request.body().put("model", model);
-    try {
-      return Buffer.buffer(CompletionRequest.json().writeValueAsBytes(request.body()));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    } finally {
-      request.body().put("model", request.model());
+  /** The request in the canonical model, for an attempt that must translate it. */
+  private CanonicalRequest translatable() {
+    if (canonical == null) {
+      throw untranslatable;
     }
-  }
-
-  private MultiMap upstreamHeaders(ModelRoute model) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
-    if (request.stream()) {
-      headers.add("accept", "text/event-stream");
-    }
-    if (model.apiKeyEnv() != null) {
-      String key = System.getenv(model.apiKeyEnv());
-      if (key != null) {
-        headers.add("authorization", "Bearer " + key);
-      }
-    }
-    return headers;
+    return canonical;
   }
 
   /**
@@ -560,9 +626,18 @@ final class Exchange {
     return headers;
   }
 
-  /** A failure that is not a fallback trigger goes back to the client as the upstream gave it. */
+  /**
+   * A failure that is not a fallback trigger goes back to the client as the upstream gave it, in
+   * the caller's dialect when the upstream spoke another.
+   */
   private void answerFailure(Throwable error) {
     if (error instanceof UpstreamFailure failure && failure.status() > 0) {
+      if (plan != null && !plan.passThrough()) {
+        fail(
+            plan.translator().parseError(failure.status(), failure.body().getBytes()).toApiError(),
+            false);
+        return;
+      }
       HttpServerResponse response = ctx.response().setStatusCode(failure.status());
       response.putHeader("content-type", "application/json");
       finish(failure.status());
@@ -577,9 +652,21 @@ final class Exchange {
     if (quota != null) {
       quota.answerStarted();
     }
+    if (!reply.ok() && !plan.passThrough()) {
+      // The client's own mistake as the upstream saw it, in the client's dialect.
+      fail(
+          plan.translator().parseError(reply.status(), reply.body().getBytes()).toApiError(),
+          false);
+      return;
+    }
     HttpServerResponse response = ctx.response();
     response.setStatusCode(reply.status());
-    putIfPresent(response, "content-type", reply.contentType());
+    if (plan.passThrough()) {
+      putIfPresent(response, "content-type", reply.contentType());
+    } else {
+      response.putHeader(
+          "content-type", reply.streaming() ? "text/event-stream" : "application/json");
+    }
     response.putHeader(HEADER_MODEL, model.name());
     response.putHeader(HEADER_CACHE, cacheResult);
     response.putHeader(HEADER_REGION, services.region());
@@ -596,16 +683,47 @@ final class Exchange {
       stream(reply.stream(), model, store);
       return;
     }
-    Usage usage = reply.ok() ? Usage.ofAnswer(reply.body(), request.needs().promptTokens()) : null;
-    if (usage != null) {
-      double cost = account(model, usage);
-      response.putHeader(HEADER_COST, usd(cost));
+    if (!reply.ok()) {
+      finish(reply.status());
+      response.end(reply.body());
+      return;
     }
+    Buffer body;
+    TokenUsage usage;
+    CachedAnswer kept;
+    if (plan.passThrough()) {
+      body = reply.body();
+      usage = Usage.tokensOfAnswer(inbound.dialect(), body, request.needs().promptTokens());
+      kept =
+          new CachedAnswer(
+              model.name(),
+              reply.contentType(),
+              baselineUsd(usage),
+              body,
+              CacheReplay.formOf(inbound.dialect(), false));
+    } else {
+      CanonicalAnswer answer =
+          plan.translator().parseAnswer(Json.readOrNull(reply.body().getBytes()));
+      body = Buffer.buffer(Json.bytes(inbound.renderAnswer(answer)));
+      usage = answer.usage();
+      kept = canonicalEntry(model, answer, usage);
+    }
+    double cost = account(model, usage);
+    response.putHeader(HEADER_COST, usd(cost));
     finish(reply.status());
-    response.end(reply.body());
-    if (store && usage != null) {
-      store(new CachedAnswer(model.name(), reply.contentType(), baselineUsd(usage), reply.body()));
+    response.end(body);
+    if (store) {
+      store(kept);
     }
+  }
+
+  private CachedAnswer canonicalEntry(ModelRoute model, CanonicalAnswer answer, TokenUsage usage) {
+    return new CachedAnswer(
+        model.name(),
+        "application/json",
+        baselineUsd(usage),
+        Buffer.buffer(Json.bytes(answer.toJson())),
+        CachedAnswer.CANONICAL);
   }
 
   /**
@@ -617,25 +735,41 @@ final class Exchange {
   }
 
   /**
-   * Passes a streamed answer through chunk by chunk, with back-pressure, and accounts it at the
-   * end.
+   * Passes a streamed answer on chunk by chunk, with back-pressure, as it is or translated into the
+   * caller's dialect, and accounts it at the end.
    */
   private void stream(HttpClientResponse upstream, ModelRoute model, boolean store) {
     HttpServerResponse response = ctx.response();
+    int estimate = request.needs().promptTokens();
+    StreamPipe pipe = streamPipe(estimate, store);
     StreamRelay.relay(
         upstream,
         response,
-        request.needs().promptTokens(),
-        store,
-        (usage, copy) -> {
+        pipe,
+        () -> {
+          TokenUsage usage =
+              pipe.usage() != null ? pipe.usage() : new TokenUsage(estimate, 0, 0, 0, 0, true);
           double cost = account(model, usage);
           response.trailers().set(HEADER_COST, usd(cost));
           finish(response.getStatusCode());
           response.end();
-          if (copy != null) {
+          if (!store || pipe.failed()) {
+            return;
+          }
+          if (pipe.copy() != null) {
+            // As it was sent: a request of the same form replays it byte for byte.
             store(
                 new CachedAnswer(
-                    model.name(), upstream.getHeader("content-type"), baselineUsd(usage), copy));
+                    model.name(),
+                    upstream.getHeader("content-type"),
+                    baselineUsd(usage),
+                    pipe.copy(),
+                    CacheReplay.formOf(inbound.dialect(), true)));
+          } else {
+            CanonicalAnswer answer = pipe.answer(clock().millis() / 1000);
+            if (answer != null) {
+              store(canonicalEntry(model, answer, usage));
+            }
           }
         },
         error -> {
@@ -645,6 +779,28 @@ final class Exchange {
           finish(502);
           response.reset();
         });
+  }
+
+  /**
+   * How this attempt's stream reaches the caller: translated when the plan translates; as it is
+   * otherwise, read on the side by the decoder of the caller's dialect (counted only, for the
+   * dialects the router does not decode).
+   */
+  private StreamPipe streamPipe(int estimate, boolean store) {
+    if (!plan.passThrough()) {
+      return StreamPipe.translating(
+          plan.translator().streamDecoder(estimate),
+          inbound.streamEncoder(canonical, clock().millis() / 1000));
+    }
+    return switch (inbound.dialect()) {
+      case chat -> StreamPipe.passing(OPENAI.streamDecoder(estimate), store);
+      case messages -> StreamPipe.passing(ANTHROPIC.streamDecoder(estimate), store);
+      case completions, responses -> StreamPipe.counting(new Usage.StreamTally(estimate));
+    };
+  }
+
+  private java.time.Clock clock() {
+    return services.clock();
   }
 
   private void deliverFromPeer(UpstreamReply reply) {
@@ -668,36 +824,52 @@ final class Exchange {
     upstream.pipeTo(response);
   }
 
-  private void answerFromCache(CachedAnswer answer) {
+  /**
+   * Answers from the cache in the caller's dialect and stream form; false, with nothing sent, when
+   * the stored answer cannot be written in it (the request then goes on as a miss).
+   */
+  private boolean answerFromCache(CachedAnswer answer) {
+    CacheReplay.Rendered rendered =
+        CacheReplay.render(answer, inbound, canonical, request.stream());
+    if (rendered == null) {
+      return false;
+    }
     servedBy = answer.model();
     HttpServerResponse response = ctx.response().setStatusCode(200);
-    putIfPresent(response, "content-type", answer.contentType());
+    putIfPresent(response, "content-type", rendered.contentType());
     response.putHeader(HEADER_MODEL, answer.model());
     response.putHeader(HEADER_CACHE, "hit");
     response.putHeader(HEADER_REGION, services.region());
     response.putHeader(HEADER_COST, usd(0));
     services.metrics().cost(answer.model(), 0, answer.costUsd());
     finish(200);
-    response.end(answer.body());
+    response.end(rendered.body());
+    return true;
   }
 
-  /** Counts tokens and USD of an answer and returns its cost. */
-  private double account(ModelRoute model, Usage usage) {
-    double cost = Pricing.costUsd(model, usage.promptTokens(), usage.completionTokens());
+  /**
+   * Counts tokens and USD of an answer and returns its cost: prompt-cache reads and writes at their
+   * own prices, each counted once.
+   */
+  private double account(ModelRoute model, TokenUsage usage) {
+    double cost = costUsd(model, usage);
     if (quota != null) {
-      quota.used(usage.promptTokens() + usage.completionTokens(), cost);
+      quota.used(usage.totalInput() + usage.output(), cost);
     }
-    services.metrics().tokens(model.name(), usage.promptTokens(), usage.completionTokens());
+    services.metrics().tokens(model.name(), usage.totalInput(), usage.output());
     services.metrics().cost(model.name(), cost, Math.max(0, baselineUsd(usage) - cost));
     return cost;
   }
 
+  private static double costUsd(ModelRoute model, TokenUsage usage) {
+    return Pricing.costUsd(
+        model, usage.uncachedInput(), usage.cacheRead(), usage.cacheWrite(), usage.output());
+  }
+
   /** What the same tokens cost on the dearest model that could have answered. */
-  private double baselineUsd(Usage usage) {
+  private double baselineUsd(TokenUsage usage) {
     ModelRoute baseline = selection.mostExpensiveEligible();
-    return baseline == null
-        ? 0
-        : Pricing.costUsd(baseline, usage.promptTokens(), usage.completionTokens());
+    return baseline == null ? 0 : costUsd(baseline, usage);
   }
 
   void fail(ApiError error, boolean closeConnection) {
@@ -708,7 +880,7 @@ final class Exchange {
       ctx.response().putHeader("connection", "close");
     }
     finish(error.status());
-    sendError(ctx.response(), error, services.region());
+    sendError(ctx.response(), error, services.region(), inbound.dialect());
   }
 
   /** The client went away before its answer ended: stop the upstream call and count the request. */

@@ -1,13 +1,16 @@
 package io.beastmode.router;
 
 import io.beastmode.router.api.ApiError;
+import io.beastmode.router.dialect.Dialect;
+import io.beastmode.router.dialect.ErrorRenderer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
- * The router's own response headers, its error answers in the OpenAI shape, and how it writes USD.
+ * The router's own response headers, its error answers in the caller's dialect, and how it writes
+ * USD.
  */
 final class Replies {
   private Replies() {}
@@ -28,6 +31,12 @@ final class Replies {
   static final String HEADER_FORWARDED_FROM = "x-beastmode-forwarded-from";
 
   static void sendError(HttpServerResponse response, ApiError error, String region) {
+    sendError(response, error, region, Dialect.chat);
+  }
+
+  /** An error in the caller's dialect: OpenAI's shape, or Anthropic's for Messages. */
+  static void sendError(
+      HttpServerResponse response, ApiError error, String region, Dialect dialect) {
     response
         .setStatusCode(error.status())
         .putHeader("content-type", "application/json")
@@ -35,7 +44,7 @@ final class Replies {
     if (error.retryAfterSeconds() != null) {
       response.putHeader("retry-after", Integer.toString(error.retryAfterSeconds()));
     }
-    response.end(Buffer.buffer(error.body()));
+    response.end(Buffer.buffer(ErrorRenderer.body(dialect, error)));
   }
 
   static void putIfPresent(HttpServerResponse response, String name, String value) {

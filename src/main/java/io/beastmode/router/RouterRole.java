@@ -15,6 +15,7 @@ import io.beastmode.router.api.Endpoint;
 import io.beastmode.router.cache.CacheRedisOptions;
 import io.beastmode.router.cache.PipelinedRedis;
 import io.beastmode.router.cache.ResponseCache;
+import io.beastmode.router.dialect.Dialect;
 import io.beastmode.router.upstream.Backends;
 import io.beastmode.router.upstream.UpstreamClient;
 import io.beastmode.wire.ModelRoute;
@@ -188,23 +189,33 @@ public class RouterRole {
     router
         .post("/v1/chat/completions")
         .handler(new CompletionHandler(Endpoint.chat, watcher::current, watcher::keys, services));
+    for (Endpoint endpoint : List.of(Endpoint.completions, Endpoint.responses, Endpoint.messages)) {
+      router
+          .post("/v1" + endpoint.path())
+          .handler(new CompletionHandler(endpoint, watcher::current, watcher::keys, services));
+    }
     router
-        .post("/v1/completions")
-        .handler(
-            new CompletionHandler(Endpoint.completions, watcher::current, watcher::keys, services));
+        .post("/v1/messages/count_tokens")
+        .handler(new TokenCountHandler(watcher::current, watcher::keys, services));
     learning.mountApi(router);
     router
         .get("/v1/models")
         .handler(
             ctx -> listModels(ctx, watcher.current(), watcher.keys(), clock.instant(), region));
     // Anything else on the API port, /q/* included (health and metrics are on the management
-    // port), is an OpenAI-style 404.
+    // port), is a 404 in OpenAI's shape, or Anthropic's for a caller that sends anthropic-version.
     router
         .route()
         .last()
         .handler(
             ctx ->
-                Replies.sendError(ctx.response(), ApiError.notFound(ctx.request().path()), region));
+                Replies.sendError(
+                    ctx.response(),
+                    ApiError.notFound(ctx.request().path()),
+                    region,
+                    ctx.request().getHeader("anthropic-version") != null
+                        ? Dialect.messages
+                        : Dialect.chat));
 
     watcher.watch(vertx, reloadInterval.toMillis(), apply, metrics::configReload);
     heartbeat = new HeartbeatPublisher(vertx, redisClient, metrics, keyUse, watcher::current, pod);

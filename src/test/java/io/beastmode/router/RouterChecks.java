@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class RouterChecks {
   private RouterChecks() {}
 
-  static String header(HttpResponse<String> response, String name) {
+  static String header(HttpResponse<?> response, String name) {
     return response.headers().firstValue(name).orElse(null);
   }
 

@@ -3,6 +3,7 @@ package io.beastmode.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.beastmode.testing.PythonClient;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -89,6 +89,17 @@ public record CompletionRequest(
         endpoint, body, model, stream, temperature, maxTokens, hasTools, needs);
   }
 
+  /**
+   * A request body read as a JSON object under the same limits and with the same errors as {@link
+   * #parse}, for the dialects whose own adapters check its fields.
+   */
+  public static ObjectNode readObject(byte[] bytes) {
+    if (!(readTree(bytes) instanceof ObjectNode body)) {
+      throw ApiError.invalid(null, "the request body must be a JSON object");
+    }
+    return body;
+  }
+
   private static JsonNode readTree(byte[] bytes) {
     if (bytes.length == 0) {
       throw ApiError.invalid(null, "the request body is empty; expected a JSON object");

@@ -1,9 +1,14 @@
 package io.beastmode.router.api;
 
-/** The OpenAI endpoints a router serves, with the path a request is forwarded to. */
+/**
+ * The request formats a router serves, each with the path below an API base ({@code .../v1}) that
+ * it is forwarded to when the upstream serves it as it is.
+ */
 public enum Endpoint {
   chat("/chat/completions"),
-  completions("/completions");
+  completions("/completions"),
+  responses("/responses"),
+  messages("/messages");
 
   private final String path;
 
@@ -11,7 +16,7 @@ public enum Endpoint {
     this.path = path;
   }
 
-  /** Path below the OpenAI base URL ({@code .../v1}). */
+  /** Path below the base URL ({@code .../v1}). */
   public String path() {
     return path;
   }

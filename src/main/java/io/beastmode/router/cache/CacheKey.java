@@ -40,6 +40,21 @@ public final class CacheKey {
     return "beastmode:cache:" + router + ":" + configVersion + ":" + hasher.hex();
   }
 
+  /**
+   * The key of a request read into the canonical model: its {@code identity} is the same whatever
+   * dialect it came in, so a chat request and a Messages request that mean the same share an
+   * answer, as a streamed and a plain one do.
+   */
+  public static String ofCanonical(
+      String router, String configVersion, String tenant, String identity) {
+    Hasher hasher = HASHERS.get().reset();
+    hasher.feed("tenant");
+    hasher.feed(tenant == null ? "" : tenant);
+    hasher.feed("canonical");
+    hasher.feed(identity);
+    return "beastmode:cache:" + router + ":" + configVersion + ":" + hasher.hex();
+  }
+
   private static List<String> sortedFields(JsonNode object) {
     List<String> fields = new ArrayList<>(object.size());
     object.fieldNames().forEachRemaining(fields::add);

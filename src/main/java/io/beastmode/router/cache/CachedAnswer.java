@@ -14,21 +14,43 @@ import java.io.IOException;
  * @param contentType the upstream's content type, replayed on a hit
  * @param costUsd what the answer cost when it was made; a hit saves it
  * @param expiresAtMillis when the stored copy expires (epoch milliseconds), 0 when not known
+ * @param form what the body is: {@link #CANONICAL} (the answer in no dialect in particular), or the
+ *     dialect it was written in, with {@code -stream} for a whole event stream ({@code chat},
+ *     {@code messages-stream}, ...); null for an entry from before dialects, the request's own form
  */
 public record CachedAnswer(
-    String model, String contentType, double costUsd, Buffer body, long expiresAtMillis) {
+    String model,
+    String contentType,
+    double costUsd,
+    Buffer body,
+    long expiresAtMillis,
+    String form) {
+  /** The form of an answer kept in no dialect in particular, rendered for each caller. */
+  public static final String CANONICAL = "canonical";
+
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  private record Header(String model, String contentType, double costUsd, long expiresAtMillis) {}
+  private record Header(
+      String model, String contentType, double costUsd, long expiresAtMillis, String form) {}
 
-  /** An answer not stored yet. */
+  /** An answer not stored yet, in the form of the request that made it. */
   public CachedAnswer(String model, String contentType, double costUsd, Buffer body) {
-    this(model, contentType, costUsd, body, 0);
+    this(model, contentType, costUsd, body, 0, null);
+  }
+
+  /** An answer not stored yet, in {@code form}. */
+  public CachedAnswer(String model, String contentType, double costUsd, Buffer body, String form) {
+    this(model, contentType, costUsd, body, 0, form);
+  }
+
+  public CachedAnswer(
+      String model, String contentType, double costUsd, Buffer body, long expiresAtMillis) {
+    this(model, contentType, costUsd, body, expiresAtMillis, null);
   }
 
   public CachedAnswer expiringAt(long millis) {
-    return new CachedAnswer(model, contentType, costUsd, body, millis);
+    return new CachedAnswer(model, contentType, costUsd, body, millis, form);
   }
 
   /**
@@ -45,11 +67,11 @@ public record CachedAnswer(
       // Jackson quotes what JSON has no number for.
       appendString(stored, Double.toString(costUsd));
     }
-    return stored
+    stored
         .appendString(",\"expiresAtMillis\":")
         .appendString(Long.toString(expiresAtMillis))
-        .appendString("}\n")
-        .appendBuffer(body);
+        .appendString(",\"form\":");
+    return appendString(stored, form).appendString("}\n").appendBuffer(body);
   }
 
   private static Buffer appendString(Buffer out, String value) {
@@ -80,7 +102,8 @@ public record CachedAnswer(
           header.contentType(),
           header.costUsd(),
           stored.getBuffer(newline + 1, stored.length()),
-          header.expiresAtMillis());
+          header.expiresAtMillis(),
+          header.form());
     } catch (IOException e) {
       return null;
     }

@@ -8,20 +8,20 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The package's one object mapper and a few node helpers. */
-final class Json {
+public final class Json {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Json() {}
 
-  static ObjectNode object() {
+  public static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
   }
 
-  static ArrayNode array() {
+  public static ArrayNode array() {
     return JsonNodeFactory.instance.arrayNode();
   }
 
-  static String write(JsonNode node) {
+  public static String write(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
@@ -29,7 +29,7 @@ final class Json {
     }
   }
 
-  static byte[] bytes(JsonNode node) {
+  public static byte[] bytes(JsonNode node) {
     try {
       return MAPPER.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
@@ -38,7 +38,7 @@ final class Json {
   }
 
   /** Parses JSON text, or returns null when it is not JSON. */
-  static JsonNode readOrNull(String text) {
+  public static JsonNode readOrNull(String text) {
     try {
       return MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
@@ -46,7 +46,7 @@ final class Json {
     }
   }
 
-  static JsonNode readOrNull(byte[] bytes) {
+  public static JsonNode readOrNull(byte[] bytes) {
     try {
       return MAPPER.readTree(bytes);
     } catch (java.io.IOException e) {
@@ -55,7 +55,7 @@ final class Json {
   }
 
   /** A copy of {@code node} without the named fields. */
-  static ObjectNode without(JsonNode node, String... fields) {
+  public static ObjectNode without(JsonNode node, String... fields) {
     ObjectNode copy = node instanceof ObjectNode o ? o.deepCopy() : object();
     copy.remove(java.util.List.of(fields));
     return copy;

@@ -231,7 +231,8 @@ public final class StreamGrammar {
    * OpenAI chat: JSON chunks then {@code [DONE]}; content joined equal to the non-streamed {@code
    * expected} message; per tool call index, an id and name first and argument pieces that join into
    * the same JSON as the non-streamed call; one {@code finish_reason}, the same as the non-streamed
-   * one; a usage chunk, when sent, equal to the non-streamed usage.
+   * one; a usage chunk, when sent, equal to the non-streamed usage. Without {@code expected}: one
+   * finish_reason, and every tool call with an id, a name and arguments that parse.
    */
   public static List<String> chat(byte[] sse, JsonNode expected) {
     List<String> violations = new ArrayList<>();
@@ -281,6 +282,17 @@ public final class StreamGrammar {
     }
     if (!done) {
       violations.add("the stream ends without [DONE]");
+    }
+    if (expected == null) {
+      if (finishReasons.size() != 1) {
+        violations.add("finish_reason " + finishReasons + ": one expected");
+      }
+      for (String[] call : calls.values()) {
+        if (call[0] == null || call[1] == null || Json.readOrNull(call[2]) == null) {
+          violations.add("tool call " + String.join(" ", call) + " is incomplete");
+        }
+      }
+      return violations;
     }
     JsonNode choice = expected.path("choices").path(0);
     if (!finishReasons.equals(List.of(choice.path("finish_reason").asText()))) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.TokenEstimate;
+import io.beastmode.router.dialect.Dialect;
+import io.beastmode.router.dialect.TokenUsage;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -22,7 +24,61 @@ public record Usage(long promptTokens, long completionTokens, boolean reported) 
    * its {@code usage} is built as a tree; an answer without one is read whole, to estimate it.
    */
   public static Usage ofAnswer(Buffer body, int promptEstimate) {
-    JsonNode usage = null;
+    JsonNode usage;
+    try {
+      usage = usageOf(body);
+    } catch (IOException e) {
+      return new Usage(promptEstimate, 0, false);
+    }
+    if (usage != null && usage.has("prompt_tokens")) {
+      return new Usage(
+          usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(), true);
+    }
+    return estimated(body, promptEstimate);
+  }
+
+  /**
+   * The tokens of a complete answer in {@code dialect}'s shape, with its prompt-cache reads and
+   * writes apart: from the upstream's own {@code usage}, else estimated.
+   */
+  public static TokenUsage tokensOfAnswer(Dialect dialect, Buffer body, int promptEstimate) {
+    JsonNode usage;
+    try {
+      usage = usageOf(body);
+    } catch (IOException e) {
+      usage = null;
+    }
+    if (usage != null) {
+      switch (dialect) {
+        case chat, completions -> {
+          if (usage.has("prompt_tokens")) {
+            return TokenUsage.fromOpenAi(usage);
+          }
+        }
+        case messages -> {
+          if (usage.has("input_tokens")) {
+            return TokenUsage.fromAnthropic(usage);
+          }
+        }
+        case responses -> {
+          if (usage.has("input_tokens")) {
+            return TokenUsage.fromResponses(usage);
+          }
+        }
+      }
+    }
+    Usage estimate =
+        dialect == Dialect.chat || dialect == Dialect.completions
+            ? estimated(body, promptEstimate)
+            : new Usage(promptEstimate, 0, false);
+    return new TokenUsage(estimate.promptTokens(), 0, 0, estimate.completionTokens(), 0, true);
+  }
+
+  /**
+   * The answer's {@code usage}, or null. The answer is read as it is parsed, and only its {@code
+   * usage} is built as a tree.
+   */
+  private static JsonNode usageOf(Buffer body) throws IOException {
     ByteBuf bytes = body.getByteBuf();
     try (JsonParser parser =
         bytes.hasArray()
@@ -30,7 +86,9 @@ public record Usage(long promptTokens, long completionTokens, boolean reported) 
                 .createParser(
                     bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes())
             : CompletionRequest.json().createParser(body.getBytes())) {
+      JsonNode usage = null;
       if (parser.nextToken() == JsonToken.START_OBJECT) {
+        // Read to the end: an answer broken after its usage is not trusted for it.
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
           String field = parser.currentName();
           parser.nextToken();
@@ -41,14 +99,13 @@ public record Usage(long promptTokens, long completionTokens, boolean reported) 
           }
         }
       }
-    } catch (IOException e) {
-      return new Usage(promptEstimate, 0, false);
+      return usage;
     }
-    if (usage != null && usage.has("prompt_tokens")) {
-      return new Usage(
-          usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(), true);
-    }
-    return estimated(body, promptEstimate);
+  }
+
+  /** As counted for cost: no prompt-cache split is known. */
+  public TokenUsage tokens() {
+    return new TokenUsage(promptTokens, 0, 0, completionTokens, 0, !reported);
   }
 
   /** An answer without a usage of its own: its characters, estimated as tokens. */

@@ -21,13 +21,16 @@ class CachedAnswerTest {
           new CachedAnswer("m", "text/event-stream; charset=utf-8", 123456.789, body, -1),
           new CachedAnswer("m", "x", Double.NaN, body, 5),
           new CachedAnswer("m", "x", Double.NEGATIVE_INFINITY, body, 5),
-          new CachedAnswer("m", "x", 1e-300, body, Long.MAX_VALUE)
+          new CachedAnswer("m", "x", 1e-300, body, Long.MAX_VALUE),
+          new CachedAnswer("m", "application/json", 1, body, 7, CachedAnswer.CANONICAL),
+          new CachedAnswer("m", "text/event-stream", 1, body, 7, "messages-stream")
         }) {
       Map<String, Object> header = new LinkedHashMap<>();
       header.put("model", answer.model());
       header.put("contentType", answer.contentType());
       header.put("costUsd", answer.costUsd());
       header.put("expiresAtMillis", answer.expiresAtMillis());
+      header.put("form", answer.form());
       Buffer expected =
           Buffer.buffer(JSON.writeValueAsBytes(header)).appendByte((byte) '\n').appendBuffer(body);
 
@@ -39,6 +42,7 @@ class CachedAnswerTest {
       assertThat(read.contentType()).isEqualTo(answer.contentType());
       assertThat(Double.valueOf(read.costUsd())).isEqualTo(Double.valueOf(answer.costUsd()));
       assertThat(read.expiresAtMillis()).isEqualTo(answer.expiresAtMillis());
+      assertThat(read.form()).isEqualTo(answer.form());
       assertThat(read.body().toString()).isEqualTo(body.toString());
     }
   }

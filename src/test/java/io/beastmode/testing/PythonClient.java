@@ -1,8 +1,9 @@
-package io.beastmode.simulator;
+package io.beastmode.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,11 +16,13 @@ import java.util.concurrent.TimeUnit;
  * Runs a Python script of the test resources with an official SDK from the virtualenv {@code
  * .ci/provision-tools.sh} made, and reads the JSON line it prints for each case.
  */
-final class PythonClient {
+public final class PythonClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private PythonClient() {}
 
   /** Each case's line by its "case" field; fails when the script does not end well. */
-  static Map<String, JsonNode> run(String virtualenv, String script, String... arguments)
+  public static Map<String, JsonNode> run(String virtualenv, String script, String... arguments)
       throws Exception {
     Path python =
         Path.of(
@@ -33,7 +36,7 @@ final class PythonClient {
     assertThat(process.exitValue()).as(output).isZero();
     var cases = new HashMap<String, JsonNode>();
     for (String line : output.lines().toList()) {
-      JsonNode seen = SimulatorClient.parse(line);
+      JsonNode seen = JSON.readTree(line);
       cases.put(seen.path("case").asText(), seen);
     }
     return cases;

@@ -1,0 +1,191 @@
+package io.beastmode.router;
+
+import io.beastmode.api.v1alpha1.CacheSpec;
+import io.beastmode.api.v1alpha1.CircuitBreakerSpec;
+import io.beastmode.api.v1alpha1.FallbackSpec;
+import io.beastmode.api.v1alpha1.ModelCapabilities;
+import io.beastmode.api.v1alpha1.ModelUpstream;
+import io.beastmode.api.v1alpha1.RouterPodSpec;
+import io.beastmode.api.v1alpha1.SelectionPolicy;
+import io.beastmode.api.v1alpha1.SelectionSpec;
+import io.beastmode.api.v1alpha1.UpstreamKind;
+import io.beastmode.simulator.SimulatorConfig;
+import io.beastmode.simulator.SimulatorServer;
+import io.beastmode.testing.RedisServer;
+import io.beastmode.testing.TempFiles;
+import io.beastmode.wire.ConfigYaml;
+import io.beastmode.wire.ModelRoute;
+import io.beastmode.wire.RoutingConfig;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A router in front of one simulator that serves a model on each kind of upstream: Anthropic
+ * Messages ({@code claude-sonnet}, thinking, two parallel tools, prompt-cache reads and writes; and
+ * {@code claude-overloaded}, always 529), OpenAI-compatible ({@code gpt-4o-mini}, two parallel
+ * tools) and Azure OpenAI ({@code azure-gpt}, on its deployment path). {@code claude-overloaded}
+ * falls back to {@code gpt-4o-mini}.
+ */
+public class RouterDialectsTestResource implements QuarkusTestResourceLifecycleManager {
+  static final String SIMULATED =
+      """
+      models:
+        - name: claude-sonnet-4-5
+          api: anthropic
+          apiKey: sk-ant-test
+          toolCalls: 2
+          parallelToolCalls: true
+          thinking: Two lookups, both at once.
+          cacheReadShare: 0.5
+          cacheWriteShare: 0.25
+        - name: claude-overloaded
+          api: anthropic
+          errorRate: 1
+          errorStatus: 529
+        - name: gpt-4o-mini
+          toolCalls: 2
+          parallelToolCalls: true
+          cacheReadShare: 0.5
+        - name: azure-gpt
+          api: azure
+          apiKey: azure-test-key
+      """;
+
+  /** The environment variable names the router reads upstream keys from (set in the pom). */
+  static final String ANTHROPIC_KEY_ENV = "BEASTMODE_TEST_ANTHROPIC_KEY";
+
+  static RedisServer redis;
+  static SimulatorServer simulator;
+  private static Vertx vertx;
+  private static Path dir;
+
+  @Override
+  public Map<String, String> start() {
+    redis = RedisServer.start();
+    vertx = Vertx.vertx();
+    try {
+      simulator = SimulatorServer.start(vertx, 0, SimulatorConfig.read(SIMULATED));
+      dir = Files.createTempDirectory("beastmode-dialects");
+      Path routing = dir.resolve("routing.yaml");
+      Files.writeString(routing, ConfigYaml.write(config()));
+      return Map.of(
+          "beastmode.role", "router",
+          "beastmode.router.config", routing.toString(),
+          "beastmode.router.pod", "router-dialects-0",
+          "beastmode.router.cache-timeout", "2s",
+          "quarkus.redis.hosts", redis.url());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void stop() {
+    simulator.close();
+    vertx.close();
+    redis.close();
+    TempFiles.delete(dir);
+  }
+
+  /** The simulator's root: Anthropic's and Azure's base URLs name the host. */
+  static String root() {
+    return "http://127.0.0.1:" + simulator.port();
+  }
+
+  static RoutingConfig config() {
+    SelectionSpec selection = new SelectionSpec();
+    selection.policy = SelectionPolicy.cost;
+    selection.qualityFloor = 0;
+    FallbackSpec fallback = new FallbackSpec();
+    fallback.chain = List.of("gpt-4o-mini");
+    fallback.maxAttempts = 3;
+    fallback.timeoutSeconds = 5;
+    RouterPodSpec limits = new RouterPodSpec();
+    limits.maxRequestBytes = 65536;
+    CacheSpec cache = new CacheSpec();
+    // A tool call replayed from the cache must read as the call that was stored.
+    cache.cacheToolRequests = true;
+    ModelUpstream anthropic = new ModelUpstream();
+    anthropic.kind = UpstreamKind.anthropic;
+    ModelUpstream azure = new ModelUpstream();
+    azure.kind = UpstreamKind.azureOpenAI;
+    azure.apiVersion = "2024-10-21";
+    return new RoutingConfig(
+        "beastmode-test/dialects",
+        "eu-west",
+        List.of(
+            model(
+                "claude-sonnet",
+                "claude-sonnet-4-5",
+                root(),
+                ANTHROPIC_KEY_ENV,
+                anthropic,
+                3.00,
+                15.00,
+                0.30,
+                3.75),
+            model(
+                "claude-overloaded",
+                "claude-overloaded",
+                root(),
+                null,
+                anthropic,
+                3.00,
+                15.00,
+                null,
+                null),
+            model(
+                "gpt-4o-mini", "gpt-4o-mini", root() + "/v1", null, null, 0.15, 0.60, 0.075, null),
+            model(
+                "azure-gpt",
+                "azure-gpt",
+                root(),
+                "BEASTMODE_TEST_AZURE_KEY",
+                azure,
+                0.15,
+                0.60,
+                null,
+                null)),
+        selection,
+        cache,
+        fallback,
+        new CircuitBreakerSpec(),
+        limits);
+  }
+
+  private static ModelRoute model(
+      String name,
+      String upstreamModel,
+      String url,
+      String keyEnv,
+      ModelUpstream upstream,
+      double in,
+      double out,
+      Double cacheRead,
+      Double cacheWrite) {
+    ModelCapabilities caps = new ModelCapabilities();
+    caps.tools = true;
+    return new ModelRoute(
+        name,
+        "pool",
+        upstreamModel,
+        url,
+        keyEnv,
+        in,
+        out,
+        0.8,
+        null,
+        200_000,
+        8192,
+        caps,
+        upstream,
+        cacheRead,
+        cacheWrite);
+  }
+}
