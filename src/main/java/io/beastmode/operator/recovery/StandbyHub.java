@@ -9,6 +9,7 @@ import io.beastmode.api.v1alpha1.RestorePhase;
 import io.beastmode.api.v1alpha1.RestoreRequest;
 import io.beastmode.api.v1alpha1.RestoreRequestSpec;
 import io.beastmode.api.v1alpha1.RestoreRequestStatus;
+import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.DaemonThreads;
 import io.beastmode.operator.Events;
@@ -362,7 +363,7 @@ public class StandbyHub implements AutoCloseable {
         events.warning(request, reason, message);
       }
     } catch (KubernetesClientException e) {
-      LOG.warnf("cannot record the promotion's progress: %s", e.getMessage());
+      LOG.warnf("cannot record the promotion's progress: %s", CallFailures.describe(e));
     }
   }
 
