@@ -243,6 +243,15 @@ class FailoverIT {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> fleet.entry("west").trafficStage == TrafficStage.FailedOver);
+    // A second failover converges too, though its convergence is the only change to status then.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              var record = fleet.status().lastFailover;
+              assertThat(record.region).isEqualTo("west");
+              assertThat(record.convergedAt).isNotNull();
+            });
     fleet.restore("west");
     await()
         .atMost(Duration.ofSeconds(30))
