@@ -121,7 +121,7 @@ public class StandbyHub implements AutoCloseable {
         promote(request, observed);
       }
     } catch (RuntimeException e) {
-      LOG.warnf("standby hub: %s", e.toString());
+      LOG.warnf("standby hub: %s", CallFailures.describe(e));
     }
   }
 
@@ -300,7 +300,9 @@ public class StandbyHub implements AutoCloseable {
         status.snapshot = applied.get(id).name();
       } catch (Exception e) {
         // The state applied last stays: a promotion does not wait for a store that is down.
-        LOG.warnf("promotion: the newest state of %s could not be applied: %s", id, e.toString());
+        LOG.warnf(
+            "promotion: the newest state of %s could not be applied: %s",
+            id, CallFailures.describe(e));
       }
     }
     promotion.restoredTime = now();
