@@ -70,7 +70,7 @@ public final class Events {
     } catch (KubernetesClientException e) {
       LOG.warnf(
           "event %s on %s/%s not recorded: %s",
-          reason, object.getKind(), object.getMetadata().getName(), e.getMessage());
+          reason, object.getKind(), object.getMetadata().getName(), CallFailures.describe(e));
     }
   }
 

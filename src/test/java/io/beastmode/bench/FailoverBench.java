@@ -15,6 +15,8 @@ import io.beastmode.api.v1alpha1.TrafficStage;
 import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.Fleet;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,11 +75,12 @@ public final class FailoverBench {
         trials.add(trial(fleet, victim));
         System.out.printf(
             Locale.ROOT,
-            "trial %d: %s detect %.2f s, shift %.2f s (manual weight edit %.2f s)%n",
+            "trial %d: %s detect %.2f s, shift %.2f s, converged %.2f s (manual weight edit %.2f s)%n",
             trial + 1,
             victim,
             trials.get(trial).get("detect_seconds"),
             trials.get(trial).get("shift_seconds"),
+            trials.get(trial).get("converge_seconds"),
             baseline.get(trial));
       }
       write(check, trials, baseline);
@@ -123,6 +126,14 @@ public final class FailoverBench {
         15_000,
         "failover converged");
     var record = fleet.status().lastFailover;
+    // Routers in every reachable region run the new weights, counted from detection as the
+    // operator's TrafficConverged Event counts it.
+    result.put(
+        "converge_seconds",
+        round(
+            Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.convergedAt))
+                    .toMillis()
+                / 1000.0));
     result.put(
         "status_record",
         record == null
@@ -180,6 +191,8 @@ public final class FailoverBench {
     double medianDetect =
         median(trials.stream().map(t -> (Double) t.get("detect_seconds")).toList());
     double medianShift = median(trials.stream().map(t -> (Double) t.get("shift_seconds")).toList());
+    double medianConverge =
+        median(trials.stream().map(t -> (Double) t.get("converge_seconds")).toList());
     double medianManual = median(baseline);
     var result = new LinkedHashMap<String, Object>();
     result.put("probe_interval_seconds", check.intervalSeconds);
@@ -189,6 +202,7 @@ public final class FailoverBench {
     result.put("trials", trials);
     result.put("median_detect_seconds", medianDetect);
     result.put("median_shift_seconds", medianShift);
+    result.put("median_converge_seconds", medianConverge);
     result.put(
         "baseline",
         Map.of(
@@ -210,17 +224,20 @@ public final class FailoverBench {
             check.timeoutSeconds,
             check.failureThreshold,
             trials.size()));
-    md.append("| trial | region | detect s | shift s | failback s |\n|---|---|---|---|---|\n");
+    md.append(
+        "| trial | region | detect s | shift s | converged s | failback s |\n"
+            + "|---|---|---|---|---|---|\n");
     for (int i = 0; i < trials.size(); i++) {
       var t = trials.get(i);
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %s | %.2f | %.2f | %.2f |%n",
+              "| %d | %s | %.2f | %.2f | %.2f | %.2f |%n",
               i + 1,
               t.get("region"),
               t.get("detect_seconds"),
               t.get("shift_seconds"),
+              t.get("converge_seconds"),
               t.get("failback_seconds")));
     }
     md.append(
@@ -230,6 +247,11 @@ public final class FailoverBench {
             medianDetect,
             medianShift,
             medianShift <= 5 ? "met" : "missed"));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Routers in every reachable region ran the new weights (the status's `convergedAt`) %.2f s after detection (median).%n",
+            medianConverge));
     md.append(
         String.format(
             Locale.ROOT,

@@ -1,6 +1,7 @@
 package io.beastmode.operator.autoscale;
 
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.RouterKey;
 import io.beastmode.operator.RouterRegionKey;
@@ -129,6 +130,9 @@ public final class Forecasts {
               .orElse(0);
       return Math.min(longest, 3600);
     } catch (KubernetesClientException e) {
+      LOG.debugf(
+          "router %s/%s: pods not read, start-up time unknown: %s",
+          namespace, router, CallFailures.describe(e));
       return 0;
     }
   }

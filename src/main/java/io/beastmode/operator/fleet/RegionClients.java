@@ -3,6 +3,7 @@ package io.beastmode.operator.fleet;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionPhase;
 import io.beastmode.api.v1alpha1.SecretKeyReference;
+import io.beastmode.operator.CallFailures;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -106,7 +107,7 @@ public class RegionClients {
     } catch (KubernetesClientException e) {
       LOG.warnf(
           "cannot read kubeconfig Secret %s/%s of region %s: %s",
-          ref.namespace, ref.name, region.getMetadata().getName(), e.getMessage());
+          ref.namespace, ref.name, region.getMetadata().getName(), CallFailures.describe(e));
       return Optional.ofNullable(members.get(region.getMetadata().getName()))
           .map(MemberClient::client);
     }

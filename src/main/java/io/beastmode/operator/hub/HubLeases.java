@@ -2,6 +2,7 @@ package io.beastmode.operator.hub;
 
 import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.DaemonThreads;
 import io.beastmode.operator.Events;
 import io.beastmode.operator.OperatorMeters;
@@ -245,7 +246,9 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
                   RegionLease.view(RegionLease.read(client, settings.leaseNamespace()))
                       .ifPresent(lease -> seen.add(lease.epoch()));
                 } catch (KubernetesClientException e) {
-                  LOG.debugf("region %s unreadable: %s", region.getMetadata().getName(), e);
+                  LOG.debugf(
+                      "region %s unreadable: %s",
+                      region.getMetadata().getName(), CallFailures.describe(e));
                 }
               });
     }
@@ -257,7 +260,8 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
       known = hub.resources(Region.class).list().getItems();
     } catch (KubernetesClientException e) {
       // The hub's own API server is down: keep renewing what it knew, writes need it anyway.
-      LOG.debugf("cannot list Regions, keeping %d known: %s", known.size(), e.getMessage());
+      LOG.debugf(
+          "cannot list Regions, keeping %d known: %s", known.size(), CallFailures.describe(e));
     }
     return known;
   }
@@ -325,7 +329,7 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
         return Optional.of(Step.RENEW);
       }
       // Unreachable, or another hub wrote first: no renewal, so writes there stop in time.
-      LOG.debugf("region %s's hub Lease not renewed: %s", name, e.getMessage());
+      LOG.debugf("region %s's hub Lease not renewed: %s", name, CallFailures.describe(e));
       taken = e.getCode() == 409 ? Optional.of(Step.WAIT) : Optional.empty();
     }
     heldGauge(name).set(mayWrite(name) ? 1 : 0);
@@ -347,7 +351,7 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
         return true;
       }
     } catch (KubernetesClientException e) {
-      LOG.debugf("region %s's hub Lease unreadable: %s", region, e.getMessage());
+      LOG.debugf("region %s's hub Lease unreadable: %s", region, CallFailures.describe(e));
     }
     return false;
   }
@@ -386,7 +390,7 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
         events.warning(seenIn, "HubFenced", message);
       }
     } catch (KubernetesClientException e) {
-      LOG.warnf("cannot record the fencing in this hub's cluster: %s", e.getMessage());
+      LOG.warnf("cannot record the fencing in this hub's cluster: %s", CallFailures.describe(e));
     }
   }
 

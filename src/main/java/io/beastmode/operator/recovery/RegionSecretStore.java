@@ -1,5 +1,6 @@
 package io.beastmode.operator.recovery;
 
+import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.ManagedLabels;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -180,7 +181,7 @@ public final class RegionSecretStore implements SnapshotStore {
   }
 
   private Unavailable unavailable(String what, KubernetesClientException e) {
-    return new Unavailable(what + " in " + where + " failed: " + e.getMessage(), e);
+    return new Unavailable(what + " in " + where + " failed: " + CallFailures.describe(e), e);
   }
 
   static String indexName(String snapshot) {

@@ -2,6 +2,7 @@ package io.beastmode.operator.recovery;
 
 import io.beastmode.api.v1alpha1.BackupPolicy;
 import io.beastmode.api.v1alpha1.DrillRecord;
+import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.Timestamps;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -69,7 +70,7 @@ final class RestoreDrill {
     } catch (SnapshotRejected e) {
       record.message = "the snapshot does not open: " + e.getMessage();
     } catch (KubernetesClientException e) {
-      record.message = "applying into " + scratch + " failed: " + e.getMessage();
+      record.message = "applying into " + scratch + " failed: " + CallFailures.describe(e);
     }
     return record;
   }

@@ -9,6 +9,7 @@ import io.beastmode.api.v1alpha1.RestorePhase;
 import io.beastmode.api.v1alpha1.RestoreRequest;
 import io.beastmode.api.v1alpha1.RestoreRequestSpec;
 import io.beastmode.api.v1alpha1.RestoreRequestStatus;
+import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.Conditions;
 import io.beastmode.operator.DaemonThreads;
 import io.beastmode.operator.Events;
@@ -120,7 +121,7 @@ public class StandbyHub implements AutoCloseable {
         promote(request, observed);
       }
     } catch (RuntimeException e) {
-      LOG.warnf("standby hub: %s", e.toString());
+      LOG.warnf("standby hub: %s", CallFailures.describe(e));
     }
   }
 
@@ -299,7 +300,9 @@ public class StandbyHub implements AutoCloseable {
         status.snapshot = applied.get(id).name();
       } catch (Exception e) {
         // The state applied last stays: a promotion does not wait for a store that is down.
-        LOG.warnf("promotion: the newest state of %s could not be applied: %s", id, e.toString());
+        LOG.warnf(
+            "promotion: the newest state of %s could not be applied: %s",
+            id, CallFailures.describe(e));
       }
     }
     promotion.restoredTime = now();
@@ -362,7 +365,7 @@ public class StandbyHub implements AutoCloseable {
         events.warning(request, reason, message);
       }
     } catch (KubernetesClientException e) {
-      LOG.warnf("cannot record the promotion's progress: %s", e.getMessage());
+      LOG.warnf("cannot record the promotion's progress: %s", CallFailures.describe(e));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.beastmode.operator.region;
 
+import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.ManagedLabels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,7 +37,8 @@ public final class RegionProber {
       return ProbeResult.unreachable(
           "API server did not answer within " + timeout.toSeconds() + "s");
     } catch (ExecutionException e) {
-      return ProbeResult.unreachable("API server call failed: " + e.getCause().getMessage());
+      return ProbeResult.unreachable(
+          "API server call failed: " + CallFailures.describe(e.getCause()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ProbeResult.unreachable("probe interrupted");

@@ -2,6 +2,7 @@ package io.beastmode.operator.router;
 
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.fleet.ManagedObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -48,7 +49,8 @@ final class MemberWatches {
         LOG.infof("watching router objects in region %s", name);
       } catch (RuntimeException e) {
         // Tried again on the next reconcile that reaches the region.
-        LOG.warnf("cannot watch router objects in region %s yet: %s", name, e.getMessage());
+        LOG.warnf(
+            "cannot watch router objects in region %s yet: %s", name, CallFailures.describe(e));
       }
     }
   }

@@ -2,6 +2,7 @@ package io.beastmode.operator.router;
 
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.RouterKey;
 import io.beastmode.operator.desired.Autoscaler;
 import io.beastmode.operator.desired.RouterResources;
@@ -76,10 +77,11 @@ final class RouterRegions {
           autoscaler.kind(),
           autoscalerStatus(client.get(), router, region, applied, autoscaler));
     } catch (KubernetesClientException e) {
+      String why = CallFailures.describe(e);
       LOG.warnf(
           "applying router %s in region %s failed: %s",
-          router.key(), region.getMetadata().getName(), e.getMessage());
-      return RegionOutcome.failed(region, e.getMessage());
+          router.key(), region.getMetadata().getName(), why);
+      return RegionOutcome.failed(region, why);
     }
   }
 
@@ -106,6 +108,9 @@ final class RouterRegions {
           client.get(), ResolvedRouter.namespaceIn(router, region), key.labelValue());
       return true;
     } catch (KubernetesClientException e) {
+      LOG.warnf(
+          "deleting router %s in region %s failed: %s",
+          key, region.getMetadata().getName(), CallFailures.describe(e));
       return false;
     }
   }

@@ -2,6 +2,7 @@ package io.beastmode.operator.slo;
 
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.api.v1alpha1.SloAction;
+import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.fleet.ManagedObjects;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -56,7 +57,7 @@ final class BurnRateAlerts {
               .HTTP_NOT_FOUND) { // not found: the Prometheus Operator is not installed
         LOG.warnf(
             "PrometheusRule for objective %s not written: %s",
-            SloRecorder.key(slo), e.getMessage());
+            SloRecorder.key(slo), CallFailures.describe(e));
       }
     }
   }

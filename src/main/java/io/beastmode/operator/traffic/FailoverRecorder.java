@@ -102,7 +102,7 @@ public final class FailoverRecorder {
               Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.appliedAt)));
     }
     if (converging(record) && converged(inputs, outcomes)) {
-      record.convergedAt = Timestamps.format(clock.instant());
+      record = convergedAt(record, clock.instant());
       Duration took =
           Duration.between(Instant.parse(record.detectedAt), Instant.parse(record.convergedAt));
       OperatorMeters.FAILOVER_CONVERGE.timer(registry, routerName).record(took);
@@ -114,6 +114,23 @@ public final class FailoverRecorder {
               + " ms after detection");
     }
     return record;
+  }
+
+  /**
+   * A copy of {@code record} marked converged at {@code at}. A copy, never the record itself: that
+   * one belongs to the status the router carries (the informer's cached object), which the new
+   * status is compared with before it is patched; marked in place, the two would stay equal and the
+   * convergence would never be written. Pure.
+   */
+  static FailoverRecord convergedAt(FailoverRecord record, Instant at) {
+    var converged = new FailoverRecord();
+    converged.region = record.region;
+    converged.reason = record.reason;
+    converged.detectedAt = record.detectedAt;
+    converged.decidedAt = record.decidedAt;
+    converged.appliedAt = record.appliedAt;
+    converged.convergedAt = Timestamps.format(at);
+    return converged;
   }
 
   /** Whether the record still waits for routers to report the new weights. */

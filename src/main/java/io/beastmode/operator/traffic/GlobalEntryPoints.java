@@ -1,5 +1,6 @@
 package io.beastmode.operator.traffic;
 
+import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.resolved.ResolvedRouter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -71,7 +72,7 @@ public final class GlobalEntryPoints {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
         LOG.warnf(
             "cannot list %s for router %s/%s: %s",
-            kind.getKind(), inputs.namespace(), inputs.name(), e.getMessage());
+            kind.getKind(), inputs.namespace(), inputs.name(), CallFailures.describe(e));
       }
       return;
     }
@@ -92,7 +93,10 @@ public final class GlobalEntryPoints {
       } catch (KubernetesClientException e) {
         LOG.warnf(
             "cannot set weights on %s %s/%s: %s",
-            kind.getKind(), inputs.namespace(), object.getMetadata().getName(), e.getMessage());
+            kind.getKind(),
+            inputs.namespace(),
+            object.getMetadata().getName(),
+            CallFailures.describe(e));
       }
     }
   }

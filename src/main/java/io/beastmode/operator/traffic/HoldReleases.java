@@ -1,6 +1,7 @@
 package io.beastmode.operator.traffic;
 
 import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.operator.CallFailures;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -52,7 +53,7 @@ public final class HoldReleases {
           router.getMetadata().getNamespace(),
           router.getMetadata().getName(),
           ANNOTATION,
-          e.getMessage());
+          CallFailures.describe(e));
     }
   }
 }

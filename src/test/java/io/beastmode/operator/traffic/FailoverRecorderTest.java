@@ -3,12 +3,24 @@ package io.beastmode.operator.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.beastmode.api.v1alpha1.FailoverRecord;
+import io.beastmode.api.v1alpha1.LLMRouterStatus;
+import io.beastmode.api.v1alpha1.RouterRegionStatus;
+import io.beastmode.operator.CatalogueOnly;
+import io.beastmode.operator.StatusPatch;
+import io.beastmode.operator.fleet.RouterHeartbeats;
+import io.beastmode.operator.resolved.ExampleRouters;
+import io.beastmode.operator.resolved.RegionOutcome;
 import io.beastmode.operator.traffic.FailoverRecorder.RegionBeats;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -106,5 +118,54 @@ class FailoverRecorderTest {
                 });
     assertThat(FailoverRecorder.converged(regions)).isFalse();
     assertThat(looked).containsExactly("eu", "us");
+  }
+
+  /**
+   * The previous record belongs to the status the router carries, which is the informer's cached
+   * object and what the new status is compared with before it is patched. Marked converged in
+   * place, the two statuses stay equal, the patch is skipped and convergedAt is never written: a
+   * failover whose convergence changed nothing else in status never converged.
+   */
+  @Test
+  void convergenceIsANewRecordSoTheStatusPatchSeesIt() {
+    var example = ExampleRouters.load();
+    var previous = new LLMRouterStatus();
+    previous.regions.add(region("eu-west", 100));
+    previous.regions.add(region("us-east", 0));
+    previous.lastFailover = applied();
+    var before = Serialization.asJson(previous);
+    var traffic =
+        new TrafficDecision(
+            Map.of(), Map.of("eu-west", 100, "us-east", 0), Map.of(), null, List.of());
+    // Unreachable regions are not waited for: the record converges in this call.
+    var outcomes = example.resolved().regions().stream().map(RegionOutcome::unreachable).toList();
+
+    FailoverRecord record;
+    try (var hub = CatalogueOnly.absentHub()) {
+      record =
+          new FailoverRecorder(
+                  hub,
+                  new RouterHeartbeats(null),
+                  new SimpleMeterRegistry(),
+                  Clock.fixed(APPLIED.plusSeconds(1), ZoneOffset.UTC))
+              .record(example.resolved(), previous, traffic, outcomes, APPLIED.plusSeconds(1));
+    }
+
+    assertThat(record.convergedAt).isEqualTo("2026-11-21T10:00:01Z");
+    assertThat(Serialization.asJson(previous))
+        .as("the status the router carries is left as it was")
+        .isEqualTo(before);
+    var next = Serialization.clone(previous);
+    next.lastFailover = record;
+    assertThat(StatusPatch.same(next, previous))
+        .as("the status patch has a change to write")
+        .isFalse();
+  }
+
+  private static RouterRegionStatus region(String name, int weight) {
+    var region = new RouterRegionStatus();
+    region.name = name;
+    region.trafficWeight = weight;
+    return region;
   }
 }
