@@ -12,10 +12,10 @@ import java.util.TreeMap;
 /**
  * Reads an OpenAI chat completion stream as canonical events, one block at a time.
  *
- * <p>Text and reasoning pass through as they come. The first tool call passes through too; a call
- * whose pieces interleave with the open one (parallel calls under other {@code index}es) is kept
- * whole and emitted, in index order, when the open block closes. The stop reason waits for the
- * usage chunk that follows {@code finish_reason}; without one, usage is estimated.
+ * <p>Text and reasoning pass through as they come. A tool call passes through too when every call
+ * of a lower {@code index} is out; any other (parallel calls whose pieces interleave) is kept whole
+ * and emitted, in index order, when the open block closes. The stop reason waits for the usage
+ * chunk that follows {@code finish_reason}; without one, usage is estimated.
  */
 final class OpenAiStreamDecoder implements StreamDecoder {
   private enum Open {
@@ -167,9 +167,9 @@ final class OpenAiStreamDecoder implements StreamDecoder {
       return; // a piece after its call was closed; a server that does this sends nothing useful
     }
     PendingCall kept = pending.get(callIndex);
-    if (kept == null && open != Open.tool && name != null) {
-      closeOpen(events);
-      flushPending(events);
+    // Live only when every call of a lower index is out: blocks keep the order of the indices.
+    if (kept == null && open != Open.tool && name != null && callIndex == emittedCalls.size()) {
+      closeOpen(events); // what is pending has higher indices: it comes after this call
       sawToolUse = true;
       events.add(
           new StreamEvent.BlockStart(
