@@ -2,9 +2,9 @@ package io.beastmode.router.dialect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.router.api.TokenEstimate;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -112,7 +112,12 @@ public record CanonicalRequest(
         lastContent = turn.putArray("content");
         last = message.role();
       }
-      lastContent.addAll(BlockJson.write(message.content(), false));
+      for (Block block : message.content()) {
+        // An empty text block (chat's "content": "" beside tool calls) says nothing.
+        if (!(block instanceof Block.Text t && t.text().isEmpty())) {
+          lastContent.add(BlockJson.write(block, false));
+        }
+      }
     }
     ArrayNode toolList = id.putArray("tools");
     for (Tool tool : tools) {
@@ -159,8 +164,7 @@ public record CanonicalRequest(
       return Json.array().addAll(items);
     }
     if (node.isNumber()) {
-      BigDecimal value = node.decimalValue().stripTrailingZeros();
-      return Json.object().textNode(value.toPlainString());
+      return DecimalNode.valueOf(node.decimalValue().stripTrailingZeros());
     }
     return node;
   }

@@ -98,6 +98,8 @@ public class OpenAiUpstream implements UpstreamDialect {
     List<Block> rest = new ArrayList<>();
     for (Block block : content) {
       if (block instanceof Block.ToolResult r) {
+        // OpenAI has no error flag on a tool result: the model reads it in the text. Images in a
+        // result have no place in a tool message's string and stay behind.
         String text = r.isError() && !r.text().isEmpty() ? "Error: " + r.text() : r.text();
         messages
             .addObject()

@@ -47,6 +47,15 @@ class CacheIdentityTest {
   }
 
   @Test
+  void anEmptyContentBesideToolCallsIsTheSameAsNone() {
+    String withEmpty =
+        CHAT.replace("\"content\":null,\"tool_calls\"", "\"content\":\"\",\"tool_calls\"");
+    assertThat(withEmpty).isNotEqualTo(CHAT);
+    assertThat(new ChatDialect().parse(json(withEmpty.formatted(""))).cacheIdentity())
+        .isEqualTo(messages(""));
+  }
+
+  @Test
   void streamingDoesNotChangeTheIdentity() {
     assertThat(chat("\"stream\":true,\"stream_options\":{\"include_usage\":true},"))
         .isEqualTo(chat(""))
