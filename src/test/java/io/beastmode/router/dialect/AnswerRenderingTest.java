@@ -171,4 +171,37 @@ class AnswerRenderingTest {
                     List.of(new StreamEvent.MessageStart("m", "m", TokenUsage.NONE), error))))
         .isEmpty();
   }
+
+  @Test
+  void legacyCompletionsGetTheTextWholeAndStreamed() {
+    CanonicalRequest request =
+        InboundDialect.of(Dialect.completions)
+            .parse(
+                json(
+                    "{\"model\":\"m\",\"prompt\":\"p\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}"));
+    assertWritten(
+        InboundDialect.of(Dialect.completions).renderAnswer(ANSWER),
+        json(
+            """
+            {"id":"msg_1","object":"text_completion","created":1700000000,"model":"claude",
+             "choices":[{"text":"Calling.","index":0,"logprobs":null,"finish_reason":"tool_calls"}],
+             "usage":{"prompt_tokens":125,"completion_tokens":40,"total_tokens":165,
+               "prompt_tokens_details":{"cached_tokens":100},
+               "completion_tokens_details":{"reasoning_tokens":10}}}
+            """));
+
+    byte[] stream =
+        encode(
+            InboundDialect.of(Dialect.completions).streamEncoder(request, 1700000000),
+            ANSWER.events());
+    List<String> data = new Sse.Reader().feed(stream).stream().map(Sse.Frame::data).toList();
+    assertThat(data).hasSize(4);
+    assertThat(Json.readOrNull(data.get(0)).path("choices").path(0).path("text").asText())
+        .isEqualTo("Calling.");
+    assertThat(Json.readOrNull(data.get(1)).path("choices").path(0).path("finish_reason").asText())
+        .isEqualTo("tool_calls");
+    assertThat(Json.readOrNull(data.get(2)).path("usage").path("prompt_tokens").asLong())
+        .isEqualTo(125);
+    assertThat(data.get(3)).isEqualTo("[DONE]");
+  }
 }
