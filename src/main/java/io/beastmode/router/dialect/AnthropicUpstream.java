@@ -70,6 +70,9 @@ public final class AnthropicUpstream implements UpstreamDialect {
 
   @Override
   public ObjectNode request(CanonicalRequest request, String upstreamModel) {
+    if (request.extras().path("n").asInt(1) > 1) {
+      throw ApiError.invalid("n", "'n' must be 1 for Anthropic models: they answer one choice");
+    }
     ObjectNode body = Json.object().put("model", upstreamModel);
     ObjectNode thinking = thinking(request.thinking());
     int maxTokens = request.maxTokens();

@@ -44,6 +44,8 @@ final class OpenAiShapes {
                 new Block.Text(
                     Fields.requiredString(part, "text", partAt + ".text"),
                     Json.without(part, "type", "text")));
+        case "refusal" ->
+            blocks.add(new Block.Text(Fields.requiredString(part, "refusal", partAt + ".refusal")));
         case "image_url" -> {
           if (!images) {
             throw ApiError.invalid(partAt + ".type", "'" + partAt + "' may only be text here");

@@ -68,6 +68,14 @@ class UpstreamRequestsTest {
   }
 
   @Test
+  void severalChoicesAreRefusedForAnthropic() {
+    CanonicalRequest request =
+        chat("{\"model\":\"m\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    assertThatThrownBy(() -> ANTHROPIC.request(request, "claude"))
+        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.param()).isEqualTo("n"));
+  }
+
+  @Test
   void anOpenAiEffortBecomesAThinkingBudgetThatFitsUnderMaxTokens() {
     ObjectNode body =
         ANTHROPIC.request(
