@@ -255,7 +255,6 @@ class StreamTranslationTest {
     }
     flushTools(answer, toolPieces, chunks, random);
     ObjectNode finish = delta(answer, Json.object());
-    finish.path("choices").path(0);
     ((ObjectNode) finish.path("choices").path(0))
         .put("finish_reason", answer.stopReason().toOpenAi());
     chunks.add(finish);
