@@ -88,6 +88,8 @@ public record CanonicalRequest(
       return r.content().stream().mapToLong(CanonicalRequest::chars).sum();
     } else if (block instanceof Block.Thinking t) {
       return t.text().length();
+    } else if (block instanceof Block.Unmapped u) {
+      return Json.write(u.raw()).length();
     }
     return 0;
   }

@@ -106,6 +106,8 @@ public class OpenAiUpstream implements UpstreamDialect {
             .put("role", "tool")
             .put("tool_call_id", r.toolUseId())
             .put("content", text);
+      } else if (block instanceof Block.Unmapped u) {
+        throw AnthropicShapes.unmapped(u);
       } else {
         rest.add(block);
       }
@@ -140,6 +142,8 @@ public class OpenAiUpstream implements UpstreamDialect {
     for (Block block : content) {
       if (block instanceof Block.ToolUse u) {
         calls.add(OpenAiShapes.toolCall(u));
+      } else if (block instanceof Block.Unmapped u) {
+        throw AnthropicShapes.unmapped(u);
       }
     }
     if (!text.isEmpty() || calls.isEmpty()) {

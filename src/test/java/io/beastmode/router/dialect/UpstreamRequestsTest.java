@@ -150,6 +150,36 @@ class UpstreamRequestsTest {
   }
 
   @Test
+  void anAnthropicDocumentReachesAnAnthropicUpstreamAsSentAndNoOtherKind() {
+    String document =
+        "{\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"JVBE\"},\"cache_control\":{\"type\":\"ephemeral\"}}";
+    CanonicalRequest request =
+        new MessagesDialect()
+            .parse(
+                json(
+                    "{\"model\":\"m\",\"max_tokens\":9,\"messages\":[{\"role\":\"user\",\"content\":["
+                        + document
+                        + ",{\"type\":\"text\",\"text\":\"summarise\"}]}]}"));
+
+    assertThat(
+            ANTHROPIC.request(request, "claude").path("messages").path(0).path("content").path(0))
+        .isEqualTo(json(document));
+    assertThatThrownBy(() -> new OpenAiUpstream().request(request, "llama"))
+        .isInstanceOfSatisfying(
+            ApiError.class, e -> assertThat(e.getMessage()).contains("'document' block"));
+    CanonicalAnswer stored =
+        new CanonicalAnswer(
+            "a",
+            "m",
+            0,
+            request.messages().get(0).content(),
+            StopReason.endTurn,
+            null,
+            TokenUsage.NONE);
+    assertThat(CanonicalAnswer.fromJson(stored.toJson())).isEqualTo(stored);
+  }
+
+  @Test
   void azureBuildsDeploymentAndV1Paths() {
     assertThat(new AzureOpenAiUpstream("2024-10-21").chatPath("gpt 4o"))
         .isEqualTo("/openai/deployments/gpt%204o/chat/completions?api-version=2024-10-21");
