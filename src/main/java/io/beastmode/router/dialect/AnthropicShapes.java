@@ -130,11 +130,13 @@ final class AnthropicShapes {
 
   /** A 400 for a block that the chosen upstream's dialect has no form for. */
   static ApiError unmapped(Block.Unmapped block) {
+    boolean isBlock = block.raw().has("type");
     return ApiError.invalid(
-        "messages",
-        "a '"
-            + block.raw().path("type").asText()
-            + "' block of the "
+        isBlock ? "messages" : "prompt",
+        (isBlock
+                ? "a '" + block.raw().path("type").asText() + "' block"
+                : "a batch or token prompt")
+            + " of the "
             + block.dialect()
             + " dialect cannot be sent to the model chosen, which speaks another dialect");
   }

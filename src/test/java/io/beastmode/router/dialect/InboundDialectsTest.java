@@ -93,7 +93,15 @@ class InboundDialectsTest {
     assertThat(request.messages()).containsExactly(Message.user(new Block.Text("Once upon")));
     assertThat(request.maxTokens()).isEqualTo(5);
     assertThat(request.extras()).isEqualTo(json("{\"echo\":true}"));
-    refused(new CompletionsDialect(), "{\"model\":\"m\",\"prompt\":[1,2]}", "prompt");
+    refused(new CompletionsDialect(), "{\"model\":\"m\",\"prompt\":[{}]}", "prompt[0]");
+    refused(new CompletionsDialect(), "{\"model\":\"m\",\"prompt\":[]}", "prompt");
+    CanonicalRequest batch =
+        new CompletionsDialect().parse(json("{\"model\":\"m\",\"prompt\":[\"a\",[1,2]]}"));
+    assertThat(batch.messages().get(0).content())
+        .containsExactly(
+            new Block.Unmapped(Dialect.completions, json("{\"prompt\":[\"a\",[1,2]]}")));
+    assertThatThrownBy(() -> new AnthropicUpstream(4096, java.util.Set.of()).request(batch, "c"))
+        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.param()).isEqualTo("prompt"));
   }
 
   // Messages
