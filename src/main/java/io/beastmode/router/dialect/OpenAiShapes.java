@@ -20,7 +20,7 @@ final class OpenAiShapes {
 
   /**
    * Message content: a string or an array of parts. {@code images} says whether image parts are
-   * allowed (user turns); elsewhere only text parts are.
+   * allowed (user turns). Parts with no canonical form are kept as sent.
    */
   static List<Block> readContent(JsonNode content, String at, boolean images) {
     List<Block> blocks = new ArrayList<>();
@@ -60,10 +60,8 @@ final class OpenAiShapes {
                       partAt + ".image_url.url");
           blocks.add(Fields.image(url));
         }
-        default ->
-            throw ApiError.invalid(
-                partAt + ".type",
-                "'" + partAt + ".type' " + type + " is not supported; use text or image_url");
+        // input_audio, file and newer parts: kept as sent, for an OpenAI-compatible upstream.
+        default -> blocks.add(new Block.Unmapped(Dialect.chat, part));
       }
     }
     return blocks;

@@ -106,6 +106,12 @@ public class OpenAiUpstream implements UpstreamDialect {
             .put("role", "tool")
             .put("tool_call_id", r.toolUseId())
             .put("content", text);
+      } else if (block instanceof Block.Unmapped u && u.dialect() == Dialect.chat) {
+        if (u.raw().has("role")) {
+          messages.add(u.raw()); // a whole legacy message, as the caller sent it
+        } else {
+          rest.add(block);
+        }
       } else if (block instanceof Block.Unmapped u) {
         throw AnthropicShapes.unmapped(u);
       } else {
@@ -126,6 +132,8 @@ public class OpenAiUpstream implements UpstreamDialect {
         parts.addObject().put("type", "text").put("text", t.text());
       } else if (block instanceof Block.Image i) {
         parts.addObject().put("type", "image_url").putObject("image_url").put("url", i.asUrl());
+      } else if (block instanceof Block.Unmapped u) {
+        parts.add(u.raw());
       }
     }
   }

@@ -4,6 +4,7 @@ import static io.beastmode.router.dialect.DialectFixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.router.api.ApiError;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,39 @@ class InboundDialectsTest {
     refused(
         new ChatDialect(),
         "{\"model\":\"m\",\"messages\":[{\"role\":\"user\"}]}",
+        "messages[0].content");
+  }
+
+  @Test
+  void chatPartsAndRolesWithNoCanonicalFormReachAnOpenAiUpstreamAsSentAndNoOther() {
+    CanonicalRequest request =
+        new ChatDialect()
+            .parse(
+                json(
+                    """
+                    {"model":"m","messages":[
+                      {"role":"user","content":[{"type":"input_audio","input_audio":{"data":"UklG","format":"wav"}}]},
+                      {"role":"function","name":"f","content":"42"}]}
+                    """));
+    ObjectNode body = new OpenAiUpstream().request(request, "up");
+
+    assertThat(body.path("messages"))
+        .isEqualTo(
+            Json.readOrNull(
+                """
+                [{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"UklG","format":"wav"}}]},
+                 {"role":"function","name":"f","content":"42"}]
+                """));
+    assertThatThrownBy(() -> new AnthropicUpstream(4096, java.util.Set.of()).request(request, "c"))
+        .isInstanceOfSatisfying(
+            ApiError.class, e -> assertThat(e.getMessage()).contains("'input_audio' block"));
+    refused(
+        new ChatDialect(),
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"image_url\",\"image_url\":\"u\"}]}]}",
+        "messages[0].content[0].type");
+    refused(
+        new ChatDialect(),
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"file\",\"file\":{}}]}]}",
         "messages[0].content");
   }
 
