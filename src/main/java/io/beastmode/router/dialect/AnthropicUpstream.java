@@ -121,8 +121,20 @@ public final class AnthropicUpstream implements UpstreamDialect {
         if (tool.description() != null) {
           written.put("description", tool.description());
         }
+        if (tool.extras().has(OpenAiShapes.OPENAI_TOOL)) {
+          throw ApiError.invalid(
+              "tools",
+              "the tool '"
+                  + tool.name()
+                  + "' is an OpenAI "
+                  + tool.extras().path(OpenAiShapes.OPENAI_TOOL).path("type").asText()
+                  + " tool and the model chosen cannot run it");
+        }
         written.set("input_schema", tool.inputSchema());
-        written.setAll(Json.without(tool.extras(), "strict"));
+        // Only a Messages caller's extras (cache_control, a tool type) mean anything here.
+        if (request.dialect() == Dialect.messages) {
+          written.setAll(tool.extras());
+        }
       }
       ObjectNode choice = toolChoice(request.toolChoice());
       if (choice != null) {

@@ -123,11 +123,9 @@ public record CanonicalRequest(
     }
     ArrayNode toolList = id.putArray("tools");
     for (Tool tool : tools) {
-      toolList
-          .addObject()
-          .put("name", tool.name())
-          .put("description", tool.description())
-          .set("schema", tool.inputSchema());
+      ObjectNode written = toolList.addObject().put("name", tool.name());
+      written.put("description", tool.description()).set("schema", tool.inputSchema());
+      written.set("kept", tool.extras().get(OpenAiShapes.OPENAI_TOOL));
     }
     if (!tools.isEmpty()) {
       id.put("toolChoice", toolChoice.mode().name())

@@ -9,6 +9,9 @@ import java.util.List;
 
 /** The pieces OpenAI's chat shape shares between reading callers and writing for upstreams. */
 final class OpenAiShapes {
+  /** The extra that holds a chat tool of a kind other than function, as the caller sent it. */
+  static final String OPENAI_TOOL = "openai_tool";
+
   private OpenAiShapes() {}
 
   /** A schema for a function without parameters, which OpenAI allows to leave out. */
@@ -80,7 +83,15 @@ final class OpenAiShapes {
       ObjectNode tool = Fields.object(toolsNode.get(i), at);
       String type = Fields.requiredString(tool, "type", at + ".type");
       if (!type.equals("function")) {
-        throw ApiError.invalid(at + ".type", "'" + at + ".type' must be 'function'");
+        // A custom (free-form) tool and newer kinds: kept as sent, for OpenAI-compatible servers.
+        JsonNode named = tool.path(type).path("name");
+        tools.add(
+            new Tool(
+                named.isTextual() ? named.textValue() : type,
+                null,
+                emptySchema(),
+                Json.object().set(OPENAI_TOOL, tool)));
+        continue;
       }
       ObjectNode function = Fields.optionalObject(tool, "function", at + ".function");
       if (function == null) {
@@ -169,6 +180,10 @@ final class OpenAiShapes {
   static ArrayNode tools(List<Tool> tools) {
     ArrayNode array = Json.array();
     for (Tool tool : tools) {
+      if (tool.extras().has(OPENAI_TOOL)) {
+        array.add(tool.extras().get(OPENAI_TOOL));
+        continue;
+      }
       ObjectNode function = array.addObject().put("type", "function").putObject("function");
       function.put("name", tool.name());
       if (tool.description() != null) {

@@ -36,7 +36,9 @@ public class OpenAiUpstream implements UpstreamDialect {
     }
     if (!request.tools().isEmpty()) {
       for (Tool tool : request.tools()) {
-        if (tool.extras().has("type") && !"custom".equals(tool.extras().path("type").asText())) {
+        if (request.dialect() == Dialect.messages
+            && tool.extras().has("type")
+            && !"custom".equals(tool.extras().path("type").asText())) {
           throw ApiError.invalid(
               "tools",
               "the tool '"

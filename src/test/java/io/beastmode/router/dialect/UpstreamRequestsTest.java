@@ -180,6 +180,29 @@ class UpstreamRequestsTest {
   }
 
   @Test
+  void anOpenAiCustomToolReachesAnOpenAiUpstreamAsSentAndNoOtherKind() {
+    CanonicalRequest request =
+        chat(
+            """
+            {"model":"m","messages":[{"role":"user","content":"patch it"}],
+             "tools":[{"type":"custom","custom":{"name":"apply_patch","format":{"type":"text"}}},
+               {"type":"function","function":{"name":"f","parameters":{"type":"object"},"strict":true}}]}
+            """);
+
+    assertThat(new OpenAiUpstream().request(request, "gpt").path("tools"))
+        .isEqualTo(
+            Json.readOrNull(
+                """
+                [{"type":"custom","custom":{"name":"apply_patch","format":{"type":"text"}}},
+                 {"type":"function","function":{"name":"f","parameters":{"type":"object"},"strict":true}}]
+                """));
+    assertThatThrownBy(() -> ANTHROPIC.request(request, "claude"))
+        .isInstanceOfSatisfying(
+            ApiError.class,
+            e -> assertThat(e.getMessage()).contains("'apply_patch' is an OpenAI custom tool"));
+  }
+
+  @Test
   void azureBuildsDeploymentAndV1Paths() {
     assertThat(new AzureOpenAiUpstream("2024-10-21").chatPath("gpt 4o"))
         .isEqualTo("/openai/deployments/gpt%204o/chat/completions?api-version=2024-10-21");
