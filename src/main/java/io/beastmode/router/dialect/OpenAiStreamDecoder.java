@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.beastmode.router.api.TokenEstimate;
 import io.beastmode.router.dialect.StreamEvent.BlockDelta.Kind;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -36,6 +38,9 @@ final class OpenAiStreamDecoder implements StreamDecoder {
   private final Sse.Reader reader = new Sse.Reader();
   private final TreeMap<Integer, PendingCall> pending = new TreeMap<>();
   private final Set<Integer> emittedCalls = new HashSet<>();
+  private final Map<Integer, Integer> callOfIndex = new HashMap<>();
+  private final Map<Integer, String> idOfCall = new HashMap<>();
+  private int callCount;
   private boolean started;
   private boolean ended;
   private int nextIndex;
@@ -129,7 +134,10 @@ final class OpenAiStreamDecoder implements StreamDecoder {
       }
       int position = 0;
       for (JsonNode call : delta.path("tool_calls")) {
-        toolCall(call.path("index").asInt(position), call, events);
+        toolCall(
+            callIndex(call.path("index").asInt(position), call.path("id").textValue()),
+            call,
+            events);
         position++;
       }
       if (choice.path("finish_reason").isTextual()) {
@@ -149,6 +157,22 @@ final class OpenAiStreamDecoder implements StreamDecoder {
     }
     outputChars += value.length();
     events.add(new StreamEvent.BlockDelta(nextIndex, deltaKind, value));
+  }
+
+  /**
+   * The call a piece belongs to. Normally its {@code index}; a new id under an index already used
+   * (servers that send every call whole as index 0) is a new call, numbered after the others.
+   */
+  private int callIndex(int upstreamIndex, String id) {
+    Integer known = callOfIndex.get(upstreamIndex);
+    if (known != null && (id == null || id.equals(idOfCall.get(known)))) {
+      return known;
+    }
+    int call = known == null && !idOfCall.containsKey(upstreamIndex) ? upstreamIndex : callCount;
+    callOfIndex.put(upstreamIndex, call);
+    idOfCall.put(call, id);
+    callCount = Math.max(callCount, call + 1);
+    return call;
   }
 
   private void toolCall(int callIndex, JsonNode call, List<StreamEvent> events) {

@@ -54,6 +54,21 @@ class TranslationBugsTest {
   }
 
   @Test
+  void parallelCallsSentWholeUnderOneIndexStaySeparateCalls() {
+    byte[] upstream =
+        openAiStream(
+            "{\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"x\\\":1}\"}}]}}]}",
+            "{\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"b\",\"function\":{\"name\":\"g\",\"arguments\":\"{\\\"y\\\":2}\"}}]},\"finish_reason\":\"tool_calls\"}]}");
+    List<StreamEvent> events = decode(new OpenAiUpstream().streamDecoder(1), upstream);
+
+    assertThat(StreamGrammar.messages(encode(new MessagesStreamEncoder(), events))).isEmpty();
+    assertThat(assembled(events).answer(0).content())
+        .containsExactly(
+            new Block.ToolUse("a", "f", json("{\"x\":1}")),
+            new Block.ToolUse("b", "g", json("{\"y\":2}")));
+  }
+
+  @Test
   void theFirstTextDeltaAfterAThinkingBlockIsKept() {
     byte[] upstream =
         openAiStream(
