@@ -14,6 +14,22 @@ import java.util.List;
  * simulator.
  */
 public class OpenAiUpstream implements UpstreamDialect {
+  private final boolean reasoningModel;
+
+  /** An upstream whose models may not reason: see {@link #OpenAiUpstream(boolean)}. */
+  public OpenAiUpstream() {
+    this(false);
+  }
+
+  /**
+   * @param reasoningModel whether the model takes {@code reasoning_effort}. OpenAI refuses it for
+   *     models that do not reason, so an Anthropic caller's thinking budget (Claude Code always
+   *     sends one) becomes an effort only for a model that does; an effort an OpenAI caller asked
+   *     for itself is passed on either way.
+   */
+  public OpenAiUpstream(boolean reasoningModel) {
+    this.reasoningModel = reasoningModel;
+  }
 
   @Override
   public Dialect nativeDialect() {
@@ -74,8 +90,9 @@ public class OpenAiUpstream implements UpstreamDialect {
     if (!request.stopSequences().isEmpty()) {
       body.set("stop", Json.MAPPER.valueToTree(request.stopSequences()));
     }
+    boolean askedAsEffort = request.thinking() != null && request.thinking().has("effort");
     String effort = effort(request.thinking());
-    if (effort != null) {
+    if (effort != null && (askedAsEffort || reasoningModel)) {
       body.put("reasoning_effort", effort);
     }
     if (request.responseFormat() != null) {

@@ -88,6 +88,26 @@ class UpstreamRequestsTest {
   }
 
   @Test
+  void anAnthropicThinkingBudgetBecomesAnEffortOnlyForAModelThatReasons() {
+    CanonicalRequest claudeCode =
+        new MessagesDialect()
+            .parse(
+                json(
+                    "{\"model\":\"m\",\"max_tokens\":32000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":31999},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
+    CanonicalRequest chatWithEffort =
+        chat(
+            "{\"model\":\"m\",\"reasoning_effort\":\"low\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+
+    assertThat(new OpenAiUpstream().request(claudeCode, "gpt-4o").has("reasoning_effort"))
+        .isFalse();
+    assertThat(new OpenAiUpstream(true).request(claudeCode, "o3").path("reasoning_effort").asText())
+        .isEqualTo("high");
+    assertThat(new OpenAiUpstream().request(chatWithEffort, "o3").path("reasoning_effort").asText())
+        .isEqualTo("low");
+  }
+
+  @Test
   void unsignedThinkingAndEmptyTextStayAwayFromAnthropic() {
     CanonicalRequest request =
         chat(
