@@ -75,6 +75,17 @@ public final class AnthropicUpstream implements UpstreamDialect {
     }
     ObjectNode body = Json.object().put("model", upstreamModel);
     ObjectNode thinking = thinking(request.thinking());
+    // Anthropic refuses thinking beside a forced tool, or a changed temperature or top-k, or top-p
+    // below 0.95. A translated request keeps what the caller asked for most directly.
+    boolean forced =
+        !request.tools().isEmpty()
+            && (request.toolChoice().mode() == ToolChoice.Mode.any
+                || request.toolChoice().mode() == ToolChoice.Mode.tool);
+    if (forced && request.dialect() != Dialect.messages) {
+      thinking = null;
+    }
+    boolean thinks = thinking != null && "enabled".equals(thinking.path("type").asText());
+    boolean sampling = !thinks || request.dialect() == Dialect.messages;
     int maxTokens = request.maxTokens();
     if (maxTokens == 0) {
       maxTokens = defaultMaxTokens;
@@ -100,12 +111,14 @@ public final class AnthropicUpstream implements UpstreamDialect {
             "'temperature' must be between 0 and 1 for Anthropic models; this request asked "
                 + request.temperature());
       }
-      body.put("temperature", request.temperature());
+      if (sampling) {
+        body.put("temperature", request.temperature());
+      }
     }
-    if (request.topP() != null) {
+    if (request.topP() != null && (sampling || request.topP() >= 0.95)) {
       body.put("top_p", request.topP());
     }
-    if (request.topK() != null) {
+    if (request.topK() != null && sampling) {
       body.put("top_k", request.topK());
     }
     if (!request.stopSequences().isEmpty()) {

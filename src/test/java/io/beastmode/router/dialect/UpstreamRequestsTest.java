@@ -108,6 +108,28 @@ class UpstreamRequestsTest {
   }
 
   @Test
+  void aTranslatedRequestWithReasoningLeavesOutWhatAnthropicRefusesBesideThinking() {
+    ObjectNode sampled =
+        ANTHROPIC.request(
+            chat(
+                "{\"model\":\"m\",\"reasoning_effort\":\"low\",\"temperature\":0.2,\"top_p\":0.5,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
+            "claude");
+    assertThat(sampled.has("thinking")).isTrue();
+    assertThat(sampled.has("temperature") || sampled.has("top_p")).isFalse();
+
+    ObjectNode forced =
+        ANTHROPIC.request(
+            chat(
+                "{\"model\":\"m\",\"reasoning_effort\":\"low\",\"tool_choice\":\"required\","
+                    + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
+            "claude");
+    assertThat(forced.has("thinking")).isFalse();
+    assertThat(forced.path("tool_choice").path("type").asText()).isEqualTo("any");
+  }
+
+  @Test
   void unsignedThinkingAndEmptyTextStayAwayFromAnthropic() {
     CanonicalRequest request =
         chat(
