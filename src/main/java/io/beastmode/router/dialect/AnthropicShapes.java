@@ -76,9 +76,7 @@ final class AnthropicShapes {
               Fields.optionalString(block, "signature", at + ".signature"));
       case "redacted_thinking" ->
           new Block.RedactedThinking(Fields.requiredString(block, "data", at + ".data"));
-      default ->
-          throw ApiError.invalid(
-              at + ".type", "'" + at + ".type' " + type + " is not supported by this router");
+      default -> new Block.Unmapped(Dialect.messages, block);
     };
   }
 
@@ -121,7 +119,25 @@ final class AnthropicShapes {
       node.put("signature", t.signature() == null ? "" : t.signature());
     } else if (block instanceof Block.RedactedThinking r) {
       node.put("type", "redacted_thinking").put("data", r.data());
+    } else if (block instanceof Block.Unmapped u) {
+      if (u.dialect() != Dialect.messages) {
+        throw unmapped(u);
+      }
+      node.setAll(u.raw());
     }
     return node;
+  }
+
+  /** A 400 for a block that the chosen upstream's dialect has no form for. */
+  static ApiError unmapped(Block.Unmapped block) {
+    boolean isBlock = block.raw().has("type");
+    return ApiError.invalid(
+        isBlock ? "messages" : "prompt",
+        (isBlock
+                ? "a '" + block.raw().path("type").asText() + "' block"
+                : "a batch or token prompt")
+            + " of the "
+            + block.dialect()
+            + " dialect cannot be sent to the model chosen, which speaks another dialect");
   }
 }

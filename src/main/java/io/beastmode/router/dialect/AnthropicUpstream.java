@@ -70,8 +70,22 @@ public final class AnthropicUpstream implements UpstreamDialect {
 
   @Override
   public ObjectNode request(CanonicalRequest request, String upstreamModel) {
+    if (request.extras().path("n").asInt(1) > 1) {
+      throw ApiError.invalid("n", "'n' must be 1 for Anthropic models: they answer one choice");
+    }
     ObjectNode body = Json.object().put("model", upstreamModel);
     ObjectNode thinking = thinking(request.thinking());
+    // Anthropic refuses thinking beside a forced tool, or a changed temperature or top-k, or top-p
+    // below 0.95. A translated request keeps what the caller asked for most directly.
+    boolean forced =
+        !request.tools().isEmpty()
+            && (request.toolChoice().mode() == ToolChoice.Mode.any
+                || request.toolChoice().mode() == ToolChoice.Mode.tool);
+    if (forced && request.dialect() != Dialect.messages) {
+      thinking = null;
+    }
+    boolean thinks = thinking != null && "enabled".equals(thinking.path("type").asText());
+    boolean sampling = !thinks || request.dialect() == Dialect.messages;
     int maxTokens = request.maxTokens();
     if (maxTokens == 0) {
       maxTokens = defaultMaxTokens;
@@ -97,12 +111,14 @@ public final class AnthropicUpstream implements UpstreamDialect {
             "'temperature' must be between 0 and 1 for Anthropic models; this request asked "
                 + request.temperature());
       }
-      body.put("temperature", request.temperature());
+      if (sampling) {
+        body.put("temperature", request.temperature());
+      }
     }
-    if (request.topP() != null) {
+    if (request.topP() != null && (sampling || request.topP() >= 0.95)) {
       body.put("top_p", request.topP());
     }
-    if (request.topK() != null) {
+    if (request.topK() != null && sampling) {
       body.put("top_k", request.topK());
     }
     if (!request.stopSequences().isEmpty()) {
@@ -118,8 +134,20 @@ public final class AnthropicUpstream implements UpstreamDialect {
         if (tool.description() != null) {
           written.put("description", tool.description());
         }
+        if (tool.extras().has(OpenAiShapes.OPENAI_TOOL)) {
+          throw ApiError.invalid(
+              "tools",
+              "the tool '"
+                  + tool.name()
+                  + "' is an OpenAI "
+                  + tool.extras().path(OpenAiShapes.OPENAI_TOOL).path("type").asText()
+                  + " tool and the model chosen cannot run it");
+        }
         written.set("input_schema", tool.inputSchema());
-        written.setAll(Json.without(tool.extras(), "strict"));
+        // Only a Messages caller's extras (cache_control, a tool type) mean anything here.
+        if (request.dialect() == Dialect.messages) {
+          written.setAll(tool.extras());
+        }
       }
       ObjectNode choice = toolChoice(request.toolChoice());
       if (choice != null) {

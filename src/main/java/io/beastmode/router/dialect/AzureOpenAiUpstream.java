@@ -14,6 +14,14 @@ public final class AzureOpenAiUpstream extends OpenAiUpstream {
   private final String apiVersion;
 
   public AzureOpenAiUpstream(String apiVersion) {
+    this(apiVersion, false);
+  }
+
+  /**
+   * @param reasoningModel as for {@link OpenAiUpstream#OpenAiUpstream(boolean)}
+   */
+  public AzureOpenAiUpstream(String apiVersion, boolean reasoningModel) {
+    super(reasoningModel);
     this.apiVersion = apiVersion;
   }
 

@@ -63,4 +63,11 @@ public sealed interface Block {
 
   /** Reasoning the provider keeps encrypted: opaque data that only goes back where it came from. */
   record RedactedThinking(String data) implements Block {}
+
+  /**
+   * A block of the caller's dialect with no canonical form (an Anthropic {@code document} or {@code
+   * search_result}, say): written back, as it came, only to an upstream of that dialect; another
+   * upstream refuses the request.
+   */
+  record Unmapped(Dialect dialect, ObjectNode raw) implements Block {}
 }

@@ -39,6 +39,8 @@ final class BlockJson {
       node.put("type", "thinking").put("thinking", t.text()).put("signature", t.signature());
     } else if (block instanceof Block.RedactedThinking r) {
       node.put("type", "redacted_thinking").put("data", r.data());
+    } else if (block instanceof Block.Unmapped u) {
+      node.put("type", "unmapped").put("dialect", u.dialect().name()).set("raw", u.raw());
     }
     return node;
   }
@@ -73,6 +75,9 @@ final class BlockJson {
       case "thinking" ->
           new Block.Thinking(node.path("thinking").asText(), node.path("signature").textValue());
       case "redacted_thinking" -> new Block.RedactedThinking(node.path("data").asText());
+      case "unmapped" ->
+          new Block.Unmapped(
+              Dialect.valueOf(node.path("dialect").asText()), (ObjectNode) node.path("raw"));
       default -> throw new IllegalArgumentException("unknown block type " + node.path("type"));
     };
   }

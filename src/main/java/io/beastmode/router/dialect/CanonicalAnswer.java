@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A complete answer, whatever dialect the upstream spoke and the caller speaks.
  *
- * @param created epoch seconds when the answer was made (chat's {@code created})
+ * @param created epoch seconds when the answer was made (chat's {@code created}), 0 when the
+ *     upstream did not say (Anthropic); see {@link #withCreated}
  * @param stopSequence the stop sequence that ended the answer, when the upstream names it
  */
 public record CanonicalAnswer(
@@ -19,6 +20,11 @@ public record CanonicalAnswer(
     StopReason stopReason,
     String stopSequence,
     TokenUsage usage) {
+
+  /** This answer made at {@code created} (epoch seconds): Anthropic's answers do not say when. */
+  public CanonicalAnswer withCreated(long created) {
+    return new CanonicalAnswer(id, model, created, content, stopReason, stopSequence, usage);
+  }
 
   /** The stored form, for the cache: every block and the usage as the upstream reported it. */
   public ObjectNode toJson() {

@@ -2,9 +2,9 @@ package io.beastmode.router.dialect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.router.api.TokenEstimate;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -88,6 +88,8 @@ public record CanonicalRequest(
       return r.content().stream().mapToLong(CanonicalRequest::chars).sum();
     } else if (block instanceof Block.Thinking t) {
       return t.text().length();
+    } else if (block instanceof Block.Unmapped u) {
+      return Json.write(u.raw()).length();
     }
     return 0;
   }
@@ -112,15 +114,18 @@ public record CanonicalRequest(
         lastContent = turn.putArray("content");
         last = message.role();
       }
-      lastContent.addAll(BlockJson.write(message.content(), false));
+      for (Block block : message.content()) {
+        // An empty text block (chat's "content": "" beside tool calls) says nothing.
+        if (!(block instanceof Block.Text t && t.text().isEmpty())) {
+          lastContent.add(BlockJson.write(block, false));
+        }
+      }
     }
     ArrayNode toolList = id.putArray("tools");
     for (Tool tool : tools) {
-      toolList
-          .addObject()
-          .put("name", tool.name())
-          .put("description", tool.description())
-          .set("schema", tool.inputSchema());
+      ObjectNode written = toolList.addObject().put("name", tool.name());
+      written.put("description", tool.description()).set("schema", tool.inputSchema());
+      written.set("kept", tool.extras().get(OpenAiShapes.OPENAI_TOOL));
     }
     if (!tools.isEmpty()) {
       id.put("toolChoice", toolChoice.mode().name())
@@ -159,8 +164,7 @@ public record CanonicalRequest(
       return Json.array().addAll(items);
     }
     if (node.isNumber()) {
-      BigDecimal value = node.decimalValue().stripTrailingZeros();
-      return Json.object().textNode(value.toPlainString());
+      return DecimalNode.valueOf(node.decimalValue().stripTrailingZeros());
     }
     return node;
   }

@@ -84,7 +84,10 @@ public final class ChatDialect implements InboundDialect {
     switch (role) {
       case "system", "developer" -> {
         for (Block block : OpenAiShapes.readContent(content, at + ".content", false)) {
-          system.add((Block.Text) block);
+          if (!(block instanceof Block.Text text)) {
+            throw ApiError.invalid(at + ".content", "'" + at + ".content' may only hold text");
+          }
+          system.add(text);
         }
       }
       case "user" -> {
@@ -139,10 +142,16 @@ public final class ChatDialect implements InboundDialect {
           messages.add(new Message(Message.Role.user, new ArrayList<>(List.of(block))));
         }
       }
+      // The deprecated result of a legacy function call: only an OpenAI-compatible server reads it.
+      case "function" ->
+          messages.add(
+              new Message(Message.Role.user, List.of(new Block.Unmapped(Dialect.chat, message))));
       default ->
           throw ApiError.invalid(
               at + ".role",
-              "'" + at + ".role' must be one of [system, developer, user, assistant, tool]");
+              "'"
+                  + at
+                  + ".role' must be one of [system, developer, user, assistant, tool, function]");
     }
   }
 

@@ -23,24 +23,14 @@ public final class CompletionsDialect implements InboundDialect {
   @Override
   public CanonicalRequest parse(ObjectNode body) {
     String model = Fields.requiredString(body, "model", "model");
-    JsonNode prompt = body.get("prompt");
-    String text;
-    if (Fields.absent(prompt)) {
-      throw ApiError.invalid("prompt", "'prompt' is required");
-    } else if (prompt.isTextual()) {
-      text = prompt.textValue();
-    } else if (prompt.isArray() && prompt.size() == 1 && prompt.get(0).isTextual()) {
-      text = prompt.get(0).textValue();
-    } else {
-      throw ApiError.invalid("prompt", "'prompt' must be a string (or an array of one string)");
-    }
+    Block prompt = prompt(body.get("prompt"));
     Integer maxTokens = Fields.optionalInt(body, "max_tokens", 1);
     ObjectNode streamOptions = Fields.optionalObject(body, "stream_options", "stream_options");
     return new CanonicalRequest(
         Dialect.completions,
         model,
         List.of(),
-        new ArrayList<>(List.of(Message.user(new Block.Text(text)))),
+        new ArrayList<>(List.of(Message.user(prompt))),
         List.of(),
         ToolChoice.AUTO,
         maxTokens == null ? 0 : maxTokens,
@@ -55,6 +45,35 @@ public final class CompletionsDialect implements InboundDialect {
         Fields.optionalString(body, "user", "user"),
         null,
         Fields.extras(body, KNOWN));
+  }
+
+  /**
+   * The prompt as one user block: text, or for a batch of prompts or token ids (which only an
+   * OpenAI-compatible server's own {@code /v1/completions} serves) the prompt as sent.
+   */
+  private static Block prompt(JsonNode prompt) {
+    if (Fields.absent(prompt)) {
+      throw ApiError.invalid("prompt", "'prompt' is required");
+    }
+    if (prompt.isTextual()) {
+      return new Block.Text(prompt.textValue());
+    }
+    if (!prompt.isArray() || prompt.isEmpty()) {
+      throw ApiError.invalid("prompt", "'prompt' must be a string or a non-empty array");
+    }
+    if (prompt.size() == 1 && prompt.get(0).isTextual()) {
+      return new Block.Text(prompt.get(0).textValue());
+    }
+    for (int i = 0; i < prompt.size(); i++) {
+      JsonNode item = prompt.get(i);
+      if (!item.isTextual() && !item.isIntegralNumber() && !item.isArray()) {
+        throw ApiError.invalid(
+            "prompt[" + i + "]", "'prompt[" + i + "]' must be a string or tokens");
+      }
+    }
+    ObjectNode raw = Json.object();
+    raw.set("prompt", prompt);
+    return new Block.Unmapped(Dialect.completions, raw);
   }
 
   @Override

@@ -9,6 +9,9 @@ import java.util.List;
 
 /** The pieces OpenAI's chat shape shares between reading callers and writing for upstreams. */
 final class OpenAiShapes {
+  /** The extra that holds a chat tool of a kind other than function, as the caller sent it. */
+  static final String OPENAI_TOOL = "openai_tool";
+
   private OpenAiShapes() {}
 
   /** A schema for a function without parameters, which OpenAI allows to leave out. */
@@ -20,7 +23,7 @@ final class OpenAiShapes {
 
   /**
    * Message content: a string or an array of parts. {@code images} says whether image parts are
-   * allowed (user turns); elsewhere only text parts are.
+   * allowed (user turns). Parts with no canonical form are kept as sent.
    */
   static List<Block> readContent(JsonNode content, String at, boolean images) {
     List<Block> blocks = new ArrayList<>();
@@ -44,6 +47,8 @@ final class OpenAiShapes {
                 new Block.Text(
                     Fields.requiredString(part, "text", partAt + ".text"),
                     Json.without(part, "type", "text")));
+        case "refusal" ->
+            blocks.add(new Block.Text(Fields.requiredString(part, "refusal", partAt + ".refusal")));
         case "image_url" -> {
           if (!images) {
             throw ApiError.invalid(partAt + ".type", "'" + partAt + "' may only be text here");
@@ -58,10 +63,8 @@ final class OpenAiShapes {
                       partAt + ".image_url.url");
           blocks.add(Fields.image(url));
         }
-        default ->
-            throw ApiError.invalid(
-                partAt + ".type",
-                "'" + partAt + ".type' " + type + " is not supported; use text or image_url");
+        // input_audio, file and newer parts: kept as sent, for an OpenAI-compatible upstream.
+        default -> blocks.add(new Block.Unmapped(Dialect.chat, part));
       }
     }
     return blocks;
@@ -80,7 +83,15 @@ final class OpenAiShapes {
       ObjectNode tool = Fields.object(toolsNode.get(i), at);
       String type = Fields.requiredString(tool, "type", at + ".type");
       if (!type.equals("function")) {
-        throw ApiError.invalid(at + ".type", "'" + at + ".type' must be 'function'");
+        // A custom (free-form) tool and newer kinds: kept as sent, for OpenAI-compatible servers.
+        JsonNode named = tool.path(type).path("name");
+        tools.add(
+            new Tool(
+                named.isTextual() ? named.textValue() : type,
+                null,
+                emptySchema(),
+                Json.object().set(OPENAI_TOOL, tool)));
+        continue;
       }
       ObjectNode function = Fields.optionalObject(tool, "function", at + ".function");
       if (function == null) {
@@ -169,6 +180,10 @@ final class OpenAiShapes {
   static ArrayNode tools(List<Tool> tools) {
     ArrayNode array = Json.array();
     for (Tool tool : tools) {
+      if (tool.extras().has(OPENAI_TOOL)) {
+        array.add(tool.extras().get(OPENAI_TOOL));
+        continue;
+      }
       ObjectNode function = array.addObject().put("type", "function").putObject("function");
       function.put("name", tool.name());
       if (tool.description() != null) {

@@ -4,18 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.beastmode.router.api.TokenEstimate;
 import io.beastmode.router.dialect.StreamEvent.BlockDelta.Kind;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Reads an OpenAI chat completion stream as canonical events, one block at a time.
  *
- * <p>Text and reasoning pass through as they come. The first tool call passes through too; a call
- * whose pieces interleave with the open one (parallel calls under other {@code index}es) is kept
- * whole and emitted, in index order, when the open block closes. The stop reason waits for the
- * usage chunk that follows {@code finish_reason}; without one, usage is estimated.
+ * <p>Text and reasoning pass through as they come. A tool call passes through too when every call
+ * of a lower {@code index} is out; any other (parallel calls whose pieces interleave) is kept whole
+ * and emitted, in index order, when the open block closes. The stop reason waits for the usage
+ * chunk that follows {@code finish_reason}; without one, usage is estimated.
  */
 final class OpenAiStreamDecoder implements StreamDecoder {
   private enum Open {
@@ -36,6 +38,9 @@ final class OpenAiStreamDecoder implements StreamDecoder {
   private final Sse.Reader reader = new Sse.Reader();
   private final TreeMap<Integer, PendingCall> pending = new TreeMap<>();
   private final Set<Integer> emittedCalls = new HashSet<>();
+  private final Map<Integer, Integer> callOfIndex = new HashMap<>();
+  private final Map<Integer, String> idOfCall = new HashMap<>();
+  private int callCount;
   private boolean started;
   private boolean ended;
   private int nextIndex;
@@ -129,7 +134,10 @@ final class OpenAiStreamDecoder implements StreamDecoder {
       }
       int position = 0;
       for (JsonNode call : delta.path("tool_calls")) {
-        toolCall(call.path("index").asInt(position), call, events);
+        toolCall(
+            callIndex(call.path("index").asInt(position), call.path("id").textValue()),
+            call,
+            events);
         position++;
       }
       if (choice.path("finish_reason").isTextual()) {
@@ -151,6 +159,22 @@ final class OpenAiStreamDecoder implements StreamDecoder {
     events.add(new StreamEvent.BlockDelta(nextIndex, deltaKind, value));
   }
 
+  /**
+   * The call a piece belongs to. Normally its {@code index}; a new id under an index already used
+   * (servers that send every call whole as index 0) is a new call, numbered after the others.
+   */
+  private int callIndex(int upstreamIndex, String id) {
+    Integer known = callOfIndex.get(upstreamIndex);
+    if (known != null && (id == null || id.equals(idOfCall.get(known)))) {
+      return known;
+    }
+    int call = known == null && !idOfCall.containsKey(upstreamIndex) ? upstreamIndex : callCount;
+    callOfIndex.put(upstreamIndex, call);
+    idOfCall.put(call, id);
+    callCount = Math.max(callCount, call + 1);
+    return call;
+  }
+
   private void toolCall(int callIndex, JsonNode call, List<StreamEvent> events) {
     JsonNode function = call.path("function");
     String id = call.path("id").textValue();
@@ -167,9 +191,9 @@ final class OpenAiStreamDecoder implements StreamDecoder {
       return; // a piece after its call was closed; a server that does this sends nothing useful
     }
     PendingCall kept = pending.get(callIndex);
-    if (kept == null && open != Open.tool && name != null) {
-      closeOpen(events);
-      flushPending(events);
+    // Live only when every call of a lower index is out: blocks keep the order of the indices.
+    if (kept == null && open != Open.tool && name != null && callIndex == emittedCalls.size()) {
+      closeOpen(events); // what is pending has higher indices: it comes after this call
       sawToolUse = true;
       events.add(
           new StreamEvent.BlockStart(

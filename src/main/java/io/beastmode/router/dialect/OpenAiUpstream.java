@@ -14,6 +14,22 @@ import java.util.List;
  * simulator.
  */
 public class OpenAiUpstream implements UpstreamDialect {
+  private final boolean reasoningModel;
+
+  /** An upstream whose models may not reason: see {@link #OpenAiUpstream(boolean)}. */
+  public OpenAiUpstream() {
+    this(false);
+  }
+
+  /**
+   * @param reasoningModel whether the model takes {@code reasoning_effort}. OpenAI refuses it for
+   *     models that do not reason, so an Anthropic caller's thinking budget (Claude Code always
+   *     sends one) becomes an effort only for a model that does; an effort an OpenAI caller asked
+   *     for itself is passed on either way.
+   */
+  public OpenAiUpstream(boolean reasoningModel) {
+    this.reasoningModel = reasoningModel;
+  }
 
   @Override
   public Dialect nativeDialect() {
@@ -36,7 +52,9 @@ public class OpenAiUpstream implements UpstreamDialect {
     }
     if (!request.tools().isEmpty()) {
       for (Tool tool : request.tools()) {
-        if (tool.extras().has("type") && !"custom".equals(tool.extras().path("type").asText())) {
+        if (request.dialect() == Dialect.messages
+            && tool.extras().has("type")
+            && !"custom".equals(tool.extras().path("type").asText())) {
           throw ApiError.invalid(
               "tools",
               "the tool '"
@@ -72,8 +90,9 @@ public class OpenAiUpstream implements UpstreamDialect {
     if (!request.stopSequences().isEmpty()) {
       body.set("stop", Json.MAPPER.valueToTree(request.stopSequences()));
     }
+    boolean askedAsEffort = request.thinking() != null && request.thinking().has("effort");
     String effort = effort(request.thinking());
-    if (effort != null) {
+    if (effort != null && (askedAsEffort || reasoningModel)) {
       body.put("reasoning_effort", effort);
     }
     if (request.responseFormat() != null) {
@@ -98,12 +117,22 @@ public class OpenAiUpstream implements UpstreamDialect {
     List<Block> rest = new ArrayList<>();
     for (Block block : content) {
       if (block instanceof Block.ToolResult r) {
+        // OpenAI has no error flag on a tool result: the model reads it in the text. Images in a
+        // result have no place in a tool message's string and stay behind.
         String text = r.isError() && !r.text().isEmpty() ? "Error: " + r.text() : r.text();
         messages
             .addObject()
             .put("role", "tool")
             .put("tool_call_id", r.toolUseId())
             .put("content", text);
+      } else if (block instanceof Block.Unmapped u && u.dialect() == Dialect.chat) {
+        if (u.raw().has("role")) {
+          messages.add(u.raw()); // a whole legacy message, as the caller sent it
+        } else {
+          rest.add(block);
+        }
+      } else if (block instanceof Block.Unmapped u) {
+        throw AnthropicShapes.unmapped(u);
       } else {
         rest.add(block);
       }
@@ -122,6 +151,8 @@ public class OpenAiUpstream implements UpstreamDialect {
         parts.addObject().put("type", "text").put("text", t.text());
       } else if (block instanceof Block.Image i) {
         parts.addObject().put("type", "image_url").putObject("image_url").put("url", i.asUrl());
+      } else if (block instanceof Block.Unmapped u) {
+        parts.add(u.raw());
       }
     }
   }
@@ -138,6 +169,8 @@ public class OpenAiUpstream implements UpstreamDialect {
     for (Block block : content) {
       if (block instanceof Block.ToolUse u) {
         calls.add(OpenAiShapes.toolCall(u));
+      } else if (block instanceof Block.Unmapped u) {
+        throw AnthropicShapes.unmapped(u);
       }
     }
     if (!text.isEmpty() || calls.isEmpty()) {

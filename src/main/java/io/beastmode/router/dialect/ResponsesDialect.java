@@ -340,7 +340,7 @@ public final class ResponsesDialect implements InboundDialect {
       item.putArray("summary");
       ArrayNode content = item.putArray("content");
       if (status.equals("completed")) {
-        content.addObject().put("type", "reasoning_text").put("text", t.text());
+        content.add(reasoningPart(t.text()));
       }
     } else if (block instanceof Block.RedactedThinking r) {
       item.put("id", itemId("rs", responseId, index)).put("type", "reasoning");
@@ -356,6 +356,10 @@ public final class ResponsesDialect implements InboundDialect {
       }
     }
     return item;
+  }
+
+  static ObjectNode reasoningPart(String text) {
+    return Json.object().put("type", "reasoning_text").put("text", text);
   }
 
   static ObjectNode textPart(String text) {

@@ -41,11 +41,17 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                   .set(
                       "item",
                       ResponsesDialect.item(responseId, s.index(), s.block(), "in_progress"))));
+      // SDKs that build the response from events append deltas to a part: announce it first.
       if (s.block() instanceof Block.Text) {
         frames.add(
             frame(
                 "response.content_part.added",
                 part(s.index()).set("part", ResponsesDialect.textPart(""))));
+      } else if (s.block() instanceof Block.Thinking) {
+        frames.add(
+            frame(
+                "response.content_part.added",
+                part(s.index()).set("part", ResponsesDialect.reasoningPart(""))));
       }
     } else if (event instanceof StreamEvent.BlockDelta d) {
       if (d.kind() == StreamEvent.BlockDelta.Kind.signature) {
@@ -60,7 +66,11 @@ final class ResponsesStreamEncoder implements StreamEncoder {
           };
       ObjectNode delta =
           d.kind() == StreamEvent.BlockDelta.Kind.partialJson ? item(d.index()) : part(d.index());
-      frames.add(frame(type, delta.put("delta", d.value())));
+      delta.put("delta", d.value());
+      if (d.kind() == StreamEvent.BlockDelta.Kind.text) {
+        delta.putArray("logprobs");
+      }
+      frames.add(frame(type, delta));
     } else if (event instanceof StreamEvent.BlockStop s) {
       frames.addAll(close(s.index()));
     } else if (event instanceof StreamEvent.MessageStop) {
@@ -85,7 +95,9 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     Block done = open;
     if (open instanceof Block.Text t) {
       done = new Block.Text(whole, t.extras());
-      frames.add(frame("response.output_text.done", part(index).put("text", whole)));
+      ObjectNode textDone = part(index).put("text", whole);
+      textDone.putArray("logprobs");
+      frames.add(frame("response.output_text.done", textDone));
       frames.add(
           frame(
               "response.content_part.done",
@@ -93,6 +105,10 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     } else if (open instanceof Block.Thinking t) {
       done = new Block.Thinking(whole, t.signature());
       frames.add(frame("response.reasoning_text.done", part(index).put("text", whole)));
+      frames.add(
+          frame(
+              "response.content_part.done",
+              part(index).set("part", ResponsesDialect.reasoningPart(whole))));
     } else if (open instanceof Block.ToolUse u) {
       done = new Block.ToolUse(u.id(), u.name(), AnswerAssembler.arguments(whole));
       ObjectNode args = item(index).put("arguments", whole);

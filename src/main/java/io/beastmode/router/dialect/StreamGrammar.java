@@ -15,6 +15,19 @@ import java.util.TreeMap;
 public final class StreamGrammar {
   private StreamGrammar() {}
 
+  /** JSON equality where 1, 1L and 1.0 are the same number, as they are on the wire. */
+  public static boolean sameJson(JsonNode a, JsonNode b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return a.equals(
+        (x, y) ->
+            x.isNumber() && y.isNumber()
+                ? x.decimalValue().compareTo(y.decimalValue())
+                : x.equals(y) ? 0 : 1,
+        b);
+  }
+
   private static List<Sse.Frame> frames(byte[] sse) {
     Sse.Reader reader = new Sse.Reader();
     List<Sse.Frame> frames = new ArrayList<>(reader.feed(sse));
@@ -220,7 +233,7 @@ public final class StreamGrammar {
       violations.add("the stream ends with " + end);
     } else if (expected != null
         && !end.equals("error")
-        && !expected.equals(last.path("response"))) {
+        && !sameJson(expected, last.path("response"))) {
       violations.add(
           end + " carries " + last.path("response") + ", not the non-streamed " + expected);
     }
@@ -316,7 +329,7 @@ public final class StreamGrammar {
       String[] got = entry.getValue();
       JsonNode arguments = Json.readOrNull(got[2]);
       JsonNode wantArguments = Json.readOrNull(want.path("function").path("arguments").asText());
-      if (arguments == null || !arguments.equals(wantArguments)) {
+      if (arguments == null || !sameJson(arguments, wantArguments)) {
         violations.add(
             "tool call " + position + " arguments " + got[2] + ", expected " + wantArguments);
       }
@@ -327,7 +340,7 @@ public final class StreamGrammar {
       }
       position++;
     }
-    if (usage != null && expected.has("usage") && !usage.equals(expected.get("usage"))) {
+    if (usage != null && expected.has("usage") && !sameJson(usage, expected.get("usage"))) {
       violations.add("usage " + usage + ", non-streamed " + expected.get("usage"));
     }
     return violations;
