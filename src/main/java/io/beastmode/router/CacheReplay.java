@@ -1,11 +1,11 @@
 package io.beastmode.router;
 
+import io.beastmode.router.api.Endpoint;
 import io.beastmode.router.cache.CachedAnswer;
 import io.beastmode.router.dialect.AnswerAssembler;
 import io.beastmode.router.dialect.AnthropicUpstream;
 import io.beastmode.router.dialect.CanonicalAnswer;
 import io.beastmode.router.dialect.CanonicalRequest;
-import io.beastmode.router.dialect.Dialect;
 import io.beastmode.router.dialect.InboundDialect;
 import io.beastmode.router.dialect.Json;
 import io.beastmode.router.dialect.OpenAiUpstream;
@@ -30,9 +30,12 @@ final class CacheReplay {
 
   private CacheReplay() {}
 
-  /** The form an answer to this request is written in, as {@link CachedAnswer#form} names it. */
-  static String formOf(Dialect dialect, boolean stream) {
-    return stream ? dialect.name() + "-stream" : dialect.name();
+  /**
+   * The form an answer to a request on {@code endpoint} is written in, as {@link CachedAnswer#form}
+   * names it.
+   */
+  static String formOf(Endpoint endpoint, boolean stream) {
+    return stream ? endpoint.name() + "-stream" : endpoint.name();
   }
 
   /**
@@ -43,8 +46,12 @@ final class CacheReplay {
    *     an answer in the request's own form is served then)
    */
   static Rendered render(
-      CachedAnswer stored, InboundDialect inbound, CanonicalRequest request, boolean stream) {
-    String wanted = formOf(inbound.dialect(), stream);
+      CachedAnswer stored,
+      Endpoint endpoint,
+      InboundDialect inbound,
+      CanonicalRequest request,
+      boolean stream) {
+    String wanted = formOf(endpoint, stream);
     if (stored.form() == null || stored.form().equals(wanted)) {
       return new Rendered(stored.contentType(), stored.body());
     }

@@ -178,7 +178,10 @@ final class Exchange {
     this.quota = RequestQuota.of(admission.caller(), services.quotas(), services.metrics());
     this.services = services;
     this.startNanos = startNanos;
-    this.inbound = InboundDialect.of(Dialect.valueOf(endpoint.name()));
+    // Embeddings have no canonical form; their errors take OpenAI's shape, as chat's do.
+    this.inbound =
+        InboundDialect.of(
+            endpoint == Endpoint.embeddings ? Dialect.chat : Dialect.valueOf(endpoint.name()));
     ctx.response().closeHandler(closed -> clientGone());
   }
 
@@ -210,6 +213,16 @@ final class Exchange {
    */
   private void read(byte[] bytes) {
     String domain = ctx.request().getHeader(HEADER_DOMAIN);
+    if (endpoint == Endpoint.embeddings) {
+      request = CompletionRequest.parse(endpoint, bytes, domain);
+      if (table.isAlias(request.model())) {
+        throw ApiError.invalid(
+            "model",
+            "embeddings are asked of a model by name, not an alias: vectors from different models"
+                + " cannot be compared");
+      }
+      return;
+    }
     if (endpoint == Endpoint.chat || endpoint == Endpoint.completions) {
       request = CompletionRequest.parse(endpoint, bytes, domain);
       try {
@@ -395,7 +408,8 @@ final class Exchange {
             request.model(),
             table.modelList(),
             table.selection(),
-            fallback.chain,
+            // An embedding model's vectors only compare with its own: no other model may answer.
+            endpoint == Endpoint.embeddings ? List.of() : fallback.chain,
             request.needs(),
             services.backends(),
             prediction == null ? Map.of() : prediction.chances());
@@ -700,10 +714,14 @@ final class Exchange {
               reply.contentType(),
               baselineUsd(usage),
               body,
-              CacheReplay.formOf(inbound.dialect(), false));
+              CacheReplay.formOf(endpoint, false));
     } else {
       CanonicalAnswer answer =
           plan.translator().parseAnswer(Json.readOrNull(reply.body().getBytes()));
+      if (answer.created() == 0) {
+        // Anthropic's answers say not when they were made; chat and Responses callers read it.
+        answer = answer.withCreated(clock().millis() / 1000);
+      }
       body = Buffer.buffer(Json.bytes(inbound.renderAnswer(answer)));
       usage = answer.usage();
       kept = canonicalEntry(model, answer, usage);
@@ -764,7 +782,7 @@ final class Exchange {
                     upstream.getHeader("content-type"),
                     baselineUsd(usage),
                     pipe.copy(),
-                    CacheReplay.formOf(inbound.dialect(), true)));
+                    CacheReplay.formOf(endpoint, true)));
           } else {
             CanonicalAnswer answer = pipe.answer(clock().millis() / 1000);
             if (answer != null) {
@@ -830,7 +848,7 @@ final class Exchange {
    */
   private boolean answerFromCache(CachedAnswer answer) {
     CacheReplay.Rendered rendered =
-        CacheReplay.render(answer, inbound, canonical, request.stream());
+        CacheReplay.render(answer, endpoint, inbound, canonical, request.stream());
     if (rendered == null) {
       return false;
     }

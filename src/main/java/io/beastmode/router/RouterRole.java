@@ -189,7 +189,8 @@ public class RouterRole {
     router
         .post("/v1/chat/completions")
         .handler(new CompletionHandler(Endpoint.chat, watcher::current, watcher::keys, services));
-    for (Endpoint endpoint : List.of(Endpoint.completions, Endpoint.responses, Endpoint.messages)) {
+    for (Endpoint endpoint :
+        List.of(Endpoint.completions, Endpoint.responses, Endpoint.messages, Endpoint.embeddings)) {
       router
           .post("/v1" + endpoint.path())
           .handler(new CompletionHandler(endpoint, watcher::current, watcher::keys, services));

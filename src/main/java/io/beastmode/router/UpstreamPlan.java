@@ -3,6 +3,7 @@ package io.beastmode.router;
 import io.beastmode.api.v1alpha1.ApiDialect;
 import io.beastmode.api.v1alpha1.ModelUpstream;
 import io.beastmode.api.v1alpha1.UpstreamKind;
+import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.Endpoint;
 import io.beastmode.router.dialect.AnthropicUpstream;
 import io.beastmode.router.dialect.AzureOpenAiUpstream;
@@ -59,11 +60,15 @@ record UpstreamPlan(String url, MultiMap headers, Buffer body, UpstreamDialect t
       Supplier<CanonicalRequest> canonical,
       boolean stream,
       Function<String, String> clientHeaders) {
-    Dialect dialect = Dialect.valueOf(endpoint.name());
     UpstreamKind kind = model.kind();
     ModelUpstream upstream = model.upstream() == null ? new ModelUpstream() : model.upstream();
     MultiMap headers = headers(kind, upstream, model.apiKeyEnv(), stream, clientHeaders);
-    if (servesNatively(kind, upstream, dialect)) {
+    if (endpoint == Endpoint.embeddings && kind == UpstreamKind.anthropic) {
+      throw ApiError.invalid(
+          "model", "model " + model.name() + " is on Anthropic's API, which serves no embeddings");
+    }
+    if (endpoint == Endpoint.embeddings
+        || servesNatively(kind, upstream, Dialect.valueOf(endpoint.name()))) {
       Buffer body =
           upstreamModel.equals(requestedModel)
               ? received

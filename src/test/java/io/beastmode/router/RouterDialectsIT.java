@@ -317,6 +317,38 @@ class RouterDialectsIT {
     assertThat(list.path("first_id").asText()).isEqualTo("claude-sonnet");
   }
 
+  @Test
+  void embeddingsComeFromTheModelNamedOnlyAndAreMeteredAndCached() throws Exception {
+    String body =
+        "{\"model\":\"text-embedding-3-small\",\"input\":[\"first " + unique() + "\",\"second\"]}";
+
+    HttpResponse<String> first = post("/v1/embeddings", body);
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(first.body());
+    assertThat(answer.path("data")).hasSize(2);
+    assertThat(answer.at("/data/0/embedding")).hasSize(8);
+    assertThat(answer.at("/usage/prompt_tokens").asLong()).isPositive();
+    assertThat(Double.parseDouble(header(first, "x-beastmode-cost-usd"))).isPositive();
+    assertThat(header(first, "x-beastmode-cache")).isEqualTo("miss");
+    HttpResponse<String> again = untilHit("/v1/embeddings", body);
+    assertThat(again.body()).isEqualTo(first.body());
+
+    HttpResponse<String> toAChatModel =
+        post("/v1/embeddings", "{\"model\":\"gpt-4o-mini\",\"input\":\"x\"}");
+    // A chat request naming the embedding model is answered by the fallback chain, as for any
+    // model that cannot serve a request; never by the embedding model.
+    HttpResponse<String> chatToIt =
+        post("/v1/chat/completions", chat("text-embedding-3-small", "hello"));
+    HttpResponse<String> noInput =
+        post("/v1/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":[]}");
+    assertThat(toAChatModel.statusCode()).isEqualTo(400);
+    assertThat(toAChatModel.body()).contains("not an embedding model");
+    assertThat(header(chatToIt, "x-beastmode-model")).isEqualTo("gpt-4o-mini");
+    assertThat(noInput.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(noInput.body()).at("/error/param").asText()).isEqualTo("input");
+  }
+
   /**
    * Anthropic's Python SDK, as Claude Code's gateway contract uses it: the same calls whether an
    * Anthropic model answers (passed through) or an OpenAI-compatible one (translated).

@@ -55,6 +55,8 @@ public class RouterDialectsTestResource implements QuarkusTestResourceLifecycleM
         - name: azure-gpt
           api: azure
           apiKey: azure-test-key
+        - name: text-embedding-3-small
+          embeddingDimensions: 8
       """;
 
   /** The environment variable names the router reads upstream keys from (set in the pom). */
@@ -151,12 +153,19 @@ public class RouterDialectsTestResource implements QuarkusTestResourceLifecycleM
                 0.15,
                 0.60,
                 null,
-                null)),
+                null),
+            embeddingModel("text-embedding-3-small", root() + "/v1", 0.02)),
         selection,
         cache,
         fallback,
         new CircuitBreakerSpec(),
         limits);
+  }
+
+  private static ModelRoute embeddingModel(String name, String url, double in) {
+    ModelCapabilities caps = new ModelCapabilities();
+    caps.embeddings = true;
+    return new ModelRoute(name, "pool", name, url, null, in, 0, 0.8, null, 8192, null, caps);
   }
 
   private static ModelRoute model(

@@ -55,6 +55,9 @@ public record CompletionRequest(
       throw ApiError.invalid(null, "the request body must be a JSON object");
     }
     String model = requiredString(body, "model");
+    if (endpoint == Endpoint.embeddings) {
+      return embeddings(body, model, domain);
+    }
     boolean stream = optionalBoolean(body, "stream");
     optionalObject(body, "stream_options");
     Double temperature = optionalNumber(body, "temperature", 0, 2);
@@ -87,6 +90,67 @@ public record CompletionRequest(
         new RequestNeeds(promptTokens, maxTokens, hasTools, json, vision, stream, domain);
     return new CompletionRequest(
         endpoint, body, model, stream, temperature, maxTokens, hasTools, needs);
+  }
+
+  /**
+   * An embeddings request, checked as OpenAI checks it: {@code input} a string, an array of
+   * strings, an array of token ids or an array of such arrays, never empty; {@code dimensions} and
+   * {@code encoding_format} in range.
+   */
+  private static CompletionRequest embeddings(ObjectNode body, String model, String domain) {
+    JsonNode input = body.get("input");
+    long promptTokens;
+    if (input != null && input.isTextual()) {
+      promptTokens = TokenEstimate.ofChars(input.textValue().length());
+    } else if (input != null && input.isArray() && !input.isEmpty()) {
+      long chars = 0;
+      long tokens = 0;
+      for (JsonNode item : input) {
+        if (item.isTextual()) {
+          chars += item.textValue().length();
+        } else if (item.isIntegralNumber()) {
+          tokens++;
+        } else if (item.isArray() && !item.isEmpty() && allIntegral(item)) {
+          tokens += item.size();
+        } else {
+          throw ApiError.invalid(
+              "input",
+              "'input' must be a string, an array of strings, an array of token ids or an array"
+                  + " of such arrays, none of them empty");
+        }
+      }
+      promptTokens = TokenEstimate.ofChars(chars) + tokens;
+    } else {
+      throw ApiError.invalid(
+          "input", "'input' is required: a string or a non-empty array of strings or token ids");
+    }
+    optionalInt(body, "dimensions", 1, 65_536);
+    JsonNode format = body.get("encoding_format");
+    if (format != null
+        && !(format.isTextual()
+            && (format.textValue().equals("float") || format.textValue().equals("base64")))) {
+      throw ApiError.invalid("encoding_format", "'encoding_format' must be 'float' or 'base64'");
+    }
+    RequestNeeds needs =
+        new RequestNeeds(
+            (int) Math.min(Integer.MAX_VALUE, promptTokens),
+            0,
+            false,
+            false,
+            false,
+            false,
+            domain,
+            true);
+    return new CompletionRequest(Endpoint.embeddings, body, model, false, null, 0, false, needs);
+  }
+
+  private static boolean allIntegral(JsonNode array) {
+    for (JsonNode item : array) {
+      if (!item.isIntegralNumber()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

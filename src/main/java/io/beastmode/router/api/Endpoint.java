@@ -8,7 +8,8 @@ public enum Endpoint {
   chat("/chat/completions"),
   completions("/completions"),
   responses("/responses"),
-  messages("/messages");
+  messages("/messages"),
+  embeddings("/embeddings");
 
   private final String path;
 

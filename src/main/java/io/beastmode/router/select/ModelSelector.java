@@ -134,6 +134,9 @@ public final class ModelSelector {
   static String unfitReason(ModelRoute model, RequestNeeds needs) {
     ModelCapabilities caps =
         model.capabilities() == null ? new ModelCapabilities() : model.capabilities();
+    if (needs.embeddings() != caps.isEmbeddingModel()) {
+      return needs.embeddings() ? "not an embedding model" : "an embedding model";
+    }
     if (needs.tools() && !caps.tools) {
       return "no tools";
     }
