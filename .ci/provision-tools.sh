@@ -5,8 +5,9 @@
 # stamped with its version and Kubernetes version as helm's own release build does; the OpenAI
 # Python client (PyPI, in a virtualenv), which RouterAccessIT points at a router and OpenAiSdkIT at
 # the simulator; the Anthropic Python SDK (PyPI, in a virtualenv of its own), which AnthropicSdkIT
-# points at the simulator; and moto's S3-compatible server (PyPI, in a virtualenv of its own), which S3SnapshotStoreIT writes snapshots
-# to. They land in ~/.kubeapitest/tools, outside the repository, so later runs reuse them.
+# points at the simulator; and moto's S3-compatible server (PyPI, in a virtualenv of its own), which
+# S3SnapshotStoreIT writes snapshots to. They land in ~/.kubeapitest/tools, outside the repository,
+# so later runs reuse them.
 set -euo pipefail
 
 need=()
