@@ -111,6 +111,17 @@ final class AnthropicRequest {
     }
     JsonNode choice = body.path("tool_choice");
     String thinkingType = body.path("thinking").path("type").asText("");
+    if (answering && thinkingType.equals("enabled")) {
+      checkBudget(body.path("thinking").path("budget_tokens"), maxTokens.intValue());
+    }
+    var stopSequences = new ArrayList<String>();
+    for (JsonNode sequence : body.path("stop_sequences")) {
+      if (!sequence.isTextual() || sequence.asText().isBlank()) {
+        throw new InvalidRequest(
+            "stop_sequences: each element must contain non-whitespace", "stop_sequences");
+      }
+      stopSequences.add(sequence.asText());
+    }
     return new CompletionRequest(
         Endpoint.MESSAGES,
         body.path("model").asText(),
@@ -123,7 +134,21 @@ final class AnthropicRequest {
         choice.path("disable_parallel_tool_use").asBoolean(false),
         toolRounds,
         afterToolResults,
-        thinkingType.equals("enabled") || thinkingType.equals("adaptive"));
+        thinkingType.equals("enabled") || thinkingType.equals("adaptive"),
+        stopSequences);
+  }
+
+  /** As Anthropic: a thinking budget of at least 1024 tokens, below max_tokens. */
+  private static void checkBudget(JsonNode budget, int maxTokens) {
+    if (!budget.isIntegralNumber() || budget.intValue() < 1024) {
+      throw new InvalidRequest(
+          "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024",
+          "thinking");
+    }
+    if (budget.intValue() >= maxTokens) {
+      throw new InvalidRequest(
+          "`max_tokens` must be greater than `thinking.budget_tokens`", "max_tokens");
+    }
   }
 
   /** The signature of a thinking block: a thinking block sent back must carry it unchanged. */

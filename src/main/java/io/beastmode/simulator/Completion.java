@@ -221,7 +221,7 @@ final class Completion implements StreamedReply {
 
   private String finishReason() {
     return switch (reply.stop()) {
-      case END -> "stop";
+      case END, STOP_SEQUENCE -> "stop";
       case LENGTH -> "length";
       case TOOL_CALLS -> "tool_calls";
     };

@@ -21,6 +21,7 @@ import java.util.Set;
  * @param toolRounds assistant turns that called tools since the last user text
  * @param afterToolResults the last message hands back tool results
  * @param thinking the request asks for thinking (Anthropic) or reasoning (OpenAI-compatible)
+ * @param stopSequences where the answer stops (Anthropic's stop_sequences)
  */
 record CompletionRequest(
     Endpoint endpoint,
@@ -34,7 +35,8 @@ record CompletionRequest(
     boolean oneToolPerTurn,
     int toolRounds,
     boolean afterToolResults,
-    boolean thinking) {
+    boolean thinking,
+    List<String> stopSequences) {
 
   /** The completion APIs and the names their answers carry. */
   enum Endpoint {
@@ -135,7 +137,8 @@ record CompletionRequest(
         !body.path("parallel_tool_calls").asBoolean(true),
         toolRounds,
         afterToolResults,
-        asksForReasoning(body));
+        asksForReasoning(body),
+        List.of());
   }
 
   /** As OpenAI: every tool call of an assistant message is answered by a tool message next. */

@@ -1,6 +1,7 @@
 package io.beastmode.simulator;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * One model the simulator serves and how it behaves. Missing fields take the defaults below.
@@ -32,6 +33,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     OpenAI's usage has no field for it, Anthropic's has
  * @param failAfterEvents a stream breaks after this many content events: Anthropic's with an {@code
  *     error} event, OpenAI's by closing the connection; 0 never (default)
+ * @param anthropicBetas the anthropic-beta flags an Anthropic model accepts; another is refused
+ *     with 400 as Anthropic refuses it; null accepts any (default)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulatedModel(
@@ -52,7 +55,8 @@ public record SimulatedModel(
     String thinking,
     double cacheReadShare,
     double cacheWriteShare,
-    int failAfterEvents) {
+    int failAfterEvents,
+    List<String> anthropicBetas) {
 
   public SimulatedModel {
     if (name == null || name.isBlank()) {
@@ -102,6 +106,9 @@ public record SimulatedModel(
       throw new IllegalArgumentException(
           name + ": toolCalls and failAfterEvents must not be negative");
     }
+    if (anthropicBetas != null) {
+      anthropicBetas = List.copyOf(anthropicBetas);
+    }
     if (cacheReadShare < 0 || cacheWriteShare < 0 || cacheReadShare + cacheWriteShare > 1) {
       throw new IllegalArgumentException(
           name + ": cacheReadShare and cacheWriteShare must be between 0 and 1, together too");
@@ -136,7 +143,8 @@ public record SimulatedModel(
         null,
         0,
         0,
-        0);
+        0,
+        null);
   }
 
   boolean embedding() {

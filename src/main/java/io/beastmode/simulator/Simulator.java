@@ -17,6 +17,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -249,7 +250,7 @@ public final class Simulator {
       return Optional.empty();
     }
     SimulatedModel model = found.get();
-    if (!keyAccepted(ctx, api, model)) {
+    if (!keyAccepted(ctx, api, model) || !betasAccepted(ctx, model)) {
       return Optional.empty();
     }
     if (model.outage() != Outage.none) {
@@ -342,6 +343,30 @@ public final class Simulator {
               null,
               "401");
     }
+    return false;
+  }
+
+  /** An Anthropic model that lists its beta flags refuses any other, as Anthropic does. */
+  private boolean betasAccepted(RoutingContext ctx, SimulatedModel model) {
+    if (model.api() != ModelApi.anthropic || model.anthropicBetas() == null) {
+      return true;
+    }
+    var unknown = new ArrayList<String>();
+    for (String header : ctx.request().headers().getAll("anthropic-beta")) {
+      for (String flag : header.split(",")) {
+        if (!flag.isBlank() && !model.anthropicBetas().contains(flag.strip())) {
+          unknown.add(flag.strip());
+        }
+      }
+    }
+    if (unknown.isEmpty()) {
+      return true;
+    }
+    String message =
+        "Unexpected value(s) `"
+            + String.join("`, `", unknown)
+            + "` for the `anthropic-beta` header. Try again without the header.";
+    fail(ctx, ModelApi.anthropic, 400, message, null, null);
     return false;
   }
 
@@ -465,7 +490,7 @@ public final class Simulator {
       modelNotFound(ctx, ModelApi.anthropic, request.model());
       return;
     }
-    if (keyAccepted(ctx, ModelApi.anthropic, model.get())) {
+    if (keyAccepted(ctx, ModelApi.anthropic, model.get()) && betasAccepted(ctx, model.get())) {
       send(
           ctx,
           200,
