@@ -461,6 +461,7 @@ class AnthropicMessagesTest extends SimulatorHarness {
     assertThat(first.get("headers").get("anthropic-beta").get(0).asText())
         .isEqualTo("context-management-2025-06-27,interleaved-thinking-2025-05-14");
     assertThat(first.get("body").asText()).isEqualTo(body);
+    assertThat(first.get("bodyBytes").asInt()).isEqualTo(body.length());
     assertThat(recorded.get(1).get("path").asText()).isEqualTo("/v1/chat/completions");
     assertThat(client.delete("/sim/requests").statusCode()).isEqualTo(204);
     assertThat(json(client.get("/sim/requests")).get("requests").isEmpty()).isTrue();
