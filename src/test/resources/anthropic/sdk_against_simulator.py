@@ -110,6 +110,21 @@ def count_tokens():
             + usage.cache_creation_input_tokens}
 
 
+def cache_and_stop():
+    """Prompt caching and the fields SDK 2.17 adds; the usage splits the input three ways."""
+    ask = {"model": "claude-agent", "max_tokens": 256, "messages": USER,
+           "system": [{"type": "text", "text": "You answer weather questions.",
+                       "cache_control": {"type": "ephemeral"}}]}
+    message = client.messages.create(cache_control={"type": "ephemeral"}, service_tier="auto",
+                                      stop_sequences=["Paris"], **ask)
+    counted = client.messages.count_tokens(**{k: v for k, v in ask.items() if k != "max_tokens"})
+    usage = message.usage
+    return {"text": message.content[0].text, "stop_reason": message.stop_reason,
+            "stop_sequence": message.stop_sequence, "input_tokens": usage.input_tokens,
+            "cache_read": usage.cache_read_input_tokens,
+            "cache_creation": usage.cache_creation_input_tokens, "counted": counted.input_tokens}
+
+
 def models():
     return [model.id for model in client.models.list()]
 
@@ -139,6 +154,7 @@ report("stream tools and thinking", lambda: stream_equals_create(
 report("tool loop", tool_loop)
 report("thinking", thinking)
 report("count tokens", count_tokens)
+report("cache and stop", cache_and_stop)
 report("models", models)
 report("overloaded", overloaded)
 report("broken stream", broken_stream)

@@ -3,7 +3,8 @@ per case.
 
 Usage: sdk_against_simulator.py ORIGIN AZURE_KEY
 Models (from OpenAiSdkIT's config): Azure deployments chat-deployment and embedding-deployment;
-OpenAI-compatible agent (two parallel tools, reasoning) and text-embedding-3-small.
+OpenAI-compatible agent (two parallel tools, reasoning), breaking (a stream cut after two words)
+and text-embedding-3-small.
 """
 import json
 import math
@@ -98,6 +99,18 @@ def reasoning():
             "reasoning_tokens": completion.usage.completion_tokens_details.reasoning_tokens}
 
 
+def broken_stream():
+    """A stream the server cuts: the SDK raises while iterating, after the words it got."""
+    text = []
+    try:
+        for chunk in plain.chat.completions.create(model="breaking", messages=USER, stream=True):
+            if chunk.choices:
+                text.append(chunk.choices[0].delta.content or "")
+    except Exception as error:
+        return {"raised": type(error).__name__, "text": "".join(text)}
+    return {"raised": None, "text": "".join(text)}
+
+
 def unknown_deployment():
     azure.chat.completions.create(model="nowhere", messages=USER)
     return "answered"
@@ -111,4 +124,5 @@ report("openai embeddings shortened", lambda: embeddings(plain, "text-embedding-
 report("base64 differs from floats by", base64_differs_from_floats_by)
 report("tool stream", tool_stream)
 report("reasoning", reasoning)
+report("broken stream", broken_stream)
 report("unknown deployment", unknown_deployment)

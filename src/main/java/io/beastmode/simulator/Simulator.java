@@ -83,6 +83,14 @@ public final class Simulator {
     return errors.sum();
   }
 
+  /**
+   * The last {@code count} requests to the model APIs, oldest first, as GET /sim/requests shows
+   * them.
+   */
+  public List<ObjectNode> recordedRequests(int count) {
+    return log.last(count);
+  }
+
   /** Adds the model APIs' routes and the /sim routes to {@code router}. */
   public void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);

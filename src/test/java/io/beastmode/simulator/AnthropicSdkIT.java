@@ -90,6 +90,31 @@ class AnthropicSdkIT extends SimulatorHarness {
         .isPositive()
         .isEqualTo(counted.get("message_input").asInt());
 
+    JsonNode cache = ok(cases, "cache and stop");
+    assertThat(cache.get("text").asText()).isEqualTo("It is sunny in");
+    assertThat(cache.get("stop_reason").asText()).isEqualTo("stop_sequence");
+    assertThat(cache.get("stop_sequence").asText()).isEqualTo("Paris");
+    assertThat(cache.get("cache_read").asInt()).isPositive();
+    assertThat(
+            cache.get("input_tokens").asInt()
+                + cache.get("cache_read").asInt()
+                + cache.get("cache_creation").asInt())
+        .isEqualTo(cache.get("counted").asInt());
+    // What SDK 2.17 puts on the wire: its key as a bearer token, an anthropic-version newer than
+    // 2023-06-01, and the top-level cache_control and service_tier it added.
+    JsonNode sent =
+        server.simulator().recordedRequests(RequestLog.KEPT).stream()
+            .filter(request -> request.get("body").asText().contains("\"service_tier\""))
+            .findFirst()
+            .orElseThrow();
+    assertThat(sent.get("headers").get("authorization").get(0).asText()).isEqualTo("Bearer " + KEY);
+    assertThat(sent.get("headers").get("anthropic-version").get(0).asText())
+        .isEqualTo("2026-10-21");
+    JsonNode body = SimulatorClient.parse(sent.get("body").asText());
+    assertThat(body.get("cache_control").get("type").asText()).isEqualTo("ephemeral");
+    assertThat(body.get("system").get(0).get("cache_control").get("type").asText())
+        .isEqualTo("ephemeral");
+
     assertThat(ok(cases, "models").toString())
         .isEqualTo("[\"claude-fixed\",\"claude-agent\",\"claude-overloaded\",\"claude-breaking\"]");
 

@@ -34,6 +34,9 @@ class OpenAiSdkIT extends SimulatorHarness {
             toolCalls: 2
             parallelToolCalls: true
             thinking: I look it up.
+          - name: breaking
+            answer: one two three four five six
+            failAfterEvents: 2
         """;
   }
 
@@ -83,6 +86,10 @@ class OpenAiSdkIT extends SimulatorHarness {
     assertThat(reasoning.get("content").asText()).isEqualTo("It is sunny.");
     assertThat(reasoning.get("reasoning").asText()).isEqualTo("I look it up.");
     assertThat(reasoning.get("reasoning_tokens").asInt()).isEqualTo(4);
+
+    JsonNode broken = ok(cases, "broken stream");
+    assertThat(broken.get("raised").isNull()).as(broken.toString()).isFalse();
+    assertThat(broken.get("text").asText()).isEqualTo("one two");
 
     JsonNode unknown = cases.get("unknown deployment");
     assertThat(unknown.get("outcome").asText()).as(unknown.toString()).isEqualTo("NotFoundError");
