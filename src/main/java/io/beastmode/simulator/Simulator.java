@@ -219,6 +219,11 @@ public final class Simulator {
       RoutingContext ctx, ModelApi api, String deployment, Function<JsonNode, Parsed<T>> parser) {
     log.record(ctx);
     requests.increment();
+    if (api == ModelApi.anthropic) {
+      ctx.response()
+          .putHeader(
+              "request-id", "req_" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    }
     SimulatorConfig current = config.get();
     if (current.outage() != Outage.none) {
       errors.increment();
@@ -291,10 +296,6 @@ public final class Simulator {
             ? AnthropicMessage.answer(request, model)
             : Completion.answer(request, model);
     HttpServerResponse response = ctx.response();
-    if (api == ModelApi.anthropic) {
-      response.putHeader(
-          "request-id", "req_" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    }
     if (!request.stream()) {
       response
           .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)

@@ -192,6 +192,7 @@ class AnthropicMessagesTest extends SimulatorHarness {
     var malformed = messages("{\"model\": ");
 
     assertError(noVersion, 400, "invalid_request_error");
+    assertThat(noVersion.headers().firstValue("request-id")).isPresent();
     assertThat(json(noVersion).get("error").get("message").asText()).contains("anthropic-version");
     assertError(wrongKey, 401, "authentication_error");
     assertError(unknown, 404, "not_found_error");

@@ -46,7 +46,7 @@ class AnthropicSdkIT extends SimulatorHarness {
         PythonClient.run(
             "anthropic-python",
             "src/test/resources/anthropic/sdk_against_simulator.py",
-            "http://127.0.0.1:" + server.port(),
+            server.origin(),
             KEY);
 
     JsonNode created = ok(cases, "create");

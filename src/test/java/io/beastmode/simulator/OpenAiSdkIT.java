@@ -46,7 +46,7 @@ class OpenAiSdkIT extends SimulatorHarness {
         PythonClient.run(
             "openai-python",
             "src/test/resources/openai/sdk_against_simulator.py",
-            "http://127.0.0.1:" + server.port(),
+            server.origin(),
             AZURE_KEY);
 
     JsonNode chat = ok(cases, "azure chat");
