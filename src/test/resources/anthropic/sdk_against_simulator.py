@@ -2,7 +2,8 @@
 
 Usage: sdk_against_simulator.py BASE_URL API_KEY
 Models (from AnthropicSdkIT's config): claude-fixed, claude-agent (two parallel tools, thinking),
-claude-overloaded (529), claude-breaking (an error event mid-stream). No retries: each answer is
+claude-overloaded (529), claude-breaking (an error event mid-stream), and claude-e<status> failing
+every request with that status. No retries: each answer is
 seen as sent.
 """
 import json
@@ -159,3 +160,6 @@ report("models", models)
 report("overloaded", overloaded)
 report("broken stream", broken_stream)
 report("wrong key", wrong_key)
+for status in (400, 401, 403, 404, 413, 429, 500, 503, 529):
+    report(f"status {status}", lambda status=status: client.messages.create(
+        model=f"claude-e{status}", max_tokens=16, messages=USER).id)

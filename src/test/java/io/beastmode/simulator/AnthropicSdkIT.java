@@ -3,6 +3,7 @@ package io.beastmode.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +15,27 @@ import org.junit.jupiter.api.Test;
 class AnthropicSdkIT extends SimulatorHarness {
   static final String KEY = "sk-ant-simulated";
 
+  /** The exception class the SDK raises for each status, and the error type it reads. */
+  static final Map<Integer, List<String>> RAISED =
+      Map.of(
+          400, List.of("BadRequestError", "invalid_request_error"),
+          401, List.of("AuthenticationError", "authentication_error"),
+          403, List.of("PermissionDeniedError", "permission_error"),
+          404, List.of("NotFoundError", "not_found_error"),
+          413, List.of("ContentTooLargeError", "request_too_large"),
+          429, List.of("RateLimitError", "rate_limit_error"),
+          500, List.of("InternalServerError", "api_error"),
+          503, List.of("ServiceUnavailableError", "api_error"),
+          529, List.of("OverloadedError", "overloaded_error"));
+
   @Override
   String config() {
+    var failing = new StringBuilder();
+    for (int status : RAISED.keySet()) {
+      failing.append(
+          "  - {name: claude-e%d, api: anthropic, errorRate: 1, errorStatus: %d}\n"
+              .formatted(status, status));
+    }
     return """
         models:
           - name: claude-fixed
@@ -37,7 +57,8 @@ class AnthropicSdkIT extends SimulatorHarness {
             api: anthropic
             answer: one two three four five six
             failAfterEvents: 3
-        """;
+        """
+        + failing;
   }
 
   @Test
@@ -116,7 +137,8 @@ class AnthropicSdkIT extends SimulatorHarness {
         .isEqualTo("ephemeral");
 
     assertThat(ok(cases, "models").toString())
-        .isEqualTo("[\"claude-fixed\",\"claude-agent\",\"claude-overloaded\",\"claude-breaking\"]");
+        .startsWith(
+            "[\"claude-fixed\",\"claude-agent\",\"claude-overloaded\",\"claude-breaking\",");
 
     JsonNode overloaded = cases.get("overloaded");
     assertThat(overloaded.get("outcome").asText())
@@ -129,6 +151,14 @@ class AnthropicSdkIT extends SimulatorHarness {
     JsonNode broken = cases.get("broken stream");
     assertThat(broken.get("outcome").asText()).as(broken.toString()).isEqualTo("APIStatusError");
     assertThat(broken.get("type").asText()).isEqualTo("overloaded_error");
+
+    RAISED.forEach(
+        (status, raised) -> {
+          JsonNode seen = cases.get("status " + status);
+          assertThat(seen.get("outcome").asText()).as(seen.toString()).isEqualTo(raised.get(0));
+          assertThat(seen.get("status").asInt()).isEqualTo(status);
+          assertThat(seen.get("type").asText()).isEqualTo(raised.get(1));
+        });
 
     JsonNode wrongKey = cases.get("wrong key");
     assertThat(wrongKey.get("outcome").asText()).isEqualTo("AuthenticationError");
