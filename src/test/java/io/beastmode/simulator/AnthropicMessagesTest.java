@@ -118,7 +118,7 @@ class AnthropicMessagesTest extends SimulatorHarness {
     JsonNode message = json(messages(request));
     ObjectNode streamed =
         AnthropicStream.assemble(
-            namedEvents(messages(request.replace("{", "{\"stream\": true, ")).body()));
+            namedEvents(messages(request.replaceFirst("\\{", "{\"stream\": true, ")).body()));
 
     assertThat(message.get("content").get(0).get("text").asText()).isEqualTo("The sky");
     assertThat(message.get("stop_reason").asText()).isEqualTo("stop_sequence");
