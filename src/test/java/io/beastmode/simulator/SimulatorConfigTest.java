@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,33 @@ class SimulatorConfigTest {
     assertThat(model.cacheReadShare()).isZero();
     assertThat(model.cacheWriteShare()).isZero();
     assertThat(model.failAfterEvents()).isZero();
+  }
+
+  @Test
+  void everyFieldSurvivesTheJsonOfGetAndPutSimConfig() throws Exception {
+    var config =
+        SimulatorConfig.read(
+            """
+            models:
+              - name: claude
+                api: anthropic
+                apiKey: k
+                toolCalls: 2
+                parallelToolCalls: true
+                toolCallText: after
+                thinking: Hmm.
+                cacheReadShare: 0.25
+                cacheWriteShare: 0.5
+                failAfterEvents: 4
+                anthropicBetas: [a-1]
+              - name: vectors
+                api: azure
+                embeddingDimensions: 12
+            """);
+
+    String json = new ObjectMapper().writeValueAsString(config);
+
+    assertThat(SimulatorConfig.read(json)).isEqualTo(config);
   }
 
   @Test
