@@ -103,8 +103,8 @@ record Refusal(int status, String message, String param, String code) {
   }
 
   /** An Anthropic model that lists its beta flags refuses any other, as Anthropic does. */
-  static Optional<Refusal> betas(SimulatedModel model, MultiMap headers) {
-    if (model.api() != ModelApi.anthropic || model.anthropicBetas() == null) {
+  static Optional<Refusal> betas(ModelApi api, SimulatedModel model, MultiMap headers) {
+    if (api != ModelApi.anthropic || model.anthropicBetas() == null) {
       return Optional.empty();
     }
     var unknown = new ArrayList<String>();

@@ -35,6 +35,8 @@ import java.util.List;
  *     error} event, OpenAI's by closing the connection; 0 never (default)
  * @param anthropicBetas the anthropic-beta flags an Anthropic model accepts; another is refused
  *     with 400 as Anthropic refuses it; null accepts any (default)
+ * @param alsoServes other APIs it answers on besides api, as vLLM serves Anthropic's Messages API
+ *     beside OpenAI's (default none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulatedModel(
@@ -56,7 +58,8 @@ public record SimulatedModel(
     double cacheReadShare,
     double cacheWriteShare,
     int failAfterEvents,
-    List<String> anthropicBetas) {
+    List<String> anthropicBetas,
+    List<ModelApi> alsoServes) {
 
   public SimulatedModel {
     if (name == null || name.isBlank()) {
@@ -106,6 +109,10 @@ public record SimulatedModel(
       throw new IllegalArgumentException(
           name + ": toolCalls and failAfterEvents must not be negative");
     }
+    alsoServes = alsoServes == null ? List.of() : List.copyOf(alsoServes);
+    if (embeddingDimensions > 0 && alsoServes.contains(ModelApi.anthropic)) {
+      throw new IllegalArgumentException(name + ": Anthropic serves no embeddings");
+    }
     if (anthropicBetas != null) {
       anthropicBetas = List.copyOf(anthropicBetas);
     }
@@ -144,7 +151,13 @@ public record SimulatedModel(
         0,
         0,
         0,
+        null,
         null);
+  }
+
+  /** Whether it answers on {@code on}: its own API or one it also serves. */
+  boolean serves(ModelApi on) {
+    return api == on || alsoServes.contains(on);
   }
 
   boolean embedding() {

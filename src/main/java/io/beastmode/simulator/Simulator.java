@@ -248,7 +248,7 @@ public final class Simulator {
       return Optional.empty();
     }
     Optional<SimulatedModel> found =
-        current.model(parsed.model()).filter(model -> model.api() == api);
+        current.model(parsed.model()).filter(model -> model.serves(api));
     if (found.isEmpty()) {
       fail(ctx, api, Refusal.modelNotFound(api, parsed.model()));
       return Optional.empty();
@@ -256,7 +256,7 @@ public final class Simulator {
     SimulatedModel model = found.get();
     Optional<Refusal> refused =
         Refusal.key(api, model, ctx.request().headers())
-            .or(() -> Refusal.betas(model, ctx.request().headers()));
+            .or(() -> Refusal.betas(api, model, ctx.request().headers()));
     if (refused.isPresent()) {
       fail(ctx, api, refused.get());
       return Optional.empty();
@@ -294,7 +294,7 @@ public final class Simulator {
     StreamedReply reply =
         api == ModelApi.anthropic
             ? AnthropicMessage.answer(request, model)
-            : Completion.answer(request, model);
+            : Completion.answer(request, model, api == ModelApi.azure);
     HttpServerResponse response = ctx.response();
     if (!request.stream()) {
       response
@@ -368,7 +368,7 @@ public final class Simulator {
       return;
     }
     List<SimulatedModel> models =
-        current.models().stream().filter(model -> model.api() == api).toList();
+        current.models().stream().filter(model -> model.serves(api)).toList();
     ObjectNode list = JsonNodeFactory.instance.objectNode();
     if (anthropic) {
       ArrayNode data = list.putArray("data");

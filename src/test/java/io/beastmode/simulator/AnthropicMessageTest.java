@@ -23,27 +23,10 @@ class AnthropicMessageTest {
        "messages": [{"role": "user", "content": "Find the answer."}]}
       """;
 
-  static SimulatedModel agent(ToolCallText text) {
-    return new SimulatedModel(
-        "claude",
-        "Here it is.",
-        0,
-        0,
-        0,
-        0,
-        500,
-        Outage.none,
-        ModelApi.anthropic,
-        null,
-        0,
-        2,
-        true,
-        text,
-        "I search twice.",
-        0.5,
-        0,
-        0,
-        null);
+  static SimulatedModel agent(ToolCallText text) throws Exception {
+    return SimulatorConfigTest.model(
+        "answer: Here it is., api: anthropic, toolCalls: 2, parallelToolCalls: true,"
+            + " toolCallText: %s, thinking: I search twice., cacheReadShare: 0.5".formatted(text));
   }
 
   static AnthropicMessage answer(String request, SimulatedModel model) throws Exception {

@@ -48,6 +48,9 @@ class AnthropicMessagesTest extends SimulatorHarness {
           api: anthropic
           anthropicBetas: [interleaved-thinking-2025-05-14, context-1m-2025-08-07]
         - name: gpt-4o
+        - name: vllm-llama
+          answer: Served both ways.
+          alsoServes: [anthropic]
       """;
   static final String TOOLS =
       """
@@ -427,15 +430,26 @@ class AnthropicMessagesTest extends SimulatorHarness {
             "claude-stepwise",
             "claude-overloaded",
             "claude-breaking",
-            "claude-strict");
+            "claude-strict",
+            "vllm-llama");
     JsonNode first = anthropic.get("data").get(0);
     assertThat(first.get("type").asText()).isEqualTo("model");
     assertThat(first.get("display_name").asText()).isEqualTo("claude-fixed");
     assertThat(first.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
     assertThat(anthropic.get("has_more").asBoolean()).isFalse();
     assertThat(anthropic.get("first_id").asText()).isEqualTo("claude-fixed");
-    assertThat(anthropic.get("last_id").asText()).isEqualTo("claude-strict");
-    assertThat(openAi.get("data").findValuesAsText("id")).containsExactly("gpt-4o");
+    assertThat(anthropic.get("last_id").asText()).isEqualTo("vllm-llama");
+    assertThat(openAi.get("data").findValuesAsText("id")).containsExactly("gpt-4o", "vllm-llama");
+  }
+
+  @Test
+  void aModelThatAlsoServesMessagesAnswersOnBothApis() throws Exception {
+    JsonNode message = json(messages(ask("vllm-llama", "hi", "")));
+    var chat = client.chat("vllm-llama", "hi");
+
+    assertThat(message.get("type").asText()).isEqualTo("message");
+    assertThat(message.get("content").get(0).get("text").asText()).isEqualTo("Served both ways.");
+    assertThat(CompletionsTest.content(json(chat))).isEqualTo("Served both ways.");
   }
 
   @Test

@@ -22,32 +22,17 @@ class CompletionTest {
        "messages": [{"role": "user", "content": "Call both tools please."}]}
       """;
 
-  static SimulatedModel model(ModelApi api, int toolCalls) {
-    return new SimulatedModel(
-        "m",
-        "ok",
-        0,
-        0,
-        0,
-        0,
-        500,
-        Outage.none,
-        api,
-        null,
-        0,
-        toolCalls,
-        true,
-        null,
-        null,
-        0.5,
-        0,
-        0,
-        null);
+  static SimulatedModel model(ModelApi api, int toolCalls) throws Exception {
+    return SimulatorConfigTest.model(
+        "answer: ok, api: %s, toolCalls: %d, parallelToolCalls: true, cacheReadShare: 0.5"
+            .formatted(api, toolCalls));
   }
 
   static Completion answer(SimulatedModel model) throws Exception {
     return Completion.answer(
-        CompletionRequest.parse(Endpoint.CHAT_COMPLETIONS, JSON.readTree(REQUEST)), model);
+        CompletionRequest.parse(Endpoint.CHAT_COMPLETIONS, JSON.readTree(REQUEST)),
+        model,
+        model.api() == ModelApi.azure);
   }
 
   static List<JsonNode> chunks(Completion completion) throws Exception {

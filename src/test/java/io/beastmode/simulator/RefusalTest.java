@@ -8,29 +8,12 @@ import org.junit.jupiter.api.Test;
 
 /** What each API refuses, and how it words it, without a server. */
 class RefusalTest {
-  static final SimulatedModel KEYED = model(ModelApi.openai, "k", 500, null);
 
-  static SimulatedModel model(ModelApi api, String key, int errorStatus, List<String> betas) {
-    return new SimulatedModel(
-        "m",
-        null,
-        0,
-        0,
-        0,
-        0,
-        errorStatus,
-        Outage.none,
-        api,
-        key,
-        0,
-        0,
-        false,
-        null,
-        null,
-        0,
-        0,
-        0,
-        betas);
+  static SimulatedModel model(ModelApi api, String key, int errorStatus, List<String> betas)
+      throws Exception {
+    return SimulatorConfigTest.model(
+        "api: %s, apiKey: %s, errorStatus: %d, anthropicBetas: %s"
+            .formatted(api, key, errorStatus, betas == null ? "null" : betas));
   }
 
   static MultiMap headers(String... namesAndValues) {
@@ -63,12 +46,13 @@ class RefusalTest {
   }
 
   @Test
-  void eachApiTakesTheKeyInItsOwnHeader() {
+  void eachApiTakesTheKeyInItsOwnHeader() throws Exception {
+    var keyed = model(ModelApi.openai, "k", 500, null);
     var anthropic = model(ModelApi.anthropic, "k", 500, null);
     var azure = model(ModelApi.azure, "k", 500, null);
 
-    assertThat(Refusal.key(ModelApi.openai, KEYED, headers("authorization", "Bearer k"))).isEmpty();
-    assertThat(Refusal.key(ModelApi.openai, KEYED, headers("x-api-key", "k"))).isPresent();
+    assertThat(Refusal.key(ModelApi.openai, keyed, headers("authorization", "Bearer k"))).isEmpty();
+    assertThat(Refusal.key(ModelApi.openai, keyed, headers("x-api-key", "k"))).isPresent();
     assertThat(Refusal.key(ModelApi.anthropic, anthropic, headers("x-api-key", "k"))).isEmpty();
     assertThat(Refusal.key(ModelApi.anthropic, anthropic, headers("authorization", "Bearer k")))
         .isEmpty();
@@ -81,19 +65,20 @@ class RefusalTest {
   }
 
   @Test
-  void betaFlagsAreCheckedOnlyWhenTheModelListsThem() {
+  void betaFlagsAreCheckedOnlyWhenTheModelListsThem() throws Exception {
     var strict = model(ModelApi.anthropic, null, 500, List.of("a-1", "b-2"));
     var open = model(ModelApi.anthropic, null, 500, null);
     var two = headers("anthropic-beta", "a-1", "anthropic-beta", " b-2 ,c-3");
 
-    assertThat(Refusal.betas(strict, headers("anthropic-beta", "a-1,b-2"))).isEmpty();
-    assertThat(Refusal.betas(strict, two))
+    assertThat(Refusal.betas(ModelApi.anthropic, strict, headers("anthropic-beta", "a-1,b-2")))
+        .isEmpty();
+    assertThat(Refusal.betas(ModelApi.anthropic, strict, two))
         .hasValueSatisfying(r -> assertThat(r.message()).contains("`c-3`").doesNotContain("b-2"));
-    assertThat(Refusal.betas(open, two)).isEmpty();
+    assertThat(Refusal.betas(ModelApi.anthropic, open, two)).isEmpty();
   }
 
   @Test
-  void eachApiWordsItsErrorsInItsOwnShape() {
+  void eachApiWordsItsErrorsInItsOwnShape() throws Exception {
     var overloaded =
         Refusal.injected(ModelApi.anthropic, model(ModelApi.anthropic, null, 529, null));
     var limited = Refusal.injected(ModelApi.azure, model(ModelApi.azure, null, 429, null));

@@ -12,6 +12,11 @@ import org.junit.jupiter.api.Test;
 class SimulatorConfigTest {
   static final Path EXAMPLE = Path.of("k8s", "examples", "local", "simulator-config.yaml");
 
+  /** A model named m with these fields, given as YAML flow mapping entries. */
+  static SimulatedModel model(String fields) throws Exception {
+    return SimulatorConfig.read("models: [{name: m, " + fields + "}]").model("m").orElseThrow();
+  }
+
   @Test
   void defaultsServeThreeEchoingModelsWithTheirLatencies() {
     var config = SimulatorConfig.defaults();
@@ -74,6 +79,8 @@ class SimulatorConfigTest {
     assertThat(model.cacheReadShare()).isZero();
     assertThat(model.cacheWriteShare()).isZero();
     assertThat(model.failAfterEvents()).isZero();
+    assertThat(model.anthropicBetas()).isNull();
+    assertThat(model.alsoServes()).isEmpty();
   }
 
   @Test
@@ -93,6 +100,7 @@ class SimulatorConfigTest {
                 cacheWriteShare: 0.5
                 failAfterEvents: 4
                 anthropicBetas: [a-1]
+                alsoServes: [openai]
               - name: vectors
                 api: azure
                 embeddingDimensions: 12
