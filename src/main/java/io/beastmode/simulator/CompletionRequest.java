@@ -42,7 +42,8 @@ record CompletionRequest(
   enum Endpoint {
     CHAT_COMPLETIONS("chatcmpl-", "chat.completion", "chat.completion.chunk"),
     COMPLETIONS("cmpl-", "text_completion", "text_completion"),
-    MESSAGES("msg_", "message", null);
+    MESSAGES("msg_", "message", null),
+    RESPONSES("resp_", "response", null);
 
     final String idPrefix;
     final String object;
@@ -71,6 +72,9 @@ record CompletionRequest(
   static CompletionRequest parse(Endpoint endpoint, JsonNode body) {
     if (endpoint == Endpoint.MESSAGES) {
       return AnthropicRequest.parse(body);
+    }
+    if (endpoint == Endpoint.RESPONSES) {
+      return ResponsesRequest.parse(body);
     }
     if (!body.isObject()) {
       throw new InvalidRequest("The request body must be a JSON object.", null);
@@ -187,7 +191,7 @@ record CompletionRequest(
   }
 
   /** As vLLM and OpenAI take it: a reasoning effort, or the chat template's thinking switch. */
-  private static boolean asksForReasoning(JsonNode body) {
+  static boolean asksForReasoning(JsonNode body) {
     String effort =
         body.path("reasoning_effort").asText(body.path("reasoning").path("effort").asText(""));
     if (!effort.isEmpty() && !"none".equals(effort)) {

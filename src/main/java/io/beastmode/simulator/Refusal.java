@@ -56,7 +56,7 @@ record Refusal(int status, String message, String param, String code) {
 
   static Refusal modelNotFound(ModelApi api, String model) {
     return switch (api) {
-      case openai ->
+      case openai, responses ->
           new Refusal(404, "The model `" + model + "` does not exist.", "model", "model_not_found");
       case anthropic -> new Refusal(404, "model: " + model, null, null);
       case azure ->
@@ -80,7 +80,7 @@ record Refusal(int status, String message, String param, String code) {
     String bearer = bearer(headers.get("authorization"));
     String presented =
         switch (api) {
-          case openai -> bearer;
+          case openai, responses -> bearer;
           case anthropic -> headers.get("x-api-key") != null ? headers.get("x-api-key") : bearer;
           case azure -> headers.get("api-key");
         };
@@ -89,7 +89,8 @@ record Refusal(int status, String message, String param, String code) {
     }
     return Optional.of(
         switch (api) {
-          case openai -> new Refusal(401, "Incorrect API key provided.", null, "invalid_api_key");
+          case openai, responses ->
+              new Refusal(401, "Incorrect API key provided.", null, "invalid_api_key");
           case anthropic -> new Refusal(401, "invalid x-api-key", null, null);
           case azure ->
               new Refusal(
@@ -135,7 +136,7 @@ record Refusal(int status, String message, String param, String code) {
             : "Simulated error " + status + " from " + model.name() + ".";
     String code =
         switch (api) {
-          case openai -> status == 429 ? "rate_limit_exceeded" : null;
+          case openai, responses -> status == 429 ? "rate_limit_exceeded" : null;
           case anthropic -> null;
           case azure -> String.valueOf(status);
         };
@@ -145,7 +146,7 @@ record Refusal(int status, String message, String param, String code) {
   /** The error body of {@code api}: OpenAI's, Anthropic's, or Azure's code and message. */
   ObjectNode body(ModelApi api) {
     return switch (api) {
-      case openai ->
+      case openai, responses ->
           openAi(
               message,
               status >= 500 ? "server_error" : status == 429 ? "requests" : "invalid_request_error",

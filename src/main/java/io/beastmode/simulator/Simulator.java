@@ -107,6 +107,10 @@ public final class Simulator {
         .handler(body)
         .handler(ctx -> complete(ctx, ModelApi.anthropic, Endpoint.MESSAGES, null));
     router.post("/v1/messages/count_tokens").handler(body).handler(this::countTokens);
+    router
+        .post("/v1/responses")
+        .handler(body)
+        .handler(ctx -> complete(ctx, ModelApi.responses, Endpoint.RESPONSES, null));
     router.post("/v1/embeddings").handler(body).handler(ctx -> embed(ctx, ModelApi.openai, null));
     router
         .post("/openai/deployments/:deployment/chat/completions")
@@ -292,9 +296,11 @@ public final class Simulator {
   private void answer(
       RoutingContext ctx, ModelApi api, CompletionRequest request, SimulatedModel model) {
     StreamedReply reply =
-        api == ModelApi.anthropic
-            ? AnthropicMessage.answer(request, model)
-            : Completion.answer(request, model, api == ModelApi.azure);
+        switch (api) {
+          case anthropic -> AnthropicMessage.answer(request, model);
+          case responses -> ResponsesReply.answer(request, model);
+          case openai, azure -> Completion.answer(request, model, api == ModelApi.azure);
+        };
     HttpServerResponse response = ctx.response();
     if (!request.stream()) {
       response
@@ -367,8 +373,15 @@ public final class Simulator {
       goDown(ctx, api, current.outage());
       return;
     }
+    // OpenAI's list names the models of its chat and Responses APIs alike.
     List<SimulatedModel> models =
-        current.models().stream().filter(model -> model.serves(api)).toList();
+        current.models().stream()
+            .filter(
+                model ->
+                    anthropic
+                        ? model.serves(ModelApi.anthropic)
+                        : model.serves(ModelApi.openai) || model.serves(ModelApi.responses))
+            .toList();
     ObjectNode list = JsonNodeFactory.instance.objectNode();
     if (anthropic) {
       ArrayNode data = list.putArray("data");
@@ -459,7 +472,7 @@ public final class Simulator {
 
   private void fail(RoutingContext ctx, ModelApi api, Refusal refusal) {
     errors.increment();
-    if (refusal.status() == 429 && api != ModelApi.openai) {
+    if (refusal.status() == 429 && (api == ModelApi.anthropic || api == ModelApi.azure)) {
       ctx.response().putHeader("retry-after", "1");
     }
     send(ctx, refusal.status(), refusal.body(api));
