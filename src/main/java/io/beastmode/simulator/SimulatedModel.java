@@ -15,10 +15,11 @@ import java.util.List;
  * @param errorRate share of requests answered with errorStatus, 0 to 1 (default 0)
  * @param errorStatus HTTP status of those answers, 400 to 599 (default 500)
  * @param outage how this model is down (default none)
- * @param api the API it is served on: openai, anthropic or azure (default openai); a model answers
- *     on its own API only
- * @param apiKey the key clients must send (Authorization: Bearer for openai, x-api-key for
- *     anthropic, api-key for azure); null takes any or none (default)
+ * @param api the API it is served on: openai, anthropic, azure or responses (default openai); a
+ *     model answers on this API and those of alsoServes only
+ * @param apiKey the key clients must send (Authorization: Bearer for openai and responses,
+ *     x-api-key or Authorization: Bearer for anthropic, api-key for azure); null takes any or none
+ *     (default)
  * @param embeddingDimensions above 0 makes it an embedding model with vectors of this length; it
  *     then answers embeddings and no chat (default 0)
  * @param toolCalls how many tools it calls when the request offers tools and the last message is
@@ -35,8 +36,8 @@ import java.util.List;
  *     error} event, OpenAI's by closing the connection; 0 never (default)
  * @param anthropicBetas the anthropic-beta flags an Anthropic model accepts; another is refused
  *     with 400 as Anthropic refuses it; null accepts any (default)
- * @param alsoServes other APIs it answers on besides api, as vLLM serves Anthropic's Messages API
- *     beside OpenAI's (default none)
+ * @param alsoServes other APIs it answers on besides api, as vLLM serves Anthropic's Messages and
+ *     OpenAI's Responses APIs beside OpenAI's chat (default none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulatedModel(
