@@ -3,11 +3,11 @@
 # lua5.1 (Argo CD runs its health checks in Lua 5.1; ArgoHealthChecksTest runs them the same way), and
 # helm for the chart tests and `make lint-chart`, built with Go from the helm.sh/helm/v3 module,
 # stamped with its version and Kubernetes version as helm's own release build does; the OpenAI
-# Python client (PyPI, in a virtualenv), which RouterAccessIT points at a router and the simulator's
-# SDK tests at the simulator; the Anthropic Python SDK (PyPI, in a virtualenv of its own), which the
-# simulator's Anthropic SDK test points at the simulator; and moto's
-# S3-compatible server (PyPI, in a virtualenv of its own), which S3SnapshotStoreIT writes snapshots
-# to. They land in ~/.kubeapitest/tools, outside the repository, so later runs reuse them.
+# Python client (PyPI, in a virtualenv), which RouterAccessIT points at a router and OpenAiSdkIT at
+# the simulator; the Anthropic Python SDK (PyPI, in a virtualenv of its own), which AnthropicSdkIT
+# points at the simulator; and moto's S3-compatible server (PyPI, in a virtualenv of its own), which
+# S3SnapshotStoreIT writes snapshots to. They land in ~/.kubeapitest/tools, outside the repository,
+# so later runs reuse them.
 set -euo pipefail
 
 source "$(dirname "$0")/host-packages.sh"

@@ -2,7 +2,8 @@
 
 Usage: sdk_against_simulator.py BASE_URL API_KEY
 Models (from AnthropicSdkIT's config): claude-fixed, claude-agent (two parallel tools, thinking),
-claude-overloaded (529), claude-breaking (an error event mid-stream). No retries: each answer is
+claude-overloaded (529), claude-breaking (an error event mid-stream), and claude-e<status> failing
+every request with that status. No retries: each answer is
 seen as sent.
 """
 import json
@@ -110,6 +111,21 @@ def count_tokens():
             + usage.cache_creation_input_tokens}
 
 
+def cache_and_stop():
+    """Prompt caching and the fields SDK 2.17 adds; the usage splits the input three ways."""
+    ask = {"model": "claude-agent", "max_tokens": 256, "messages": USER,
+           "system": [{"type": "text", "text": "You answer weather questions.",
+                       "cache_control": {"type": "ephemeral"}}]}
+    message = client.messages.create(cache_control={"type": "ephemeral"}, service_tier="auto",
+                                      stop_sequences=["Paris"], **ask)
+    counted = client.messages.count_tokens(**{k: v for k, v in ask.items() if k != "max_tokens"})
+    usage = message.usage
+    return {"text": message.content[0].text, "stop_reason": message.stop_reason,
+            "stop_sequence": message.stop_sequence, "input_tokens": usage.input_tokens,
+            "cache_read": usage.cache_read_input_tokens,
+            "cache_creation": usage.cache_creation_input_tokens, "counted": counted.input_tokens}
+
+
 def models():
     return [model.id for model in client.models.list()]
 
@@ -139,7 +155,11 @@ report("stream tools and thinking", lambda: stream_equals_create(
 report("tool loop", tool_loop)
 report("thinking", thinking)
 report("count tokens", count_tokens)
+report("cache and stop", cache_and_stop)
 report("models", models)
 report("overloaded", overloaded)
 report("broken stream", broken_stream)
 report("wrong key", wrong_key)
+for status in (400, 401, 403, 404, 413, 429, 500, 503, 529):
+    report(f"status {status}", lambda status=status: client.messages.create(
+        model=f"claude-e{status}", max_tokens=16, messages=USER).id)

@@ -3,7 +3,8 @@ per case.
 
 Usage: sdk_against_simulator.py ORIGIN AZURE_KEY
 Models (from OpenAiSdkIT's config): Azure deployments chat-deployment and embedding-deployment;
-OpenAI-compatible agent (two parallel tools, reasoning) and text-embedding-3-small.
+OpenAI-compatible agent (two parallel tools, reasoning; also the Responses API), breaking (a stream cut after two words)
+and text-embedding-3-small.
 """
 import json
 import math
@@ -98,6 +99,46 @@ def reasoning():
             "reasoning_tokens": completion.usage.completion_tokens_details.reasoning_tokens}
 
 
+def broken_stream():
+    """A stream the server cuts: the SDK raises while iterating, after the words it got."""
+    text = []
+    try:
+        for chunk in plain.chat.completions.create(model="breaking", messages=USER, stream=True):
+            if chunk.choices:
+                text.append(chunk.choices[0].delta.content or "")
+    except Exception as error:
+        return {"raised": type(error).__name__, "text": "".join(text)}
+    return {"raised": None, "text": "".join(text)}
+
+
+RESPONSE_TOOLS = [{"type": "function", "name": tool["function"]["name"],
+                   "parameters": tool["function"]["parameters"]} for tool in TOOLS]
+
+
+def responses_text():
+    created = plain.responses.create(model="agent", input="Weather in Paris?", reasoning={"effort": "low"})
+    with plain.responses.stream(model="agent", input="Weather in Paris?",
+                                reasoning={"effort": "low"}) as stream:
+        deltas = "".join(event.delta for event in stream if event.type == "response.output_text.delta")
+        final = stream.get_final_response()
+    return {"text": created.output_text, "streamed": deltas, "final": final.output_text,
+            "types": [item.type for item in final.output],
+            "usage_equal": final.usage.model_dump() == created.usage.model_dump()}
+
+
+def responses_tool_round_trip():
+    history = [{"role": "user", "content": "Weather and time in Paris?"}]
+    first = plain.responses.create(model="agent", input=history, tools=RESPONSE_TOOLS)
+    calls = [item for item in first.output if item.type == "function_call"]
+    for call in calls:
+        history.append(call.model_dump(exclude_none=True))
+        history.append({"type": "function_call_output", "call_id": call.call_id,
+                        "output": "22 degrees"})
+    second = plain.responses.create(model="agent", input=history, tools=RESPONSE_TOOLS)
+    return {"calls": [(call.name, json.loads(call.arguments)) for call in calls],
+            "answer": second.output_text}
+
+
 def unknown_deployment():
     azure.chat.completions.create(model="nowhere", messages=USER)
     return "answered"
@@ -111,4 +152,7 @@ report("openai embeddings shortened", lambda: embeddings(plain, "text-embedding-
 report("base64 differs from floats by", base64_differs_from_floats_by)
 report("tool stream", tool_stream)
 report("reasoning", reasoning)
+report("broken stream", broken_stream)
+report("responses text", responses_text)
+report("responses tool round trip", responses_tool_round_trip)
 report("unknown deployment", unknown_deployment)

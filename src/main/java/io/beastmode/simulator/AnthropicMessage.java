@@ -68,7 +68,7 @@ final class AnthropicMessage implements StreamedReply {
     for (Block block : blocks()) {
       content.add(block.full());
     }
-    message.put("stop_reason", stopReason()).putNull("stop_sequence");
+    message.put("stop_reason", stopReason()).put("stop_sequence", reply.stopSequence());
     message.set("usage", usage(reply.outputTokens()));
     return message;
   }
@@ -131,7 +131,10 @@ final class AnthropicMessage implements StreamedReply {
   @Override
   public Buffer closingEvents() {
     ObjectNode delta = JsonNodeFactory.instance.objectNode().put("type", "message_delta");
-    delta.putObject("delta").put("stop_reason", stopReason()).putNull("stop_sequence");
+    delta
+        .putObject("delta")
+        .put("stop_reason", stopReason())
+        .put("stop_sequence", reply.stopSequence());
     delta.set("usage", usage(reply.outputTokens()));
     return event("message_delta", delta)
         .appendBuffer(
@@ -232,6 +235,7 @@ final class AnthropicMessage implements StreamedReply {
   private String stopReason() {
     return switch (reply.stop()) {
       case END -> "end_turn";
+      case STOP_SEQUENCE -> "stop_sequence";
       case LENGTH -> "max_tokens";
       case TOOL_CALLS -> "tool_use";
     };

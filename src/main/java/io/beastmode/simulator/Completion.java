@@ -38,9 +38,12 @@ final class Completion implements StreamedReply {
     }
   }
 
-  /** The model's answer: its fixed answer or the echo, cut to max_tokens words, or tool calls. */
-  static Completion answer(CompletionRequest request, SimulatedModel model) {
-    return new Completion(request, Reply.plan(request, model), model.api() == ModelApi.azure);
+  /**
+   * The model's answer: its fixed answer or the echo, cut to max_tokens words, or tool calls; as
+   * Azure shapes it when {@code azure}.
+   */
+  static Completion answer(CompletionRequest request, SimulatedModel model, boolean azure) {
+    return new Completion(request, Reply.plan(request, model), azure);
   }
 
   @Override
@@ -221,7 +224,7 @@ final class Completion implements StreamedReply {
 
   private String finishReason() {
     return switch (reply.stop()) {
-      case END -> "stop";
+      case END, STOP_SEQUENCE -> "stop";
       case LENGTH -> "length";
       case TOOL_CALLS -> "tool_calls";
     };

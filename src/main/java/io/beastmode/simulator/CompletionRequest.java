@@ -21,6 +21,7 @@ import java.util.Set;
  * @param toolRounds assistant turns that called tools since the last user text
  * @param afterToolResults the last message hands back tool results
  * @param thinking the request asks for thinking (Anthropic) or reasoning (OpenAI-compatible)
+ * @param stopSequences where the answer stops (Anthropic's stop_sequences)
  */
 record CompletionRequest(
     Endpoint endpoint,
@@ -34,13 +35,15 @@ record CompletionRequest(
     boolean oneToolPerTurn,
     int toolRounds,
     boolean afterToolResults,
-    boolean thinking) {
+    boolean thinking,
+    List<String> stopSequences) {
 
   /** The completion APIs and the names their answers carry. */
   enum Endpoint {
     CHAT_COMPLETIONS("chatcmpl-", "chat.completion", "chat.completion.chunk"),
     COMPLETIONS("cmpl-", "text_completion", "text_completion"),
-    MESSAGES("msg_", "message", null);
+    MESSAGES("msg_", "message", null),
+    RESPONSES("resp_", "response", null);
 
     final String idPrefix;
     final String object;
@@ -69,6 +72,9 @@ record CompletionRequest(
   static CompletionRequest parse(Endpoint endpoint, JsonNode body) {
     if (endpoint == Endpoint.MESSAGES) {
       return AnthropicRequest.parse(body);
+    }
+    if (endpoint == Endpoint.RESPONSES) {
+      return ResponsesRequest.parse(body);
     }
     if (!body.isObject()) {
       throw new InvalidRequest("The request body must be a JSON object.", null);
@@ -135,7 +141,8 @@ record CompletionRequest(
         !body.path("parallel_tool_calls").asBoolean(true),
         toolRounds,
         afterToolResults,
-        asksForReasoning(body));
+        asksForReasoning(body),
+        List.of());
   }
 
   /** As OpenAI: every tool call of an assistant message is answered by a tool message next. */
@@ -184,7 +191,7 @@ record CompletionRequest(
   }
 
   /** As vLLM and OpenAI take it: a reasoning effort, or the chat template's thinking switch. */
-  private static boolean asksForReasoning(JsonNode body) {
+  static boolean asksForReasoning(JsonNode body) {
     String effort =
         body.path("reasoning_effort").asText(body.path("reasoning").path("effort").asText(""));
     if (!effort.isEmpty() && !"none".equals(effort)) {

@@ -7,5 +7,7 @@ public enum ModelApi {
   /** Anthropic Messages: /v1/messages and /v1/messages/count_tokens. */
   anthropic,
   /** Azure OpenAI: /openai/deployments/{name}/... with api-version, and /openai/v1/... */
-  azure
+  azure,
+  /** OpenAI's Responses API, stateless: /v1/responses. */
+  responses
 }

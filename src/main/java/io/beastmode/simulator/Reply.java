@@ -13,6 +13,7 @@ import java.util.List;
  * @param textFirst whether the text comes before the tool calls
  * @param toolCalls the tools it calls, in order
  * @param stop why it stopped
+ * @param stopSequence the stop sequence it stopped at, or null
  * @param inputTokens all input tokens, cached or not
  * @param cacheRead those read from the prompt cache
  * @param cacheWrite those written to the prompt cache
@@ -24,6 +25,7 @@ record Reply(
     boolean textFirst,
     List<ToolCall> toolCalls,
     Stop stop,
+    String stopSequence,
     int inputTokens,
     int cacheRead,
     int cacheWrite,
@@ -32,6 +34,7 @@ record Reply(
   /** Why an answer ended, to be named in each API's words. */
   enum Stop {
     END,
+    STOP_SEQUENCE,
     LENGTH,
     TOOL_CALLS
   }
@@ -42,7 +45,7 @@ record Reply(
   /**
    * Calls tools when the model is scripted to and the request offers some: at the user's turn, and
    * after each round of results until {@code toolCalls} one-at-a-time rounds are done. Otherwise
-   * the fixed answer or the echo, cut to max_tokens words.
+   * the fixed answer or the echo, cut before the first stop sequence and to max_tokens words.
    */
   static Reply plan(CompletionRequest request, SimulatedModel model) {
     List<String> thinking =
@@ -53,10 +56,27 @@ record Reply(
     if (!calls.isEmpty() && model.toolCallText() == ToolCallText.none) {
       text = List.of();
     }
+    String stopSequence = null;
+    if (calls.isEmpty()) {
+      String whole = String.join("", text);
+      int at = whole.length();
+      for (String sequence : request.stopSequences()) {
+        int found = whole.indexOf(sequence);
+        if (found >= 0 && found < at) {
+          at = found;
+          stopSequence = sequence;
+        }
+      }
+      if (stopSequence != null) {
+        text = Tokens.words(whole.substring(0, at));
+        stop = Stop.STOP_SEQUENCE;
+      }
+    }
     Integer limit = request.maxTokens();
     if (limit != null && text.size() > limit) {
       text = text.subList(0, limit);
       stop = calls.isEmpty() ? Stop.LENGTH : stop;
+      stopSequence = null;
     }
     int output = thinking.size() + text.size();
     for (ToolCall call : calls) {
@@ -74,6 +94,7 @@ record Reply(
         model.toolCallText() != ToolCallText.after,
         calls,
         stop,
+        stopSequence,
         input,
         cacheRead,
         cacheWrite,

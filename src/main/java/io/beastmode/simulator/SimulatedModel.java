@@ -1,6 +1,7 @@
 package io.beastmode.simulator;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * One model the simulator serves and how it behaves. Missing fields take the defaults below.
@@ -14,10 +15,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param errorRate share of requests answered with errorStatus, 0 to 1 (default 0)
  * @param errorStatus HTTP status of those answers, 400 to 599 (default 500)
  * @param outage how this model is down (default none)
- * @param api the API it is served on: openai, anthropic or azure (default openai); a model answers
- *     on its own API only
- * @param apiKey the key clients must send (Authorization: Bearer for openai, x-api-key for
- *     anthropic, api-key for azure); null takes any or none (default)
+ * @param api the API it is served on: openai, anthropic, azure or responses (default openai); a
+ *     model answers on this API and those of alsoServes only
+ * @param apiKey the key clients must send (Authorization: Bearer for openai and responses,
+ *     x-api-key or Authorization: Bearer for anthropic, api-key for azure); null takes any or none
+ *     (default)
  * @param embeddingDimensions above 0 makes it an embedding model with vectors of this length; it
  *     then answers embeddings and no chat (default 0)
  * @param toolCalls how many tools it calls when the request offers tools and the last message is
@@ -32,6 +34,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     OpenAI's usage has no field for it, Anthropic's has
  * @param failAfterEvents a stream breaks after this many content events: Anthropic's with an {@code
  *     error} event, OpenAI's by closing the connection; 0 never (default)
+ * @param anthropicBetas the anthropic-beta flags an Anthropic model accepts; another is refused
+ *     with 400 as Anthropic refuses it; null accepts any (default)
+ * @param alsoServes other APIs it answers on besides api, as vLLM serves Anthropic's Messages and
+ *     OpenAI's Responses APIs beside OpenAI's chat (default none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulatedModel(
@@ -52,7 +58,9 @@ public record SimulatedModel(
     String thinking,
     double cacheReadShare,
     double cacheWriteShare,
-    int failAfterEvents) {
+    int failAfterEvents,
+    List<String> anthropicBetas,
+    List<ModelApi> alsoServes) {
 
   public SimulatedModel {
     if (name == null || name.isBlank()) {
@@ -102,6 +110,13 @@ public record SimulatedModel(
       throw new IllegalArgumentException(
           name + ": toolCalls and failAfterEvents must not be negative");
     }
+    alsoServes = alsoServes == null ? List.of() : List.copyOf(alsoServes);
+    if (embeddingDimensions > 0 && alsoServes.contains(ModelApi.anthropic)) {
+      throw new IllegalArgumentException(name + ": Anthropic serves no embeddings");
+    }
+    if (anthropicBetas != null) {
+      anthropicBetas = List.copyOf(anthropicBetas);
+    }
     if (cacheReadShare < 0 || cacheWriteShare < 0 || cacheReadShare + cacheWriteShare > 1) {
       throw new IllegalArgumentException(
           name + ": cacheReadShare and cacheWriteShare must be between 0 and 1, together too");
@@ -136,7 +151,14 @@ public record SimulatedModel(
         null,
         0,
         0,
-        0);
+        0,
+        null,
+        null);
+  }
+
+  /** Whether it answers on {@code on}: its own API or one it also serves. */
+  boolean serves(ModelApi on) {
+    return api == on || alsoServes.contains(on);
   }
 
   boolean embedding() {

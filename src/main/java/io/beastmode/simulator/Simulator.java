@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -48,18 +47,7 @@ public final class Simulator {
       HttpHeaders.createOptimized("application/json");
   private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
   private static final String INVALID_REQUEST = "invalid_request_error";
-
-  /** Azure OpenAI's API versions the simulator knows; another is refused as Azure refuses it. */
-  static final Set<String> AZURE_API_VERSIONS =
-      Set.of(
-          "2023-05-15",
-          "2024-02-01",
-          "2024-06-01",
-          "2024-10-21",
-          "2024-12-01-preview",
-          "2025-01-01-preview",
-          "2025-03-01-preview",
-          "2025-04-01-preview");
+  private static final String UNPARSABLE = "We could not parse the JSON body of your request.";
 
   private final AtomicReference<SimulatorConfig> config;
   private final LongAdder requests = new LongAdder();
@@ -85,7 +73,7 @@ public final class Simulator {
     config.updateAndGet(current -> current.withOutage(outage));
   }
 
-  /** Completion and embedding requests received. */
+  /** Requests to the model APIs received: completions, messages, count_tokens, embeddings. */
   public long requests() {
     return requests.sum();
   }
@@ -93,6 +81,14 @@ public final class Simulator {
   /** Those not answered with 200, or broken mid-stream: refused, failed, hung up or hanging. */
   public long errors() {
     return errors.sum();
+  }
+
+  /**
+   * The last {@code count} requests to the model APIs, oldest first, as GET /sim/requests shows
+   * them.
+   */
+  public List<ObjectNode> recordedRequests(int count) {
+    return log.last(count);
   }
 
   /** Adds the model APIs' routes and the /sim routes to {@code router}. */
@@ -111,6 +107,10 @@ public final class Simulator {
         .handler(body)
         .handler(ctx -> complete(ctx, ModelApi.anthropic, Endpoint.MESSAGES, null));
     router.post("/v1/messages/count_tokens").handler(body).handler(this::countTokens);
+    router
+        .post("/v1/responses")
+        .handler(body)
+        .handler(ctx -> complete(ctx, ModelApi.responses, Endpoint.RESPONSES, null));
     router.post("/v1/embeddings").handler(body).handler(ctx -> embed(ctx, ModelApi.openai, null));
     router
         .post("/openai/deployments/:deployment/chat/completions")
@@ -169,7 +169,7 @@ public final class Simulator {
     SimulatedModel model = admitted.get().model();
     if (model.embedding()) {
       String message = "This is not a chat model and thus not supported in this endpoint.";
-      fail(ctx, api, 404, message, null, null);
+      fail(ctx, api, new Refusal(404, message, null, null));
       return;
     }
     CompletionRequest request = admitted.get().request();
@@ -195,7 +195,7 @@ public final class Simulator {
     SimulatedModel model = admitted.get().model();
     if (!model.embedding()) {
       String message = "The model `" + model.name() + "` does not support embeddings.";
-      fail(ctx, api, 400, message, "model", null);
+      fail(ctx, api, Refusal.invalid(message, "model"));
       return;
     }
     ObjectNode answer;
@@ -203,7 +203,7 @@ public final class Simulator {
       answer =
           Embeddings.answer(model.name(), model.embeddingDimensions(), admitted.get().request());
     } catch (InvalidRequest e) {
-      fail(ctx, api, 400, e.getMessage(), e.param, null);
+      fail(ctx, api, Refusal.invalid(e.getMessage(), e.param));
       return;
     }
     respond(ctx, api, model, () -> send(ctx, 200, answer));
@@ -223,33 +223,46 @@ public final class Simulator {
       RoutingContext ctx, ModelApi api, String deployment, Function<JsonNode, Parsed<T>> parser) {
     log.record(ctx);
     requests.increment();
+    if (api == ModelApi.anthropic) {
+      ctx.response()
+          .putHeader(
+              "request-id", "req_" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    }
     SimulatorConfig current = config.get();
     if (current.outage() != Outage.none) {
       errors.increment();
       goDown(ctx, api, current.outage());
       return Optional.empty();
     }
-    if (!versionAccepted(ctx, api, deployment != null)) {
+    Optional<Refusal> version =
+        Refusal.version(
+            api, ctx.request().headers(), deployment != null, ctx.queryParams().get("api-version"));
+    if (version.isPresent()) {
+      fail(ctx, api, version.get());
       return Optional.empty();
     }
     Parsed<T> parsed;
     try {
       parsed = parser.apply(JSON.readTree(body(ctx)));
     } catch (IOException e) {
-      fail(ctx, api, 400, "We could not parse the JSON body of your request.", null, null);
+      fail(ctx, api, Refusal.invalid(UNPARSABLE, null));
       return Optional.empty();
     } catch (InvalidRequest e) {
-      fail(ctx, api, 400, e.getMessage(), e.param, null);
+      fail(ctx, api, Refusal.invalid(e.getMessage(), e.param));
       return Optional.empty();
     }
     Optional<SimulatedModel> found =
-        current.model(parsed.model()).filter(model -> model.api() == api);
+        current.model(parsed.model()).filter(model -> model.serves(api));
     if (found.isEmpty()) {
-      modelNotFound(ctx, api, parsed.model());
+      fail(ctx, api, Refusal.modelNotFound(api, parsed.model()));
       return Optional.empty();
     }
     SimulatedModel model = found.get();
-    if (!keyAccepted(ctx, api, model)) {
+    Optional<Refusal> refused =
+        Refusal.key(api, model, ctx.request().headers())
+            .or(() -> Refusal.betas(api, model, ctx.request().headers()));
+    if (refused.isPresent()) {
+      fail(ctx, api, refused.get());
       return Optional.empty();
     }
     if (model.outage() != Outage.none) {
@@ -260,104 +273,12 @@ public final class Simulator {
     return Optional.of(new Admitted<>(parsed.request(), model));
   }
 
-  /**
-   * Anthropic needs an anthropic-version header; Azure's deployment path an api-version it knows:
-   * without one it answers 404, with one it does not know 400.
-   */
-  private boolean versionAccepted(RoutingContext ctx, ModelApi api, boolean deploymentPath) {
-    if (api == ModelApi.anthropic && ctx.request().getHeader("anthropic-version") == null) {
-      fail(ctx, api, 400, "anthropic-version: header is required", null, null);
-      return false;
-    }
-    if (api != ModelApi.azure || !deploymentPath) {
-      return true;
-    }
-    String version = ctx.queryParams().get("api-version");
-    if (version == null) {
-      fail(ctx, api, 404, "Resource not found", null, "404");
-      return false;
-    }
-    if (!AZURE_API_VERSIONS.contains(version)) {
-      fail(ctx, api, 400, "API version not supported", null, "BadRequest");
-      return false;
-    }
-    return true;
-  }
-
-  private void modelNotFound(RoutingContext ctx, ModelApi api, String model) {
-    switch (api) {
-      case openai ->
-          fail(
-              ctx,
-              api,
-              404,
-              "The model `" + model + "` does not exist.",
-              "model",
-              "model_not_found");
-      case anthropic -> fail(ctx, api, 404, "model: " + model, null, null);
-      case azure ->
-          fail(
-              ctx,
-              api,
-              404,
-              "The API deployment for this resource does not exist. If you created the deployment"
-                  + " within the last 5 minutes, please wait a moment and try again.",
-              null,
-              "DeploymentNotFound");
-    }
-  }
-
-  /**
-   * A model with a key takes it where its API carries it (Anthropic's as x-api-key or a bearer
-   * token), and nothing else.
-   */
-  private boolean keyAccepted(RoutingContext ctx, ModelApi api, SimulatedModel model) {
-    if (model.apiKey() == null) {
-      return true;
-    }
-    String presented =
-        switch (api) {
-          case openai -> bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-          // The Anthropic SDK (2.17) sends its key as a bearer token; older clients as x-api-key.
-          case anthropic ->
-              ctx.request().getHeader("x-api-key") != null
-                  ? ctx.request().getHeader("x-api-key")
-                  : bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-          case azure -> ctx.request().getHeader("api-key");
-        };
-    if (model.apiKey().equals(presented)) {
-      return true;
-    }
-    switch (api) {
-      case openai -> fail(ctx, api, 401, "Incorrect API key provided.", null, "invalid_api_key");
-      case anthropic -> fail(ctx, api, 401, "invalid x-api-key", null, null);
-      case azure ->
-          fail(
-              ctx,
-              api,
-              401,
-              "Access denied due to invalid subscription key or wrong API endpoint. Make sure to"
-                  + " provide a valid key for an active subscription and use a correct regional"
-                  + " API endpoint for your resource.",
-              null,
-              "401");
-    }
-    return false;
-  }
-
-  private static String bearer(String authorization) {
-    String prefix = "Bearer ";
-    return authorization != null && authorization.startsWith(prefix)
-        ? authorization.substring(prefix.length())
-        : null;
-  }
-
   /** Answers, or fails at the model's error rate, once its latency has passed. */
   private void respond(RoutingContext ctx, ModelApi api, SimulatedModel model, Runnable answer) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     boolean failing = model.errorRate() > 0 && random.nextDouble() < model.errorRate();
     long latencyMs = Latency.sampleMs(model, random.nextGaussian());
-    Runnable respond = failing ? () -> injectError(ctx, api, model) : answer;
+    Runnable respond = failing ? () -> fail(ctx, api, Refusal.injected(api, model)) : answer;
     if (latencyMs <= 0) {
       respond.run();
       return;
@@ -375,14 +296,12 @@ public final class Simulator {
   private void answer(
       RoutingContext ctx, ModelApi api, CompletionRequest request, SimulatedModel model) {
     StreamedReply reply =
-        api == ModelApi.anthropic
-            ? AnthropicMessage.answer(request, model)
-            : Completion.answer(request, model);
+        switch (api) {
+          case anthropic -> AnthropicMessage.answer(request, model);
+          case responses -> ResponsesReply.answer(request, model);
+          case openai, azure -> Completion.answer(request, model, api == ModelApi.azure);
+        };
     HttpServerResponse response = ctx.response();
-    if (api == ModelApi.anthropic) {
-      response.putHeader(
-          "request-id", "req_" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    }
     if (!request.stream()) {
       response
           .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
@@ -414,7 +333,9 @@ public final class Simulator {
   /** Answers as a backend in this outage would; the /sim endpoints stay up to switch it off. */
   private static void goDown(RoutingContext ctx, ModelApi api, Outage outage) {
     switch (outage) {
-      case error -> send(ctx, 503, error(api, 503, "The backend is down (simulated).", null, null));
+      case error ->
+          send(
+              ctx, 503, new Refusal(503, "The backend is down (simulated).", null, null).body(api));
       case reset -> ctx.response().reset();
       case hang, none -> {
         // hang: leave the request open until the client gives up; none never gets here.
@@ -422,55 +343,25 @@ public final class Simulator {
     }
   }
 
-  private void injectError(RoutingContext ctx, ModelApi api, SimulatedModel model) {
-    int status = model.errorStatus();
-    String message =
-        api == ModelApi.anthropic && status == 529
-            ? "Overloaded"
-            : "Simulated error " + status + " from " + model.name() + ".";
-    String code = status == 429 ? "rate_limit_exceeded" : null;
-    if (api == ModelApi.azure) {
-      code = String.valueOf(status);
-    }
-    if (status == 429 && api != ModelApi.openai) {
-      ctx.response().putHeader("retry-after", "1");
-    }
-    fail(ctx, api, status, message, null, code);
-  }
-
+  /** Anthropic's count_tokens: the input tokens a message with this body would count. */
   private void countTokens(RoutingContext ctx) {
-    log.record(ctx);
-    SimulatorConfig current = config.get();
-    if (current.outage() != Outage.none) {
-      goDown(ctx, ModelApi.anthropic, current.outage());
-      return;
-    }
-    if (!versionAccepted(ctx, ModelApi.anthropic, false)) {
-      return;
-    }
-    CompletionRequest request;
-    try {
-      request = AnthropicRequest.parseForCounting(JSON.readTree(body(ctx)));
-    } catch (IOException e) {
-      String message = "We could not parse the JSON body of your request.";
-      fail(ctx, ModelApi.anthropic, 400, message, null, null);
-      return;
-    } catch (InvalidRequest e) {
-      fail(ctx, ModelApi.anthropic, 400, e.getMessage(), e.param, null);
-      return;
-    }
-    Optional<SimulatedModel> model =
-        current.model(request.model()).filter(m -> m.api() == ModelApi.anthropic);
-    if (model.isEmpty()) {
-      modelNotFound(ctx, ModelApi.anthropic, request.model());
-      return;
-    }
-    if (keyAccepted(ctx, ModelApi.anthropic, model.get())) {
-      send(
-          ctx,
-          200,
-          JsonNodeFactory.instance.objectNode().put("input_tokens", request.promptTokens()));
-    }
+    Optional<Admitted<CompletionRequest>> admitted =
+        admit(
+            ctx,
+            ModelApi.anthropic,
+            null,
+            body -> {
+              CompletionRequest request = AnthropicRequest.parseForCounting(body);
+              return new Parsed<>(request, request.model());
+            });
+    admitted.ifPresent(
+        counted ->
+            send(
+                ctx,
+                200,
+                JsonNodeFactory.instance
+                    .objectNode()
+                    .put("input_tokens", counted.request().promptTokens())));
   }
 
   /** OpenAI's list, or Anthropic's (its models only) when the request has anthropic-version. */
@@ -482,8 +373,15 @@ public final class Simulator {
       goDown(ctx, api, current.outage());
       return;
     }
+    // OpenAI's list names the models of its chat and Responses APIs alike.
     List<SimulatedModel> models =
-        current.models().stream().filter(model -> model.api() == api).toList();
+        current.models().stream()
+            .filter(
+                model ->
+                    anthropic
+                        ? model.serves(ModelApi.anthropic)
+                        : model.serves(ModelApi.openai) || model.serves(ModelApi.responses))
+            .toList();
     ObjectNode list = JsonNodeFactory.instance.objectNode();
     if (anthropic) {
       ArrayNode data = list.putArray("data");
@@ -518,14 +416,14 @@ public final class Simulator {
     try {
       replacement = JSON.readValue(body(ctx), SimulatorConfig.class);
     } catch (IOException e) {
-      send(ctx, 400, openAiError(e.getMessage(), INVALID_REQUEST, null, null));
+      send(ctx, 400, Refusal.openAi(e.getMessage(), INVALID_REQUEST, null, null));
       return;
     }
     if (replacement == null) {
       send(
           ctx,
           400,
-          openAiError("The body must be a simulator config.", INVALID_REQUEST, null, null));
+          Refusal.openAi("The body must be a simulator config.", INVALID_REQUEST, null, null));
       return;
     }
     configure(replacement);
@@ -538,7 +436,7 @@ public final class Simulator {
         Arrays.stream(Outage.values()).filter(o -> o.name().equals(mode)).findFirst();
     if (outage.isEmpty()) {
       String message = "mode must be one of " + Arrays.toString(Outage.values()) + ".";
-      send(ctx, 400, openAiError(message, INVALID_REQUEST, "mode", null));
+      send(ctx, 400, Refusal.openAi(message, INVALID_REQUEST, "mode", null));
       return;
     }
     outage(outage.get());
@@ -563,7 +461,7 @@ public final class Simulator {
       try {
         last = Integer.parseInt(asked);
       } catch (NumberFormatException e) {
-        send(ctx, 400, openAiError("last must be a number.", INVALID_REQUEST, "last", null));
+        send(ctx, 400, Refusal.openAi("last must be a number.", INVALID_REQUEST, "last", null));
         return;
       }
     }
@@ -572,42 +470,12 @@ public final class Simulator {
     send(ctx, 200, body);
   }
 
-  private void fail(
-      RoutingContext ctx, ModelApi api, int status, String message, String param, String code) {
+  private void fail(RoutingContext ctx, ModelApi api, Refusal refusal) {
     errors.increment();
-    send(ctx, status, error(api, status, message, param, code));
-  }
-
-  /** The error body of {@code api}: OpenAI's, Anthropic's, or Azure's code and message. */
-  private static ObjectNode error(
-      ModelApi api, int status, String message, String param, String code) {
-    return switch (api) {
-      case openai ->
-          openAiError(
-              message,
-              status >= 500 ? "server_error" : status == 429 ? "requests" : INVALID_REQUEST,
-              param,
-              code);
-      case anthropic -> AnthropicMessage.error(status, message);
-      case azure -> {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.putObject("error")
-            .put("code", code != null ? code : String.valueOf(status))
-            .put("message", message);
-        yield body;
-      }
-    };
-  }
-
-  /** The OpenAI error body. */
-  private static ObjectNode openAiError(String message, String type, String param, String code) {
-    ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.putObject("error")
-        .put("message", message)
-        .put("type", type)
-        .put("param", param)
-        .put("code", code);
-    return body;
+    if (refusal.status() == 429 && (api == ModelApi.anthropic || api == ModelApi.azure)) {
+      ctx.response().putHeader("retry-after", "1");
+    }
+    send(ctx, refusal.status(), refusal.body(api));
   }
 
   /** The request body; BodyHandler leaves none at all for an empty one. */

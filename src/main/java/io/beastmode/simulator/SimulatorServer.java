@@ -39,7 +39,12 @@ public final class SimulatorServer implements AutoCloseable {
 
   /** The OpenAI base URL clients are given, ending in /v1. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port() + "/v1";
+    return origin() + "/v1";
+  }
+
+  /** Scheme, host and port: the base URL of Anthropic clients and the endpoint of Azure's. */
+  public String origin() {
+    return "http://127.0.0.1:" + port();
   }
 
   public Simulator simulator() {

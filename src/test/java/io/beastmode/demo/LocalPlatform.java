@@ -137,7 +137,7 @@ public final class LocalPlatform {
             + routerAddress.getHostAddress()
             + ":"
             + simulatorPort
-            + " (k8s/examples/local/simulator-config.yaml: four models, their own latency and error rates)");
+            + " (k8s/examples/local/simulator-config.yaml: four OpenAI-compatible models with their own latency and error rates, and an Anthropic, an Azure and an embedding model)");
     start(
         "simulator",
         Map.of(

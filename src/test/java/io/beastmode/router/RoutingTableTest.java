@@ -21,9 +21,8 @@ class RoutingTableTest {
     SimulatorConfig simulator =
         SimulatorConfig.read(Files.readString(LOCAL.resolve("simulator-config.yaml")));
 
-    assertThat(table.models().keySet())
-        .containsExactlyInAnyOrderElementsOf(
-            simulator.models().stream().map(SimulatedModel::name).toList());
+    assertThat(simulator.models().stream().map(SimulatedModel::name).toList())
+        .containsAll(table.models().keySet());
     assertThat(table.config().selection().policy).isEqualTo(SelectionPolicy.cost);
     assertThat(table.models().get("gpt-4o").upstreamModel()).isEqualTo("gpt-4o");
     assertThat(table.config().limits().maxInFlight).isEqualTo(512);

@@ -44,7 +44,13 @@ class AnthropicMessagesTest extends SimulatorHarness {
           api: anthropic
           answer: one two three four five six
           failAfterEvents: 3
+        - name: claude-strict
+          api: anthropic
+          anthropicBetas: [interleaved-thinking-2025-05-14, context-1m-2025-08-07]
         - name: gpt-4o
+        - name: vllm-llama
+          answer: Served both ways.
+          alsoServes: [anthropic]
       """;
   static final String TOOLS =
       """
@@ -69,7 +75,7 @@ class AnthropicMessagesTest extends SimulatorHarness {
 
   static String ask(String model, String text, String extra) {
     return """
-        {"model": "%s", "max_tokens": 1024, %s
+        {"model": "%s", "max_tokens": 2000, %s
          "messages": [{"role": "user", "content": "%s"}]}
         """
         .formatted(model, extra.isEmpty() ? "" : extra + ",", text);
@@ -102,10 +108,71 @@ class AnthropicMessagesTest extends SimulatorHarness {
 
   @Test
   void maxTokensCutsTheAnswerWithStopReasonMaxTokens() throws Exception {
-    JsonNode message = json(messages(ask("claude-fixed", "sky?", "").replace("1024", "2")));
+    JsonNode message = json(messages(ask("claude-fixed", "sky?", "").replace("2000", "2")));
 
     assertThat(message.get("content").get(0).get("text").asText()).isEqualTo("The sky");
     assertThat(message.get("stop_reason").asText()).isEqualTo("max_tokens");
+  }
+
+  @Test
+  void stopSequencesEndTheAnswerWhereTheFirstOneOccurs() throws Exception {
+    String request = ask("claude-fixed", "sky?", "\"stop_sequences\": [\"blue\", \"is\"]");
+
+    JsonNode message = json(messages(request));
+    ObjectNode streamed =
+        AnthropicStream.assemble(
+            namedEvents(messages(request.replaceFirst("\\{", "{\"stream\": true, ")).body()));
+
+    assertThat(message.get("content").get(0).get("text").asText()).isEqualTo("The sky");
+    assertThat(message.get("stop_reason").asText()).isEqualTo("stop_sequence");
+    assertThat(message.get("stop_sequence").asText()).isEqualTo("is");
+    assertThat(streamed.get("stop_reason").asText()).isEqualTo("stop_sequence");
+    assertThat(streamed.get("stop_sequence").asText()).isEqualTo("is");
+  }
+
+  @Test
+  void aThinkingBudgetMustBeAtLeast1024TokensAndBelowMaxTokens() throws Exception {
+    var small =
+        messages(
+            ask(
+                "claude-agent",
+                "hi",
+                "\"thinking\": {\"type\": \"enabled\", \"budget_tokens\": 500}"));
+    var above =
+        messages(
+            ask(
+                "claude-agent",
+                "hi",
+                "\"thinking\": {\"type\": \"enabled\", \"budget_tokens\": 2048}"));
+
+    assertError(small, 400, "invalid_request_error");
+    assertError(above, 400, "invalid_request_error");
+    assertThat(json(above).get("error").get("message").asText()).contains("budget_tokens");
+  }
+
+  @Test
+  void aModelThatListsItsBetaFlagsRefusesAnyOther() throws Exception {
+    String request = ask("claude-strict", "hi", "");
+    var known =
+        client.post(
+            "/v1/messages",
+            request,
+            "anthropic-version",
+            "2023-06-01",
+            "anthropic-beta",
+            "interleaved-thinking-2025-05-14,context-1m-2025-08-07");
+    var unknown =
+        client.post(
+            "/v1/messages",
+            request,
+            "anthropic-version",
+            "2023-06-01",
+            "anthropic-beta",
+            "interleaved-thinking-2025-05-14, made-up-2099-01-01");
+
+    assertThat(known.statusCode()).isEqualTo(200);
+    assertError(unknown, 400, "invalid_request_error");
+    assertThat(json(unknown).get("error").get("message").asText()).contains("made-up-2099-01-01");
   }
 
   @Test
@@ -128,6 +195,7 @@ class AnthropicMessagesTest extends SimulatorHarness {
     var malformed = messages("{\"model\": ");
 
     assertError(noVersion, 400, "invalid_request_error");
+    assertThat(noVersion.headers().firstValue("request-id")).isPresent();
     assertThat(json(noVersion).get("error").get("message").asText()).contains("anthropic-version");
     assertError(wrongKey, 401, "authentication_error");
     assertError(unknown, 404, "not_found_error");
@@ -325,7 +393,7 @@ class AnthropicMessagesTest extends SimulatorHarness {
     var counted =
         client.post(
             "/v1/messages/count_tokens",
-            request.replace("\"max_tokens\": 1024,", ""),
+            request.replace("\"max_tokens\": 2000,", ""),
             "anthropic-version",
             "2023-06-01");
 
@@ -361,15 +429,27 @@ class AnthropicMessagesTest extends SimulatorHarness {
             "claude-agent",
             "claude-stepwise",
             "claude-overloaded",
-            "claude-breaking");
+            "claude-breaking",
+            "claude-strict",
+            "vllm-llama");
     JsonNode first = anthropic.get("data").get(0);
     assertThat(first.get("type").asText()).isEqualTo("model");
     assertThat(first.get("display_name").asText()).isEqualTo("claude-fixed");
     assertThat(first.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
     assertThat(anthropic.get("has_more").asBoolean()).isFalse();
     assertThat(anthropic.get("first_id").asText()).isEqualTo("claude-fixed");
-    assertThat(anthropic.get("last_id").asText()).isEqualTo("claude-breaking");
-    assertThat(openAi.get("data").findValuesAsText("id")).containsExactly("gpt-4o");
+    assertThat(anthropic.get("last_id").asText()).isEqualTo("vllm-llama");
+    assertThat(openAi.get("data").findValuesAsText("id")).containsExactly("gpt-4o", "vllm-llama");
+  }
+
+  @Test
+  void aModelThatAlsoServesMessagesAnswersOnBothApis() throws Exception {
+    JsonNode message = json(messages(ask("vllm-llama", "hi", "")));
+    var chat = client.chat("vllm-llama", "hi");
+
+    assertThat(message.get("type").asText()).isEqualTo("message");
+    assertThat(message.get("content").get(0).get("text").asText()).isEqualTo("Served both ways.");
+    assertThat(CompletionsTest.content(json(chat))).isEqualTo("Served both ways.");
   }
 
   @Test
@@ -396,6 +476,7 @@ class AnthropicMessagesTest extends SimulatorHarness {
     assertThat(first.get("headers").get("anthropic-beta").get(0).asText())
         .isEqualTo("context-management-2025-06-27,interleaved-thinking-2025-05-14");
     assertThat(first.get("body").asText()).isEqualTo(body);
+    assertThat(first.get("bodyBytes").asInt()).isEqualTo(body.length());
     assertThat(recorded.get(1).get("path").asText()).isEqualTo("/v1/chat/completions");
     assertThat(client.delete("/sim/requests").statusCode()).isEqualTo(204);
     assertThat(json(client.get("/sim/requests")).get("requests").isEmpty()).isTrue();

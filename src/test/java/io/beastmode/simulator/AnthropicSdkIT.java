@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beastmode.testing.PythonClient;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +16,27 @@ import org.junit.jupiter.api.Test;
 class AnthropicSdkIT extends SimulatorHarness {
   static final String KEY = "sk-ant-simulated";
 
+  /** The exception class the SDK raises for each status, and the error type it reads. */
+  static final Map<Integer, List<String>> RAISED =
+      Map.of(
+          400, List.of("BadRequestError", "invalid_request_error"),
+          401, List.of("AuthenticationError", "authentication_error"),
+          403, List.of("PermissionDeniedError", "permission_error"),
+          404, List.of("NotFoundError", "not_found_error"),
+          413, List.of("ContentTooLargeError", "request_too_large"),
+          429, List.of("RateLimitError", "rate_limit_error"),
+          500, List.of("InternalServerError", "api_error"),
+          503, List.of("ServiceUnavailableError", "api_error"),
+          529, List.of("OverloadedError", "overloaded_error"));
+
   @Override
   String config() {
+    var failing = new StringBuilder();
+    for (int status : RAISED.keySet()) {
+      failing.append(
+          "  - {name: claude-e%d, api: anthropic, errorRate: 1, errorStatus: %d}\n"
+              .formatted(status, status));
+    }
     return """
         models:
           - name: claude-fixed
@@ -38,7 +58,8 @@ class AnthropicSdkIT extends SimulatorHarness {
             api: anthropic
             answer: one two three four five six
             failAfterEvents: 3
-        """;
+        """
+        + failing;
   }
 
   @Test
@@ -47,7 +68,7 @@ class AnthropicSdkIT extends SimulatorHarness {
         PythonClient.run(
             "anthropic-python",
             "src/test/resources/anthropic/sdk_against_simulator.py",
-            "http://127.0.0.1:" + server.port(),
+            server.origin(),
             KEY);
 
     JsonNode created = ok(cases, "create");
@@ -91,8 +112,34 @@ class AnthropicSdkIT extends SimulatorHarness {
         .isPositive()
         .isEqualTo(counted.get("message_input").asInt());
 
+    JsonNode cache = ok(cases, "cache and stop");
+    assertThat(cache.get("text").asText()).isEqualTo("It is sunny in");
+    assertThat(cache.get("stop_reason").asText()).isEqualTo("stop_sequence");
+    assertThat(cache.get("stop_sequence").asText()).isEqualTo("Paris");
+    assertThat(cache.get("cache_read").asInt()).isPositive();
+    assertThat(
+            cache.get("input_tokens").asInt()
+                + cache.get("cache_read").asInt()
+                + cache.get("cache_creation").asInt())
+        .isEqualTo(cache.get("counted").asInt());
+    // What SDK 2.17 puts on the wire: its key as a bearer token, an anthropic-version newer than
+    // 2023-06-01, and the top-level cache_control and service_tier it added.
+    JsonNode sent =
+        server.simulator().recordedRequests(RequestLog.KEPT).stream()
+            .filter(request -> request.get("body").asText().contains("\"service_tier\""))
+            .findFirst()
+            .orElseThrow();
+    assertThat(sent.get("headers").get("authorization").get(0).asText()).isEqualTo("Bearer " + KEY);
+    assertThat(sent.get("headers").get("anthropic-version").get(0).asText())
+        .isEqualTo("2026-10-21");
+    JsonNode body = SimulatorClient.parse(sent.get("body").asText());
+    assertThat(body.get("cache_control").get("type").asText()).isEqualTo("ephemeral");
+    assertThat(body.get("system").get(0).get("cache_control").get("type").asText())
+        .isEqualTo("ephemeral");
+
     assertThat(ok(cases, "models").toString())
-        .isEqualTo("[\"claude-fixed\",\"claude-agent\",\"claude-overloaded\",\"claude-breaking\"]");
+        .startsWith(
+            "[\"claude-fixed\",\"claude-agent\",\"claude-overloaded\",\"claude-breaking\",");
 
     JsonNode overloaded = cases.get("overloaded");
     assertThat(overloaded.get("outcome").asText())
@@ -105,6 +152,14 @@ class AnthropicSdkIT extends SimulatorHarness {
     JsonNode broken = cases.get("broken stream");
     assertThat(broken.get("outcome").asText()).as(broken.toString()).isEqualTo("APIStatusError");
     assertThat(broken.get("type").asText()).isEqualTo("overloaded_error");
+
+    RAISED.forEach(
+        (status, raised) -> {
+          JsonNode seen = cases.get("status " + status);
+          assertThat(seen.get("outcome").asText()).as(seen.toString()).isEqualTo(raised.get(0));
+          assertThat(seen.get("status").asInt()).isEqualTo(status);
+          assertThat(seen.get("type").asText()).isEqualTo(raised.get(1));
+        });
 
     JsonNode wrongKey = cases.get("wrong key");
     assertThat(wrongKey.get("outcome").asText()).isEqualTo("AuthenticationError");

@@ -4,8 +4,10 @@ import static io.beastmode.simulator.SimulatorClient.JSON;
 import static io.beastmode.simulator.SimulatorClient.events;
 import static io.beastmode.simulator.SimulatorClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,12 @@ class AzureOpenAiTest extends SimulatorHarness {
         - name: embedding-deployment
           api: azure
           embeddingDimensions: 8
+        - name: agent-deployment
+          api: azure
+          toolCalls: 2
+          parallelToolCalls: true
+          cacheReadShare: 0.5
+          failAfterEvents: 3
         - name: gpt-4o
       """;
   static final String CHAT = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
@@ -68,7 +76,7 @@ class AzureOpenAiTest extends SimulatorHarness {
         chat(
             "gpt-4o-deployment",
             "?api-version=2024-10-21",
-            CHAT.replace("{", "{\"stream\": true, "));
+            CHAT.replaceFirst("\\{", "{\"stream\": true, "));
 
     List<String> data = events(response.body());
     assertThat(data).last().isEqualTo("[DONE]");
@@ -121,7 +129,7 @@ class AzureOpenAiTest extends SimulatorHarness {
     var response =
         client.post(
             "/openai/v1/chat/completions",
-            CHAT.replace("{", "{\"model\": \"gpt-4o-deployment\", "),
+            CHAT.replaceFirst("\\{", "{\"model\": \"gpt-4o-deployment\", "),
             "api-key",
             KEY);
 
@@ -143,6 +151,31 @@ class AzureOpenAiTest extends SimulatorHarness {
     assertThat(json(response).get("data").get(0).get("embedding")).hasSize(8);
     assertThat(chatOnEmbeddings.statusCode()).isEqualTo(404);
     assertThat(json(chatOnEmbeddings).get("error").has("code")).isTrue();
+  }
+
+  @Test
+  void scriptedBehavioursWorkOnAzureToo() throws Exception {
+    String tools =
+        """
+        {"tools": [{"type": "function", "function": {"name": "lookup",
+           "parameters": {"type": "object", "properties": {"q": {"type": "string"}}}}}],
+         "messages": [{"role": "user", "content": "Look it up twice."}]}
+        """;
+
+    JsonNode completion = json(chat("agent-deployment", "?api-version=2024-10-21", tools));
+
+    JsonNode choice = completion.get("choices").get(0);
+    assertThat(choice.get("finish_reason").asText()).isEqualTo("tool_calls");
+    assertThat(choice.get("message").get("tool_calls")).hasSize(2);
+    assertThat(completion.get("usage").get("prompt_tokens_details").get("cached_tokens").asInt())
+        .isPositive();
+    assertThatThrownBy(
+            () ->
+                chat(
+                    "agent-deployment",
+                    "?api-version=2024-10-21",
+                    tools.replaceFirst("\\{", "{\"stream\": true, ")))
+        .isInstanceOf(IOException.class);
   }
 
   static void assertAzureError(HttpResponse<String> response, int status, String code) {

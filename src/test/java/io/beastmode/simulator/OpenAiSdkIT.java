@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The official OpenAI Python SDK (the version .ci/provision-tools.sh pins) pointed straight at the
  * simulator: its AzureOpenAI client on the Azure mode (chat, stream, embeddings with an
- * api_version) and its OpenAI client on embeddings and scripted tool calls and reasoning.
+ * api_version) and its OpenAI client on embeddings, scripted tool calls and reasoning, and the
+ * Responses API.
  */
 class OpenAiSdkIT extends SimulatorHarness {
   static final String AZURE_KEY = "azure-simulated-key";
@@ -35,6 +36,10 @@ class OpenAiSdkIT extends SimulatorHarness {
             toolCalls: 2
             parallelToolCalls: true
             thinking: I look it up.
+            alsoServes: [responses]
+          - name: breaking
+            answer: one two three four five six
+            failAfterEvents: 2
         """;
   }
 
@@ -44,7 +49,7 @@ class OpenAiSdkIT extends SimulatorHarness {
         PythonClient.run(
             "openai-python",
             "src/test/resources/openai/sdk_against_simulator.py",
-            "http://127.0.0.1:" + server.port(),
+            server.origin(),
             AZURE_KEY);
 
     JsonNode chat = ok(cases, "azure chat");
@@ -84,6 +89,22 @@ class OpenAiSdkIT extends SimulatorHarness {
     assertThat(reasoning.get("content").asText()).isEqualTo("It is sunny.");
     assertThat(reasoning.get("reasoning").asText()).isEqualTo("I look it up.");
     assertThat(reasoning.get("reasoning_tokens").asInt()).isEqualTo(4);
+
+    JsonNode broken = ok(cases, "broken stream");
+    assertThat(broken.get("raised").isNull()).as(broken.toString()).isFalse();
+    assertThat(broken.get("text").asText()).isEqualTo("one two");
+
+    JsonNode responses = ok(cases, "responses text");
+    assertThat(responses.get("text").asText()).isEqualTo("It is sunny.");
+    assertThat(responses.get("streamed").asText()).isEqualTo("It is sunny.");
+    assertThat(responses.get("final").asText()).isEqualTo("It is sunny.");
+    assertThat(responses.get("types").toString()).isEqualTo("[\"reasoning\",\"message\"]");
+    assertThat(responses.get("usage_equal").asBoolean()).isTrue();
+    JsonNode roundTrip = ok(cases, "responses tool round trip");
+    assertThat(roundTrip.get("calls").get(0).get(0).asText()).isEqualTo("get_weather");
+    assertThat(roundTrip.get("calls").get(0).get(1).get("city").isTextual()).isTrue();
+    assertThat(roundTrip.get("calls").get(1).get(0).asText()).isEqualTo("get_time");
+    assertThat(roundTrip.get("answer").asText()).isEqualTo("It is sunny.");
 
     JsonNode unknown = cases.get("unknown deployment");
     assertThat(unknown.get("outcome").asText()).as(unknown.toString()).isEqualTo("NotFoundError");

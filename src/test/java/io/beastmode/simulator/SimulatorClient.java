@@ -21,7 +21,7 @@ final class SimulatorClient {
   private final String origin;
 
   SimulatorClient(SimulatorServer server) {
-    this.origin = "http://127.0.0.1:" + server.port();
+    this.origin = server.origin();
   }
 
   HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
