@@ -92,9 +92,17 @@ def too_large():
                            messages=[{"role": "user", "content": "x" * 200_000}])
 
 
+def overloaded():
+    # More output than the OpenAI-compatible fallback (4096 at most) can give, from a model that
+    # answers 529: the caller sees the 529 as Anthropic sends it, and its SDK backs off.
+    client.messages.create(model="claude-overloaded", max_tokens=6000,
+                           messages=[{"role": "user", "content": "hi"}])
+
+
 report("create", create)
 report("stream", stream_equals_create)
 report("tools", tool_loop)
 report("count", count_tokens)
 report("unknown", unknown_model)
 report("large", too_large)
+report("overloaded", overloaded)

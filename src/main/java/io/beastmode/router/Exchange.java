@@ -76,6 +76,10 @@ import org.jboss.logging.Logger;
 final class Exchange {
   private static final Logger LOG = Logger.getLogger(Exchange.class);
   private static final OpenAiUpstream OPENAI = new OpenAiUpstream();
+
+  /** Anthropic's status for an overloaded model. */
+  private static final int OVERLOADED = 529;
+
   private static final AnthropicUpstream ANTHROPIC =
       new AnthropicUpstream(AnthropicUpstream.DEFAULT_MAX_TOKENS, java.util.Set.of());
 
@@ -496,7 +500,15 @@ final class Exchange {
               : selection.attempts().isEmpty()
                   ? "every eligible model's circuit is open"
                   : "no attempt left";
-      fail(ApiError.noneHealthy("no healthy model or region for this request; " + why), false);
+      String message = "no healthy model or region for this request; " + why;
+      if (lastFailure != null
+          && lastFailure.status() == OVERLOADED
+          && inbound.dialect() == Dialect.messages) {
+        // Anthropic's clients back off and retry on 529 overloaded_error, as from Anthropic.
+        fail(ApiError.upstream(OVERLOADED, "overloaded_error", message), false);
+        return;
+      }
+      fail(ApiError.noneHealthy(message), false);
       return;
     }
     TrafficConfig.Peer peer = peers.get(index);

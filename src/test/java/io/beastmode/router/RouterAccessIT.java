@@ -16,6 +16,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beastmode.router.RouterAccessTestResource.Seen;
+import io.beastmode.testing.PythonClient;
 import io.beastmode.wire.ConfigYaml;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -96,6 +97,45 @@ class RouterAccessIT {
     assertThat(spent.path("type").asText()).isEqualTo("insufficient_quota");
     assertThat(spent.path("retry_after").asInt()).isPositive();
     assertRefusal(cases.get("too large"), "APIStatusError", 413, "request_too_large");
+  }
+
+  /**
+   * Anthropic's Python SDK against the same keyed router on /v1/messages: every refusal is the
+   * exception class the SDK raises for Anthropic's own, with Anthropic's error type.
+   */
+  @Test
+  void theAnthropicSdkSeesEachRefusalAsTheErrorItKnows() throws Exception {
+    Map<String, JsonNode> cases =
+        PythonClient.run(
+            "anthropic-python",
+            "src/test/resources/anthropic/client_sees.py",
+            url.toString().replaceAll("/$", ""),
+            ACME_KEY,
+            NARROW_KEY,
+            CLIENT_LIMITED_KEY,
+            CLIENT_SPENT_KEY);
+
+    assertThat(cases.get("answered").path("outcome").asText())
+        .as(cases.get("answered").toString())
+        .isEqualTo("ok");
+    assertThat(cases.get("answered").at("/result/input_tokens").asInt()).isPositive();
+    assertAnthropicRefusal(
+        cases.get("wrong key"), "AuthenticationError", 401, "authentication_error");
+    assertAnthropicRefusal(
+        cases.get("model not allowed"), "PermissionDeniedError", 403, "permission_error");
+    assertAnthropicRefusal(cases.get("unknown model"), "NotFoundError", 404, "not_found_error");
+    assertAnthropicRefusal(cases.get("rate limited"), "RateLimitError", 429, "rate_limit_error");
+    assertThat(cases.get("rate limited").path("retry_after").asInt()).isBetween(1, 60);
+    assertAnthropicRefusal(cases.get("budget spent"), "RateLimitError", 429, "rate_limit_error");
+    assertAnthropicRefusal(
+        cases.get("too large"), "ContentTooLargeError", 413, "request_too_large");
+  }
+
+  private static void assertAnthropicRefusal(
+      JsonNode seen, String exception, int status, String type) {
+    assertThat(seen.path("outcome").asText()).as(seen.toString()).isEqualTo(exception);
+    assertThat(seen.path("status").asInt()).isEqualTo(status);
+    assertThat(seen.path("type").asText()).isEqualTo(type);
   }
 
   private static void assertRefusal(JsonNode seen, String exception, int status, String code) {

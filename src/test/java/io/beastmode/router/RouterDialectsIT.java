@@ -381,6 +381,7 @@ class RouterDialectsIT {
       assertThat(ok(cases, "count", model).path("input_tokens").asInt()).isPositive();
       assertThat(cases.get("unknown").path("outcome").asText()).isEqualTo("NotFoundError");
       assertThat(cases.get("large").path("status").asInt()).isEqualTo(413);
+      assertThat(cases.get("overloaded").path("outcome").asText()).isEqualTo("OverloadedError");
     }
   }
 
