@@ -121,13 +121,18 @@ final class RouterClient {
 
   /** The answer is stored after it is sent, so the next identical request may still be a miss. */
   HttpResponse<String> untilHit(String body, String... headers) {
+    return untilHitOn("/v1/chat/completions", body, headers);
+  }
+
+  /** As {@link #untilHit}, on another endpoint. */
+  HttpResponse<String> untilHitOn(String path, String body, String... headers) {
     List<HttpResponse<String>> hit = new ArrayList<>();
     await()
         .atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(20))
         .until(
             () -> {
-              HttpResponse<String> response = post("/v1/chat/completions", body, headers);
+              HttpResponse<String> response = post(path, body, headers);
               hit.add(0, response);
               return "hit".equals(RouterChecks.header(response, "x-beastmode-cache"));
             });

@@ -3,7 +3,6 @@ package io.beastmode.router;
 import static io.beastmode.router.RouterChecks.header;
 import static io.beastmode.router.RouterChecks.unique;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -209,7 +207,7 @@ class RouterDialectsIT {
 
     HttpResponse<String> first = post("/v1/chat/completions", chat);
     String text = JSON.readTree(first.body()).at("/choices/0/message/content").asText();
-    HttpResponse<String> fromMessages = untilHit("/v1/messages", messages);
+    HttpResponse<String> fromMessages = router.untilHitOn("/v1/messages", messages);
     HttpResponse<byte[]> streamedMessages = postBytes("/v1/messages", streamed(messages));
     HttpResponse<String> fromResponses = post("/v1/responses", responses);
 
@@ -331,7 +329,7 @@ class RouterDialectsIT {
     assertThat(answer.at("/usage/prompt_tokens").asLong()).isPositive();
     assertThat(Double.parseDouble(header(first, "x-beastmode-cost-usd"))).isPositive();
     assertThat(header(first, "x-beastmode-cache")).isEqualTo("miss");
-    HttpResponse<String> again = untilHit("/v1/embeddings", body);
+    HttpResponse<String> again = router.untilHitOn("/v1/embeddings", body);
     assertThat(again.body()).isEqualTo(first.body());
 
     HttpResponse<String> toAChatModel =
@@ -471,21 +469,6 @@ class RouterDialectsIT {
     }
     return HttpClient.newHttpClient()
         .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  /** The answer is stored after it is sent, so the next identical request may still be a miss. */
-  private HttpResponse<String> untilHit(String path, String body) {
-    List<HttpResponse<String>> hit = new ArrayList<>();
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .pollInterval(Duration.ofMillis(20))
-        .until(
-            () -> {
-              HttpResponse<String> response = post(path, body);
-              hit.add(0, response);
-              return "hit".equals(header(response, "x-beastmode-cache"));
-            });
-    return hit.get(0);
   }
 
   private static JsonNode lastUpstreamRequest() throws Exception {
