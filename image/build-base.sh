@@ -53,7 +53,9 @@ libs=$(find "$root/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec
   awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | grep -v "^$root/" | sort -u)
 for name in libnss_files.so.2 libnss_dns.so.2 libresolv.so.2 libstdc++.so.6 libgcc_s.so.1 \
   libdl.so.2 librt.so.1 libpthread.so.0 libm.so.6; do
-  libs+=$'\n'$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ {print $NF; exit}')
+  # awk reads ldconfig's whole list: leaving at the first match could end ldconfig with SIGPIPE,
+  # which pipefail turns into a failed build (seen on a fresh machine).
+  libs+=$'\n'$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ && !found {print $NF; found = 1}')
 done
 for lib in $(echo "$libs" | sort -u); do
   [[ -n "$lib" ]] || continue
