@@ -1,0 +1,142 @@
+package io.beastmode.router;
+
+import static io.beastmode.router.RouterDialectsTestResource.ANTHROPIC_AGENT_ANSWER;
+import static io.beastmode.router.RouterDialectsTestResource.OPENAI_AGENT_ANSWER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beastmode.testing.ClientProcess;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real clients through the router, each once answered by an Anthropic-kind model and once by an
+ * OpenAI-compatible one: the two coding agents (Claude Code on Messages, Codex on Responses), the
+ * OpenAI Agents SDK and LangChain on Responses, and Anthropic's Node SDK on Messages. Each runs
+ * offline in a throwaway home with a bound on its time; versions are pinned in
+ * .ci/provision-tools.sh.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RouterDialectsTestResource.class, restrictToAnnotatedClass = true)
+class RouterClientsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long CLI_SECONDS = 120;
+
+  @TestHTTPResource("/")
+  URL url;
+
+  private String base() {
+    return url.toString().replaceAll("/$", "");
+  }
+
+  /**
+   * Claude Code 2.1.328, {@code claude -p}: one streamed {@code POST /v1/messages?beta=true} with
+   * its tools, adaptive thinking, context management, output config and its anthropic-beta flags.
+   * Its default model, claude-opus-5-5, is an Anthropic model here; claude-sonnet-4-5 an
+   * OpenAI-compatible one.
+   */
+  @Test
+  void claudeCodeCompletesAPromptWhicheverKindOfModelAnswers() throws Exception {
+    for (var run :
+        List.of(
+            List.of("claude-opus-5-5", "claude-agent", ANTHROPIC_AGENT_ANSWER),
+            List.of("claude-sonnet-4-5", "gpt-agent", OPENAI_AGENT_ANSWER))) {
+      String model = run.get(0);
+      clearUpstreamRequests();
+      try (ClientProcess claude = new ClientProcess("beastmode-claude-code")) {
+        var command =
+            new ArrayList<>(
+                List.of(
+                    ClientProcess.tool("claude-code", "node_modules", ".bin", "claude").toString(),
+                    "-p",
+                    "Say hello.",
+                    "--output-format",
+                    "json"));
+        if (!model.equals("claude-opus-5-5")) {
+          command.addAll(List.of("--model", model));
+        }
+        ClientProcess.Result result = claude.run(command, claudeEnv(claude), CLI_SECONDS);
+
+        assertThat(result.exit()).as(model + ": " + result.output()).isZero();
+        JsonNode outcome = JSON.readTree(result.stdout());
+        assertThat(outcome.path("is_error").asBoolean(true)).as(result.output()).isFalse();
+        assertThat(outcome.path("result").asText()).as(result.output()).isEqualTo(run.get(2));
+        JsonNode sent = upstreamRequestFor(run.get(1));
+        JsonNode body = JSON.readTree(sent.path("body").asText());
+        assertThat(body.path("tools").size()).as(model).isGreaterThanOrEqualTo(10);
+        if (model.equals("claude-opus-5-5")) {
+          // Passed through to the Anthropic model: thinking, context management and the betas.
+          assertThat(body.has("thinking") && body.has("context_management")).isTrue();
+          assertThat(sent.at("/headers/anthropic-beta/0").asText()).contains("claude-code-");
+        }
+      }
+    }
+  }
+
+  private Map<String, String> claudeEnv(ClientProcess claude) {
+    return Map.of(
+        "ANTHROPIC_BASE_URL",
+        base(),
+        "ANTHROPIC_API_KEY",
+        "sk-ant-test",
+        "CLAUDE_CONFIG_DIR",
+        claude.dir().resolve(".claude").toString(),
+        // Nothing but the model's requests: no telemetry, error reports, update checks or
+        // other traffic the CLI sends besides (there is no network here to send it to).
+        "DISABLE_TELEMETRY",
+        "1",
+        "DISABLE_AUTOUPDATER",
+        "1",
+        "DISABLE_ERROR_REPORTING",
+        "1",
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+        "1");
+  }
+
+  private static void clearUpstreamRequests() throws Exception {
+    HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(RouterDialectsTestResource.root() + "/sim/requests"))
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The last request the simulator's {@code model} was sent. */
+  private static JsonNode upstreamRequestFor(String model) throws Exception {
+    var response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(RouterDialectsTestResource.root() + "/sim/requests?last=100"))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    JsonNode requests = JSON.readTree(response.body());
+    JsonNode list = requests.isArray() ? requests : requests.path("requests");
+    JsonNode found = null;
+    for (JsonNode request : list) {
+      if (request.path("body").asText().contains("\"" + model + "\"")) {
+        found = request;
+      }
+    }
+    assertThat(found).as("no request reached " + model + ": " + list).isNotNull();
+    return found;
+  }
+
+  static String read(java.nio.file.Path file) throws java.io.IOException {
+    return Files.exists(file) ? Files.readString(file) : "";
+  }
+}
