@@ -85,6 +85,72 @@ class RouterClientsIT {
     }
   }
 
+  /**
+   * Codex 0.169.0, {@code codex exec}: a streamed {@code POST /v1/responses} with {@code store:
+   * false}, its tools, {@code include: ["reasoning.encrypted_content"]} and {@code
+   * prompt_cache_key}, through a model provider whose base URL is the router. gpt-5.5-codex is an
+   * OpenAI-compatible model here, claude-opus-5-5 an Anthropic one. Read-only sandbox, no
+   * approvals, in a throwaway directory.
+   */
+  @Test
+  void codexCompletesAPromptWhicheverKindOfModelAnswers() throws Exception {
+    for (var run :
+        List.of(
+            List.of("gpt-5.5-codex", "gpt-agent", OPENAI_AGENT_ANSWER),
+            List.of("claude-opus-5-5", "claude-agent", ANTHROPIC_AGENT_ANSWER))) {
+      String model = run.get(0);
+      clearUpstreamRequests();
+      try (ClientProcess codex = new ClientProcess("beastmode-codex")) {
+        java.nio.file.Path home = Files.createDirectories(codex.dir().resolve(".codex"));
+        Files.writeString(home.resolve("config.toml"), codexConfig(model));
+        java.nio.file.Path answer = codex.dir().resolve("answer.txt");
+        ClientProcess.Result result =
+            codex.run(
+                List.of(
+                    ClientProcess.tool("codex", "node_modules", ".bin", "codex").toString(),
+                    "exec",
+                    "--skip-git-repo-check",
+                    "--sandbox",
+                    "read-only",
+                    "--output-last-message",
+                    answer.toString(),
+                    "Say hello."),
+                Map.of("CODEX_HOME", home.toString(), "BEASTMODE_API_KEY", "test-key"),
+                CLI_SECONDS);
+
+        assertThat(result.exit()).as(model + ": " + result.output()).isZero();
+        assertThat(read(answer).strip()).as(result.output()).isEqualTo(run.get(2));
+        JsonNode sent = upstreamRequestFor(run.get(1));
+        // Its free-form apply_patch reached the model as a function of one string.
+        JsonNode tools = JSON.readTree(sent.path("body").asText()).path("tools");
+        assertThat(tools.toString()).as(model).contains("exec_command").contains("apply_patch");
+      }
+    }
+  }
+
+  /** A model provider whose base URL is the router, on the Responses API. */
+  private String codexConfig(String model) {
+    return """
+        model = "%s"
+        model_provider = "beastmode"
+        check_for_update_on_startup = false
+        # The router serves no OpenAI server tools: web search is off.
+        web_search = "disabled"
+
+        [model_providers.beastmode]
+        name = "BEAST MODE"
+        base_url = "%s/v1"
+        env_key = "BEASTMODE_API_KEY"
+        wire_api = "responses"
+        request_max_retries = 0
+        stream_max_retries = 0
+
+        [analytics]
+        enabled = false
+        """
+        .formatted(model, base());
+  }
+
   private Map<String, String> claudeEnv(ClientProcess claude) {
     return Map.of(
         "ANTHROPIC_BASE_URL",
