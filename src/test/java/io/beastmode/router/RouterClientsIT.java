@@ -151,6 +151,122 @@ class RouterClientsIT {
         .formatted(model, base());
   }
 
+  /**
+   * The OpenAI Agents SDK: an agent with one function tool on OpenAIResponsesModel, its AsyncOpenAI
+   * client's base URL the router, run whole and streamed; tracing off.
+   */
+  @Test
+  void theOpenAiAgentsSdkRunsAnAgentWithAToolWhicheverKindOfModelAnswers() throws Exception {
+    for (String model : List.of("gpt-4o-mini", "claude-sonnet")) {
+      Map<String, JsonNode> cases =
+          script(
+              List.of(
+                  python("openai-agents"),
+                  resource("agents/agents_against_router.py"),
+                  base() + "/v1",
+                  model),
+              Map.of("OPENAI_AGENTS_DISABLE_TRACING", "1"));
+
+      for (String name : List.of("run", "streamed")) {
+        JsonNode run = ok(cases, name, model);
+        assertThat(run.path("cities").size()).as(model + " " + run).isPositive();
+        assertThat(run.path("cities").get(0).asText()).as(model + " " + run).isNotBlank();
+        assertThat(run.path("items").toString())
+            .as(model + " " + run)
+            .contains("tool_call_item", "tool_call_output_item", "message_output_item");
+        assertThat(run.path("final").asText()).as(model + " " + run).isNotBlank();
+      }
+      assertThat(ok(cases, "streamed", model).path("events").asInt()).isPositive();
+    }
+  }
+
+  /** LangChain's ChatOpenAI on the Responses API: invoke, stream, and a tool call answered. */
+  @Test
+  void langChainOnTheResponsesApiInvokesStreamsAndCallsATool() throws Exception {
+    for (String model : List.of("gpt-4o-mini", "claude-sonnet")) {
+      Map<String, JsonNode> cases =
+          script(
+              List.of(
+                  python("langchain-openai"),
+                  resource("langchain/responses_against_router.py"),
+                  base() + "/v1",
+                  model),
+              Map.of());
+
+      JsonNode invoked = ok(cases, "invoke", model);
+      assertThat(invoked.path("text").asText()).as(model).contains(model);
+      assertThat(invoked.path("input_tokens").asInt()).as(model).isPositive();
+      assertThat(ok(cases, "stream", model).path("text").asText()).as(model).contains(model);
+      JsonNode tools = ok(cases, "tools", model);
+      assertThat(tools.path("calls").size()).as(model + " " + tools).isPositive();
+      assertThat(tools.at("/calls/0").asText()).isEqualTo("get_weather");
+      assertThat(tools.at("/args/0/city").isTextual()).as(model + " " + tools).isTrue();
+      assertThat(tools.path("then").asText()).as(model + " " + tools).isNotBlank();
+      assertThat(tools.path("then_calls").asInt()).isZero();
+    }
+  }
+
+  /**
+   * Anthropic's Node SDK: create, a stream whose final message equals the created one, and a tool
+   * turn answered with the tool's result.
+   */
+  @Test
+  void anthropicsNodeSdkCreatesStreamsAndCallsATool() throws Exception {
+    for (String model : List.of("claude-sonnet", "gpt-4o-mini")) {
+      Map<String, JsonNode> cases =
+          script(
+              List.of("node", resource("anthropic/node_sdk_against_router.cjs"), base(), model),
+              Map.of("NODE_PATH", ClientProcess.tool("anthropic-node", "node_modules").toString()));
+
+      JsonNode created = ok(cases, "create", model);
+      assertThat(created.path("text").asText()).as(model).contains(model);
+      assertThat(created.path("stop_reason").asText()).isEqualTo("end_turn");
+      assertThat(created.path("input_tokens").asInt()).isPositive();
+      JsonNode streamed = ok(cases, "stream", model);
+      assertThat(streamed.path("same_content").asBoolean()).as(model + " " + streamed).isTrue();
+      assertThat(streamed.path("same_stop_reason").asBoolean()).as(model).isTrue();
+      assertThat(streamed.path("input_tokens").asInt()).as(model).isPositive();
+      JsonNode tools = ok(cases, "tools", model);
+      assertThat(tools.path("stop_reason").asText()).as(model + " " + tools).isEqualTo("tool_use");
+      assertThat(tools.path("tools").size()).isPositive();
+      assertThat(tools.at("/tools/0").asText()).isEqualTo("get_weather");
+      assertThat(tools.at("/cities/0").asText()).as(model + " " + tools).isNotBlank();
+      assertThat(tools.path("then").asText()).isEqualTo("end_turn");
+      assertThat(tools.path("then_text").asText()).isNotBlank();
+    }
+  }
+
+  /** Runs a client script in a throwaway home and reads the JSON line it prints per case. */
+  private static Map<String, JsonNode> script(List<String> command, Map<String, String> env)
+      throws Exception {
+    try (ClientProcess client = new ClientProcess("beastmode-client")) {
+      ClientProcess.Result result = client.run(command, env, CLI_SECONDS);
+      assertThat(result.exit()).as(result.output()).isZero();
+      Map<String, JsonNode> cases = new java.util.HashMap<>();
+      for (String line : result.stdout().lines().toList()) {
+        JsonNode seen = JSON.readTree(line);
+        cases.put(seen.path("case").asText(), seen);
+      }
+      return cases;
+    }
+  }
+
+  private static String python(String virtualenv) {
+    return ClientProcess.tool(virtualenv, "bin", "python").toString();
+  }
+
+  /** A test resource's absolute path: the scripts run in a directory of their own. */
+  private static String resource(String path) {
+    return java.nio.file.Path.of("src/test/resources", path).toAbsolutePath().toString();
+  }
+
+  private static JsonNode ok(Map<String, JsonNode> cases, String name, String model) {
+    JsonNode seen = cases.get(name);
+    assertThat(seen).as(model + ": no line for " + name + " in " + cases).isNotNull();
+    assertThat(seen.path("outcome").asText()).as(model + " " + name + ": " + seen).isEqualTo("ok");
+    return seen.path("result");
+  }
+
   private Map<String, String> claudeEnv(ClientProcess claude) {
     return Map.of(
         "ANTHROPIC_BASE_URL",
