@@ -128,6 +128,104 @@ class RouterClientsIT {
     }
   }
 
+  /**
+   * Codex's tools beyond functions, as it sends them: a free-form (custom) tool with a grammar, a
+   * namespace of functions and a client-run tool_search. A model without them (here an
+   * OpenAI-compatible and an Anthropic one, each calling two tools at once) gets functions, and its
+   * calls come back as Codex reads them: a custom_tool_call with its input as text, a function_call
+   * with its namespace; streamed alike; and the next turn, carrying both calls and their outputs,
+   * is accepted.
+   */
+  @Test
+  void customAndNamespacedToolsComeBackAsTheirOwnCallsFromAnyModel() throws Exception {
+    String tools =
+        "[{\"type\":\"custom\",\"name\":\"apply_patch\",\"description\":\"Edit files.\","
+            + "\"format\":{\"type\":\"grammar\",\"syntax\":\"lark\","
+            + "\"definition\":\"start: /.+/\"}},"
+            + "{\"type\":\"namespace\",\"name\":\"weather_v1\",\"description\":\"Weather.\","
+            + "\"tools\":[{\"type\":\"function\",\"name\":\"get_weather\",\"parameters\":"
+            + "{\"type\":\"object\",\"required\":[\"city\"],"
+            + "\"properties\":{\"city\":{\"type\":\"string\"}}}}]},"
+            + "{\"type\":\"tool_search\",\"execution\":\"client\"}]";
+    for (String model : List.of("gpt-4o-mini", "claude-sonnet")) {
+      String question =
+          "{\"type\":\"message\",\"role\":\"user\",\"content\":\"patch and weather "
+              + io.beastmode.router.RouterChecks.unique()
+              + "\"}";
+      String body =
+          "{\"model\":\""
+              + model
+              + "\",\"store\":false,\"tools\":"
+              + tools
+              + ",\"input\":["
+              + question
+              + "]}";
+
+      HttpResponse<String> plain = post(body);
+      HttpResponse<String> streamed =
+          post(body.replaceFirst("\\{", "{\"stream\":true,"), "cache-control", "no-store");
+
+      assertThat(plain.statusCode()).as(model + ": " + plain.body()).isEqualTo(200);
+      JsonNode output = JSON.readTree(plain.body()).path("output");
+      JsonNode patch = itemOf(output, "custom_tool_call");
+      JsonNode weather = itemOf(output, "function_call");
+      assertThat(patch.path("name").asText()).as(model + " " + output).isEqualTo("apply_patch");
+      assertThat(patch.path("input").isTextual()).as(model + " " + output).isTrue();
+      assertThat(weather.path("namespace").asText()).as(model).isEqualTo("weather_v1");
+      assertThat(weather.path("name").asText()).isEqualTo("get_weather");
+      assertThat(streamed.statusCode()).as(model + ": " + streamed.body()).isEqualTo(200);
+      assertThat(
+              io.beastmode.router.dialect.StreamGrammar.responses(
+                  streamed.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), null))
+          .as(model)
+          .isEmpty();
+      assertThat(streamed.body())
+          .contains("\"type\":\"custom_tool_call\"", "\"namespace\":\"weather_v1\"");
+
+      String next =
+          "{\"model\":\""
+              + model
+              + "\",\"store\":false,\"tools\":"
+              + tools
+              + ",\"input\":["
+              + question
+              + ","
+              + patch
+              + ",{\"type\":\"custom_tool_call_output\",\"call_id\":\""
+              + patch.path("call_id").asText()
+              + "\",\"output\":\"patched\"},"
+              + weather
+              + ",{\"type\":\"function_call_output\",\"call_id\":\""
+              + weather.path("call_id").asText()
+              + "\",\"output\":\"sunny\"}]}";
+      HttpResponse<String> answered = post(next);
+      assertThat(answered.statusCode()).as(model + ": " + answered.body()).isEqualTo(200);
+      assertThat(JSON.readTree(answered.body()).at("/output/0/type").asText())
+          .as(answered.body())
+          .isIn("message", "reasoning");
+    }
+  }
+
+  private static JsonNode itemOf(JsonNode output, String type) {
+    for (JsonNode item : output) {
+      if (item.path("type").asText().equals(type)) {
+        return item;
+      }
+    }
+    throw new AssertionError("no " + type + " in " + output);
+  }
+
+  private HttpResponse<String> post(String body, String... headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base() + "/v1/responses"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** A model provider whose base URL is the router, on the Responses API. */
   private String codexConfig(String model) {
     return """
