@@ -44,7 +44,7 @@ if [[ "$("$anthropic/bin/python" -c 'import anthropic; print(anthropic.__version
   "$anthropic/bin/pip" install -q "anthropic==$ANTHROPIC_VERSION"
 fi
 
-# A Python package pinned in a virtualenv of its own: pip_tool DIR MODULE-DISTRIBUTION VERSION [EXTRA-SPEC].
+# A Python package pinned in a virtualenv of its own: pip_tool DIR DISTRIBUTION VERSION.
 pip_tool() {
   local venv="$1" dist="$2" version="$3"
   if [[ "$("$venv/bin/python" -c "import importlib.metadata as m; print(m.version('$dist'))" 2>/dev/null)" != "$version" ]]; then
@@ -61,6 +61,7 @@ pip_tool "$TOOLS_DIR/langchain-openai" langchain-openai "$LANGCHAIN_OPENAI_VERSI
 npm_tool() {
   local prefix="$1" package="$2" version="$3"
   if [[ "$(node -p "require('$prefix/node_modules/$package/package.json').version" 2>/dev/null)" != "$version" ]]; then
+    command -v npm >/dev/null 2>&1 || { echo "$package needs node and npm; none found" >&2; exit 1; }
     echo "installing $package $version into $prefix"
     mkdir -p "$prefix"
     npm install -s --no-audit --no-fund --prefix "$prefix" "$package@$version"

@@ -96,8 +96,14 @@ class RouterClientsIT {
   void codexCompletesAPromptWhicheverKindOfModelAnswers() throws Exception {
     for (var run :
         List.of(
-            List.of("gpt-5.5-codex", "gpt-agent", OPENAI_AGENT_ANSWER),
-            List.of("claude-opus-5-5", "claude-agent", ANTHROPIC_AGENT_ANSWER))) {
+            // Codex picks its tools by model: a GPT-5 gets the free-form apply_patch, a model it
+            // does not know the namespaced multi-agent tools.
+            List.of("gpt-5.5-codex", "gpt-agent", OPENAI_AGENT_ANSWER, "\"apply_patch\""),
+            List.of(
+                "claude-opus-5-5",
+                "claude-agent",
+                ANTHROPIC_AGENT_ANSWER,
+                "\"multi_agent_v1__spawn_agent\""))) {
       String model = run.get(0);
       clearUpstreamRequests();
       try (ClientProcess codex = new ClientProcess("beastmode-codex")) {
@@ -121,9 +127,9 @@ class RouterClientsIT {
         assertThat(result.exit()).as(model + ": " + result.output()).isZero();
         assertThat(read(answer).strip()).as(result.output()).isEqualTo(run.get(2));
         JsonNode sent = upstreamRequestFor(run.get(1));
-        // Its free-form apply_patch reached the model as a function of one string.
+        // Its free-form and namespaced tools reached the model as functions.
         JsonNode tools = JSON.readTree(sent.path("body").asText()).path("tools");
-        assertThat(tools.toString()).as(model).contains("exec_command").contains("apply_patch");
+        assertThat(tools.toString()).as(model).contains("\"exec_command\"", run.get(3));
       }
     }
   }
