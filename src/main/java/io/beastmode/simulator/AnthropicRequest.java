@@ -51,11 +51,16 @@ final class AnthropicRequest {
     for (int i = 0; i < messages.size(); i++) {
       JsonNode message = messages.get(i);
       String role = message.path("role").asText();
+      JsonNode content = message.path("content");
+      if (role.equals("system")) {
+        // A system turn between the others, as Claude Code sends its environment: more prompt.
+        characters += CompletionRequest.text(content).length();
+        continue;
+      }
       if (!role.equals("user") && !role.equals("assistant")) {
         throw new InvalidRequest(
-            "messages." + i + ".role: Input should be 'user' or 'assistant'", "messages");
+            "messages." + i + ".role: Input should be 'user', 'assistant' or 'system'", "messages");
       }
-      JsonNode content = message.path("content");
       if (!content.isTextual() && !content.isArray()) {
         throw new InvalidRequest("messages." + i + ".content: Field required", "messages");
       }

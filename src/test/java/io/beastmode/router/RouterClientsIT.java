@@ -34,6 +34,17 @@ class RouterClientsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long CLI_SECONDS = 120;
 
+  /**
+   * HTTP/1.1 (no h2c upgrade) and a bound on every call, so a stuck call fails instead of hanging.
+   */
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(java.time.Duration.ofSeconds(10))
+          .build();
+
+  private static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(60);
+
   @TestHTTPResource("/")
   URL url;
 
@@ -73,6 +84,8 @@ class RouterClientsIT {
         JsonNode outcome = JSON.readTree(result.stdout());
         assertThat(outcome.path("is_error").asBoolean(true)).as(result.output()).isFalse();
         assertThat(outcome.path("result").asText()).as(result.output()).isEqualTo(run.get(2));
+        // Answered at the first request: nothing refused and tried again another way.
+        assertThat(upstreamRequestsFor(run.get(1))).as(model).hasSize(1);
         JsonNode sent = upstreamRequestFor(run.get(1));
         JsonNode body = JSON.readTree(sent.path("body").asText());
         assertThat(body.path("tools").size()).as(model).isGreaterThanOrEqualTo(10);
@@ -80,6 +93,7 @@ class RouterClientsIT {
           // Passed through to the Anthropic model: thinking, context management and the betas.
           assertThat(body.has("thinking") && body.has("context_management")).isTrue();
           assertThat(sent.at("/headers/anthropic-beta/0").asText()).contains("claude-code-");
+          assertThat(sent.path("body").asText()).contains("\"role\":\"system\"");
         }
       }
     }
@@ -156,7 +170,7 @@ class RouterClientsIT {
     for (String model : List.of("gpt-4o-mini", "claude-sonnet")) {
       String question =
           "{\"type\":\"message\",\"role\":\"user\",\"content\":\"patch and weather "
-              + io.beastmode.router.RouterChecks.unique()
+              + RouterChecks.unique()
               + "\"}";
       String body =
           "{\"model\":\""
@@ -222,14 +236,19 @@ class RouterClientsIT {
   }
 
   private HttpResponse<String> post(String body, String... headers) throws Exception {
+    return send("/v1/responses", body, headers);
+  }
+
+  private HttpResponse<String> send(String path, String body, String... headers) throws Exception {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base() + "/v1/responses"))
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .timeout(CALL_TIMEOUT)
             .header("content-type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body));
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
-    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A model provider whose base URL is the router, on the Responses API. */
@@ -240,6 +259,13 @@ class RouterClientsIT {
         check_for_update_on_startup = false
         # The router serves no OpenAI server tools: web search is off.
         web_search = "disabled"
+
+        # Left on, plugins and apps look up github.com and chatgpt.com at start (seen with
+        # strace); nothing but the router may be reached.
+        [features]
+        plugins = false
+        remote_plugin = false
+        apps = false
 
         [model_providers.beastmode]
         name = "BEAST MODE"
@@ -371,6 +397,42 @@ class RouterClientsIT {
     return seen.path("result");
   }
 
+  /**
+   * Claude Code's request shape in brief: on {@code /v1/messages?beta=true}, a system turn between
+   * user turns. An Anthropic model gets it as sent; an OpenAI-compatible one gets its text in the
+   * system prompt.
+   */
+  @Test
+  void aSystemTurnInsideAMessagesConversationReachesEitherKindOfModel() throws Exception {
+    for (String model : List.of("claude-sonnet", "gpt-4o-mini")) {
+      String marker = "Environment " + RouterChecks.unique();
+      String body =
+          "{\"model\":\""
+              + model
+              + "\",\"max_tokens\":100,\"messages\":["
+              + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"context\"}]},"
+              + "{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\""
+              + marker
+              + "\",\"cache_control\":{\"type\":\"ephemeral\"}}]},"
+              + "{\"role\":\"user\",\"content\":\"Say hello.\"}]}";
+      clearUpstreamRequests();
+
+      HttpResponse<String> answer =
+          send("/v1/messages?beta=true", body, "anthropic-version", "2023-06-01");
+
+      assertThat(answer.statusCode()).as(model + ": " + answer.body()).isEqualTo(200);
+      assertThat(JSON.readTree(answer.body()).path("type").asText()).isEqualTo("message");
+      JsonNode sent = JSON.readTree(lastUpstreamRequest().path("body").asText());
+      if (model.equals("claude-sonnet")) {
+        assertThat(sent.at("/messages/1/role").asText()).isEqualTo("system");
+      } else {
+        assertThat(sent.at("/messages/0/role").asText()).isEqualTo("system");
+        assertThat(sent.at("/messages/0/content").asText()).contains(marker);
+        assertThat(sent.toString()).doesNotContain("\"role\":\"system\",\"content\":[");
+      }
+    }
+  }
+
   private Map<String, String> claudeEnv(ClientProcess claude) {
     return Map.of(
         "ANTHROPIC_BASE_URL",
@@ -392,33 +454,53 @@ class RouterClientsIT {
   }
 
   private static void clearUpstreamRequests() throws Exception {
-    HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create(RouterDialectsTestResource.root() + "/sim/requests"))
-                .DELETE()
+    HTTP.send(
+        HttpRequest.newBuilder(URI.create(RouterDialectsTestResource.root() + "/sim/requests"))
+            .timeout(CALL_TIMEOUT)
+            .DELETE()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode lastUpstreamRequest() throws Exception {
+    var response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(RouterDialectsTestResource.root() + "/sim/requests?last=1"))
+                .timeout(CALL_TIMEOUT)
+                .GET()
                 .build(),
             HttpResponse.BodyHandlers.ofString());
+    JsonNode requests = JSON.readTree(response.body());
+    JsonNode list = requests.isArray() ? requests : requests.path("requests");
+    return list.get(list.size() - 1);
   }
 
   /** The last request the simulator's {@code model} was sent. */
   private static JsonNode upstreamRequestFor(String model) throws Exception {
+    List<JsonNode> found = upstreamRequestsFor(model);
+    assertThat(found).as("no request reached " + model).isNotEmpty();
+    return found.get(found.size() - 1);
+  }
+
+  /** The requests the simulator's {@code model} was sent, oldest first. */
+  private static List<JsonNode> upstreamRequestsFor(String model) throws Exception {
     var response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(RouterDialectsTestResource.root() + "/sim/requests?last=100"))
-                    .GET()
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(RouterDialectsTestResource.root() + "/sim/requests?last=20"))
+                .timeout(CALL_TIMEOUT)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     JsonNode requests = JSON.readTree(response.body());
     JsonNode list = requests.isArray() ? requests : requests.path("requests");
-    JsonNode found = null;
+    List<JsonNode> found = new ArrayList<>();
     for (JsonNode request : list) {
       if (request.path("body").asText().contains("\"" + model + "\"")) {
-        found = request;
+        found.add(request);
       }
     }
-    assertThat(found).as("no request reached " + model + ": " + list).isNotNull();
     return found;
   }
 
