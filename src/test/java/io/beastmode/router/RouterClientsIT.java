@@ -218,6 +218,17 @@ class RouterClientsIT {
               + ",{\"type\":\"function_call_output\",\"call_id\":\""
               + weather.path("call_id").asText()
               + "\",\"output\":\"sunny\"}]}";
+      HttpResponse<String> forced =
+          post(
+              body.replace(
+                  "\"store\":false,",
+                  "\"store\":false,\"tool_choice\":{\"type\":\"custom\",\"name\":\"apply_patch\"},"),
+              "cache-control",
+              "no-store");
+      assertThat(forced.statusCode()).as(model + ": " + forced.body()).isEqualTo(200);
+      assertThat(itemOf(JSON.readTree(forced.body()).path("output"), "custom_tool_call"))
+          .isNotNull();
+
       HttpResponse<String> answered = post(next);
       assertThat(answered.statusCode()).as(model + ": " + answered.body()).isEqualTo(200);
       assertThat(JSON.readTree(answered.body()).at("/output/0/type").asText())

@@ -357,14 +357,16 @@ public final class ResponsesDialect implements InboundDialect {
     if (choice.isTextual()) {
       return new ToolChoice(OpenAiShapes.mode(choice.textValue()), null, parallel);
     }
+    String type = choice.path("type").asText();
     if (choice.isObject()
-        && "function".equals(choice.path("type").asText())
+        && (type.equals("function") || type.equals("custom"))
         && choice.path("name").isTextual()) {
       return new ToolChoice(ToolChoice.Mode.tool, choice.path("name").textValue(), parallel);
     }
     throw ApiError.invalid(
         "tool_choice",
-        "'tool_choice' must be none, auto, required or {\"type\":\"function\",\"name\":...}");
+        "'tool_choice' must be none, auto, required or {\"type\":\"function\" or"
+            + " \"custom\",\"name\":...}");
   }
 
   @Override
