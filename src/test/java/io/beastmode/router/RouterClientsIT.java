@@ -237,6 +237,64 @@ class RouterClientsIT {
     }
   }
 
+  /**
+   * Codex asks for reasoning with {@code include: ["reasoning.encrypted_content"]} and sends every
+   * output item back the next turn. An Anthropic model's thinking is signed, and Anthropic wants it
+   * back signed before a tool result: the reasoning item carries it in its encrypted_content,
+   * streamed or not, and the next turn gives it to the model as it was.
+   */
+  @Test
+  void reasoningFromAnAnthropicModelGoesBackToItTheNextTurn() throws Exception {
+    String tools =
+        "[{\"type\":\"function\",\"name\":\"get_weather\",\"parameters\":"
+            + "{\"type\":\"object\",\"required\":[\"city\"],"
+            + "\"properties\":{\"city\":{\"type\":\"string\"}}}}]";
+    String question =
+        "{\"type\":\"message\",\"role\":\"user\",\"content\":\"weather "
+            + RouterChecks.unique()
+            + "\"}";
+    String head =
+        "{\"model\":\"claude-sonnet\",\"store\":false,\"reasoning\":{\"effort\":\"medium\"},"
+            + "\"include\":[\"reasoning.encrypted_content\"],\"max_output_tokens\":4000,"
+            + "\"tools\":"
+            + tools
+            + ",\"input\":["
+            + question;
+
+    HttpResponse<String> first = post(head + "]}");
+    HttpResponse<String> streamed =
+        post(head.replaceFirst("\\{", "{\"stream\":true,") + "]}", "cache-control", "no-store");
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    JsonNode output = JSON.readTree(first.body()).path("output");
+    assertThat(itemOf(output, "reasoning").path("encrypted_content").asText()).isNotEmpty();
+    // Streamed, the reasoning item is done with it too, as Codex keeps the items it saw done.
+    assertThat(streamed.body()).containsPattern("output_item.done.{0,300}\"encrypted_content\"");
+    assertThat(
+            io.beastmode.router.dialect.StreamGrammar.responses(
+                streamed.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), null))
+        .isEmpty();
+    StringBuilder next = new StringBuilder(head);
+    for (JsonNode item : output) {
+      next.append(',').append(item);
+      if (item.path("type").asText().equals("function_call")) {
+        next.append(",{\"type\":\"function_call_output\",\"call_id\":\"")
+            .append(item.path("call_id").asText())
+            .append("\",\"output\":\"sunny\"}");
+      }
+    }
+    clearUpstreamRequests();
+    HttpResponse<String> second = post(next + "]}");
+
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    assertThat(JSON.readTree(second.body()).path("status").asText()).isEqualTo("completed");
+    // The model got its thinking back signed, as Anthropic requires before a tool result.
+    JsonNode sent = JSON.readTree(lastUpstreamRequest().path("body").asText());
+    JsonNode thinking = sent.at("/messages/1/content/0");
+    assertThat(thinking.path("type").asText()).as(sent.toString()).isEqualTo("thinking");
+    assertThat(thinking.path("signature").asText()).isNotEmpty();
+  }
+
   private static JsonNode itemOf(JsonNode output, String type) {
     for (JsonNode item : output) {
       if (item.path("type").asText().equals(type)) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.router.api.ApiError;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,12 @@ public final class ResponsesDialect implements InboundDialect {
   private static final String NAMESPACE_SEPARATOR = "__";
   private final Set<String> customTools = new HashSet<>();
   private final Map<String, String> namespaces = new HashMap<>();
+
+  /**
+   * The caller asked for {@code reasoning.encrypted_content}: signed thinking (Anthropic's) is
+   * rendered there, text and signature, so the next turn gives it back to the model as it was.
+   */
+  private boolean encryptedReasoning;
 
   private static final Set<String> KNOWN =
       Set.of(
@@ -53,6 +60,10 @@ public final class ResponsesDialect implements InboundDialect {
   @Override
   public CanonicalRequest parse(ObjectNode body) {
     refuseState(body);
+    ArrayNode include = Fields.optionalArray(body, "include", "include");
+    for (int i = 0; include != null && i < include.size(); i++) {
+      encryptedReasoning |= "reasoning.encrypted_content".equals(include.get(i).asText());
+    }
     String model = Fields.requiredString(body, "model", "model");
     List<Block.Text> system = new ArrayList<>();
     String instructions = Fields.optionalString(body, "instructions", "instructions");
@@ -177,7 +188,10 @@ public final class ResponsesDialect implements InboundDialect {
       case "reasoning" -> {
         String encrypted =
             Fields.optionalString(item, "encrypted_content", at + ".encrypted_content");
-        if (encrypted != null) {
+        Block.Thinking signed = encrypted == null ? null : signedThinking(encrypted);
+        if (signed != null) {
+          append(messages, Message.Role.assistant, List.of(signed));
+        } else if (encrypted != null) {
           append(messages, Message.Role.assistant, List.of(new Block.RedactedThinking(encrypted)));
         } else {
           StringBuilder text = new StringBuilder();
@@ -197,6 +211,34 @@ public final class ResponsesDialect implements InboundDialect {
               at + ".type",
               "'" + at + ".type' " + type + " is not supported by this stateless router");
     }
+  }
+
+  /** Marks the router's own encrypted_content: signed thinking, not an OpenAI model's. */
+  private static final String SIGNED_THINKING = "beastmode-thinking-v1:";
+
+  private static String encode(Block.Thinking thinking) {
+    ObjectNode both =
+        Json.object().put("thinking", thinking.text()).put("signature", thinking.signature());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.bytes(both));
+  }
+
+  /** The signed thinking the router put in an encrypted_content, or null for any other. */
+  private static Block.Thinking signedThinking(String encrypted) {
+    if (!encrypted.startsWith(SIGNED_THINKING)) {
+      return null;
+    }
+    JsonNode both;
+    try {
+      both =
+          Json.readOrNull(
+              Base64.getUrlDecoder().decode(encrypted.substring(SIGNED_THINKING.length())));
+    } catch (IllegalArgumentException e) {
+      both = null;
+    }
+    if (both == null || !both.path("thinking").isTextual() || !both.path("signature").isTextual()) {
+      throw ApiError.invalid("input", "an encrypted_content of this router was altered");
+    }
+    return new Block.Thinking(both.path("thinking").asText(), both.path("signature").asText());
   }
 
   /** A call item's tool name, qualified by its namespace when it has one. */
@@ -444,6 +486,9 @@ public final class ResponsesDialect implements InboundDialect {
       ArrayNode content = item.putArray("content");
       if (status.equals("completed")) {
         content.addObject().put("type", "reasoning_text").put("text", t.text());
+        if (encryptedReasoning && t.signature() != null && !t.signature().isEmpty()) {
+          item.put("encrypted_content", SIGNED_THINKING + encode(t));
+        }
       }
     } else if (block instanceof Block.RedactedThinking r) {
       item.put("id", itemId("rs", responseId, index)).put("type", "reasoning");

@@ -14,6 +14,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
   private final ResponsesDialect dialect;
   private final AnswerAssembler answer = new AnswerAssembler();
   private final StringBuilder text = new StringBuilder();
+  private final StringBuilder signature = new StringBuilder();
   private long sequence;
   private String responseId = "";
   private String model = "";
@@ -37,6 +38,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     } else if (event instanceof StreamEvent.BlockStart s) {
       open = s.block();
       text.setLength(0);
+      signature.setLength(0);
       frames.add(
           frame(
               "response.output_item.added",
@@ -50,7 +52,9 @@ final class ResponsesStreamEncoder implements StreamEncoder {
       }
     } else if (event instanceof StreamEvent.BlockDelta d) {
       if (d.kind() == StreamEvent.BlockDelta.Kind.signature) {
-        return frames; // Responses has no place for Anthropic's signature
+        // No event of its own: it goes in the reasoning item's encrypted_content when asked.
+        signature.append(d.value());
+        return frames;
       }
       text.append(d.value());
       if (dialect.custom(open)) {
@@ -95,7 +99,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
               "response.content_part.done",
               part(index).set("part", ResponsesDialect.textPart(whole))));
     } else if (open instanceof Block.Thinking t) {
-      done = new Block.Thinking(whole, t.signature());
+      done = new Block.Thinking(whole, signature.isEmpty() ? t.signature() : signature.toString());
       frames.add(frame("response.reasoning_text.done", part(index).put("text", whole)));
     } else if (open instanceof Block.ToolUse u && dialect.custom(open)) {
       JsonNode arguments = AnswerAssembler.arguments(whole);
