@@ -29,7 +29,7 @@ node-clean: ## Put the host back after a killed node-tier run (processes, mounts
 	$(MVN) -q test-compile exec:java -Dexec.mainClass=io.beastmode.testing.NodeHostState
 
 .PHONY: tools
-tools: ## Provision redis-server and lua5.1 (Debian), helm for the chart tests, the OpenAI and Anthropic Python SDKs and moto's S3 server (once, cached in ~/.kubeapitest/tools)
+tools: ## Provision redis-server and lua5.1 (Debian), helm for the chart tests, the Python and Node clients and coding agents the router tests run, and moto's S3 server (once, cached in ~/.kubeapitest/tools)
 	bash .ci/provision-tools.sh
 
 .PHONY: build

@@ -3,11 +3,14 @@
 # lua5.1 (Argo CD runs its health checks in Lua 5.1; ArgoHealthChecksTest runs them the same way), and
 # helm for the chart tests and `make lint-chart`, built with Go from the helm.sh/helm/v3 module,
 # stamped with its version and Kubernetes version as helm's own release build does; the OpenAI
-# Python client (PyPI, in a virtualenv), which RouterAccessIT points at a router and OpenAiSdkIT at
-# the simulator; the Anthropic Python SDK (PyPI, in a virtualenv of its own), which AnthropicSdkIT
-# points at the simulator; and moto's S3-compatible server (PyPI, in a virtualenv of its own), which
-# S3SnapshotStoreIT writes snapshots to. They land in ~/.kubeapitest/tools, outside the repository,
-# so later runs reuse them.
+# Python client (PyPI, in a virtualenv), which RouterAccessIT points at a router and the simulator's
+# SDK tests at the simulator; the Anthropic Python SDK (PyPI, in a virtualenv of its own), which the
+# simulator's Anthropic SDK test points at the simulator; and moto's
+# S3-compatible server (PyPI, in a virtualenv of its own), which S3SnapshotStoreIT writes snapshots
+# to; and the clients RouterClientsIT runs through the router: the OpenAI Agents SDK and LangChain's
+# OpenAI integration (PyPI, a virtualenv each), Anthropic's Node SDK and the two coding agents, Claude
+# Code and Codex (npm, each under a prefix of its own; both ship their native binary inside the npm
+# package). They land in ~/.kubeapitest/tools, outside the repository, so later runs reuse them.
 set -euo pipefail
 
 source "$(dirname "$0")/host-packages.sh"
@@ -17,6 +20,11 @@ HELM_VERSION="${HELM_VERSION:-3.19.5}"
 OPENAI_VERSION="${OPENAI_VERSION:-3.51.0}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
 ANTHROPIC_VERSION="${ANTHROPIC_VERSION:-2.17.0}"
+OPENAI_AGENTS_VERSION="${OPENAI_AGENTS_VERSION:-0.24.0}"
+LANGCHAIN_OPENAI_VERSION="${LANGCHAIN_OPENAI_VERSION:-1.8.1}"
+ANTHROPIC_NODE_VERSION="${ANTHROPIC_NODE_VERSION:-1.17.0}"
+CLAUDE_CODE_VERSION="${CLAUDE_CODE_VERSION:-2.1.328}"
+CODEX_VERSION="${CODEX_VERSION:-0.169.0}"
 TOOLS_DIR="${TOOLS_DIR:-${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/tools}"
 helm="$TOOLS_DIR/helm"
 
@@ -35,6 +43,33 @@ if [[ "$("$anthropic/bin/python" -c 'import anthropic; print(anthropic.__version
   python3 -m venv "$anthropic"
   "$anthropic/bin/pip" install -q "anthropic==$ANTHROPIC_VERSION"
 fi
+
+# A Python package pinned in a virtualenv of its own: pip_tool DIR DISTRIBUTION VERSION.
+pip_tool() {
+  local venv="$1" dist="$2" version="$3"
+  if [[ "$("$venv/bin/python" -c "import importlib.metadata as m; print(m.version('$dist'))" 2>/dev/null)" != "$version" ]]; then
+    echo "installing $dist $version into $venv"
+    mkdir -p "$TOOLS_DIR"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q "$dist==$version"
+  fi
+}
+pip_tool "$TOOLS_DIR/openai-agents" openai-agents "$OPENAI_AGENTS_VERSION"
+pip_tool "$TOOLS_DIR/langchain-openai" langchain-openai "$LANGCHAIN_OPENAI_VERSION"
+
+# An npm package pinned under a prefix of its own: npm_tool DIR PACKAGE VERSION.
+npm_tool() {
+  local prefix="$1" package="$2" version="$3"
+  if [[ "$(node -p "require('$prefix/node_modules/$package/package.json').version" 2>/dev/null)" != "$version" ]]; then
+    command -v npm >/dev/null 2>&1 || { echo "$package needs node and npm; none found" >&2; exit 1; }
+    echo "installing $package $version into $prefix"
+    mkdir -p "$prefix"
+    npm install -s --no-audit --no-fund --prefix "$prefix" "$package@$version"
+  fi
+}
+npm_tool "$TOOLS_DIR/anthropic-node" @anthropic-ai/sdk "$ANTHROPIC_NODE_VERSION"
+npm_tool "$TOOLS_DIR/claude-code" @anthropic-ai/claude-code "$CLAUDE_CODE_VERSION"
+npm_tool "$TOOLS_DIR/codex" @openai/codex "$CODEX_VERSION"
 
 moto="$TOOLS_DIR/moto"
 if [[ ! -x "$moto/bin/moto_server" \

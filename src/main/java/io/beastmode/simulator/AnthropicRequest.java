@@ -96,9 +96,10 @@ final class AnthropicRequest {
 
   /**
    * What the messages add up to: their characters, the last user text, and the assistant turns that
-   * called tools since it. Refused as Anthropic refuses them: a role other than user or assistant,
-   * a thinking block whose signature is not the simulator's, tool results that do not answer
-   * exactly the tool uses of the message before.
+   * called tools since it. Refused as Anthropic refuses them: a role other than user, assistant or
+   * system (a system turn inside the conversation counts as prompt), a thinking block whose
+   * signature is not the simulator's, tool results that do not answer exactly the tool uses of the
+   * message before.
    */
   private record Conversation(int characters, String echo, int toolRounds) {
     static Conversation read(JsonNode messages) {
@@ -109,9 +110,15 @@ final class AnthropicRequest {
       for (int i = 0; i < messages.size(); i++) {
         JsonNode message = messages.get(i);
         String role = message.path("role").asText();
+        if (role.equals("system")) {
+          // A system turn between the others, as Claude Code sends its environment: more prompt.
+          characters += CompletionRequest.text(message.path("content")).length();
+          continue;
+        }
         if (!role.equals("user") && !role.equals("assistant")) {
           throw new InvalidRequest(
-              "messages." + i + ".role: Input should be 'user' or 'assistant'", "messages");
+              "messages." + i + ".role: Input should be 'user', 'assistant' or 'system'",
+              "messages");
         }
         JsonNode content = message.path("content");
         if (!content.isTextual() && !content.isArray()) {

@@ -29,10 +29,20 @@ import java.util.Map;
  * A router in front of one simulator that serves a model on each kind of upstream: Anthropic
  * Messages ({@code claude-sonnet}, thinking, two parallel tools, prompt-cache reads and writes; and
  * {@code claude-overloaded}, always 529), OpenAI-compatible ({@code gpt-4o-mini}, two parallel
- * tools, at most 4096 output tokens) and Azure OpenAI ({@code azure-gpt}, on its deployment path).
- * {@code claude-overloaded} falls back to {@code gpt-4o-mini}.
+ * tools, at most 4096 output tokens) and Azure OpenAI ({@code azure-gpt}, on its deployment path),
+ * and an embedding model. {@code claude-overloaded} falls back to {@code gpt-4o-mini}. The coding
+ * agents and agent SDKs ask for models by the names their vendors use, which the router maps to
+ * simulated ones that answer a fixed text: {@code claude-opus-5-5} (Claude Code's default) to the
+ * Anthropic {@code claude-agent}, {@code claude-sonnet-4-5} and {@code gpt-5.5-codex} to the
+ * OpenAI-compatible {@code gpt-agent}.
  */
 public class RouterDialectsTestResource implements QuarkusTestResourceLifecycleManager {
+  /** What the coding agents' models answer, whatever they are asked. */
+  static final String ANTHROPIC_AGENT_ANSWER = "Hello from the Anthropic model behind BEAST MODE.";
+
+  static final String OPENAI_AGENT_ANSWER =
+      "Hello from the OpenAI-compatible model behind BEAST MODE.";
+
   static final String SIMULATED =
       """
       models:
@@ -57,7 +67,15 @@ public class RouterDialectsTestResource implements QuarkusTestResourceLifecycleM
           apiKey: azure-test-key
         - name: text-embedding-3-small
           embeddingDimensions: 8
-      """;
+        - name: claude-agent
+          api: anthropic
+          apiKey: sk-ant-test
+          answer: %s
+          thinking: A greeting is all that is asked.
+        - name: gpt-agent
+          answer: %s
+      """
+          .formatted(ANTHROPIC_AGENT_ANSWER, OPENAI_AGENT_ANSWER);
 
   /** The environment variable names the router reads upstream keys from (set in the pom). */
   static final String ANTHROPIC_KEY_ENV = "BEASTMODE_TEST_ANTHROPIC_KEY";
@@ -109,7 +127,8 @@ public class RouterDialectsTestResource implements QuarkusTestResourceLifecycleM
     fallback.maxAttempts = 3;
     fallback.timeoutSeconds = 5;
     RouterPodSpec limits = new RouterPodSpec();
-    limits.maxRequestBytes = 65536;
+    // Claude Code's requests carry its system prompt and tools: about 50 to 80 KB.
+    limits.maxRequestBytes = 131072;
     CacheSpec cache = new CacheSpec();
     // A tool call replayed from the cache must read as the call that was stored.
     cache.cacheToolRequests = true;
@@ -154,7 +173,12 @@ public class RouterDialectsTestResource implements QuarkusTestResourceLifecycleM
                 0.60,
                 null,
                 null),
-            embeddingModel("text-embedding-3-small", root() + "/v1", 0.02)),
+            embeddingModel("text-embedding-3-small", root() + "/v1", 0.02),
+            // Priced above the rest so that "auto" never picks them; output limits as large as
+            // the agents ask for (Claude Code asks for 128000 tokens).
+            agentModel("claude-opus-5-5", "claude-agent", root(), ANTHROPIC_KEY_ENV, anthropic),
+            agentModel("claude-sonnet-4-5", "gpt-agent", root() + "/v1", null, null),
+            agentModel("gpt-5.5-codex", "gpt-agent", root() + "/v1", null, null)),
         selection,
         cache,
         fallback,
@@ -166,6 +190,28 @@ public class RouterDialectsTestResource implements QuarkusTestResourceLifecycleM
     ModelCapabilities caps = new ModelCapabilities();
     caps.embeddings = true;
     return new ModelRoute(name, "pool", name, url, null, in, 0, 0.8, null, 8192, null, caps);
+  }
+
+  private static ModelRoute agentModel(
+      String name, String upstreamModel, String url, String keyEnv, ModelUpstream upstream) {
+    ModelCapabilities caps = new ModelCapabilities();
+    caps.tools = true;
+    return new ModelRoute(
+        name,
+        "pool",
+        upstreamModel,
+        url,
+        keyEnv,
+        15.00,
+        75.00,
+        0.8,
+        null,
+        200_000,
+        128_000,
+        caps,
+        upstream,
+        null,
+        null);
   }
 
   private static ModelRoute model(

@@ -191,7 +191,7 @@ class AnthropicMessagesTest extends SimulatorHarness {
     var noMaxTokens =
         messages(
             "{\"model\": \"claude-fixed\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
-    var badRole = messages(ask("claude-fixed", "hi", "").replace("\"user\"", "\"system\""));
+    var badRole = messages(ask("claude-fixed", "hi", "").replace("\"user\"", "\"developer\""));
     var malformed = messages("{\"model\": ");
 
     assertError(noVersion, 400, "invalid_request_error");

@@ -45,28 +45,39 @@ public final class MessagesDialect implements InboundDialect {
     if (!messagesNode.isArray()) {
       throw ApiError.invalid("messages", "'messages' must be an array");
     }
+    List<Block.Text> system = system(body.get("system"));
     List<Message> messages = new ArrayList<>();
     for (int i = 0; i < messagesNode.size(); i++) {
       String at = "messages[" + i + "]";
       ObjectNode message = Fields.object(messagesNode.get(i), at);
       String role = Fields.requiredString(message, "role", at + ".role");
-      if (!role.equals("user") && !role.equals("assistant")) {
-        throw ApiError.invalid(at + ".role", "'" + at + ".role' must be user or assistant");
+      if (!role.equals("user") && !role.equals("assistant") && !role.equals("system")) {
+        throw ApiError.invalid(at + ".role", "'" + at + ".role' must be user, assistant or system");
       }
       JsonNode content = message.get("content");
       if (Fields.absent(content)) {
         throw ApiError.invalid(at + ".content", "'" + at + ".content' is required");
       }
-      messages.add(
-          new Message(
-              Message.Role.valueOf(role), AnthropicShapes.readContent(content, at + ".content")));
+      List<Block> blocks = AnthropicShapes.readContent(content, at + ".content");
+      if (role.equals("system")) {
+        // A system turn inside the conversation (Claude Code sends its environment as one,
+        // under a beta flag): its text joins the system prompt, as chat's system messages do.
+        for (Block block : blocks) {
+          if (!(block instanceof Block.Text text)) {
+            throw ApiError.invalid(at + ".content", "system content must be text");
+          }
+          system.add(text);
+        }
+        continue;
+      }
+      messages.add(new Message(Message.Role.valueOf(role), blocks));
     }
     ObjectNode metadata = Fields.optionalObject(body, "metadata", "metadata");
     ObjectNode thinking = Fields.optionalObject(body, "thinking", "thinking");
     return new CanonicalRequest(
         Dialect.messages,
         model,
-        system(body.get("system")),
+        system,
         messages,
         tools(body.get("tools")),
         toolChoice(body),

@@ -5,15 +5,33 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.router.api.ApiError;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * OpenAI Responses, in: {@code POST /v1/responses}, stateless. The router keeps no responses, so
  * what needs a stored one ({@code previous_response_id}, {@code conversation}, background mode) is
  * refused, as are OpenAI's built-in server tools; {@code store} is accepted and nothing is stored.
+ * Custom (free-form) tools reach other upstreams as functions of one string, {@code input}, and
+ * their calls come back as {@code custom_tool_call} items; a client-run {@code tool_search} is left
+ * out, so the model sees only the tools sent in full. An instance serves one exchange: it remembers
+ * the request's custom tools to render their calls.
  */
 public final class ResponsesDialect implements InboundDialect {
+  private static final String NAMESPACE_SEPARATOR = "__";
+  private final Set<String> customTools = new HashSet<>();
+  private final Map<String, String> namespaces = new HashMap<>();
+
+  /**
+   * The caller asked for {@code reasoning.encrypted_content}: signed thinking (Anthropic's) is
+   * rendered there, text and signature, so the next turn gives it back to the model as it was.
+   */
+  private boolean encryptedReasoning;
+
   private static final Set<String> KNOWN =
       Set.of(
           "model",
@@ -42,6 +60,10 @@ public final class ResponsesDialect implements InboundDialect {
   @Override
   public CanonicalRequest parse(ObjectNode body) {
     refuseState(body);
+    ArrayNode include = Fields.optionalArray(body, "include", "include");
+    for (int i = 0; include != null && i < include.size(); i++) {
+      encryptedReasoning |= "reasoning.encrypted_content".equals(include.get(i).asText());
+    }
     String model = Fields.requiredString(body, "model", "model");
     List<Block.Text> system = new ArrayList<>();
     String instructions = Fields.optionalString(body, "instructions", "instructions");
@@ -104,8 +126,7 @@ public final class ResponsesDialect implements InboundDialect {
     }
   }
 
-  private static void readItem(
-      JsonNode node, String at, List<Block.Text> system, List<Message> messages) {
+  private void readItem(JsonNode node, String at, List<Block.Text> system, List<Message> messages) {
     ObjectNode item = Fields.object(node, at);
     String type = item.has("type") ? Fields.requiredString(item, "type", at + ".type") : "message";
     switch (type) {
@@ -135,9 +156,19 @@ public final class ResponsesDialect implements InboundDialect {
               List.of(
                   new Block.ToolUse(
                       Fields.requiredString(item, "call_id", at + ".call_id"),
-                      Fields.requiredString(item, "name", at + ".name"),
+                      callName(item, at),
                       Fields.argumentsObject(item.get("arguments"), at + ".arguments"))));
-      case "function_call_output" -> {
+      case "custom_tool_call" ->
+          append(
+              messages,
+              Message.Role.assistant,
+              List.of(
+                  new Block.ToolUse(
+                      Fields.requiredString(item, "call_id", at + ".call_id"),
+                      callName(item, at),
+                      Json.object()
+                          .put("input", Fields.requiredString(item, "input", at + ".input")))));
+      case "function_call_output", "custom_tool_call_output" -> {
         JsonNode output = item.get("output");
         List<Block> result;
         if (output != null && output.isTextual()) {
@@ -157,7 +188,10 @@ public final class ResponsesDialect implements InboundDialect {
       case "reasoning" -> {
         String encrypted =
             Fields.optionalString(item, "encrypted_content", at + ".encrypted_content");
-        if (encrypted != null) {
+        Block.Thinking signed = encrypted == null ? null : signedThinking(encrypted);
+        if (signed != null) {
+          append(messages, Message.Role.assistant, List.of(signed));
+        } else if (encrypted != null) {
           append(messages, Message.Role.assistant, List.of(new Block.RedactedThinking(encrypted)));
         } else {
           StringBuilder text = new StringBuilder();
@@ -177,6 +211,41 @@ public final class ResponsesDialect implements InboundDialect {
               at + ".type",
               "'" + at + ".type' " + type + " is not supported by this stateless router");
     }
+  }
+
+  /** Marks the router's own encrypted_content: signed thinking, not an OpenAI model's. */
+  private static final String SIGNED_THINKING = "beastmode-thinking-v1:";
+
+  private static String encode(Block.Thinking thinking) {
+    ObjectNode both =
+        Json.object().put("thinking", thinking.text()).put("signature", thinking.signature());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.bytes(both));
+  }
+
+  /** The signed thinking the router put in an encrypted_content, or null for any other. */
+  private static Block.Thinking signedThinking(String encrypted) {
+    if (!encrypted.startsWith(SIGNED_THINKING)) {
+      return null;
+    }
+    JsonNode both;
+    try {
+      both =
+          Json.readOrNull(
+              Base64.getUrlDecoder().decode(encrypted.substring(SIGNED_THINKING.length())));
+    } catch (IllegalArgumentException e) {
+      both = null;
+    }
+    if (both == null || !both.path("thinking").isTextual() || !both.path("signature").isTextual()) {
+      throw ApiError.invalid("input", "an encrypted_content of this router was altered");
+    }
+    return new Block.Thinking(both.path("thinking").asText(), both.path("signature").asText());
+  }
+
+  /** A call item's tool name, qualified by its namespace when it has one. */
+  private static String callName(ObjectNode item, String at) {
+    String name = Fields.requiredString(item, "name", at + ".name");
+    String namespace = Fields.optionalString(item, "namespace", at + ".namespace");
+    return namespace == null ? name : namespace + NAMESPACE_SEPARATOR + name;
   }
 
   /** Items are turns of their own; consecutive ones of a role make one turn, as in Messages. */
@@ -228,7 +297,7 @@ public final class ResponsesDialect implements InboundDialect {
     return blocks;
   }
 
-  private static List<Tool> tools(JsonNode node) {
+  private List<Tool> tools(JsonNode node) {
     List<Tool> tools = new ArrayList<>();
     if (Fields.absent(node)) {
       return tools;
@@ -237,28 +306,88 @@ public final class ResponsesDialect implements InboundDialect {
       throw ApiError.invalid("tools", "'tools' must be an array");
     }
     for (int i = 0; i < node.size(); i++) {
-      String at = "tools[" + i + "]";
-      ObjectNode tool = Fields.object(node.get(i), at);
-      String type = Fields.requiredString(tool, "type", at + ".type");
-      if (!type.equals("function")) {
-        throw ApiError.invalid(
-            at + ".type",
-            "'"
-                + at
-                + ".type' "
-                + type
-                + " is a built-in tool of OpenAI's servers; this router serves only function"
-                + " tools");
-      }
-      ObjectNode parameters = Fields.optionalObject(tool, "parameters", at + ".parameters");
-      tools.add(
-          new Tool(
-              Fields.requiredString(tool, "name", at + ".name"),
-              Fields.optionalString(tool, "description", at + ".description"),
-              parameters == null ? OpenAiShapes.emptySchema() : parameters,
-              Json.without(tool, "type", "name", "description", "parameters")));
+      readTool(node.get(i), "tools[" + i + "]", null, tools);
     }
     return tools;
+  }
+
+  private void readTool(JsonNode node, String at, String namespace, List<Tool> tools) {
+    ObjectNode tool = Fields.object(node, at);
+    String type = Fields.requiredString(tool, "type", at + ".type");
+    switch (type) {
+      case "function" -> {
+        ObjectNode parameters = Fields.optionalObject(tool, "parameters", at + ".parameters");
+        tools.add(
+            new Tool(
+                qualified(namespace, Fields.requiredString(tool, "name", at + ".name")),
+                Fields.optionalString(tool, "description", at + ".description"),
+                parameters == null ? OpenAiShapes.emptySchema() : parameters,
+                Json.without(tool, "type", "name", "description", "parameters")));
+      }
+      case "custom" -> {
+        String name = qualified(namespace, Fields.requiredString(tool, "name", at + ".name"));
+        customTools.add(name);
+        tools.add(
+            new Tool(
+                name,
+                Fields.optionalString(tool, "description", at + ".description"),
+                customSchema(Fields.optionalObject(tool, "format", at + ".format")),
+                Json.object()));
+      }
+      case "namespace" -> {
+        if (namespace != null) {
+          throw ApiError.invalid(at + ".type", "namespaces do not nest");
+        }
+        String name = Fields.requiredString(tool, "name", at + ".name");
+        ArrayNode inner = Fields.optionalArray(tool, "tools", at + ".tools");
+        for (int i = 0; inner != null && i < inner.size(); i++) {
+          readTool(inner.get(i), at + ".tools[" + i + "]", name, tools);
+        }
+      }
+      // Run by the client to load deferred tools; only OpenAI's models call it.
+      case "tool_search" -> {}
+      default ->
+          throw ApiError.invalid(
+              at + ".type",
+              "'"
+                  + at
+                  + ".type' "
+                  + type
+                  + " is a built-in tool of OpenAI's servers; this router serves function, custom"
+                  + " and namespace tools");
+    }
+  }
+
+  /**
+   * A namespaced tool's name for models without namespaces: {@code namespace__name}, a name every
+   * upstream takes; its calls are rendered with the namespace again.
+   */
+  private String qualified(String namespace, String name) {
+    if (namespace == null) {
+      return name;
+    }
+    String qualified = namespace + NAMESPACE_SEPARATOR + name;
+    namespaces.put(qualified, namespace);
+    return qualified;
+  }
+
+  /**
+   * A custom tool as a function: one string, {@code input}, in the tool's grammar if it has one.
+   */
+  private static ObjectNode customSchema(ObjectNode format) {
+    ObjectNode schema = Json.object().put("type", "object");
+    ObjectNode input = schema.putObject("properties").putObject("input").put("type", "string");
+    if (format != null && "grammar".equals(format.path("type").asText())) {
+      input.put(
+          "description",
+          "Free text in this "
+              + format.path("syntax").asText("grammar")
+              + " grammar:\n"
+              + format.path("definition").asText());
+    }
+    schema.putArray("required").add("input");
+    schema.put("additionalProperties", false);
+    return schema;
   }
 
   private static ToolChoice toolChoice(ObjectNode body) {
@@ -270,14 +399,16 @@ public final class ResponsesDialect implements InboundDialect {
     if (choice.isTextual()) {
       return new ToolChoice(OpenAiShapes.mode(choice.textValue()), null, parallel);
     }
+    String type = choice.path("type").asText();
     if (choice.isObject()
-        && "function".equals(choice.path("type").asText())
+        && (type.equals("function") || type.equals("custom"))
         && choice.path("name").isTextual()) {
       return new ToolChoice(ToolChoice.Mode.tool, choice.path("name").textValue(), parallel);
     }
     throw ApiError.invalid(
         "tool_choice",
-        "'tool_choice' must be none, auto, required or {\"type\":\"function\",\"name\":...}");
+        "'tool_choice' must be none, auto, required or {\"type\":\"function\" or"
+            + " \"custom\",\"name\":...}");
   }
 
   @Override
@@ -329,18 +460,35 @@ public final class ResponsesDialect implements InboundDialect {
   }
 
   /** The output item of one block, whole (or as first announced, with empty text). */
-  static ObjectNode item(String responseId, int index, Block block, String status) {
+  ObjectNode item(String responseId, int index, Block block, String status) {
     ObjectNode item = Json.object();
     if (block instanceof Block.ToolUse u) {
-      item.put("id", itemId("fc", responseId, index)).put("type", "function_call");
-      item.put("status", status).put("call_id", u.id()).put("name", u.name());
-      item.put("arguments", status.equals("completed") ? Json.write(u.input()) : "");
+      boolean custom = custom(block);
+      item.put("id", itemId(custom ? "ctc" : "fc", responseId, index));
+      item.put("type", custom ? "custom_tool_call" : "function_call");
+      item.put("status", status).put("call_id", u.id());
+      String namespace = namespaces.get(u.name());
+      if (namespace == null) {
+        item.put("name", u.name());
+      } else {
+        item.put("namespace", namespace);
+        item.put("name", u.name().substring(namespace.length() + NAMESPACE_SEPARATOR.length()));
+      }
+      boolean completed = status.equals("completed");
+      if (custom) {
+        item.put("input", completed ? u.input().path("input").asText() : "");
+      } else {
+        item.put("arguments", completed ? Json.write(u.input()) : "");
+      }
     } else if (block instanceof Block.Thinking t) {
       item.put("id", itemId("rs", responseId, index)).put("type", "reasoning");
       item.putArray("summary");
       ArrayNode content = item.putArray("content");
       if (status.equals("completed")) {
         content.add(reasoningPart(t.text()));
+        if (encryptedReasoning && t.signature() != null && !t.signature().isEmpty()) {
+          item.put("encrypted_content", SIGNED_THINKING + encode(t));
+        }
       }
     } else if (block instanceof Block.RedactedThinking r) {
       item.put("id", itemId("rs", responseId, index)).put("type", "reasoning");
@@ -368,8 +516,13 @@ public final class ResponsesDialect implements InboundDialect {
     return part;
   }
 
+  /** Whether a block is a call to a custom tool, rendered as a {@code custom_tool_call}. */
+  boolean custom(Block block) {
+    return block instanceof Block.ToolUse u && customTools.contains(u.name());
+  }
+
   @Override
   public StreamEncoder streamEncoder(CanonicalRequest request, long created) {
-    return new ResponsesStreamEncoder(created);
+    return new ResponsesStreamEncoder(created, this);
   }
 }

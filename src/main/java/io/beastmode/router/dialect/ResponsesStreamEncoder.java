@@ -1,5 +1,6 @@
 package io.beastmode.router.dialect;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,15 +11,18 @@ import java.util.List;
  */
 final class ResponsesStreamEncoder implements StreamEncoder {
   private final long created;
+  private final ResponsesDialect dialect;
   private final AnswerAssembler answer = new AnswerAssembler();
   private final StringBuilder text = new StringBuilder();
+  private final StringBuilder signature = new StringBuilder();
   private long sequence;
   private String responseId = "";
   private String model = "";
   private Block open;
 
-  ResponsesStreamEncoder(long created) {
+  ResponsesStreamEncoder(long created, ResponsesDialect dialect) {
     this.created = created;
+    this.dialect = dialect;
   }
 
   @Override
@@ -34,13 +38,12 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     } else if (event instanceof StreamEvent.BlockStart s) {
       open = s.block();
       text.setLength(0);
+      signature.setLength(0);
       frames.add(
           frame(
               "response.output_item.added",
               item(s.index())
-                  .set(
-                      "item",
-                      ResponsesDialect.item(responseId, s.index(), s.block(), "in_progress"))));
+                  .set("item", dialect.item(responseId, s.index(), s.block(), "in_progress"))));
       // SDKs that build the response from events append deltas to a part: announce it first.
       if (s.block() instanceof Block.Text) {
         frames.add(
@@ -55,9 +58,14 @@ final class ResponsesStreamEncoder implements StreamEncoder {
       }
     } else if (event instanceof StreamEvent.BlockDelta d) {
       if (d.kind() == StreamEvent.BlockDelta.Kind.signature) {
-        return frames; // Responses has no place for Anthropic's signature
+        // No event of its own: it goes in the reasoning item's encrypted_content when asked.
+        signature.append(d.value());
+        return frames;
       }
       text.append(d.value());
+      if (dialect.custom(open)) {
+        return frames; // a custom tool's input is sent whole when its call closes
+      }
       String type =
           switch (d.kind()) {
             case text -> "response.output_text.delta";
@@ -74,7 +82,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     } else if (event instanceof StreamEvent.BlockStop s) {
       frames.addAll(close(s.index()));
     } else if (event instanceof StreamEvent.MessageStop) {
-      ObjectNode response = new ResponsesDialect().renderAnswer(answer.answer(created));
+      ObjectNode response = dialect.renderAnswer(answer.answer(created));
       String type =
           response.path("status").asText().equals("completed")
               ? "response.completed"
@@ -103,12 +111,18 @@ final class ResponsesStreamEncoder implements StreamEncoder {
               "response.content_part.done",
               part(index).set("part", ResponsesDialect.textPart(whole))));
     } else if (open instanceof Block.Thinking t) {
-      done = new Block.Thinking(whole, t.signature());
+      done = new Block.Thinking(whole, signature.isEmpty() ? t.signature() : signature.toString());
       frames.add(frame("response.reasoning_text.done", part(index).put("text", whole)));
       frames.add(
           frame(
               "response.content_part.done",
               part(index).set("part", ResponsesDialect.reasoningPart(whole))));
+    } else if (open instanceof Block.ToolUse u && dialect.custom(open)) {
+      JsonNode arguments = AnswerAssembler.arguments(whole);
+      done = new Block.ToolUse(u.id(), u.name(), arguments);
+      String input = arguments.path("input").asText();
+      frames.add(frame("response.custom_tool_call_input.delta", item(index).put("delta", input)));
+      frames.add(frame("response.custom_tool_call_input.done", item(index).put("input", input)));
     } else if (open instanceof Block.ToolUse u) {
       done = new Block.ToolUse(u.id(), u.name(), AnswerAssembler.arguments(whole));
       ObjectNode args = item(index).put("arguments", whole);
@@ -117,7 +131,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     frames.add(
         frame(
             "response.output_item.done",
-            item(index).set("item", ResponsesDialect.item(responseId, index, done, "completed"))));
+            item(index).set("item", dialect.item(responseId, index, done, "completed"))));
     open = null;
     return frames;
   }
@@ -125,7 +139,9 @@ final class ResponsesStreamEncoder implements StreamEncoder {
   private ObjectNode item(int index) {
     ObjectNode event = Json.object().put("output_index", index);
     String prefix =
-        open instanceof Block.ToolUse ? "fc" : open instanceof Block.Text ? "msg" : "rs";
+        dialect.custom(open)
+            ? "ctc"
+            : open instanceof Block.ToolUse ? "fc" : open instanceof Block.Text ? "msg" : "rs";
     event.put("item_id", ResponsesDialect.itemId(prefix, responseId, index));
     return event;
   }

@@ -198,6 +198,7 @@ public final class StreamGrammar {
         }
         case "response.output_text.delta",
             "response.function_call_arguments.delta",
+            "response.custom_tool_call_input.delta",
             "response.reasoning_text.delta" -> {
           if (openItem == null || openItem != data.path("output_index").asInt(-1)) {
             violations.add(type + " for an item that is not open");
@@ -216,6 +217,12 @@ public final class StreamGrammar {
           if (!joined.equals(data.path("arguments").asText())) {
             violations.add(
                 type + " says " + data.path("arguments").asText() + ", deltas " + joined);
+          }
+        }
+        case "response.custom_tool_call_input.done" -> {
+          String joined = deltas.getOrDefault(key, new StringBuilder()).toString();
+          if (!joined.equals(data.path("input").asText())) {
+            violations.add(type + " says " + data.path("input").asText() + ", deltas " + joined);
           }
         }
         default -> {}
