@@ -100,14 +100,15 @@ class AnswerRenderingTest {
     assertThat(body.path("status").asText()).isEqualTo("incomplete");
     assertThat(body.path("incomplete_details"))
         .isEqualTo(json("{\"reason\":\"max_output_tokens\"}"));
-    byte[] stream = encode(new ResponsesStreamEncoder(0), cut.events());
+    byte[] stream = encode(new ResponsesStreamEncoder(0, new ResponsesDialect()), cut.events());
     assertThat(StreamGrammar.responses(stream, body)).isEmpty();
     assertThat(new String(stream, StandardCharsets.UTF_8)).contains("event: response.incomplete");
   }
 
   @Test
   void aStreamedResponseEmitsTheEventsCodexReadsInOrder() {
-    byte[] stream = encode(new ResponsesStreamEncoder(1700000000), ANSWER.events());
+    byte[] stream =
+        encode(new ResponsesStreamEncoder(1700000000, new ResponsesDialect()), ANSWER.events());
     List<String> types = new Sse.Reader().feed(stream).stream().map(Sse.Frame::event).toList();
 
     assertThat(types)

@@ -98,7 +98,7 @@ class StreamTranslationTest {
     assertThat(start.path("message").path("usage").path("input_tokens").asLong())
         .isGreaterThanOrEqualTo(Math.min(promptEstimate, answer.usage().uncachedInput()));
 
-    byte[] responses = encode(new ResponsesStreamEncoder(CREATED), events);
+    byte[] responses = encode(new ResponsesStreamEncoder(CREATED, new ResponsesDialect()), events);
     ObjectNode expected = new ResponsesDialect().renderAnswer(withCreated(answer, CREATED));
     assertThat(StreamGrammar.responses(responses, expected)).isEmpty();
 
