@@ -26,6 +26,9 @@ public final class AnthropicUpstream implements UpstreamDialect {
 
   public static final String VERSION = "2023-06-01";
 
+  /** The least thinking budget Anthropic takes. */
+  static final int MIN_THINKING_BUDGET = 1024;
+
   private final int defaultMaxTokens;
   private final Set<String> allowedBetas;
 
@@ -92,6 +95,17 @@ public final class AnthropicUpstream implements UpstreamDialect {
       long budget = thinking == null ? 0 : thinking.path("budget_tokens").asLong();
       if (budget >= maxTokens) {
         maxTokens = (int) Math.min(Integer.MAX_VALUE, budget + defaultMaxTokens);
+      }
+    }
+    if (thinks && request.dialect() != Dialect.messages) {
+      // An OpenAI output limit counts the reasoning too: the budget a reasoning effort stands for
+      // must fit below it, and Anthropic thinks with no less than 1024 tokens.
+      long budget = thinking.path("budget_tokens").asLong();
+      if (budget >= maxTokens) {
+        thinking =
+            maxTokens > MIN_THINKING_BUDGET
+                ? thinking.deepCopy().put("budget_tokens", maxTokens - 1)
+                : null;
       }
     }
     body.put("max_tokens", maxTokens);

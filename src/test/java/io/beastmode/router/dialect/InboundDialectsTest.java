@@ -188,7 +188,7 @@ class InboundDialectsTest {
         "temperature");
     refused(
         new MessagesDialect(),
-        "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}",
+        "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"developer\",\"content\":\"x\"}]}",
         "messages[0].role");
     refused(
         new MessagesDialect(),
