@@ -117,12 +117,19 @@ await() { # url [seconds]
 
 task_pid() { ctr task ls | awk -v c="$1" '$1 == c {print $2}'; }
 runs_as_10001() { grep -qE '^Uid:\s+10001\s' "/proc/$(task_pid "$1")/status"; }
-# The root is mounted read-only in the container, and writing to it fails as it says.
+# The root is mounted read-only in the container, and writing to it fails as it says. Asked up to
+# three times: on a loaded machine an exec can fail for its own reasons (it once did in a full
+# make test), and a root that takes the write fails all three anyway.
 root_is_read_only() {
   local options refusal
-  options=$(awk '$2 == "/" {print $4}' "/proc/$(task_pid "$1")/mounts")
-  refusal=$(ctr task exec --exec-id "touch-$RANDOM" "$1" /bin/touch /deployments/x 2>&1 || true)
-  [[ $options == ro,* && $refusal == *"Read-only file system"* ]]
+  for _ in 1 2 3; do
+    options=$(awk '$2 == "/" {print $4}' "/proc/$(task_pid "$1")/mounts")
+    refusal=$(ctr task exec --exec-id "touch-$RANDOM" "$1" /bin/touch /deployments/x 2>&1 || true)
+    [[ $options == ro,* && $refusal == *"Read-only file system"* ]] && return 0
+    sleep 1
+  done
+  echo "     / is mounted ${options:-(not found)}; touch /deployments/x said: ${refusal:-nothing}" >&2
+  return 1
 }
 tmp_is_writable() { ctr task exec --exec-id "tmp-$RANDOM" "$1" /bin/touch /tmp/x; }
 
