@@ -116,11 +116,18 @@ final class Exchange {
   private CompletionRequest request;
 
   /**
-   * The request in the canonical model, for translation and the cache key; read at the start from
-   * every dialect. Null for a chat or completions request it cannot express (parts of a kind it
-   * does not know), which still passes through to the models that speak its dialect.
+   * The request in the canonical model, for translation and the cache key: read at the start from
+   * Messages and Responses, and from chat and completions when first needed ({@link #canonical()}).
+   * Null for a chat or completions request it cannot express (parts of a kind it does not know),
+   * which still passes through to the models that speak its dialect.
    */
   private CanonicalRequest canonical;
+
+  /**
+   * A chat or completions request not yet read into {@link #canonical}: one that passes through to
+   * a model of its own dialect with the cache off never is.
+   */
+  private boolean canonicalPending;
 
   /** Why {@link #canonical} could not be read; given to the caller if a translation needs it. */
   private ApiError untranslatable;
@@ -211,9 +218,9 @@ final class Exchange {
   }
 
   /**
-   * Reads the body in the caller's dialect. Chat and completions are checked as OpenAI checks them
-   * and read into the canonical model beside; the other dialects are read by their adapters and
-   * written as the equivalent chat request for what reads OpenAI's shape.
+   * Reads the body in the caller's dialect. Chat and completions are checked as OpenAI checks them,
+   * to be read into the canonical model when that is needed; the other dialects are read by their
+   * adapters and written as the equivalent chat request for what reads OpenAI's shape.
    */
   private void read(byte[] bytes) {
     String domain = ctx.request().getHeader(HEADER_DOMAIN);
@@ -229,17 +236,25 @@ final class Exchange {
     }
     if (endpoint == Endpoint.chat || endpoint == Endpoint.completions) {
       request = CompletionRequest.parse(endpoint, bytes, domain);
+      canonicalPending = true;
+      return;
+    }
+    canonical = inbound.parse(CompletionRequest.readObject(bytes));
+    request =
+        CompletionRequest.of(Endpoint.chat, OPENAI.request(canonical, canonical.model()), domain);
+  }
+
+  /** The request in the canonical model, read now if it was not yet; null when it cannot be. */
+  private CanonicalRequest canonical() {
+    if (canonicalPending) {
+      canonicalPending = false;
       try {
         canonical = inbound.parse(request.body());
       } catch (ApiError e) {
         untranslatable = e;
       }
-      return;
     }
-    canonical = inbound.parse(CompletionRequest.readObject(bytes));
-    request =
-        CompletionRequest.parse(
-            Endpoint.chat, Json.bytes(OPENAI.request(canonical, canonical.model())), domain);
+    return canonical;
   }
 
   /**
@@ -255,10 +270,11 @@ final class Exchange {
     }
     // With keys, the key decides the tenant and the tenant header is ignored.
     String tenant = admission.tenant(ctx.request().getHeader(table.config().cache().tenantHeader));
+    CanonicalRequest read = canonical();
     cacheKey =
-        canonical != null
+        read != null
             ? CacheKey.ofCanonical(
-                table.routerName(), table.version(), tenant, canonical.cacheIdentity())
+                table.routerName(), table.version(), tenant, read.cacheIdentity())
             : CacheKey.of(table.routerName(), table.version(), tenant, request);
     return cacheKey;
   }
@@ -619,10 +635,11 @@ final class Exchange {
 
   /** The request in the canonical model, for an attempt that must translate it. */
   private CanonicalRequest translatable() {
-    if (canonical == null) {
+    CanonicalRequest read = canonical();
+    if (read == null) {
       throw untranslatable;
     }
-    return canonical;
+    return read;
   }
 
   /**
@@ -716,34 +733,34 @@ final class Exchange {
     }
     Buffer body;
     TokenUsage usage;
-    CachedAnswer kept;
+    // Null when the answer passes through as it came.
+    CanonicalAnswer answer = null;
     if (plan.passThrough()) {
       body = reply.body();
       usage = Usage.tokensOfAnswer(inbound.dialect(), body, request.needs().promptTokens());
-      kept =
-          new CachedAnswer(
-              model.name(),
-              reply.contentType(),
-              baselineUsd(usage),
-              body,
-              CacheReplay.formOf(endpoint, false));
     } else {
-      CanonicalAnswer answer =
-          plan.translator().parseAnswer(Json.readOrNull(reply.body().getBytes()));
+      answer = plan.translator().parseAnswer(Json.readOrNull(reply.body().getBytes()));
       if (answer.created() == 0) {
         // Anthropic's answers say not when they were made; chat and Responses callers read it.
         answer = answer.withCreated(clock().millis() / 1000);
       }
       body = Buffer.buffer(Json.bytes(inbound.renderAnswer(answer)));
       usage = answer.usage();
-      kept = canonicalEntry(model, answer, usage);
     }
     double cost = account(model, usage);
     response.putHeader(HEADER_COST, usd(cost));
     finish(reply.status());
     response.end(body);
     if (store) {
-      store(kept);
+      store(
+          answer == null
+              ? new CachedAnswer(
+                  model.name(),
+                  reply.contentType(),
+                  baselineUsd(usage),
+                  body,
+                  CacheReplay.formOf(endpoint, false))
+              : canonicalEntry(model, answer, usage));
     }
   }
 
@@ -820,7 +837,7 @@ final class Exchange {
     if (!plan.passThrough()) {
       return StreamPipe.translating(
           plan.translator().streamDecoder(estimate),
-          inbound.streamEncoder(canonical, clock().millis() / 1000));
+          inbound.streamEncoder(canonical(), clock().millis() / 1000));
     }
     return switch (inbound.dialect()) {
       case chat -> StreamPipe.passing(OPENAI.streamDecoder(estimate), store);
@@ -860,7 +877,7 @@ final class Exchange {
    */
   private boolean answerFromCache(CachedAnswer answer) {
     CacheReplay.Rendered rendered =
-        CacheReplay.render(answer, endpoint, inbound, canonical, request.stream());
+        CacheReplay.render(answer, endpoint, inbound, canonical(), request.stream());
     if (rendered == null) {
       return false;
     }

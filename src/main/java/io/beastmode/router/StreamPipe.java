@@ -12,13 +12,19 @@ import java.util.List;
 
 /**
  * What a streamed answer goes through on its way to the caller: its bytes as they are, read on the
- * side for usage and the cache, or decoded into canonical events and written in the caller's
- * dialect. Either way the events are assembled into the complete answer the cache keeps.
+ * side for usage and kept whole for the cache, or decoded into canonical events and written in the
+ * caller's dialect, the events assembled into the complete answer the cache keeps.
  */
 abstract class StreamPipe {
-  private final AnswerAssembler assembler = new AnswerAssembler();
+  /** Null when the stream's bytes are what the cache keeps: nothing is assembled. */
+  private final AnswerAssembler assembler;
+
   private TokenUsage usage;
   private boolean failed;
+
+  private StreamPipe(boolean assembles) {
+    this.assembler = assembles ? new AnswerAssembler() : null;
+  }
 
   /** The bytes owed to the caller for this piece of the upstream's stream (may be empty). */
   abstract Buffer chunk(Buffer upstream);
@@ -36,15 +42,20 @@ abstract class StreamPipe {
     return failed;
   }
 
-  /** The complete answer, or null when the stream ended early or could not be read. */
+  /**
+   * The complete answer, or null when the stream ended early or could not be read, or when the pipe
+   * assembles none (it passes the bytes through, and keeps them if asked: {@link #copy}).
+   */
   CanonicalAnswer answer(long created) {
-    return !failed && assembler.complete() ? assembler.answer(created) : null;
+    return assembler != null && !failed && assembler.complete() ? assembler.answer(created) : null;
   }
 
   /** Counts and assembles events as they are decoded. */
   void observe(List<StreamEvent> events) {
     for (StreamEvent event : events) {
-      assembler.accept(event);
+      if (assembler != null) {
+        assembler.accept(event);
+      }
       if (event instanceof StreamEvent.MessageStart start) {
         usage = start.usage();
       } else if (event instanceof StreamEvent.MessageDelta delta) {
@@ -61,13 +72,14 @@ abstract class StreamPipe {
   }
 
   /**
-   * The upstream's bytes reach the caller unchanged; a decoder reads them on the side.
+   * The upstream's bytes reach the caller unchanged; a decoder reads them on the side for usage and
+   * errors.
    *
    * @param keepCopy keep the whole stream, so a later request of the same form replays it as sent
    */
   static StreamPipe passing(StreamDecoder decoder, boolean keepCopy) {
     Buffer copy = keepCopy ? Buffer.buffer() : null;
-    return new StreamPipe() {
+    return new StreamPipe(false) {
       @Override
       Buffer chunk(Buffer upstream) {
         observe(decoder.feed(upstream.getBytes()));
@@ -95,7 +107,7 @@ abstract class StreamPipe {
    * events the router does not decode (legacy completions). Nothing is assembled for the cache.
    */
   static StreamPipe counting(Usage.StreamTally tally) {
-    return new StreamPipe() {
+    return new StreamPipe(false) {
       @Override
       Buffer chunk(Buffer upstream) {
         tally.feed(upstream);
@@ -116,7 +128,7 @@ abstract class StreamPipe {
 
   /** The upstream's stream decoded and written again in the caller's dialect. */
   static StreamPipe translating(StreamDecoder decoder, StreamEncoder encoder) {
-    return new StreamPipe() {
+    return new StreamPipe(true) {
       @Override
       Buffer chunk(Buffer upstream) {
         return encode(decoder.feed(upstream.getBytes()));

@@ -54,6 +54,14 @@ public record CompletionRequest(
     if (!(root instanceof ObjectNode body)) {
       throw ApiError.invalid(null, "the request body must be a JSON object");
     }
+    return of(endpoint, body, domain);
+  }
+
+  /**
+   * A request already read as JSON, checked as {@link #parse} checks it: the equivalent chat
+   * request an adapter wrote for another dialect's, with no round trip through its text.
+   */
+  public static CompletionRequest of(Endpoint endpoint, ObjectNode body, String domain) {
     String model = requiredString(body, "model");
     if (endpoint == Endpoint.embeddings) {
       return embeddings(body, model, domain);

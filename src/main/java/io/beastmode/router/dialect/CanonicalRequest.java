@@ -1,14 +1,15 @@
 package io.beastmode.router.dialect;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.router.api.TokenEstimate;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * A request in no dialect in particular: what the caller asked, read by an inbound adapter and
@@ -99,73 +100,130 @@ public record CanonicalRequest(
    * chat and a Messages request that mean the same thing. Left out: the dialect, {@code stream} (a
    * streamed and a plain request share an answer), user and metadata labels, cache_control marks,
    * and the way turns were split (consecutive turns of one role are joined, as Anthropic joins
-   * them).
+   * them). Every object's fields are sorted and numbers spelled one way ({@code 1}, {@code 1.0} and
+   * {@code 1e0} alike): the text is written as it is walked, fields in their sorted order, so no
+   * tree is built for it.
    */
   public String cacheIdentity() {
-    ObjectNode id = Json.object();
-    id.put("model", model);
-    id.put("system", systemText());
-    ArrayNode turns = id.putArray("messages");
+    StringWriter text = new StringWriter(256);
+    try (JsonGenerator out = Json.MAPPER.getFactory().createGenerator(text)) {
+      writeIdentity(out);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return text.toString();
+  }
+
+  /** The identity's fields, in sorted order. */
+  private void writeIdentity(JsonGenerator out) throws IOException {
+    out.writeStartObject();
+    List<String> meaningful = new ArrayList<>();
+    if (extras != null) {
+      extras
+          .fieldNames()
+          .forEachRemaining(
+              field -> {
+                if (!LABELS.contains(field)) {
+                  meaningful.add(field);
+                }
+              });
+    }
+    if (!meaningful.isEmpty()) {
+      meaningful.sort(null);
+      out.writeObjectFieldStart("extras");
+      for (String field : meaningful) {
+        out.writeFieldName(field);
+        Json.writeNormalised(out, extras.get(field));
+      }
+      out.writeEndObject();
+    }
+    out.writeFieldName("maxTokens");
+    writeNumber(out, maxTokens);
+    out.writeArrayFieldStart("messages");
     Message.Role last = null;
-    ArrayNode lastContent = null;
     for (Message message : messages) {
       if (message.role() != last) {
-        ObjectNode turn = turns.addObject().put("role", message.role().name());
-        lastContent = turn.putArray("content");
+        if (last != null) {
+          out.writeEndArray();
+          out.writeStringField("role", last.name());
+          out.writeEndObject();
+        }
+        out.writeStartObject();
+        out.writeArrayFieldStart("content");
         last = message.role();
       }
       for (Block block : message.content()) {
-        // An empty text block (chat's "content": "" beside tool calls) says nothing.
-        if (!(block instanceof Block.Text t && t.text().isEmpty())) {
-          lastContent.add(BlockJson.write(block, false));
+        if (block instanceof Block.Text t) {
+          // An empty text block (chat's "content": "" beside tool calls) says nothing.
+          if (!t.text().isEmpty()) {
+            out.writeStartObject();
+            out.writeStringField("text", t.text());
+            out.writeStringField("type", "text");
+            out.writeEndObject();
+          }
+        } else {
+          Json.writeNormalised(out, BlockJson.write(block, false));
         }
       }
     }
-    ArrayNode toolList = id.putArray("tools");
-    for (Tool tool : tools) {
-      ObjectNode written = toolList.addObject().put("name", tool.name());
-      written.put("description", tool.description()).set("schema", tool.inputSchema());
-      written.set("kept", tool.extras().get(OpenAiShapes.OPENAI_TOOL));
+    if (last != null) {
+      out.writeEndArray();
+      out.writeStringField("role", last.name());
+      out.writeEndObject();
     }
+    out.writeEndArray();
+    out.writeStringField("model", model);
     if (!tools.isEmpty()) {
-      id.put("toolChoice", toolChoice.mode().name())
-          .put("toolName", toolChoice.name())
-          .put("parallel", toolChoice.parallelAllowed());
+      out.writeBooleanField("parallel", toolChoice.parallelAllowed());
     }
-    id.put("maxTokens", maxTokens);
-    id.put("temperature", temperature);
-    id.put("topP", topP);
-    id.put("topK", topK);
-    id.set("stop", Json.MAPPER.valueToTree(stopSequences));
-    id.set("thinking", thinking);
-    id.set("responseFormat", responseFormat);
-    ObjectNode meaningful = Json.without(extras, LABELS.toArray(String[]::new));
-    if (!meaningful.isEmpty()) {
-      id.set("extras", meaningful);
+    out.writeFieldName("responseFormat");
+    Json.writeNormalised(out, responseFormat);
+    out.writeFieldName("stop");
+    if (stopSequences == null) {
+      out.writeNull();
+    } else {
+      out.writeStartArray();
+      for (String stop : stopSequences) {
+        out.writeString(stop);
+      }
+      out.writeEndArray();
     }
-    return Json.write(normalised(id));
+    out.writeStringField("system", systemText());
+    out.writeFieldName("temperature");
+    writeNumber(out, temperature);
+    out.writeFieldName("thinking");
+    Json.writeNormalised(out, thinking);
+    if (!tools.isEmpty()) {
+      out.writeStringField("toolChoice", toolChoice.mode().name());
+      out.writeStringField("toolName", toolChoice.name());
+    }
+    out.writeArrayFieldStart("tools");
+    for (Tool tool : tools) {
+      out.writeStartObject();
+      out.writeStringField("description", tool.description());
+      out.writeFieldName("kept");
+      Json.writeNormalised(out, tool.extras().get(OpenAiShapes.OPENAI_TOOL));
+      out.writeStringField("name", tool.name());
+      out.writeFieldName("schema");
+      Json.writeNormalised(out, tool.inputSchema());
+      out.writeEndObject();
+    }
+    out.writeEndArray();
+    out.writeFieldName("topK");
+    writeNumber(out, topK);
+    out.writeFieldName("topP");
+    writeNumber(out, topP);
+    out.writeEndObject();
   }
 
-  /** Fields sorted, numbers spelled one way ({@code 1}, {@code 1.0} and {@code 1e0} alike). */
-  private static JsonNode normalised(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return com.fasterxml.jackson.databind.node.NullNode.instance;
+  /** A number as {@link Json#writeNormalised} spells it; null when absent. */
+  private static void writeNumber(JsonGenerator out, Number number) throws IOException {
+    if (number == null) {
+      out.writeNull();
+    } else if (number instanceof Double d) {
+      out.writeNumber(BigDecimal.valueOf(d).stripTrailingZeros());
+    } else {
+      out.writeNumber(BigDecimal.valueOf(number.longValue()).stripTrailingZeros());
     }
-    if (node.isObject()) {
-      TreeMap<String, JsonNode> sorted = new TreeMap<>();
-      node.properties().forEach(e -> sorted.put(e.getKey(), normalised(e.getValue())));
-      ObjectNode copy = Json.object();
-      sorted.forEach(copy::set);
-      return copy;
-    }
-    if (node.isArray()) {
-      List<JsonNode> items = new ArrayList<>();
-      node.forEach(item -> items.add(normalised(item)));
-      return Json.array().addAll(items);
-    }
-    if (node.isNumber()) {
-      return DecimalNode.valueOf(node.decimalValue().stripTrailingZeros());
-    }
-    return node;
   }
 }

@@ -24,8 +24,10 @@ import java.util.function.LongFunction;
 
 /**
  * The upstreams and the systems under test, each a process of its own on loopback. nginx is the
- * upstream: {@code /fast/} answers a fixed chat completion at once, {@code /slow/} passes to the
- * simulator, which answers after 60 ms (streamed answers too). Every system gets the same bodies.
+ * upstream: {@code /fast/} answers a fixed chat completion at once, {@code /anthropic/v1/messages}
+ * a fixed Anthropic Messages answer, {@code /slow/} passes to the simulator, which answers after 60
+ * ms (streamed answers too) in either API. Every system gets the same chat bodies; the router's
+ * Messages rows get the same question as a Messages body.
  */
 final class BenchSystems implements AutoCloseable {
   static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
@@ -45,6 +47,16 @@ final class BenchSystems implements AutoCloseable {
       {"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench-fast",\
       "choices":[{"index":0,"message":{"role":"assistant","content":"Paris is the capital of France."},"finish_reason":"stop"}],\
       "usage":{"prompt_tokens":14,"completion_tokens":7,"total_tokens":21}}""";
+
+  /** Models with {@code upstream: {kind: anthropic}}: the same two upstreams in Messages. */
+  static final String ANTHROPIC_FAST_MODEL = "bench-fast-anthropic";
+
+  static final String ANTHROPIC_SLOW_MODEL = "bench-60ms-anthropic";
+  static final String ANTHROPIC_FAST_ANSWER =
+      """
+      {"id":"msg_bench","type":"message","role":"assistant","model":"bench-fast-anthropic",\
+      "content":[{"type":"text","text":"Paris is the capital of France."}],\
+      "stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":14,"output_tokens":7}}""";
 
   /**
    * One system under test.
@@ -83,8 +95,13 @@ final class BenchSystems implements AutoCloseable {
           latencyMs: 60
           tokensPerSecond: 400
           answer: Paris is the capital of France, and has been for a long time.
+        - name: %s
+          api: anthropic
+          latencyMs: 60
+          tokensPerSecond: 400
+          answer: Paris is the capital of France, and has been for a long time.
         """
-                .formatted(SLOW_MODEL));
+                .formatted(SLOW_MODEL, ANTHROPIC_SLOW_MODEL));
     running.add(
         ServerProcess.start(
                 "simulator",
@@ -183,14 +200,28 @@ final class BenchSystems implements AutoCloseable {
         router: bench/router
         region: local
         models:
-        - name: %s
-          baseUrl: %s/fast/v1
+        - name: %1$s
+          baseUrl: %2$s/fast/v1
           inputPerMillion: 0.15
           outputPerMillion: 0.60
           quality: 0.78
           contextWindow: 128000
-        - name: %s
-          baseUrl: %s/slow/v1
+        - name: %3$s
+          baseUrl: %2$s/slow/v1
+          inputPerMillion: 2.50
+          outputPerMillion: 10.00
+          quality: 0.9
+          contextWindow: 128000
+        - name: %4$s
+          baseUrl: %2$s/anthropic
+          upstream: {kind: anthropic}
+          inputPerMillion: 0.15
+          outputPerMillion: 0.60
+          quality: 0.78
+          contextWindow: 128000
+        - name: %5$s
+          baseUrl: %2$s/slow
+          upstream: {kind: anthropic}
           inputPerMillion: 2.50
           outputPerMillion: 10.00
           quality: 0.9
@@ -198,7 +229,8 @@ final class BenchSystems implements AutoCloseable {
         limits:
           maxInFlight: 10000
         """
-                .formatted(FAST_MODEL, upstream, SLOW_MODEL, upstream));
+                .formatted(
+                    FAST_MODEL, upstream, SLOW_MODEL, ANTHROPIC_FAST_MODEL, ANTHROPIC_SLOW_MODEL));
     // The same router with access control on: a key with per-minute limits and a daily budget, so
     // every miss is admitted, reserved and settled in Redis.
     Path keys =
@@ -386,6 +418,22 @@ final class BenchSystems implements AutoCloseable {
               noStore(target(base, SLOW_MODEL, true, false, headers)),
               noStore(target(base, SLOW_MODEL, true, true, headers)),
               process::peakMemoryMiB));
+      // The same questions as Messages requests, cache off like the row above: translated to the
+      // OpenAI-compatible upstreams, and passed through to the same upstreams in Anthropic's API.
+      systems.add(
+          new SystemUnderTest(
+              RouterBenchReport.MESSAGES_TRANSLATED,
+              noStore(messages(base, FAST_MODEL, false)),
+              noStore(messages(base, SLOW_MODEL, false)),
+              noStore(messages(base, SLOW_MODEL, true)),
+              process::peakMemoryMiB));
+      systems.add(
+          new SystemUnderTest(
+              RouterBenchReport.MESSAGES_PASSED,
+              noStore(messages(base, ANTHROPIC_FAST_MODEL, false)),
+              noStore(messages(base, ANTHROPIC_SLOW_MODEL, false)),
+              noStore(messages(base, ANTHROPIC_SLOW_MODEL, true)),
+              process::peakMemoryMiB));
     }
   }
 
@@ -464,6 +512,14 @@ final class BenchSystems implements AutoCloseable {
     return new Target(base + "/chat/completions", headers, bodies(model, unique, stream));
   }
 
+  /** Anthropic Messages requests, every question new, as Anthropic's SDKs send them. */
+  private static Target messages(String base, String model, boolean stream) {
+    return new Target(
+        base + "/messages",
+        json().add("anthropic-version", "2023-06-01"),
+        messagesBodies(model, stream));
+  }
+
   private static Target noStore(Target target) {
     return new Target(
         target.url(),
@@ -500,6 +556,21 @@ final class BenchSystems implements AutoCloseable {
                 + ": what is the capital of France?\"}]}");
   }
 
+  /** The chat bodies' question as an Anthropic Messages body, with the same limit. */
+  static LongFunction<Buffer> messagesBodies(String model, boolean stream) {
+    return n ->
+        Buffer.buffer(
+            "{\"model\":\""
+                + model
+                + "\",\"max_tokens\":"
+                + MAX_TOKENS
+                + ",\"temperature\":0,\"stream\":"
+                + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Question "
+                + n
+                + ": what is the capital of France?\"}]}");
+  }
+
   private static String nginxConfig(Path work, int port, int simulatorPort) {
     return """
         daemon off;
@@ -519,6 +590,10 @@ final class BenchSystems implements AutoCloseable {
           server {
             listen 127.0.0.1:%2$d;
             location /fast/ { default_type application/json; return 200 '%4$s'; }
+            location = /anthropic/v1/messages {
+              default_type application/json;
+              return 200 '%5$s';
+            }
             location /slow/ {
               proxy_pass http://simulator/;
               proxy_http_version 1.1;
@@ -528,7 +603,7 @@ final class BenchSystems implements AutoCloseable {
           }
         }
         """
-        .formatted(work, port, simulatorPort, FAST_ANSWER);
+        .formatted(work, port, simulatorPort, FAST_ANSWER, ANTHROPIC_FAST_ANSWER);
   }
 
   private static String nginx() {

@@ -77,4 +77,28 @@ class CacheIdentityTest {
     assertThat(new ChatDialect().parse(json(CHAT.formatted(""))).cacheIdentity())
         .isEqualTo(chat(""));
   }
+
+  @Test
+  void theIdentityKeepsItsTextSoARouterUpgradeKeepsTheCachedAnswers() {
+    // Fields sorted, numbers without trailing zeros (100 as 1E+2, 0.90 as 0.9, 2.0 as 2), the
+    // stream's labels left out: the text the cache keys of answers already stored were made from.
+    String body =
+        CHAT.formatted(
+                "\"top_p\":0.90,\"seed\":100,\"stop\":[\"END\"],\"stream\":true,"
+                    + "\"stream_options\":{\"include_usage\":true},")
+            .replace("\\\"Paris\\\"}", "\\\"Paris\\\", \\\"days\\\": 2.0}");
+
+    assertThat(new ChatDialect().parse(json(body)).cacheIdentity())
+        .isEqualTo(
+            "{\"extras\":{\"seed\":1E+2},\"maxTokens\":1E+2,\"messages\":[{\"content\":[{\"text\":"
+                + "\"weather?\",\"type\":\"text\"}],\"role\":\"user\"},{\"content\":[{\"id\":\"a\","
+                + "\"input\":{\"city\":\"Paris\",\"days\":2},\"name\":\"weather\",\"type\":\"tool_use\"}],"
+                + "\"role\":\"assistant\"},{\"content\":[{\"content\":[{\"text\":\"sunny\",\"type\":"
+                + "\"text\"}],\"is_error\":false,\"tool_use_id\":\"a\",\"type\":\"tool_result\"}],\"role\":"
+                + "\"user\"}],\"model\":\"m\",\"parallel\":true,\"responseFormat\":null,\"stop\":"
+                + "[\"END\"],\"system\":\"be brief\",\"temperature\":0.5,\"thinking\":null,"
+                + "\"toolChoice\":\"auto\",\"toolName\":null,\"tools\":[{\"description\":\"d\",\"kept\":"
+                + "null,\"name\":\"weather\",\"schema\":{\"properties\":{\"city\":{\"type\":"
+                + "\"string\"}},\"type\":\"object\"}}],\"topK\":null,\"topP\":0.9}");
+  }
 }
