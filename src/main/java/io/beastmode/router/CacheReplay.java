@@ -13,7 +13,6 @@ import io.beastmode.router.dialect.StreamDecoder;
 import io.beastmode.router.dialect.StreamEncoder;
 import io.beastmode.router.dialect.StreamEvent;
 import io.vertx.core.buffer.Buffer;
-import java.util.Set;
 
 /**
  * A cached answer as the caller asks for it: the stored bytes when they are in the caller's dialect
@@ -23,7 +22,7 @@ import java.util.Set;
 final class CacheReplay {
   private static final OpenAiUpstream OPENAI = new OpenAiUpstream();
   private static final AnthropicUpstream ANTHROPIC =
-      new AnthropicUpstream(AnthropicUpstream.DEFAULT_MAX_TOKENS, Set.of());
+      new AnthropicUpstream(AnthropicUpstream.DEFAULT_MAX_TOKENS);
 
   /** The content type and body to answer with. */
   record Rendered(String contentType, Buffer body) {}

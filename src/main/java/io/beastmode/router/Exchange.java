@@ -81,7 +81,7 @@ final class Exchange {
   private static final int OVERLOADED = 529;
 
   private static final AnthropicUpstream ANTHROPIC =
-      new AnthropicUpstream(AnthropicUpstream.DEFAULT_MAX_TOKENS, java.util.Set.of());
+      new AnthropicUpstream(AnthropicUpstream.DEFAULT_MAX_TOKENS);
 
   /** The router-wide parts every exchange uses. */
   record Services(

@@ -6,7 +6,6 @@ import io.beastmode.api.v1alpha1.UpstreamKind;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.Endpoint;
 import io.beastmode.router.dialect.AnthropicUpstream;
-import io.beastmode.router.dialect.AzureOpenAiUpstream;
 import io.beastmode.router.dialect.BodySplice;
 import io.beastmode.router.dialect.CanonicalRequest;
 import io.beastmode.router.dialect.Dialect;
@@ -19,7 +18,6 @@ import io.vertx.core.buffer.Buffer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -98,14 +96,13 @@ record UpstreamPlan(String url, MultiMap headers, Buffer body, UpstreamDialect t
   private static UpstreamDialect translator(
       UpstreamKind kind, ModelUpstream upstream, ModelRoute model) {
     return switch (kind) {
-      case openai -> OPENAI;
-      case azureOpenAI -> new AzureOpenAiUpstream(upstream.apiVersion);
+      // Azure takes OpenAI's body; its paths and key header are this plan's.
+      case openai, azureOpenAI -> OPENAI;
       case anthropic ->
           new AnthropicUpstream(
               model.maxOutputTokens() == null
                   ? AnthropicUpstream.DEFAULT_MAX_TOKENS
-                  : model.maxOutputTokens(),
-              Set.of());
+                  : model.maxOutputTokens());
     };
   }
 

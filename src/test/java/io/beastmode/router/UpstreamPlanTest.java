@@ -82,6 +82,22 @@ class UpstreamPlanTest {
   }
 
   @Test
+  void anAnthropicUpstreamGetsOnlyTheBetaFlagsItsModelAllows() {
+    ModelUpstream allowing = upstream(UpstreamKind.anthropic);
+    allowing.anthropicBetas = List.of("b", "c");
+    ModelUpstream refusingAll = upstream(UpstreamKind.anthropic);
+    refusingAll.anthropicBetas = List.of("x");
+
+    UpstreamPlan allowed = plan(Endpoint.messages, route("https://a", allowing), MESSAGES);
+    UpstreamPlan none = plan(Endpoint.messages, route("https://a", refusingAll), MESSAGES);
+    UpstreamPlan toOpenAi = plan(Endpoint.messages, route("https://o/v1", null), MESSAGES);
+
+    assertThat(allowed.headers().get("anthropic-beta")).isEqualTo("b");
+    assertThat(none.headers().contains("anthropic-beta")).isFalse();
+    assertThat(toOpenAi.headers().contains("anthropic-beta")).isFalse();
+  }
+
+  @Test
   void anEmbeddingsRequestForAnAnthropicModelIsRefusedNamingTheModel() {
     assertThatThrownBy(
             () ->

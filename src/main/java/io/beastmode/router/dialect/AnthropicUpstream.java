@@ -6,11 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.router.api.ApiError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.StringJoiner;
 
 /**
  * An Anthropic upstream ({@code /v1/messages}).
@@ -30,45 +26,18 @@ public final class AnthropicUpstream implements UpstreamDialect {
   static final int MIN_THINKING_BUDGET = 1024;
 
   private final int defaultMaxTokens;
-  private final Set<String> allowedBetas;
 
   /**
    * @param defaultMaxTokens {@code max_tokens} when the caller gave none (the model's maximum
    *     output, or {@link #DEFAULT_MAX_TOKENS})
-   * @param allowedBetas the {@code anthropic-beta} flags this upstream takes; others are dropped
    */
-  public AnthropicUpstream(int defaultMaxTokens, Set<String> allowedBetas) {
+  public AnthropicUpstream(int defaultMaxTokens) {
     this.defaultMaxTokens = defaultMaxTokens;
-    this.allowedBetas = Set.copyOf(allowedBetas);
   }
 
   @Override
   public Dialect nativeDialect() {
     return Dialect.messages;
-  }
-
-  /**
-   * The request headers: the key, the API version, and the caller's {@code anthropic-beta} flags
-   * that this upstream allows (none is left out rather than sent empty).
-   *
-   * @param callerBetas the caller's {@code anthropic-beta} header, comma-separated, or null
-   */
-  public Map<String, String> headers(String apiKey, String callerBetas) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("x-api-key", apiKey);
-    headers.put("anthropic-version", VERSION);
-    if (callerBetas != null) {
-      StringJoiner kept = new StringJoiner(",");
-      for (String flag : callerBetas.split(",")) {
-        if (allowedBetas.contains(flag.strip())) {
-          kept.add(flag.strip());
-        }
-      }
-      if (kept.length() > 0) {
-        headers.put("anthropic-beta", kept.toString());
-      }
-    }
-    return headers;
   }
 
   @Override

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -23,7 +22,7 @@ class CacheIdentityPropertiesTest {
 
     CanonicalRequest viaChat = new ChatDialect().parse(new OpenAiUpstream().request(request, "m"));
     CanonicalRequest viaMessages =
-        new MessagesDialect().parse(new AnthropicUpstream(4096, Set.of()).request(request, "m"));
+        new MessagesDialect().parse(new AnthropicUpstream(4096).request(request, "m"));
 
     assertThat(viaChat.cacheIdentity()).isEqualTo(viaMessages.cacheIdentity());
     assertThat(viaChat.cacheIdentity()).isEqualTo(request.cacheIdentity());

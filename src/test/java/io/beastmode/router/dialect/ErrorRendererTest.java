@@ -39,7 +39,7 @@ class ErrorRendererTest {
   @Test
   void anUpstreamErrorKeepsItsStatusTypeAndMessage() {
     UpstreamError error =
-        new AnthropicUpstream(4096, java.util.Set.of())
+        new AnthropicUpstream(4096)
             .parseError(
                 529,
                 "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"

@@ -104,7 +104,7 @@ class InboundDialectsTest {
                 [{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"UklG","format":"wav"}}]},
                  {"role":"function","name":"f","content":"42"}]
                 """));
-    assertThatThrownBy(() -> new AnthropicUpstream(4096, java.util.Set.of()).request(request, "c"))
+    assertThatThrownBy(() -> new AnthropicUpstream(4096).request(request, "c"))
         .isInstanceOfSatisfying(
             ApiError.class, e -> assertThat(e.getMessage()).contains("'input_audio' block"));
     refused(
@@ -134,7 +134,7 @@ class InboundDialectsTest {
     assertThat(batch.messages().get(0).content())
         .containsExactly(
             new Block.Unmapped(Dialect.completions, json("{\"prompt\":[\"a\",[1,2]]}")));
-    assertThatThrownBy(() -> new AnthropicUpstream(4096, java.util.Set.of()).request(batch, "c"))
+    assertThatThrownBy(() -> new AnthropicUpstream(4096).request(batch, "c"))
         .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.param()).isEqualTo("prompt"));
   }
 

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -68,13 +67,11 @@ class StreamTranslationTest {
     byte[] upstream = anthropicStream(answer, random);
 
     List<StreamEvent> events =
-        decodeInRandomPieces(
-            new AnthropicUpstream(4096, Set.of()).streamDecoder(0), upstream, random);
+        decodeInRandomPieces(new AnthropicUpstream(4096).streamDecoder(0), upstream, random);
     CanonicalAnswer streamed = assembled(events).answer(0);
 
     CanonicalAnswer plain =
-        new AnthropicUpstream(4096, Set.of())
-            .parseAnswer(new MessagesDialect().renderAnswer(answer));
+        new AnthropicUpstream(4096).parseAnswer(new MessagesDialect().renderAnswer(answer));
     assertThat(streamed).isEqualTo(plain);
     assertValidInEveryDialect(events, assembled(events).answer(CREATED), 1);
   }

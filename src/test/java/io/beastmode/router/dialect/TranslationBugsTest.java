@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.router.api.ApiError;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -153,7 +152,7 @@ class TranslationBugsTest {
     JsonNode openAi = new OpenAiUpstream().request(request, "up").path("messages").path(1);
     assertThat(openAi.has("content")).isFalse();
     JsonNode anthropic =
-        new AnthropicUpstream(4096, Set.of()).request(request, "up").path("messages").path(1);
+        new AnthropicUpstream(4096).request(request, "up").path("messages").path(1);
     assertThat(anthropic.path("content"))
         .isEqualTo(
             Json.readOrNull(
@@ -243,8 +242,7 @@ class TranslationBugsTest {
 
             """);
     CanonicalAnswer answer =
-        assembled(decode(new AnthropicUpstream(4096, Set.of()).streamDecoder(0), upstream))
-            .answer(0);
+        assembled(decode(new AnthropicUpstream(4096).streamDecoder(0), upstream)).answer(0);
 
     assertThat(answer.usage()).isEqualTo(new TokenUsage(25, 100, 7, 9, 0));
   }
@@ -309,19 +307,6 @@ class TranslationBugsTest {
   // Pass-through
 
   @Test
-  void anthropicBetaFlagsOutsideTheUpstreamsAllowListAreDropped() {
-    AnthropicUpstream upstream =
-        new AnthropicUpstream(4096, Set.of("prompt-caching-2024-07-31", "context-1m-2025-08-07"));
-
-    assertThat(upstream.headers("k", "context-1m-2025-08-07, interleaved-thinking-2025-05-14"))
-        .containsEntry("anthropic-beta", "context-1m-2025-08-07")
-        .containsEntry("x-api-key", "k")
-        .containsEntry("anthropic-version", "2023-06-01");
-    assertThat(upstream.headers("k", "interleaved-thinking-2025-05-14"))
-        .doesNotContainKey("anthropic-beta");
-  }
-
-  @Test
   void cacheControlOnSystemAndTextReachesAnAnthropicUpstream() {
     CanonicalRequest request =
         new MessagesDialect()
@@ -333,7 +318,7 @@ class TranslationBugsTest {
                      "messages":[{"role":"user","content":[
                        {"type":"text","text":"q","cache_control":{"type":"ephemeral","ttl":"1h"}}]}]}
                     """));
-    ObjectNode body = new AnthropicUpstream(4096, Set.of()).request(request, "claude");
+    ObjectNode body = new AnthropicUpstream(4096).request(request, "claude");
 
     assertThat(body.path("system").path(0).path("cache_control"))
         .isEqualTo(json("{\"type\":\"ephemeral\"}"));

@@ -7,12 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.router.api.ApiError;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Canonical requests written for each kind of upstream. */
 class UpstreamRequestsTest {
-  private static final AnthropicUpstream ANTHROPIC = new AnthropicUpstream(4096, Set.of());
+  private static final AnthropicUpstream ANTHROPIC = new AnthropicUpstream(4096);
 
   private static CanonicalRequest chat(String body) {
     return new ChatDialect().parse(json(body));
@@ -245,22 +244,12 @@ class UpstreamRequestsTest {
   }
 
   @Test
-  void azureBuildsDeploymentAndV1Paths() {
-    assertThat(new AzureOpenAiUpstream("2024-10-21").chatPath("gpt 4o"))
-        .isEqualTo("/openai/deployments/gpt%204o/chat/completions?api-version=2024-10-21");
-    assertThat(AzureOpenAiUpstream.v1().chatPath("gpt-4o"))
-        .isEqualTo("/openai/v1/chat/completions");
-    assertThat(AzureOpenAiUpstream.v1().headers("secret"))
-        .containsExactlyEntriesOf(java.util.Map.of("api-key", "secret"));
-  }
-
-  @Test
   void azuresPromptFilterChunkDoesNotStartTheAnswer() {
     byte[] stream =
         DialectFixtures.openAiStream(
             "{\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",\"prompt_filter_results\":[{\"prompt_index\":0}]}",
             "{\"id\":\"chatcmpl-1\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}");
-    var events = DialectFixtures.decode(AzureOpenAiUpstream.v1().streamDecoder(3), stream);
+    var events = DialectFixtures.decode(new OpenAiUpstream().streamDecoder(3), stream);
 
     assertThat(events.get(0))
         .isEqualTo(
