@@ -15,6 +15,7 @@ import io.beastmode.router.api.Endpoint;
 import io.beastmode.router.cache.CacheRedisOptions;
 import io.beastmode.router.cache.PipelinedRedis;
 import io.beastmode.router.cache.ResponseCache;
+import io.beastmode.router.cache.semantic.SemanticCache;
 import io.beastmode.router.dialect.Dialect;
 import io.beastmode.router.upstream.Backends;
 import io.beastmode.router.upstream.UpstreamClient;
@@ -63,7 +64,13 @@ public class RouterRole {
   private final long localCacheBytes;
   private final Duration learnedPollInterval;
   private final Duration learnedRefitInterval;
+
+  /** How often a router reads the semantic cache's changes from the other routers. */
+  private static final long SEMANTIC_POLL_MILLIS = 250;
+
   private LearningRoutes learning;
+  private final int semanticEntries;
+  private volatile SemanticCache semantic;
   private final Vertx vertx;
   private final MeterRegistry registry;
   private final Instance<Redis> redis;
@@ -93,6 +100,8 @@ public class RouterRole {
           Duration learnedPollInterval,
       @ConfigProperty(name = "beastmode.router.learned-refit-interval", defaultValue = "30s")
           Duration learnedRefitInterval,
+      @ConfigProperty(name = "beastmode.router.semantic-entries", defaultValue = "100000")
+          int semanticEntries,
       Vertx vertx,
       MeterRegistry registry,
       Instance<Redis> redis,
@@ -109,6 +118,7 @@ public class RouterRole {
     this.localCacheBytes = localCacheBytes;
     this.learnedPollInterval = learnedPollInterval;
     this.learnedRefitInterval = learnedRefitInterval;
+    this.semanticEntries = semanticEntries;
     this.vertx = vertx;
     this.registry = registry;
     this.redis = redis;
@@ -143,7 +153,9 @@ public class RouterRole {
             clock,
             region,
             learnedPollInterval,
-            learnedRefitInterval);
+            learnedRefitInterval,
+            () -> semantic,
+            metrics);
     metrics.watchLearning(
         () -> learning.current() == null ? 0 : learning.current().examplesLearned());
     Consumer<RoutingTable> apply =
@@ -151,7 +163,7 @@ public class RouterRole {
           backends.update(next);
           metrics.watchCircuits(backends);
           learning.apply(next);
-          warnAboutUnsupported(next);
+          startSemanticCache(next, redisClient, clock);
         };
     apply.accept(table);
     RedisOptions options = redisOptions.copy();
@@ -184,7 +196,8 @@ public class RouterRole {
             metrics,
             region,
             clock,
-            learning::current);
+            learning::current,
+            () -> semantic);
 
     router
         .post("/v1/chat/completions")
@@ -238,9 +251,29 @@ public class RouterRole {
         .handler(ctx -> learning.examples(ctx));
   }
 
+  /** Starts the semantic cache the first time a config asks for it: its encoder takes memory. */
+  private synchronized void startSemanticCache(RoutingTable table, Redis redisClient, Clock clock) {
+    if (semantic == null && table.config().cache().mode == CacheMode.semantic) {
+      SemanticCache started =
+          new SemanticCache(
+              vertx,
+              redisClient,
+              table.routerName(),
+              semanticEntries,
+              cacheTimeout.toMillis(),
+              clock::millis);
+      started.start(SEMANTIC_POLL_MILLIS);
+      metrics.watchSemantic(started);
+      semantic = started;
+    }
+  }
+
   void stop(@Observes ShutdownEvent event) {
     if (learning != null) {
       learning.stop();
+    }
+    if (semantic != null) {
+      semantic.stop();
     }
     if (metrics != null) {
       metrics.close();
@@ -307,12 +340,5 @@ public class RouterRole {
     ctx.response()
         .putHeader("content-type", "application/json")
         .end(Buffer.buffer(list.toString()));
-  }
-
-  /** Policies and cache modes the API accepts that this router version serves with a fallback. */
-  private static void warnAboutUnsupported(RoutingTable table) {
-    if (table.config().cache().mode == CacheMode.semantic) {
-      LOG.warn("cache mode 'semantic' is not served by this router version; using 'exact'");
-    }
   }
 }
