@@ -258,6 +258,7 @@ public class RouterRole {
           new SemanticCache(
               vertx,
               redisClient,
+              request -> cacheRedis.get().send(request),
               table.routerName(),
               semanticEntries,
               cacheTimeout.toMillis(),

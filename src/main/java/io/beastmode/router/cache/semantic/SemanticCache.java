@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -18,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
@@ -71,6 +74,8 @@ public final class SemanticCache {
   private long timer = -1;
 
   /**
+   * @param commands sends one command on a connection of the caller's event loop (see {@link
+   *     SemanticStore})
    * @param maxEntries entries this router keeps in memory over all partitions; the least recently
    *     used partitions are dropped past it (they load again when asked for)
    * @param loadTimeoutMillis how long a request waits for its partition to load before it goes on
@@ -79,12 +84,13 @@ public final class SemanticCache {
   public SemanticCache(
       Vertx vertx,
       Redis redis,
+      Function<Request, Future<Response>> commands,
       String router,
       int maxEntries,
       long loadTimeoutMillis,
       LongSupplier clock) {
     this.vertx = vertx;
-    this.store = new SemanticStore(redis, router);
+    this.store = new SemanticStore(redis, commands, router);
     this.maxEntries = maxEntries;
     this.loadTimeoutMillis = loadTimeoutMillis;
     this.clock = clock;
@@ -326,7 +332,7 @@ public final class SemanticCache {
     synchronized (this) {
       part = partitions.get(entry.partition());
     }
-    if (part == null || entries.putIfAbsent(entry.id(), entry) != null) {
+    if (part == null || entries.putIfAbsent(entry.id(), entry.withoutVector()) != null) {
       return -1;
     }
     long evicted = part.index().add(entry.id(), entry.vector());

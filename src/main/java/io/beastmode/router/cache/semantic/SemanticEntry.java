@@ -29,6 +29,14 @@ public record SemanticEntry(
     return nowMillis >= expiresAtMillis;
   }
 
+  /**
+   * The entry as a router keeps it beside its index, which holds the vector in its own (smaller)
+   * form.
+   */
+  public SemanticEntry withoutVector() {
+    return new SemanticEntry(id, partition, prompt, new float[0], answerKey, expiresAtMillis);
+  }
+
   /** Memory the entry holds outside the index: its texts. */
   public long bytes() {
     return 64L + 2L * (prompt.length() + answerKey.length() + partition.length());

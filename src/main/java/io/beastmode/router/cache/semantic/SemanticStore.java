@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The semantic cache of one router in its region's Redis, shared by the region's routers. Entries
@@ -45,44 +46,51 @@ public final class SemanticStore {
   public record Served(long entryId, float similarity) {}
 
   private final Redis redis;
+  private final Function<Request, Future<Response>> commands;
   private final String prefix;
 
-  public SemanticStore(Redis redis, String router) {
+  /**
+   * @param redis the pooled client, for what is read now and then (a partition, the stream)
+   * @param commands sends one command of a request's path (an entry added, a label), on a
+   *     connection of the caller's event loop
+   */
+  public SemanticStore(Redis redis, Function<Request, Future<Response>> commands, String router) {
     this.redis = redis;
+    this.commands = commands;
     this.prefix = "beastmode:semantic:" + router + ":";
   }
 
   /** A new entry id, unique across the region's routers. */
   public Future<Long> nextId() {
-    return redis.send(Request.cmd(Command.INCR).arg(prefix + "seq")).map(Response::toLong);
+    return commands.apply(Request.cmd(Command.INCR).arg(prefix + "seq")).map(Response::toLong);
   }
 
   /** Keeps the entry in its partition until its answer expires, and tells the other routers. */
   public Future<Void> add(SemanticEntry entry, int ttlSeconds) {
     Buffer bytes = entry.encode();
     String partition = partitionKey(entry.partition());
-    return redis
-        .batch(
-            List.of(
-                Request.cmd(Command.HSET).arg(partition).arg(entry.id()).arg(bytes),
-                // The hash lives as long as its newest entry; older ones are skipped when read.
-                Request.cmd(Command.EXPIRE).arg(partition).arg(ttlSeconds),
-                event().arg(TYPE).arg(ADD).arg("e").arg(bytes)))
-        .mapEmpty();
+    // Pipelined on one connection, in this order: once the change is on the stream, the entry is
+    // in its partition for a router that loads it.
+    Future<Response> stored =
+        commands.apply(Request.cmd(Command.HSET).arg(partition).arg(entry.id()).arg(bytes));
+    // The hash lives as long as its newest entry; older ones are skipped when read.
+    commands.apply(Request.cmd(Command.EXPIRE).arg(partition).arg(ttlSeconds));
+    Future<Response> told = commands.apply(event().arg(TYPE).arg(ADD).arg("e").arg(bytes));
+    return Future.all(stored, told).mapEmpty();
   }
 
   public Future<Void> remove(String partition, long entryId) {
-    return redis
-        .batch(
-            List.of(
-                Request.cmd(Command.HDEL).arg(partitionKey(partition)).arg(entryId),
-                event().arg(TYPE).arg(REMOVE).arg("p").arg(partition).arg("id").arg(entryId)))
-        .mapEmpty();
+    Future<Response> removed =
+        commands.apply(Request.cmd(Command.HDEL).arg(partitionKey(partition)).arg(entryId));
+    Future<Response> told =
+        commands.apply(
+            event().arg(TYPE).arg(REMOVE).arg("p").arg(partition).arg("id").arg(entryId));
+    return Future.all(removed, told).mapEmpty();
   }
 
   public Future<Void> label(long entryId, float similarity, boolean correct) {
-    return redis
-        .send(
+    return commands
+        .apply(
             event()
                 .arg(TYPE)
                 .arg(LABEL)
@@ -140,8 +148,8 @@ public final class SemanticStore {
 
   /** Remembers which entry answered a request, for feedback on it within {@code ttlSeconds}. */
   public Future<Void> served(String requestId, long entryId, float similarity, int ttlSeconds) {
-    return redis
-        .send(
+    return commands
+        .apply(
             Request.cmd(Command.SET)
                 .arg(prefix + "served:" + requestId)
                 .arg(entryId + " " + similarity)
@@ -154,8 +162,8 @@ public final class SemanticStore {
    * The entry and similarity that answered a request, or null when none did (or it was long ago).
    */
   public Future<Served> servedBy(String requestId) {
-    return redis
-        .send(Request.cmd(Command.GET).arg(prefix + "served:" + requestId))
+    return commands
+        .apply(Request.cmd(Command.GET).arg(prefix + "served:" + requestId))
         .map(
             response -> {
               if (response == null) {
