@@ -45,9 +45,13 @@ public final class HitPolicy {
   static final double AUDIT = 0.02;
   static final long TRAFFIC_MIN = 1000;
 
+  /** A bin whose bound is above this is never served, however small its share of requests. */
+  static final double MAX_WRONG_PER_HIT = 0.25;
+
   private static final int BINS = (int) Math.round((1 - FLOOR) / BIN_WIDTH);
 
   private final double delta;
+  private final double audit;
   private final SplittableRandom random;
 
   private final long[] labelled = new long[BINS];
@@ -58,10 +62,16 @@ public final class HitPolicy {
   private double[] bounds;
 
   public HitPolicy(double delta, long seed) {
+    this(delta, seed, AUDIT);
+  }
+
+  /** With another audit rate: 0 makes the verdicts deterministic for tests. */
+  HitPolicy(double delta, long seed, double audit) {
     if (!(delta > 0 && delta < 1)) {
       throw new IllegalArgumentException("delta must be in (0, 1): " + delta);
     }
     this.delta = delta;
+    this.audit = audit;
     this.random = new SplittableRandom(seed);
   }
 
@@ -100,7 +110,7 @@ public final class HitPolicy {
       return new Decision(Verdict.explore, chosen, "entry-wrong");
     }
     if (bin >= lowestServedBin()) {
-      if (random.nextDouble() < AUDIT) {
+      if (audit > 0 && random.nextDouble() < audit) {
         return new Decision(Verdict.explore, chosen, "audit");
       }
       return new Decision(Verdict.serve, chosen, "bounded");
@@ -149,7 +159,7 @@ public final class HitPolicy {
       return lowest;
     }
     double expectedWrong = 0;
-    while (lowest > 0) {
+    while (lowest > 0 && bound[lowest - 1] <= MAX_WRONG_PER_HIT) {
       double next = expectedWrong + (double) traffic[lowest - 1] / requests * bound[lowest - 1];
       if (next > delta) {
         break;
