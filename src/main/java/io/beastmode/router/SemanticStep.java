@@ -1,6 +1,7 @@
 package io.beastmode.router;
 
 import io.beastmode.api.v1alpha1.CacheSpec;
+import io.beastmode.api.v1alpha1.SemanticCacheSpec;
 import io.beastmode.router.access.Caller;
 import io.beastmode.router.cache.CacheKey;
 import io.beastmode.router.cache.CachedAnswer;
@@ -9,6 +10,7 @@ import io.beastmode.router.cache.semantic.SemanticCache;
 import io.beastmode.router.cache.semantic.SemanticEntry;
 import io.beastmode.router.cache.semantic.Verdict;
 import io.beastmode.router.dialect.CanonicalRequest;
+import io.beastmode.wire.AccessConfig;
 import io.vertx.core.Future;
 
 /**
@@ -31,6 +33,23 @@ final class SemanticStep {
   private final boolean shadow;
   private final int capacity;
   private final int ttlSeconds;
+
+  /**
+   * The bound and mode a request is served under: the router's, narrowed by its key's. A key may
+   * lower the bound, never raise it, and may ask for shadow mode, never leave it.
+   */
+  record Terms(double maxWrongRate, boolean shadow) {
+    static Terms of(SemanticCacheSpec router, AccessConfig.Cache key) {
+      if (key == null) {
+        return new Terms(router.maxWrongRate, router.shadow);
+      }
+      return new Terms(
+          key.maxWrongRate() == null
+              ? router.maxWrongRate
+              : Math.min(router.maxWrongRate, key.maxWrongRate()),
+          router.shadow || Boolean.TRUE.equals(key.shadow()));
+    }
+  }
 
   /** What the cache made of the prompt; null before, or when the lookup failed. */
   private SemanticCache.Lookup lookup;
@@ -81,14 +100,7 @@ final class SemanticStep {
     if (split == null) {
       return null;
     }
-    double bound = spec.semantic.maxWrongRate;
-    boolean shadow = spec.semantic.shadow;
-    if (caller != null && caller.cache() != null) {
-      if (caller.cache().maxWrongRate() != null) {
-        bound = Math.min(bound, caller.cache().maxWrongRate());
-      }
-      shadow |= Boolean.TRUE.equals(caller.cache().shadow());
-    }
+    Terms terms = Terms.of(spec.semantic, caller == null ? null : caller.cache());
     // The exact cache's partitioning (router, config version, tenant) over the context.
     String key = CacheKey.ofCanonical(table.routerName(), table.version(), tenant, split.context());
     return new SemanticStep(
@@ -97,8 +109,8 @@ final class SemanticStep {
         metrics,
         key.substring(key.lastIndexOf(':') + 1),
         split.prompt(),
-        bound,
-        shadow,
+        terms.maxWrongRate(),
+        terms.shadow(),
         spec.semantic.maxEntriesPerPartition,
         spec.ttlSeconds);
   }
