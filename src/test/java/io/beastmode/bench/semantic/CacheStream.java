@@ -105,7 +105,7 @@ final class CacheStream {
       }
       return;
     }
-    SimilarityIndex index = new SimilarityIndex(data.texts().size() + 1);
+    SimilarityIndex index = new SimilarityIndex(data.texts().size() + 1, vectors.apply(0).length);
     BitSet cached = new BitSet();
     for (int a : firstAsks) {
       if (!cached.get(a)) {

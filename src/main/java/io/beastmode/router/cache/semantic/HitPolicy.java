@@ -42,7 +42,7 @@ public final class HitPolicy {
 
   static final int LABELS_ENOUGH = 400;
   static final double EXPLORE_KNOWN = 0.1;
-  static final double AUDIT = 0.02;
+  static final double AUDIT = 0.01;
   static final long TRAFFIC_MIN = 1000;
 
   /** A bin whose bound is above this is never served, however small its share of requests. */
@@ -59,7 +59,10 @@ public final class HitPolicy {
   private final long[] traffic = new long[BINS];
   private long requests;
   private final Map<Long, Float> wrongAt = new HashMap<>();
-  private double[] bounds;
+  // each bin's bound from its own poolings, NaN until computed; a label recomputes only the bins
+  // it pools into
+  private final double[] pooled = new double[BINS];
+  private final double[] bounds = new double[BINS];
 
   public HitPolicy(double delta, long seed) {
     this(delta, seed, AUDIT);
@@ -73,6 +76,7 @@ public final class HitPolicy {
     this.delta = delta;
     this.audit = audit;
     this.random = new SplittableRandom(seed);
+    java.util.Arrays.fill(pooled, Double.NaN);
   }
 
   public double delta() {
@@ -135,7 +139,7 @@ public final class HitPolicy {
       wrong[bin]++;
       wrongAt.merge(entryId, similarity, Math::max);
     }
-    bounds = null;
+    java.util.Arrays.fill(pooled, bin, Math.min(BINS, bin + POOL_BINS + 1), Double.NaN);
   }
 
   /** The entry left the cache: its veto goes (the calibration keeps what it taught). */
@@ -171,25 +175,24 @@ public final class HitPolicy {
   }
 
   private double[] bounds() {
-    if (bounds != null) {
-      return bounds;
-    }
-    double[] result = new double[BINS];
     for (int b = 0; b < BINS; b++) {
-      double best = 1;
-      long n = 0;
-      long w = 0;
-      for (int j = b; j >= Math.max(0, b - POOL_BINS); j--) {
-        n += labelled[j];
-        w += wrong[j];
-        if (n > 0) {
-          best = Math.min(best, WrongRateBound.upper95(w, n));
+      if (Double.isNaN(pooled[b])) {
+        double best = 1;
+        long n = 0;
+        long w = 0;
+        for (int j = b; j >= Math.max(0, b - POOL_BINS); j--) {
+          n += labelled[j];
+          w += wrong[j];
+          if (n > 0) {
+            best = Math.min(best, WrongRateBound.upper95(w, n));
+          }
         }
+        pooled[b] = best;
       }
-      result[b] = best;
+      // the rate falls as similarity rises: a bin's rate is also below any lower bin's bound
+      bounds[b] = b > 0 ? Math.min(pooled[b], bounds[b - 1]) : pooled[b];
     }
-    bounds = result;
-    return result;
+    return bounds;
   }
 
   private static int bin(float similarity) {

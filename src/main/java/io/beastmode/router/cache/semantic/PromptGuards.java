@@ -1,7 +1,9 @@
 package io.beastmode.router.cache.semantic;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +24,10 @@ public final class PromptGuards {
   public static final String ANTONYM = "antonym";
 
   private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}]+(?:['’.,][\\p{L}\\p{N}]+)*");
+  // digits anywhere, also inside words: "802.11s", "'70s", "5'2"
   private static final Pattern NUMERAL = Pattern.compile("\\d+(?:[.,]\\d+)*");
+  private static final List<String> NEGATING_PREFIXES =
+      List.of("un", "in", "im", "il", "ir", "dis", "non");
 
   private static final Set<String> NEGATIONS =
       Set.of(
@@ -162,7 +167,27 @@ public final class PromptGuards {
           "democrat republican",
           "liberal conservative",
           "capitalism socialism",
-          "pro anti");
+          "pro anti",
+          "online offline",
+          "safe risky",
+          "easy difficult",
+          "simple difficult",
+          "simple complex",
+          "biggest smallest",
+          "largest smallest",
+          "greatest least",
+          "big little",
+          "more fewer",
+          "increase reduce",
+          "rise fall",
+          "remember forget",
+          "pass fail",
+          "succeed fail",
+          "internal external",
+          "inbound outbound",
+          "good evil",
+          "like hate",
+          "best poorest");
 
   private static final Set<String> STOPWORDS =
       words(
@@ -185,13 +210,13 @@ public final class PromptGuards {
   public static String conflict(String cachedPrompt, String askedPrompt) {
     Words cached = Words.of(cachedPrompt);
     Words asked = Words.of(askedPrompt);
-    if (cached.negated != asked.negated) {
+    if (cached.negations != asked.negations) {
       return NEGATION;
     }
     if (!cached.numbers.equals(asked.numbers)) {
       return NUMBER;
     }
-    if (antonymSwapped(cached, asked)) {
+    if (antonymSwapped(cached, asked) || antonymSwapped(asked, cached)) {
       return ANTONYM;
     }
     if (entitySwapped(cached, asked) || entitySwapped(asked, cached)) {
@@ -209,25 +234,30 @@ public final class PromptGuards {
     Words other = Words.of(otherText);
     Set<String> difference = new TreeSet<>();
     for (String word : one.content) {
-      if (!other.stems.contains(word)) {
+      if (!other.stems.containsKey(word)) {
         difference.add(word);
       }
     }
     for (String word : other.content) {
-      if (!one.stems.contains(word)) {
+      if (!one.stems.containsKey(word)) {
         difference.add(word);
       }
     }
     return difference;
   }
 
+  /**
+   * {@code a} uses a word more often than {@code b} and {@code b} uses its opposite more often than
+   * {@code a}: counted, so "start ... if I start" against "stop ... if I start" shows.
+   */
   private static boolean antonymSwapped(Words a, Words b) {
-    for (String word : a.stems) {
-      if (b.stems.contains(word)) {
+    for (var entry : a.stems.entrySet()) {
+      String word = entry.getKey();
+      if (entry.getValue() <= b.count(word)) {
         continue;
       }
-      for (String opposite : OPPOSITES.getOrDefault(word, Set.of())) {
-        if (b.stems.contains(opposite) && !a.stems.contains(opposite)) {
+      for (String opposite : opposites(word)) {
+        if (b.count(opposite) > a.count(opposite)) {
           return true;
         }
       }
@@ -235,11 +265,28 @@ public final class PromptGuards {
     return false;
   }
 
-  /** {@code a} names something {@code b} does not, and {@code b} says something else instead. */
+  /** The listed opposites, and the word with or without a negating prefix (likely, unlikely). */
+  private static Set<String> opposites(String word) {
+    Set<String> found = new HashSet<>(OPPOSITES.getOrDefault(word, Set.of()));
+    for (String prefix : NEGATING_PREFIXES) {
+      if (word.length() > 3) {
+        found.add(prefix + word);
+      }
+      if (word.startsWith(prefix) && word.length() - prefix.length() > 3) {
+        found.add(word.substring(prefix.length()));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * {@code a} names something more often than {@code b} does, and {@code b} says something else
+   * instead (a content word more often than {@code a}).
+   */
   private static boolean entitySwapped(Words a, Words b) {
     boolean named = false;
-    for (String entity : a.entities) {
-      if (!b.stems.contains(entity)) {
+    for (var entity : a.entities.entrySet()) {
+      if (entity.getValue() > b.count(entity.getKey())) {
         named = true;
         break;
       }
@@ -248,62 +295,65 @@ public final class PromptGuards {
       return false;
     }
     for (String word : b.content) {
-      if (!a.stems.contains(word)) {
+      if (b.count(word) > a.count(word)) {
         return true;
       }
     }
     return false;
   }
 
-  /** A prompt's words as the checks see them. */
+  /** A prompt's words as the checks see them: stems and entities with how often they occur. */
   private record Words(
-      boolean negated,
-      Set<String> numbers,
-      Set<String> stems,
+      int negations,
+      List<String> numbers,
+      Map<String, Integer> stems,
       Set<String> content,
-      Set<String> entities) {
+      Map<String, Integer> entities) {
+
+    int count(String stem) {
+      return stems.getOrDefault(stem, 0);
+    }
 
     static Words of(String text) {
       String flat = text.replace('’', '\'');
+      List<String> numbers = new ArrayList<>();
+      Matcher digits = NUMERAL.matcher(flat);
+      while (digits.find()) {
+        numbers.add(normaliseNumeral(digits.group()));
+      }
       Matcher m = TOKEN.matcher(flat);
-      boolean negated = false;
-      Set<String> numbers = new HashSet<>();
-      Set<String> stems = new HashSet<>();
+      int negations = 0;
+      Map<String, Integer> stems = new HashMap<>();
       Set<String> content = new HashSet<>();
-      Set<String> entities = new HashSet<>();
+      Map<String, Integer> entities = new HashMap<>();
       boolean sentenceStart = true;
       int lastEnd = 0;
       while (m.find()) {
         String between = flat.substring(lastEnd, m.start());
-        if (between.indexOf('.') >= 0
-            || between.indexOf('?') >= 0
-            || between.indexOf('!') >= 0
-            || between.indexOf(':') >= 0
-            || between.indexOf('"') >= 0) {
+        if (between.indexOf('.') >= 0 || between.indexOf('?') >= 0 || between.indexOf('!') >= 0) {
           sentenceStart = true;
         }
         lastEnd = m.end();
         String raw = m.group();
         String word = raw.toLowerCase(Locale.ROOT);
         if (word.endsWith("n't") || word.endsWith("n'") || NEGATIONS.contains(word)) {
-          negated = true;
+          negations++;
         }
-        if (NUMERAL.matcher(word).matches()) {
-          numbers.add(normaliseNumeral(word));
-        } else if (NUMBER_WORDS.containsKey(word)) {
+        if (NUMBER_WORDS.containsKey(word)) {
           numbers.add(NUMBER_WORDS.get(word));
         }
         String stem = stem(word);
-        stems.add(stem);
+        stems.merge(stem, 1, Integer::sum);
         if (!STOPWORDS.contains(word) && !NEGATIONS.contains(word)) {
           content.add(stem);
         }
         if (looksNamed(raw, sentenceStart) && !STOPWORDS.contains(word)) {
-          entities.add(stem);
+          entities.merge(stem, 1, Integer::sum);
         }
         sentenceStart = false;
       }
-      return new Words(negated, numbers, stems, content, entities);
+      numbers.sort(null);
+      return new Words(negations, numbers, stems, content, entities);
     }
 
     private static boolean looksNamed(String raw, boolean sentenceStart) {

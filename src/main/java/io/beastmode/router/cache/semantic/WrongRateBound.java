@@ -32,7 +32,7 @@ public final class WrongRateBound {
     // P(X <= wrong | p) falls as p rises; find where it equals alpha.
     double low = (double) wrong / trials;
     double high = 1;
-    for (int i = 0; i < 100 && high - low > 1e-12; i++) {
+    for (int i = 0; i < 60 && high - low > 1e-9; i++) {
       double mid = (low + high) / 2;
       if (binomialCdf(wrong, trials, mid) > alpha) {
         low = mid;

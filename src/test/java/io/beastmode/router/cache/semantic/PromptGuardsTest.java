@@ -17,6 +17,15 @@ class PromptGuardsTest {
   }
 
   @Test
+  void aNegationAddedBesideAnotherIsRefused() {
+    assertThat(
+            PromptGuards.conflict(
+                "How do I leave home without feeling weird?",
+                "How do I not leave home without feeling weird?"))
+        .isEqualTo("negation");
+  }
+
+  @Test
   void aNumberChangedIsRefused() {
     assertThat(PromptGuards.conflict("What is 15% of 80?", "What is 15% of 90?"))
         .isEqualTo("number");
