@@ -55,8 +55,9 @@ public final class SimilarityIndex {
     this.capacity = capacity;
     this.dimensions = dimensions;
     this.words = (dimensions + 63) / 64;
-    this.projections = projections(words * 64, dimensions);
-    int initial = Math.min(capacity, 1024);
+    this.projections = PROJECTIONS.computeIfAbsent(dimensions, d -> projections(words * 64, d));
+    // Small to start: a router may hold many partitions of a few entries each.
+    int initial = Math.min(capacity, 16);
     this.vectors = new byte[initial * dimensions];
     this.sketches = new long[initial * words];
     this.scales = new float[initial];
@@ -228,7 +229,6 @@ public final class SimilarityIndex {
           + 8L * sketches.length
           + 4L * scales.length
           + 8L * ids.length
-          + 4L * projections.length
           + 64L * slots.size();
     } finally {
       lock.readLock().unlock();
@@ -274,6 +274,13 @@ public final class SimilarityIndex {
       into[offset + w] = bits;
     }
   }
+
+  /**
+   * The random directions, the same for every index of a dimension (a fixed seed): shared, as one
+   * copy is 576 KiB at 384 dimensions.
+   */
+  private static final java.util.Map<Integer, float[]> PROJECTIONS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static float[] projections(int bits, int dimensions) {
     java.util.SplittableRandom random = new java.util.SplittableRandom(PROJECTION_SEED);
