@@ -329,6 +329,11 @@ public final class RouterMetrics {
 
   /** The semantic cache's size in this router: entries, partitions, memory, labels learned. */
   public void watchSemantic(io.beastmode.router.cache.semantic.SemanticCache cache) {
+    Gauge.builder(
+            "beastmode.router.cache.semantic.encoder.ready", cache, c -> c.encoderReady() ? 1 : 0)
+        .description("1 once the semantic cache's prompt encoder has loaded; until then it misses")
+        .tag("region", region)
+        .register(registry);
     Gauge.builder("beastmode.router.cache.semantic.entries", cache, c -> c.entries())
         .description("Semantic cache entries in this router's memory")
         .tag("region", region)

@@ -166,6 +166,12 @@ final class SemanticStep {
    */
   void answered(String answerKey, CachedAnswer fresh) {
     if (lookup == null) {
+      // The lookup failed (a partition slow to load, the encoder busy): the prompt is kept all
+      // the same, for the next one who asks it.
+      cache
+          .encode(prompt)
+          .onSuccess(
+              vector -> cache.remember(partition, prompt, vector, answerKey, ttlSeconds, capacity));
       return;
     }
     cache.remember(partition, prompt, lookup.vector(), answerKey, ttlSeconds, capacity);

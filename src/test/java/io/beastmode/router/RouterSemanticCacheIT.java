@@ -131,8 +131,6 @@ class RouterSemanticCacheIT {
     writeRouting("shadowed", true);
     first = startRouter("semantic-a", "semantic");
     second = startRouter("semantic-b", "semantic");
-    first.process().awaitHttp(first.management() + "/q/health/ready");
-    second.process().awaitHttp(second.management() + "/q/health/ready");
     teach(first, second, "tenant-a", 40);
   }
 
@@ -268,7 +266,6 @@ class RouterSemanticCacheIT {
     awaitEntries(first, question);
     second.process().close();
     second = startRouter("semantic-b2", "semantic");
-    second.process().awaitHttp(second.management() + "/q/health/ready");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> metric(second, "beastmode_router_cache_semantic_labels_learned") >= 30);
@@ -282,8 +279,6 @@ class RouterSemanticCacheIT {
   void shadowModeComparesAndCountsButServesTheModel() throws Exception {
     Router shadowA = startRouter("shadow-a", "shadowed");
     Router shadowB = startRouter("shadow-b", "shadowed");
-    shadowA.process().awaitHttp(shadowA.management() + "/q/health/ready");
-    shadowB.process().awaitHttp(shadowB.management() + "/q/health/ready");
     teach(shadowA, shadowB, "tenant-s", 30);
     long asked = upstream.simulator().requests();
     String question = question();
@@ -483,7 +478,14 @@ class RouterSemanticCacheIT {
                 JAR.toString()),
             WORK);
     running.add(process);
-    return new Router(name, "http://127.0.0.1:" + port, "http://127.0.0.1:" + management, process);
+    Router router =
+        new Router(name, "http://127.0.0.1:" + port, "http://127.0.0.1:" + management, process);
+    process.awaitHttp(router.management() + "/q/health/ready");
+    // Until its encoder has loaded, a router misses and keeps nothing: wait for it.
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> metric(router, "beastmode_router_cache_semantic_encoder_ready") == 1);
+    return router;
   }
 
   /** A router's meter, summed over its series that contain {@code labels}. */

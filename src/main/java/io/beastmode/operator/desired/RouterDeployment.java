@@ -87,6 +87,9 @@ final class RouterDeployment {
             .withContainerPort(MANAGEMENT_PORT)
             .withProtocol("TCP")
             .endPort()
+            // Liveness counts only once the router has started: a slow start on a busy node (the
+            // JVM, the prompt encoder) is waited for up to two minutes, not killed after 15 s.
+            .withStartupProbe(startupProbe())
             .withReadinessProbe(probe("/q/health/ready"))
             .withLivenessProbe(probe("/q/health/live"))
             .withNewResources()
@@ -184,6 +187,17 @@ final class RouterDeployment {
         .withKey(key)
         .endSecretKeyRef()
         .endValueFrom()
+        .build();
+  }
+
+  private static Probe startupProbe() {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath("/q/health/started")
+        .withPort(new IntOrString("management"))
+        .endHttpGet()
+        .withPeriodSeconds(2)
+        .withFailureThreshold(60)
         .build();
   }
 

@@ -150,8 +150,14 @@ public final class SemanticCache {
         .map(vector -> decide(part, prompt, vector, policy));
   }
 
-  /** The prompt's embedding, on the encoder's pool. */
+  /**
+   * The prompt's embedding, on the encoder's pool. Fails at once while the encoder is still loading
+   * (after a start): a request does not wait for it.
+   */
   public Future<float[]> encode(String text) {
+    if (!encoder.isDone()) {
+      return Future.failedFuture("the semantic cache's encoder is still loading");
+    }
     Promise<float[]> promise = Promise.promise();
     try {
       encoders.execute(
@@ -173,6 +179,9 @@ public final class SemanticCache {
    * pool: answers long enough to be compared by meaning are encoded.
    */
   public Future<Boolean> agree(String cachedAnswer, String freshAnswer) {
+    if (!encoder.isDone()) {
+      return Future.failedFuture("the semantic cache's encoder is still loading");
+    }
     Promise<Boolean> promise = Promise.promise();
     try {
       encoders.execute(
@@ -257,6 +266,11 @@ public final class SemanticCache {
   /** Records a label for the region: learned by every router once it is read from the stream. */
   public Future<Void> label(long entryId, float similarity, boolean correct) {
     return store.label(entryId, similarity, correct);
+  }
+
+  /** Whether the encoder has loaded: until then every lookup is a miss. */
+  public boolean encoderReady() {
+    return encoder.isDone() && !encoder.isCompletedExceptionally();
   }
 
   /** Entries in this router's memory, over all partitions. */
