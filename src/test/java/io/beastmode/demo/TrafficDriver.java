@@ -40,7 +40,7 @@ public final class TrafficDriver implements AutoCloseable {
    * Share of the repeated questions typed another way (case, punctuation, spacing): the exact cache
    * misses them, the semantic cache learns they have the same answers.
    */
-  private static final double RETYPED_SHARE = 0.3;
+  private static final double RETYPED_SHARE = 0.4;
 
   private final Map<String, URI> entries;
   private final String apiKey;
@@ -118,14 +118,23 @@ public final class TrafficDriver implements AutoCloseable {
             });
   }
 
-  /** The question as another client types it: lower case, its last mark left off, spaced out. */
+  /**
+   * The question as another client types it: lower case, its last mark left off every other time,
+   * and words spaced as the bits of {@code n} say, so the exact cache sees a new question nearly
+   * every time (hundreds of spellings per question) while the encoder reads them all alike.
+   */
   static String retyped(String question, long n) {
     String typed = question.toLowerCase(java.util.Locale.ROOT);
     if (n % 2 == 0) {
       typed = typed.replaceAll("[?.!]$", "");
     }
-    // A different spacing for each: the exact cache sees a new question every time.
-    return typed + " ".repeat((int) (n % 7) + 1);
+    String[] words = typed.split(" ");
+    StringBuilder spaced = new StringBuilder(words[0]);
+    long bits = n / 2;
+    for (int i = 1; i < words.length; i++, bits >>= 1) {
+      spaced.append((bits & 1) == 1 ? "  " : " ").append(words[i]);
+    }
+    return spaced.append(" ".repeat((int) (bits % 8))).toString();
   }
 
   private String pick(Map<String, Integer> current) {
