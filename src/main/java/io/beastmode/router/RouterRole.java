@@ -9,6 +9,7 @@ import io.beastmode.router.access.KeyRing;
 import io.beastmode.router.access.KeyUseTracker;
 import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.access.QuotaLedger;
+import io.beastmode.router.access.UnwrittenSettlements;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.Endpoint;
@@ -63,6 +64,9 @@ public class RouterRole {
   private final long localCacheBytes;
   private final Duration learnedPollInterval;
   private final Duration learnedRefitInterval;
+  private final int ledgerWaitReplicas;
+  private final Duration ledgerWaitTimeout;
+  private long ledgerRewrites = -1;
   private LearningRoutes learning;
   private final Vertx vertx;
   private final MeterRegistry registry;
@@ -93,6 +97,10 @@ public class RouterRole {
           Duration learnedPollInterval,
       @ConfigProperty(name = "beastmode.router.learned-refit-interval", defaultValue = "30s")
           Duration learnedRefitInterval,
+      @ConfigProperty(name = "beastmode.router.ledger-wait-replicas", defaultValue = "0")
+          int ledgerWaitReplicas,
+      @ConfigProperty(name = "beastmode.router.ledger-wait-timeout", defaultValue = "100ms")
+          Duration ledgerWaitTimeout,
       Vertx vertx,
       MeterRegistry registry,
       Instance<Redis> redis,
@@ -109,6 +117,8 @@ public class RouterRole {
     this.localCacheBytes = localCacheBytes;
     this.learnedPollInterval = learnedPollInterval;
     this.learnedRefitInterval = learnedRefitInterval;
+    this.ledgerWaitReplicas = ledgerWaitReplicas;
+    this.ledgerWaitTimeout = ledgerWaitTimeout;
     this.vertx = vertx;
     this.registry = registry;
     this.redis = redis;
@@ -174,17 +184,18 @@ public class RouterRole {
             metrics::cacheError);
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
     KeyUseTracker keyUse = new KeyUseTracker();
+    QuotaLedger ledger =
+        new QuotaLedger(
+            cacheRedis::get,
+            clock,
+            ledgerWaitReplicas,
+            ledgerWaitTimeout,
+            new UnwrittenSettlements(100_000));
+    // Settlements Redis did not take are written again once it answers.
+    ledgerRewrites = vertx.setPeriodic(1000, tick -> ledger.rewriteUnwritten());
     Exchange.Services services =
         new Exchange.Services(
-            backends,
-            client,
-            cache,
-            new QuotaLedger(cacheRedis::get, clock),
-            keyUse,
-            metrics,
-            region,
-            clock,
-            learning::current);
+            backends, client, cache, ledger, keyUse, metrics, region, clock, learning::current);
 
     router
         .post("/v1/chat/completions")
@@ -239,6 +250,9 @@ public class RouterRole {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    if (ledgerRewrites >= 0) {
+      vertx.cancelTimer(ledgerRewrites);
+    }
     if (learning != null) {
       learning.stop();
     }

@@ -3,7 +3,6 @@ package io.beastmode.operator.fleet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -13,7 +12,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** One small Redis client per region's Redis URL, shared by everything the operator reads there. */
+/**
+ * One small Redis client per region's Redis address (URL or Sentinel set), shared by everything the
+ * operator reads there.
+ */
 @Singleton
 public class RegionRedisClients {
   private final Vertx vertx;
@@ -30,13 +32,13 @@ public class RegionRedisClients {
     this.vertx = vertx;
   }
 
-  public Redis client(String url) {
+  /** The client of a region's Redis at {@code address} ({@link RedisAddress}). */
+  public Redis client(String address) {
     return clients.computeIfAbsent(
-        url,
-        u ->
+        address,
+        a ->
             Redis.createClient(
-                vertx,
-                new RedisOptions().setConnectionString(u).setMaxPoolSize(2).setMaxPoolWaiting(16)));
+                vertx, RedisAddress.options(a).setMaxPoolSize(2).setMaxPoolWaiting(16)));
   }
 
   /** Waits for a reply from a region's Redis, at most {@code timeout}. */

@@ -13,6 +13,7 @@ import io.beastmode.operator.Conditions;
 import io.beastmode.operator.Events;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.Timestamps;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -277,7 +278,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
     var urls = new HashMap<String, String>();
     for (Region region : hub.resources(Region.class).list().getItems()) {
       if (region.getSpec().redis != null) {
-        urls.put(region.getMetadata().getName(), region.getSpec().redis.url);
+        urls.put(region.getMetadata().getName(), RedisAddress.of(region.getSpec().redis));
       }
     }
     return urls;

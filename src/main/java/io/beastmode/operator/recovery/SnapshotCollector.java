@@ -8,6 +8,7 @@ import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.wire.KeyUse;
 import io.beastmode.wire.LearnedSelectionKeys;
@@ -103,7 +104,7 @@ final class SnapshotCollector {
           continue;
         }
         try {
-          var cut = routerState.read(region.getSpec().redis.url, patterns);
+          var cut = routerState.read(RedisAddress.of(region.getSpec().redis), patterns);
           builder.redisCut(name, cut.at());
           for (var entry : cut.entries()) {
             long pttl = entry.expiresAt() == 0 ? -1 : entry.expiresAt() - cut.at().toEpochMilli();

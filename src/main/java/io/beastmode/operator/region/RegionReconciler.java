@@ -9,6 +9,7 @@ import io.beastmode.operator.Conditions;
 import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.Timestamps;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
@@ -68,7 +69,10 @@ public class RegionReconciler implements Reconciler<Region> {
     try {
       var observed =
           heartbeats.read(
-              region.getSpec().redis.url, null, region.getMetadata().getName(), timeout);
+              RedisAddress.of(region.getSpec().redis),
+              null,
+              region.getMetadata().getName(),
+              timeout);
       return probe.withHeartbeats(
           (int) observed.stream().filter(RouterHeartbeats.Observed::fresh).count(), null);
     } catch (RegionRedisClients.Unavailable e) {
