@@ -74,9 +74,6 @@ public final class QuotaLedger {
   /** At most this many requests in one script call. */
   static final int MOST_PER_CALL = 64;
 
-  /** This router process's id in its settled bitmaps: its reservation ids' prefix. */
-  private static final String ROUTER = ID_PREFIX.substring(0, ID_PREFIX.length() - 1);
-
   /** How long a settled bitmap is kept after its last settlement. */
   private static final long SETTLED_KEPT_MILLIS = Duration.ofDays(3).toMillis();
 
@@ -129,6 +126,12 @@ public final class QuotaLedger {
   private final Duration waitTimeout;
   private final UnwrittenSettlements unwritten;
   private final LocalAllowances localAllowances = new LocalAllowances();
+
+  /**
+   * This ledger's own id in the settled bitmaps, which number its settlements: two ledgers never
+   * share a bitmap.
+   */
+  private final String settler = Long.toHexString(new SecureRandom().nextLong() | Long.MIN_VALUE);
 
   /** The next settled bit of each budget, by the budget's prefix, for one admission day. */
   private final Map<String, long[]> settledBits = new ConcurrentHashMap<>();
@@ -290,7 +293,7 @@ public final class QuotaLedger {
                     keys.tokensOnDay(now),
                     keys.held(),
                     keys.deadlines(),
-                    keys.settled(ROUTER, reservation.minute() / 1440)),
+                    keys.settled(settler, reservation.minute() / 1440)),
                 List.of(
                     Long.toString(ends.day() - second + DAY_KEPT_MILLIS),
                     Long.toString(ends.month() - second + MONTH_KEPT_MILLIS),
