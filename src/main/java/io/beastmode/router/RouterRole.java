@@ -64,6 +64,7 @@ public class RouterRole {
   private final long localCacheBytes;
   private final Duration learnedPollInterval;
   private final Duration learnedRefitInterval;
+  private final Duration ledgerTimeout;
   private final int ledgerWaitReplicas;
   private final Duration ledgerWaitTimeout;
   private long ledgerRewrites = -1;
@@ -97,6 +98,8 @@ public class RouterRole {
           Duration learnedPollInterval,
       @ConfigProperty(name = "beastmode.router.learned-refit-interval", defaultValue = "30s")
           Duration learnedRefitInterval,
+      @ConfigProperty(name = "beastmode.router.ledger-timeout", defaultValue = "500ms")
+          Duration ledgerTimeout,
       @ConfigProperty(name = "beastmode.router.ledger-wait-replicas", defaultValue = "0")
           int ledgerWaitReplicas,
       @ConfigProperty(name = "beastmode.router.ledger-wait-timeout", defaultValue = "100ms")
@@ -117,6 +120,7 @@ public class RouterRole {
     this.localCacheBytes = localCacheBytes;
     this.learnedPollInterval = learnedPollInterval;
     this.learnedRefitInterval = learnedRefitInterval;
+    this.ledgerTimeout = ledgerTimeout;
     this.ledgerWaitReplicas = ledgerWaitReplicas;
     this.ledgerWaitTimeout = ledgerWaitTimeout;
     this.vertx = vertx;
@@ -188,8 +192,8 @@ public class RouterRole {
         new QuotaLedger(
             cacheRedis::get,
             clock,
-            ledgerWaitReplicas,
-            ledgerWaitTimeout,
+            vertx,
+            new QuotaLedger.Settings(ledgerTimeout, ledgerWaitReplicas, ledgerWaitTimeout),
             new UnwrittenSettlements(100_000));
     // Settlements Redis did not take are written again once it answers.
     ledgerRewrites = vertx.setPeriodic(1000, tick -> ledger.rewriteUnwritten());

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -120,10 +121,24 @@ public final class QuotaLedger {
       RateLimitHeaders headers,
       boolean ledgerUnreachable) {}
 
+  /**
+   * How the ledger talks to Redis.
+   *
+   * @param timeout how long a script call may take before it counts as failed and its connection is
+   *     dropped (a frozen or unreachable master answers nothing; the next call reconnects)
+   * @param waitReplicas how many replicas must have a call's writes before its reply counts (0:
+   *     none, the master's reply suffices)
+   * @param waitTimeout how long to wait for them; past it the call counts as failed
+   */
+  public record Settings(Duration timeout, int waitReplicas, Duration waitTimeout) {
+    /** No timeout of its own, no replica waited for. */
+    public static final Settings UNTIMED = new Settings(null, 0, Duration.ZERO);
+  }
+
   private final Supplier<PipelinedRedis> redis;
   private final Clock clock;
-  private final int waitReplicas;
-  private final Duration waitTimeout;
+  private final Vertx vertx;
+  private final Settings settings;
   private final UnwrittenSettlements unwritten;
   private final LocalAllowances localAllowances = new LocalAllowances();
 
@@ -141,26 +156,24 @@ public final class QuotaLedger {
   /** The calls each event loop's current pass has gathered, by loop. */
   private final Map<Thread, Pass> passes = new ConcurrentHashMap<>();
 
-  /** A ledger that waits for no replica. */
+  /** A ledger without a timeout of its own that waits for no replica. */
   public QuotaLedger(Supplier<PipelinedRedis> redis, Clock clock) {
-    this(redis, clock, 0, Duration.ZERO, new UnwrittenSettlements(100_000));
+    this(redis, clock, null, Settings.UNTIMED, new UnwrittenSettlements(100_000));
   }
 
   /**
-   * @param waitReplicas how many replicas must have a script's writes before its reply counts (0:
-   *     none, the reply of the master suffices)
-   * @param waitTimeout how long to wait for them; past it the call counts as failed
+   * @param vertx times the calls; null when {@code settings} has no timeout
    */
   public QuotaLedger(
       Supplier<PipelinedRedis> redis,
       Clock clock,
-      int waitReplicas,
-      Duration waitTimeout,
+      Vertx vertx,
+      Settings settings,
       UnwrittenSettlements unwritten) {
     this.redis = redis;
     this.clock = clock;
-    this.waitReplicas = waitReplicas;
-    this.waitTimeout = waitTimeout;
+    this.vertx = vertx;
+    this.settings = settings;
     this.unwritten = unwritten;
   }
 
@@ -472,7 +485,37 @@ public final class QuotaLedger {
                     RedisScript.unknown(error)
                         ? connection.send(command(Command.EVAL, script.arguments(true, keys, args)))
                         : Future.failedFuture(error));
-    return waitReplicas == 0 ? reply : reply.compose(answer -> replicated(connection, answer));
+    if (settings.waitReplicas() > 0) {
+      reply = reply.compose(answer -> replicated(connection, answer));
+    }
+    return settings.timeout() == null ? reply : timed(connection, reply);
+  }
+
+  /** The reply, or a failure (and a dropped connection) when it takes longer than the timeout. */
+  private Future<Response> timed(PipelinedRedis connection, Future<Response> reply) {
+    Promise<Response> result = Promise.promise();
+    long timer =
+        vertx.setTimer(
+            settings.timeout().toMillis(),
+            late -> {
+              if (result.tryFail(
+                  new TimeoutException(
+                      "the ledger did not answer within "
+                          + settings.timeout().toMillis()
+                          + " ms"))) {
+                connection.reset();
+              }
+            });
+    reply.onComplete(
+        done -> {
+          vertx.cancelTimer(timer);
+          if (done.succeeded()) {
+            result.tryComplete(done.result());
+          } else {
+            result.tryFail(done.cause());
+          }
+        });
+    return result.future();
   }
 
   /**
@@ -481,17 +524,20 @@ public final class QuotaLedger {
    */
   private Future<Response> replicated(PipelinedRedis connection, Response answer) {
     return connection
-        .send(Request.cmd(Command.WAIT).arg(waitReplicas).arg(Math.max(1, waitTimeout.toMillis())))
+        .send(
+            Request.cmd(Command.WAIT)
+                .arg(settings.waitReplicas())
+                .arg(Math.max(1, settings.waitTimeout().toMillis())))
         .compose(
             confirmed ->
-                confirmed.toInteger() >= waitReplicas
+                confirmed.toInteger() >= settings.waitReplicas()
                     ? Future.succeededFuture(answer)
                     : Future.failedFuture(
                         new IllegalStateException(
                             "only "
                                 + confirmed.toInteger()
                                 + " of "
-                                + waitReplicas
+                                + settings.waitReplicas()
                                 + " replicas confirmed the ledger's write")));
   }
 
