@@ -269,15 +269,23 @@ public final class QuotaLedger {
 
   /**
    * Writes again the settlements kept since Redis last failed, oldest first; the next call does
-   * nothing while one is under way. Those that fail again are kept again.
+   * nothing while one is under way. Those that fail again are kept again. Completes when this
+   * call's writes have.
    */
-  public void rewriteUnwritten() {
+  public Future<Void> rewriteUnwritten() {
     if (unwritten.size() == 0 || !rewriting.compareAndSet(false, true)) {
-      return;
+      return Future.succeededFuture();
     }
     List<Future<Response>> written = new ArrayList<>();
     unwritten.take(REWRITTEN_PER_CALL).forEach(settlement -> written.add(settle(settlement)));
-    Future.join(written).onComplete(done -> rewriting.set(false));
+    return Future.join(written)
+        .<Void>mapEmpty()
+        .eventually(
+            () -> {
+              rewriting.set(false);
+              return Future.succeededFuture();
+            })
+        .otherwiseEmpty();
   }
 
   /** Budgeted settlements kept to write again. */
