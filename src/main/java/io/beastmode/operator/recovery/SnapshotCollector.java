@@ -205,7 +205,7 @@ final class SnapshotCollector {
     var patterns = new ArrayList<String>();
     patterns.add("beastmode:history:" + namespace + "/*");
     patterns.add("beastmode:rate:" + namespace + "/*");
-    patterns.add(LearnedSelectionKeys.PREFIX + namespace + "/*");
+    patterns.add(LearnedSelectionKeys.PREFIX + "{" + namespace + "/*");
     patterns.add(KeyUse.KEY);
     objects.stream()
         .filter(ApiKey.class::isInstance)
