@@ -314,7 +314,7 @@ public final class QuotaLedger {
                     keys.tokensOnDay(now),
                     keys.held(),
                     keys.deadlines(),
-                    keys.settled(settler, reservation.minute() / 1440)),
+                    settledBitmap(reservation)),
                 List.of(
                     Long.toString(ends.day() - second + DAY_KEPT_MILLIS),
                     Long.toString(ends.month() - second + MONTH_KEPT_MILLIS),
@@ -333,6 +333,11 @@ public final class QuotaLedger {
                 unwritten.keep(settlement);
               }
             });
+  }
+
+  /** The bitmap that says whether a reservation's settlement is written. */
+  String settledBitmap(Reservation reservation) {
+    return reservation.keys().settled(settler, reservation.minute() / 1440);
   }
 
   /** The settled bit of a budget's next reservation admitted on {@code epochDay}. */

@@ -32,11 +32,18 @@ public final class PipelinedRedis {
   private final Redis client;
   private final boolean ownsClient;
   private Future<RedisConnection> connection;
+  private volatile Runnable demotedNoted = () -> {};
 
   /** {@code ownsClient}: close the client too on {@link #close}, else only the connection. */
   public PipelinedRedis(Redis client, boolean ownsClient) {
     this.client = client;
     this.ownsClient = ownsClient;
+  }
+
+  /** Runs {@code noted} on each reply that says the server is a replica now (READONLY). */
+  public PipelinedRedis whenDemoted(Runnable noted) {
+    this.demotedNoted = noted;
+    return this;
   }
 
   public synchronized Future<Response> send(Request request) {
@@ -59,6 +66,7 @@ public final class PipelinedRedis {
         .onFailure(
             error -> {
               if (demoted(error)) {
+                demotedNoted.run();
                 drop(sentOn);
               }
             });
