@@ -50,6 +50,15 @@ public final class RedisSentinelSet implements AutoCloseable {
     public long pid() {
       return process.pid();
     }
+
+    /** Cuts every path to it but replication from it (a network partition): see the class. */
+    public void proxyCut() {
+      proxy.cut();
+    }
+
+    public void proxyRestore() {
+      proxy.restore();
+    }
   }
 
   private final Path dir;
