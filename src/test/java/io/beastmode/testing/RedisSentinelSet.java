@@ -86,6 +86,7 @@ public final class RedisSentinelSet implements AutoCloseable {
       for (int i = 0; i < sentinels; i++) {
         set.sentinels.add(set.startSentinel(i));
       }
+      set.awaitReplicasOnline(replicas);
       set.awaitReplicasSeen(replicas);
     } catch (RuntimeException e) {
       set.close();
@@ -232,6 +233,9 @@ public final class RedisSentinelSet implements AutoCloseable {
                 "no",
                 "--dir",
                 node.dir.toString(),
+                // A new replica syncs at once (Redis 7 waits 5 s for more replicas by default).
+                "--repl-diskless-sync-delay",
+                "0",
                 // Sentinels and clients reach it through its proxy.
                 "--replica-announce-ip",
                 "127.0.0.1",
@@ -250,6 +254,27 @@ public final class RedisSentinelSet implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "redis-server is not installed (Debian package redis-server)", e);
+    }
+  }
+
+  /** Until the master streams to every replica (the first sync done). */
+  private void awaitReplicasOnline(int replicas) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    try (var master = RedisCommands.to(servers.get(0).url())) {
+      while (true) {
+        String info = master.send("INFO", "replication").toString();
+        if (info.split("state=online", -1).length - 1 >= replicas) {
+          return;
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("the replicas did not sync: " + info);
+        }
+        sleep(50);
+      }
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("the master did not answer", e);
     }
   }
 
