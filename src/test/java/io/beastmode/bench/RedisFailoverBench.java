@@ -116,9 +116,17 @@ public final class RedisFailoverBench {
       throws Exception {
     var row = new LinkedHashMap<String, Object>();
     row.put("fault", fault + (waitReplicas > 0 ? " with WAIT" : " without WAIT"));
+    // From the fault to the first write that succeeds after the first that failed (a signal
+    // lands a few ms after it is sent; writes in between still succeed).
+    long failedAt =
+        traffic.ledgerWrites.stream()
+            .filter(w -> w[0] >= faultAt && w[2] == 0)
+            .mapToLong(w -> w[0])
+            .min()
+            .orElse(faultAt);
     long resumedAt =
         traffic.ledgerWrites.stream()
-            .filter(w -> w[0] > faultAt && w[2] == 1)
+            .filter(w -> w[0] > failedAt && w[2] == 1)
             .mapToLong(w -> w[1])
             .min()
             .orElse(-1);

@@ -167,7 +167,8 @@ public final class OperatorUnderTest implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection);
               }
             });
-    operator.register(new RegionReconciler(clients, heartbeats, registry, Clock.systemUTC()));
+    operator.register(
+        new RegionReconciler(clients, heartbeats, redis, registry, Clock.systemUTC()));
     operator.register(new ModelPoolReconciler(Clock.systemUTC()));
     operator.register(new ApiKeyReconciler(clients, redis, Clock.systemUTC()));
     operator.register(

@@ -33,6 +33,25 @@ public final class RedisAddress {
     return address.startsWith(SENTINEL);
   }
 
+  /** The sentinels' URLs of a Sentinel address. */
+  public static java.util.List<String> sentinels(String address) {
+    String rest = address.substring(SENTINEL.length());
+    return Arrays.asList(rest.substring(rest.indexOf('@') + 1).split(","));
+  }
+
+  /** The master's name of a Sentinel address. */
+  public static String masterName(String address) {
+    String rest = address.substring(SENTINEL.length());
+    return rest.substring(0, rest.indexOf('@'));
+  }
+
+  /** Host and port of a URL, without its password if it has one: what may be logged. */
+  public static String hostOf(String url) {
+    int at = url.lastIndexOf('@');
+    int scheme = url.indexOf("://");
+    return url.substring(Math.max(at + 1, scheme < 0 ? 0 : scheme + 3));
+  }
+
   /**
    * A client's options for {@code address}. Through Sentinel the client always writes to the master
    * and, with automatic failover, moves its connections to the new master when Sentinel announces
@@ -42,15 +61,13 @@ public final class RedisAddress {
     if (!isSentinel(address)) {
       return new RedisOptions().setConnectionString(address);
     }
-    String rest = address.substring(SENTINEL.length());
-    int at = rest.indexOf('@');
     var options =
         new RedisOptions()
             .setType(RedisClientType.SENTINEL)
-            .setMasterName(rest.substring(0, at))
+            .setMasterName(masterName(address))
             .setRole(RedisRole.MASTER)
             .setAutoFailover(true);
-    Arrays.stream(rest.substring(at + 1).split(",")).forEach(options::addConnectionString);
+    sentinels(address).forEach(options::addConnectionString);
     return options;
   }
 
