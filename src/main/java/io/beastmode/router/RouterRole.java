@@ -98,7 +98,7 @@ public class RouterRole {
           Duration learnedPollInterval,
       @ConfigProperty(name = "beastmode.router.learned-refit-interval", defaultValue = "30s")
           Duration learnedRefitInterval,
-      @ConfigProperty(name = "beastmode.router.ledger-timeout", defaultValue = "500ms")
+      @ConfigProperty(name = "beastmode.router.ledger-timeout", defaultValue = "2s")
           Duration ledgerTimeout,
       @ConfigProperty(name = "beastmode.router.ledger-wait-replicas", defaultValue = "0")
           int ledgerWaitReplicas,
