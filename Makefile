@@ -101,6 +101,12 @@ eval-selection: ## Train learned selection on TRAIN's RouteLLM CSVs, score EVAL'
 	  -Dselection.train="$(or $(TRAIN),bench/data/mmlu-train)" -Dselection.eval="$(or $(EVAL),bench/data/mmlu-eval)" \
 	  -Dselection.out="$(or $(OUT),bench/results/selection.json)"
 
+.PHONY: eval-cache
+eval-cache: ## Replay question pairs through the semantic cache (encoder, index, guards, policy) at DELTA (default 0.01) vs the best fixed threshold, with edited prompts, a second tenant and held-out halves (defaults: DATA=the shared qqp-dev and paraphrase-mock files; OUT=bench/results/semantic-cache.json and .md)
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.semantic.SemanticCacheEval \
+	  -Dsemcache.data="$(or $(DATA),../shared/data/semantic-cache/qqp-dev.jsonl.gz,../shared/data/semantic-cache/paraphrase-mock.jsonl.gz)" \
+	  -Dsemcache.out="$(or $(OUT),bench/results/semantic-cache.json)" -Dsemcache.delta="$(or $(DELTA),0.01)"
+
 .PHONY: fmt
 fmt: ## Format the Java sources (google-java-format through Spotless; make test fails on unformatted code)
 	$(MVN) -q spotless:apply

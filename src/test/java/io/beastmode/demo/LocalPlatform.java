@@ -431,6 +431,10 @@ public final class LocalPlatform {
         // One router per region to start with: each is a JVM, and this machine may have two cores.
         router.getSpec().regions.forEach(placement -> placement.replicas = 1);
         router.getSpec().autoscaling.minReplicas = 1;
+        // The semantic cache on, at its default bound: some clients type the questions another
+        // way. Its encoder needs room beside the default 384Mi.
+        router.getSpec().cache.mode = io.beastmode.api.v1alpha1.CacheMode.semantic;
+        router.getSpec().router.memory = "512Mi";
         return router;
       }
       default -> {
