@@ -209,6 +209,7 @@ public class RouterRole {
             new UnwrittenSettlements(100_000));
     // Settlements Redis did not take are written again once it answers.
     ledgerRewrites = vertx.setPeriodic(1000, tick -> ledger.rewriteUnwritten());
+    metrics.watchUnwrittenSettlements(() -> ledger.unwritten().size());
     Exchange.Services services =
         new Exchange.Services(
             backends,
