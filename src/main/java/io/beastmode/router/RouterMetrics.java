@@ -44,6 +44,8 @@ public final class RouterMetrics {
   private final Gauge inFlightGauge;
   private final Gauge learnedGauge;
   private volatile java.util.function.IntSupplier examplesLearned = () -> 0;
+  private final Gauge unwrittenGauge;
+  private volatile java.util.function.IntSupplier unwrittenSettlements = () -> 0;
 
   /** The results a request's cache lookup ends with. */
   private static final List<String> CACHE_RESULTS = List.of("hit", "semantic", "miss", "bypass");
@@ -74,6 +76,15 @@ public final class RouterMetrics {
     this.learnedGauge =
         Gauge.builder("beastmode.router.learned.examples", () -> examplesLearned.getAsInt())
             .description("Labelled examples the learned selection's predictor learned from")
+            .tag("region", region)
+            .register(registry);
+    this.unwrittenGauge =
+        Gauge.builder(
+                "beastmode.router.quota.unwritten.settlements",
+                () -> unwrittenSettlements.getAsInt())
+            .description(
+                "Budgeted settlements kept to write again: Redis did not take them yet (their spend"
+                    + " is missing from the budget until it does)")
             .tag("region", region)
             .register(registry);
     this.estimateRatio =
@@ -224,6 +235,10 @@ public final class RouterMetrics {
     this.examplesLearned = examplesLearned;
   }
 
+  public void watchUnwrittenSettlements(java.util.function.IntSupplier kept) {
+    this.unwrittenSettlements = kept;
+  }
+
   /**
    * Removes every meter this router registered. Gauges read this router's objects, and a registry
    * that outlives it (the global one, when the application restarts in the same JVM, as tests do)
@@ -231,6 +246,7 @@ public final class RouterMetrics {
    */
   public void close() {
     registry.remove(learnedGauge);
+    registry.remove(unwrittenGauge);
     registry.remove(inFlightGauge);
     registry.remove(estimateRatio);
     counters.values().forEach(registry::remove);

@@ -9,6 +9,7 @@ import io.beastmode.router.access.KeyRing;
 import io.beastmode.router.access.KeyUseTracker;
 import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.access.QuotaLedger;
+import io.beastmode.router.access.UnwrittenSettlements;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.Endpoint;
@@ -64,6 +65,10 @@ public class RouterRole {
   private final long localCacheBytes;
   private final Duration learnedPollInterval;
   private final Duration learnedRefitInterval;
+  private final Duration ledgerTimeout;
+  private final int ledgerWaitReplicas;
+  private final Duration ledgerWaitTimeout;
+  private long ledgerRewrites = -1;
 
   /** How often a router reads the semantic cache's changes from the other routers. */
   private static final long SEMANTIC_POLL_MILLIS = 250;
@@ -100,6 +105,12 @@ public class RouterRole {
           Duration learnedPollInterval,
       @ConfigProperty(name = "beastmode.router.learned-refit-interval", defaultValue = "30s")
           Duration learnedRefitInterval,
+      @ConfigProperty(name = "beastmode.router.ledger-timeout", defaultValue = "2s")
+          Duration ledgerTimeout,
+      @ConfigProperty(name = "beastmode.router.ledger-wait-replicas", defaultValue = "0")
+          int ledgerWaitReplicas,
+      @ConfigProperty(name = "beastmode.router.ledger-wait-timeout", defaultValue = "100ms")
+          Duration ledgerWaitTimeout,
       @ConfigProperty(name = "beastmode.router.semantic-entries", defaultValue = "100000")
           int semanticEntries,
       Vertx vertx,
@@ -118,6 +129,9 @@ public class RouterRole {
     this.localCacheBytes = localCacheBytes;
     this.learnedPollInterval = learnedPollInterval;
     this.learnedRefitInterval = learnedRefitInterval;
+    this.ledgerTimeout = ledgerTimeout;
+    this.ledgerWaitReplicas = ledgerWaitReplicas;
+    this.ledgerWaitTimeout = ledgerWaitTimeout;
     this.semanticEntries = semanticEntries;
     this.vertx = vertx;
     this.registry = registry;
@@ -186,12 +200,22 @@ public class RouterRole {
             metrics::cacheError);
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
     KeyUseTracker keyUse = new KeyUseTracker();
+    QuotaLedger ledger =
+        new QuotaLedger(
+            cacheRedis::get,
+            clock,
+            vertx,
+            new QuotaLedger.Settings(ledgerTimeout, ledgerWaitReplicas, ledgerWaitTimeout),
+            new UnwrittenSettlements(100_000));
+    // Settlements Redis did not take are written again once it answers.
+    ledgerRewrites = vertx.setPeriodic(1000, tick -> ledger.rewriteUnwritten());
+    metrics.watchUnwrittenSettlements(() -> ledger.unwritten().size());
     Exchange.Services services =
         new Exchange.Services(
             backends,
             client,
             cache,
-            new QuotaLedger(cacheRedis::get, clock),
+            ledger,
             keyUse,
             metrics,
             region,
@@ -270,6 +294,9 @@ public class RouterRole {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    if (ledgerRewrites >= 0) {
+      vertx.cancelTimer(ledgerRewrites);
+    }
     if (learning != null) {
       learning.stop();
     }

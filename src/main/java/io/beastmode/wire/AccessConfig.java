@@ -64,6 +64,9 @@ public record AccessConfig(AccessMode mode, List<Key> keys) {
    * @param tenantBudget whether the budget counts the spend of the tenant's keys that share it
    * @param budgetRegions how many regions share the budget; a region spends the allowance the
    *     operator gave it in its Redis, or an even share before it has one (null: one region)
+   * @param localAllowanceUsd what each router may admit of the budget per UTC day on its own
+   *     estimate while the region's ledger (its Redis) is unreachable; null or 0: none, such
+   *     requests are refused with a 429 (fail closed)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Quota(
@@ -73,5 +76,27 @@ public record AccessConfig(AccessMode mode, List<Key> keys) {
       Double usdPerMonth,
       Long tokensPerDay,
       boolean tenantBudget,
-      Integer budgetRegions) {}
+      Integer budgetRegions,
+      Double localAllowanceUsd) {
+
+    /** Without a local allowance: fails closed when the ledger is unreachable. */
+    public Quota(
+        Integer requestsPerMinute,
+        Integer tokensPerMinute,
+        Double usdPerDay,
+        Double usdPerMonth,
+        Long tokensPerDay,
+        boolean tenantBudget,
+        Integer budgetRegions) {
+      this(
+          requestsPerMinute,
+          tokensPerMinute,
+          usdPerDay,
+          usdPerMonth,
+          tokensPerDay,
+          tenantBudget,
+          budgetRegions,
+          null);
+    }
+  }
 }

@@ -87,7 +87,8 @@ public final class AccessRules {
         budget.usdPerMonth,
         budget.tokensPerDay,
         budget.scope == BudgetScope.Tenant,
-        spec.budget == null || budgetRegions == null || budgetRegions < 2 ? null : budgetRegions);
+        spec.budget == null || budgetRegions == null || budgetRegions < 2 ? null : budgetRegions,
+        budget.localAllowanceUsd);
   }
 
   private static boolean ended(String at, Instant now) {

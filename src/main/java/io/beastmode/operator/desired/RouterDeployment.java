@@ -4,6 +4,7 @@ import io.beastmode.api.v1alpha1.Model;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.operator.ManagedLabels;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.resolved.ResolvedRouter;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -156,7 +157,8 @@ final class RouterDeployment {
     env.add(
         new EnvVar("BEASTMODE_ROUTER_KEYS", CONFIG_DIR + "/" + RoutingConfigMap.KEYS_KEY, null));
     if (region.getSpec().redis != null) {
-      env.add(new EnvVar("QUARKUS_REDIS_HOSTS", region.getSpec().redis.url, null));
+      RedisAddress.routerEnvironment(region.getSpec().redis)
+          .forEach((name, value) -> env.add(new EnvVar(name, value, null)));
       var password = region.getSpec().redis.passwordSecretRef;
       if (password != null) {
         env.add(secretEnv("QUARKUS_REDIS_PASSWORD", password.name, password.key));
