@@ -55,6 +55,7 @@ public final class RouterMetrics {
   final LongAdder errors = new LongAdder();
   final LongAdder cacheHits = new LongAdder();
   final LongAdder semanticHits = new LongAdder();
+  private volatile io.beastmode.router.cache.semantic.SemanticCache semanticCache;
   final LongAdder cacheMisses = new LongAdder();
   final LongAdder cacheBypasses = new LongAdder();
   final LongAdder cacheErrors = new LongAdder();
@@ -101,6 +102,7 @@ public final class RouterMetrics {
       quotaRefusals(reason);
     }
     quotaErrors();
+    registerSemanticGauges();
   }
 
   /**
@@ -318,13 +320,16 @@ public final class RouterMetrics {
    * and compare), miss, or shadow (would have served, under shadow mode).
    */
   public void semantic(String verdict) {
-    counter(
-            "beastmode.router.cache.semantic",
-            "Semantic cache decisions on exact misses: serve, explore, miss, shadow (would serve)",
-            "verdict-" + verdict,
-            "verdict",
-            verdict)
-        .increment();
+    semanticCounter(verdict).increment();
+  }
+
+  private Counter semanticCounter(String verdict) {
+    return counter(
+        "beastmode.router.cache.semantic",
+        "Semantic cache decisions on exact misses: serve, explore, miss, shadow (would serve)",
+        "verdict-" + verdict,
+        "verdict",
+        verdict);
   }
 
   /**
@@ -332,45 +337,73 @@ public final class RouterMetrics {
    * cached one it was compared with (explore, shadow) or the client's feedback on a served one.
    */
   public void semanticLabel(String source, boolean agreed) {
-    counter(
-            "beastmode.router.cache.semantic.labels",
-            "Answers compared with the semantic cache's candidate, by source and agreement",
-            "label-" + source + "-" + agreed,
-            "source",
-            source,
-            "agreed",
-            Boolean.toString(agreed))
-        .increment();
+    semanticLabels(source, agreed).increment();
   }
 
-  /** The semantic cache's size in this router: entries, partitions, memory, labels learned. */
+  private Counter semanticLabels(String source, boolean agreed) {
+    return counter(
+        "beastmode.router.cache.semantic.labels",
+        "Answers compared with the semantic cache's candidate, by source and agreement",
+        "label-" + source + "-" + agreed,
+        "source",
+        source,
+        "agreed",
+        Boolean.toString(agreed));
+  }
+
+  /**
+   * The semantic cache whose size the gauges report; they read 0 until one starts (and stay at 0 on
+   * a router without it).
+   */
   public void watchSemantic(io.beastmode.router.cache.semantic.SemanticCache cache) {
+    semanticCache = cache;
+  }
+
+  private void registerSemanticGauges() {
+    semanticGauge(
+        "beastmode.router.cache.semantic.encoder.ready",
+        "1 once the semantic cache's prompt encoder has loaded; until then it misses",
+        c -> c.encoderReady() ? 1 : 0);
+    semanticGauge(
+        "beastmode.router.cache.semantic.entries",
+        "Semantic cache entries in this router's memory",
+        c -> c.entries());
+    semanticGauge(
+        "beastmode.router.cache.semantic.partitions",
+        "Semantic cache partitions loaded in this router",
+        c -> c.partitions());
+    semanticGauge(
+        "beastmode.router.cache.semantic.bytes",
+        "Memory the semantic cache's indexes and entries hold, estimated",
+        c -> c.bytes());
+    semanticGauge(
+        "beastmode.router.cache.semantic.changes.read",
+        "Changes (entries added and removed, labels) read from the region's semantic cache stream:"
+            + " behind the stream's length means this router lags the others",
+        c -> c.changesRead());
+    semanticGauge(
+        "beastmode.router.cache.semantic.labels.learned",
+        "Labels the semantic cache learned, from every router of the region",
+        c -> c.labels());
+    for (String verdict : List.of("serve", "explore", "miss", "shadow")) {
+      semanticCounter(verdict);
+    }
+    for (String source : List.of("explore", "shadow", "feedback")) {
+      semanticLabels(source, true);
+      semanticLabels(source, false);
+    }
+  }
+
+  private void semanticGauge(
+      String name,
+      String description,
+      java.util.function.ToDoubleFunction<io.beastmode.router.cache.semantic.SemanticCache> value) {
     Gauge.builder(
-            "beastmode.router.cache.semantic.encoder.ready", cache, c -> c.encoderReady() ? 1 : 0)
-        .description("1 once the semantic cache's prompt encoder has loaded; until then it misses")
-        .tag("region", region)
-        .register(registry);
-    Gauge.builder("beastmode.router.cache.semantic.entries", cache, c -> c.entries())
-        .description("Semantic cache entries in this router's memory")
-        .tag("region", region)
-        .register(registry);
-    Gauge.builder("beastmode.router.cache.semantic.partitions", cache, c -> c.partitions())
-        .description("Semantic cache partitions loaded in this router")
-        .tag("region", region)
-        .register(registry);
-    Gauge.builder("beastmode.router.cache.semantic.bytes", cache, c -> c.bytes())
-        .description("Memory the semantic cache's indexes and entries hold, estimated")
-        .tag("region", region)
-        .baseUnit("bytes")
-        .register(registry);
-    Gauge.builder("beastmode.router.cache.semantic.changes.read", cache, c -> c.changesRead())
-        .description(
-            "Changes (entries added and removed, labels) read from the region's semantic cache"
-                + " stream: behind the stream's length means this router lags the others")
-        .tag("region", region)
-        .register(registry);
-    Gauge.builder("beastmode.router.cache.semantic.labels.learned", cache, c -> c.labels())
-        .description("Labels the semantic cache learned, from every router of the region")
+            name,
+            this,
+            metrics ->
+                metrics.semanticCache == null ? 0 : value.applyAsDouble(metrics.semanticCache))
+        .description(description)
         .tag("region", region)
         .register(registry);
   }
