@@ -139,15 +139,7 @@ final class LearningRoutes {
                 boolean right = outcome >= 0.5;
                 cache.label(served.result().entryId(), served.result().similarity(), right);
                 metrics.semanticLabel("feedback", right);
-                ctx.response()
-                    .putHeader("content-type", "application/json")
-                    .end(
-                        CompletionRequest.json()
-                            .createObjectNode()
-                            .put("id", id)
-                            .put("cache", "semantic")
-                            .put("outcome", outcome)
-                            .toString());
+                recorded(ctx, id, "cache", "semantic", outcome);
               } else {
                 learnedFeedback(ctx, learned, id, outcome);
               }
@@ -177,17 +169,23 @@ final class LearningRoutes {
               } else if (result.result() == null) {
                 Replies.sendError(ctx.response(), ApiError.unknownDecision(id), region);
               } else {
-                ctx.response()
-                    .putHeader("content-type", "application/json")
-                    .end(
-                        CompletionRequest.json()
-                            .createObjectNode()
-                            .put("id", id)
-                            .put("model", result.result())
-                            .put("outcome", outcome)
-                            .toString());
+                recorded(ctx, id, "model", result.result(), outcome);
               }
             });
+  }
+
+  /** The answer to feedback taken: its id, what it labelled ({@code field}) and the outcome. */
+  private static void recorded(
+      RoutingContext ctx, String id, String field, String value, double outcome) {
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .end(
+            CompletionRequest.json()
+                .createObjectNode()
+                .put("id", id)
+                .put(field, value)
+                .put("outcome", outcome)
+                .toString());
   }
 
   private static double outcomeOf(JsonNode body) {

@@ -15,6 +15,7 @@ import io.beastmode.api.v1alpha1.ModelCapabilities;
 import io.beastmode.api.v1alpha1.RouterPodSpec;
 import io.beastmode.api.v1alpha1.SelectionSpec;
 import io.beastmode.testing.Ports;
+import io.beastmode.testing.PrometheusScrape;
 import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisServer;
 import io.beastmode.testing.ServerProcess;
@@ -31,8 +32,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +47,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -461,26 +459,7 @@ class RouterQuotaProcessIT {
 
   /** A router's meter, summed over its series that contain {@code labels}. */
   private static double metric(Router router, String name, String... labels) {
-    try {
-      String text =
-          HTTP.send(
-                  HttpRequest.newBuilder(URI.create(router.management() + "/q/metrics")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      double sum = 0;
-      for (String line : text.split("\n")) {
-        if ((line.startsWith(name + "{") || line.startsWith(name + " "))
-            && Stream.of(labels).allMatch(line::contains)) {
-          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-      return sum;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return PrometheusScrape.sum(router.management(), name, labels);
   }
 
   /** Nano-USD spent from {@code since} to now: the day counters of those UTC days. */

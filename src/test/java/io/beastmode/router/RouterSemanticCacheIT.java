@@ -20,6 +20,7 @@ import io.beastmode.simulator.SimulatedModel;
 import io.beastmode.simulator.SimulatorConfig;
 import io.beastmode.simulator.SimulatorServer;
 import io.beastmode.testing.Ports;
+import io.beastmode.testing.PrometheusScrape;
 import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisServer;
 import io.beastmode.testing.ServerProcess;
@@ -29,7 +30,6 @@ import io.beastmode.wire.ModelRoute;
 import io.beastmode.wire.RoutingConfig;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +42,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -490,25 +489,6 @@ class RouterSemanticCacheIT {
 
   /** A router's meter, summed over its series that contain {@code labels}. */
   private static double metric(Router router, String name, String... labels) {
-    try {
-      String text =
-          HTTP.send(
-                  HttpRequest.newBuilder(URI.create(router.management() + "/q/metrics")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      double sum = 0;
-      for (String line : text.split("\n")) {
-        if ((line.startsWith(name + "{") || line.startsWith(name + " "))
-            && Stream.of(labels).allMatch(line::contains)) {
-          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-      return sum;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return PrometheusScrape.sum(router.management(), name, labels);
   }
 }

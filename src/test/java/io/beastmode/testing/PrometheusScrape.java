@@ -19,6 +19,36 @@ public final class PrometheusScrape {
   /** Series name to the label names it carries. */
   public final Map<String, Set<String>> seriesLabels = new TreeMap<>();
 
+  /**
+   * A process's meter, read now from its Quarkus management origin ({@code /q/metrics}): the sum of
+   * its series whose line contains every one of {@code labels} (such as {@code verdict="serve"}).
+   */
+  public static double sum(String managementOrigin, String name, String... labels) {
+    try {
+      String text =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(managementOrigin + "/q/metrics"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      double sum = 0;
+      for (String line : text.split("\n")) {
+        if ((line.startsWith(name + "{") || line.startsWith(name + " "))
+            && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return sum;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static PrometheusScrape parse(String text) {
     var scrape = new PrometheusScrape();
     String family = null;

@@ -1,7 +1,6 @@
 package io.beastmode.router.cache;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -88,21 +87,7 @@ public final class ResponseCache {
   }
 
   private <T> Future<T> withTimeout(Future<T> call) {
-    Promise<T> promise = Promise.promise();
-    long timer =
-        vertx.setTimer(
-            timeoutMillis,
-            id -> promise.tryFail("redis did not answer within " + timeoutMillis + " ms"));
-    call.onComplete(
-        result -> {
-          vertx.cancelTimer(timer);
-          if (result.succeeded()) {
-            promise.tryComplete(result.result());
-          } else {
-            promise.tryFail(result.cause());
-          }
-        });
-    return promise.future();
+    return Deadline.within(vertx, call, timeoutMillis, "redis did not answer");
   }
 
   private void failed(PipelinedRedis connection, Throwable error) {

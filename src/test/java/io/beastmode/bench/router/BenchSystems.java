@@ -2,6 +2,7 @@ package io.beastmode.bench.router;
 
 import io.beastmode.bench.router.LoadGenerator.Target;
 import io.beastmode.testing.Ports;
+import io.beastmode.testing.PrometheusScrape;
 import io.beastmode.testing.RedisServer;
 import io.beastmode.testing.ServerProcess;
 import io.beastmode.wire.Digests;
@@ -380,29 +381,17 @@ final class BenchSystems implements AutoCloseable {
   /** Waits until a router's gauge reaches {@code least}. */
   private static void awaitMetric(String management, String gauge, long least) {
     long deadline = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
-    while (System.nanoTime() < deadline) {
+    while (PrometheusScrape.sum(management, gauge) < least) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(gauge + " did not reach " + least);
+      }
       try {
-        String metrics =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create(management + "/q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
-        for (String line : metrics.split("\n")) {
-          if (line.startsWith(gauge + "{")
-              && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) >= least) {
-            return;
-          }
-        }
         Thread.sleep(500);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
     }
-    throw new IllegalStateException(gauge + " did not reach " + least);
   }
 
   /**
@@ -442,7 +431,8 @@ final class BenchSystems implements AutoCloseable {
                 .formatted(FAST_MODEL, upstream));
     String origin = startRouter(work, "learned-router", config, null, redis);
     int examples = uploadExamples(managementOrigins.get("learned-router"));
-    awaitLearned(managementOrigins.get("learned-router"), examples);
+    awaitMetric(
+        managementOrigins.get("learned-router"), "beastmode_router_learned_examples", examples);
     String base = origin + "/v1";
     ServerProcess process = routerProcesses.get("learned-router");
     systems.add(
@@ -485,31 +475,6 @@ final class BenchSystems implements AutoCloseable {
       throw new IOException(e);
     }
     return rows;
-  }
-
-  private static void awaitLearned(String management, int examples) throws IOException {
-    long deadline = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        String metrics =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create(management + "/q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
-        for (String line : metrics.split("\n")) {
-          if (line.startsWith("beastmode_router_learned_examples{")
-              && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) >= examples) {
-            return;
-          }
-        }
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      }
-    }
-    throw new IOException("the learned router did not learn its " + examples + " examples");
   }
 
   /** Starts a router process; returns its base URL. */

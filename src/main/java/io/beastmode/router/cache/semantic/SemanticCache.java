@@ -1,5 +1,6 @@
 package io.beastmode.router.cache.semantic;
 
+import io.beastmode.router.cache.Deadline;
 import io.beastmode.router.select.learned.PromptEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -448,24 +449,6 @@ public final class SemanticCache {
   }
 
   private <T> Future<T> withTimeout(Future<T> future) {
-    if (future.isComplete()) {
-      return future;
-    }
-    Promise<T> promise = Promise.promise();
-    long timer =
-        vertx.setTimer(
-            loadTimeoutMillis,
-            id ->
-                promise.tryFail("the partition did not load within " + loadTimeoutMillis + " ms"));
-    future.onComplete(
-        result -> {
-          vertx.cancelTimer(timer);
-          if (result.succeeded()) {
-            promise.tryComplete(result.result());
-          } else {
-            promise.tryFail(result.cause());
-          }
-        });
-    return promise.future();
+    return Deadline.within(vertx, future, loadTimeoutMillis, "the partition did not load");
   }
 }
