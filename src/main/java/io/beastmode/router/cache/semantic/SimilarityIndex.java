@@ -28,6 +28,9 @@ public final class SimilarityIndex {
   static final int RESCORED = 64;
 
   private static final long PROJECTION_SEED = 0x5EEDCAC4EL;
+  // the same directions for every index of a dimension count: a partition pays only for entries
+  private static final java.util.concurrent.ConcurrentHashMap<Integer, float[]> PROJECTIONS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final int capacity;
   private final int dimensions;
@@ -55,8 +58,8 @@ public final class SimilarityIndex {
     this.capacity = capacity;
     this.dimensions = dimensions;
     this.words = (dimensions + 63) / 64;
-    this.projections = projections(words * 64, dimensions);
-    int initial = Math.min(capacity, 1024);
+    this.projections = PROJECTIONS.computeIfAbsent(dimensions, d -> projections(words * 64, d));
+    int initial = Math.min(capacity, 64);
     this.vectors = new byte[initial * dimensions];
     this.sketches = new long[initial * words];
     this.scales = new float[initial];
@@ -228,7 +231,6 @@ public final class SimilarityIndex {
           + 8L * sketches.length
           + 4L * scales.length
           + 8L * ids.length
-          + 4L * projections.length
           + 64L * slots.size();
     } finally {
       lock.readLock().unlock();
