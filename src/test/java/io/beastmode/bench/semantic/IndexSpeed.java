@@ -20,7 +20,7 @@ final class IndexSpeed {
 
   static Map<String, Object> measure(float[][] texts) {
     int dims = texts[0].length;
-    int entries = Math.min(ENTRIES, texts.length / 2);
+    int entries = Math.min(ENTRIES, texts.length * 3 / 4);
     int queryCount = Math.min(QUERIES, texts.length - entries);
     SimilarityIndex index = new SimilarityIndex(entries, dims);
     float[] flat = new float[entries * dims];
