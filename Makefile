@@ -60,7 +60,7 @@ demo: host-packages kube-binaries node-binaries tools image-tools build ## Three
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench
-bench: bench-router bench-router-memory bench-router-pod-memory bench-autoscale bench-failover bench-dr bench-hub-failover ## Every benchmark, one after the other (results in bench/results/)
+bench: bench-router bench-router-memory bench-router-pod-memory bench-autoscale bench-failover bench-dr bench-hub-failover bench-redis-failover ## Every benchmark, one after the other (results in bench/results/)
 
 .PHONY: bench-router
 bench-router: build ## The router (open and keyed) vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
@@ -86,6 +86,10 @@ bench-dr: kube-binaries tools ## Back up a hub of ~1,000 objects, lose it, resto
 .PHONY: bench-hub-failover
 bench-hub-failover: kube-binaries tools build ## Lose the hub again and again (its control plane, its whole region) with clients sending; promote the standby (bench/results/hub-failover.json and hub-failover.md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.HubFailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+
+.PHONY: bench-redis-failover
+bench-redis-failover: ## A region's Redis as a Sentinel set under 200 keyed requests/s: its master killed, frozen and cut off, with and without WAIT (bench/results/redis-failover.json and .md)
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.RedisFailoverBench
 
 .PHONY: bench-autoscale
 bench-autoscale: ## Replay synthetic days through a simulated fleet: HPA alone vs HPA with predictive minimum (bench/results/autoscale.json and autoscale.md)

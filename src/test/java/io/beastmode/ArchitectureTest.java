@@ -4,6 +4,7 @@ import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,10 +85,70 @@ class ArchitectureTest {
     slices().matching("io.beastmode.operator.(*)..").should().beFreeOfCycles().check(main);
   }
 
+  /**
+   * The operator's backups and restores, lowest first: the snapshot format, the stores that keep
+   * snapshots, restore (which applies one), backup (which takes one, and drills a restore). Each
+   * uses only those below it; the hub's standby, in operator.hub, uses them from outside.
+   */
+  private static final String RECOVERY = "io.beastmode.operator.recovery.";
+
+  @Test
+  void theSnapshotFormatUsesNoOtherPartOfRecovery() {
+    recoveryPartMayOnlyUse("snapshot");
+  }
+
+  @Test
+  void theStoresUseOnlyTheSnapshotFormat() {
+    recoveryPartMayOnlyUse("store", "snapshot");
+  }
+
+  @Test
+  void restoreUsesOnlyTheFormatAndTheStores() {
+    recoveryPartMayOnlyUse("restore", "snapshot", "store");
+  }
+
+  @Test
+  void backupUsesOnlyTheFormatTheStoresAndRestore() {
+    recoveryPartMayOnlyUse("backup", "snapshot", "store", "restore");
+  }
+
+  @Test
+  void everyRecoveryClassIsInOneOfItsParts() {
+    noClasses().should().resideInAPackage("io.beastmode.operator.recovery").check(main);
+  }
+
+  private static void recoveryPartMayOnlyUse(String part, String... lower) {
+    var allowed = new java.util.ArrayList<String>();
+    allowed.add(RECOVERY + part + "..");
+    for (String l : lower) {
+      allowed.add(RECOVERY + l + "..");
+    }
+    classes()
+        .that()
+        .resideInAPackage(RECOVERY + part + "..")
+        .should()
+        .onlyDependOnClassesThat(
+            not(resideInAPackage("io.beastmode.operator.recovery.."))
+                .or(resideInAnyPackage(allowed.toArray(String[]::new))))
+        .check(main);
+  }
+
   @Test
   void theImportFindsEveryLayer() {
     // Guards the rules above against passing vacuously (a wrong package name, an empty import).
-    for (String layer : new String[] {ROOT, API, WIRE, ROUTER, SIMULATOR, OPERATOR}) {
+    for (String layer :
+        new String[] {
+          ROOT,
+          API,
+          WIRE,
+          ROUTER,
+          SIMULATOR,
+          OPERATOR,
+          RECOVERY + "snapshot..",
+          RECOVERY + "store..",
+          RECOVERY + "restore..",
+          RECOVERY + "backup.."
+        }) {
       assertThat(main.stream().anyMatch(c -> resideInAPackage(layer).test(c))).as(layer).isTrue();
     }
   }

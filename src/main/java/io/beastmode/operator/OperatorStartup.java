@@ -1,7 +1,7 @@
 package io.beastmode.operator;
 
 import io.beastmode.Role;
-import io.beastmode.operator.recovery.HubStartup;
+import io.beastmode.operator.hub.HubStartup;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;

@@ -75,6 +75,18 @@ final class CacheReplay {
     return new Rendered("text/event-stream", out);
   }
 
+  /**
+   * The text of a stored answer, whatever form it was stored in; null when it cannot be read (a
+   * form the router does not decode, or a stream that did not end well).
+   */
+  static String text(CachedAnswer stored) {
+    if (stored.form() == null) {
+      return null;
+    }
+    CanonicalAnswer answer = read(stored);
+    return answer == null ? null : answer.text();
+  }
+
   private static CanonicalAnswer read(CachedAnswer stored) {
     switch (stored.form()) {
       case "chat-stream" -> {

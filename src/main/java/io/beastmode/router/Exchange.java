@@ -28,6 +28,7 @@ import io.beastmode.router.cache.CacheDecision;
 import io.beastmode.router.cache.CacheKey;
 import io.beastmode.router.cache.CachedAnswer;
 import io.beastmode.router.cache.ResponseCache;
+import io.beastmode.router.cache.semantic.SemanticCache;
 import io.beastmode.router.dialect.AnthropicUpstream;
 import io.beastmode.router.dialect.CanonicalAnswer;
 import io.beastmode.router.dialect.CanonicalRequest;
@@ -93,7 +94,8 @@ final class Exchange {
       RouterMetrics metrics,
       String region,
       java.time.Clock clock,
-      java.util.function.Supplier<LearnedSelection> learning) {}
+      java.util.function.Supplier<LearnedSelection> learning,
+      java.util.function.Supplier<SemanticCache> semantic) {}
 
   private final RoutingContext ctx;
   private final Context context;
@@ -145,6 +147,13 @@ final class Exchange {
   private Buffer received;
 
   private String cacheKey;
+
+  /** The tenant the cache is partitioned by, once {@link #useCache} decided it. */
+  private String cacheTenant;
+
+  /** This request's part in the semantic cache; null when it has none. */
+  private SemanticStep semantic;
+
   private String cacheResult = "bypass";
   private Selection selection;
 
@@ -269,13 +278,13 @@ final class Exchange {
       return null;
     }
     // With keys, the key decides the tenant and the tenant header is ignored.
-    String tenant = admission.tenant(ctx.request().getHeader(table.config().cache().tenantHeader));
+    cacheTenant = admission.tenant(ctx.request().getHeader(table.config().cache().tenantHeader));
     CanonicalRequest read = canonical();
     cacheKey =
         read != null
             ? CacheKey.ofCanonical(
-                table.routerName(), table.version(), tenant, read.cacheIdentity())
-            : CacheKey.of(table.routerName(), table.version(), tenant, request);
+                table.routerName(), table.version(), cacheTenant, read.cacheIdentity())
+            : CacheKey.of(table.routerName(), table.version(), cacheTenant, request);
     return cacheKey;
   }
 
@@ -299,15 +308,51 @@ final class Exchange {
                 route();
               } else if (result.result() == null) {
                 cacheResult = "miss";
-                route();
+                semanticThen(this::route);
               } else {
                 cacheResult = "hit";
                 if (!answerFromCache(result.result())) {
                   cacheResult = "miss";
-                  route();
+                  semanticThen(this::route);
                 }
               }
             });
+  }
+
+  /**
+   * After an exact miss: the semantic cache's answer when it has one it may serve, else {@code
+   * onMiss}. The lookup never fails; a cache that cannot answer in time is a miss.
+   */
+  private void semanticThen(Runnable onMiss) {
+    semantic =
+        cacheKey == null
+            ? null
+            : SemanticStep.of(
+                services.semantic().get(),
+                services.cache(),
+                services.metrics(),
+                table,
+                canonical(),
+                cacheTenant,
+                admission.caller());
+    if (semantic == null) {
+      onMiss.run();
+      return;
+    }
+    semantic
+        .lookUp()
+        .onComplete(
+            found ->
+                onLoop(
+                    () ->
+                        continueWith(
+                            (answer, error) -> {
+                              if (answer == null || !answerFromCache(answer)) {
+                                onMiss.run();
+                              }
+                            },
+                            found.result(),
+                            null)));
   }
 
   private void route() {
@@ -413,7 +458,7 @@ final class Exchange {
       if ("hit".equals(cacheResult)) {
         cacheResult = "miss";
       }
-      tryModel(0);
+      semanticThen(() -> tryModel(0));
     }
   }
 
@@ -779,6 +824,9 @@ final class Exchange {
    */
   private void store(CachedAnswer answer) {
     services.cache().put(cacheKey, answer, table.config().cache().ttlSeconds);
+    if (semantic != null) {
+      semantic.answered(cacheKey, answer);
+    }
   }
 
   /**
@@ -885,7 +933,14 @@ final class Exchange {
     HttpServerResponse response = ctx.response().setStatusCode(200);
     putIfPresent(response, "content-type", rendered.contentType());
     response.putHeader(HEADER_MODEL, answer.model());
-    response.putHeader(HEADER_CACHE, "hit");
+    if (semantic != null && semantic.served() != null) {
+      // Feedback on this answer labels the entry that gave it.
+      cacheResult = "semantic";
+      String id = LearnedSelection.newRequestId();
+      response.putHeader(HEADER_REQUEST_ID, id);
+      semantic.servedAs(id);
+    }
+    response.putHeader(HEADER_CACHE, cacheResult);
     response.putHeader(HEADER_REGION, services.region());
     response.putHeader(HEADER_COST, usd(0));
     services.metrics().cost(answer.model(), 0, answer.costUsd());

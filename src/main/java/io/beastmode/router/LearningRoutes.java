@@ -7,6 +7,7 @@ import io.beastmode.router.access.KeyRing;
 import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
+import io.beastmode.router.cache.semantic.SemanticCache;
 import io.beastmode.router.learning.LearnedSelection;
 import io.beastmode.router.select.learned.LabelledPrompts;
 import io.vertx.core.Vertx;
@@ -25,9 +26,10 @@ import java.util.function.Supplier;
 
 /**
  * The learned policy's routes: {@code POST /v1/feedback} on the API (a client rates an answer by
- * its {@code x-beastmode-request-id}) and {@code POST /selection/examples} on the management port
- * (labelled prompts in the RouteLLM CSV format, columns named after this router's models). Starts
- * the learned selection when a routing config first asks for the learned policy.
+ * its {@code x-beastmode-request-id}; for an answer the semantic cache served, the rating labels
+ * the entry that gave it) and {@code POST /selection/examples} on the management port (labelled
+ * prompts in the RouteLLM CSV format, columns named after this router's models). Starts the learned
+ * selection when a routing config first asks for the learned policy.
  */
 final class LearningRoutes {
   /** Labelled prompt files larger than this are refused (about 20,000 MMLU questions). */
@@ -42,6 +44,8 @@ final class LearningRoutes {
   private final Duration pollInterval;
   private final Duration refitInterval;
   private volatile LearnedSelection learning;
+  private final Supplier<SemanticCache> semantic;
+  private final RouterMetrics metrics;
 
   LearningRoutes(
       Vertx vertx,
@@ -51,7 +55,9 @@ final class LearningRoutes {
       Clock clock,
       String region,
       Duration pollInterval,
-      Duration refitInterval) {
+      Duration refitInterval,
+      Supplier<SemanticCache> semantic,
+      RouterMetrics metrics) {
     this.vertx = vertx;
     this.redis = redis;
     this.tables = tables;
@@ -60,6 +66,8 @@ final class LearningRoutes {
     this.region = region;
     this.pollInterval = pollInterval;
     this.refitInterval = refitInterval;
+    this.semantic = semantic;
+    this.metrics = metrics;
   }
 
   /** The learned selection when some config asked for it; null before. */
@@ -106,9 +114,6 @@ final class LearningRoutes {
         throw ApiError.invalid("id", "'id' is required: the answer's x-beastmode-request-id");
       }
       outcome = outcomeOf(body);
-      if (learned == null) {
-        throw ApiError.invalid(null, "this router does not use the learned selection policy");
-      }
     } catch (ApiError error) {
       Replies.sendError(ctx.response(), error, region);
       return;
@@ -116,6 +121,47 @@ final class LearningRoutes {
       Replies.sendError(
           ctx.response(),
           ApiError.invalid(null, "the feedback body must be a JSON object"),
+          region);
+      return;
+    }
+    SemanticCache cache = semantic.get();
+    if (cache == null) {
+      learnedFeedback(ctx, learned, id, outcome);
+      return;
+    }
+    // An answer the semantic cache served: the rating labels the entry that gave it.
+    cache
+        .store()
+        .servedBy(id)
+        .onComplete(
+            served -> {
+              if (served.succeeded() && served.result() != null) {
+                boolean right = outcome >= 0.5;
+                cache.label(served.result().entryId(), served.result().similarity(), right);
+                metrics.semanticLabel("feedback", right);
+                ctx.response()
+                    .putHeader("content-type", "application/json")
+                    .end(
+                        CompletionRequest.json()
+                            .createObjectNode()
+                            .put("id", id)
+                            .put("cache", "semantic")
+                            .put("outcome", outcome)
+                            .toString());
+              } else {
+                learnedFeedback(ctx, learned, id, outcome);
+              }
+            });
+  }
+
+  private void learnedFeedback(
+      RoutingContext ctx, LearnedSelection learned, String id, double outcome) {
+    if (learned == null) {
+      Replies.sendError(
+          ctx.response(),
+          semantic.get() == null
+              ? ApiError.invalid(null, "this router does not use the learned selection policy")
+              : ApiError.unknownDecision(id),
           region);
       return;
     }

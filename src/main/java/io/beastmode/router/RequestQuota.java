@@ -38,8 +38,9 @@ final class RequestQuota {
   /**
    * Reserves the dearest the request can cost on the first model chosen: its prompt and the whole
    * {@code max_tokens}. The command goes out now; {@code then} gets the outcome on the thread that
-   * completes it, null when Redis could not check (counted): such a request is admitted, as a cache
-   * it cannot read serves without cache.
+   * completes it, null when Redis could not check a request without a budget (counted): such a
+   * request is admitted, as a cache it cannot read serves without cache. A budgeted one gets the
+   * ledger's decision without Redis: refused, or admitted on its key's local allowance.
    */
   void reserve(ModelRoute first, RequestNeeds needs, Consumer<QuotaLedger.Outcome> then) {
     int prompt = needs.promptTokens();
@@ -55,6 +56,9 @@ final class RequestQuota {
                 metrics.quotaError();
               } else {
                 outcome = result.result();
+                if (outcome.ledgerUnreachable()) {
+                  metrics.quotaError();
+                }
                 if (outcome.refusal() != null) {
                   metrics.quotaRefused(outcome.refusal().type());
                 } else {

@@ -44,14 +44,17 @@ public final class RouterMetrics {
   private final Gauge inFlightGauge;
   private final Gauge learnedGauge;
   private volatile java.util.function.IntSupplier examplesLearned = () -> 0;
+  private final Gauge unwrittenGauge;
+  private volatile java.util.function.IntSupplier unwrittenSettlements = () -> 0;
 
   /** The results a request's cache lookup ends with. */
-  private static final List<String> CACHE_RESULTS = List.of("hit", "miss", "bypass");
+  private static final List<String> CACHE_RESULTS = List.of("hit", "semantic", "miss", "bypass");
 
   final AtomicInteger inFlight = new AtomicInteger();
   final LongAdder requests = new LongAdder();
   final LongAdder errors = new LongAdder();
   final LongAdder cacheHits = new LongAdder();
+  final LongAdder semanticHits = new LongAdder();
   final LongAdder cacheMisses = new LongAdder();
   final LongAdder cacheBypasses = new LongAdder();
   final LongAdder cacheErrors = new LongAdder();
@@ -73,6 +76,15 @@ public final class RouterMetrics {
     this.learnedGauge =
         Gauge.builder("beastmode.router.learned.examples", () -> examplesLearned.getAsInt())
             .description("Labelled examples the learned selection's predictor learned from")
+            .tag("region", region)
+            .register(registry);
+    this.unwrittenGauge =
+        Gauge.builder(
+                "beastmode.router.quota.unwritten.settlements",
+                () -> unwrittenSettlements.getAsInt())
+            .description(
+                "Budgeted settlements kept to write again: Redis did not take them yet (their spend"
+                    + " is missing from the budget until it does)")
             .tag("region", region)
             .register(registry);
     this.estimateRatio =
@@ -223,6 +235,10 @@ public final class RouterMetrics {
     this.examplesLearned = examplesLearned;
   }
 
+  public void watchUnwrittenSettlements(java.util.function.IntSupplier kept) {
+    this.unwrittenSettlements = kept;
+  }
+
   /**
    * Removes every meter this router registered. Gauges read this router's objects, and a registry
    * that outlives it (the global one, when the application restarts in the same JVM, as tests do)
@@ -230,6 +246,7 @@ public final class RouterMetrics {
    */
   public void close() {
     registry.remove(learnedGauge);
+    registry.remove(unwrittenGauge);
     registry.remove(inFlightGauge);
     registry.remove(estimateRatio);
     counters.values().forEach(registry::remove);
@@ -276,6 +293,11 @@ public final class RouterMetrics {
   public void cache(String result) {
     switch (result) {
       case "hit" -> cacheHits.increment();
+      case "semantic" -> {
+        // A hit as far as the SLOs go; told apart for the semantic cache's own figures.
+        cacheHits.increment();
+        semanticHits.increment();
+      }
       case "miss" -> cacheMisses.increment();
       default -> cacheBypasses.increment();
     }
@@ -289,6 +311,68 @@ public final class RouterMetrics {
       }
     }
     counter.increment();
+  }
+
+  /**
+   * What the semantic cache made of a prompt the exact cache missed: serve, explore (ask the model
+   * and compare), miss, or shadow (would have served, under shadow mode).
+   */
+  public void semantic(String verdict) {
+    counter(
+            "beastmode.router.cache.semantic",
+            "Semantic cache decisions on exact misses: serve, explore, miss, shadow (would serve)",
+            "verdict-" + verdict,
+            "verdict",
+            verdict)
+        .increment();
+  }
+
+  /**
+   * A label the semantic cache learned from this router: whether the model's answer agreed with the
+   * cached one it was compared with (explore, shadow) or the client's feedback on a served one.
+   */
+  public void semanticLabel(String source, boolean agreed) {
+    counter(
+            "beastmode.router.cache.semantic.labels",
+            "Answers compared with the semantic cache's candidate, by source and agreement",
+            "label-" + source + "-" + agreed,
+            "source",
+            source,
+            "agreed",
+            Boolean.toString(agreed))
+        .increment();
+  }
+
+  /** The semantic cache's size in this router: entries, partitions, memory, labels learned. */
+  public void watchSemantic(io.beastmode.router.cache.semantic.SemanticCache cache) {
+    Gauge.builder(
+            "beastmode.router.cache.semantic.encoder.ready", cache, c -> c.encoderReady() ? 1 : 0)
+        .description("1 once the semantic cache's prompt encoder has loaded; until then it misses")
+        .tag("region", region)
+        .register(registry);
+    Gauge.builder("beastmode.router.cache.semantic.entries", cache, c -> c.entries())
+        .description("Semantic cache entries in this router's memory")
+        .tag("region", region)
+        .register(registry);
+    Gauge.builder("beastmode.router.cache.semantic.partitions", cache, c -> c.partitions())
+        .description("Semantic cache partitions loaded in this router")
+        .tag("region", region)
+        .register(registry);
+    Gauge.builder("beastmode.router.cache.semantic.bytes", cache, c -> c.bytes())
+        .description("Memory the semantic cache's indexes and entries hold, estimated")
+        .tag("region", region)
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("beastmode.router.cache.semantic.changes.read", cache, c -> c.changesRead())
+        .description(
+            "Changes (entries added and removed, labels) read from the region's semantic cache"
+                + " stream: behind the stream's length means this router lags the others")
+        .tag("region", region)
+        .register(registry);
+    Gauge.builder("beastmode.router.cache.semantic.labels.learned", cache, c -> c.labels())
+        .description("Labels the semantic cache learned, from every router of the region")
+        .tag("region", region)
+        .register(registry);
   }
 
   public void cacheError() {
@@ -451,6 +535,7 @@ public final class RouterMetrics {
         costUsd.sum(),
         savedUsd.sum(),
         LatencyHistogram.BOUNDS_MS,
-        latency.counts());
+        latency.counts(),
+        semanticHits.sum());
   }
 }

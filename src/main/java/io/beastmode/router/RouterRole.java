@@ -9,12 +9,14 @@ import io.beastmode.router.access.KeyRing;
 import io.beastmode.router.access.KeyUseTracker;
 import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.access.QuotaLedger;
+import io.beastmode.router.access.UnwrittenSettlements;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.Endpoint;
 import io.beastmode.router.cache.CacheRedisOptions;
 import io.beastmode.router.cache.PipelinedRedis;
 import io.beastmode.router.cache.ResponseCache;
+import io.beastmode.router.cache.semantic.SemanticCache;
 import io.beastmode.router.dialect.Dialect;
 import io.beastmode.router.upstream.Backends;
 import io.beastmode.router.upstream.UpstreamClient;
@@ -63,7 +65,17 @@ public class RouterRole {
   private final long localCacheBytes;
   private final Duration learnedPollInterval;
   private final Duration learnedRefitInterval;
+  private final Duration ledgerTimeout;
+  private final int ledgerWaitReplicas;
+  private final Duration ledgerWaitTimeout;
+  private long ledgerRewrites = -1;
+
+  /** How often a router reads the semantic cache's changes from the other routers. */
+  private static final long SEMANTIC_POLL_MILLIS = 250;
+
   private LearningRoutes learning;
+  private final int semanticEntries;
+  private volatile SemanticCache semantic;
   private final Vertx vertx;
   private final MeterRegistry registry;
   private final Instance<Redis> redis;
@@ -93,6 +105,14 @@ public class RouterRole {
           Duration learnedPollInterval,
       @ConfigProperty(name = "beastmode.router.learned-refit-interval", defaultValue = "30s")
           Duration learnedRefitInterval,
+      @ConfigProperty(name = "beastmode.router.ledger-timeout", defaultValue = "2s")
+          Duration ledgerTimeout,
+      @ConfigProperty(name = "beastmode.router.ledger-wait-replicas", defaultValue = "0")
+          int ledgerWaitReplicas,
+      @ConfigProperty(name = "beastmode.router.ledger-wait-timeout", defaultValue = "100ms")
+          Duration ledgerWaitTimeout,
+      @ConfigProperty(name = "beastmode.router.semantic-entries", defaultValue = "100000")
+          int semanticEntries,
       Vertx vertx,
       MeterRegistry registry,
       Instance<Redis> redis,
@@ -109,6 +129,10 @@ public class RouterRole {
     this.localCacheBytes = localCacheBytes;
     this.learnedPollInterval = learnedPollInterval;
     this.learnedRefitInterval = learnedRefitInterval;
+    this.ledgerTimeout = ledgerTimeout;
+    this.ledgerWaitReplicas = ledgerWaitReplicas;
+    this.ledgerWaitTimeout = ledgerWaitTimeout;
+    this.semanticEntries = semanticEntries;
     this.vertx = vertx;
     this.registry = registry;
     this.redis = redis;
@@ -143,7 +167,9 @@ public class RouterRole {
             clock,
             region,
             learnedPollInterval,
-            learnedRefitInterval);
+            learnedRefitInterval,
+            () -> semantic,
+            metrics);
     metrics.watchLearning(
         () -> learning.current() == null ? 0 : learning.current().examplesLearned());
     Consumer<RoutingTable> apply =
@@ -151,7 +177,7 @@ public class RouterRole {
           backends.update(next);
           metrics.watchCircuits(backends);
           learning.apply(next);
-          warnAboutUnsupported(next);
+          startSemanticCache(next, redisClient, clock);
         };
     apply.accept(table);
     RedisOptions options = redisOptions.copy();
@@ -174,17 +200,28 @@ public class RouterRole {
             metrics::cacheError);
     client = new UpstreamClient(vertx, maxConnectionsPerHost);
     KeyUseTracker keyUse = new KeyUseTracker();
+    QuotaLedger ledger =
+        new QuotaLedger(
+            cacheRedis::get,
+            clock,
+            vertx,
+            new QuotaLedger.Settings(ledgerTimeout, ledgerWaitReplicas, ledgerWaitTimeout),
+            new UnwrittenSettlements(100_000));
+    // Settlements Redis did not take are written again once it answers.
+    ledgerRewrites = vertx.setPeriodic(1000, tick -> ledger.rewriteUnwritten());
+    metrics.watchUnwrittenSettlements(() -> ledger.unwritten().size());
     Exchange.Services services =
         new Exchange.Services(
             backends,
             client,
             cache,
-            new QuotaLedger(cacheRedis::get, clock),
+            ledger,
             keyUse,
             metrics,
             region,
             clock,
-            learning::current);
+            learning::current,
+            () -> semantic);
 
     router
         .post("/v1/chat/completions")
@@ -238,9 +275,33 @@ public class RouterRole {
         .handler(ctx -> learning.examples(ctx));
   }
 
+  /** Starts the semantic cache the first time a config asks for it: its encoder takes memory. */
+  private synchronized void startSemanticCache(RoutingTable table, Redis redisClient, Clock clock) {
+    if (semantic == null && table.config().cache().mode == CacheMode.semantic) {
+      SemanticCache started =
+          new SemanticCache(
+              vertx,
+              redisClient,
+              request -> cacheRedis.get().send(request),
+              table.routerName(),
+              semanticEntries,
+              cacheTimeout.toMillis(),
+              clock::millis);
+      started.start(SEMANTIC_POLL_MILLIS);
+      metrics.watchSemantic(started);
+      semantic = started;
+    }
+  }
+
   void stop(@Observes ShutdownEvent event) {
+    if (ledgerRewrites >= 0) {
+      vertx.cancelTimer(ledgerRewrites);
+    }
     if (learning != null) {
       learning.stop();
+    }
+    if (semantic != null) {
+      semantic.stop();
     }
     if (metrics != null) {
       metrics.close();
@@ -307,12 +368,5 @@ public class RouterRole {
     ctx.response()
         .putHeader("content-type", "application/json")
         .end(Buffer.buffer(list.toString()));
-  }
-
-  /** Policies and cache modes the API accepts that this router version serves with a fallback. */
-  private static void warnAboutUnsupported(RoutingTable table) {
-    if (table.config().cache().mode == CacheMode.semantic) {
-      LOG.warn("cache mode 'semantic' is not served by this router version; using 'exact'");
-    }
   }
 }

@@ -27,6 +27,7 @@ public record AccessConfig(AccessMode mode, List<Key> keys) {
    * @param models models and aliases it may ask for; empty allows every one
    * @param notAfter when the value stops working (RFC 3339), or null for never
    * @param quota its rate limits and budget, or null for none
+   * @param cache how the semantic cache narrows for it, or null to follow the router
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Key(
@@ -35,7 +36,27 @@ public record AccessConfig(AccessMode mode, List<Key> keys) {
       String tenant,
       List<String> models,
       String notAfter,
-      Quota quota) {}
+      Quota quota,
+      Cache cache) {
+    public Key(
+        String apiKey,
+        String sha256,
+        String tenant,
+        List<String> models,
+        String notAfter,
+        Quota quota) {
+      this(apiKey, sha256, tenant, models, notAfter, quota, null);
+    }
+  }
+
+  /**
+   * A key's narrowing of the router's semantic cache, each null to follow the router.
+   *
+   * @param maxWrongRate a lower bound on wrong answers than the router's (a higher one is ignored)
+   * @param shadow true: compare only, never serve a semantic hit
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Cache(Double maxWrongRate, Boolean shadow) {}
 
   /**
    * What a key may use, each null when unlimited. Minutes, days and months are UTC.
@@ -43,6 +64,9 @@ public record AccessConfig(AccessMode mode, List<Key> keys) {
    * @param tenantBudget whether the budget counts the spend of the tenant's keys that share it
    * @param budgetRegions how many regions share the budget; a region spends the allowance the
    *     operator gave it in its Redis, or an even share before it has one (null: one region)
+   * @param localAllowanceUsd what each router may admit of the budget per UTC day on its own
+   *     estimate while the region's ledger (its Redis) is unreachable; null or 0: none, such
+   *     requests are refused with a 429 (fail closed)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Quota(
@@ -52,5 +76,27 @@ public record AccessConfig(AccessMode mode, List<Key> keys) {
       Double usdPerMonth,
       Long tokensPerDay,
       boolean tenantBudget,
-      Integer budgetRegions) {}
+      Integer budgetRegions,
+      Double localAllowanceUsd) {
+
+    /** Without a local allowance: fails closed when the ledger is unreachable. */
+    public Quota(
+        Integer requestsPerMinute,
+        Integer tokensPerMinute,
+        Double usdPerDay,
+        Double usdPerMonth,
+        Long tokensPerDay,
+        boolean tenantBudget,
+        Integer budgetRegions) {
+      this(
+          requestsPerMinute,
+          tokensPerMinute,
+          usdPerDay,
+          usdPerMonth,
+          tokensPerDay,
+          tenantBudget,
+          budgetRegions,
+          null);
+    }
+  }
 }

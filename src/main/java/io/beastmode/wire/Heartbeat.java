@@ -10,6 +10,8 @@ package io.beastmode.wire;
  * @param configVersion version of the routing file the pod runs
  * @param trafficVersion version of the traffic file (peers and weights) the pod runs
  * @param latencyBoundsMs upper bounds of the histogram buckets; {@code latencyCounts} has one more
+ * @param semanticHits of {@code cacheHits}, those the semantic cache answered (a prompt asked in
+ *     other words); 0 from a router that predates it
  */
 public record Heartbeat(
     String router,
@@ -32,7 +34,8 @@ public record Heartbeat(
     double costUsd,
     double savedUsd,
     long[] latencyBoundsMs,
-    long[] latencyCounts) {
+    long[] latencyCounts,
+    long semanticHits) {
 
   /**
    * Redis key of one pod's heartbeat; the operator scans {@code

@@ -7,7 +7,9 @@ import java.nio.ByteOrder;
  * Where the learned selection keeps its state in the region's Redis, shared by every router of one
  * LLMRouter: a stream of labelled examples (prompt embedding, prompt length, one outcome per model
  * known) that routers replay at start and follow while they run, and each learned decision kept for
- * a day so feedback on it can name the prompt and the model that answered.
+ * a day so feedback on it can name the prompt and the model that answered. Every key of one
+ * LLMRouter carries it in braces (a Redis Cluster hash tag): the operator copies examples into the
+ * stream and moves its cursor in one transaction, which needs them in one hash slot.
  */
 public final class LearnedSelectionKeys {
   public static final String PREFIX = "beastmode:learned:";
@@ -43,17 +45,17 @@ public final class LearnedSelectionKeys {
 
   /** The examples stream of a router (namespace/name). */
   public static String examples(String router) {
-    return PREFIX + router + ":examples";
+    return PREFIX + "{" + router + "}:examples";
   }
 
   /** In a region's Redis: the last entry of {@code source}'s stream copied into this region. */
   public static String copiedFrom(String router, String source) {
-    return PREFIX + router + ":copied-from:" + source;
+    return PREFIX + "{" + router + "}:copied-from:" + source;
   }
 
   /** A decision awaiting feedback. */
   public static String decision(String router, String requestId) {
-    return PREFIX + router + ":decision:" + requestId;
+    return PREFIX + "{" + router + "}:decision:" + requestId;
   }
 
   public static byte[] pack(float[] vector) {

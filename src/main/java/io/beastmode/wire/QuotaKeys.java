@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
  * beastmode:quota:{tenant}:SUBJECT:open             their deadlines
  * beastmode:quota:{tenant}:SUBJECT:allow:2026-11-27 this region's share of the day's budgets
  * beastmode:quota:{tenant}:SUBJECT:allow:2026-11    this region's share of the month's
+ * beastmode:quota:{tenant}:SUBJECT:settled:ROUTER:DAY which of a router's settlements are written
  * </pre>
  *
  * SUBJECT is {@code key:ns/name} for a key's own budget and {@code tenant} for one its tenant's
@@ -74,6 +75,16 @@ public record QuotaKeys(String counter, String budget) {
   /** This region's allowances for the budget's period holding {@code at}. */
   public String allowances(Budget measure, Instant at) {
     return budget + ":allow:" + measure.period(at);
+  }
+
+  /**
+   * The bitmap of a router's settlements of this budget for requests admitted on a UTC day: a
+   * settlement sent twice (its first reply was lost) finds its bit set and counts once.
+   *
+   * @param router the router process's own id
+   */
+  public String settled(String router, long epochDay) {
+    return budget + ":settled:" + router + ":" + epochDay;
   }
 
   public String held() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.beastmode.api.v1alpha1.CronPattern;
-import io.beastmode.operator.recovery.CronSchedule;
+import io.beastmode.operator.recovery.backup.CronSchedule;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;

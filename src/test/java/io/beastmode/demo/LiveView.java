@@ -27,6 +27,7 @@ final class LiveView {
       String replicas,
       double requestsPerSecond,
       SloIndicators recent,
+      Double semanticPercent,
       double costUsd,
       double savedUsd) {}
 
@@ -93,6 +94,7 @@ final class LiveView {
               inRouter.map(LiveView::replicas).orElse("-"),
               report.requestsPerSecond(),
               report.recentIndicators(),
+              report.recentSemanticPercent(),
               report.total().costUsd(),
               report.savedUsd()));
     }
@@ -131,7 +133,7 @@ final class LiveView {
     var out =
         new StringBuilder(
             String.format(
-                "%-9s %-12s %6s %-12s %8s %7s %7s %9s %10s %10s%n",
+                "%-9s %-12s %6s %-12s %8s %7s %7s %9s %8s %10s %10s%n",
                 "REGION",
                 "HEALTH",
                 "WEIGHT",
@@ -140,12 +142,13 @@ final class LiveView {
                 "REQ/S",
                 "P95 MS",
                 "CACHE HIT",
+                "SEMANTIC",
                 "COST USD",
                 "SAVED USD"));
     for (Row row : rows) {
       out.append(
           String.format(
-              "%-9s %-12s %5d%% %-12s %8s %7.1f %7s %9s %10.4f %10.4f%n",
+              "%-9s %-12s %5d%% %-12s %8s %7.1f %7s %9s %8s %10.4f %10.4f%n",
               row.region(),
               row.health(),
               row.weight(),
@@ -158,6 +161,7 @@ final class LiveView {
               row.recent().cacheHitRatePercent == null
                   ? "-"
                   : String.format("%.0f%%", row.recent().cacheHitRatePercent),
+              row.semanticPercent() == null ? "-" : String.format("%.0f%%", row.semanticPercent()),
               row.costUsd(),
               row.savedUsd()));
     }

@@ -20,7 +20,7 @@ import java.util.Map;
 final class RouterReports {
   private static final long WINDOW_MILLIS = 10_000;
 
-  private record Slice(long time, UsageSample usage) {}
+  private record Slice(long time, UsageSample usage, long semanticHits) {}
 
   private final String region;
   private final String redisUrl;
@@ -29,6 +29,7 @@ final class RouterReports {
   private final Deque<Slice> recent = new ArrayDeque<>();
   private UsageSample total = UsageSample.EMPTY;
   private double savedUsd;
+  private long semanticHits;
 
   RouterReports(String region, String redisUrl, RouterHeartbeats heartbeats) {
     this.region = region;
@@ -39,6 +40,7 @@ final class RouterReports {
   /** Reads the region's heartbeats and adds what each pod served since its previous one. */
   synchronized void refresh(long now) {
     UsageSample added = UsageSample.EMPTY;
+    long semantic = 0;
     try {
       for (var observed : heartbeats.read(redisUrl, null, region, Duration.ofSeconds(1))) {
         Heartbeat beat = observed.beat();
@@ -50,12 +52,14 @@ final class RouterReports {
                     ? UsageSample.of(beat).minus(UsageSample.of(before))
                     : UsageSample.of(beat));
         savedUsd += beat.savedUsd() - (sameProcess ? before.savedUsd() : 0);
+        semantic += beat.semanticHits() - (sameProcess ? before.semanticHits() : 0);
       }
     } catch (RegionRedisClients.Unavailable e) {
       // The region's Redis cannot be read: nothing new to count this time.
     }
     total = total.plus(added);
-    recent.addLast(new Slice(now, added));
+    semanticHits += semantic;
+    recent.addLast(new Slice(now, added, semantic));
     while (recent.peekFirst().time() < now - WINDOW_MILLIS) {
       recent.removeFirst();
     }
@@ -71,6 +75,25 @@ final class RouterReports {
   synchronized SloIndicators recentIndicators() {
     return BurnRates.indicators(
         recent.stream().skip(1).map(Slice::usage).reduce(UsageSample.EMPTY, UsageSample::plus));
+  }
+
+  /**
+   * Of the last ten seconds' cacheable requests, the share the semantic cache answered (included in
+   * the cache hit rate); null without any.
+   */
+  synchronized Double recentSemanticPercent() {
+    long semantic = recent.stream().skip(1).mapToLong(Slice::semanticHits).sum();
+    long cacheable =
+        recent.stream()
+            .skip(1)
+            .mapToLong(s -> s.usage().cacheHits() + s.usage().cacheMisses())
+            .sum();
+    return cacheable == 0 ? null : 100.0 * semantic / cacheable;
+  }
+
+  /** Since the demo began, the share of cacheable requests the semantic cache answered. */
+  synchronized long semanticHits() {
+    return semanticHits;
   }
 
   synchronized SloIndicators totalIndicators() {

@@ -271,39 +271,49 @@ final class Scenario {
         clients.sent.sum(), clients.answered.sum(), clients.failed.sum(), clients.servedBy);
   }
 
+  /** Of the cacheable requests, the percentage the semantic cache answered; null without any. */
+  private static Double semanticShare(long semanticHits, UsageSample usage) {
+    long cacheable = usage.cacheHits() + usage.cacheMisses();
+    return cacheable == 0 ? null : 100.0 * semanticHits / cacheable;
+  }
+
   private String summary(boolean passed) {
     var out = new StringBuilder("\n==================== SUMMARY ====================\n");
     timeline.forEach(line -> out.append(line).append('\n'));
     out.append('\n');
     UsageSample all = UsageSample.EMPTY;
     double saved = 0;
+    long semantic = 0;
     out.append(
         String.format(
-            "%-9s %9s %7s %9s %10s %10s%n",
-            "REGION", "REQUESTS", "P95 MS", "CACHE HIT", "COST USD", "SAVED USD"));
+            "%-9s %9s %7s %9s %8s %10s %10s%n",
+            "REGION", "REQUESTS", "P95 MS", "CACHE HIT", "SEMANTIC", "COST USD", "SAVED USD"));
     for (var entry : view.reports().entrySet()) {
       var report = entry.getValue();
       var indicators = report.totalIndicators();
       all = all.plus(report.total());
       saved += report.savedUsd();
+      semantic += report.semanticHits();
       out.append(
           String.format(
-              "%-9s %9d %7s %9s %10.4f %10.4f%n",
+              "%-9s %9d %7s %9s %8s %10.4f %10.4f%n",
               entry.getKey(),
               report.total().requests(),
               format(indicators.p95LatencyMillis, "%.0f"),
               format(indicators.cacheHitRatePercent, "%.0f%%"),
+              format(semanticShare(report.semanticHits(), report.total()), "%.0f%%"),
               report.total().costUsd(),
               report.savedUsd()));
     }
     var overall = BurnRates.indicators(all);
     out.append(
         String.format(
-            "%-9s %9d %7s %9s %10.4f %10.4f%n%n",
+            "%-9s %9d %7s %9s %8s %10.4f %10.4f%n%n",
             "all",
             all.requests(),
             format(overall.p95LatencyMillis, "%.0f"),
             format(overall.cacheHitRatePercent, "%.0f%%"),
+            format(semanticShare(semantic, all), "%.0f%%"),
             all.costUsd(),
             saved));
     out.append(clientLine());

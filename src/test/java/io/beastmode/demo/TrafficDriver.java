@@ -36,6 +36,12 @@ public final class TrafficDriver implements AutoCloseable {
   /** Share of requests asking something new (never cached). */
   private static final double NEW_QUESTION_SHARE = 0.3;
 
+  /**
+   * Share of the repeated questions typed another way (case, punctuation, spacing): the exact cache
+   * misses them, the semantic cache learns they have the same answers.
+   */
+  private static final double RETYPED_SHARE = 0.4;
+
   private final Map<String, URI> entries;
   private final String apiKey;
   private final Supplier<Map<String, Integer>> weights;
@@ -81,6 +87,9 @@ public final class TrafficDriver implements AutoCloseable {
         random.nextDouble() < NEW_QUESTION_SHARE
             ? "Tell me fact number " + n + " about the sea."
             : QUESTIONS.get((int) (QUESTIONS.size() * Math.pow(random.nextDouble(), 2)));
+    if (!question.startsWith("Tell me fact") && random.nextDouble() < RETYPED_SHARE) {
+      question = retyped(question, n);
+    }
     String body =
         "{\"model\":\"auto\",\"temperature\":0,\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\""
             + question
@@ -107,6 +116,25 @@ public final class TrafficDriver implements AutoCloseable {
                 failed.increment();
               }
             });
+  }
+
+  /**
+   * The question as another client types it: lower case, its last mark left off every other time,
+   * and words spaced as the bits of {@code n} say, so the exact cache sees a new question nearly
+   * every time (hundreds of spellings per question) while the encoder reads them all alike.
+   */
+  static String retyped(String question, long n) {
+    String typed = question.toLowerCase(java.util.Locale.ROOT);
+    if (n % 2 == 0) {
+      typed = typed.replaceAll("[?.!]$", "");
+    }
+    String[] words = typed.split(" ");
+    StringBuilder spaced = new StringBuilder(words[0]);
+    long bits = n / 2;
+    for (int i = 1; i < words.length; i++, bits >>= 1) {
+      spaced.append((bits & 1) == 1 ? "  " : " ").append(words[i]);
+    }
+    return spaced.append(" ".repeat((int) (bits % 8))).toString();
   }
 
   private String pick(Map<String, Integer> current) {

@@ -8,12 +8,12 @@ import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.operator.fleet.RouterUsage;
 import io.beastmode.operator.hub.HubLeases;
 import io.beastmode.operator.hub.HubSettings;
+import io.beastmode.operator.hub.HubStartup;
+import io.beastmode.operator.hub.StandbyHub;
 import io.beastmode.operator.learning.LearnedExamplesReplication;
 import io.beastmode.operator.pool.ModelPoolReconciler;
-import io.beastmode.operator.recovery.BackupPolicyReconciler;
-import io.beastmode.operator.recovery.HubStartup;
-import io.beastmode.operator.recovery.RestoreRequestReconciler;
-import io.beastmode.operator.recovery.StandbyHub;
+import io.beastmode.operator.recovery.backup.BackupPolicyReconciler;
+import io.beastmode.operator.recovery.restore.RestoreRequestReconciler;
 import io.beastmode.operator.region.RegionReconciler;
 import io.beastmode.operator.router.LLMRouterReconciler;
 import io.beastmode.operator.slo.ServiceLevelObjectiveReconciler;
@@ -167,7 +167,8 @@ public final class OperatorUnderTest implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection);
               }
             });
-    operator.register(new RegionReconciler(clients, heartbeats, registry, Clock.systemUTC()));
+    operator.register(
+        new RegionReconciler(clients, heartbeats, redis, registry, Clock.systemUTC()));
     operator.register(new ModelPoolReconciler(Clock.systemUTC()));
     operator.register(new ApiKeyReconciler(clients, redis, Clock.systemUTC()));
     operator.register(

@@ -17,12 +17,14 @@ public final class RedisServer implements AutoCloseable {
   private final String host;
   private final int port;
   private final Path dir;
+  private final boolean cluster;
   private Process process;
 
-  private RedisServer(String host, int port, Path dir) {
+  private RedisServer(String host, int port, Path dir, boolean cluster) {
     this.host = host;
     this.port = port;
     this.dir = dir;
+    this.cluster = cluster;
   }
 
   public static RedisServer start() {
@@ -30,13 +32,27 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
+   * A Redis Cluster of this one node, owning every hash slot: a client talks to it as to one
+   * server, and Redis refuses (CROSSSLOT) a script or transaction whose keys are in different
+   * slots, as a cluster of several nodes must.
+   */
+  public static RedisServer startCluster() {
+    return start("127.0.0.1", true);
+  }
+
+  /**
    * Listening on {@code host} only: a node region's pods reach the host at its node IP, where a
    * loopback server is out of their reach.
    */
   public static RedisServer start(String host) {
+    return start(host, false);
+  }
+
+  private static RedisServer start(String host, boolean cluster) {
     try {
       RedisServer server =
-          new RedisServer(host, Ports.free(), Files.createTempDirectory("beastmode-redis"));
+          new RedisServer(
+              host, Ports.free(), Files.createTempDirectory("beastmode-redis"), cluster);
       server.startAgain();
       // A test that fails before it closes the server does not leave it running.
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
@@ -59,23 +75,34 @@ public final class RedisServer implements AutoCloseable {
     if (process != null && process.isAlive()) {
       return;
     }
+    var command =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                host,
+                // no password, and not only loopback: without this, Redis refuses the pods
+                "--protected-mode",
+                "no",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString()));
+    if (cluster) {
+      command.addAll(
+          java.util.List.of(
+              "--cluster-enabled",
+              "yes",
+              "--cluster-config-file",
+              dir.resolve("nodes.conf").toString()));
+    }
     try {
       process =
-          new ProcessBuilder(
-                  "redis-server",
-                  "--port",
-                  Integer.toString(port),
-                  "--bind",
-                  host,
-                  // no password, and not only loopback: without this, Redis refuses the pods
-                  "--protected-mode",
-                  "no",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no",
-                  "--dir",
-                  dir.toString())
+          new ProcessBuilder(command)
               .redirectOutput(dir.resolve("redis.log").toFile())
               .redirectErrorStream(true)
               .start();
@@ -89,6 +116,25 @@ public final class RedisServer implements AutoCloseable {
         throw new IllegalStateException("redis-server did not start on port " + port);
       }
       sleep(20);
+    }
+    if (cluster) {
+      ownEverySlot(deadline);
+    }
+  }
+
+  private void ownEverySlot(Instant deadline) {
+    try (var commands = RedisCommands.to(url())) {
+      if (!commands.send("CLUSTER", "INFO").toString().contains("cluster_slots_assigned:16384")) {
+        commands.send("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+      }
+      while (!commands.send("CLUSTER", "INFO").toString().contains("cluster_state:ok")) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("the one-node cluster did not come up");
+        }
+        sleep(50);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("could not give the one-node cluster its slots", e);
     }
   }
 

@@ -107,7 +107,8 @@ public final class SimulatedRouters implements AutoCloseable {
                   0,
                   0,
                   LatencyHistogram.BOUNDS_MS,
-                  new long[LatencyHistogram.BOUNDS_MS.length + 1]);
+                  new long[LatencyHistogram.BOUNDS_MS.length + 1],
+                  0);
           set(
               Heartbeat.key(fleet.router(), fleet.region(), "pod-" + pod),
               JSON.writeValueAsString(beat),

@@ -21,8 +21,8 @@ class LearnedSelectionKeysTest {
   @Test
   void keysArePerLlmRouter() {
     assertThat(LearnedSelectionKeys.examples("team/chat"))
-        .isEqualTo("beastmode:learned:team/chat:examples");
+        .isEqualTo("beastmode:learned:{team/chat}:examples");
     assertThat(LearnedSelectionKeys.decision("team/chat", "42"))
-        .isEqualTo("beastmode:learned:team/chat:decision:42");
+        .isEqualTo("beastmode:learned:{team/chat}:decision:42");
   }
 }

@@ -49,6 +49,10 @@ public class ApiKeySpec {
   @JsonPropertyDescription("Requests and tokens per minute.")
   public KeyLimits limits;
 
+  @JsonPropertyDescription(
+      "The semantic cache for this key: a lower bound on wrong answers, or shadow mode.")
+  public KeyCache cache;
+
   @JsonPropertyDescription("USD and tokens per day or month; 429 insufficient_quota once spent.")
   public KeyBudget budget;
 

@@ -11,7 +11,8 @@ public class CacheSpec {
 
   @Default("exact")
   @JsonPropertyDescription(
-      "off; exact: same normalised request; semantic: a similar enough prompt.")
+      "off; exact: the same normalised request; semantic: also a prompt that asks the same in"
+          + " other words, within the bound semantic.maxWrongRate sets.")
   public CacheMode mode = CacheMode.exact;
 
   @Default("3600")
@@ -35,10 +36,8 @@ public class CacheSpec {
   @JsonPropertyDescription("Cache requests that carry tools (by default they bypass the cache).")
   public boolean cacheToolRequests;
 
-  @Default("0.95")
-  @Min(0)
-  @Max(1)
+  @Default("{}")
   @JsonPropertyDescription(
-      "Under the semantic mode, the least similarity between prompts for a hit.")
-  public double similarityThreshold = 0.95;
+      "Under the semantic mode: the bound on wrong answers, shadow mode and the entries kept.")
+  public SemanticCacheSpec semantic = new SemanticCacheSpec();
 }

@@ -28,6 +28,16 @@ public class KeyBudget {
   @JsonPropertyDescription("Prompt and completion tokens per UTC day; absent means no limit.")
   public Long tokensPerDay;
 
+  @Min(0)
+  @Max(1000000)
+  @JsonPropertyDescription(
+      "USD of this budget each router may admit per UTC day on its own estimate while the"
+          + " region's Redis (the ledger that makes budgets exact) is unreachable; what it admits"
+          + " is written to the ledger when Redis returns. Absent or 0: such requests are refused"
+          + " with 429 and Retry-After (fail closed). A budget can end a day at most"
+          + " routers x this over its limit.")
+  public Double localAllowanceUsd;
+
   @Default("Key")
   @JsonPropertyDescription(
       "Key: this key's own spend counts; Tenant: the spend of every key of the tenant with scope"

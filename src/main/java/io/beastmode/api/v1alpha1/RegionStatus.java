@@ -52,6 +52,12 @@ public class RegionStatus implements HasConditions {
   @JsonPropertyDescription("Router replicas desired in the region, over all LLMRouters.")
   public Integer routersDesired;
 
+  @JsonPropertyDescription(
+      "The Redis master (host:port) the region's sentinels named at the last probe; set only for"
+          + " a Region whose Redis is a Sentinel set. A change is a failover: the RedisFailover"
+          + " condition and a Warning Event say so.")
+  public String redisMaster;
+
   @Override
   public List<Condition> getConditions() {
     return conditions;

@@ -47,9 +47,13 @@ public final class AccessRules {
     String apiKey = name(key);
     var values = new ArrayList<AccessConfig.Key>();
     var quota = quota(spec, status.budgetRegions);
+    var cache =
+        spec.cache == null
+            ? null
+            : new AccessConfig.Cache(spec.cache.maxWrongRate, spec.cache.shadow);
     values.add(
         new AccessConfig.Key(
-            apiKey, status.keyHash, spec.tenant, spec.models, spec.expiresAt, quota));
+            apiKey, status.keyHash, spec.tenant, spec.models, spec.expiresAt, quota, cache));
     if (status.previousKeyHash != null && !ended(status.previousValidUntil, now)) {
       values.add(
           new AccessConfig.Key(
@@ -58,7 +62,8 @@ public final class AccessRules {
               spec.tenant,
               spec.models,
               earlier(status.previousValidUntil, spec.expiresAt),
-              quota));
+              quota,
+              cache));
     }
     return values;
   }
@@ -82,7 +87,8 @@ public final class AccessRules {
         budget.usdPerMonth,
         budget.tokensPerDay,
         budget.scope == BudgetScope.Tenant,
-        spec.budget == null || budgetRegions == null || budgetRegions < 2 ? null : budgetRegions);
+        spec.budget == null || budgetRegions == null || budgetRegions < 2 ? null : budgetRegions,
+        budget.localAllowanceUsd);
   }
 
   private static boolean ended(String at, Instant now) {

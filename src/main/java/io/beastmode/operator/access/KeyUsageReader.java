@@ -5,6 +5,7 @@ import io.beastmode.api.v1alpha1.BudgetScope;
 import io.beastmode.api.v1alpha1.KeyRegionUsage;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.operator.Timestamps;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.wire.KeyUse;
 import io.beastmode.wire.QuotaKeys;
@@ -56,7 +57,7 @@ final class KeyUsageReader {
       try {
         List<Response> replies =
             RegionRedisClients.await(
-                redis.client(region.getSpec().redis.url).batch(commands), TIMEOUT);
+                redis.client(RedisAddress.of(region.getSpec().redis)).batch(commands), TIMEOUT);
         Response last = replies.get(0);
         usage.add(
             new KeyRegionUsage(

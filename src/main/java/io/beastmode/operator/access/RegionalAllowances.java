@@ -5,6 +5,7 @@ import io.beastmode.api.v1alpha1.BudgetScope;
 import io.beastmode.api.v1alpha1.KeyBudget;
 import io.beastmode.api.v1alpha1.KeyRegionUsage;
 import io.beastmode.api.v1alpha1.Region;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.wire.QuotaKeys;
 import io.beastmode.wire.QuotaKeys.Budget;
@@ -102,7 +103,7 @@ final class RegionalAllowances {
       var urls = new HashMap<String, String>();
       for (Region region : regions) {
         String name = region.getMetadata().getName();
-        urls.put(name, region.getSpec().redis.url);
+        urls.put(name, RedisAddress.of(region.getSpec().redis));
         var previous = KeyUsageReader.previousEntry(usage, name).orElse(null);
         try {
           Response reply = run(urls.get(name), "read", 0);

@@ -6,6 +6,7 @@ import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.RouterKey;
 import io.beastmode.operator.RouterRegionKey;
 import io.beastmode.operator.autoscale.PredictiveScaling.Prediction;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterUsage;
 import io.beastmode.operator.resolved.ResolvedRouter;
@@ -87,7 +88,7 @@ public final class Forecasts {
       Instant now)
       throws RegionRedisClients.Unavailable {
     var autoscaling = inputs.router().getSpec().autoscaling;
-    String url = region.getSpec().redis.url;
+    String url = RedisAddress.of(region.getSpec().redis);
     String name = region.getMetadata().getName();
     var history = usage.rates(url, router, name, now, REDIS_TIMEOUT);
     var recent =

@@ -4,6 +4,7 @@ import io.beastmode.api.v1alpha1.Model;
 import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.operator.ManagedLabels;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.resolved.ResolvedRouter;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -87,6 +88,9 @@ final class RouterDeployment {
             .withContainerPort(MANAGEMENT_PORT)
             .withProtocol("TCP")
             .endPort()
+            // Liveness counts only once the router has started: a slow start on a busy node (the
+            // JVM, the prompt encoder) is waited for up to two minutes, not killed after 15 s.
+            .withStartupProbe(startupProbe())
             .withReadinessProbe(probe("/q/health/ready"))
             .withLivenessProbe(probe("/q/health/live"))
             .withNewResources()
@@ -153,7 +157,8 @@ final class RouterDeployment {
     env.add(
         new EnvVar("BEASTMODE_ROUTER_KEYS", CONFIG_DIR + "/" + RoutingConfigMap.KEYS_KEY, null));
     if (region.getSpec().redis != null) {
-      env.add(new EnvVar("QUARKUS_REDIS_HOSTS", region.getSpec().redis.url, null));
+      RedisAddress.routerEnvironment(region.getSpec().redis)
+          .forEach((name, value) -> env.add(new EnvVar(name, value, null)));
       var password = region.getSpec().redis.passwordSecretRef;
       if (password != null) {
         env.add(secretEnv("QUARKUS_REDIS_PASSWORD", password.name, password.key));
@@ -184,6 +189,17 @@ final class RouterDeployment {
         .withKey(key)
         .endSecretKeyRef()
         .endValueFrom()
+        .build();
+  }
+
+  private static Probe startupProbe() {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath("/q/health/started")
+        .withPort(new IntOrString("management"))
+        .endHttpGet()
+        .withPeriodSeconds(2)
+        .withFailureThreshold(60)
         .build();
   }
 

@@ -6,9 +6,11 @@ import io.beastmode.api.v1alpha1.ProbeSignal;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionStatus;
 import io.beastmode.operator.Conditions;
+import io.beastmode.operator.Events;
 import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.Timestamps;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
@@ -31,14 +33,22 @@ public class RegionReconciler implements Reconciler<Region> {
   private final Clock clock;
   private final Conditions conditions;
   private final RegionRecorder recorder;
+  private final RegionRedisClients redis;
+  private final Events events;
 
   public RegionReconciler(
-      RegionClients clients, RouterHeartbeats heartbeats, MeterRegistry registry, Clock clock) {
+      RegionClients clients,
+      RouterHeartbeats heartbeats,
+      RegionRedisClients redis,
+      MeterRegistry registry,
+      Clock clock) {
     this.clients = clients;
     this.heartbeats = heartbeats;
+    this.redis = redis;
     this.clock = clock;
     this.conditions = new Conditions(clock);
     this.recorder = new RegionRecorder(registry);
+    this.events = new Events(clients.hub(), clock);
   }
 
   @Override
@@ -56,6 +66,7 @@ public class RegionReconciler implements Reconciler<Region> {
     probe = withHeartbeats(region, probe, timeout);
     var state = RegionHealth.next(currentState(region), probe, check, region.getSpec().draining);
     var status = status(region, probe, state);
+    checkRedisMaster(region, status, timeout);
     recorder.record(region.getMetadata().getName(), state.phase(), state.serving());
     return StatusPatch.ifChanged(region, status, context)
         .rescheduleAfter(Duration.ofSeconds(check.intervalSeconds));
@@ -68,11 +79,45 @@ public class RegionReconciler implements Reconciler<Region> {
     try {
       var observed =
           heartbeats.read(
-              region.getSpec().redis.url, null, region.getMetadata().getName(), timeout);
+              RedisAddress.of(region.getSpec().redis),
+              null,
+              region.getMetadata().getName(),
+              timeout);
       return probe.withHeartbeats(
           (int) observed.stream().filter(RouterHeartbeats.Observed::fresh).count(), null);
     } catch (RegionRedisClients.Unavailable e) {
       return probe.withHeartbeats(null, e.getMessage());
+    }
+  }
+
+  /**
+   * For a Redis behind Sentinel: records the master the sentinels name, and announces a change of
+   * it (a failover) by a Warning Event and the RedisFailover condition.
+   */
+  private void checkRedisMaster(Region region, RegionStatus status, Duration timeout) {
+    var redisSpec = region.getSpec().redis;
+    if (redisSpec == null || redisSpec.sentinel == null) {
+      return;
+    }
+    var previous = region.getStatus();
+    String observed = null;
+    String failure = null;
+    try {
+      observed = redis.sentinelMaster(RedisAddress.of(redisSpec), timeout);
+    } catch (RegionRedisClients.Unavailable e) {
+      failure = e.getMessage();
+    }
+    var outcome =
+        RedisFailoverCheck.next(
+            previous == null ? null : previous.redisMaster,
+            Conditions.find(previous, RedisFailoverCheck.TYPE).orElse(null),
+            observed,
+            failure,
+            clock.instant());
+    status.redisMaster = outcome.master();
+    conditions.set(status, previous, status.observedGeneration, outcome.condition());
+    if (outcome.event() != null) {
+      events.warning(region, RedisFailoverCheck.EVENT_REASON, outcome.event());
     }
   }
 

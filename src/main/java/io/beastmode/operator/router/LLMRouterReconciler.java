@@ -14,6 +14,7 @@ import io.beastmode.operator.StatusPatch;
 import io.beastmode.operator.access.AccessRules;
 import io.beastmode.operator.autoscale.Forecasts;
 import io.beastmode.operator.autoscale.ScalingRecorder;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.operator.fleet.RouterUsage;
@@ -181,7 +182,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     var urls = new java.util.TreeMap<String, String>();
     for (Region region : resolved.regions()) {
       if (region.getSpec().redis != null) {
-        urls.put(region.getMetadata().getName(), region.getSpec().redis.url);
+        urls.put(region.getMetadata().getName(), RedisAddress.of(region.getSpec().redis));
       }
     }
     return urls;

@@ -10,6 +10,7 @@ import io.beastmode.operator.Conditions;
 import io.beastmode.operator.RestoreHold;
 import io.beastmode.operator.RouterKey;
 import io.beastmode.operator.StatusPatch;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterUsage;
@@ -161,7 +162,12 @@ public class ServiceLevelObjectiveReconciler implements Reconciler<ServiceLevelO
       samples.put(
           placement.name,
           usage.windows(
-              region.getSpec().redis.url, owner, placement.name, windows, now, REDIS_TIMEOUT));
+              RedisAddress.of(region.getSpec().redis),
+              owner,
+              placement.name,
+              windows,
+              now,
+              REDIS_TIMEOUT));
     }
     return samples;
   }

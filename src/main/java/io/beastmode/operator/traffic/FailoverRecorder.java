@@ -8,6 +8,7 @@ import io.beastmode.api.v1alpha1.TrafficStage;
 import io.beastmode.operator.Events;
 import io.beastmode.operator.OperatorMeters;
 import io.beastmode.operator.Timestamps;
+import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.operator.resolved.RegionOutcome;
@@ -176,7 +177,9 @@ public final class FailoverRecorder {
     }
     try {
       var versions =
-          heartbeats.read(redis.url, routerName, outcome.name(), Duration.ofSeconds(1)).stream()
+          heartbeats
+              .read(RedisAddress.of(redis), routerName, outcome.name(), Duration.ofSeconds(1))
+              .stream()
               .filter(RouterHeartbeats.Observed::fresh)
               .map(o -> o.beat().trafficVersion())
               .toList();

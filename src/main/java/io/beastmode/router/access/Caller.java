@@ -10,10 +10,20 @@ import java.util.Set;
  * @param tenant the tenant the caller acts as; partitions the response cache
  * @param models the models and aliases the caller may ask for; empty allows every one
  * @param quota its rate limits and budget, or null for none
+ * @param cache how it narrows the semantic cache, or null to follow the router
  */
-public record Caller(String apiKey, String tenant, Set<String> models, AccessConfig.Quota quota) {
+public record Caller(
+    String apiKey,
+    String tenant,
+    Set<String> models,
+    AccessConfig.Quota quota,
+    AccessConfig.Cache cache) {
   public Caller {
     models = Set.copyOf(models);
+  }
+
+  public Caller(String apiKey, String tenant, Set<String> models, AccessConfig.Quota quota) {
+    this(apiKey, tenant, models, quota, null);
   }
 
   /** Whether the caller may ask for {@code model} (a model's name or an alias). */

@@ -66,7 +66,8 @@ public final class KeyRing {
               // Never the shared, untenanted partition: a key without a tenant is its own.
               key.tenant() == null || key.tenant().isBlank() ? key.apiKey() : key.tenant(),
               key.models() == null ? Set.of() : Set.copyOf(key.models()),
-              key.quota());
+              key.quota(),
+              key.cache());
       // The same value listed twice (a rotation): the later expiry wins.
       bySha256.merge(
           key.sha256().toLowerCase(Locale.ROOT),

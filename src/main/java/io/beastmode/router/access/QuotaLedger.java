@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -41,6 +43,13 @@ import java.util.function.Supplier;
  * <p>Spend within a region can pass a budget only by what requests in flight use beyond their
  * estimate: the estimate counts the whole {@code max_tokens}, so only a prompt longer than its
  * estimate, or a fallback to a dearer model, adds to it.
+ *
+ * <p>When Redis cannot be reached, a budgeted request is refused with a 429 (fail closed), or
+ * admitted on the router's own estimate within the key's local allowance ({@link LocalAllowances}).
+ * A budgeted settlement not seen written is kept ({@link UnwrittenSettlements}) and written again
+ * by {@link #rewriteUnwritten}; the script counts each one once. With {@code waitReplicas}, a reply
+ * counts as written only once that many replicas have it (Redis' WAIT), so a failover to one of
+ * them loses no acknowledged reservation or settlement.
  */
 public final class QuotaLedger {
   static final RedisScript RESERVE = RedisScript.load("reserve.lua");
@@ -66,10 +75,21 @@ public final class QuotaLedger {
   /** At most this many requests in one script call. */
   static final int MOST_PER_CALL = 64;
 
+  /** How long a settled bitmap is kept after its last settlement. */
+  private static final long SETTLED_KEPT_MILLIS = Duration.ofDays(3).toMillis();
+
+  /** When a budget cannot be checked: try again after this, about a Sentinel failover's time. */
+  static final long UNCHECKABLE_RETRY_SECONDS = 5;
+
+  /** Unwritten settlements written again per {@link #rewriteUnwritten} call. */
+  private static final int REWRITTEN_PER_CALL = 1024;
+
   /**
    * One admitted request's hold on its key's counters.
    *
    * @param minute the UTC minute it was admitted in (its tokens count there)
+   * @param settledBit its bit in this router's settled bitmap of its budget and admission day
+   * @param withoutLedger admitted on the local allowance: Redis holds nothing for it
    */
   public record Reservation(
       String id,
@@ -77,7 +97,15 @@ public final class QuotaLedger {
       long minute,
       long estimatedTokens,
       long estimatedNanoUsd,
-      boolean budgeted) {}
+      boolean budgeted,
+      long settledBit,
+      boolean withoutLedger) {
+
+    Reservation admittedWithoutLedger() {
+      return new Reservation(
+          id, keys, minute, estimatedTokens, estimatedNanoUsd, budgeted, settledBit, true);
+    }
+  }
 
   /**
    * What admission came to.
@@ -85,18 +113,68 @@ public final class QuotaLedger {
    * @param reservation the hold to settle; null when refused
    * @param refusal the 429 to answer; null when admitted
    * @param headers OpenAI's x-ratelimit-* headers for the answer
+   * @param ledgerUnreachable decided without Redis: refused, or admitted on the local allowance
    */
-  public record Outcome(Reservation reservation, ApiError refusal, RateLimitHeaders headers) {}
+  public record Outcome(
+      Reservation reservation,
+      ApiError refusal,
+      RateLimitHeaders headers,
+      boolean ledgerUnreachable) {}
+
+  /**
+   * How the ledger talks to Redis.
+   *
+   * @param timeout how long a script call may take before it counts as failed and its connection is
+   *     dropped (a frozen or unreachable master answers nothing; the next call reconnects)
+   * @param waitReplicas how many replicas must have a call's writes before its reply counts (0:
+   *     none, the master's reply suffices)
+   * @param waitTimeout how long to wait for them; past it the call counts as failed
+   */
+  public record Settings(Duration timeout, int waitReplicas, Duration waitTimeout) {
+    /** No timeout of its own, no replica waited for. */
+    public static final Settings UNTIMED = new Settings(null, 0, Duration.ZERO);
+  }
 
   private final Supplier<PipelinedRedis> redis;
   private final Clock clock;
+  private final Vertx vertx;
+  private final Settings settings;
+  private final UnwrittenSettlements unwritten;
+  private final LocalAllowances localAllowances = new LocalAllowances();
+
+  /**
+   * This ledger's own id in the settled bitmaps, which number its settlements: two ledgers never
+   * share a bitmap.
+   */
+  private final String settler = Long.toHexString(new SecureRandom().nextLong() | Long.MIN_VALUE);
+
+  /** The next settled bit of each budget, by the budget's prefix, for one admission day. */
+  private final Map<String, long[]> settledBits = new ConcurrentHashMap<>();
+
+  private final AtomicBoolean rewriting = new AtomicBoolean();
 
   /** The calls each event loop's current pass has gathered, by loop. */
   private final Map<Thread, Pass> passes = new ConcurrentHashMap<>();
 
+  /** A ledger without a timeout of its own that waits for no replica. */
   public QuotaLedger(Supplier<PipelinedRedis> redis, Clock clock) {
+    this(redis, clock, null, Settings.UNTIMED, new UnwrittenSettlements(100_000));
+  }
+
+  /**
+   * @param vertx times the calls; null when {@code settings} has no timeout
+   */
+  public QuotaLedger(
+      Supplier<PipelinedRedis> redis,
+      Clock clock,
+      Vertx vertx,
+      Settings settings,
+      UnwrittenSettlements unwritten) {
     this.redis = redis;
     this.clock = clock;
+    this.vertx = vertx;
+    this.settings = settings;
+    this.unwritten = unwritten;
   }
 
   /** Checks the caller's limits and budget and reserves the estimate; fails when Redis does. */
@@ -109,7 +187,15 @@ public final class QuotaLedger {
         quota.usdPerDay() != null || quota.usdPerMonth() != null || quota.tokensPerDay() != null;
     String id = ID_PREFIX + Long.toString(IDS.incrementAndGet(), 36);
     var reservation =
-        new Reservation(id, keys, minute, estimatedTokens, estimatedNanoUsd, budgeted);
+        new Reservation(
+            id,
+            keys,
+            minute,
+            estimatedTokens,
+            estimatedNanoUsd,
+            budgeted,
+            budgeted ? nextSettledBit(keys.budget(), minute / 1440) : 0,
+            false);
     List<String> limits =
         List.of(
             limit(quota.requestsPerMinute()),
@@ -139,12 +225,81 @@ public final class QuotaLedger {
             keys.allowances(QuotaKeys.Budget.USD_PER_MONTH, now));
     long minuteEndsIn = 60_000 - now.toEpochMilli() % 60_000;
     return call(new Batch(RESERVE, keyNames, limits), request)
-        .map(answer -> outcome(answer, quota, reservation, minuteEndsIn, now));
+        .map(answer -> outcome(answer, quota, reservation, minuteEndsIn, now))
+        .recover(error -> withoutLedger(error, quota, reservation));
   }
 
-  /** Releases the reservation and spends what the request really used. */
+  /**
+   * Admission when Redis did not answer: a request without a budget goes on unchecked (its rate
+   * limits are a minute's, a cache's kind of loss); a budgeted one takes from its key's local
+   * allowance, or is refused.
+   */
+  private Future<Outcome> withoutLedger(
+      Throwable error, AccessConfig.Quota quota, Reservation reservation) {
+    if (!reservation.budgeted()) {
+      return Future.failedFuture(error);
+    }
+    long allowance =
+        quota.localAllowanceUsd() == null ? 0 : Math.round(quota.localAllowanceUsd() * 1e9);
+    if (allowance > 0
+        && localAllowances.take(
+            reservation.keys().budget(),
+            reservation.minute() / 1440,
+            reservation.estimatedNanoUsd(),
+            allowance)) {
+      return Future.succeededFuture(
+          new Outcome(reservation.admittedWithoutLedger(), null, RateLimitHeaders.NONE, true));
+    }
+    return Future.succeededFuture(
+        new Outcome(
+            null,
+            ApiError.budgetUncheckable(UNCHECKABLE_RETRY_SECONDS),
+            RateLimitHeaders.NONE,
+            true));
+  }
+
+  /**
+   * Releases the reservation and spends what the request really used. A budgeted settlement that
+   * fails is kept and written again by {@link #rewriteUnwritten}.
+   */
   public Future<Response> settle(Reservation reservation, long tokens, long nanoUsd) {
-    Instant now = clock.instant();
+    return settle(
+        new UnwrittenSettlements.Unwritten(reservation, tokens, nanoUsd, clock.instant()));
+  }
+
+  /**
+   * Writes again the settlements kept since Redis last failed, oldest first; the next call does
+   * nothing while one is under way. Those that fail again are kept again. Completes when this
+   * call's writes have.
+   */
+  public Future<Void> rewriteUnwritten() {
+    if (unwritten.size() == 0 || !rewriting.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    List<Future<Response>> written = new ArrayList<>();
+    unwritten.take(REWRITTEN_PER_CALL).forEach(settlement -> written.add(settle(settlement)));
+    return Future.join(written)
+        .<Void>mapEmpty()
+        .eventually(
+            () -> {
+              rewriting.set(false);
+              return Future.succeededFuture();
+            })
+        .otherwiseEmpty();
+  }
+
+  /** Budgeted settlements kept to write again. */
+  public UnwrittenSettlements unwritten() {
+    return unwritten;
+  }
+
+  private Future<Response> settle(UnwrittenSettlements.Unwritten settlement) {
+    Reservation reservation = settlement.reservation();
+    Instant now = settlement.at();
+    long tokens = settlement.tokens();
+    // Redis holds no estimate for a request admitted without it: its minute's tokens stay as
+    // they are.
+    long estimatedTokens = reservation.withoutLedger() ? tokens : reservation.estimatedTokens();
     var keys = reservation.keys();
     PeriodEnds ends = periodEnds(now);
     // From the start of the second: the settlements of a pass share these, and so one call.
@@ -158,17 +313,43 @@ public final class QuotaLedger {
                     keys.usdInMonth(now),
                     keys.tokensOnDay(now),
                     keys.held(),
-                    keys.deadlines()),
+                    keys.deadlines(),
+                    settledBitmap(reservation)),
                 List.of(
                     Long.toString(ends.day() - second + DAY_KEPT_MILLIS),
                     Long.toString(ends.month() - second + MONTH_KEPT_MILLIS),
-                    reservation.budgeted() ? "1" : "0")),
+                    reservation.budgeted() ? "1" : "0",
+                    Long.toString(SETTLED_KEPT_MILLIS))),
             List.of(
                 reservation.id(),
                 Long.toString(tokens),
-                Long.toString(nanoUsd),
-                Long.toString(reservation.estimatedTokens())))
-        .map(Answer::reply);
+                Long.toString(settlement.nanoUsd()),
+                Long.toString(estimatedTokens),
+                Long.toString(reservation.settledBit())))
+        .map(Answer::reply)
+        .onFailure(
+            error -> {
+              if (reservation.budgeted()) {
+                unwritten.keep(settlement);
+              }
+            });
+  }
+
+  /** The bitmap that says whether a reservation's settlement is written. */
+  String settledBitmap(Reservation reservation) {
+    return reservation.keys().settled(settler, reservation.minute() / 1440);
+  }
+
+  /** The settled bit of a budget's next reservation admitted on {@code epochDay}. */
+  private long nextSettledBit(String budget, long epochDay) {
+    long[] next =
+        settledBits.compute(
+            budget,
+            (name, day) ->
+                day == null || day[0] != epochDay
+                    ? new long[] {epochDay, 0}
+                    : new long[] {epochDay, day[1] + 1});
+    return next[1];
   }
 
   /**
@@ -285,7 +466,10 @@ public final class QuotaLedger {
       long requestsLeft = reply.get(at + 1).toLong();
       long tokensLeft = reply.get(at + 2).toLong();
       return new Outcome(
-          reservation, null, RateLimitHeaders.of(quota, requestsLeft, tokensLeft, minuteEndsIn));
+          reservation,
+          null,
+          RateLimitHeaders.of(quota, requestsLeft, tokensLeft, minuteEndsIn),
+          false);
     }
     long left = reply.get(at + 2).toLong();
     long minuteSeconds = Math.max(1, (minuteEndsIn + 999) / 1000);
@@ -301,18 +485,73 @@ public final class QuotaLedger {
         code <= 2
             ? RateLimitHeaders.refused(quota, code == 1, left, minuteEndsIn)
             : RateLimitHeaders.NONE;
-    return new Outcome(null, refusal, headers);
+    return new Outcome(null, refusal, headers, false);
   }
 
   private Future<Response> run(RedisScript script, List<String> keys, List<String> args) {
     PipelinedRedis connection = redis.get();
+    Future<Response> reply =
+        connection
+            .send(command(Command.EVALSHA, script.arguments(false, keys, args)))
+            .recover(
+                error ->
+                    RedisScript.unknown(error)
+                        ? connection.send(command(Command.EVAL, script.arguments(true, keys, args)))
+                        : Future.failedFuture(error));
+    if (settings.waitReplicas() > 0) {
+      reply = reply.compose(answer -> replicated(connection, answer));
+    }
+    return settings.timeout() == null ? reply : timed(connection, reply);
+  }
+
+  /** The reply, or a failure (and a dropped connection) when it takes longer than the timeout. */
+  private Future<Response> timed(PipelinedRedis connection, Future<Response> reply) {
+    Promise<Response> result = Promise.promise();
+    long timer =
+        vertx.setTimer(
+            settings.timeout().toMillis(),
+            late -> {
+              if (result.tryFail(
+                  new TimeoutException(
+                      "the ledger did not answer within "
+                          + settings.timeout().toMillis()
+                          + " ms"))) {
+                connection.reset();
+              }
+            });
+    reply.onComplete(
+        done -> {
+          vertx.cancelTimer(timer);
+          if (done.succeeded()) {
+            result.tryComplete(done.result());
+          } else {
+            result.tryFail(done.cause());
+          }
+        });
+    return result.future();
+  }
+
+  /**
+   * The answer once {@code waitReplicas} replicas have every write this connection made so far;
+   * failed when fewer confirm within the timeout (the master may lose it in a failover).
+   */
+  private Future<Response> replicated(PipelinedRedis connection, Response answer) {
     return connection
-        .send(command(Command.EVALSHA, script.arguments(false, keys, args)))
-        .recover(
-            error ->
-                RedisScript.unknown(error)
-                    ? connection.send(command(Command.EVAL, script.arguments(true, keys, args)))
-                    : Future.failedFuture(error));
+        .send(
+            Request.cmd(Command.WAIT)
+                .arg(settings.waitReplicas())
+                .arg(Math.max(1, settings.waitTimeout().toMillis())))
+        .compose(
+            confirmed ->
+                confirmed.toInteger() >= settings.waitReplicas()
+                    ? Future.succeededFuture(answer)
+                    : Future.failedFuture(
+                        new IllegalStateException(
+                            "only "
+                                + confirmed.toInteger()
+                                + " of "
+                                + settings.waitReplicas()
+                                + " replicas confirmed the ledger's write")));
   }
 
   private static Request command(Command command, List<String> arguments) {

@@ -117,6 +117,23 @@ public final class ApiError extends RuntimeException {
         (int) Math.min(Integer.MAX_VALUE, retryAfterSeconds));
   }
 
+  /**
+   * 429 when a key's budget cannot be checked (the region's ledger is unreachable) and the key has
+   * no local allowance left: refused rather than spent unchecked.
+   */
+  public static ApiError budgetUncheckable(long retryAfterSeconds) {
+    return new ApiError(
+        429,
+        "budget",
+        "ledger_unreachable",
+        null,
+        "The key's budget cannot be checked right now (its region's ledger is unreachable)."
+            + " Please try again in "
+            + retryAfterSeconds
+            + "s.",
+        (int) retryAfterSeconds);
+  }
+
   /** 404: feedback names a decision this router's region does not keep (unknown or expired). */
   public static ApiError unknownDecision(String id) {
     return new ApiError(

@@ -15,7 +15,8 @@ import org.jboss.logging.Logger;
  * One Redis connection kept open for the requests of one event loop: commands are pipelined on it
  * as they come, with no pool to take a connection from and give it back per command (a third of the
  * cache's cost under load, measured by make bench-router). A connection that breaks or is reset is
- * dropped, and the next command opens a new one.
+ * dropped, and the next command opens a new one; so is one whose server answers that it is a
+ * replica now ({@code READONLY}, a demoted master).
  *
  * <p>The commands one pass of the event loop sends (the lookups of the requests it read, the stores
  * of the answers it got) go out in one write: each would otherwise be a system call of its own, and
@@ -31,11 +32,18 @@ public final class PipelinedRedis {
   private final Redis client;
   private final boolean ownsClient;
   private Future<RedisConnection> connection;
+  private volatile Runnable demotedNoted = () -> {};
 
   /** {@code ownsClient}: close the client too on {@link #close}, else only the connection. */
   public PipelinedRedis(Redis client, boolean ownsClient) {
     this.client = client;
     this.ownsClient = ownsClient;
+  }
+
+  /** Runs {@code noted} on each reply that says the server is a replica now (READONLY). */
+  public PipelinedRedis whenDemoted(Runnable noted) {
+    this.demotedNoted = noted;
+    return this;
   }
 
   public synchronized Future<Response> send(Request request) {
@@ -52,7 +60,26 @@ public final class PipelinedRedis {
               })
           .onFailure(error -> drop(opening));
     }
-    return current.compose(open -> open.send(request));
+    Future<RedisConnection> sentOn = current;
+    return current
+        .compose(open -> open.send(request))
+        .onFailure(
+            error -> {
+              if (demoted(error)) {
+                demotedNoted.run();
+                drop(sentOn);
+              }
+            });
+  }
+
+  /**
+   * Whether a command failed because its server is a replica now (a master that Sentinel demoted
+   * while this connection stayed open): the next command connects again, and so reaches the new
+   * master, instead of writing to the old one until the connection breaks.
+   */
+  static boolean demoted(Throwable error) {
+    String message = error.getMessage();
+    return message != null && message.startsWith("READONLY");
   }
 
   /**

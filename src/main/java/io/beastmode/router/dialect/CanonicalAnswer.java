@@ -26,6 +26,17 @@ public record CanonicalAnswer(
     return new CanonicalAnswer(id, model, created, content, stopReason, stopSequence, usage);
   }
 
+  /** The answer's text blocks, joined: what two answers are compared on. */
+  public String text() {
+    StringBuilder text = new StringBuilder();
+    for (Block block : content) {
+      if (block instanceof Block.Text t) {
+        text.append(t.text());
+      }
+    }
+    return text.toString();
+  }
+
   /** The stored form, for the cache: every block and the usage as the upstream reported it. */
   public ObjectNode toJson() {
     ObjectNode node = Json.object();

@@ -96,6 +96,63 @@ public record CanonicalRequest(
   }
 
   /**
+   * The request as the semantic cache reads it.
+   *
+   * @param context the identity ({@link #cacheIdentity}) of everything but the last user turn:
+   *     system prompt, tools, sampling, output format and earlier turns, which must match exactly
+   * @param prompt the last user turn's text, compared by meaning
+   */
+  public record SemanticSplit(String context, String prompt) {}
+
+  /**
+   * The split the semantic cache works on; null when the last message is not a user turn of text
+   * alone (an image or a tool result is not compared by meaning).
+   */
+  public SemanticSplit semanticSplit() {
+    if (messages.isEmpty()) {
+      return null;
+    }
+    Message last = messages.get(messages.size() - 1);
+    if (last.role() != Message.Role.user) {
+      return null;
+    }
+    StringBuilder prompt = new StringBuilder();
+    for (Block block : last.content()) {
+      if (!(block instanceof Block.Text text)) {
+        return null;
+      }
+      if (!prompt.isEmpty() && !text.text().isEmpty()) {
+        prompt.append('\n');
+      }
+      prompt.append(text.text());
+    }
+    if (prompt.toString().isBlank()) {
+      return null;
+    }
+    CanonicalRequest earlier =
+        new CanonicalRequest(
+            dialect,
+            model,
+            system,
+            messages.subList(0, messages.size() - 1),
+            tools,
+            toolChoice,
+            maxTokens,
+            temperature,
+            topP,
+            topK,
+            stopSequences,
+            stream,
+            includeUsage,
+            thinking,
+            responseFormat,
+            user,
+            metadata,
+            extras);
+    return new SemanticSplit(earlier.cacheIdentity(), prompt.toString());
+  }
+
+  /**
    * What the answer depends on, as deterministic JSON text for the cache to hash: the same for a
    * chat and a Messages request that mean the same thing. Left out: the dialect, {@code stream} (a
    * streamed and a plain request share an answer), user and metadata labels, cache_control marks,

@@ -253,6 +253,156 @@ final class BenchSystems implements AutoCloseable {
     addRouterSystems("router", open, json());
     addRouterSystems("keyed router", keyed, json().add("authorization", "Bearer " + BENCH_KEY));
     addLearnedRouter(work, redis);
+    addSemanticRouter(work, redis);
+  }
+
+  /**
+   * The router with the semantic cache on, at the default bound (1 %), beside "router, cache miss"
+   * and "router, cache hit" (the exact cache): misses and hits in partitions of {@value
+   * SemanticBenchFixture#ENTRIES} entries ({@link SemanticBenchFixture}).
+   */
+  private void addSemanticRouter(Path work, RedisServer redis) throws IOException {
+    Path config =
+        Files.writeString(
+            work.resolve("routing-semantic.yaml"),
+            """
+        router: %1$s
+        region: local
+        models:
+        - name: %2$s
+          baseUrl: %3$s/fast/v1
+          inputPerMillion: 0.15
+          outputPerMillion: 0.60
+          quality: 0.78
+          contextWindow: 128000
+        - name: %4$s
+          baseUrl: %3$s/slow/v1
+          inputPerMillion: 2.50
+          outputPerMillion: 10.00
+          quality: 0.9
+          contextWindow: 128000
+        cache:
+          mode: semantic
+          semantic: {maxWrongRate: 0.01, maxEntriesPerPartition: 1000000}
+        limits:
+          maxInFlight: 10000
+        """
+                .formatted(SemanticBenchFixture.ROUTER, FAST_MODEL, upstream, SLOW_MODEL));
+    String origin =
+        startRouter(
+            work,
+            "semantic-router",
+            config,
+            null,
+            redis,
+            "-Dbeastmode.router.semantic-entries=1000000");
+    String base = origin + "/v1";
+    MultiMap hits = json().add("x-beastmode-tenant", SemanticBenchFixture.HIT_TENANT);
+    MultiMap misses = json().add("x-beastmode-tenant", SemanticBenchFixture.MISS_TENANT);
+    String management = managementOrigins.get("semantic-router");
+    try {
+      SemanticBenchFixture.fill(
+          redis.url(),
+          () -> {
+            ask(new Target(base + "/chat/completions", hits, bodies(FAST_MODEL, false, false)), 0);
+            ask(
+                new Target(base + "/chat/completions", misses, bodies(FAST_MODEL, true, false)),
+                -1);
+          },
+          () ->
+              awaitMetric(
+                  management, "beastmode_router_cache_semantic_changes_read", changes(redis)));
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("the semantic router's partitions were not filled", e);
+    }
+    ServerProcess process = routerProcesses.get("semantic-router");
+    systems.add(
+        new SystemUnderTest(
+            RouterBenchReport.SEMANTIC_MISS,
+            target(base, FAST_MODEL, true, false, misses),
+            target(base, SLOW_MODEL, true, false, misses),
+            target(base, SLOW_MODEL, true, true, misses),
+            process::peakMemoryMiB));
+    int maxTokens = MAX_TOKENS;
+    systems.add(
+        new SystemUnderTest(
+            RouterBenchReport.SEMANTIC_HIT,
+            new Target(
+                base + "/chat/completions",
+                hits,
+                SemanticBenchFixture.hitBodies(FAST_MODEL, maxTokens, false)),
+            new Target(
+                base + "/chat/completions",
+                hits,
+                SemanticBenchFixture.hitBodies(SLOW_MODEL, maxTokens, false)),
+            new Target(
+                base + "/chat/completions",
+                hits,
+                SemanticBenchFixture.hitBodies(SLOW_MODEL, maxTokens, true)),
+            process::peakMemoryMiB));
+  }
+
+  private static long changes(RedisServer redis) {
+    try {
+      return SemanticBenchFixture.changes(redis.url());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends body {@code n} of a target once; fails unless it is answered 200. */
+  private static void ask(Target target, long n) {
+    try {
+      var request = HttpRequest.newBuilder(URI.create(target.url()));
+      target.headers().forEach(request::header);
+      HttpResponse<String> answer =
+          HttpClient.newHttpClient()
+              .send(
+                  request
+                      .POST(
+                          HttpRequest.BodyPublishers.ofByteArray(
+                              target.bodies().apply(n).getBytes()))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException("a first question was not answered: " + answer.body());
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits until a router's gauge reaches {@code least}. */
+  private static void awaitMetric(String management, String gauge, long least) {
+    long deadline = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        String metrics =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(management + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (String line : metrics.split("\n")) {
+          if (line.startsWith(gauge + "{")
+              && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) >= least) {
+            return;
+          }
+        }
+        Thread.sleep(500);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException(gauge + " did not reach " + least);
   }
 
   /**
@@ -363,7 +513,8 @@ final class BenchSystems implements AutoCloseable {
   }
 
   /** Starts a router process; returns its base URL. */
-  private String startRouter(Path work, String name, Path config, Path keys, RedisServer redis) {
+  private String startRouter(
+      Path work, String name, Path config, Path keys, RedisServer redis, String... flags) {
     int port = Ports.free();
     int management = Ports.free();
     List<String> command = new ArrayList<>(List.of(ServerProcess.java(), JVM_MEMORY, tmpdir(work)));
@@ -378,6 +529,7 @@ final class BenchSystems implements AutoCloseable {
             "-Dquarkus.http.port=" + port,
             "-Dquarkus.management.port=" + management,
             "-Dquarkus.redis.hosts=" + redis.url()));
+    command.addAll(List.of(flags));
     if (keys != null) {
       command.add("-Dbeastmode.router.keys=" + keys);
     }

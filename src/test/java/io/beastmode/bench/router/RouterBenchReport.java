@@ -28,6 +28,8 @@ final class RouterBenchReport {
   static final String LEARNED = "router, learned selection, cache off";
   static final String MESSAGES_TRANSLATED = "router, Messages to OpenAI-compatible, cache off";
   static final String MESSAGES_PASSED = "router, Messages to Anthropic (pass-through), cache off";
+  static final String SEMANTIC_MISS = "router, semantic cache miss (50,000 entries)";
+  static final String SEMANTIC_HIT = "router, semantic cache hit (50,000 entries)";
 
   /**
    * A goal from the issue: {@code ratio} against {@code limit}, met or not (not met when a system
@@ -123,6 +125,19 @@ final class RouterBenchReport {
         figure(systems, MESSAGES_PASSED, "throughput_c50")
             / figure(systems, OFF, "throughput_c50"));
 
+    // The semantic cache beside the exact one, at concurrency 1: what a lookup adds to a miss
+    // (encoding the prompt, searching the partition, storing the answer's entry after), and a
+    // semantic hit's time against an exact hit's.
+    ratios.put(
+        "semantic_miss_added_p50_ms",
+        figure(systems, SEMANTIC_MISS, "p50_ms") - figure(systems, MISS, "p50_ms"));
+    ratios.put(
+        "semantic_miss_added_p99_ms",
+        figure(systems, SEMANTIC_MISS, "p99_ms") - figure(systems, MISS, "p99_ms"));
+    ratios.put(
+        "semantic_hit_p50_vs_exact_hit",
+        figure(systems, SEMANTIC_HIT, "p50_ms") / figure(systems, HIT, "p50_ms"));
+
     // Over the router's rows this run measured.
     double routerInFlightErrors =
         List.of(MISS, HIT, OFF, KEYED_MISS, KEYED_HIT, MESSAGES_TRANSLATED, MESSAGES_PASSED)
@@ -157,7 +172,11 @@ final class RouterBenchReport {
             Target.atLeast(
                 "messages_passed_throughput_vs_chat",
                 0.9,
-                ratios.get("messages_passed_throughput_vs_chat")));
+                ratios.get("messages_passed_throughput_vs_chat")),
+            Target.atMost(
+                "semantic_miss_added_p99_ms", 5, ratios.get("semantic_miss_added_p99_ms")),
+            Target.atMost(
+                "semantic_hit_p50_vs_exact_hit", 2, ratios.get("semantic_hit_p50_vs_exact_hit")));
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("setup", setup(step, roundCount));

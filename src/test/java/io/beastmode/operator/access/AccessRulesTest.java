@@ -8,6 +8,7 @@ import io.beastmode.api.v1alpha1.ApiKeySpec;
 import io.beastmode.api.v1alpha1.ApiKeyStatus;
 import io.beastmode.api.v1alpha1.BudgetScope;
 import io.beastmode.api.v1alpha1.KeyBudget;
+import io.beastmode.api.v1alpha1.KeyCache;
 import io.beastmode.api.v1alpha1.KeyLimits;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.NamedReference;
@@ -79,6 +80,17 @@ class AccessRulesTest {
     assertThat(keys.get(0).quota())
         .isEqualTo(new AccessConfig.Quota(60, null, 2.5, null, null, true, null));
     assertThat(keys.get(1).quota()).isNull();
+  }
+
+  @Test
+  void aKeysSemanticCacheSettingsReachTheRouters() {
+    var careful = key("a", "chat", "h1");
+    careful.getSpec().cache = new KeyCache();
+    careful.getSpec().cache.maxWrongRate = 0.001;
+    careful.getSpec().cache.shadow = true;
+    var keys = AccessRules.of(router(), List.of(careful, key("b", "chat", "h2")), NOW).keys();
+    assertThat(keys.get(0).cache()).isEqualTo(new AccessConfig.Cache(0.001, true));
+    assertThat(keys.get(1).cache()).isNull();
   }
 
   private static LLMRouter router() {

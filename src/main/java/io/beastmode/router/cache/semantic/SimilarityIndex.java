@@ -28,9 +28,6 @@ public final class SimilarityIndex {
   static final int RESCORED = 64;
 
   private static final long PROJECTION_SEED = 0x5EEDCAC4EL;
-  // the same directions for every index of a dimension count: a partition pays only for entries
-  private static final java.util.concurrent.ConcurrentHashMap<Integer, float[]> PROJECTIONS =
-      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final int capacity;
   private final int dimensions;
@@ -59,7 +56,8 @@ public final class SimilarityIndex {
     this.dimensions = dimensions;
     this.words = (dimensions + 63) / 64;
     this.projections = PROJECTIONS.computeIfAbsent(dimensions, d -> projections(words * 64, d));
-    int initial = Math.min(capacity, 64);
+    // Small to start: a router may hold many partitions of a few entries each.
+    int initial = Math.min(capacity, 16);
     this.vectors = new byte[initial * dimensions];
     this.sketches = new long[initial * words];
     this.scales = new float[initial];
@@ -276,6 +274,13 @@ public final class SimilarityIndex {
       into[offset + w] = bits;
     }
   }
+
+  /**
+   * The random directions, the same for every index of a dimension (a fixed seed): shared, as one
+   * copy is 576 KiB at 384 dimensions.
+   */
+  private static final java.util.Map<Integer, float[]> PROJECTIONS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static float[] projections(int bits, int dimensions) {
     java.util.SplittableRandom random = new java.util.SplittableRandom(PROJECTION_SEED);
