@@ -102,10 +102,9 @@ eval-selection: ## Train learned selection on TRAIN's RouteLLM CSVs, score EVAL'
 	  -Dselection.out="$(or $(OUT),bench/results/selection.json)"
 
 .PHONY: eval-cache
-eval-cache: ## Replay question pairs through the semantic cache (encoder, index, guards, policy) at DELTA (default 0.01) vs the best fixed threshold, with edited prompts, a second tenant and held-out halves (defaults: DATA=the shared qqp-dev and paraphrase-mock files; OUT=bench/results/semantic-cache.json and .md)
+eval-cache: ## Replay question pairs through the semantic cache (encoder, index, guards, policy) at DELTA (default 0.01) vs the best fixed threshold, with edited prompts, a second tenant and held-out halves (DATA: comma-separated files, default ../shared/data/semantic-cache/qqp-dev.jsonl.gz and paraphrase-mock.jsonl.gz; OUT=bench/results/semantic-cache.json and .md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.semantic.SemanticCacheEval \
-	  -Dsemcache.data="$(or $(DATA),../shared/data/semantic-cache/qqp-dev.jsonl.gz,../shared/data/semantic-cache/paraphrase-mock.jsonl.gz)" \
-	  -Dsemcache.out="$(or $(OUT),bench/results/semantic-cache.json)" -Dsemcache.delta="$(or $(DELTA),0.01)"
+	  $(if $(DATA),-Dsemcache.data="$(DATA)") -Dsemcache.out="$(or $(OUT),bench/results/semantic-cache.json)" -Dsemcache.delta="$(or $(DELTA),0.01)"
 
 .PHONY: fmt
 fmt: ## Format the Java sources (google-java-format through Spotless; make test fails on unformatted code)

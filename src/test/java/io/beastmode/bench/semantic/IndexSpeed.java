@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * How long one lookup takes in a partition of 50,000 entries of the data's own questions on this
  * machine, one thread: the router's index (sketches, then bytes) beside a flat scan over the float
- * vectors, and how often the index's nearest is the exact nearest when that is at or above the
- * policy's floor (recall).
+ * vectors, and how often the index's nearest is the exact nearest (or within 0.002 of its
+ * similarity) when that is at or above the policy's floor (recall).
  */
 final class IndexSpeed {
   static final int ENTRIES = 50_000;
@@ -20,7 +20,7 @@ final class IndexSpeed {
 
   static Map<String, Object> measure(float[][] texts) {
     int dims = texts[0].length;
-    int entries = Math.min(ENTRIES, texts.length / 2);
+    int entries = Math.min(ENTRIES, texts.length * 3 / 4);
     int queryCount = Math.min(QUERIES, texts.length - entries);
     SimilarityIndex index = new SimilarityIndex(entries, dims);
     float[] flat = new float[entries * dims];
@@ -48,7 +48,12 @@ final class IndexSpeed {
         floats[i] = System.nanoTime() - started;
         if (round == 1 && Float.intBitsToFloat((int) exact[1]) >= HitPolicy.FLOOR) {
           nearFloor++;
-          found += indexed == exact[0] ? 1 : 0;
+          // a near tie may come out in the other order on bytes; the cache sees the same similarity
+          float best = Float.intBitsToFloat((int) exact[1]);
+          found +=
+              indexed == exact[0] || best - similarity(flat, dims, (int) indexed, query) <= 0.002f
+                  ? 1
+                  : 0;
         }
       }
     }
@@ -76,6 +81,14 @@ final class IndexSpeed {
         "recall_at_1_above_floor",
         nearFloor == 0 ? 1 : SemanticCacheEval.round((double) found / nearFloor, 4));
     return result;
+  }
+
+  private static float similarity(float[] flat, int dims, int slot, float[] query) {
+    float s = 0;
+    for (int i = 0; i < dims; i++) {
+      s += flat[slot * dims + i] * query[i];
+    }
+    return s;
   }
 
   /** The nearest entry and its similarity's bits. */

@@ -39,8 +39,25 @@ final class SemanticCacheReport {
     md.append("; cross-tenant hits ").append(r.get("cross_tenant_hits"));
     md.append("; the policy ended serving from similarity ")
         .append(r.get("serving_from_similarity"));
-    md.append("; lookup p99 ").append(r.get("lookup_p99_ms")).append(" ms at up to ");
-    md.append(r.get("index_entries_at_end")).append(" entries.\n\n");
+    md.append(".\n\n");
+    Map<String, Object> speed = (Map<String, Object>) r.get("lookup_50k");
+    md.append("Lookup in a partition of ").append(speed.get("entries"));
+    md.append(" of the data's questions, one thread: CPU time p50 ")
+        .append(speed.get("index_cpu_p50_ms"));
+    md.append(" ms, p99 ").append(speed.get("index_cpu_p99_ms")).append(" ms; wall time p50 ");
+    md.append(speed.get("index_p50_ms")).append(" ms, p99 ").append(speed.get("index_p99_ms"));
+    md.append(" ms (load average ").append(speed.get("load_average")).append(" on ");
+    md.append(speed.get("cores")).append(" cores); a flat scan of the float vectors: p50 ");
+    md.append(speed.get("float_scan_p50_ms"))
+        .append(" ms. Recall of the nearest entry at or above the floor: ");
+    md.append(speed.get("recall_at_1_above_floor"))
+        .append(" (")
+        .append(speed.get("queries_with_a_neighbour_above_floor"));
+    md.append(" queries). While the stream's neighbour lists were built (up to ");
+    md.append(r.get("index_entries_at_end"))
+        .append(" entries): p99 ")
+        .append(r.get("lookup_p99_ms"));
+    md.append(" ms wall.\n\n");
     md.append(
         "## Slices\n\n| kind | requests | hit rate | wrong per request | wrong per hit |\n|---|---|---|---|---|\n");
     ((Map<String, Map<String, Object>>) r.get("slices"))

@@ -70,6 +70,24 @@ class HitPolicyTest {
   }
 
   @Test
+  void aRareBinIsNotServedWhenItsOwnBoundIsAboveAQuarter() {
+    // 2 wrong in 20: bound 28.3 %; 1 wrong in 20: 21.6 %. On 0.1 % of requests either costs
+    // less than δ, but only the second may be served.
+    HitPolicy worse = policy();
+    HitPolicy better = policy();
+    for (int i = 0; i < 20; i++) {
+      worse.learn(i, 0.991f, i >= 2);
+      better.learn(i, 0.991f, i >= 1);
+    }
+    for (int i = 0; i < 1000; i++) {
+      worse.decide(ASKED, List.of());
+      better.decide(ASKED, List.of());
+    }
+    assertThat(worse.decide(ASKED, near(50, 0.992f)).verdict()).isNotEqualTo(Verdict.serve);
+    assertThat(better.decide(ASKED, near(50, 0.992f)).verdict()).isEqualTo(Verdict.serve);
+  }
+
+  @Test
   void wrongLabelsRaiseTheBound() {
     HitPolicy policy = policy();
     for (int i = 0; i < 400; i++) {
