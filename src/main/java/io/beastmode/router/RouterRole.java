@@ -146,6 +146,8 @@ public class RouterRole {
             learnedRefitInterval);
     metrics.watchLearning(
         () -> learning.current() == null ? 0 : learning.current().examplesLearned());
+    metrics.watchPolicies(
+        () -> learning.current() == null ? null : learning.current().policyStatus());
     Consumer<RoutingTable> apply =
         next -> {
           backends.update(next);
@@ -236,6 +238,7 @@ public class RouterRole {
         .post("/selection/examples")
         .handler(BodyHandler.create().setBodyLimit(LearningRoutes.MAX_EXAMPLES_BYTES))
         .handler(ctx -> learning.examples(ctx));
+    management.router().get("/selection/policy").handler(ctx -> learning.policy(ctx));
   }
 
   void stop(@Observes ShutdownEvent event) {

@@ -94,7 +94,7 @@ public final class FoldEval {
     result.put("folds_of", List.of(dirs));
     result.put("weak_model", all.models().get(1 - strong));
     result.put("strong_model", all.models().get(strong));
-    result.put("default_policy", CandidatePolicy.DEFAULT.name());
+    result.put("default_policy", CandidatePolicy.DEFAULTS.get(0).name());
     result.put("exploration_share", exploration);
     result.put("runs", runs);
     Files.createDirectories(out.toAbsolutePath().getParent());
@@ -149,7 +149,7 @@ public final class FoldEval {
       scores.forEach((name, s) -> apgr.put(name, apgrOf(s, outcomes)));
       run.put("apgr", apgr);
       run.put("features_alone", featureApgrs(eval, outcomes));
-      double router = (double) apgr.get(CandidatePolicy.DEFAULT.name());
+      double router = (double) apgr.get(CandidatePolicy.DEFAULTS.get(0).name());
       double bestBaseline =
           List.of("length", "structure", "knn", "random").stream()
               .mapToDouble(b -> (double) apgr.get(b))
@@ -242,7 +242,8 @@ public final class FoldEval {
               .toArray();
       double threshold = fedChance[fedChance.length / 2];
 
-      PolicyRouting routing = new PolicyRouting(exploration, new SplittableRandom(SEED));
+      PolicyRouting routing =
+          new PolicyRouting(CandidatePolicy.DEFAULTS, exploration, new SplittableRandom(SEED));
       List<LabelledExample> learnedFrom = new ArrayList<>(trainExamples);
       SuccessPredictor predictor = before;
       List<Map<String, Object>> switches = new ArrayList<>();

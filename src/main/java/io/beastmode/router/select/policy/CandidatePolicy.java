@@ -1,5 +1,7 @@
 package io.beastmode.router.select.policy;
 
+import java.util.List;
+
 /**
  * The policies a learned router keeps side by side. Each ranks prompts by how much they need the
  * strong model; the router follows one (the policy in force) and estimates the others from the same
@@ -28,6 +30,10 @@ public enum CandidatePolicy {
     return 1 << ordinal();
   }
 
-  /** The policy a router follows before its own traffic says otherwise. */
-  public static final CandidatePolicy DEFAULT = blend;
+  /**
+   * The candidates a router keeps when the spec names none, the first followed until the router's
+   * own outcomes show another better: the blend is the least far from the best rule on subjects
+   * never trained on (docs/selection.md).
+   */
+  public static final List<CandidatePolicy> DEFAULTS = List.of(blend, learned, length, structure);
 }

@@ -74,24 +74,44 @@ public final class PolicyRouting {
   private int recentDecisions;
   private int recentLearnedStrong;
   private double explorationShare;
-  private CandidatePolicy inForce = CandidatePolicy.DEFAULT;
+  private List<CandidatePolicy> candidates;
+  private CandidatePolicy inForce;
   private long decisions;
   private long explored;
   private long exploredOffPolicy;
 
-  public PolicyRouting(double explorationShare, RandomGenerator random) {
+  /**
+   * @param candidates the policies the router may follow, the first until its own outcomes show
+   *     another better
+   * @param explorationShare the share of decisions whose action is drawn at random
+   */
+  public PolicyRouting(
+      List<CandidatePolicy> candidates, double explorationShare, RandomGenerator random) {
     this.random = random;
-    setExplorationShare(explorationShare);
+    configure(candidates, explorationShare);
     for (CandidatePolicy policy : CandidatePolicy.values()) {
       windows.put(policy, new ScoreWindow(SCORE_WINDOW));
     }
   }
 
-  public synchronized void setExplorationShare(double share) {
-    if (!(share >= 0 && share <= 1)) {
-      throw new IllegalArgumentException("exploration share must be in [0, 1], was " + share);
+  /**
+   * Applies a new configuration. The policy in force stays when it is still a candidate, else the
+   * first candidate takes over.
+   */
+  public synchronized void configure(List<CandidatePolicy> candidates, double explorationShare) {
+    if (candidates.isEmpty()) {
+      throw new IllegalArgumentException("at least one candidate policy is needed");
     }
-    this.explorationShare = share;
+    if (!(explorationShare >= 0 && explorationShare <= 1)) {
+      throw new IllegalArgumentException(
+          "exploration share must be in [0, 1], was " + explorationShare);
+    }
+    this.candidates = List.copyOf(candidates);
+    this.explorationShare = explorationShare;
+    if (inForce == null || !candidates.contains(inForce)) {
+      inForce = candidates.get(0);
+    }
+    reconsider();
   }
 
   public synchronized CandidatePolicy inForce() {
@@ -196,7 +216,7 @@ public final class PolicyRouting {
     List<LoggedOutcome> log = new ArrayList<>(outcomes);
     CandidatePolicy best = inForce;
     double bestGain = 0;
-    for (CandidatePolicy policy : CandidatePolicy.values()) {
+    for (CandidatePolicy policy : candidates) {
       if (policy == inForce) {
         continue;
       }
