@@ -10,7 +10,10 @@ import java.util.function.Predicate;
  * action, weighted by one over the probability the router had of taking it, so the estimate is
  * unbiased whichever policy was followed, as long as every action kept a chance (exploration).
  *
- * <p>Intervals are 95 %: normal for means, a bootstrap over the logged answers for PGR.
+ * <p>A policy's mean outcome and PGR are self-normalised (the weighted outcomes over the sum of the
+ * weights), which keeps them between 0 and 1 when few explored answers carry large weights; the
+ * difference between two policies, on which the router switches, is the plain unbiased one.
+ * Intervals are 95 %: normal for means and differences, a bootstrap over the answers for PGR.
  */
 public final class OffPolicyEstimator {
   static final double Z95 = 1.96;
@@ -32,9 +35,34 @@ public final class OffPolicyEstimator {
     return o -> o.strongUnder(policy);
   }
 
-  /** The estimated mean outcome under {@code strongUnder}, with its interval. */
+  /**
+   * The estimated mean outcome under {@code strongUnder} (self-normalised), with its interval (the
+   * delta method's); unknown when no logged answer agrees with the policy.
+   */
   public static Interval value(List<LoggedOutcome> log, Predicate<LoggedOutcome> strongUnder) {
-    return meanInterval(log, o -> term(o, strongUnder));
+    int n = log.size();
+    double weights = 0;
+    double weighted = 0;
+    for (LoggedOutcome o : log) {
+      double w = weight(o, strongUnder);
+      weights += w;
+      weighted += w * o.reward();
+    }
+    if (weights == 0) {
+      return Interval.UNKNOWN;
+    }
+    double mean = weighted / weights;
+    if (n < 2) {
+      return new Interval(mean, Double.NaN, Double.NaN);
+    }
+    double meanWeight = weights / n;
+    double squares = 0;
+    for (LoggedOutcome o : log) {
+      double t = weight(o, strongUnder) * (o.reward() - mean) / meanWeight;
+      squares += t * t;
+    }
+    double half = Z95 * Math.sqrt(squares / ((double) n * (n - 1)));
+    return new Interval(mean, mean - half, mean + half);
   }
 
   /**
@@ -54,19 +82,28 @@ public final class OffPolicyEstimator {
   public static Interval pgr(
       List<LoggedOutcome> log, Predicate<LoggedOutcome> strongUnder, int resamples, long seed) {
     int n = log.size();
-    if (n == 0) {
+    // Without answers from both models the anchors are not estimated.
+    if (log.stream().noneMatch(LoggedOutcome::strong)
+        || log.stream().allMatch(LoggedOutcome::strong)) {
       return Interval.UNKNOWN;
     }
-    double[] policy = new double[n];
-    double[] weak = new double[n];
-    double[] strong = new double[n];
+    // Per answer: weight and weighted outcome under the policy and the two anchors.
+    double[][] terms = new double[n][6];
     for (int i = 0; i < n; i++) {
       LoggedOutcome o = log.get(i);
-      policy[i] = term(o, strongUnder);
-      weak[i] = term(o, ALL_WEAK);
-      strong[i] = term(o, ALL_STRONG);
+      int column = 0;
+      for (Predicate<LoggedOutcome> p : List.of(strongUnder, ALL_WEAK, ALL_STRONG)) {
+        terms[i][column++] = weight(o, p);
+        terms[i][column++] = weight(o, p) * o.reward();
+      }
     }
-    double estimate = ratio(sum(policy), sum(weak), sum(strong));
+    double[] totals = new double[6];
+    for (double[] t : terms) {
+      for (int c = 0; c < 6; c++) {
+        totals[c] += t[c];
+      }
+    }
+    double estimate = ratio(totals);
     if (Double.isNaN(estimate)) {
       return Interval.UNKNOWN;
     }
@@ -74,16 +111,14 @@ public final class OffPolicyEstimator {
     double[] draws = new double[resamples];
     int kept = 0;
     for (int r = 0; r < resamples; r++) {
-      double p = 0;
-      double w = 0;
-      double s = 0;
+      double[] drawn = new double[6];
       for (int i = 0; i < n; i++) {
-        int pick = random.nextInt(n);
-        p += policy[pick];
-        w += weak[pick];
-        s += strong[pick];
+        double[] t = terms[random.nextInt(n)];
+        for (int c = 0; c < 6; c++) {
+          drawn[c] += t[c];
+        }
       }
-      double draw = ratio(p, w, s);
+      double draw = ratio(drawn);
       if (!Double.isNaN(draw)) {
         draws[kept++] = draw;
       }
@@ -110,7 +145,12 @@ public final class OffPolicyEstimator {
 
   /** One answer's contribution: its outcome over its propensity when the policy agrees, else 0. */
   static double term(LoggedOutcome o, Predicate<LoggedOutcome> strongUnder) {
-    return strongUnder.test(o) == o.strong() ? o.reward() / o.propensity() : 0;
+    return weight(o, strongUnder) * o.reward();
+  }
+
+  /** One over the answer's propensity when the policy agrees with the action taken, else 0. */
+  static double weight(LoggedOutcome o, Predicate<LoggedOutcome> strongUnder) {
+    return strongUnder.test(o) == o.strong() ? 1 / o.propensity() : 0;
   }
 
   private static Interval meanInterval(
@@ -135,15 +175,14 @@ public final class OffPolicyEstimator {
     return new Interval(mean, mean - half, mean + half);
   }
 
-  private static double ratio(double policy, double weak, double strong) {
-    return strong == weak ? Double.NaN : (policy - weak) / (strong - weak);
-  }
-
-  private static double sum(double[] values) {
-    double total = 0;
-    for (double v : values) {
-      total += v;
+  /** PGR from the totals of weights and weighted outcomes of the policy, cheap and strong. */
+  private static double ratio(double[] totals) {
+    if (totals[0] == 0 || totals[2] == 0 || totals[4] == 0) {
+      return Double.NaN;
     }
-    return total;
+    double policy = totals[1] / totals[0];
+    double weak = totals[3] / totals[2];
+    double strong = totals[5] / totals[4];
+    return strong == weak ? Double.NaN : (policy - weak) / (strong - weak);
   }
 }
