@@ -159,7 +159,7 @@ class RouterLearnedIT extends RouterHarness {
     assertThat(model(geography)).isEqualTo(MINI);
     assertThat(header(geography, "x-beastmode-decision"))
         .startsWith("policy=learned")
-        .containsPattern("gpt-4o-mini=chosen\\(chance 0\\.\\d+ >= threshold 0\\.7")
+        .containsPattern("gpt-4o-mini=chosen\\(learned cheap, chance 0\\.\\d+ >= threshold 0\\.7")
         .containsPattern("gpt-4o=fallback\\(attempt 2, chance 0\\.\\d+ >= threshold 0\\.7");
     assertThat(header(calculus, "x-beastmode-decision"))
         .containsPattern("gpt-4o-mini=fallback\\(attempt 2, chance 0\\.\\d+ < threshold 0\\.7");

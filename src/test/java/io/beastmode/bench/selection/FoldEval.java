@@ -179,7 +179,20 @@ public final class FoldEval {
       scores.put(CandidatePolicy.length.name(), length);
       scores.put(CandidatePolicy.structure.name(), structure);
       scores.put(CandidatePolicy.blend.name(), blend);
+      scores.put("gain", gainScores(predictor, prompts));
       return scores;
+    }
+
+    /** The strong model's predicted chance minus the cheap one's. */
+    double[] gainScores(SuccessPredictor predictor, List<Integer> prompts) {
+      return prompts.stream()
+          .mapToDouble(
+              i -> {
+                double[] chance =
+                    predictor.predict(examples.get(i).embedding(), examples.get(i).promptChars());
+                return chance[strong] - chance[1 - strong];
+              })
+          .toArray();
     }
 
     double[] weakChanceScores(SuccessPredictor predictor, List<Integer> prompts) {
