@@ -479,6 +479,7 @@ final class Exchange {
                       .decide(
                           prediction.features(),
                           pair.weakChance(prediction.chances()),
+                          pair.strongChance(prediction.chances()),
                           learnedStrong);
               ModelRoute first = policyDecision.strong() ? pair.strong() : pair.weak();
               selection =

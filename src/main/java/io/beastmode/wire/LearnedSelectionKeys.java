@@ -52,6 +52,14 @@ public final class LearnedSelectionKeys {
   /** Stream and decision field: the probability the router had of the action it took. */
   public static final String PROPENSITY = "pp";
 
+  /**
+   * Stream and decision fields: the predictor's chance for the cheap and the strong model when the
+   * decision was taken (absent when unknown), which make the estimates doubly robust.
+   */
+  public static final String PREDICTED_WEAK = "pw";
+
+  public static final String PREDICTED_STRONG = "pst";
+
   /** A client asking the same prompt again within this many seconds rates the first answer bad. */
   public static final int RETRY_WINDOW_SECONDS = 30;
 

@@ -53,6 +53,13 @@ public final class LearnedSelection {
   private static final int READ_BATCH = 2000;
   private static final int WRITE_BATCH = 500;
   private static final long STATUS_MAX_AGE_NANOS = 1_000_000_000L;
+  private static final List<String> POLICY_FIELDS =
+      List.of(
+          LearnedSelectionKeys.POLICY_ACTIONS,
+          LearnedSelectionKeys.POLICY_STRONG,
+          LearnedSelectionKeys.PROPENSITY,
+          LearnedSelectionKeys.PREDICTED_WEAK,
+          LearnedSelectionKeys.PREDICTED_STRONG);
 
   /**
    * What the predictor said about one prompt.
@@ -262,13 +269,17 @@ public final class LearnedSelection {
   }
 
   private static Map<String, String> policyFields(PolicyRouting.Decision decision) {
-    return Map.of(
-        LearnedSelectionKeys.POLICY_ACTIONS,
-        String.valueOf(decision.actions()),
-        LearnedSelectionKeys.POLICY_STRONG,
-        decision.strong() ? "1" : "0",
-        LearnedSelectionKeys.PROPENSITY,
-        String.valueOf(decision.propensity()));
+    Map<String, String> fields = new HashMap<>();
+    fields.put(LearnedSelectionKeys.POLICY_ACTIONS, String.valueOf(decision.actions()));
+    fields.put(LearnedSelectionKeys.POLICY_STRONG, decision.strong() ? "1" : "0");
+    fields.put(LearnedSelectionKeys.PROPENSITY, String.valueOf(decision.propensity()));
+    if (!Double.isNaN(decision.weakChance())) {
+      fields.put(LearnedSelectionKeys.PREDICTED_WEAK, String.valueOf(decision.weakChance()));
+    }
+    if (!Double.isNaN(decision.strongChance())) {
+      fields.put(LearnedSelectionKeys.PREDICTED_STRONG, String.valueOf(decision.strongChance()));
+    }
+    return fields;
   }
 
   /**
@@ -299,11 +310,7 @@ public final class LearnedSelection {
                           return Future.succeededFuture(null);
                         }
                         Map<String, String> policy = new HashMap<>();
-                        for (String field :
-                            List.of(
-                                LearnedSelectionKeys.POLICY_ACTIONS,
-                                LearnedSelectionKeys.POLICY_STRONG,
-                                LearnedSelectionKeys.PROPENSITY)) {
+                        for (String field : POLICY_FIELDS) {
                           if (decision.get(field) != null) {
                             policy.put(field, decision.get(field).toString());
                           }
@@ -492,10 +499,16 @@ public final class LearnedSelection {
           Integer.parseInt(actions.toString()),
           "1".equals(strong.toString()),
           Double.parseDouble(propensity.toString()),
-          example.outcomes().values().iterator().next());
+          example.outcomes().values().iterator().next(),
+          chanceOf(fields.get(LearnedSelectionKeys.PREDICTED_WEAK)),
+          chanceOf(fields.get(LearnedSelectionKeys.PREDICTED_STRONG)));
     } catch (IllegalArgumentException malformed) {
       return null;
     }
+  }
+
+  private static double chanceOf(Response field) {
+    return field == null ? Double.NaN : Double.parseDouble(field.toString());
   }
 
   private static Map<String, Response> fieldsOf(Response fields) {

@@ -9,7 +9,6 @@ import io.beastmode.router.select.learned.SuccessPredictor;
 import io.beastmode.router.select.learned.SuccessPredictor.Method;
 import io.beastmode.router.select.learned.SuccessPredictor.Settings;
 import io.beastmode.router.select.policy.CandidatePolicy;
-import io.beastmode.router.select.policy.LoggedOutcome;
 import io.beastmode.router.select.policy.PolicyRouting;
 import io.beastmode.router.select.policy.PromptFeatures;
 import java.nio.file.Files;
@@ -265,15 +264,14 @@ public final class FoldEval {
       for (int n = 0; n < fed.size(); n++) {
         int i = fed.get(n);
         LabelledExample e = examples.get(i);
-        double weakChance = predictor.predict(e.embedding(), e.promptChars())[weak];
+        double[] chance = predictor.predict(e.embedding(), e.promptChars());
+        double weakChance = chance[weak];
         PolicyRouting.Decision decision =
-            routing.decide(features.get(i), weakChance, weakChance < threshold);
+            routing.decide(features.get(i), weakChance, chance[strong], weakChance < threshold);
         int answered = decision.strong() ? strong : weak;
         toStrong += decision.strong() ? 1 : 0;
         double reward = e.outcomes()[answered];
-        routing.record(
-            new LoggedOutcome(
-                decision.actions(), decision.strong(), decision.propensity(), reward));
+        routing.record(decision.outcome(reward));
         double[] seen = new double[models.size()];
         Arrays.fill(seen, Double.NaN);
         seen[answered] = reward;

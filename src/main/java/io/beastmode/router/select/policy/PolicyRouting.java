@@ -39,9 +39,23 @@ public final class PolicyRouting {
    * @param propensity the probability of that action under the router's randomised rule
    * @param inForce the policy followed
    * @param explored whether the action was drawn at random rather than the policy's
+   * @param weakChance the predictor's chance for the cheap model, NaN when unknown
+   * @param strongChance the same for the strong model
    */
   public record Decision(
-      int actions, boolean strong, double propensity, CandidatePolicy inForce, boolean explored) {}
+      int actions,
+      boolean strong,
+      double propensity,
+      CandidatePolicy inForce,
+      boolean explored,
+      double weakChance,
+      double strongChance) {
+
+    /** What the estimates take in once the answer's outcome is known. */
+    public LoggedOutcome outcome(double reward) {
+      return new LoggedOutcome(actions, strong, propensity, reward, weakChance, strongChance);
+    }
+  }
 
   /**
    * What the router can say about its policies.
@@ -123,10 +137,11 @@ public final class PolicyRouting {
    *
    * @param features the request's shape
    * @param weakChance the predictor's chance that the cheap model answers well, NaN when unknown
+   * @param strongChance the same for the strong model
    * @param learnedWantsStrong whether the learned threshold rule chose the strong model
    */
   public synchronized Decision decide(
-      PromptFeatures features, double weakChance, boolean learnedWantsStrong) {
+      PromptFeatures features, double weakChance, double strongChance, boolean learnedWantsStrong) {
     double share = recentDecisions == 0 ? 0.5 : (double) recentLearnedStrong / recentDecisions;
     double learnedScore = -weakChance;
     double learnedRank = windows.get(CandidatePolicy.learned).rank(learnedScore);
@@ -164,7 +179,7 @@ public final class PolicyRouting {
       explored++;
       exploredOffPolicy += strong != policyStrong ? 1 : 0;
     }
-    return new Decision(actions, strong, propensity, inForce, explore);
+    return new Decision(actions, strong, propensity, inForce, explore, weakChance, strongChance);
   }
 
   /** Takes in the outcome of a logged decision (feedback or an automatic outcome). */

@@ -34,7 +34,16 @@ public record TwoTier(ModelRoute weak, ModelRoute strong) {
 
   /** The cheap model's predicted chance, NaN when the predictor knows nothing of it. */
   public double weakChance(Map<String, Double> chances) {
-    Double chance = chances.get(weak.name());
+    return chance(weak, chances);
+  }
+
+  /** The strong model's predicted chance, NaN when the predictor knows nothing of it. */
+  public double strongChance(Map<String, Double> chances) {
+    return chance(strong, chances);
+  }
+
+  private static double chance(ModelRoute model, Map<String, Double> chances) {
+    Double chance = chances.get(model.name());
     return chance == null ? Double.NaN : chance;
   }
 }

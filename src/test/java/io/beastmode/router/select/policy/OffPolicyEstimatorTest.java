@@ -84,6 +84,25 @@ class OffPolicyEstimatorTest {
   }
 
   @Test
+  void withPredictionsTheDifferenceIsThePredictedOneCorrectedByTheAnswersThatAgree() {
+    // Cheap model predicted 0.6, strong 0.9. Learned (cheap) was followed, p = 0.9, the answer
+    // was bad; length (strong) was not. learned: 0.6 + (0 − 0.6) / 0.9; length: 0.9.
+    LoggedOutcome followed = new LoggedOutcome(LENGTH, false, 0.9, 0, 0.6, 0.9);
+    // Explored: the strong model answered well, p = 0.1. learned: 0.6; length: 0.9 + 0.1 / 0.1.
+    LoggedOutcome explored = new LoggedOutcome(LENGTH, true, 0.1, 1, 0.6, 0.9);
+
+    Interval difference =
+        OffPolicyEstimator.difference(
+            List.of(followed, explored),
+            OffPolicyEstimator.of(CandidatePolicy.length),
+            OffPolicyEstimator.of(CandidatePolicy.learned));
+
+    double first = 0.9 - (0.6 - 0.6 / 0.9);
+    double second = (0.9 + 0.1 / 0.1) - 0.6;
+    assertThat(difference.estimate()).isCloseTo((first + second) / 2, within(1e-9));
+  }
+
+  @Test
   void withNothingLoggedOrNoContrastBetweenTheModelsNothingIsEstimated() {
     assertThat(OffPolicyEstimator.value(List.of(), OffPolicyEstimator.ALL_WEAK).estimate()).isNaN();
     // Only cheap answers: nothing says how the strong model does, PGR is unknown.

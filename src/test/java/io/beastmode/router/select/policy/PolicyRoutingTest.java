@@ -23,7 +23,8 @@ class PolicyRoutingTest {
       int followed = 0;
       for (int i = 0; i < n; i++) {
         boolean learnedStrong = i % 3 == 0;
-        PolicyRouting.Decision d = routing.decide(i % 2 == 0 ? SHORT : LONG, 0.5, learnedStrong);
+        PolicyRouting.Decision d =
+            routing.decide(i % 2 == 0 ? SHORT : LONG, 0.5, 0.5, learnedStrong);
         followed += d.strong() == learnedStrong ? 1 : 0;
         assertThat(d.propensity())
             .isCloseTo(d.strong() == learnedStrong ? 1 - share / 2 : share / 2, within(1e-12));
@@ -51,9 +52,9 @@ class PolicyRoutingTest {
       boolean longPrompt = traffic.nextBoolean();
       double weakChance = longPrompt ? 0.9 : 0.3;
       PolicyRouting.Decision d =
-          routing.decide(longPrompt ? LONG : SHORT, weakChance, weakChance < 0.7);
+          routing.decide(longPrompt ? LONG : SHORT, weakChance, 0.9, weakChance < 0.7);
       double reward = d.strong() || !longPrompt ? 1 : 0;
-      routing.record(new LoggedOutcome(d.actions(), d.strong(), d.propensity(), reward));
+      routing.record(d.outcome(reward));
       if (routing.inForce() == CandidatePolicy.length) {
         switchedAfter = i + 1;
       }
@@ -77,9 +78,9 @@ class PolicyRoutingTest {
       // The predictor knows which prompts are hard; length says nothing.
       double weakChance = hard ? 0.3 : 0.9;
       PolicyRouting.Decision d =
-          routing.decide(longPrompt ? LONG : SHORT, weakChance, weakChance < 0.7);
+          routing.decide(longPrompt ? LONG : SHORT, weakChance, 0.9, weakChance < 0.7);
       double reward = d.strong() || !hard ? 1 : 0;
-      routing.record(new LoggedOutcome(d.actions(), d.strong(), d.propensity(), reward));
+      routing.record(d.outcome(reward));
       assertThat(routing.inForce()).isEqualTo(CandidatePolicy.learned);
     }
   }
@@ -91,7 +92,7 @@ class PolicyRoutingTest {
     for (int i = 0; i < 5000; i++) {
       String prompt = "word ".repeat(1 + traffic.nextInt(200));
       double weakChance = traffic.nextDouble();
-      routing.decide(PromptFeatures.of(prompt, 1, false, 0), weakChance, weakChance < 0.3);
+      routing.decide(PromptFeatures.of(prompt, 1, false, 0), weakChance, 0.9, weakChance < 0.3);
     }
     var estimates = routing.status().estimates();
     double learned = estimates.get(CandidatePolicy.learned).strongShare().estimate();
