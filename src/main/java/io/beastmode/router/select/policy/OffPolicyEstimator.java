@@ -41,7 +41,7 @@ public final class OffPolicyEstimator {
 
   /**
    * The estimated mean outcome under {@code strongUnder} (self-normalised), with its interval (the
-   * delta method's); unknown when no logged answer agrees with the policy.
+   * delta method's, clipped to [0, 1]); unknown when no logged answer agrees with the policy.
    */
   public static Interval value(List<LoggedOutcome> log, Predicate<LoggedOutcome> strongUnder) {
     int n = log.size();
@@ -66,7 +66,7 @@ public final class OffPolicyEstimator {
       squares += t * t;
     }
     double half = Z95 * Math.sqrt(squares / ((double) n * (n - 1)));
-    return new Interval(mean, mean - half, mean + half);
+    return new Interval(mean, Math.max(0, mean - half), Math.min(1, mean + half));
   }
 
   /**

@@ -27,7 +27,7 @@ public final class PolicyRouting {
   static final int OUTCOME_WINDOW = 5000;
 
   /** Outcomes needed before the router leaves the policy it follows. */
-  static final int MIN_OUTCOMES_TO_SWITCH = 20;
+  static final int MIN_OUTCOMES_TO_SWITCH = 50;
 
   static final int BOOTSTRAP_RESAMPLES = 200;
 
