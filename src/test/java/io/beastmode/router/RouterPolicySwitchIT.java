@@ -67,15 +67,7 @@ class RouterPolicySwitchIT extends RouterHarness {
         boolean longOne = rated % 2 == 1;
         HttpResponse<String> answer = ask(question(rated, longOne));
         boolean good = !(longOne && model(answer).equals(MINI));
-        HttpResponse<String> feedback =
-            router.post(
-                "/v1/feedback",
-                "{\"id\":\""
-                    + header(answer, "x-beastmode-request-id")
-                    + "\",\"rating\":\""
-                    + (good ? "up" : "down")
-                    + "\"}");
-        assertThat(feedback.statusCode()).as(feedback.body()).isEqualTo(200);
+        rate(header(answer, "x-beastmode-request-id"), good);
       }
       awaitOutcomes(rated);
     }
@@ -96,6 +88,15 @@ class RouterPolicySwitchIT extends RouterHarness {
     assertThat(model(longAnswer)).isEqualTo(GPT_4O);
     assertThat(model(shortAnswer)).isEqualTo(MINI);
     assertThat(header(longAnswer, "x-beastmode-decision")).contains("gpt-4o=chosen(length strong");
+  }
+
+  /** The decision is kept just after the answer is sent: a rating may have to wait for it. */
+  private void rate(String id, boolean good) {
+    String body = "{\"id\":\"" + id + "\",\"rating\":\"" + (good ? "up" : "down") + "\"}";
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> router.post("/v1/feedback", body).statusCode() == 200);
   }
 
   private void awaitOutcomes(int count) {
