@@ -442,13 +442,14 @@ public final class LearnedSelection {
               }
               Response entries = result.result();
               int added = 0;
+              List<LoggedOutcome> outcomes = new ArrayList<>();
               for (Response entry : entries) {
                 lastId = entry.get(0).toString();
                 Map<String, Response> fields = fieldsOf(entry.get(1));
                 Example example = exampleOf(fields);
                 LoggedOutcome outcome = example == null ? null : loggedOutcomeOf(fields, example);
                 if (outcome != null) {
-                  policies.record(outcome);
+                  outcomes.add(outcome);
                 }
                 if (example != null) {
                   synchronized (examples) {
@@ -460,6 +461,7 @@ public final class LearnedSelection {
                   added++;
                 }
               }
+              policies.recordAll(outcomes);
               queueRebuild();
               if (added > 0 && entries.size() == READ_BATCH) {
                 read();

@@ -125,7 +125,6 @@ public final class PolicyRouting {
     if (inForce == null || !candidates.contains(inForce)) {
       inForce = candidates.get(0);
     }
-    reconsider();
   }
 
   public synchronized CandidatePolicy inForce() {
@@ -183,12 +182,42 @@ public final class PolicyRouting {
   }
 
   /** Takes in the outcome of a logged decision (feedback or an automatic outcome). */
-  public synchronized void record(LoggedOutcome outcome) {
-    outcomes.addLast(outcome);
-    if (outcomes.size() > OUTCOME_WINDOW) {
-      outcomes.removeFirst();
+  public void record(LoggedOutcome outcome) {
+    recordAll(List.of(outcome));
+  }
+
+  /**
+   * Takes in outcomes, then reconsiders the policy in force once. The estimate runs outside the
+   * lock, so decisions never wait for it.
+   */
+  public void recordAll(List<LoggedOutcome> arrived) {
+    if (arrived.isEmpty()) {
+      return;
     }
-    reconsider();
+    List<LoggedOutcome> log;
+    CandidatePolicy current;
+    List<CandidatePolicy> allowed;
+    synchronized (this) {
+      for (LoggedOutcome outcome : arrived) {
+        outcomes.addLast(outcome);
+        if (outcomes.size() > OUTCOME_WINDOW) {
+          outcomes.removeFirst();
+        }
+      }
+      if (outcomes.size() < MIN_OUTCOMES_TO_SWITCH) {
+        return;
+      }
+      log = new ArrayList<>(outcomes);
+      current = inForce;
+      allowed = candidates;
+    }
+    CandidatePolicy better = better(log, current, allowed);
+    synchronized (this) {
+      // A configuration applied meanwhile decides again with the next outcomes.
+      if (inForce == current && candidates == allowed) {
+        inForce = better;
+      }
+    }
   }
 
   /** The figures for status and metrics: the bootstrap makes this cost milliseconds. */
@@ -221,14 +250,11 @@ public final class PolicyRouting {
   }
 
   /**
-   * Follows the candidate whose paired advantage over the policy in force is largest among those
-   * whose advantage is above zero with 95 % confidence.
+   * The candidate whose paired advantage over the policy in force is largest among those whose
+   * advantage is above zero with 95 % confidence; the policy in force when there is none.
    */
-  private void reconsider() {
-    if (outcomes.size() < MIN_OUTCOMES_TO_SWITCH) {
-      return;
-    }
-    List<LoggedOutcome> log = new ArrayList<>(outcomes);
+  static CandidatePolicy better(
+      List<LoggedOutcome> log, CandidatePolicy inForce, List<CandidatePolicy> candidates) {
     CandidatePolicy best = inForce;
     double bestGain = 0;
     for (CandidatePolicy policy : candidates) {
@@ -243,7 +269,7 @@ public final class PolicyRouting {
         bestGain = gain.estimate();
       }
     }
-    inForce = best;
+    return best;
   }
 
   /**
