@@ -46,7 +46,7 @@ public class SelectionSpec {
   @Default("[\"blend\", \"learned\", \"length\", \"structure\"]")
   @Size(min = 1, max = 4)
   @JsonPropertyDescription(
-      "Under the learned policy, the policies the router may follow: the first until feedback and automatic outcomes show another better with 95% confidence. blend: mean of the learned and length ranks; learned: the learnedThreshold rule; length: longer prompts to the strong model; structure: code, maths, tools, several turns or a long requested answer first. All but learned send the same share to the strong model as learned would.")
+      "Under the learned policy, the policies the router may follow: the first until feedback and automatic outcomes show another better with 99.9% confidence. blend: mean of the learned and length ranks; learned: the learnedThreshold rule; length: longer prompts to the strong model; structure: code, maths, tools, several turns or a long requested answer first. All but learned send the same share to the strong model as learned would.")
   public List<SelectionCandidate> candidatePolicies =
       List.of(
           SelectionCandidate.blend,
