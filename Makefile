@@ -4,6 +4,7 @@ K8S_VERSION ?= 1.33.13
 HELM ?= $(HOME)/.kubeapitest/tools/helm
 
 # Programs run inside Maven (demo, benchmarks) keep Vert.x's file cache under target/, not /tmp.
+comma := ,
 IN_PROCESS = -Dvertx.cacheDirBase=$(CURDIR)/target/vertx-cache
 
 .DEFAULT_GOAL := help
@@ -96,10 +97,14 @@ bench-autoscale: ## Replay synthetic days through a simulated fleet: HPA alone v
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.AutoscaleBench
 
 .PHONY: eval-selection
-eval-selection: ## Train learned selection on TRAIN's RouteLLM CSVs, score EVAL's: APGR, CPT, baselines, feedback replay (defaults: alternate MMLU subjects in bench/data; OUT=bench/results/selection.json and .md)
+eval-selection: ## Train learned selection on TRAIN's RouteLLM CSVs, score EVAL's (APGR, CPT, baselines, feedback replay), then three subject folds over FOLDS both ways with every candidate policy, each request feature and a feedback replay through the router's policy routing (OUT=bench/results/selection.json, OUT_FOLDS=bench/results/selection-folds.json, .md beside)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.selection.SelectionEval \
 	  -Dselection.train="$(or $(TRAIN),bench/data/mmlu-train)" -Dselection.eval="$(or $(EVAL),bench/data/mmlu-eval)" \
 	  -Dselection.out="$(or $(OUT),bench/results/selection.json)"
+	$(MVN) -q exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.selection.FoldEval \
+	  -Dselection.folds="$(or $(FOLDS),bench/data/mmlu-train$(comma)bench/data/mmlu-eval)" \
+	  -Dselection.exploration="$(or $(EXPLORATION),0.05)" \
+	  -Dselection.out="$(or $(OUT_FOLDS),bench/results/selection-folds.json)"
 
 .PHONY: eval-cache
 eval-cache: ## Replay question pairs through the semantic cache (encoder, index, guards, policy) at DELTA (default 0.01) vs the best fixed threshold, with edited prompts, a second tenant and held-out halves (DATA: comma-separated files, default ../shared/data/semantic-cache/qqp-dev.jsonl.gz and paraphrase-mock.jsonl.gz; OUT=bench/results/semantic-cache.json and .md)

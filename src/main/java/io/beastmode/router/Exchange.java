@@ -40,7 +40,11 @@ import io.beastmode.router.dialect.TokenUsage;
 import io.beastmode.router.learning.LearnedSelection;
 import io.beastmode.router.select.ModelSelector;
 import io.beastmode.router.select.Pricing;
+import io.beastmode.router.select.RequestNeeds;
 import io.beastmode.router.select.Selection;
+import io.beastmode.router.select.policy.PolicyRouting;
+import io.beastmode.router.select.policy.PromptFeatures;
+import io.beastmode.router.select.policy.TwoTier;
 import io.beastmode.router.upstream.Backend;
 import io.beastmode.router.upstream.Backends;
 import io.beastmode.router.upstream.UpstreamClient;
@@ -161,6 +165,10 @@ final class Exchange {
   private LearnedSelection.Prediction prediction;
 
   private LearnedSelection learning;
+
+  /** Under the learned policy, the candidate policies' decision between cheap and strong. */
+  private PolicyRouting.Decision policyDecision;
+
   private int attemptsUsed;
   private UpstreamCall currentCall;
   private String servedBy = "none";
@@ -377,8 +385,15 @@ final class Exchange {
       return;
     }
     learning = learned;
+    String prompt = PromptText.of(request);
+    RequestNeeds needs = request.needs();
+    String tenant = admission.tenant(ctx.request().getHeader(table.config().cache().tenantHeader));
     onContext(
-        learned.predict(PromptText.of(request)),
+        learned.predict(
+            prompt,
+            PromptFeatures.of(
+                prompt, PromptText.userTurns(request), needs.tools(), needs.maxTokens()),
+            learned.retryKey(tenant, prompt)),
         (predicted, error) -> {
           prediction = predicted;
           next.run();
@@ -478,6 +493,9 @@ final class Exchange {
             request.needs(),
             services.backends(),
             prediction == null ? Map.of() : prediction.chances());
+    if (prediction != null) {
+      followPolicyInForce();
+    }
     if (LOG.isDebugEnabled()) {
       LOG.debugf("model %s: %s", request.model(), selection.explain());
     }
@@ -489,6 +507,32 @@ final class Exchange {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Puts first the model (cheap or strong) that the candidate policy in force chooses, or that
+   * exploration draws; the learned threshold rule's choice is one candidate's action.
+   */
+  private void followPolicyInForce() {
+    TwoTier.of(selection.attempts(), request.needs())
+        .ifPresent(
+            pair -> {
+              boolean learnedStrong = !selection.attempts().get(0).equals(pair.weak());
+              policyDecision =
+                  learning
+                      .policies()
+                      .decide(
+                          prediction.features(),
+                          pair.weakChance(prediction.chances()),
+                          pair.strongChance(prediction.chances()),
+                          learnedStrong);
+              ModelRoute first = policyDecision.strong() ? pair.strong() : pair.weak();
+              selection =
+                  selection.leading(
+                      first,
+                      (policyDecision.explored() ? "explored" : policyDecision.inForce().name())
+                          + (policyDecision.strong() ? " strong" : " cheap"));
+            });
   }
 
   private void tryModel(int index) {
@@ -533,7 +577,7 @@ final class Exchange {
           if (prediction != null
               && (reason.equals(FallbackTrigger.serverError.name())
                   || reason.equals(FallbackTrigger.timeout.name()))) {
-            learning.failed(prediction, model.name());
+            learning.failed(prediction, model.name(), index == 0 ? policyDecision : null);
           }
           if (!AttemptFailures.movesOn(error, table.config().fallback().triggers)) {
             answerFailure(error);
@@ -764,7 +808,11 @@ final class Exchange {
     if (prediction != null && reply.ok()) {
       String id = LearnedSelection.newRequestId();
       response.putHeader(HEADER_REQUEST_ID, id);
-      learning.remember(id, prediction, model.name());
+      learning.remember(
+          id,
+          prediction,
+          model.name(),
+          model.equals(selection.attempts().get(0)) ? policyDecision : null);
     }
     boolean store = cacheKey != null && reply.status() == 200;
     if (reply.streaming()) {

@@ -1,7 +1,9 @@
 package io.beastmode.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
+import io.beastmode.api.v1alpha1.SelectionSpec;
 import io.beastmode.router.access.Admission;
 import io.beastmode.router.access.KeyRing;
 import io.beastmode.router.access.PresentedKey;
@@ -10,6 +12,9 @@ import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.cache.semantic.SemanticCache;
 import io.beastmode.router.learning.LearnedSelection;
 import io.beastmode.router.select.learned.LabelledPrompts;
+import io.beastmode.router.select.policy.CandidatePolicy;
+import io.beastmode.router.select.policy.OffPolicyEstimator;
+import io.beastmode.router.select.policy.PolicyRouting;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -75,11 +80,70 @@ final class LearningRoutes {
     return learning;
   }
 
-  /** Starts the learned selection the first time a config asks for the learned policy. */
+  /**
+   * Starts the learned selection the first time a config asks for the learned policy; every config
+   * sets its candidate policies and exploration share.
+   */
   synchronized void apply(RoutingTable table) {
     if (learning == null && table.selection().policy == SelectionPolicy.learned) {
       learning = new LearnedSelection(vertx, redis, table.routerName(), refitInterval);
       learning.start(pollInterval.toMillis());
+    }
+    if (learning != null) {
+      SelectionSpec spec = table.config().selection();
+      learning.configure(
+          spec.candidatePolicies.stream().map(c -> CandidatePolicy.valueOf(c.name())).toList(),
+          spec.explorationShare);
+    }
+  }
+
+  /**
+   * {@code GET /selection/policy} on the management port: the candidate policy in force, each
+   * candidate's estimated PGR, mean outcome and strong share with 95 % bounds, and the exploration
+   * spent.
+   */
+  void policy(RoutingContext ctx) {
+    LearnedSelection learned = learning;
+    if (learned == null) {
+      ctx.response()
+          .setStatusCode(404)
+          .putHeader("content-type", "application/json")
+          .end(message("error", "this router does not use the learned selection policy"));
+      return;
+    }
+    PolicyRouting.Status status = learned.policyStatus();
+    ObjectNode body = CompletionRequest.json().createObjectNode();
+    body.put("inForce", status.inForce().name());
+    body.put("explorationShare", status.explorationShare());
+    body.put("decisions", status.decisions());
+    body.put("explored", status.explored());
+    body.put("exploredOffPolicy", status.exploredOffPolicy());
+    body.put("outcomes", status.outcomes());
+    ObjectNode candidates = body.putObject("candidates");
+    status
+        .estimates()
+        .forEach(
+            (policy, estimate) -> {
+              ObjectNode row = candidates.putObject(policy.name());
+              interval(row.putObject("pgr"), estimate.pgr());
+              interval(row.putObject("accuracy"), estimate.accuracy());
+              interval(row.putObject("strongShare"), estimate.strongShare());
+            });
+    ctx.response().putHeader("content-type", "application/json").end(body.toString());
+  }
+
+  /** An estimate and its 95 % bounds; null where the outcomes do not tell yet. */
+  private static void interval(ObjectNode into, OffPolicyEstimator.Interval interval) {
+    number(into, "estimate", interval.estimate());
+    number(into, "low", interval.low());
+    number(into, "high", interval.high());
+  }
+
+  private static void number(ObjectNode into, String field, double value) {
+    if (Double.isNaN(value)) {
+      into.putNull(field);
+    } else {
+      into.put(field, Math.round(value * 10_000) / 10_000.0);
     }
   }
 

@@ -1,5 +1,8 @@
 package io.beastmode.router;
 
+import io.beastmode.router.select.policy.CandidatePolicy;
+import io.beastmode.router.select.policy.OffPolicyEstimator;
+import io.beastmode.router.select.policy.PolicyRouting;
 import io.beastmode.router.upstream.Backends;
 import io.beastmode.wire.Heartbeat;
 import io.beastmode.wire.LatencyHistogram;
@@ -46,6 +49,8 @@ public final class RouterMetrics {
   private volatile java.util.function.IntSupplier examplesLearned = () -> 0;
   private final Gauge unwrittenGauge;
   private volatile java.util.function.IntSupplier unwrittenSettlements = () -> 0;
+  private volatile java.util.function.Supplier<PolicyRouting.Status> policies = () -> null;
+  private final List<Gauge> policyGauges = new java.util.ArrayList<>();
 
   /** The results a request's cache lookup ends with. */
   private static final List<String> CACHE_RESULTS = List.of("hit", "semantic", "miss", "bypass");
@@ -56,6 +61,7 @@ public final class RouterMetrics {
   final LongAdder cacheHits = new LongAdder();
   final LongAdder semanticHits = new LongAdder();
   private volatile io.beastmode.router.cache.semantic.SemanticCache semanticCache;
+  private final List<Gauge> semanticGauges = new java.util.ArrayList<>();
   final LongAdder cacheMisses = new LongAdder();
   final LongAdder cacheBypasses = new LongAdder();
   final LongAdder cacheErrors = new LongAdder();
@@ -103,6 +109,104 @@ public final class RouterMetrics {
     }
     quotaErrors();
     registerSemanticGauges();
+    registerPolicyGauges();
+  }
+
+  /**
+   * The learned policy's candidates: which one is in force, each one's estimated PGR and strong
+   * share with their 95 % bounds, and the exploration spent. NaN before the learned policy runs.
+   */
+  private void registerPolicyGauges() {
+    for (CandidatePolicy policy : CandidatePolicy.values()) {
+      policyGauge(
+          "beastmode.router.selection.policy.in.force",
+          "1 for the candidate policy the learned selection follows",
+          s -> s.inForce() == policy ? 1 : 0,
+          policy,
+          null);
+      for (String bound : List.of("estimate", "low", "high")) {
+        policyGauge(
+            "beastmode.router.selection.policy.pgr",
+            "Estimated PGR of a candidate policy on this router's traffic (inverse propensity"
+                + " weighting), with its 95% bounds",
+            s -> bound(s.estimates().get(policy).pgr(), bound),
+            policy,
+            bound);
+        policyGauge(
+            "beastmode.router.selection.policy.strong.share",
+            "Share of decisions a candidate policy sends to the strong model, with its 95% bounds",
+            s -> bound(s.estimates().get(policy).strongShare(), bound),
+            policy,
+            bound);
+      }
+    }
+    policyGauge(
+        "beastmode.router.selection.exploration.share",
+        "Configured share of learned decisions drawn at random",
+        PolicyRouting.Status::explorationShare,
+        null,
+        null);
+    policyGauge(
+        "beastmode.router.selection.decisions",
+        "Learned decisions between the cheap and the strong model",
+        PolicyRouting.Status::decisions,
+        null,
+        null);
+    policyGauge(
+        "beastmode.router.selection.explored",
+        "Learned decisions whose action was drawn at random",
+        PolicyRouting.Status::explored,
+        null,
+        null);
+    policyGauge(
+        "beastmode.router.selection.explored.off.policy",
+        "Explored decisions whose action differed from the policy in force (the exploration's cost)",
+        PolicyRouting.Status::exploredOffPolicy,
+        null,
+        null);
+    policyGauge(
+        "beastmode.router.selection.policy.outcomes",
+        "Outcomes (feedback, upstream errors, retries) the policy estimates rest on",
+        PolicyRouting.Status::outcomes,
+        null,
+        null);
+  }
+
+  private void policyGauge(
+      String name,
+      String description,
+      java.util.function.ToDoubleFunction<PolicyRouting.Status> value,
+      CandidatePolicy policy,
+      String bound) {
+    Gauge.Builder<java.util.function.Supplier<Number>> gauge =
+        Gauge.builder(
+                name,
+                () -> {
+                  PolicyRouting.Status status = policies.get();
+                  return status == null ? Double.NaN : value.applyAsDouble(status);
+                })
+            .description(description)
+            .tag("region", region);
+    if (policy != null) {
+      gauge.tag("policy", policy.name());
+    }
+    if (bound != null) {
+      gauge.tag("bound", bound);
+    }
+    policyGauges.add(gauge.register(registry));
+  }
+
+  private static double bound(OffPolicyEstimator.Interval interval, String bound) {
+    return switch (bound) {
+      case "low" -> interval.low();
+      case "high" -> interval.high();
+      default -> interval.estimate();
+    };
+  }
+
+  /** The learned selection's policy figures (null without it). */
+  public void watchPolicies(java.util.function.Supplier<PolicyRouting.Status> status) {
+    this.policies = status;
   }
 
   /**
@@ -249,6 +353,8 @@ public final class RouterMetrics {
   public void close() {
     registry.remove(learnedGauge);
     registry.remove(unwrittenGauge);
+    policyGauges.forEach(registry::remove);
+    semanticGauges.forEach(registry::remove);
     registry.remove(inFlightGauge);
     registry.remove(estimateRatio);
     counters.values().forEach(registry::remove);
@@ -398,14 +504,15 @@ public final class RouterMetrics {
       String name,
       String description,
       java.util.function.ToDoubleFunction<io.beastmode.router.cache.semantic.SemanticCache> value) {
-    Gauge.builder(
-            name,
-            this,
-            metrics ->
-                metrics.semanticCache == null ? 0 : value.applyAsDouble(metrics.semanticCache))
-        .description(description)
-        .tag("region", region)
-        .register(registry);
+    semanticGauges.add(
+        Gauge.builder(
+                name,
+                this,
+                metrics ->
+                    metrics.semanticCache == null ? 0 : value.applyAsDouble(metrics.semanticCache))
+            .description(description)
+            .tag("region", region)
+            .register(registry));
   }
 
   public void cacheError() {

@@ -172,6 +172,8 @@ public class RouterRole {
             metrics);
     metrics.watchLearning(
         () -> learning.current() == null ? 0 : learning.current().examplesLearned());
+    metrics.watchPolicies(
+        () -> learning.current() == null ? null : learning.current().policyStatus());
     Consumer<RoutingTable> apply =
         next -> {
           backends.update(next);
@@ -273,6 +275,7 @@ public class RouterRole {
         .post("/selection/examples")
         .handler(BodyHandler.create().setBodyLimit(LearningRoutes.MAX_EXAMPLES_BYTES))
         .handler(ctx -> learning.examples(ctx));
+    management.router().get("/selection/policy").handler(ctx -> learning.policy(ctx));
   }
 
   /** Starts the semantic cache the first time a config asks for it: its encoder takes memory. */

@@ -41,6 +41,30 @@ public final class LearnedSelectionKeys {
   /** Decision field: the model that answered. */
   public static final String MODEL = "m";
 
+  /**
+   * Stream and decision field: the candidate policies that would have sent the prompt to the strong
+   * model, one bit each; with {@link #POLICY_STRONG} and {@link #PROPENSITY} it makes an outcome an
+   * input of the off-policy estimates.
+   */
+  public static final String POLICY_ACTIONS = "pa";
+
+  /** Stream and decision field: 1 when the router sent the prompt to the strong model, else 0. */
+  public static final String POLICY_STRONG = "ps";
+
+  /** Stream and decision field: the probability the router had of the action it took. */
+  public static final String PROPENSITY = "pp";
+
+  /**
+   * Stream and decision fields: the predictor's chance for the cheap and the strong model when the
+   * decision was taken (absent when unknown), which make the estimates doubly robust.
+   */
+  public static final String PREDICTED_WEAK = "pw";
+
+  public static final String PREDICTED_STRONG = "pst";
+
+  /** A client asking the same prompt again within this many seconds rates the first answer bad. */
+  public static final int RETRY_WINDOW_SECONDS = 30;
+
   private LearnedSelectionKeys() {}
 
   /** The examples stream of a router (namespace/name). */
@@ -56,6 +80,11 @@ public final class LearnedSelectionKeys {
   /** A decision awaiting feedback. */
   public static String decision(String router, String requestId) {
     return PREFIX + "{" + router + "}:decision:" + requestId;
+  }
+
+  /** The last learned decision on one prompt of one tenant, kept for the retry window. */
+  public static String lastDecisionOn(String router, String promptDigest) {
+    return PREFIX + router + ":last-decision:" + promptDigest;
   }
 
   public static byte[] pack(float[] vector) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.beastmode.api.v1alpha1.CacheMode;
+import io.beastmode.api.v1alpha1.SelectionCandidate;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.router.learning.LearnedSelection;
 import io.beastmode.simulator.Outage;
@@ -85,6 +86,9 @@ class RouterLearnedIT extends RouterHarness {
     base.selection().policy = SelectionPolicy.learned;
     base.selection().qualityFloor = 0;
     base.selection().learnedThreshold = 0.7;
+    // The threshold rule alone, never explored: these tests are about the predictor.
+    base.selection().candidatePolicies = List.of(SelectionCandidate.learned);
+    base.selection().explorationShare = 0;
     base.cache().mode = CacheMode.off;
     base.fallback().chain = List.of();
     return new RoutingConfig(
@@ -155,7 +159,7 @@ class RouterLearnedIT extends RouterHarness {
     assertThat(model(geography)).isEqualTo(MINI);
     assertThat(header(geography, "x-beastmode-decision"))
         .startsWith("policy=learned")
-        .containsPattern("gpt-4o-mini=chosen\\(chance 0\\.\\d+ >= threshold 0\\.7")
+        .containsPattern("gpt-4o-mini=chosen\\(learned cheap, chance 0\\.\\d+ >= threshold 0\\.7")
         .containsPattern("gpt-4o=fallback\\(attempt 2, chance 0\\.\\d+ >= threshold 0\\.7");
     assertThat(header(calculus, "x-beastmode-decision"))
         .containsPattern("gpt-4o-mini=fallback\\(attempt 2, chance 0\\.\\d+ < threshold 0\\.7");

@@ -36,6 +36,24 @@ public class SelectionSpec {
       "Under the learned policy, the cheapest model whose predicted chance of a good answer reaches this is chosen (none: the likeliest). Higher sends more prompts to stronger, dearer models; bench/results/selection.md lists the share sent to the strong model at each value.")
   public double learnedThreshold = 0.7;
 
+  @Default("0.05")
+  @Min(0)
+  @Max(0.5)
+  @JsonPropertyDescription(
+      "Under the learned policy, the share of decisions between the cheap and the strong model drawn at random (half of them differ from the policy in force), so the router can estimate every candidate policy on its own traffic. 0 turns estimation of the policies not followed off.")
+  public double explorationShare = 0.05;
+
+  @Default("[\"blend\", \"learned\", \"length\", \"structure\"]")
+  @Size(min = 1, max = 4)
+  @JsonPropertyDescription(
+      "Under the learned policy, the policies the router may follow: the first until feedback and automatic outcomes show another better with 99.9% confidence. blend: mean of the learned and length ranks; learned: the learnedThreshold rule; length: longer prompts to the strong model; structure: code, maths, tools, several turns or a long requested answer first. All but learned send the same share to the strong model as learned would.")
+  public List<SelectionCandidate> candidatePolicies =
+      List.of(
+          SelectionCandidate.blend,
+          SelectionCandidate.learned,
+          SelectionCandidate.length,
+          SelectionCandidate.structure);
+
   @Default("{}")
   @JsonPropertyDescription("Weights of the balanced policy.")
   public SelectionWeights weights = new SelectionWeights();

@@ -23,6 +23,17 @@ public final class PromptText {
     return text.toString();
   }
 
+  /** The user turns of a chat (at least 1; a text completion is one). */
+  public static int userTurns(CompletionRequest request) {
+    int turns = 0;
+    if (request.endpoint() == Endpoint.chat) {
+      for (JsonNode message : request.body().path("messages")) {
+        turns += "user".equals(message.path("role").asText()) ? 1 : 0;
+      }
+    }
+    return Math.max(1, turns);
+  }
+
   private static void append(StringBuilder text, JsonNode content) {
     if (content == null) {
       return;

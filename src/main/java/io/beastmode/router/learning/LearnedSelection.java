@@ -4,6 +4,11 @@ import io.beastmode.router.select.learned.LabelledExample;
 import io.beastmode.router.select.learned.LabelledPrompts;
 import io.beastmode.router.select.learned.PromptEncoder;
 import io.beastmode.router.select.learned.SuccessPredictor;
+import io.beastmode.router.select.policy.CandidatePolicy;
+import io.beastmode.router.select.policy.LoggedOutcome;
+import io.beastmode.router.select.policy.PolicyRouting;
+import io.beastmode.router.select.policy.PromptFeatures;
+import io.beastmode.wire.Digests;
 import io.beastmode.wire.LearnedSelectionKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,6 +24,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -46,14 +52,30 @@ public final class LearnedSelection {
   private static final Logger LOG = Logger.getLogger(LearnedSelection.class);
   private static final int READ_BATCH = 2000;
   private static final int WRITE_BATCH = 500;
+  private static final long STATUS_MAX_AGE_NANOS = 1_000_000_000L;
+  private static final List<String> POLICY_FIELDS =
+      List.of(
+          LearnedSelectionKeys.POLICY_ACTIONS,
+          LearnedSelectionKeys.POLICY_STRONG,
+          LearnedSelectionKeys.PROPENSITY,
+          LearnedSelectionKeys.PREDICTED_WEAK,
+          LearnedSelectionKeys.PREDICTED_STRONG);
 
   /**
    * What the predictor said about one prompt.
    *
    * @param chances each model's predicted chance of a good answer, by model name (empty before
    *     anything is learned)
+   * @param features the request's shape, which the candidate policies read
+   * @param retryKey where the last decision on the same prompt of the same tenant is kept, null
+   *     when retries are not watched
    */
-  public record Prediction(float[] embedding, int promptChars, Map<String, Double> chances) {}
+  public record Prediction(
+      float[] embedding,
+      int promptChars,
+      Map<String, Double> chances,
+      PromptFeatures features,
+      String retryKey) {}
 
   private record Example(float[] embedding, int promptChars, Map<String, Double> outcomes) {}
 
@@ -71,6 +93,10 @@ public final class LearnedSelection {
   private volatile SuccessPredictor predictor;
   private volatile int examplesLearned;
   private String lastId = "0-0";
+  private final PolicyRouting policies =
+      new PolicyRouting(CandidatePolicy.DEFAULTS, 0, new SplittableRandom());
+  private volatile PolicyRouting.Status policyStatus;
+  private volatile long policyStatusAtNanos;
   private volatile long headsFittedAtNanos;
   private volatile int headsFittedOn;
   private long timer = -1;
@@ -120,6 +146,34 @@ public final class LearnedSelection {
     return router;
   }
 
+  /** The candidate policies and the exploration share of the routing config. */
+  public void configure(List<CandidatePolicy> candidates, double explorationShare) {
+    policies.configure(candidates, explorationShare);
+  }
+
+  /** The choice between the cheap and the strong model for each learned decision. */
+  public PolicyRouting policies() {
+    return policies;
+  }
+
+  /** The policies' figures, computed at most once a second (a bootstrap costs milliseconds). */
+  public PolicyRouting.Status policyStatus() {
+    PolicyRouting.Status status = policyStatus;
+    long now = System.nanoTime();
+    if (status == null || now - policyStatusAtNanos > STATUS_MAX_AGE_NANOS) {
+      status = policies.status();
+      policyStatus = status;
+      policyStatusAtNanos = now;
+    }
+    return status;
+  }
+
+  /** Where the last decision on {@code prompt} of {@code tenant} is kept for the retry window. */
+  public String retryKey(String tenant, String prompt) {
+    return LearnedSelectionKeys.lastDecisionOn(
+        router, Digests.sha256Hex((tenant == null ? "" : tenant) + "\u0000" + prompt));
+  }
+
   /** Examples the current predictor learned from. */
   public int examplesLearned() {
     return examplesLearned;
@@ -130,6 +184,14 @@ public final class LearnedSelection {
    * when the encoder is unavailable or the pool is full: the selection then goes by quality.
    */
   public CompletionStage<Prediction> predict(String prompt) {
+    return predict(prompt, PromptFeatures.of(prompt, 1, false, 0), null);
+  }
+
+  /**
+   * As above, for a request of the given shape whose retries are watched under {@code retryKey}.
+   */
+  public CompletionStage<Prediction> predict(
+      String prompt, PromptFeatures features, String retryKey) {
     try {
       return CompletableFuture.supplyAsync(
           () -> {
@@ -148,7 +210,7 @@ public final class LearnedSelection {
                 chances.put(current.models().get(m), chance[m]);
               }
             }
-            return new Prediction(embedding, prompt.length(), chances);
+            return new Prediction(embedding, prompt.length(), chances, features, retryKey);
           },
           encoders);
     } catch (RejectedExecutionException full) {
@@ -161,24 +223,63 @@ public final class LearnedSelection {
     return UUID.randomUUID().toString();
   }
 
-  /** Keeps a decision for a day, so feedback on {@code requestId} can reach the examples. */
-  public Future<Void> remember(String requestId, Prediction prediction, String model) {
+  /**
+   * Keeps a decision for a day, so feedback on {@code requestId} can reach the examples, with the
+   * candidate policies' actions when {@code decision} is not null. When the same tenant asked the
+   * same prompt within the retry window, the answer it had then counts as bad (the client retried).
+   */
+  public Future<Void> remember(
+      String requestId, Prediction prediction, String model, PolicyRouting.Decision decision) {
     String key = LearnedSelectionKeys.decision(router, requestId);
+    Request fields =
+        Request.cmd(Command.HSET)
+            .arg(key)
+            .arg(LearnedSelectionKeys.EMBEDDING)
+            .arg(Buffer.buffer(LearnedSelectionKeys.pack(prediction.embedding())))
+            .arg(LearnedSelectionKeys.CHARS)
+            .arg(prediction.promptChars())
+            .arg(LearnedSelectionKeys.MODEL)
+            .arg(model);
+    if (decision != null) {
+      policyFields(decision).forEach((name, value) -> fields.arg(name).arg(value));
+    }
+    List<Request> requests = new ArrayList<>();
+    requests.add(fields);
+    requests.add(
+        Request.cmd(Command.EXPIRE).arg(key).arg(LearnedSelectionKeys.DECISION_TTL_SECONDS));
+    if (prediction.retryKey() != null) {
+      requests.add(
+          Request.cmd(Command.SET)
+              .arg(prediction.retryKey())
+              .arg(requestId)
+              .arg("EX")
+              .arg(LearnedSelectionKeys.RETRY_WINDOW_SECONDS)
+              .arg("GET"));
+    }
     return redis
-        .batch(
-            List.of(
-                Request.cmd(Command.HSET)
-                    .arg(key)
-                    .arg(LearnedSelectionKeys.EMBEDDING)
-                    .arg(Buffer.buffer(LearnedSelectionKeys.pack(prediction.embedding())))
-                    .arg(LearnedSelectionKeys.CHARS)
-                    .arg(prediction.promptChars())
-                    .arg(LearnedSelectionKeys.MODEL)
-                    .arg(model),
-                Request.cmd(Command.EXPIRE)
-                    .arg(key)
-                    .arg(LearnedSelectionKeys.DECISION_TTL_SECONDS)))
-        .mapEmpty();
+        .batch(requests)
+        .compose(
+            replies -> {
+              Response earlier = replies.size() > 2 ? replies.get(2) : null;
+              if (earlier == null || earlier.toString().equals(requestId)) {
+                return Future.succeededFuture();
+              }
+              return feedback(earlier.toString(), 0.0, "retry").mapEmpty();
+            });
+  }
+
+  private static Map<String, String> policyFields(PolicyRouting.Decision decision) {
+    Map<String, String> fields = new HashMap<>();
+    fields.put(LearnedSelectionKeys.POLICY_ACTIONS, String.valueOf(decision.actions()));
+    fields.put(LearnedSelectionKeys.POLICY_STRONG, decision.strong() ? "1" : "0");
+    fields.put(LearnedSelectionKeys.PROPENSITY, String.valueOf(decision.propensity()));
+    if (!Double.isNaN(decision.weakChance())) {
+      fields.put(LearnedSelectionKeys.PREDICTED_WEAK, String.valueOf(decision.weakChance()));
+    }
+    if (!Double.isNaN(decision.strongChance())) {
+      fields.put(LearnedSelectionKeys.PREDICTED_STRONG, String.valueOf(decision.strongChance()));
+    }
+    return fields;
   }
 
   /**
@@ -186,6 +287,10 @@ public final class LearnedSelection {
    * Completes with the model's name, or null when no decision with that id is kept.
    */
   public Future<String> feedback(String requestId, double outcome) {
+    return feedback(requestId, outcome, "feedback");
+  }
+
+  private Future<String> feedback(String requestId, double outcome, String source) {
     String key = LearnedSelectionKeys.decision(router, requestId);
     return redis
         .send(Request.cmd(Command.HGETALL).arg(key))
@@ -204,23 +309,34 @@ public final class LearnedSelection {
                         if (deleted.toInteger() == 0) {
                           return Future.succeededFuture(null);
                         }
+                        Map<String, String> policy = new HashMap<>();
+                        for (String field : POLICY_FIELDS) {
+                          if (decision.get(field) != null) {
+                            policy.put(field, decision.get(field).toString());
+                          }
+                        }
                         return add(
                                 decision.get(LearnedSelectionKeys.EMBEDDING).toBytes(),
                                 decision.get(LearnedSelectionKeys.CHARS).toInteger(),
                                 Map.of(model.toString(), outcome),
-                                "feedback")
+                                source,
+                                policy)
                             .map(model.toString());
                       });
             });
   }
 
-  /** The model failed to answer this prompt (an upstream error): a bad outcome for it. */
-  public Future<Void> failed(Prediction prediction, String model) {
+  /**
+   * The model failed to answer this prompt (an upstream error): a bad outcome for it, and for the
+   * policies' estimates when {@code decision} chose it.
+   */
+  public Future<Void> failed(Prediction prediction, String model, PolicyRouting.Decision decision) {
     return add(
             LearnedSelectionKeys.pack(prediction.embedding()),
             prediction.promptChars(),
             Map.of(model, 0.0),
-            "failure")
+            "failure",
+            decision == null ? Map.of() : policyFields(decision))
         .mapEmpty();
   }
 
@@ -243,7 +359,8 @@ public final class LearnedSelection {
                         LearnedSelectionKeys.pack(loaded.encode(row.prompt())),
                         row.prompt().length(),
                         outcomes,
-                        "csv"));
+                        "csv",
+                        Map.of()));
               }
               return adds;
             },
@@ -269,12 +386,20 @@ public final class LearnedSelection {
   }
 
   private Future<Response> add(
-      byte[] embedding, int promptChars, Map<String, Double> outcomes, String source) {
-    return redis.send(addRequest(embedding, promptChars, outcomes, source));
+      byte[] embedding,
+      int promptChars,
+      Map<String, Double> outcomes,
+      String source,
+      Map<String, String> policy) {
+    return redis.send(addRequest(embedding, promptChars, outcomes, source, policy));
   }
 
   private Request addRequest(
-      byte[] embedding, int promptChars, Map<String, Double> outcomes, String source) {
+      byte[] embedding,
+      int promptChars,
+      Map<String, Double> outcomes,
+      String source,
+      Map<String, String> policy) {
     Request add =
         Request.cmd(Command.XADD)
             .arg(stream)
@@ -290,6 +415,7 @@ public final class LearnedSelection {
             .arg(source);
     outcomes.forEach(
         (model, outcome) -> add.arg(LearnedSelectionKeys.OUTCOME + model).arg(outcome));
+    policy.forEach((name, value) -> add.arg(name).arg(value));
     return add;
   }
 
@@ -316,9 +442,15 @@ public final class LearnedSelection {
               }
               Response entries = result.result();
               int added = 0;
+              List<LoggedOutcome> outcomes = new ArrayList<>();
               for (Response entry : entries) {
                 lastId = entry.get(0).toString();
-                Example example = exampleOf(fieldsOf(entry.get(1)));
+                Map<String, Response> fields = fieldsOf(entry.get(1));
+                Example example = exampleOf(fields);
+                LoggedOutcome outcome = example == null ? null : loggedOutcomeOf(fields, example);
+                if (outcome != null) {
+                  outcomes.add(outcome);
+                }
                 if (example != null) {
                   synchronized (examples) {
                     examples.add(example);
@@ -329,6 +461,7 @@ public final class LearnedSelection {
                   added++;
                 }
               }
+              policies.recordAll(outcomes);
               queueRebuild();
               if (added > 0 && entries.size() == READ_BATCH) {
                 read();
@@ -353,6 +486,31 @@ public final class LearnedSelection {
         });
     return new Example(
         LearnedSelectionKeys.unpack(embedding.toBytes()), chars.toInteger(), outcomes);
+  }
+
+  /** The outcome of a logged policy decision, when the entry carries one. */
+  private static LoggedOutcome loggedOutcomeOf(Map<String, Response> fields, Example example) {
+    Response actions = fields.get(LearnedSelectionKeys.POLICY_ACTIONS);
+    Response strong = fields.get(LearnedSelectionKeys.POLICY_STRONG);
+    Response propensity = fields.get(LearnedSelectionKeys.PROPENSITY);
+    if (actions == null || strong == null || propensity == null || example.outcomes().size() != 1) {
+      return null;
+    }
+    try {
+      return new LoggedOutcome(
+          Integer.parseInt(actions.toString()),
+          "1".equals(strong.toString()),
+          Double.parseDouble(propensity.toString()),
+          example.outcomes().values().iterator().next(),
+          chanceOf(fields.get(LearnedSelectionKeys.PREDICTED_WEAK)),
+          chanceOf(fields.get(LearnedSelectionKeys.PREDICTED_STRONG)));
+    } catch (IllegalArgumentException malformed) {
+      return null;
+    }
+  }
+
+  private static double chanceOf(Response field) {
+    return field == null ? Double.NaN : Double.parseDouble(field.toString());
   }
 
   private static Map<String, Response> fieldsOf(Response fields) {

@@ -2,7 +2,9 @@ package io.beastmode.router.select;
 
 import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.wire.ModelRoute;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -23,6 +25,43 @@ public record Selection(
   /** True when some model could serve the request but its circuit is open: a 503, not a 400. */
   public boolean blockedByOpenCircuits() {
     return verdicts.stream().anyMatch(v -> Verdict.CIRCUIT_OPEN.equals(v.reason()));
+  }
+
+  /**
+   * This selection with {@code first} tried first and the others after it in their order: what a
+   * policy deciding between the cheap and the strong model changes. {@code why} leads the chosen
+   * model's reason.
+   */
+  public Selection leading(ModelRoute first, String why) {
+    List<ModelRoute> reordered = new ArrayList<>();
+    reordered.add(first);
+    attempts.stream().filter(m -> !m.equals(first)).forEach(reordered::add);
+    List<Verdict> rewritten = new ArrayList<>();
+    for (Verdict v : verdicts) {
+      int attempt = indexOf(reordered, v.model());
+      String was = ATTEMPT.matcher(v.reason()).replaceFirst("");
+      if (attempt == 0) {
+        rewritten.add(new Verdict(v.model(), Verdict.Outcome.chosen, why + ", " + was));
+      } else if (attempt > 0) {
+        rewritten.add(
+            new Verdict(
+                v.model(), Verdict.Outcome.fallback, "attempt " + (attempt + 1) + ", " + was));
+      } else {
+        rewritten.add(v);
+      }
+    }
+    return new Selection(List.copyOf(reordered), policy, mostExpensiveEligible, rewritten);
+  }
+
+  private static final Pattern ATTEMPT = Pattern.compile("^attempt \\d+(, )?");
+
+  private static int indexOf(List<ModelRoute> models, String name) {
+    for (int i = 0; i < models.size(); i++) {
+      if (models.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** One line for a log or the debug header: the policy and every model's verdict. */

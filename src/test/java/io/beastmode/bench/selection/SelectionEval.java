@@ -281,6 +281,10 @@ public final class SelectionEval {
     return rows;
   }
 
+  static List<LabelledExample> encodeDataset(PromptEncoder encoder, Dataset data) throws Exception {
+    return encode(encoder, data);
+  }
+
   private static List<LabelledExample> encode(PromptEncoder encoder, Dataset data)
       throws Exception {
     EmbeddingFile cache = EmbeddingFile.open(CACHE);

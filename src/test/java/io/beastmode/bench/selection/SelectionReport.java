@@ -26,7 +26,7 @@ final class SelectionReport {
             r.get("weak_model"),
             r.get("strong_model")));
     md.append("| router | APGR | CPT(50%) | CPT(80%) |\n|---|---|---|---|\n");
-    row(md, "learned (" + r.get("method") + ", the router's policy)", r);
+    row(md, "learned (" + r.get("method") + ", the learned candidate policy)", r);
     Map<String, Object> methods = (Map<String, Object>) r.get("methods");
     for (var e : methods.entrySet()) {
       row(md, "method " + e.getKey(), (Map<String, Object>) e.getValue());
