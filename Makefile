@@ -67,6 +67,11 @@ bench: bench-router bench-router-memory bench-router-pod-memory bench-autoscale 
 bench-router: build ## The router (open and keyed) vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.router.RouterBench -Dbench.portkey="$$(bash .ci/provision-bench-tools.sh)"
 
+.PHONY: bench-semantic-cache
+bench-semantic-cache: build ## The semantic cache's rows of bench-router (a miss and a hit in partitions of 50,000 entries) beside the exact cache's, alone (bench/results/router-semantic.json and .md)
+	bash .ci/provision-bench-tools.sh > /dev/null
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.router.RouterBench -Dbench.name=router-semantic "-Dbench.systems=router, cache miss;router, cache hit;router, semantic cache miss (50,000 entries);router, semantic cache hit (50,000 entries)"
+
 .PHONY: bench-router-memory
 bench-router-memory: build ## A router as its pod runs it (JVM options, default memory limit) under 300 requests in flight plus cache hits for 3 minutes: peak RSS vs the limit (bench/results/router-memory.json and .md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.router.RouterMemoryBench

@@ -16,7 +16,8 @@ host_command_path() {
   if [[ $1 == /* ]]; then
     [[ -x $1 ]] && echo "$1"
   else
-    command -v "$1" 2>/dev/null || true
+    # The file on PATH: `command -v` would name a shell builtin (kill) instead.
+    type -P "$1" 2>/dev/null || true
   fi
 }
 

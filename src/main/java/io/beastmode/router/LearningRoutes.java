@@ -11,6 +11,7 @@ import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.cache.semantic.SemanticCache;
 import io.beastmode.router.learning.LearnedSelection;
+import io.beastmode.router.select.learned.EncoderPool;
 import io.beastmode.router.select.learned.LabelledPrompts;
 import io.beastmode.router.select.policy.CandidatePolicy;
 import io.beastmode.router.select.policy.OffPolicyEstimator;
@@ -51,6 +52,7 @@ final class LearningRoutes {
   private volatile LearnedSelection learning;
   private final Supplier<SemanticCache> semantic;
   private final RouterMetrics metrics;
+  private final Supplier<EncoderPool> encoders;
 
   LearningRoutes(
       Vertx vertx,
@@ -62,7 +64,8 @@ final class LearningRoutes {
       Duration pollInterval,
       Duration refitInterval,
       Supplier<SemanticCache> semantic,
-      RouterMetrics metrics) {
+      RouterMetrics metrics,
+      Supplier<EncoderPool> encoders) {
     this.vertx = vertx;
     this.redis = redis;
     this.tables = tables;
@@ -73,6 +76,7 @@ final class LearningRoutes {
     this.refitInterval = refitInterval;
     this.semantic = semantic;
     this.metrics = metrics;
+    this.encoders = encoders;
   }
 
   /** The learned selection when some config asked for it; null before. */
@@ -86,7 +90,8 @@ final class LearningRoutes {
    */
   synchronized void apply(RoutingTable table) {
     if (learning == null && table.selection().policy == SelectionPolicy.learned) {
-      learning = new LearnedSelection(vertx, redis, table.routerName(), refitInterval);
+      learning =
+          new LearnedSelection(vertx, redis, table.routerName(), refitInterval, encoders.get());
       learning.start(pollInterval.toMillis());
     }
     if (learning != null) {

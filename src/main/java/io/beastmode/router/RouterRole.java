@@ -18,6 +18,7 @@ import io.beastmode.router.cache.PipelinedRedis;
 import io.beastmode.router.cache.ResponseCache;
 import io.beastmode.router.cache.semantic.SemanticCache;
 import io.beastmode.router.dialect.Dialect;
+import io.beastmode.router.select.learned.EncoderPool;
 import io.beastmode.router.upstream.Backends;
 import io.beastmode.router.upstream.UpstreamClient;
 import io.beastmode.wire.ModelRoute;
@@ -76,6 +77,7 @@ public class RouterRole {
   private LearningRoutes learning;
   private final int semanticEntries;
   private volatile SemanticCache semantic;
+  private EncoderPool encoderPool;
   private final Vertx vertx;
   private final MeterRegistry registry;
   private final Instance<Redis> redis;
@@ -169,7 +171,8 @@ public class RouterRole {
             learnedPollInterval,
             learnedRefitInterval,
             () -> semantic,
-            metrics);
+            metrics,
+            this::encoderPool);
     metrics.watchLearning(
         () -> learning.current() == null ? 0 : learning.current().examplesLearned());
     metrics.watchPolicies(
@@ -278,6 +281,17 @@ public class RouterRole {
     management.router().get("/selection/policy").handler(ctx -> learning.policy(ctx));
   }
 
+  /**
+   * The router's prompt encoder, made when the learned selection or the semantic cache first needs
+   * it.
+   */
+  private synchronized EncoderPool encoderPool() {
+    if (encoderPool == null) {
+      encoderPool = new EncoderPool();
+    }
+    return encoderPool;
+  }
+
   /** Starts the semantic cache the first time a config asks for it: its encoder takes memory. */
   private synchronized void startSemanticCache(RoutingTable table, Redis redisClient, Clock clock) {
     if (semantic == null && table.config().cache().mode == CacheMode.semantic) {
@@ -289,7 +303,8 @@ public class RouterRole {
               table.routerName(),
               semanticEntries,
               cacheTimeout.toMillis(),
-              clock::millis);
+              clock::millis,
+              encoderPool());
       started.start(SEMANTIC_POLL_MILLIS);
       metrics.watchSemantic(started);
       semantic = started;
@@ -305,6 +320,9 @@ public class RouterRole {
     }
     if (semantic != null) {
       semantic.stop();
+    }
+    if (encoderPool != null) {
+      encoderPool.stop();
     }
     if (metrics != null) {
       metrics.close();

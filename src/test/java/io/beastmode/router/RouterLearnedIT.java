@@ -10,6 +10,7 @@ import io.beastmode.api.v1alpha1.CacheMode;
 import io.beastmode.api.v1alpha1.SelectionCandidate;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.router.learning.LearnedSelection;
+import io.beastmode.router.select.learned.EncoderPool;
 import io.beastmode.simulator.Outage;
 import io.beastmode.simulator.SimulatedModel;
 import io.beastmode.simulator.SimulatorConfig;
@@ -250,8 +251,9 @@ class RouterLearnedIT extends RouterHarness {
       long stored = learnedInRedis();
       // A second router of the region, then the same router started again: both read the stream.
       for (int start = 0; start < 2; start++) {
+        EncoderPool encoders = new EncoderPool();
         LearnedSelection other =
-            new LearnedSelection(vertx, redis, learnedConfig().router(), Duration.ZERO);
+            new LearnedSelection(vertx, redis, learnedConfig().router(), Duration.ZERO, encoders);
         try {
           other.start(100);
           await().atMost(Duration.ofSeconds(30)).until(() -> other.examplesLearned() == stored);
@@ -265,6 +267,7 @@ class RouterLearnedIT extends RouterHarness {
           assertThat(calculus.get(GPT_4O)).isGreaterThan(0.7);
         } finally {
           other.stop();
+          encoders.stop();
         }
       }
     } finally {

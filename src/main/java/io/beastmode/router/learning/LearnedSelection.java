@@ -1,5 +1,6 @@
 package io.beastmode.router.learning;
 
+import io.beastmode.router.select.learned.EncoderPool;
 import io.beastmode.router.select.learned.LabelledExample;
 import io.beastmode.router.select.learned.LabelledPrompts;
 import io.beastmode.router.select.learned.PromptEncoder;
@@ -27,14 +28,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -84,9 +83,9 @@ public final class LearnedSelection {
   private final String stream;
   private final String router;
   private final Duration refitInterval;
-  private final ThreadPoolExecutor encoders;
+  private final Executor encoders;
   private final ExecutorService fitter;
-  private final CompletableFuture<PromptEncoder> encoder = new CompletableFuture<>();
+  private final CompletableFuture<PromptEncoder> encoder;
   private final List<Example> examples = new ArrayList<>();
   private final AtomicBoolean rebuildQueued = new AtomicBoolean();
   private final AtomicBoolean reading = new AtomicBoolean();
@@ -101,31 +100,17 @@ public final class LearnedSelection {
   private volatile int headsFittedOn;
   private long timer = -1;
 
-  public LearnedSelection(Vertx vertx, Redis redis, String router, Duration refitInterval) {
+  /** {@code pool}: the router's encoder, shared with its semantic cache; stopped by its owner. */
+  public LearnedSelection(
+      Vertx vertx, Redis redis, String router, Duration refitInterval, EncoderPool pool) {
     this.vertx = vertx;
     this.redis = redis;
     this.router = router;
     this.stream = LearnedSelectionKeys.examples(router);
     this.refitInterval = refitInterval;
-    int cores = Runtime.getRuntime().availableProcessors();
-    this.encoders =
-        new ThreadPoolExecutor(
-            cores,
-            cores,
-            0,
-            TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(1024),
-            named("beastmode-prompt-encoder"));
+    this.encoders = pool.threads();
+    this.encoder = pool.encoder();
     this.fitter = Executors.newSingleThreadExecutor(named("beastmode-selection-fitter"));
-    encoders.execute(
-        () -> {
-          try {
-            encoder.complete(new PromptEncoder(4096));
-          } catch (RuntimeException | Error e) {
-            LOG.error("the prompt encoder cannot load; learned selection goes by quality", e);
-            encoder.completeExceptionally(e);
-          }
-        });
   }
 
   /** Follows the examples stream from its start, then every {@code pollMillis}. */
@@ -138,7 +123,6 @@ public final class LearnedSelection {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    encoders.shutdownNow();
     fitter.shutdownNow();
   }
 

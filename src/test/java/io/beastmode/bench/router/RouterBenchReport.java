@@ -17,6 +17,13 @@ import java.util.function.ToDoubleFunction;
 /** Medians over rounds, ratios and targets, written as JSON, Markdown and a PNG plot (gnuplot). */
 final class RouterBenchReport {
   static final Path RESULTS = Path.of("bench", "results");
+
+  /**
+   * The results' file names: {@code router} for the full run; another ({@code bench.name}) for a
+   * run of some systems ({@code bench.systems}), so it does not overwrite the full run's.
+   */
+  static final String NAME = System.getProperty("bench.name", "router");
+
   static final String DIRECT = "direct";
   static final String PROXY = "minimal Vert.x proxy";
   static final String MISS = "router, cache miss";
@@ -186,7 +193,7 @@ final class RouterBenchReport {
     result.put("quota_estimate", quotaEstimate);
     result.put("rounds", rounds);
     String markdown = markdown(systems, ratios, targets, quotaEstimate, step, roundCount);
-    BenchResults.write(RESULTS.resolve("router"), result, markdown);
+    BenchResults.write(RESULTS.resolve(NAME), result, markdown);
     System.out.println(markdown);
     plot(systems);
   }
@@ -358,7 +365,7 @@ final class RouterBenchReport {
                 k.equals("settled_requests")
                     ? String.format(Locale.ROOT, "- %s: %.0f%n", k, v)
                     : String.format(Locale.ROOT, "- %s: %.4g%n", k, v)));
-    md.append("\n![latency against request rate](router-latency.png)\n");
+    md.append("\n![latency against request rate](" + NAME + "-latency.png)\n");
     return md.toString();
   }
 
@@ -410,7 +417,7 @@ final class RouterBenchReport {
     Files.writeString(data, table);
     String script =
         "set terminal pngcairo size 1000,620\nset output '"
-            + RESULTS.resolve("router-latency.png")
+            + RESULTS.resolve(NAME + "-latency.png")
             + "'\n"
             + "set title 'Latency against request rate (open loop, fast upstream)'\nset xlabel 'requests per second'\n"
             + "set ylabel 'latency ms (log)'\nset logscale xy\nset key outside right\nset grid\n"

@@ -1,6 +1,7 @@
 package io.beastmode.router.cache.semantic;
 
 import io.beastmode.router.cache.Deadline;
+import io.beastmode.router.select.learned.EncoderPool;
 import io.beastmode.router.select.learned.PromptEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,12 +15,10 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -62,8 +61,8 @@ public final class SemanticCache {
   private final LongSupplier clock;
   private final long loadTimeoutMillis;
   private final int maxEntries;
-  private final ThreadPoolExecutor encoders;
-  private final CompletableFuture<PromptEncoder> encoder = new CompletableFuture<>();
+  private final Executor encoders;
+  private final CompletableFuture<PromptEncoder> encoder;
   private final Map<String, Partition> partitions = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<Long, SemanticEntry> entries = new ConcurrentHashMap<>();
   private final Map<Double, HitPolicy> policies = new ConcurrentHashMap<>();
@@ -79,6 +78,7 @@ public final class SemanticCache {
    *     SemanticStore})
    * @param maxEntries entries this router keeps in memory over all partitions; the least recently
    *     used partitions are dropped past it (they load again when asked for)
+   * @param pool the router's encoder, shared with its learned selection; stopped by its owner
    * @param loadTimeoutMillis how long a request waits for its partition to load before it goes on
    *     as a miss
    */
@@ -89,34 +89,15 @@ public final class SemanticCache {
       String router,
       int maxEntries,
       long loadTimeoutMillis,
-      LongSupplier clock) {
+      LongSupplier clock,
+      EncoderPool pool) {
     this.vertx = vertx;
     this.store = new SemanticStore(redis, commands, router);
     this.maxEntries = maxEntries;
     this.loadTimeoutMillis = loadTimeoutMillis;
     this.clock = clock;
-    int cores = Runtime.getRuntime().availableProcessors();
-    this.encoders =
-        new ThreadPoolExecutor(
-            cores,
-            cores,
-            0,
-            TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(1024),
-            runnable -> {
-              Thread thread = new Thread(runnable, "beastmode-semantic-encoder");
-              thread.setDaemon(true);
-              return thread;
-            });
-    encoders.execute(
-        () -> {
-          try {
-            encoder.complete(new PromptEncoder(4096));
-          } catch (RuntimeException | Error e) {
-            LOG.error("the prompt encoder cannot load; the semantic cache serves nothing", e);
-            encoder.completeExceptionally(e);
-          }
-        });
+    this.encoders = pool.threads();
+    this.encoder = pool.encoder();
   }
 
   /**
@@ -131,7 +112,6 @@ public final class SemanticCache {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    encoders.shutdownNow();
   }
 
   public SemanticStore store() {
