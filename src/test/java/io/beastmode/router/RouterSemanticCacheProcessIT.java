@@ -62,9 +62,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * decision's quality is {@code make eval-cache}'s matter; here it is what the router does with it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RouterSemanticCacheIT {
+class RouterSemanticCacheProcessIT {
   private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
-  private static final Path WORK = Path.of("target", "process-it", "RouterSemanticCacheIT");
+  private static final Path WORK = Path.of("target", "process-it", "RouterSemanticCacheProcessIT");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
