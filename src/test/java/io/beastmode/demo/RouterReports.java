@@ -82,16 +82,21 @@ final class RouterReports {
    * the cache hit rate); null without any.
    */
   synchronized Double recentSemanticPercent() {
-    long semantic = recent.stream().skip(1).mapToLong(Slice::semanticHits).sum();
-    long cacheable =
-        recent.stream()
-            .skip(1)
-            .mapToLong(s -> s.usage().cacheHits() + s.usage().cacheMisses())
-            .sum();
-    return cacheable == 0 ? null : 100.0 * semantic / cacheable;
+    return semanticPercent(
+        recent.stream().skip(1).mapToLong(Slice::semanticHits).sum(),
+        recent.stream().skip(1).map(Slice::usage).reduce(UsageSample.EMPTY, UsageSample::plus));
   }
 
-  /** Since the demo began, the share of cacheable requests the semantic cache answered. */
+  /**
+   * Of the cacheable requests in {@code usage}, the percentage answered by meaning; null without
+   * any.
+   */
+  static Double semanticPercent(long semanticHits, UsageSample usage) {
+    long cacheable = usage.cacheHits() + usage.cacheMisses();
+    return cacheable == 0 ? null : 100.0 * semanticHits / cacheable;
+  }
+
+  /** Requests the semantic cache answered since the demo began. */
   synchronized long semanticHits() {
     return semanticHits;
   }

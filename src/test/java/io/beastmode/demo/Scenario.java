@@ -271,12 +271,6 @@ final class Scenario {
         clients.sent.sum(), clients.answered.sum(), clients.failed.sum(), clients.servedBy);
   }
 
-  /** Of the cacheable requests, the percentage the semantic cache answered; null without any. */
-  private static Double semanticShare(long semanticHits, UsageSample usage) {
-    long cacheable = usage.cacheHits() + usage.cacheMisses();
-    return cacheable == 0 ? null : 100.0 * semanticHits / cacheable;
-  }
-
   private String summary(boolean passed) {
     var out = new StringBuilder("\n==================== SUMMARY ====================\n");
     timeline.forEach(line -> out.append(line).append('\n'));
@@ -301,7 +295,8 @@ final class Scenario {
               report.total().requests(),
               format(indicators.p95LatencyMillis, "%.0f"),
               format(indicators.cacheHitRatePercent, "%.0f%%"),
-              format(semanticShare(report.semanticHits(), report.total()), "%.0f%%"),
+              format(
+                  RouterReports.semanticPercent(report.semanticHits(), report.total()), "%.0f%%"),
               report.total().costUsd(),
               report.savedUsd()));
     }
@@ -313,7 +308,7 @@ final class Scenario {
             all.requests(),
             format(overall.p95LatencyMillis, "%.0f"),
             format(overall.cacheHitRatePercent, "%.0f%%"),
-            format(semanticShare(semantic, all), "%.0f%%"),
+            format(RouterReports.semanticPercent(semantic, all), "%.0f%%"),
             all.costUsd(),
             saved));
     out.append(clientLine());
