@@ -61,7 +61,7 @@ demo: host-packages kube-binaries node-binaries tools image-tools build ## Three
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench
-bench: bench-router bench-router-memory bench-router-pod-memory bench-autoscale bench-failover bench-dr bench-hub-failover bench-redis-failover ## Every benchmark, one after the other (results in bench/results/)
+bench: bench-router bench-router-memory bench-router-pod-memory bench-config-push bench-autoscale bench-failover bench-dr bench-hub-failover bench-redis-failover ## Every benchmark, one after the other (results in bench/results/)
 
 .PHONY: bench-router
 bench-router: build ## The router (open and keyed) vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
@@ -80,6 +80,10 @@ bench-router-memory: build ## A router as its pod runs it (JVM options, default 
 bench-router-pod-memory: node-binaries tools image ## A router pod the operator deployed on a real node, at its default limits, under 300 requests in flight plus cache hits for 3 minutes: peak memory vs the limit, restarts (bench/results/router-pod-memory.json and .md)
 	$(MVN) test -Dtest='RouterPodsIT#theRouterPodRunsLockedDownAndItsServiceAnswers+atItsDefaultMemoryLimitItTakesSustainedLoadWithoutARestart' \
 	  -Dpods.loadSeconds=180 -Dpods.benchOut=$(CURDIR)/bench/results/router-pod-memory -Dsurefire.failIfNoSpecifiedTests=false
+
+.PHONY: bench-config-push
+bench-config-push: node-binaries tools image ## A router pod the operator deployed on a real node: how soon a traffic change reaches it through the push in the region's Redis vs the kubelet's refresh of its mounted ConfigMap, measured in the same run (bench/results/config-push.json and .md)
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.pods.ConfigPushBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench-failover
 bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)

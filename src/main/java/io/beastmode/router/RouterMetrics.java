@@ -46,6 +46,8 @@ public final class RouterMetrics {
 
   private final Gauge inFlightGauge;
   private final Gauge learnedGauge;
+  private final Gauge configRevisionGauge;
+  private volatile java.util.function.LongSupplier configRevision = () -> 0;
   private volatile java.util.function.IntSupplier examplesLearned = () -> 0;
   private final Gauge unwrittenGauge;
   private volatile java.util.function.IntSupplier unwrittenSettlements = () -> 0;
@@ -78,6 +80,11 @@ public final class RouterMetrics {
     this.inFlightGauge =
         Gauge.builder("beastmode.router.inflight", inFlight, AtomicInteger::get)
             .description("Requests in flight on this router")
+            .tag("region", region)
+            .register(registry);
+    this.configRevisionGauge =
+        Gauge.builder("beastmode.router.config.revision", () -> configRevision.getAsLong())
+            .description("Revision of the routing ConfigMap in force; 0 for files without one")
             .tag("region", region)
             .register(registry);
     this.learnedGauge =
@@ -352,6 +359,7 @@ public final class RouterMetrics {
    */
   public void close() {
     registry.remove(learnedGauge);
+    registry.remove(configRevisionGauge);
     registry.remove(unwrittenGauge);
     policyGauges.forEach(registry::remove);
     semanticGauges.forEach(registry::remove);
@@ -594,15 +602,23 @@ public final class RouterMetrics {
         .increment();
   }
 
-  public void configReload(boolean applied) {
+  /** A changed config applied or rejected, taken from the mounted files or from Redis's push. */
+  public void configReload(boolean applied, RoutingConfigWatcher.Source source) {
     String result = applied ? "applied" : "rejected";
     counter(
             "beastmode.router.config.reloads",
             "Routing config changes seen",
-            result,
+            result + "/" + source,
             "result",
-            result)
+            result,
+            "source",
+            source.name())
         .increment();
+  }
+
+  /** The revision of the routing ConfigMap in force (0 for files without one). */
+  public void watchConfigRevision(java.util.function.LongSupplier configRevision) {
+    this.configRevision = configRevision;
   }
 
   /** Registers a gauge per backend: 0 closed, 1 half-open, 2 open. */
