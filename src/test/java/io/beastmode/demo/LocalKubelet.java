@@ -1,5 +1,6 @@
 package io.beastmode.demo;
 
+import io.beastmode.operator.desired.RoutingConfigMap;
 import io.beastmode.testing.Ports;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -303,7 +304,16 @@ final class LocalKubelet implements RouterRuntime {
         continue;
       }
       Path dir = Files.createDirectories(volumeDir(deployment, volume.getName()));
-      for (var file : configMap.getData().entrySet()) {
+      // The kubelet swaps a volume's files all at once; the stand-in writes the revision last, so a
+      // router never reads a new revision beside an old file.
+      var files =
+          configMap.getData().entrySet().stream()
+              .sorted(
+                  java.util.Comparator.comparing(
+                      (java.util.Map.Entry<String, String> file) ->
+                          file.getKey().equals(RoutingConfigMap.REVISION_KEY)))
+              .toList();
+      for (var file : files) {
         Path target = dir.resolve(file.getKey());
         if (!Files.exists(target) || !Files.readString(target).equals(file.getValue())) {
           Path next = dir.resolve("." + file.getKey() + ".next");
