@@ -86,7 +86,7 @@ bench-router-pod-memory: node-binaries tools image ## A router pod the operator 
 	  -Dpods.loadSeconds=180 -Dpods.benchOut=$(CURDIR)/bench/results/router-pod-memory -Dsurefire.failIfNoSpecifiedTests=false
 
 .PHONY: bench-failover
-bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)
+bench-failover: kube-binaries platform-crds ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.FailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench-dr
