@@ -31,7 +31,7 @@ while IFS=$'\t' read -r kind module version file; do
     continue
   fi
   echo "downloading $module@$version for the $kind CRD"
-  if ! out=$(cd "$KUBE_API_TEST_DIR" && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "$module@$version" 2>&1); then
+  if ! out=$(cd "$KUBE_API_TEST_DIR" && GOTOOLCHAIN=local go mod download -json "$module@$version" 2>&1); then
     # go's JSON writes ">=" as "\u003e=".
     if ! grep -qE '"Error": ".* requires go (>=|\\u003e=) ' <<<"$out" || ! grep -q '"Sum": "h1:' <<<"$out"; then
       echo "go mod download $module@$version failed:" >&2
