@@ -51,12 +51,6 @@ public enum PlatformCrds {
     return file;
   }
 
-  /** The module and version the CRD comes from, as {@code module@version}. */
-  public String source() {
-    String[] row = row();
-    return row[1] + "@" + row[2];
-  }
-
   private String[] row() {
     try {
       return Files.readAllLines(LIST).stream()
