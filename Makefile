@@ -21,6 +21,10 @@ host-packages: ## Check that every host command the tests run has its Debian pac
 kube-binaries: ## Provision etcd, kube-apiserver and kubectl for the tests (built once, cached in ~/.kubeapitest)
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-kube-binaries.sh
 
+.PHONY: platform-crds
+platform-crds: ## Provision the CRDs of the platform APIs the operator writes to, as their projects publish them (Gateway API HTTPRoute, external-dns DNSEndpoint, Prometheus Operator PrometheusRule and ServiceMonitor, KEDA ScaledObject; from their Go modules, cached in ~/.kubeapitest/crds)
+	bash .ci/provision-platform-crds.sh
+
 .PHONY: node-binaries
 node-binaries: kube-binaries ## Provision the node tier: kubelet, kube-controller-manager, kube-scheduler, kube-proxy, metrics-server (built once, cached in ~/.kubeapitest); the node tier of .ci/host-packages.tsv (Debian: containerd, runc, CNI plugins, iptables, nftables, conntrack, socat, nfacct, umoci, busybox-static)
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-node.sh
@@ -38,7 +42,7 @@ build: ## Compile and package the application (target/quarkus-app) without runni
 	$(MVN) package -DskipTests
 
 .PHONY: test
-test: host-packages kube-binaries node-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, a real node with the image's pods (chart, routers), the packaged operator, then the image run in containerd
+test: host-packages kube-binaries platform-crds node-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, a real node with the image's pods (chart, routers), the packaged operator, then the image run in containerd
 	$(MVN) package -DskipTests
 	bash image/build.sh
 	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
@@ -86,7 +90,7 @@ bench-config-push: node-binaries tools image ## A router pod the operator deploy
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.pods.ConfigPushBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench-failover
-bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)
+bench-failover: kube-binaries platform-crds ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.FailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench-dr
