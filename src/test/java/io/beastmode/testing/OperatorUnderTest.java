@@ -17,16 +17,20 @@ import io.beastmode.operator.recovery.restore.RestoreRequestReconciler;
 import io.beastmode.operator.region.RegionReconciler;
 import io.beastmode.operator.router.LLMRouterReconciler;
 import io.beastmode.operator.slo.ServiceLevelObjectiveReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.processing.Controller;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The operator's controllers, registered as the operator role registers them, on a test's hub. */
@@ -124,7 +128,8 @@ public final class OperatorUnderTest implements AutoCloseable {
     // gets it fails Operator.start.
     var client = new KubernetesClientBuilder().withConfig(hub.getConfiguration()).build();
     this.operatorClient = client;
-    this.clients = new RegionClients(client, hubSettings.name());
+    this.clients =
+        new RegionClients(client, hubSettings.name(), RegionClients.DEFAULT_REQUEST_TIMEOUT);
     this.operator = controllers(client, leaderElection);
     this.leases = new HubLeases(client, clients, hubSettings, registry, Clock.systemUTC());
     var startup =
@@ -235,6 +240,30 @@ public final class OperatorUnderTest implements AutoCloseable {
     return operator.getRuntimeInfo() != null
         && operator.getRuntimeInfo().isStarted()
         && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  /** The clients the operator keeps for its regions. */
+  public RegionClients regionClients() {
+    return clients;
+  }
+
+  /**
+   * What the LLMRouter controller's informers on a member region's cluster hold of {@code kind}:
+   * empty when it does not watch that region.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public <R extends HasMetadata> List<R> memberCache(Class<R> kind, String region) {
+    var controller = (Controller) operator.getRegisteredController("llmrouter").orElseThrow();
+    try {
+      var source =
+          (InformerEventSource<R, ?>)
+              controller
+                  .getEventSourceManager()
+                  .getEventSourceFor(kind, kind.getSimpleName() + "@" + region);
+      return source.list().toList();
+    } catch (RuntimeException e) {
+      return List.of(); // no such event source: the region is not watched
+    }
   }
 
   /** The operator's meters, as Prometheus would scrape them. */

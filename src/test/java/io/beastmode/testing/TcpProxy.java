@@ -28,6 +28,10 @@ public final class TcpProxy implements AutoCloseable {
   private final Supplier<InetSocketAddress> target;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
+  private volatile boolean hung;
+  private final Set<Socket> unanswered = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicInteger abandoned =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public TcpProxy(int targetPort) {
     this(() -> targetPort, 0);
@@ -76,12 +80,38 @@ public final class TcpProxy implements AutoCloseable {
   /** Drops every connection and resets new ones until {@link #restore()}. */
   public void cut() {
     cut = true;
-    open.forEach(TcpProxy::closeQuietly);
-    open.clear();
+    dropAll();
   }
 
   public void restore() {
     cut = false;
+    hung = false;
+  }
+
+  /**
+   * Drops every connection, then accepts new ones and never answers them: a server whose process is
+   * stuck while its socket still listens, the failure that holds a client until its own timeout.
+   */
+  public void hang() {
+    hung = true;
+    dropAll();
+  }
+
+  /** Forgets the open connections first, so that closing them counts as nobody's giving up. */
+  private void dropAll() {
+    var sockets = java.util.List.copyOf(open);
+    open.removeAll(sockets);
+    sockets.forEach(TcpProxy::closeQuietly);
+  }
+
+  /** How many connections accepted while hung are still open, unanswered. */
+  public int unanswered() {
+    return unanswered.size();
+  }
+
+  /** How many connections accepted while hung the client gave up on (closed) so far. */
+  public int abandoned() {
+    return abandoned.get();
   }
 
   /** A kubeconfig that reaches the server through this proxy instead of directly. */
@@ -96,6 +126,10 @@ public final class TcpProxy implements AutoCloseable {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
+        if (hung && !cut) {
+          daemon(() -> holdUnanswered(client));
+          continue;
+        }
         InetSocketAddress upstream = cut ? null : target.get();
         if (upstream == null) {
           reset(client);
@@ -123,6 +157,28 @@ public final class TcpProxy implements AutoCloseable {
     open.add(upstream);
     daemon(() -> pipe(upstream, client));
     pipe(client, upstream);
+  }
+
+  /** Reads what the client sends and answers nothing, until the client closes. */
+  private void holdUnanswered(Socket client) {
+    open.add(client);
+    unanswered.add(client);
+    byte[] buffer = new byte[16 * 1024];
+    try (InputStream in = client.getInputStream()) {
+      while (in.read(buffer) >= 0) {
+        // dropped
+      }
+      abandoned.incrementAndGet();
+    } catch (IOException e) {
+      // Reset by the client (it gave up too) or closed by cut(), hang() or close().
+      if (open.contains(client)) {
+        abandoned.incrementAndGet();
+      }
+    } finally {
+      open.remove(client);
+      unanswered.remove(client);
+      closeQuietly(client);
+    }
   }
 
   private static void reset(Socket client) {

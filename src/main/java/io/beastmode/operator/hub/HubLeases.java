@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +56,7 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
       Executors.newCachedThreadPool(DaemonThreads.named("hub-lease"));
   private ScheduledExecutorService loop;
   private volatile List<Region> known = List.of();
+  private final java.util.Set<String> renewing = ConcurrentHashMap.newKeySet();
   private volatile long epoch;
   private volatile String fencedBy;
 
@@ -92,7 +94,7 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
       LOG.infof("hub %s starts at epoch %d", settings.name(), epoch);
     }
     epochGauge.set(epoch);
-    round();
+    roundAndWait();
     keepRenewing();
   }
 
@@ -266,16 +268,42 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
     return known;
   }
 
-  private void round() {
+  /**
+   * Starts a renewal in every region whose previous one has finished. Regions renew apart: a region
+   * whose API server hangs holds its own renewal until the call times out, never the others'.
+   */
+  private List<CompletableFuture<Void>> round() {
     if (fencedBy != null) {
-      return;
+      return List.of();
     }
-    var rounds =
-        listRegions().stream()
-            .map(region -> CompletableFuture.runAsync(() -> keep(region), calls))
-            .toArray(CompletableFuture[]::new);
+    var started = new ArrayList<CompletableFuture<Void>>();
+    for (Region region : listRegions()) {
+      String name = region.getMetadata().getName();
+      if (!renewing.add(name)) {
+        continue; // the previous renewal still waits for this region
+      }
+      try {
+        started.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    keep(region);
+                  } finally {
+                    renewing.remove(name);
+                  }
+                },
+                calls));
+      } catch (RejectedExecutionException e) {
+        renewing.remove(name); // closed
+      }
+    }
+    return started;
+  }
+
+  /** One round, waited for at most a Lease's duration: the first, before reconciles start. */
+  private void roundAndWait() {
     try {
-      CompletableFuture.allOf(rounds)
+      CompletableFuture.allOf(round().toArray(CompletableFuture[]::new))
           .get(settings.leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.debugf("a region's Lease round did not finish in time: %s", e.toString());

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -15,7 +16,11 @@ public final class RegionProber {
 
   private RegionProber() {}
 
-  public static ProbeResult probe(KubernetesClient client, Duration timeout) {
+  /**
+   * @param calls where the call runs, so that a member that never answers holds one of its threads
+   *     for at most the client's request timeout, not the caller's
+   */
+  public static ProbeResult probe(KubernetesClient client, Duration timeout, Executor calls) {
     long started = System.nanoTime();
     var call =
         CompletableFuture.supplyAsync(
@@ -25,7 +30,8 @@ public final class RegionProber {
                     .deployments()
                     .inAnyNamespace()
                     .withLabel(ManagedLabels.MANAGED_BY_KEY, ManagedLabels.MANAGED_BY)
-                    .list());
+                    .list(),
+            calls);
     try {
       var deployments = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS).getItems();
       long latency = Duration.ofNanos(System.nanoTime() - started).toMillis();

@@ -24,8 +24,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Probes each Region on its interval (API server, routers, heartbeats) and records its health. */
-@ControllerConfiguration(name = "region")
+/**
+ * Probes each Region on its interval (API server, routers, heartbeats) and records its health. Also
+ * called when a Region is deleted (no finalizer: nothing in the region needs undoing), to close the
+ * client, connections and watches the hub kept for it.
+ */
+@ControllerConfiguration(name = "region", triggerReconcilerOnAllEvents = true)
 public class RegionReconciler implements Reconciler<Region> {
 
   private final RegionClients clients;
@@ -53,6 +57,10 @@ public class RegionReconciler implements Reconciler<Region> {
 
   @Override
   public UpdateControl<Region> reconcile(Region region, Context<Region> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      clients.forget(region.getMetadata().getName());
+      return UpdateControl.noUpdate();
+    }
     if (RestoreHold.held(region)) {
       return UpdateControl.<Region>noUpdate().rescheduleAfter(RestoreHold.RECHECK);
     }
@@ -61,7 +69,7 @@ public class RegionReconciler implements Reconciler<Region> {
     var probe =
         clients
             .clientFor(region)
-            .map(client -> RegionProber.probe(client, timeout))
+            .map(client -> RegionProber.probe(client, timeout, clients.calls()))
             .orElseGet(() -> ProbeResult.unreachable("kubeconfig Secret missing or unusable"));
     probe = withHeartbeats(region, probe, timeout);
     var state = RegionHealth.next(currentState(region), probe, check, region.getSpec().draining);

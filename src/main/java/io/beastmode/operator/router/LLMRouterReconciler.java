@@ -126,10 +126,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().minReplicas()));
     var traffic = RouterTraffic.decide(resolved, router.getStatus(), released, slo, predicted, now);
     var access = AccessRules.of(router, keys(context, router), now);
-    var outcomes =
-        resolved.regions().stream()
-            .map(region -> regions.apply(resolved, region, traffic, slo, access, context))
-            .toList();
+    var outcomes = regions.applyAll(resolved, traffic, slo, access, context);
     // The global entry point moves last, once every reachable region has its replicas and weights.
     GlobalEntryPoints.apply(clients.hub(), resolved, traffic.weights());
     var lastFailover = failovers.record(resolved, router.getStatus(), traffic, outcomes, now);

@@ -5,10 +5,12 @@ import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.fleet.ManagedObjects;
+import io.beastmode.operator.fleet.RegionClients;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Map;
 import java.util.Set;
@@ -20,13 +22,22 @@ import org.jboss.logging.Logger;
  * wakes its LLMRouter up and is restored. Owner references cannot cross clusters: the objects are
  * selected by the managed-by label and mapped back by their owner annotation. Watches are
  * registered once a region has been written to, and registered again when its client is rebuilt (a
- * rotated kubeconfig Secret).
+ * rotated kubeconfig Secret), and removed when the region's client is closed for good (its Region
+ * deleted). Only objects carrying the managed-by label are listed, watched and cached: a member's
+ * other objects, however many, cost the hub nothing.
  */
 final class MemberWatches {
   private static final Logger LOG = Logger.getLogger(MemberWatches.class);
 
   /** The client each region's watches were registered with. */
   private final Map<String, KubernetesClient> watched = new ConcurrentHashMap<>();
+
+  /** The controller's event sources, known once a first region was watched. */
+  private volatile EventSourceRetriever<LLMRouter> sources;
+
+  MemberWatches(RegionClients clients) {
+    clients.onForget(this::stop);
+  }
 
   void ensure(Context<LLMRouter> context, Region region, KubernetesClient client) {
     String name = region.getMetadata().getName();
@@ -38,6 +49,7 @@ final class MemberWatches {
         return;
       }
       var retriever = context.eventSourceRetriever();
+      sources = retriever;
       for (var kind : ManagedObjects.KINDS) {
         retriever.dynamicallyDeRegisterEventSource(sourceName(kind, name));
       }
@@ -53,6 +65,23 @@ final class MemberWatches {
             "cannot watch router objects in region %s yet: %s", name, CallFailures.describe(e));
       }
     }
+  }
+
+  /** Stops the region's watches and drops what they cached. */
+  synchronized void stop(String region) {
+    var retriever = sources;
+    if (watched.remove(region) == null || retriever == null) {
+      return;
+    }
+    for (var kind : ManagedObjects.KINDS) {
+      retriever.dynamicallyDeRegisterEventSource(sourceName(kind, region));
+    }
+    LOG.infof("stopped watching router objects in region %s", region);
+  }
+
+  /** The regions watched now. */
+  Set<String> watchedRegions() {
+    return Set.copyOf(watched.keySet());
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, LLMRouter> watch(

@@ -24,28 +24,65 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * Writes a router's objects into one region's cluster and removes them again. A region the hub
+ * Writes a router's objects into its regions' clusters and removes them again. A region the hub
  * cannot reach is never written to and nothing in it is deleted.
+ *
+ * <p>Regions are written in parallel, and a reconcile waits for them a bounded time only: a member
+ * whose API server accepts connections and never answers is reported as pending while the others
+ * are written, and its call goes on in the background until the client's request timeout ends it.
+ * At most one call per router and region is in flight, so a hung member holds one thread per
+ * router, for at most that timeout.
  */
 final class RouterRegions {
   private static final Logger LOG = Logger.getLogger(RouterRegions.class);
 
+  /** How long a reconcile waits for its regions' writes before it reports the rest as pending. */
+  static final Duration REGION_WAIT = Duration.ofSeconds(5);
+
   private final RegionClients clients;
   private final String routerImage;
-  private final MemberWatches memberWatches = new MemberWatches();
+  private final MemberWatches memberWatches;
   private final RoutingConfigPublisher configPush;
   private final Clock clock;
+
+  /** The calls still running, by router and region. */
+  private final Map<String, CompletableFuture<?>> inFlight = new ConcurrentHashMap<>();
 
   RouterRegions(RegionClients clients, String routerImage, RegionRedisClients redis, Clock clock) {
     this.clients = clients;
     this.routerImage = routerImage;
+    this.memberWatches = new MemberWatches(clients);
     this.configPush = new RoutingConfigPublisher(redis);
     this.clock = clock;
+  }
+
+  /** Applies the router in every region it is placed in; the outcomes in the regions' order. */
+  List<RegionOutcome> applyAll(
+      ResolvedRouter router,
+      TrafficDecision traffic,
+      SloActionsInForce slo,
+      AccessConfig access,
+      Context<LLMRouter> context) {
+    return inEachRegion(
+        router.key(),
+        router.regions(),
+        region -> apply(router, region, traffic, slo, access, context),
+        RegionOutcome::failed);
   }
 
   RegionOutcome apply(
@@ -107,10 +144,74 @@ final class RouterRegions {
    */
   List<String> delete(LLMRouter router, List<Region> regions) {
     var key = RouterKey.of(router);
-    return regions.stream()
-        .filter(region -> !deleteIn(router, key, region))
-        .map(region -> region.getMetadata().getName())
-        .toList();
+    var deleted =
+        inEachRegion(key, regions, region -> deleteIn(router, key, region), (region, why) -> false);
+    var left = new ArrayList<String>();
+    for (int i = 0; i < regions.size(); i++) {
+      if (!deleted.get(i)) {
+        left.add(regions.get(i).getMetadata().getName());
+      }
+    }
+    return left;
+  }
+
+  /**
+   * Runs {@code call} for each region on the member-call threads and waits for them together, at
+   * most {@link #REGION_WAIT}; a region whose call has not returned by then, or whose previous call
+   * is still running, gets {@code pending} with the reason.
+   */
+  private <T> List<T> inEachRegion(
+      RouterKey router,
+      List<Region> regions,
+      Function<Region, T> call,
+      BiFunction<Region, String, T> pending) {
+    var calls = new ArrayList<CompletableFuture<T>>();
+    for (Region region : regions) {
+      String slot = router + "@" + region.getMetadata().getName();
+      var running = new CompletableFuture<T>();
+      if (inFlight.putIfAbsent(slot, running) != null) {
+        running.complete(
+            pending.apply(region, "the previous call to the region's API server has not answered"));
+      } else {
+        clients
+            .calls()
+            .execute(
+                () -> {
+                  try {
+                    running.complete(call.apply(region));
+                  } catch (RuntimeException | Error e) {
+                    running.completeExceptionally(e);
+                  } finally {
+                    inFlight.remove(slot, running);
+                  }
+                });
+      }
+      calls.add(running);
+    }
+    long deadline = System.nanoTime() + REGION_WAIT.toNanos();
+    var results = new ArrayList<T>(regions.size());
+    for (int i = 0; i < regions.size(); i++) {
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        results.add(calls.get(i).get(left, TimeUnit.NANOSECONDS));
+      } catch (TimeoutException e) {
+        results.add(
+            pending.apply(
+                regions.get(i),
+                "the region's API server has not answered within "
+                    + REGION_WAIT.toSeconds()
+                    + "s; the call goes on until it times out"));
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        throw new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the regions", e);
+      }
+    }
+    return results;
   }
 
   private boolean deleteIn(LLMRouter router, RouterKey key, Region region) {
