@@ -95,11 +95,7 @@ class DashboardQueriesProcessIT {
               "the failover timers appear on the first failover"),
           Map.entry(
               "fleet.json: Slowest recent failover / B",
-              "the failover timers appear on the first failover"),
-          Map.entry(
-              "router.json: Errors/s / B",
-              "beastmode_router_cache_errors_total appears on the first failed cache operation;"
-                  + " Redis answers here"));
+              "the failover timers appear on the first failover"));
 
   private static final List<AutoCloseable> running = new ArrayList<>();
   private static ApiServer server;
@@ -136,7 +132,10 @@ class DashboardQueriesProcessIT {
                     new SimulatedModel("steady", null, 5, 5, 0, 0, 500, Outage.none),
                     new SimulatedModel("premium", null, 5, 5, 0, 0, 500, Outage.none),
                     // always fails: requests for it are retried, then fall back to steady
-                    new SimulatedModel("flaky", null, 0, 0, 0, 1.0, 503, Outage.none)),
+                    new SimulatedModel("flaky", null, 0, 0, 0, 1.0, 503, Outage.none),
+                    // always refuses: rate limiting is no fallback trigger here, so clients get
+                    // the 429, which burns the objective's budget
+                    new SimulatedModel("overloaded", null, 0, 0, 0, 1.0, 429, Outage.none)),
                 null));
     running.add(upstream);
 
@@ -201,9 +200,12 @@ class DashboardQueriesProcessIT {
             () -> {
               assertThat(prometheus.sum("sum(beastmode_router_requests_total)"))
                   .isGreaterThanOrEqualTo(REQUESTS);
-              assertThat(prometheus.query("beastmode_slo_burn_rate").path("data").path("result"))
-                  .as("the objective evaluated")
-                  .isNotEmpty();
+              assertThat(prometheus.sum("beastmode_slo_actions_total{action=\"Alert\"}"))
+                  .as("the objective's Alert action taken")
+                  .isGreaterThanOrEqualTo(1);
+              assertThat(prometheus.sum("ALERTS{alertstate=\"firing\"}"))
+                  .as("its alert firing")
+                  .isEqualTo(1);
             });
     end = Instant.now();
   }
@@ -259,6 +261,44 @@ class DashboardQueriesProcessIT {
                   .as(rule.path("lastError").asText())
                   .isEqualTo("ok");
             });
+  }
+
+  @Test
+  void theBurningObjectiveFiresTheOperatorsAlertOnPrometheus() {
+    JsonNode alerts =
+        prometheus
+            .queryRange(
+                "ALERTS{alertname=\"BeastModeSloBurn\", alertstate=\"firing\"}",
+                start,
+                end,
+                Duration.ofSeconds(1))
+            .path("data")
+            .path("result");
+
+    assertThat(alerts).as("firing alerts").hasSize(1);
+    JsonNode labels = alerts.get(0).path("metric");
+    assertThat(labels.path("slo").asText()).isEqualTo(NAMESPACE + "/" + ROUTER);
+    assertThat(labels.path("rule").asText()).isEqualTo("fast");
+    assertThat(labels.path("severity").asText()).isEqualTo("warning");
+  }
+
+  /** The counter is there at zero before the action, so increase() counts the first one. */
+  @Test
+  void theFirstSloActionCountsOnTheFleetDashboard() {
+    var panel =
+        Dashboards.queries(Dashboards.DIRECTORY.resolve("fleet.json")).stream()
+            .filter(q -> q.where().equals("fleet.json: SLO actions taken / A"))
+            .findFirst()
+            .orElseThrow();
+    JsonNode answer = prometheus.query(substitute(panel.expr(), Map.of("slo", ".*")), end);
+
+    double alerts = 0;
+    for (JsonNode series : answer.path("data").path("result")) {
+      if (series.path("metric").path("action").asText().equals("Alert")) {
+        alerts = series.path("value").path(1).asDouble();
+      }
+    }
+    assertThat(alerts).as(answer.toString()).isGreaterThanOrEqualTo(1);
   }
 
   /**
@@ -333,18 +373,20 @@ class DashboardQueriesProcessIT {
 
   /**
    * Requests through the router: new prompts (misses, on the cheapest model above the floor), the
-   * same prompt again (exact cache hits), the always-failing model (retried, then a fallback) and a
-   * model no pool has (a 4xx).
+   * same prompt again (exact cache hits), the always-failing model (retried, then a fallback), the
+   * always-refusing one (a 429 to the client: a sixth of the requests fail, which burns a 99 %
+   * objective 16 times too fast) and a model no pool has (a 4xx).
    */
   private static void traffic(InetSocketAddress router) throws Exception {
     for (int i = 0; i < REQUESTS; i++) {
       String model =
-          switch (i % 5) {
+          switch (i % 6) {
             case 3 -> "flaky";
-            case 4 -> "unknown-model";
+            case 4 -> "overloaded";
+            case 5 -> "unknown-model";
             default -> "auto";
           };
-      String prompt = i % 5 == 1 ? "the same question" : "question " + i;
+      String prompt = i % 6 == 1 ? "the same question" : "question " + i;
       var body = JSON.createObjectNode().put("model", model).put("max_tokens", 32);
       body.putArray("messages").addObject().put("role", "user").put("content", prompt);
       HTTP.send(
@@ -453,6 +495,10 @@ class DashboardQueriesProcessIT {
               endpoints: [{url: '%5$s'}]
               pricing: {inputPerMillion: 1.00, outputPerMillion: 2.00}
               quality: {score: 0.85}
+            - name: overloaded
+              endpoints: [{url: '%5$s'}]
+              pricing: {inputPerMillion: 1.00, outputPerMillion: 2.00}
+              quality: {score: 0.85}
         ---
         apiVersion: beastmode.io/v1alpha1
         kind: LLMRouter
@@ -462,7 +508,7 @@ class DashboardQueriesProcessIT {
           regions: [{name: %3$s, replicas: 1}]
           selection: {policy: cost, qualityFloor: 0.75, aliases: [auto]}
           cache: {mode: exact}
-          fallback: {chain: [steady], maxAttempts: 3}
+          fallback: {chain: [steady], triggers: [serverError], maxAttempts: 3}
           access: {mode: open}
           autoscaling: {minReplicas: 1, maxReplicas: 2}
         ---
@@ -472,7 +518,7 @@ class DashboardQueriesProcessIT {
         spec:
           routerRef: {name: %2$s}
           targets: {availabilityPercent: 99.0}
-          evaluationIntervalSeconds: 2
+          evaluationIntervalSeconds: 5
           burnRateRules:
             - {name: fast, longWindow: 60s, shortWindow: 20s, burnRate: 2, actions: [Alert]}
         """

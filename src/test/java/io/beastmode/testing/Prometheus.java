@@ -155,6 +155,11 @@ public final class Prometheus implements AutoCloseable {
     return api("query", Map.of("query", expr));
   }
 
+  /** An instant query at {@code time}, as a Grafana stat panel runs one. */
+  public JsonNode query(String expr, Instant time) {
+    return api("query", Map.of("query", expr, "time", Long.toString(time.getEpochSecond())));
+  }
+
   /** A range query, as a Grafana panel runs one. */
   public JsonNode queryRange(String expr, Instant start, Instant end, Duration step) {
     return api(
