@@ -18,11 +18,11 @@ if [[ -x "$target/prometheus" && -x "$target/promtool" ]]; then
 fi
 
 if ! command -v go >/dev/null 2>&1; then
-  echo "prometheus ${PROMETHEUS_VERSION} is built with Go 1.26 or newer; no go command found" >&2
+  echo "prometheus ${PROMETHEUS_VERSION} is built with Go 1.26.7 or newer (with GOTOOLCHAIN=auto an older go fetches it); no go command found" >&2
   exit 1
 fi
 
-echo "building prometheus and promtool ${PROMETHEUS_VERSION} (module ${module_version}; about 10 minutes on 2 cores, once)"
+echo "building prometheus and promtool ${PROMETHEUS_VERSION} (module ${module_version}; about 4 minutes on 2 cores, once)"
 # The module has no replace directives, so go install builds it as released. remove_all_sd is the
 # module's own build tag that leaves out the cloud service discovery plugins (file and static
 # targets stay): the tests list their targets in the configuration. Without builtinassets the web UI
