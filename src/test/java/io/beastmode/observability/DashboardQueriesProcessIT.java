@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -326,13 +327,11 @@ class DashboardQueriesProcessIT {
       }
       values.put(
           variable.name(),
-          found.stream().map(DashboardQueriesProcessIT::regexEscaped).collect(joining()));
+          found.stream()
+              .map(DashboardQueriesProcessIT::regexEscaped)
+              .collect(Collectors.joining("|", "(", ")")));
     }
     return values;
-  }
-
-  private static java.util.stream.Collector<CharSequence, ?, String> joining() {
-    return Collectors.joining("|", "(", ")");
   }
 
   /** A label value as Grafana puts it into a regex matcher: regex escaped, inside a string. */
@@ -412,7 +411,7 @@ class DashboardQueriesProcessIT {
             .withPlural("prometheusrules")
             .withNamespaced(true)
             .build();
-    var rule = new java.util.concurrent.atomic.AtomicReference<GenericKubernetesResource>();
+    var rule = new AtomicReference<GenericKubernetesResource>();
     await()
         .atMost(Duration.ofMinutes(1))
         .until(
