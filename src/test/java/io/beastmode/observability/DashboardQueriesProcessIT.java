@@ -15,6 +15,7 @@ import io.beastmode.simulator.SimulatorConfig;
 import io.beastmode.simulator.SimulatorServer;
 import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.Dashboards;
+import io.beastmode.testing.PlatformCrds;
 import io.beastmode.testing.Ports;
 import io.beastmode.testing.Prometheus;
 import io.beastmode.testing.RedisServer;
@@ -118,7 +119,7 @@ class DashboardQueriesProcessIT {
   }
 
   private static void startEverything() throws Exception {
-    server = ApiServer.start().withCrds().withCrdsFrom(Path.of("src/test/resources/crds"));
+    server = ApiServer.start().withCrds().withPlatformCrds(PlatformCrds.HUB);
     running.add(server);
     var redis = RedisServer.start();
     running.add(redis);
