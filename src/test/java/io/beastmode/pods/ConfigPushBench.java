@@ -23,15 +23,26 @@ import java.util.Map;
  * {@code make bench-config-push}: how long a change the operator makes to a router's traffic takes
  * to reach a running router pod on a real node, through the push in the region's Redis, against the
  * baseline measured in the same run, the kubelet's refresh of the mounted ConfigMap. Each change
- * moves a peer region's address; the clock starts when the ConfigMap's new revision is readable from
- * the API server and stops when the pod's metrics show that revision in force (push), and when the
- * kubelet's copy of the volume on this host holds it (files).
+ * moves a peer region's address; the clock starts when the ConfigMap's new revision is readable
+ * from the API server and stops when the pod's metrics show that revision in force (push), and when
+ * the kubelet's copy of the volume on this host holds it (files).
  */
 public final class ConfigPushBench {
   private static final int CHANGES = Integer.getInteger("bench.changes", 5);
   private static final long GIVE_UP_NANOS = 240_000_000_000L;
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run();
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+    // Clients' threads would keep the JVM up.
+    System.exit(0);
+  }
+
+  private static void run() throws Exception {
     try (var fixture =
         RouterOnNode.start("bench", "chat", r -> r.getSpec().autoscaling.enabled = false)) {
       var remote = memberRegion("remote", 2, "bench", "remote-kubeconfig");
