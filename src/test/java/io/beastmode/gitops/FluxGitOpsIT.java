@@ -63,7 +63,7 @@ class FluxGitOpsIT {
   static final String TIMEOUT = "15s";
 
   private final List<AutoCloseable> started = new ArrayList<>();
-  private final Path workDir = Path.of("target", "flux-gitops-it");
+  private final Path workDir = Path.of("target", "flux-gitops-it").toAbsolutePath();
 
   @AfterEach
   void stop() throws Exception {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Flux's source-controller and kustomize-controller as processes against one API server, with
@@ -30,11 +31,13 @@ public final class Flux implements AutoCloseable {
   private final List<ServerProcess> processes = new ArrayList<>();
   private final Path workDir;
   private final KubernetesClient client;
+  private final Path kubeconfig;
   private String gitUrl;
 
   private Flux(KubernetesClient client, Path workDir) {
     this.client = client;
     this.workDir = workDir;
+    this.kubeconfig = workDir.resolve("kubeconfig");
   }
 
   /** Where .ci/provision-flux.sh put the binaries and CRDs. */
@@ -63,11 +66,10 @@ public final class Flux implements AutoCloseable {
           .resource(
               new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
           .serverSideApply();
-      Path kubeconfig = workDir.resolve("kubeconfig");
-      Files.writeString(kubeconfig, server.kubeconfig());
+      Files.writeString(flux.kubeconfig, server.kubeconfig());
       flux.startGitServer();
-      flux.startSourceController(kubeconfig);
-      flux.startKustomizeController(kubeconfig);
+      flux.startSourceController();
+      flux.startKustomizeController();
       return flux;
     } catch (IOException e) {
       flux.close();
@@ -99,7 +101,7 @@ public final class Flux implements AutoCloseable {
     }
   }
 
-  private void startSourceController(Path kubeconfig) throws IOException {
+  private void startSourceController() throws IOException {
     int health = Ports.free();
     // The artifact server: kustomize-controller downloads each revision from the URL this
     // advertises.
@@ -110,7 +112,6 @@ public final class Flux implements AutoCloseable {
             "source-controller",
             List.of(
                 home().resolve("source-controller").toString(),
-                "--kubeconfig=" + kubeconfig,
                 "--metrics-addr=127.0.0.1:" + Ports.free(),
                 "--health-addr=127.0.0.1:" + health,
                 "--storage-addr=127.0.0.1:" + storage,
@@ -121,13 +122,12 @@ public final class Flux implements AutoCloseable {
         .awaitHttp("http://127.0.0.1:" + health + "/readyz");
   }
 
-  private void startKustomizeController(Path kubeconfig) {
+  private void startKustomizeController() {
     int health = Ports.free();
     start(
             "kustomize-controller",
             List.of(
                 home().resolve("kustomize-controller").toString(),
-                "--kubeconfig=" + kubeconfig,
                 "--metrics-addr=127.0.0.1:" + Ports.free(),
                 "--health-addr=127.0.0.1:" + health,
                 "--enable-leader-election=false",
@@ -136,7 +136,9 @@ public final class Flux implements AutoCloseable {
   }
 
   private ServerProcess start(String name, List<String> command) {
-    var process = ServerProcess.start(name, command, workDir);
+    // The controllers have no --kubeconfig flag: they read $KUBECONFIG.
+    var process =
+        ServerProcess.start(name, command, Map.of("KUBECONFIG", kubeconfig.toString()), workDir);
     processes.add(process);
     return process;
   }
