@@ -63,7 +63,7 @@ build_from_module() {
       go mod edit -replace="$pin"
     done
     [[ -n $main_go ]] && cp "$main_go" main.go
-    echo "building $name (minutes on 2 cores for a controller, once)"
+    echo "building $name (once; a controller takes minutes on 2 cores)"
     local what=$package
     [[ -n $main_go ]] && what=.
     GOFLAGS=-mod=mod CGO_ENABLED=0 nice -n 10 go build -trimpath -ldflags "-s -w" -o "$target/$name.tmp" "$what"

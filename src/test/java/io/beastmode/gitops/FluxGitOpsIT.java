@@ -23,8 +23,10 @@ import io.beastmode.wire.RoutingConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +36,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,8 +60,7 @@ class FluxGitOpsIT {
   static final String REGION = "eu-west";
   static final String KUSTOMIZATION = "beast-mode-examples";
   static final String SOURCE = "beast-mode";
-  // Short, so the test is short. 30 s is the least timeout Flux takes (a shorter one reads as 30
-  // s).
+  // Short, so the test is short; 30 s is the least timeout Flux takes (it reads less as 30 s).
   static final String SOURCE_INTERVAL = "2s";
   static final String INTERVAL = "10s";
   static final String RETRY_INTERVAL = "5s";
@@ -273,10 +276,9 @@ class FluxGitOpsIT {
   }
 
   /** The objects the shipped Kustomization health-checks, as they are on the API server. */
-  private static List<io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
-      healthChecked(KubernetesClient hub) throws IOException {
-    var checked =
-        new ArrayList<io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>();
+  private static List<Resource<GenericKubernetesResource>> healthChecked(KubernetesClient hub)
+      throws IOException {
+    var checked = new ArrayList<Resource<GenericKubernetesResource>>();
     for (JsonNode object : read(SYNC)) {
       if (!KUSTOMIZATION.equals(object.path("metadata").path("name").asText())) {
         continue;
@@ -296,8 +298,7 @@ class FluxGitOpsIT {
     return checked;
   }
 
-  private static void editLlmRouter(Path tree, java.util.function.Consumer<ObjectNode> change)
-      throws IOException {
+  private static void editLlmRouter(Path tree, Consumer<ObjectNode> change) throws IOException {
     Path file = tree.resolve(EXAMPLES).resolve("30-llmrouter.yaml");
     var documents = new StringBuilder();
     for (JsonNode object : read(file)) {
@@ -346,7 +347,7 @@ class FluxGitOpsIT {
           .atMost(Flux.BOUND)
           .pollInterval(Duration.ofMillis(250))
           .until(kustomization::get, k -> k != null && condition.test(k));
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       throw new AssertionError(
           "Kustomization: "
               + Serialization.asYaml(kustomization.get())
@@ -418,7 +419,7 @@ class FluxGitOpsIT {
     try {
       return YAML.writeValueAsString(object);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -28,6 +28,9 @@ public final class Flux implements AutoCloseable {
   public static final String SOURCE_API = "source.toolkit.fluxcd.io/v1";
   public static final String KUSTOMIZE_API = "kustomize.toolkit.fluxcd.io/v1";
 
+  /** How long a test waits for Flux at most: a bound, never asserted on. */
+  public static final Duration BOUND = Duration.ofMinutes(2);
+
   private final List<ServerProcess> processes = new ArrayList<>();
   private final Path workDir;
   private final KubernetesClient client;
@@ -173,7 +176,4 @@ public final class Flux implements AutoCloseable {
       processes.get(i).close();
     }
   }
-
-  /** How long a Flux wait may take at most: a bound, never asserted on. */
-  public static final Duration BOUND = Duration.ofMinutes(2);
 }
