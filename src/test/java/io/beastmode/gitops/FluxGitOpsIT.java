@@ -15,6 +15,7 @@ import io.beastmode.testing.FakeWorkloadController;
 import io.beastmode.testing.Flux;
 import io.beastmode.testing.GitWorkingCopy;
 import io.beastmode.testing.OperatorUnderTest;
+import io.beastmode.testing.PlatformCrds;
 import io.beastmode.testing.RedisServer;
 import io.beastmode.testing.SimulatedRouters;
 import io.beastmode.testing.TempFiles;
@@ -84,8 +85,7 @@ class FluxGitOpsIT {
   @Test
   void fluxAppliesTheExamplesAndReportsHealthOnlyOnceTheOperatorReconciledThem() throws Exception {
     TempFiles.delete(workDir);
-    var server =
-        started(ApiServer.start().withCrds().withCrdsFrom(Path.of("src/test/resources/crds")));
+    var server = started(ApiServer.start().withCrds().withPlatformCrds(PlatformCrds.HUB));
     KubernetesClient hub = server.client();
     var redis = started(RedisServer.start());
     started(new FakeWorkloadController(hub));
