@@ -37,12 +37,20 @@ node-clean: ## Put the host back after a killed node-tier run (processes, mounts
 tools: ## Provision redis-server and lua5.1 (Debian), helm for the chart tests, the Python and Node clients and coding agents the router tests run, and moto's S3 server (once, cached in ~/.kubeapitest/tools)
 	bash .ci/provision-tools.sh
 
+.PHONY: prometheus
+prometheus: ## Provision prometheus and promtool 3.16.0 for the alert-rule and dashboard tests (built once from the Go module without the cloud service discovery plugins, cached in ~/.kubeapitest/tools)
+	bash .ci/provision-prometheus.sh
+
+.PHONY: flux-binaries
+flux-binaries: ## Provision Flux's source-controller and kustomize-controller 1.9.6, their CRDs and a git server on fluxcd/pkg/gittestserver for FluxGitOpsIT (built from the Go modules once, cached in ~/.kubeapitest/flux); git (Debian)
+	bash .ci/provision-flux.sh
+
 .PHONY: build
 build: ## Compile and package the application (target/quarkus-app) without running tests
 	$(MVN) package -DskipTests
 
 .PHONY: test
-test: host-packages kube-binaries platform-crds node-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, a real node with the image's pods (chart, routers), the packaged operator, then the image run in containerd
+test: host-packages kube-binaries platform-crds node-binaries tools prometheus flux-binaries image-tools ## Run every test: unit, property, golden, real API servers, a real node with the image's pods (chart, routers), the packaged operator, then the image run in containerd
 	$(MVN) package -DskipTests
 	bash image/build.sh
 	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)

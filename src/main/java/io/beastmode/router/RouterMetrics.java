@@ -110,11 +110,19 @@ public final class RouterMetrics {
             // Two significant digits (about 1%) where the default one rounds to about 6%.
             .percentilePrecision(2)
             .register(registry);
-    // At zero from the start, so a refusal rate is a rate from the first one on.
+    // At zero from the start, so a rate or increase() counts from the first one on (a counter that
+    // appears at 1 shows no increase).
     for (String reason : List.of("requests", "tokens", "insufficient_quota")) {
       quotaRefusals(reason);
     }
     quotaErrors();
+    cacheErrors();
+    retries();
+    for (boolean applied : new boolean[] {true, false}) {
+      for (var source : RoutingConfigWatcher.Source.values()) {
+        configReloads(applied, source);
+      }
+    }
     registerSemanticGauges();
     registerPolicyGauges();
   }
@@ -525,11 +533,14 @@ public final class RouterMetrics {
 
   public void cacheError() {
     cacheErrors.increment();
-    counter(
-            "beastmode.router.cache.errors",
-            "Cache operations that failed or timed out (served without cache)",
-            "errors")
-        .increment();
+    cacheErrors().increment();
+  }
+
+  private Counter cacheErrors() {
+    return counter(
+        "beastmode.router.cache.errors",
+        "Cache operations that failed or timed out (served without cache)",
+        "errors");
   }
 
   /** A keyed request refused by its limits ({@code requests}, {@code tokens}) or its budget. */
@@ -598,22 +609,29 @@ public final class RouterMetrics {
   }
 
   public void retry() {
-    counter("beastmode.router.retries", "Upstream calls retried on the same backend", "retries")
-        .increment();
+    retries().increment();
+  }
+
+  private Counter retries() {
+    return counter(
+        "beastmode.router.retries", "Upstream calls retried on the same backend", "retries");
   }
 
   /** A changed config applied or rejected, taken from the mounted files or from Redis's push. */
   public void configReload(boolean applied, RoutingConfigWatcher.Source source) {
+    configReloads(applied, source).increment();
+  }
+
+  private Counter configReloads(boolean applied, RoutingConfigWatcher.Source source) {
     String result = applied ? "applied" : "rejected";
-    counter(
-            "beastmode.router.config.reloads",
-            "Routing config changes seen",
-            result + "/" + source,
-            "result",
-            result,
-            "source",
-            source.name())
-        .increment();
+    return counter(
+        "beastmode.router.config.reloads",
+        "Routing config changes seen",
+        result + "/" + source,
+        "result",
+        result,
+        "source",
+        source.name());
   }
 
   /** The revision of the routing ConfigMap in force (0 for files without one). */

@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * a port of its own. Ready processes are what the region's Service proxy sends connections to and
  * what the Deployment's status reports. Any other Deployment is left alone.
  */
-final class LocalKubelet implements RouterRuntime {
+public final class LocalKubelet implements RouterRuntime {
   static final String ROUTER_SELECTOR = "app.kubernetes.io/name=beast-mode-router";
   private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   private static final HttpClient PROBE =
@@ -72,7 +72,7 @@ final class LocalKubelet implements RouterRuntime {
     }
   }
 
-  LocalKubelet(String region, KubernetesClient client, Path work) {
+  public LocalKubelet(String region, KubernetesClient client, Path work) {
     this.region = region;
     this.client = client;
     this.work = work;
@@ -88,6 +88,14 @@ final class LocalKubelet implements RouterRuntime {
         : new InetSocketAddress(
             InetAddress.getLoopbackAddress(),
             ready.get(Math.floorMod(nextTarget.getAndIncrement(), ready.size())).port());
+  }
+
+  /** Where each ready router serves its metrics and health (its management port). */
+  public List<InetSocketAddress> readyManagementAddresses() {
+    return pods.stream()
+        .filter(Pod::ready)
+        .map(p -> new InetSocketAddress(InetAddress.getLoopbackAddress(), p.managementPort()))
+        .toList();
   }
 
   @Override

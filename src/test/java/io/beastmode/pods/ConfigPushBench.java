@@ -3,6 +3,7 @@ package io.beastmode.pods;
 import static io.beastmode.testing.Fixtures.memberRegion;
 
 import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionPlacement;
 import io.beastmode.bench.BenchResults;
 import io.beastmode.operator.desired.RoutingConfigMap;
@@ -22,20 +23,36 @@ import java.util.Map;
  * {@code make bench-config-push}: how long a change the operator makes to a router's traffic takes
  * to reach a running router pod on a real node, through the push in the region's Redis, against the
  * baseline measured in the same run, the kubelet's refresh of the mounted ConfigMap. Each change
- * moves a peer region's weight; the clock starts when the ConfigMap's new revision is readable from
- * the API server and stops when the pod's metrics show that revision in force (push), and when the
- * kubelet's copy of the volume on this host holds it (files).
+ * moves a peer region's address; the clock starts when the ConfigMap's new revision is readable
+ * from the API server and stops when the pod's metrics show that revision in force (push), and when
+ * the kubelet's copy of the volume on this host holds it (files).
  */
 public final class ConfigPushBench {
   private static final int CHANGES = Integer.getInteger("bench.changes", 5);
   private static final long GIVE_UP_NANOS = 240_000_000_000L;
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run();
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+    // Clients' threads would keep the JVM up.
+    System.exit(0);
+  }
+
+  private static void run() throws Exception {
     try (var fixture =
         RouterOnNode.start("bench", "chat", r -> r.getSpec().autoscaling.enabled = false)) {
       var remote = memberRegion("remote", 2, "bench", "remote-kubeconfig");
       remote.getSpec().routerEndpoint = "http://routers.remote.example:8080";
       fixture.client.resource(remote).create();
+      Fixtures.edit(
+          fixture.client.resources(LLMRouter.class).inNamespace("bench").withName("chat"),
+          r ->
+              r.getSpec().regions =
+                  List.of(new RegionPlacement("local", 1), new RegionPlacement("remote", 1)));
       String pod = fixture.readyPods().get(0);
       String podUid =
           fixture.client.pods().inNamespace("bench").withName(pod).get().getMetadata().getUid();
@@ -49,13 +66,11 @@ public final class ConfigPushBench {
       var changes = new ArrayList<Map<String, Object>>();
       for (int i = 0; i < CHANGES; i++) {
         long before = RoutingConfigMap.revision(configMap.get());
-        int weight = 1 + i % 2;
+        // The peer's address is in traffic.yaml: each change moves it.
+        String endpoint = "http://routers-" + i + ".remote.example:8080";
         Fixtures.edit(
-            fixture.client.resources(LLMRouter.class).inNamespace("bench").withName("chat"),
-            r ->
-                r.getSpec().regions =
-                    List.of(
-                        new RegionPlacement("local", 1), new RegionPlacement("remote", weight)));
+            fixture.client.resources(Region.class).withName("remote"),
+            r -> r.getSpec().routerEndpoint = endpoint);
         long revision = poll(() -> RoutingConfigMap.revision(configMap.get()), r -> r != before);
         long written = System.nanoTime();
         Double push = null;
@@ -98,7 +113,7 @@ public final class ConfigPushBench {
         .append(" push in the region's Redis; the baseline, measured in the same run, is the")
         .append(" kubelet refreshing the pod's mounted copy. ")
         .append(changes.size())
-        .append(" changes of a peer region's weight.\n\n")
+        .append(" changes of a peer region's address.\n\n")
         .append(
             BenchResults.table(
                 List.of("path", "p50 s", "max s"),
