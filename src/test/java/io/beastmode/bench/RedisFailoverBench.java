@@ -144,6 +144,9 @@ public final class RedisFailoverBench {
     row.put("budgeted_admitted_without_ledger", traffic.admittedWithoutLedger.get());
     Instant today = Instant.now();
     long missing = 0;
+    // A reservation's settlement that found it missing is counted by its ledger; one whose
+    // settlement is missing too is missing when its hold is not in Redis either.
+    long reservationsMissing = traffic.reservationsNotFound();
     long spent = 0;
     long tight;
     try (var redis = RedisCommands.to(set.master().url())) {
@@ -151,6 +154,14 @@ public final class RedisFailoverBench {
         String[] bit = KeyedTraffic.bit(settled);
         if (redis.send("GETBIT", bit[0], bit[1]).toInteger() == 0) {
           missing++;
+          var reservation = settled.reservation();
+          if (!reservation.withoutLedger()
+              && redis
+                      .send("HEXISTS", reservation.keys().held(), "r:" + reservation.id())
+                      .toInteger()
+                  == 0) {
+            reservationsMissing++;
+          }
         }
       }
       for (String key : List.of(KeyedTraffic.STEADY, KeyedTraffic.TIGHT)) {
@@ -158,6 +169,8 @@ public final class RedisFailoverBench {
       }
       tight = redis.number(QuotaKeys.of("team", KeyedTraffic.TIGHT, false).usdOnDay(today));
     }
+    row.put("acknowledged_reservations", traffic.acknowledgedReservations.get());
+    row.put("acknowledged_reservations_missing", reservationsMissing);
     row.put("acknowledged_settlements", traffic.acknowledged.size());
     row.put("acknowledged_settlements_missing", missing);
     long logged = traffic.logged(KeyedTraffic.STEADY) + traffic.logged(KeyedTraffic.TIGHT);
@@ -225,6 +238,9 @@ public final class RedisFailoverBench {
               f.get("write_recovery_seconds"),
               f.get("requests_failed"),
               f.get("budgeted_admitted_without_ledger"),
+              f.get("acknowledged_reservations_missing")
+                  + " of "
+                  + f.get("acknowledged_reservations"),
               f.get("acknowledged_settlements_missing")
                   + " of "
                   + f.get("acknowledged_settlements"),
@@ -266,6 +282,7 @@ public final class RedisFailoverBench {
                 "writes again after s",
                 "requests failed",
                 "admitted without ledger",
+                "ack'd reservations missing",
                 "ack'd settlements missing",
                 "spend − settlement log USD",
                 "tight budget spent USD",
@@ -276,6 +293,8 @@ public final class RedisFailoverBench {
         + "\nTargets: writes again within 5 s of a kill; no request fails for a cache-only reason"
         + " (cache errors never fail a request here: no status counts them); no READONLY error 2 s"
         + " after the switch; spend within the stated bound; with WAIT, no acknowledged settlement"
-        + " lost in the kill and freeze cases.\n";
+        + " lost in the kill and freeze cases. An acknowledged reservation is missing when its"
+        + " settlement found no hold in the new master (or, its settlement missing too, no hold is"
+        + " there at the end).\n";
   }
 }
