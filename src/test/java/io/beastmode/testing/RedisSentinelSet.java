@@ -56,6 +56,11 @@ public final class RedisSentinelSet implements AutoCloseable {
       proxy.cut();
     }
 
+    /** Passes what sentinels and clients send it and drops its replies: see {@link TcpProxy}. */
+    public void proxyWithholdReplies() {
+      proxy.withholdReplies();
+    }
+
     public void proxyRestore() {
       proxy.restore();
     }

@@ -28,6 +28,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Supplier<InetSocketAddress> target;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
+  private volatile boolean withholdingReplies;
 
   public TcpProxy(int targetPort) {
     this(() -> targetPort, 0);
@@ -82,6 +83,15 @@ public final class TcpProxy implements AutoCloseable {
 
   public void restore() {
     cut = false;
+    withholdingReplies = false;
+  }
+
+  /**
+   * Passes what clients send and drops what the server answers, until {@link #restore()}: the
+   * server does what it is asked, but nobody hears that it did (an asymmetric partition).
+   */
+  public void withholdReplies() {
+    withholdingReplies = true;
   }
 
   /** A kubeconfig that reaches the server through this proxy instead of directly. */
@@ -121,8 +131,8 @@ public final class TcpProxy implements AutoCloseable {
     }
     open.add(client);
     open.add(upstream);
-    daemon(() -> pipe(upstream, client));
-    pipe(client, upstream);
+    daemon(() -> pipe(upstream, client, true));
+    pipe(client, upstream, false);
   }
 
   private static void reset(Socket client) {
@@ -134,12 +144,15 @@ public final class TcpProxy implements AutoCloseable {
     closeQuietly(client);
   }
 
-  private void pipe(Socket from, Socket to) {
+  private void pipe(Socket from, Socket to, boolean replies) {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream()) {
       int read;
       while ((read = in.read(buffer)) >= 0) {
+        if (replies && withholdingReplies) {
+          continue;
+        }
         out.write(buffer, 0, read);
         out.flush();
       }
