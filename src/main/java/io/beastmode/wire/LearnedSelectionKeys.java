@@ -35,6 +35,12 @@ public final class LearnedSelectionKeys {
    */
   public static final String ORIGIN = "from";
 
+  /**
+   * Stream field of a copy: the entry's id in the region it came from, so a copy made again (a
+   * failover lost the first with the operator's cursor) is read once.
+   */
+  public static final String ORIGIN_ID = "fromid";
+
   /** How many examples a stream keeps, about (older ones are trimmed). */
   public static final int MAX_EXAMPLES = 100_000;
 

@@ -152,6 +152,7 @@ public class LearnedExamplesReplication {
           add.arg(field.toBytes());
         }
         add.arg(LearnedSelectionKeys.ORIGIN).arg(source);
+        add.arg(LearnedSelectionKeys.ORIGIN_ID).arg(last);
         commands.add(add);
         copied++;
       }
