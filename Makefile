@@ -21,6 +21,10 @@ host-packages: ## Check that every host command the tests run has its Debian pac
 kube-binaries: ## Provision etcd, kube-apiserver and kubectl for the tests (built once, cached in ~/.kubeapitest)
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-kube-binaries.sh
 
+.PHONY: platform-crds
+platform-crds: ## Provision the CRDs of the platform APIs the operator writes to, as their projects publish them (Gateway API HTTPRoute, external-dns DNSEndpoint, Prometheus Operator PrometheusRule and ServiceMonitor, KEDA ScaledObject; from their Go modules, cached in ~/.kubeapitest/crds)
+	bash .ci/provision-platform-crds.sh
+
 .PHONY: node-binaries
 node-binaries: kube-binaries ## Provision the node tier: kubelet, kube-controller-manager, kube-scheduler, kube-proxy, metrics-server (built once, cached in ~/.kubeapitest); the node tier of .ci/host-packages.tsv (Debian: containerd, runc, CNI plugins, iptables, nftables, conntrack, socat, nfacct, umoci, busybox-static)
 	K8S_VERSION=$(K8S_VERSION) bash .ci/provision-node.sh
@@ -33,12 +37,20 @@ node-clean: ## Put the host back after a killed node-tier run (processes, mounts
 tools: ## Provision redis-server and lua5.1 (Debian), helm for the chart tests, the Python and Node clients and coding agents the router tests run, and moto's S3 server (once, cached in ~/.kubeapitest/tools)
 	bash .ci/provision-tools.sh
 
+.PHONY: prometheus
+prometheus: ## Provision prometheus and promtool 3.16.0 for the alert-rule and dashboard tests (built once from the Go module without the cloud service discovery plugins, cached in ~/.kubeapitest/tools)
+	bash .ci/provision-prometheus.sh
+
+.PHONY: flux-binaries
+flux-binaries: ## Provision Flux's source-controller and kustomize-controller 1.9.6, their CRDs and a git server on fluxcd/pkg/gittestserver for FluxGitOpsIT (built from the Go modules once, cached in ~/.kubeapitest/flux); git (Debian)
+	bash .ci/provision-flux.sh
+
 .PHONY: build
 build: ## Compile and package the application (target/quarkus-app) without running tests
 	$(MVN) package -DskipTests
 
 .PHONY: test
-test: host-packages kube-binaries node-binaries tools image-tools ## Run every test: unit, property, golden, real API servers, a real node with the image's pods (chart, routers), the packaged operator, then the image run in containerd
+test: host-packages kube-binaries platform-crds node-binaries tools prometheus flux-binaries image-tools ## Run every test: unit, property, golden, real API servers, a real node with the image's pods (chart, routers), the packaged operator, then the image run in containerd
 	$(MVN) package -DskipTests
 	bash image/build.sh
 	$(MVN) verify -Dbeastmode.kubernetes.version=$(K8S_VERSION)
@@ -61,7 +73,7 @@ demo: host-packages kube-binaries node-binaries tools image-tools build ## Three
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench
-bench: bench-router bench-router-memory bench-router-pod-memory bench-autoscale bench-failover bench-dr bench-hub-failover bench-redis-failover ## Every benchmark, one after the other (results in bench/results/)
+bench: bench-router bench-router-memory bench-router-pod-memory bench-config-push bench-autoscale bench-failover bench-dr bench-hub-failover bench-redis-failover ## Every benchmark, one after the other (results in bench/results/)
 
 .PHONY: bench-router
 bench-router: build ## The router (open and keyed) vs direct, a minimal Vert.x proxy and the Portkey gateway on loopback (bench/results/router.json, router.md, router-latency.png)
@@ -81,8 +93,12 @@ bench-router-pod-memory: node-binaries tools image ## A router pod the operator 
 	$(MVN) test -Dtest='RouterPodsIT#theRouterPodRunsLockedDownAndItsServiceAnswers+atItsDefaultMemoryLimitItTakesSustainedLoadWithoutARestart' \
 	  -Dpods.loadSeconds=180 -Dpods.benchOut=$(CURDIR)/bench/results/router-pod-memory -Dsurefire.failIfNoSpecifiedTests=false
 
+.PHONY: bench-config-push
+bench-config-push: node-binaries tools image ## A router pod the operator deployed on a real node: how soon a traffic change reaches it through the push in the region's Redis vs the kubelet's refresh of its mounted ConfigMap, measured in the same run (bench/results/config-push.json and .md)
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.pods.ConfigPushBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+
 .PHONY: bench-failover
-bench-failover: kube-binaries ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)
+bench-failover: kube-binaries platform-crds ## Cut regions off a 3-region fleet on real API servers and time detection and shift (bench/results/failover.json and failover.md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.FailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench-dr

@@ -16,7 +16,7 @@ while IFS= read -r line; do
   fi
 done <.ci/host-packages.tsv
 
-provided=" $(host_package_rows base kube tools node image bench | cut -f3 | tr '\n\t' '  ') "
+provided=" $(host_package_rows base kube tools node image bench flux | cut -f3 | tr '\n\t' '  ') "
 while read -r file command; do
   if [[ $provided != *" $command "* ]]; then
     echo "$file runs $command, which no row of .ci/host-packages.tsv provides: add it with its Debian package" >&2

@@ -46,6 +46,8 @@ public final class RouterMetrics {
 
   private final Gauge inFlightGauge;
   private final Gauge learnedGauge;
+  private final Gauge configRevisionGauge;
+  private volatile java.util.function.LongSupplier configRevision = () -> 0;
   private volatile java.util.function.IntSupplier examplesLearned = () -> 0;
   private final Gauge unwrittenGauge;
   private volatile java.util.function.IntSupplier unwrittenSettlements = () -> 0;
@@ -80,6 +82,11 @@ public final class RouterMetrics {
             .description("Requests in flight on this router")
             .tag("region", region)
             .register(registry);
+    this.configRevisionGauge =
+        Gauge.builder("beastmode.router.config.revision", () -> configRevision.getAsLong())
+            .description("Revision of the routing ConfigMap in force; 0 for files without one")
+            .tag("region", region)
+            .register(registry);
     this.learnedGauge =
         Gauge.builder("beastmode.router.learned.examples", () -> examplesLearned.getAsInt())
             .description("Labelled examples the learned selection's predictor learned from")
@@ -103,11 +110,19 @@ public final class RouterMetrics {
             // Two significant digits (about 1%) where the default one rounds to about 6%.
             .percentilePrecision(2)
             .register(registry);
-    // At zero from the start, so a refusal rate is a rate from the first one on.
+    // At zero from the start, so a rate or increase() counts from the first one on (a counter that
+    // appears at 1 shows no increase).
     for (String reason : List.of("requests", "tokens", "insufficient_quota")) {
       quotaRefusals(reason);
     }
     quotaErrors();
+    cacheErrors();
+    retries();
+    for (boolean applied : new boolean[] {true, false}) {
+      for (var source : RoutingConfigWatcher.Source.values()) {
+        configReloads(applied, source);
+      }
+    }
     registerSemanticGauges();
     registerPolicyGauges();
   }
@@ -352,6 +367,7 @@ public final class RouterMetrics {
    */
   public void close() {
     registry.remove(learnedGauge);
+    registry.remove(configRevisionGauge);
     registry.remove(unwrittenGauge);
     policyGauges.forEach(registry::remove);
     semanticGauges.forEach(registry::remove);
@@ -517,11 +533,14 @@ public final class RouterMetrics {
 
   public void cacheError() {
     cacheErrors.increment();
-    counter(
-            "beastmode.router.cache.errors",
-            "Cache operations that failed or timed out (served without cache)",
-            "errors")
-        .increment();
+    cacheErrors().increment();
+  }
+
+  private Counter cacheErrors() {
+    return counter(
+        "beastmode.router.cache.errors",
+        "Cache operations that failed or timed out (served without cache)",
+        "errors");
   }
 
   /** A keyed request refused by its limits ({@code requests}, {@code tokens}) or its budget. */
@@ -590,19 +609,34 @@ public final class RouterMetrics {
   }
 
   public void retry() {
-    counter("beastmode.router.retries", "Upstream calls retried on the same backend", "retries")
-        .increment();
+    retries().increment();
   }
 
-  public void configReload(boolean applied) {
+  private Counter retries() {
+    return counter(
+        "beastmode.router.retries", "Upstream calls retried on the same backend", "retries");
+  }
+
+  /** A changed config applied or rejected, taken from the mounted files or from Redis's push. */
+  public void configReload(boolean applied, RoutingConfigWatcher.Source source) {
+    configReloads(applied, source).increment();
+  }
+
+  private Counter configReloads(boolean applied, RoutingConfigWatcher.Source source) {
     String result = applied ? "applied" : "rejected";
-    counter(
-            "beastmode.router.config.reloads",
-            "Routing config changes seen",
-            result,
-            "result",
-            result)
-        .increment();
+    return counter(
+        "beastmode.router.config.reloads",
+        "Routing config changes seen",
+        result + "/" + source,
+        "result",
+        result,
+        "source",
+        source.name());
+  }
+
+  /** The revision of the routing ConfigMap in force (0 for files without one). */
+  public void watchConfigRevision(java.util.function.LongSupplier configRevision) {
+    this.configRevision = configRevision;
   }
 
   /** Registers a gauge per backend: 0 closed, 1 half-open, 2 open. */

@@ -22,6 +22,7 @@ import io.beastmode.router.select.learned.EncoderPool;
 import io.beastmode.router.upstream.Backends;
 import io.beastmode.router.upstream.UpstreamClient;
 import io.beastmode.wire.ModelRoute;
+import io.beastmode.wire.RoutingConfigPush;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.ManagementInterface;
@@ -85,6 +86,8 @@ public class RouterRole {
   private PerEventLoop<PipelinedRedis> cacheRedis;
   private RoutingConfigWatcher watcher;
   private HeartbeatPublisher heartbeat;
+  private RoutingConfigPushReader configPush;
+  private final Duration configPushInterval;
   private UpstreamClient client;
   private RouterMetrics metrics;
 
@@ -97,6 +100,8 @@ public class RouterRole {
       @ConfigProperty(name = "beastmode.router.pod") String pod,
       @ConfigProperty(name = "beastmode.router.reload-interval", defaultValue = "1s")
           Duration reloadInterval,
+      @ConfigProperty(name = "beastmode.router.config-push-interval", defaultValue = "250ms")
+          Duration configPushInterval,
       @ConfigProperty(name = "beastmode.router.cache-timeout", defaultValue = "100ms")
           Duration cacheTimeout,
       @ConfigProperty(name = "beastmode.router.max-connections-per-host", defaultValue = "1000")
@@ -126,6 +131,7 @@ public class RouterRole {
     this.regionOverride = regionOverride;
     this.pod = pod;
     this.reloadInterval = reloadInterval;
+    this.configPushInterval = configPushInterval;
     this.cacheTimeout = cacheTimeout;
     this.maxConnectionsPerHost = maxConnectionsPerHost;
     this.localCacheBytes = localCacheBytes;
@@ -261,6 +267,14 @@ public class RouterRole {
                         : Dialect.chat));
 
     watcher.watch(vertx, reloadInterval.toMillis(), apply, metrics::configReload);
+    metrics.watchConfigRevision(watcher::revision);
+    configPush =
+        new RoutingConfigPushReader(
+            vertx,
+            redisClient,
+            RoutingConfigPush.key(table.routerName(), table.regionName()),
+            watcher);
+    configPush.start(configPushInterval.toMillis());
     heartbeat = new HeartbeatPublisher(vertx, redisClient, metrics, keyUse, watcher::current, pod);
     heartbeat.start(1000);
     LOG.infof(
@@ -329,6 +343,9 @@ public class RouterRole {
     }
     if (heartbeat != null) {
       heartbeat.stop();
+    }
+    if (configPush != null) {
+      configPush.stop();
     }
     if (client != null) {
       client.close();

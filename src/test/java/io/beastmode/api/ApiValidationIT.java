@@ -13,10 +13,12 @@ import io.beastmode.api.v1alpha1.RestoreRequestSpec;
 import io.beastmode.api.v1alpha1.S3Target;
 import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.testing.ApiServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -25,6 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The CRDs on a real API server: examples apply with defaults filled in; bad objects are refused.
@@ -196,6 +201,151 @@ class ApiValidationIT {
           .isInstanceOfSatisfying(
               KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
           .hasMessageContaining("spec.target.s3.bucket");
+    }
+  }
+
+  /**
+   * A number field with a fractional bound, its object (the field's place marked {@code VALUE}) and
+   * the part of the refusal that names it.
+   */
+  record BoundedField(String name, String manifest, String message) {
+    GenericKubernetesResource with(Number value) {
+      return Serialization.unmarshal(
+          manifest.replace("VALUE", value.toString()), GenericKubernetesResource.class);
+    }
+  }
+
+  static final String ROUTER =
+      """
+      apiVersion: beastmode.io/v1alpha1
+      kind: LLMRouter
+      metadata: {name: bounds, namespace: invalid}
+      spec:
+        modelPools: [{name: openai}]
+        regions: [{name: eu-west}]
+      """;
+
+  static final BoundedField BURN_RATE =
+      new BoundedField(
+          "ServiceLevelObjective spec.burnRateRules[].burnRate",
+          """
+          apiVersion: beastmode.io/v1alpha1
+          kind: ServiceLevelObjective
+          metadata: {name: bounds, namespace: invalid}
+          spec:
+            routerRef: {name: assistant}
+            targets: {availabilityPercent: 99.9}
+            burnRateRules:
+              - {name: fast, longWindow: 1h, shortWindow: 5m, burnRate: VALUE, actions: [Alert]}
+          """,
+          "spec.burnRateRules[0].burnRate: Invalid value");
+  static final BoundedField FAILURE_RATIO =
+      new BoundedField(
+          "LLMRouter spec.circuitBreaker.failureRatio",
+          ROUTER + "  circuitBreaker: {failureRatio: VALUE}\n",
+          "spec.circuitBreaker.failureRatio: Invalid value");
+  static final BoundedField REQUESTS_PER_REPLICA =
+      new BoundedField(
+          "LLMRouter spec.autoscaling.requestsPerSecondPerReplica",
+          ROUTER + "  autoscaling: {requestsPerSecondPerReplica: VALUE}\n",
+          "spec.autoscaling.requestsPerSecondPerReplica: Invalid value");
+  static final BoundedField ROUTER_WRONG_RATE =
+      new BoundedField(
+          "LLMRouter spec.cache.semantic.maxWrongRate",
+          ROUTER + "  cache: {mode: semantic, semantic: {maxWrongRate: VALUE}}\n",
+          "spec.cache.semantic.maxWrongRate: Invalid value");
+  static final BoundedField KEY_WRONG_RATE =
+      new BoundedField(
+          "ApiKey spec.cache.maxWrongRate",
+          """
+          apiVersion: beastmode.io/v1alpha1
+          kind: ApiKey
+          metadata: {name: bounds, namespace: invalid}
+          spec:
+            routers: [{name: assistant}]
+            tenant: team-a
+            cache: {maxWrongRate: VALUE}
+          """,
+          "spec.cache.maxWrongRate: Invalid value");
+  static final BoundedField EXPLORATION_SHARE =
+      new BoundedField(
+          "LLMRouter spec.selection.explorationShare",
+          ROUTER + "  selection: {explorationShare: VALUE}\n",
+          "spec.selection.explorationShare: Invalid value");
+
+  /**
+   * Every field of crds/ with a fractional minimum or maximum, with integer and fractional values
+   * at and just past each bound. The API server compares an integer with a fractional bound
+   * truncated (0 passes a minimum of 0.1), so integers are sent as integers.
+   */
+  static Stream<Arguments> fractionalBounds() {
+    return Stream.of(
+        // minimum 0.1, maximum 1000
+        refused(BURN_RATE, 0),
+        refused(BURN_RATE, 0.09),
+        refused(BURN_RATE, -1),
+        accepted(BURN_RATE, 0.1),
+        accepted(BURN_RATE, 1),
+        accepted(BURN_RATE, 1000),
+        accepted(BURN_RATE, 999.9),
+        refused(BURN_RATE, 1001),
+        refused(BURN_RATE, 1000.1),
+        // minimum 0.01, maximum 1
+        refused(FAILURE_RATIO, 0),
+        refused(FAILURE_RATIO, 0.009),
+        accepted(FAILURE_RATIO, 0.01),
+        accepted(FAILURE_RATIO, 1),
+        accepted(FAILURE_RATIO, 0.99),
+        refused(FAILURE_RATIO, 2),
+        refused(FAILURE_RATIO, 1.01),
+        // minimum 0.001, no maximum
+        refused(REQUESTS_PER_REPLICA, 0),
+        refused(REQUESTS_PER_REPLICA, 0.0009),
+        refused(REQUESTS_PER_REPLICA, -1),
+        accepted(REQUESTS_PER_REPLICA, 0.001),
+        accepted(REQUESTS_PER_REPLICA, 1),
+        // minimum 0.0001, maximum 0.2: no integer lies between
+        refused(ROUTER_WRONG_RATE, 0),
+        refused(ROUTER_WRONG_RATE, 0.00009),
+        accepted(ROUTER_WRONG_RATE, 0.0001),
+        accepted(ROUTER_WRONG_RATE, 0.2),
+        refused(ROUTER_WRONG_RATE, 1),
+        refused(ROUTER_WRONG_RATE, 0.21),
+        refused(KEY_WRONG_RATE, 0),
+        refused(KEY_WRONG_RATE, 0.00009),
+        accepted(KEY_WRONG_RATE, 0.0001),
+        accepted(KEY_WRONG_RATE, 0.2),
+        refused(KEY_WRONG_RATE, 1),
+        refused(KEY_WRONG_RATE, 0.21),
+        // minimum 0, maximum 0.5: an integer above a fractional maximum is refused by the schema
+        refused(EXPLORATION_SHARE, -1),
+        accepted(EXPLORATION_SHARE, 0),
+        accepted(EXPLORATION_SHARE, 0.5),
+        refused(EXPLORATION_SHARE, 1),
+        refused(EXPLORATION_SHARE, 0.51));
+  }
+
+  static Arguments accepted(BoundedField field, Number value) {
+    return Arguments.of(field.name(), value, true, field);
+  }
+
+  static Arguments refused(BoundedField field, Number value) {
+    return Arguments.of(field.name(), value, false, field);
+  }
+
+  @ParameterizedTest(name = "{0} = {1}: accepted {2}")
+  @MethodSource("fractionalBounds")
+  void fractionalBoundsHoldForIntegersAndFractions(
+      String name, Number value, boolean accepted, BoundedField field) {
+    var object = field.with(value);
+    var create = server.client().resource(object).dryRun();
+    if (accepted) {
+      create.create();
+    } else {
+      assertThatThrownBy(create::create)
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+          .hasMessageContaining(field.message());
     }
   }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.Helm;
+import io.beastmode.testing.PlatformCrds;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The rendered chart on a real API server: a server-side dry run accepts every object, with the
- * chart's CRDs (and a stand-in ServiceMonitor CRD) installed for real and the release namespace
- * created, as {@code helm install --create-namespace} would.
+ * chart's CRDs (and the Prometheus Operator's ServiceMonitor CRD) installed for real and the
+ * release namespace created, as {@code helm install --create-namespace} would.
  */
 class HelmChartIT {
   static ApiServer server;
@@ -30,8 +30,7 @@ class HelmChartIT {
     server =
         ApiServer.start()
             .withCrdsFrom(Helm.CHART.resolve("crds"))
-            .withCrdsFrom(
-                Path.of("src", "test", "resources", "optional-crds", "servicemonitors.yaml"));
+            .withPlatformCrds(PlatformCrds.SERVICE_MONITOR);
     server
         .client()
         .namespaces()

@@ -15,6 +15,7 @@ import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.FakeWorkloadController;
 import io.beastmode.testing.Helm;
 import io.beastmode.testing.OperatorUnderTest;
+import io.beastmode.testing.PlatformCrds;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -105,9 +106,7 @@ class OperatorRbacIT {
                 policy.toString(),
                 "--audit-log-path",
                 auditLog.toString()))) {
-      server
-          .withCrdsFrom(Helm.CHART.resolve("crds"))
-          .withCrdsFrom(Path.of("src", "test", "resources", "crds", "platform-apis.yaml"));
+      server.withCrdsFrom(Helm.CHART.resolve("crds")).withPlatformCrds(PlatformCrds.HUB);
       var chart = Helm.install(server);
       var admin = server.client();
       var workloads = new FakeWorkloadController(admin);

@@ -1,5 +1,6 @@
 package io.beastmode.demo;
 
+import io.beastmode.operator.desired.RoutingConfigMap;
 import io.beastmode.testing.Ports;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -40,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * a port of its own. Ready processes are what the region's Service proxy sends connections to and
  * what the Deployment's status reports. Any other Deployment is left alone.
  */
-final class LocalKubelet implements RouterRuntime {
+public final class LocalKubelet implements RouterRuntime {
   static final String ROUTER_SELECTOR = "app.kubernetes.io/name=beast-mode-router";
   private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   private static final HttpClient PROBE =
@@ -71,7 +72,7 @@ final class LocalKubelet implements RouterRuntime {
     }
   }
 
-  LocalKubelet(String region, KubernetesClient client, Path work) {
+  public LocalKubelet(String region, KubernetesClient client, Path work) {
     this.region = region;
     this.client = client;
     this.work = work;
@@ -87,6 +88,14 @@ final class LocalKubelet implements RouterRuntime {
         : new InetSocketAddress(
             InetAddress.getLoopbackAddress(),
             ready.get(Math.floorMod(nextTarget.getAndIncrement(), ready.size())).port());
+  }
+
+  /** Where each ready router serves its metrics and health (its management port). */
+  public List<InetSocketAddress> readyManagementAddresses() {
+    return pods.stream()
+        .filter(Pod::ready)
+        .map(p -> new InetSocketAddress(InetAddress.getLoopbackAddress(), p.managementPort()))
+        .toList();
   }
 
   @Override
@@ -303,7 +312,16 @@ final class LocalKubelet implements RouterRuntime {
         continue;
       }
       Path dir = Files.createDirectories(volumeDir(deployment, volume.getName()));
-      for (var file : configMap.getData().entrySet()) {
+      // The kubelet swaps a volume's files all at once; the stand-in writes the revision last, so a
+      // router never reads a new revision beside an old file.
+      var files =
+          configMap.getData().entrySet().stream()
+              .sorted(
+                  java.util.Comparator.comparing(
+                      (java.util.Map.Entry<String, String> file) ->
+                          file.getKey().equals(RoutingConfigMap.REVISION_KEY)))
+              .toList();
+      for (var file : files) {
         Path target = dir.resolve(file.getKey());
         if (!Files.exists(target) || !Files.readString(target).equals(file.getValue())) {
           Path next = dir.resolve("." + file.getKey() + ".next");

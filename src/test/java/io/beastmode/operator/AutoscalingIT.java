@@ -21,19 +21,18 @@ import io.beastmode.operator.desired.RoutingConfigMap;
 import io.beastmode.operator.fleet.ManagedObjects;
 import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.Fleet;
+import io.beastmode.testing.PlatformCrds;
 import io.beastmode.testing.UsageWriter;
 import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.TrafficConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatusBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.FileInputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -168,22 +167,7 @@ class AutoscalingIT {
   @Order(3)
   void whereKedaIsInstalledAScaledObjectReplacesTheHpaAndBack() throws Exception {
     var east = fleet.member("east");
-    CustomResourceDefinition crd;
-    try (var in = new FileInputStream("src/test/resources/optional-crds/keda-scaledobjects.yaml")) {
-      crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
-    }
-    east.resource(crd).create();
-    east.apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName(crd.getMetadata().getName())
-        .waitUntilCondition(
-            c ->
-                c.getStatus() != null
-                    && c.getStatus().getConditions().stream()
-                        .anyMatch(x -> "Established".equals(x.getType())),
-            30,
-            TimeUnit.SECONDS);
+    fleet.memberServer("east").withPlatformCrds(PlatformCrds.SCALED_OBJECT);
     editRouter(r -> r.getSpec().autoscaling.targetInFlightPerPod = 24);
 
     await()
@@ -266,17 +250,10 @@ class AutoscalingIT {
         .inNamespace(NS)
         .withName("keda-hpa-" + ROUTER)
         .delete();
-    east.resource(crd).delete();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                east.apiextensions()
-                        .v1()
-                        .customResourceDefinitions()
-                        .withName(crd.getMetadata().getName())
-                        .get()
-                    == null);
+    var crd =
+        east.apiextensions().v1().customResourceDefinitions().withName("scaledobjects.keda.sh");
+    crd.delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> crd.get() == null);
     editRouter(r -> r.getSpec().autoscaling.targetInFlightPerPod = 20);
     await()
         .atMost(Duration.ofSeconds(30))

@@ -81,7 +81,7 @@ class RoutingConfigWatcherKeysTest {
     Vertx vertx = Vertx.vertx();
     try {
       // An hour between checks: the test checks by hand.
-      watcher.watch(vertx, 3_600_000, table -> {}, reloads::add);
+      watcher.watch(vertx, 3_600_000, table -> {}, (applied, source) -> reloads.add(applied));
       assertThat(admits(watcher)).isTrue();
 
       Files.writeString(keys, "mode: [keys\n");

@@ -135,6 +135,22 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
+   * Installs the platform APIs' CRDs as their projects publish them ({@code make platform-crds}
+   * caches them) and waits until they are served.
+   */
+  public ApiServer withPlatformCrds(List<PlatformCrds> crds) {
+    for (PlatformCrds crd : crds) {
+      withCrdsFrom(crd.file());
+    }
+    return this;
+  }
+
+  /** {@link #withPlatformCrds(List)} of some. */
+  public ApiServer withPlatformCrds(PlatformCrds... crds) {
+    return withPlatformCrds(List.of(crds));
+  }
+
+  /**
    * Installs the CRDs in {@code path} (a file, or every YAML file of a directory) and waits until
    * they are served.
    */

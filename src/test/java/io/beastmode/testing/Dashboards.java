@@ -25,7 +25,12 @@ public final class Dashboards {
   public record Query(String where, String expr) {}
 
   /** A template variable's {@code label_values(selector, label)} query. */
-  public record LabelValues(String where, String selector, String label) {}
+  public record LabelValues(String where, String selector, String label) {
+    /** The variable's name, as queries refer to it after {@code $}. */
+    public String name() {
+      return where.substring(where.lastIndexOf('$') + 1);
+    }
+  }
 
   private Dashboards() {}
 
@@ -57,19 +62,22 @@ public final class Dashboards {
 
   /** Every panel target's expression in every dashboard. */
   public static List<Query> queries() {
+    return files().stream().flatMap(file -> queries(file).stream()).toList();
+  }
+
+  /** Every panel target's expression in {@code file}. */
+  public static List<Query> queries(Path file) {
     var queries = new ArrayList<Query>();
-    for (Path file : files()) {
-      for (JsonNode panel : panels(read(file))) {
-        for (JsonNode target : panel.path("targets")) {
-          queries.add(
-              new Query(
-                  file.getFileName()
-                      + ": "
-                      + panel.path("title").asText()
-                      + " / "
-                      + target.path("refId").asText(),
-                  target.path("expr").asText()));
-        }
+    for (JsonNode panel : panels(read(file))) {
+      for (JsonNode target : panel.path("targets")) {
+        queries.add(
+            new Query(
+                file.getFileName()
+                    + ": "
+                    + panel.path("title").asText()
+                    + " / "
+                    + target.path("refId").asText(),
+                target.path("expr").asText()));
       }
     }
     return queries;
@@ -77,21 +85,27 @@ public final class Dashboards {
 
   /** Every query variable's {@code label_values} in every dashboard. */
   public static List<LabelValues> variables() {
+    return files().stream().flatMap(file -> variables(file).stream()).toList();
+  }
+
+  /**
+   * Every query variable's {@code label_values} in {@code file}, in the dashboard's order (a
+   * variable's selector may name those before it).
+   */
+  public static List<LabelValues> variables(Path file) {
     var variables = new ArrayList<LabelValues>();
-    for (Path file : files()) {
-      for (JsonNode variable : read(file).path("templating").path("list")) {
-        if (!"query".equals(variable.path("type").asText())) {
-          continue;
-        }
-        JsonNode query = variable.path("query");
-        String text = query.isTextual() ? query.asText() : query.path("query").asText();
-        var matcher = LABEL_VALUES.matcher(text);
-        String where = file.getFileName() + ": $" + variable.path("name").asText();
-        if (!matcher.matches()) {
-          throw new AssertionError(where + ": expected label_values(selector, label), got " + text);
-        }
-        variables.add(new LabelValues(where, matcher.group(1), matcher.group(2)));
+    for (JsonNode variable : read(file).path("templating").path("list")) {
+      if (!"query".equals(variable.path("type").asText())) {
+        continue;
       }
+      JsonNode query = variable.path("query");
+      String text = query.isTextual() ? query.asText() : query.path("query").asText();
+      var matcher = LABEL_VALUES.matcher(text);
+      String where = file.getFileName() + ": $" + variable.path("name").asText();
+      if (!matcher.matches()) {
+        throw new AssertionError(where + ": expected label_values(selector, label), got " + text);
+      }
+      variables.add(new LabelValues(where, matcher.group(1), matcher.group(2)));
     }
     return variables;
   }

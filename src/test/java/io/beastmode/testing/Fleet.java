@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,7 +49,7 @@ public final class Fleet implements AutoCloseable {
     // A fleet that fails to start stops what it started, or its servers would load every later
     // test.
     try {
-      hubServer = ApiServer.start().withCrds().withCrdsFrom(Path.of("src/test/resources/crds"));
+      hubServer = ApiServer.start().withCrds().withPlatformCrds(PlatformCrds.HUB);
       redis = RedisServer.start();
       routers = new SimulatedRouters(redis.port());
       var hub = hubServer.client();

@@ -493,6 +493,16 @@ public final class NodeRegion implements AutoCloseable {
   }
 
   /** The IP the CNI gave {@code pod}; null before it has one. */
+  /** Where the kubelet keeps a pod's ConfigMap volume on this host: what the pod sees mounted. */
+  public Path configMapVolume(String podUid, String volume) {
+    return dir.resolve("kubelet")
+        .resolve("pods")
+        .resolve(podUid)
+        .resolve("volumes")
+        .resolve("kubernetes.io~configmap")
+        .resolve(volume);
+  }
+
   public String podIp(String namespace, String pod) {
     Pod current = client().pods().inNamespace(namespace).withName(pod).get();
     return current == null || current.getStatus() == null ? null : current.getStatus().getPodIP();

@@ -176,6 +176,7 @@ public final class OperatorUnderTest implements AutoCloseable {
             clients,
             heartbeats,
             usage,
+            redis,
             registry,
             routerImage,
             learning,

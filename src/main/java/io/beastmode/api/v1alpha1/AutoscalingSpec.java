@@ -67,7 +67,11 @@ public class AutoscalingSpec {
       "Least seconds the forecast looks ahead; the routers' observed start-up time raises it.")
   public int predictiveLeadSeconds = 120;
 
+  // The API server compares an integer with a fractional minimum truncated: 0 would pass 0.001.
   @Min(0.001)
+  @ValidationRule(
+      value = "double(self) >= 0.001",
+      message = "requestsPerSecondPerReplica must be at least 0.001")
   @JsonPropertyDescription(
       "Requests per second one replica takes at its target; when unset, learned from heartbeats (target in-flight / mean latency).")
   public Double requestsPerSecondPerReplica;

@@ -33,8 +33,12 @@ public class BurnRateRule {
   public String shortWindow;
 
   @Required
+  // The API server compares an integer with a fractional minimum truncated: 0 would pass 0.1.
   @Min(0.1)
   @Max(1000)
+  @ValidationRule(
+      value = "double(self) >= 0.1 && double(self) <= 1000.0",
+      message = "burnRate must be within [0.1, 1000]")
   @JsonPropertyDescription(
       "Burn rate (multiple of the even spend) both windows must exceed, for example 14.4.")
   public double burnRate;

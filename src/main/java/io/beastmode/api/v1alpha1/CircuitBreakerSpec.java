@@ -4,13 +4,18 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A circuit breaker per backend: opens on failures, then lets probes through. */
 public class CircuitBreakerSpec {
 
+  // The API server compares an integer with a fractional minimum truncated: 0 would pass 0.01.
   @Default("0.5")
   @Min(0.01)
   @Max(1)
+  @ValidationRule(
+      value = "double(self) >= 0.01 && double(self) <= 1.0",
+      message = "failureRatio must be within [0.01, 1]")
   @JsonPropertyDescription("Share of failed calls in the rolling window that opens the circuit.")
   public double failureRatio = 0.5;
 

@@ -9,6 +9,7 @@ import io.beastmode.operator.RouterKey;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the replicas it runs and wants in {@code beastmode_router_replicas}.
  */
 public final class ScalingRecorder {
+  private static final List<String> DIRECTIONS = List.of("up", "down", "same");
+
   private final Events events;
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
@@ -34,6 +37,10 @@ public final class ScalingRecorder {
     for (var region : next.regions) {
       if (region.autoscaler == null) {
         continue;
+      }
+      // At zero from the start, so increase() counts a region's first scaling too.
+      for (String direction : DIRECTIONS) {
+        OperatorMeters.AUTOSCALING_EVENTS.counter(registry, owner, region.name, direction);
       }
       gauge(owner, region.name, "current")
           .set(region.currentReplicas == null ? 0 : region.currentReplicas);

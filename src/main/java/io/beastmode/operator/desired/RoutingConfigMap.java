@@ -4,20 +4,25 @@ import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.operator.resolved.ResolvedRouter;
 import io.beastmode.wire.AccessConfig;
 import io.beastmode.wire.ConfigYaml;
+import io.beastmode.wire.RoutingConfigPush;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The ConfigMap a region's routers read their files from: {@value #ROUTING_KEY} (models, prices,
  * policy), {@value #TRAFFIC_KEY} (peers and weights, changed by failover) and {@value #KEYS_KEY}
- * (who may call, by key hash). Only the first rolls the routers; they re-read the others.
+ * (who may call, by key hash). Only the first rolls the routers; they re-read the others. A fourth,
+ * {@value #REVISION_KEY}, orders versions: routers take the same files pushed through Redis ({@link
+ * io.beastmode.wire.RoutingConfigPush}) and apply whichever copy is newer.
  */
 public final class RoutingConfigMap {
-  public static final String ROUTING_KEY = "routing.yaml";
-  public static final String TRAFFIC_KEY = "traffic.yaml";
-  public static final String KEYS_KEY = "keys.yaml";
+  public static final String ROUTING_KEY = RoutingConfigPush.ROUTING;
+  public static final String TRAFFIC_KEY = RoutingConfigPush.TRAFFIC;
+  public static final String KEYS_KEY = RoutingConfigPush.KEYS;
+  public static final String REVISION_KEY = RoutingConfigPush.REVISION;
 
   private RoutingConfigMap() {}
 
@@ -36,6 +41,38 @@ public final class RoutingConfigMap {
    */
   public static String configHash(ConfigMap configMap) {
     return ConfigYaml.version(configMap.getData().get(ROUTING_KEY));
+  }
+
+  /** The revision a ConfigMap carries; 0 when it has none (written before revisions existed). */
+  public static long revision(ConfigMap configMap) {
+    String value =
+        configMap == null || configMap.getData() == null
+            ? null
+            : configMap.getData().get(REVISION_KEY);
+    try {
+      return value == null ? 0 : Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * {@code desired} with its revision: the live one while the files are unchanged, otherwise the
+   * next, and never below the clock in milliseconds, so a ConfigMap deleted and made again still
+   * orders after the copy running routers hold.
+   */
+  public static ConfigMap withRevision(ConfigMap desired, ConfigMap live, long nowMillis) {
+    long liveRevision = revision(live);
+    var liveFiles =
+        new HashMap<>(live == null || live.getData() == null ? Map.of() : live.getData());
+    liveFiles.remove(REVISION_KEY);
+    long revision =
+        liveRevision > 0 && liveFiles.equals(desired.getData())
+            ? liveRevision
+            : Math.max(liveRevision + 1, nowMillis);
+    var data = new HashMap<>(desired.getData());
+    data.put(REVISION_KEY, Long.toString(revision));
+    return new ConfigMapBuilder(desired).withData(data).build();
   }
 
   static ConfigMap build(

@@ -16,6 +16,7 @@ import io.beastmode.operator.autoscale.Forecasts;
 import io.beastmode.operator.autoscale.ScalingRecorder;
 import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionClients;
+import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterHeartbeats;
 import io.beastmode.operator.fleet.RouterUsage;
 import io.beastmode.operator.learning.LearnedExamplesReplication;
@@ -74,6 +75,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
       RegionClients clients,
       RouterHeartbeats heartbeats,
       RouterUsage usage,
+      RegionRedisClients redis,
       MeterRegistry registry,
       @ConfigProperty(name = "beastmode.router.image") String routerImage,
       LearnedExamplesReplication learning,
@@ -83,7 +85,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     this.reconciled = reconciled;
     this.clock = clock;
     this.statusBuilder = new RouterStatusBuilder(clock);
-    this.regions = new RouterRegions(clients, routerImage);
+    this.regions = new RouterRegions(clients, routerImage, redis, clock);
     this.failovers = new FailoverRecorder(clients.hub(), heartbeats, registry, clock);
     this.scaling = new ScalingRecorder(clients.hub(), registry, clock);
     this.forecasts = new Forecasts(usage);

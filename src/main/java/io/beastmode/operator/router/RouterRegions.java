@@ -9,6 +9,7 @@ import io.beastmode.operator.desired.RouterResources;
 import io.beastmode.operator.desired.RoutingConfigMap;
 import io.beastmode.operator.fleet.ManagedObjects;
 import io.beastmode.operator.fleet.RegionClients;
+import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.resolved.RegionOutcome;
 import io.beastmode.operator.resolved.ResolvedRouter;
 import io.beastmode.operator.slo.SloActionsInForce;
@@ -22,6 +23,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerSta
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -36,10 +38,14 @@ final class RouterRegions {
   private final RegionClients clients;
   private final String routerImage;
   private final MemberWatches memberWatches = new MemberWatches();
+  private final RoutingConfigPublisher configPush;
+  private final Clock clock;
 
-  RouterRegions(RegionClients clients, String routerImage) {
+  RouterRegions(RegionClients clients, String routerImage, RegionRedisClients redis, Clock clock) {
     this.clients = clients;
     this.routerImage = routerImage;
+    this.configPush = new RoutingConfigPublisher(redis);
+    this.clock = clock;
   }
 
   RegionOutcome apply(
@@ -62,13 +68,22 @@ final class RouterRegions {
               autoscaling
                   && ManagedObjects.customMetricServed(
                       client.get(), Autoscaler.IN_FLIGHT_RESOURCE));
+      long now = clock.millis();
       var desired =
-          RouterResources.desired(router, region, routerImage, traffic, autoscaler, slo, access);
+          RouterResources.desired(router, region, routerImage, traffic, autoscaler, slo, access)
+              .stream()
+              .map(
+                  object ->
+                      object instanceof ConfigMap files
+                          ? RoutingConfigMap.withRevision(files, live(client.get(), files), now)
+                          : object)
+              .toList();
       List<HasMetadata> applied =
           ManagedObjects.apply(
               client.get(), router.namespaceIn(region), router.key().labelValue(), desired);
       memberWatches.ensure(context, region, client.get());
       var configMap = find(applied, ConfigMap.class);
+      configMap.ifPresent(files -> configPush.publish(router.key(), region, files, now));
       return RegionOutcome.applied(
           region,
           find(applied, Deployment.class).orElse(null),
@@ -113,6 +128,14 @@ final class RouterRegions {
           key, region.getMetadata().getName(), CallFailures.describe(e));
       return false;
     }
+  }
+
+  private static ConfigMap live(KubernetesClient client, ConfigMap desired) {
+    return client
+        .configMaps()
+        .inNamespace(desired.getMetadata().getNamespace())
+        .withName(desired.getMetadata().getName())
+        .get();
   }
 
   /** The HPA's status as applied, or that of the HPA KEDA made for the ScaledObject. */

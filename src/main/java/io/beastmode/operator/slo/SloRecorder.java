@@ -33,6 +33,12 @@ final class SloRecorder {
   void measured(ServiceLevelObjective slo, SloEvaluation evaluation) {
     String name = key(slo);
     gauge(OperatorMeters.SLO_ERROR_BUDGET_REMAINING, name).set(evaluation.budgetRemainingPercent());
+    // At zero from the start, so increase() counts an objective's first action too.
+    for (var rule : slo.getSpec().burnRateRules) {
+      for (var action : rule.actions) {
+        OperatorMeters.SLO_ACTIONS.counter(registry, name, action.name());
+      }
+    }
     for (var rate : evaluation.burnRates()) {
       gauge(OperatorMeters.SLO_BURN_RATE, name, rate.rule, "long").set(rate.longWindowRate);
       gauge(OperatorMeters.SLO_BURN_RATE, name, rate.rule, "short").set(rate.shortWindowRate);

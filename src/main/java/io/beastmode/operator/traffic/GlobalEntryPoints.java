@@ -81,15 +81,11 @@ public final class GlobalEntryPoints {
       if (ops.isEmpty()) {
         continue;
       }
-      var json =
-          ops.stream()
-              .map(op -> Map.of("op", "replace", "path", op.path(), "value", op.value()))
-              .toList();
       try {
         hub.genericKubernetesResources(kind)
             .inNamespace(inputs.namespace())
             .withName(object.getMetadata().getName())
-            .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(json));
+            .patch(PatchContext.of(PatchType.JSON), jsonPatch(ops));
       } catch (KubernetesClientException e) {
         LOG.warnf(
             "cannot set weights on %s %s/%s: %s",
@@ -99,6 +95,14 @@ public final class GlobalEntryPoints {
             CallFailures.describe(e));
       }
     }
+  }
+
+  /** The JSON patch that replaces each weight. Pure. */
+  static String jsonPatch(List<WeightPatch> patches) {
+    return Serialization.asJson(
+        patches.stream()
+            .map(op -> Map.of("op", "replace", "path", op.path(), "value", op.value()))
+            .toList());
   }
 
   /** Patches for the HTTPRoute's per-region backendRefs whose weight differs. Pure. */
@@ -130,7 +134,9 @@ public final class GlobalEntryPoints {
     var patches = new ArrayList<WeightPatch>();
     var endpoints = (List<Map<String, Object>>) spec(endpoint).getOrDefault("endpoints", List.of());
     for (int i = 0; i < endpoints.size(); i++) {
-      Integer weight = weights.get((String) endpoints.get(i).get("setIdentifier"));
+      // A record without a set identifier is not weighted per region (and some maps refuse null).
+      var region = endpoints.get(i).get("setIdentifier");
+      Integer weight = region instanceof String name ? weights.get(name) : null;
       var settings =
           (List<Map<String, Object>>) endpoints.get(i).getOrDefault("providerSpecific", List.of());
       for (int k = 0; weight != null && k < settings.size(); k++) {

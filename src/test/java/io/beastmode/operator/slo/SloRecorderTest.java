@@ -3,9 +3,11 @@ package io.beastmode.operator.slo;
 import io.beastmode.api.v1alpha1.BurnRateStatus;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
+import io.beastmode.api.v1alpha1.ServiceLevelObjectiveSpec;
 import io.beastmode.api.v1alpha1.SloAction;
 import io.beastmode.api.v1alpha1.SloActionRecord;
 import io.beastmode.operator.CatalogueOnly;
+import io.beastmode.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -20,6 +22,8 @@ class SloRecorderTest {
     var registry = new SimpleMeterRegistry();
     var slo = new ServiceLevelObjective();
     slo.setMetadata(new ObjectMetaBuilder().withNamespace("test").withName("chat").build());
+    slo.setSpec(new ServiceLevelObjectiveSpec());
+    slo.getSpec().burnRateRules = List.of(Fixtures.burnRateRule("fast", "1h", "5m", 14.4));
     var router = new LLMRouter();
     router.setMetadata(new ObjectMetaBuilder().withNamespace("test").withName("assistant").build());
     try (var hub = CatalogueOnly.absentHub()) {
