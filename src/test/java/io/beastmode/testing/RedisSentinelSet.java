@@ -306,9 +306,12 @@ public final class RedisSentinelSet implements AutoCloseable {
     }
   }
 
-  /** Until every sentinel knows every replica (a failover needs them). */
+  /**
+   * Until every sentinel knows every replica (a failover needs them); sentinels greet each other
+   * every 2 s, later on a machine under load.
+   */
   private void awaitReplicasSeen(int replicas) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     for (Node sentinel : sentinels) {
       while (true) {
         try (var sent = RedisCommands.to(sentinel.url())) {

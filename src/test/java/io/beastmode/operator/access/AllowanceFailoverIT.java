@@ -50,8 +50,12 @@ class AllowanceFailoverIT {
     address = RedisAddress.of(redis);
   }
 
+  /** Stops what started; a set that failed to start stopped its own processes. */
   @AfterEach
   void stop() {
+    if (set == null) {
+      return;
+    }
     clients.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();
     set.close();

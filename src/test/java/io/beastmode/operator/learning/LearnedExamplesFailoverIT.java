@@ -57,13 +57,22 @@ class LearnedExamplesFailoverIT {
     westRouter = Redis.createClient(vertx, RedisAddress.options(westAddress));
   }
 
+  /** Stops what started, also when the start failed part of the way. */
   @AfterEach
   void stop() {
-    westRouter.close();
-    replication.close();
-    clients.close();
-    vertx.close().toCompletionStage().toCompletableFuture().join();
-    west.close();
+    if (westRouter != null) {
+      westRouter.close();
+    }
+    if (replication != null) {
+      replication.close();
+      clients.close();
+    }
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+    if (west != null) {
+      west.close();
+    }
     east.close();
   }
 

@@ -41,8 +41,12 @@ class PipelinedRedisSentinelIT {
     connection = new PipelinedRedis(Redis.createClient(vertx, RedisAddress.options(address)), true);
   }
 
+  /** Stops what started; a set that failed to start stopped its own processes. */
   @AfterEach
   void stop() {
+    if (set == null) {
+      return;
+    }
     connection.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();
     set.close();
