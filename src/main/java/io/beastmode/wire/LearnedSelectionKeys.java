@@ -88,6 +88,16 @@ public final class LearnedSelectionKeys {
     return PREFIX + "{" + router + "}:decision:" + requestId;
   }
 
+  /** Orders two stream ids (milliseconds, then sequence). */
+  public static int compareIds(String a, String b) {
+    String[] x = a.split("-", 2);
+    String[] y = b.split("-", 2);
+    int byTime = Long.compareUnsigned(Long.parseUnsignedLong(x[0]), Long.parseUnsignedLong(y[0]));
+    return byTime != 0
+        ? byTime
+        : Long.compareUnsigned(Long.parseUnsignedLong(x[1]), Long.parseUnsignedLong(y[1]));
+  }
+
   /** The last learned decision on one prompt of one tenant, kept for the retry window. */
   public static String lastDecisionOn(String router, String promptDigest) {
     return PREFIX + router + ":last-decision:" + promptDigest;

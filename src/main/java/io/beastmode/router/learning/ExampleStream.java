@@ -120,7 +120,7 @@ public final class ExampleStream {
                   newestFirst == null || newestFirst.size() == 0
                       ? "0-0"
                       : newestFirst.get(0).get(0).toString();
-              if (compare(end, lastId) >= 0) {
+              if (LearnedSelectionKeys.compareIds(end, lastId) >= 0) {
                 return new Page(List.of(), false);
               }
               lastId = "0-0";
@@ -133,16 +133,6 @@ public final class ExampleStream {
               }
               return new Page(List.of(), true);
             });
-  }
-
-  /** Orders two stream ids (milliseconds, then sequence). */
-  static int compare(String a, String b) {
-    String[] x = a.split("-", 2);
-    String[] y = b.split("-", 2);
-    int byTime = Long.compareUnsigned(Long.parseUnsignedLong(x[0]), Long.parseUnsignedLong(y[0]));
-    return byTime != 0
-        ? byTime
-        : Long.compareUnsigned(Long.parseUnsignedLong(x[1]), Long.parseUnsignedLong(y[1]));
   }
 
   /** A reply's fields by name, whether Redis answered with a map (RESP3) or a flat list. */
