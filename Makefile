@@ -110,7 +110,7 @@ bench-hub-failover: kube-binaries tools build ## Lose the hub again and again (i
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.HubFailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench-redis-failover
-bench-redis-failover: ## A region's Redis as a Sentinel set under 200 keyed requests/s: its master killed, frozen and cut off, with and without WAIT (bench/results/redis-failover.json and .md)
+bench-redis-failover: ## A region's Redis as a Sentinel set under 200 keyed requests/s: its master killed, frozen, cut off and killed while replication lags, with and without WAIT (bench/results/redis-failover.json and .md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.RedisFailoverBench
 
 .PHONY: bench-autoscale

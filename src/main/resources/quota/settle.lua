@@ -12,32 +12,40 @@
 --       time past the end of their period, so an expiry set when the counter is made is the one it
 --       keeps), 3 1 when a budget applies, 4 ms the settled bitmap is kept,
 --       then per request: reservation id, real tokens, real nano-USD, estimated tokens, its bit
+-- Returns per request, in order: 0 written before (a settlement sent again), 1 written and its
+-- reservation released, 2 written but no reservation held (released at its deadline, admitted
+-- while the ledger was away, or lost with a master that failed over), 3 written, no budget applies
 local function num(value) return tonumber(value or '0') or 0 end
 local SHARED, EACH = 4, 5
 local count = (#ARGV - SHARED) / EACH
 local budgeted = ARGV[3] == '1'
 local realTok, realUsd, estTok = 0, 0, 0
-local fields, ids = {}, {}
+local fields, ids, codes, requests = {}, {}, {}, {}
 for i = 0, count - 1 do
   local at = SHARED + i * EACH
+  codes[i + 1] = 0
   if not budgeted or redis.call('SETBIT', KEYS[7], ARGV[at + 5], 1) == 0 then
     realTok = realTok + num(ARGV[at + 2])
     realUsd = realUsd + num(ARGV[at + 3])
     estTok = estTok + num(ARGV[at + 4])
+    codes[i + 1] = 3
     table.insert(ids, ARGV[at + 1])
     table.insert(fields, 'r:' .. ARGV[at + 1])
+    table.insert(requests, i + 1)
   end
 end
 if realTok ~= estTok and redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('INCRBY', KEYS[1], realTok - estTok)
 end
-if not budgeted or #ids == 0 then return 1 end
+if not budgeted or #ids == 0 then return codes end
 redis.call('PEXPIRE', KEYS[7], ARGV[4])
 -- A reservation still held has both its deadline and its hold; one the next admission released
 -- after its deadline has neither, and one admitted while the ledger was away never had them.
 local held = redis.call('HMGET', KEYS[5], unpack(fields))
 local releaseUsd, releaseTok, released = 0, 0, {}
-for i, hold in ipairs(held) do
+for i = 1, #fields do
+  local hold = held[i]
+  codes[requests[i]] = hold and 1 or 2
   if hold then
     local sep = string.find(hold, ':', 1, true)
     releaseUsd = releaseUsd + num(string.sub(hold, 1, sep - 1))
@@ -59,4 +67,4 @@ end
 spend(KEYS[2], realUsd, ARGV[1])
 spend(KEYS[3], realUsd, ARGV[2])
 spend(KEYS[4], realTok, ARGV[1])
-return 1
+return codes

@@ -11,7 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -23,6 +25,9 @@ import org.jboss.logging.Logger;
 final class HeartbeatPublisher {
   private static final Logger LOG = Logger.getLogger(HeartbeatPublisher.class);
 
+  /** Additions kept while Redis is away: ten minutes of heartbeats. */
+  private static final int MOST_UNTAKEN = 600;
+
   private final Vertx vertx;
   private final Redis redis;
   private final RouterMetrics metrics;
@@ -33,8 +38,16 @@ final class HeartbeatPublisher {
   private long timer = -1;
   private boolean failing;
 
-  /** Totals already added to the history; a failed write is added with the next one. */
+  /** Totals already given to an addition to the history. */
   private UsageSample recorded = UsageSample.EMPTY;
+
+  /**
+   * The additions to the history not yet seen taken, oldest first, each sent again with the next
+   * heartbeat under its own number: Redis takes each once ({@link UsageHistory#add}).
+   */
+  private final ArrayDeque<List<Request>> untaken = new ArrayDeque<>();
+
+  private long additions;
 
   HeartbeatPublisher(
       Vertx vertx,
@@ -76,9 +89,25 @@ final class HeartbeatPublisher {
             .arg(Heartbeat.TTL_SECONDS));
     var totals = UsageSample.of(beat);
     var delta = totals.minus(recorded);
-    if (!delta.isEmpty()) {
-      commands.addAll(UsageHistory.add(beat.router(), beat.region(), delta, beat.time() / 1000));
+    List<List<Request>> sending;
+    synchronized (untaken) {
+      if (!delta.isEmpty()) {
+        untaken.add(
+            UsageHistory.add(
+                beat.router(),
+                beat.region(),
+                pod + ":" + startedAt,
+                ++additions,
+                delta,
+                beat.time() / 1000));
+        recorded = totals;
+        if (untaken.size() > MOST_UNTAKEN) {
+          untaken.removeFirst(); // Redis away for long: the oldest second is left out
+        }
+      }
+      sending = List.copyOf(untaken);
     }
+    sending.forEach(commands::addAll);
     var used = keyUse.drain();
     if (!used.isEmpty()) {
       var lastUsed = Request.cmd(Command.HSET).arg(KeyUse.KEY);
@@ -90,7 +119,9 @@ final class HeartbeatPublisher {
         .onFailure(error -> keyUse.restore(used))
         .onSuccess(
             ok -> {
-              recorded = totals;
+              synchronized (untaken) {
+                untaken.removeAll(sending);
+              }
               if (failing) {
                 LOG.info("heartbeats reach Redis again");
                 failing = false;

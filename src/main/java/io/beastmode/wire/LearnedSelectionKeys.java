@@ -35,6 +35,12 @@ public final class LearnedSelectionKeys {
    */
   public static final String ORIGIN = "from";
 
+  /**
+   * Stream field of a copy: the entry's id in the region it came from, so a copy made again (a
+   * failover lost the first with the operator's cursor) is read once.
+   */
+  public static final String ORIGIN_ID = "fromid";
+
   /** How many examples a stream keeps, about (older ones are trimmed). */
   public static final int MAX_EXAMPLES = 100_000;
 
@@ -80,6 +86,16 @@ public final class LearnedSelectionKeys {
   /** A decision awaiting feedback. */
   public static String decision(String router, String requestId) {
     return PREFIX + "{" + router + "}:decision:" + requestId;
+  }
+
+  /** Orders two stream ids (milliseconds, then sequence). */
+  public static int compareIds(String a, String b) {
+    String[] x = a.split("-", 2);
+    String[] y = b.split("-", 2);
+    int byTime = Long.compareUnsigned(Long.parseUnsignedLong(x[0]), Long.parseUnsignedLong(y[0]));
+    return byTime != 0
+        ? byTime
+        : Long.compareUnsigned(Long.parseUnsignedLong(x[1]), Long.parseUnsignedLong(y[1]));
   }
 
   /** The last learned decision on one prompt of one tenant, kept for the retry window. */

@@ -17,7 +17,9 @@ import java.util.Map;
  *       forecast's days of history; the operator trims its old fields.
  * </ul>
  *
- * Adding (HINCRBY) rather than setting lets every pod of a region write the same keys.
+ * Adding (HINCRBY) rather than setting lets every pod of a region write the same keys. Each
+ * addition is numbered by its process and taken once per hash (a field {@code seq:POD:STARTED}
+ * holds the last one taken), so one sent again after its reply was lost is not counted twice.
  */
 public final class UsageHistory {
   public static final int SLOT_SECONDS = 10;
@@ -32,6 +34,11 @@ public final class UsageHistory {
   private static final String MISSES = "misses";
   private static final String COST = "cost";
   private static final String LATENCY = "l";
+
+  /** The prefix of a hash's fields that hold each process's last addition taken. */
+  private static final String SEQ = "seq:";
+
+  private static final RedisScript SCRIPT = RedisScript.load("usage.lua");
 
   private UsageHistory() {}
 
@@ -52,22 +59,43 @@ public final class UsageHistory {
     return Long.toString(epochSecond / RATE_BUCKET_SECONDS);
   }
 
-  /** The commands that add {@code delta}, served up to {@code epochSecond}, to the history. */
+  /**
+   * The commands that add {@code delta}, served up to {@code epochSecond}, to the history: one
+   * script per hash that adds it once however often it is sent ({@code usage.lua}).
+   *
+   * @param process the adding process as {@code POD:STARTED}: its additions are numbered from 1
+   * @param addition this addition's number; the process sends again those it did not see taken, in
+   *     order, each with its own number
+   */
   public static List<Request> add(
-      String router, String region, UsageSample delta, long epochSecond) {
+      String router,
+      String region,
+      String process,
+      long addition,
+      UsageSample delta,
+      long epochSecond) {
     var commands = new ArrayList<Request>();
-    addTo(commands, slotKey(router, region, epochSecond), delta, SLOT_RETENTION_SECONDS);
-    addTo(commands, hourKey(router, region, epochSecond), delta, HOUR_RETENTION_SECONDS);
+    var marker = List.of(SEQ + process, Long.toString(addition));
+    commands.add(
+        script(
+            slotKey(router, region, epochSecond), marker, SLOT_RETENTION_SECONDS, counters(delta)));
+    commands.add(
+        script(
+            hourKey(router, region, epochSecond), marker, HOUR_RETENTION_SECONDS, counters(delta)));
     if (delta.requests() != 0) {
-      String rates = rateKey(router, region);
       commands.add(
-          Request.cmd(Command.HINCRBY)
-              .arg(rates)
-              .arg(rateField(epochSecond))
-              .arg(delta.requests()));
-      commands.add(Request.cmd(Command.EXPIRE).arg(rates).arg(RATE_RETENTION_SECONDS));
+          script(
+              rateKey(router, region),
+              marker,
+              RATE_RETENTION_SECONDS,
+              List.of(rateField(epochSecond), Long.toString(delta.requests()), "i")));
     }
     return commands;
+  }
+
+  /** Whether a field of the rate hash is a bucket (not a process's addition number). */
+  public static boolean isRateBucket(String field) {
+    return !field.isEmpty() && field.chars().allMatch(Character::isDigit);
   }
 
   /** A slot or hour hash's fields; a missing key reads as nothing served. */
@@ -89,29 +117,36 @@ public final class UsageHistory {
         latency);
   }
 
-  private static void addTo(
-      List<Request> commands, String key, UsageSample delta, long retentionSeconds) {
-    increment(commands, key, REQUESTS, delta.requests());
-    increment(commands, key, ERRORS, delta.errors());
-    increment(commands, key, HITS, delta.cacheHits());
-    increment(commands, key, MISSES, delta.cacheMisses());
+  /** A slot or hour hash's counters of {@code delta}: field, amount, i or f (a float). */
+  private static List<String> counters(UsageSample delta) {
+    var counters = new ArrayList<String>();
+    increment(counters, REQUESTS, delta.requests());
+    increment(counters, ERRORS, delta.errors());
+    increment(counters, HITS, delta.cacheHits());
+    increment(counters, MISSES, delta.cacheMisses());
     for (int i = 0; i < delta.latencyCounts().length; i++) {
-      increment(commands, key, LATENCY + i, delta.latencyCounts()[i]);
+      increment(counters, LATENCY + i, delta.latencyCounts()[i]);
     }
     if (delta.costUsd() != 0) {
-      commands.add(
-          Request.cmd(Command.HINCRBYFLOAT)
-              .arg(key)
-              .arg(COST)
-              .arg(Double.toString(delta.costUsd())));
+      counters.addAll(List.of(COST, Double.toString(delta.costUsd()), "f"));
     }
-    commands.add(Request.cmd(Command.EXPIRE).arg(key).arg(retentionSeconds));
+    return counters;
   }
 
-  private static void increment(List<Request> commands, String key, String field, long by) {
+  private static void increment(List<String> counters, String field, long by) {
     if (by != 0) {
-      commands.add(Request.cmd(Command.HINCRBY).arg(key).arg(field).arg(by));
+      counters.addAll(List.of(field, Long.toString(by), "i"));
     }
+  }
+
+  private static Request script(
+      String key, List<String> marker, long retentionSeconds, List<String> counters) {
+    var args = new ArrayList<String>(marker);
+    args.add(Long.toString(retentionSeconds));
+    args.addAll(counters);
+    Request eval = Request.cmd(Command.EVAL);
+    SCRIPT.arguments(true, List.of(key), args).forEach(eval::arg);
+    return eval;
   }
 
   private static long longField(Map<String, String> hash, String field) {

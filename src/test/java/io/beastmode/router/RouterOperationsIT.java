@@ -259,6 +259,24 @@ class RouterOperationsIT extends RouterHarness {
               .toCompletableFuture()
               .get(5, TimeUnit.SECONDS);
       assertThat(ttl.toInteger()).isBetween(1, Heartbeat.TTL_SECONDS);
+      // The usage history, added to once per addition: the hour's hash counts requests and the
+      // number of this router process's last addition taken.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                String hour =
+                    io.beastmode.wire.UsageHistory.hourKey(
+                        "beastmode-test/assistant", "eu-west", System.currentTimeMillis() / 1000);
+                Response history =
+                    redis
+                        .send(Request.cmd(Command.HGETALL).arg(hour))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS);
+                assertThat(history.getKeys()).contains("requests");
+                assertThat(history.getKeys()).anyMatch(f -> f.startsWith("seq:router-test-0:"));
+              });
     } finally {
       vertx.close();
     }

@@ -56,6 +56,34 @@ public final class RedisSentinelSet implements AutoCloseable {
       proxy.cut();
     }
 
+    /**
+     * Cuts this replica's replication link, which stays down (it reconnects with a password its
+     * master refuses) while the replica stays a replica Sentinel may promote: the master's next
+     * writes reach no replica, as when replication lags at a failover.
+     */
+    public void cutReplication() {
+      try (var redis = RedisCommands.to("redis://127.0.0.1:" + port)) {
+        redis.send("CONFIG", "SET", "masterauth", "cut-off");
+        redis.send("CLIENT", "KILL", "TYPE", "master");
+      } catch (Exception e) {
+        throw new IllegalStateException("replication of port " + port + " not cut", e);
+      }
+    }
+
+    /** Lets this node replicate again (from whichever master it is told to follow). */
+    public void restoreReplication() {
+      try (var redis = RedisCommands.to("redis://127.0.0.1:" + port)) {
+        redis.send("CONFIG", "SET", "masterauth", "");
+      } catch (Exception e) {
+        throw new IllegalStateException("replication of port " + port + " not restored", e);
+      }
+    }
+
+    /** Passes what sentinels and clients send it and drops its replies: see {@link TcpProxy}. */
+    public void proxyWithholdReplies() {
+      proxy.withholdReplies();
+    }
+
     public void proxyRestore() {
       proxy.restore();
     }
@@ -278,9 +306,12 @@ public final class RedisSentinelSet implements AutoCloseable {
     }
   }
 
-  /** Until every sentinel knows every replica (a failover needs them). */
+  /**
+   * Until every sentinel knows every replica (a failover needs them); sentinels greet each other
+   * every 2 s, later on a machine under load.
+   */
   private void awaitReplicasSeen(int replicas) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     for (Node sentinel : sentinels) {
       while (true) {
         try (var sent = RedisCommands.to(sentinel.url())) {

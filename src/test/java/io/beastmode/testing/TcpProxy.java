@@ -8,8 +8,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -29,9 +31,9 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
   private volatile boolean hung;
+  private volatile boolean withholdingReplies;
   private final Set<Socket> unanswered = ConcurrentHashMap.newKeySet();
-  private final java.util.concurrent.atomic.AtomicInteger abandoned =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger abandoned = new AtomicInteger();
 
   public TcpProxy(int targetPort) {
     this(() -> targetPort, 0);
@@ -86,6 +88,15 @@ public final class TcpProxy implements AutoCloseable {
   public void restore() {
     cut = false;
     hung = false;
+    withholdingReplies = false;
+  }
+
+  /**
+   * Passes what clients send and drops what the server answers, until {@link #restore()}: the
+   * server does what it is asked, but nobody hears that it did (an asymmetric partition).
+   */
+  public void withholdReplies() {
+    withholdingReplies = true;
   }
 
   /**
@@ -99,7 +110,7 @@ public final class TcpProxy implements AutoCloseable {
 
   /** Forgets the open connections first, so that closing them counts as nobody's giving up. */
   private void dropAll() {
-    var sockets = java.util.List.copyOf(open);
+    var sockets = List.copyOf(open);
     open.removeAll(sockets);
     sockets.forEach(TcpProxy::closeQuietly);
   }
@@ -155,8 +166,8 @@ public final class TcpProxy implements AutoCloseable {
     }
     open.add(client);
     open.add(upstream);
-    daemon(() -> pipe(upstream, client));
-    pipe(client, upstream);
+    daemon(() -> pipe(upstream, client, true));
+    pipe(client, upstream, false);
   }
 
   /** Reads what the client sends and answers nothing, until the client closes. */
@@ -190,12 +201,15 @@ public final class TcpProxy implements AutoCloseable {
     closeQuietly(client);
   }
 
-  private void pipe(Socket from, Socket to) {
+  private void pipe(Socket from, Socket to, boolean replies) {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream()) {
       int read;
       while ((read = in.read(buffer)) >= 0) {
+        if (replies && withholdingReplies) {
+          continue;
+        }
         out.write(buffer, 0, read);
         out.flush();
       }

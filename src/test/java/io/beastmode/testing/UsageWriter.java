@@ -9,6 +9,11 @@ import java.util.concurrent.TimeUnit;
 
 /** Writes router usage into a region's history the way routers do ({@link UsageHistory#add}). */
 public final class UsageWriter implements AutoCloseable {
+  /** This writer as a router process that numbers its additions. */
+  private final String process = "usage-writer:" + java.util.UUID.randomUUID();
+
+  private final java.util.concurrent.atomic.AtomicLong additions =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Vertx vertx = Vertx.vertx();
   private final Redis redis;
 
@@ -34,7 +39,9 @@ public final class UsageWriter implements AutoCloseable {
   public void add(String router, String region, UsageSample sample, long epochSecond) {
     try {
       redis
-          .batch(UsageHistory.add(router, region, sample, epochSecond))
+          .batch(
+              UsageHistory.add(
+                  router, region, process, additions.incrementAndGet(), sample, epochSecond))
           .toCompletionStage()
           .toCompletableFuture()
           .get(5, TimeUnit.SECONDS);

@@ -33,9 +33,10 @@ public class KeyBudget {
   @JsonPropertyDescription(
       "USD of this budget each router may admit per UTC day on its own estimate while the"
           + " region's Redis (the ledger that makes budgets exact) is unreachable; what it admits"
-          + " is written to the ledger when Redis returns. Absent or 0: such requests are refused"
-          + " with 429 and Retry-After (fail closed). A budget can end a day at most"
-          + " routers x this over its limit.")
+          + " is written to the ledger when Redis returns. 0: such requests are refused with 429"
+          + " and Retry-After (fail closed). Absent: the LLMRouter's access.localAllowanceUsd"
+          + " (absent there too: fail closed). A budget can end a day at most routers x this"
+          + " over its limit.")
   public Double localAllowanceUsd;
 
   @Default("Key")

@@ -34,11 +34,15 @@ public final class AccessRules {
     keys.stream()
         .filter(key -> key.getSpec().routers.stream().anyMatch(r -> r.name.equals(name)))
         .sorted(Comparator.comparing(key -> key.getMetadata().getName()))
-        .forEach(key -> accepted.addAll(values(key, now)));
+        .forEach(
+            key -> accepted.addAll(values(key, router.getSpec().access.localAllowanceUsd, now)));
     return new AccessConfig(AccessMode.keys, List.copyOf(accepted));
   }
 
-  private static List<AccessConfig.Key> values(ApiKey key, Instant now) {
+  /**
+   * @param routerAllowanceUsd the router's ledger outage allowance, for a budget without its own
+   */
+  private static List<AccessConfig.Key> values(ApiKey key, Double routerAllowanceUsd, Instant now) {
     var status = key.getStatus();
     var spec = key.getSpec();
     if (status == null || status.keyHash == null || ended(spec.expiresAt, now)) {
@@ -46,7 +50,7 @@ public final class AccessRules {
     }
     String apiKey = name(key);
     var values = new ArrayList<AccessConfig.Key>();
-    var quota = quota(spec, status.budgetRegions);
+    var quota = quota(spec, status.budgetRegions, routerAllowanceUsd);
     var cache =
         spec.cache == null
             ? null
@@ -73,8 +77,12 @@ public final class AccessRules {
     return key.getMetadata().getNamespace() + "/" + key.getMetadata().getName();
   }
 
-  /** The key's limits and budget as routers enforce them; null when it has neither. */
-  static AccessConfig.Quota quota(ApiKeySpec spec, Integer budgetRegions) {
+  /**
+   * The key's limits and budget as routers enforce them; null when it has neither. A budget without
+   * a local allowance of its own takes the router's.
+   */
+  static AccessConfig.Quota quota(
+      ApiKeySpec spec, Integer budgetRegions, Double routerAllowanceUsd) {
     if (spec.limits == null && spec.budget == null) {
       return null;
     }
@@ -88,7 +96,7 @@ public final class AccessRules {
         budget.tokensPerDay,
         budget.scope == BudgetScope.Tenant,
         spec.budget == null || budgetRegions == null || budgetRegions < 2 ? null : budgetRegions,
-        budget.localAllowanceUsd);
+        budget.localAllowanceUsd != null ? budget.localAllowanceUsd : routerAllowanceUsd);
   }
 
   private static boolean ended(String at, Instant now) {

@@ -67,6 +67,22 @@ final class RegionalAllowances {
     return inForce;
   }
 
+  /**
+   * Raises one region's allowance of a key's budget from {@code from} to {@code to}, as a split
+   * does; returns the allowance in force.
+   */
+  long raise(
+      ApiKey key, Budget measure, int regions, String address, long from, long to, Instant now)
+      throws RegionRedisClients.Unavailable {
+    var quotaKeys =
+        QuotaKeys.of(
+            key.getSpec().tenant,
+            AccessRules.name(key),
+            key.getSpec().budget.scope == BudgetScope.Tenant);
+    long limit = limits(key.getSpec().budget).get(measure);
+    return new Split(quotaKeys, measure, limit, regions, now).raise(address, from, to);
+  }
+
   /** The budget's limits in nano-USD and tokens. */
   static Map<Budget, Long> limits(KeyBudget budget) {
     var limits = new EnumMap<Budget, Long>(Budget.class);
@@ -106,7 +122,7 @@ final class RegionalAllowances {
         urls.put(name, RedisAddress.of(region.getSpec().redis));
         var previous = KeyUsageReader.previousEntry(usage, name).orElse(null);
         try {
-          Response reply = run(urls.get(name), "read", 0);
+          Response reply = run(urls.get(name), "read", 0, 0);
           sides.add(
               new BudgetSplit.Region(name, reply.get(0).toLong(), reply.get(1).toLong(), true));
         } catch (RegionRedisClients.Unavailable e) {
@@ -121,30 +137,52 @@ final class RegionalAllowances {
       targets.forEach(
           (region, target) -> {
             if (target < inForce.get(region)) {
-              set(urls.get(region), region, "set", target, inForce);
+              lower(urls.get(region), region, target, inForce);
             }
           });
       BudgetSplit.raises(limit, inForce, targets)
-          .forEach((region, raise) -> set(urls.get(region), region, "add", raise, inForce));
+          .forEach((region, raise) -> raise(urls.get(region), region, raise, inForce));
       return inForce;
     }
 
-    /** Lowers or raises one region's allowance; a region that does not answer keeps its own. */
-    private void set(
-        String url, String region, String how, long amount, Map<String, Long> inForce) {
+    /** Lowers one region's allowance; a region that does not answer keeps its own. */
+    private void lower(String url, String region, long target, Map<String, Long> inForce) {
       try {
-        inForce.put(region, run(url, how, amount).get(0).toLong());
+        inForce.put(region, run(url, "set", target, 0).get(0).toLong());
       } catch (RegionRedisClients.Unavailable e) {
-        // A lowering that may have happened frees nothing; a raise that may have happened is
-        // taken as made, so nothing is given twice.
-        if (how.equals("add")) {
-          inForce.merge(region, amount, Long::sum);
-        }
-        LOG.debugf("allowance in region %s not moved: %s", region, e.getMessage());
+        // A lowering that may have happened frees nothing.
+        LOG.debugf("allowance in region %s not lowered: %s", region, e.getMessage());
       }
     }
 
-    private Response run(String url, String how, long amount)
+    /**
+     * Raises one region's allowance from the one in force by {@code amount}. A raise whose reply
+     * does not come is sent once more (a failover may have just moved the master): being made only
+     * from the allowance it names, it is never made twice. Still unanswered, it is taken as made,
+     * so nothing is given twice.
+     */
+    private void raise(String url, String region, long amount, Map<String, Long> inForce) {
+      long from = inForce.get(region);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          inForce.put(region, raise(url, from, from + amount));
+          return;
+        } catch (RegionRedisClients.Unavailable e) {
+          if (attempt == 2) {
+            inForce.put(region, from + amount);
+            LOG.debugf("allowance in region %s not raised: %s", region, e.getMessage());
+            return;
+          }
+        }
+      }
+    }
+
+    /** Raises a region's allowance from {@code from} to {@code to}; returns the one in force. */
+    long raise(String url, long from, long to) throws RegionRedisClients.Unavailable {
+      return run(url, "raise", to, from).get(0).toLong();
+    }
+
+    private Response run(String url, String how, long amount, long from)
         throws RegionRedisClients.Unavailable {
       var keyNames = List.of(keys.allowances(measure, now), keys.spent(measure, now), keys.held());
       var args =
@@ -153,7 +191,8 @@ final class RegionalAllowances {
               Long.toString(evenShare),
               how,
               Long.toString(amount),
-              Long.toString(KEEP_MILLIS));
+              Long.toString(KEEP_MILLIS),
+              Long.toString(from));
       var client = redis.client(url);
       try {
         return RegionRedisClients.await(

@@ -80,6 +80,7 @@ public class RouterUsage {
     var counts =
         fields(
             RegionRedisClients.await(client.send(Request.cmd(Command.HGETALL).arg(key)), timeout));
+    counts.keySet().removeIf(field -> !UsageHistory.isRateBucket(field));
     long current = now.getEpochSecond() / UsageHistory.RATE_BUCKET_SECONDS;
     long oldestKept =
         current - UsageHistory.RATE_RETENTION_SECONDS / UsageHistory.RATE_BUCKET_SECONDS;

@@ -36,6 +36,9 @@ public class LearnedExamplesReplication {
   static final Duration TIMEOUT = Duration.ofSeconds(5);
   static final int PAGE = 500;
 
+  /** The newest entries looked at to find where a source that failed over goes on. */
+  static final int RESUME_SCAN = 1024;
+
   private final RegionRedisClients redis;
   private final Map<String, Map<String, String>> routers = new ConcurrentHashMap<>();
   private ScheduledExecutorService timer;
@@ -117,6 +120,9 @@ public class LearnedExamplesReplication {
     Response stored =
         RegionRedisClients.await(to.send(Request.cmd(Command.GET).arg(cursorKey)), TIMEOUT);
     String cursor = stored == null ? null : stored.toString();
+    if (cursor != null && !holds(from, stream, cursor)) {
+      cursor = resumePoint(from, to, stream, source);
+    }
     int copied = 0;
     while (true) {
       Response page =
@@ -152,6 +158,7 @@ public class LearnedExamplesReplication {
           add.arg(field.toBytes());
         }
         add.arg(LearnedSelectionKeys.ORIGIN).arg(source);
+        add.arg(LearnedSelectionKeys.ORIGIN_ID).arg(last);
         commands.add(add);
         copied++;
       }
@@ -168,6 +175,57 @@ public class LearnedExamplesReplication {
         return copied;
       }
     }
+  }
+
+  /** Whether the source's stream still has the entry the cursor names. */
+  private static boolean holds(Redis from, String stream, String id)
+      throws RegionRedisClients.Unavailable {
+    Response entry =
+        RegionRedisClients.await(
+            from.send(Request.cmd(Command.XRANGE).arg(stream).arg(id).arg(id)), TIMEOUT);
+    return entry != null && entry.size() > 0;
+  }
+
+  /**
+   * Where to read a source on from when its stream lacks the cursor's entry: a failover to a
+   * replica that lacked the last entries, whose clock may be behind (its next entries may get ids
+   * below the cursor). After the newest of its entries that the target holds a copy of; from its
+   * start when the target holds none of its newest.
+   */
+  private static String resumePoint(Redis from, Redis to, String stream, String source)
+      throws RegionRedisClients.Unavailable {
+    var copiedIds = new java.util.HashSet<String>();
+    for (Response copy : newestFirst(to, stream, RESUME_SCAN)) {
+      List<Response> fields = fields(copy.get(1));
+      String id = field(fields, LearnedSelectionKeys.ORIGIN_ID);
+      if (source.equals(field(fields, LearnedSelectionKeys.ORIGIN)) && id != null) {
+        copiedIds.add(id);
+      }
+    }
+    for (Response entry : newestFirst(from, stream, RESUME_SCAN)) {
+      String id = entry.get(0).toString();
+      if (copiedIds.contains(id)) {
+        return id;
+      }
+    }
+    return "0-0";
+  }
+
+  private static Response newestFirst(Redis redis, String stream, int count)
+      throws RegionRedisClients.Unavailable {
+    return RegionRedisClients.await(
+        redis.send(
+            Request.cmd(Command.XREVRANGE).arg(stream).arg("+").arg("-").arg("COUNT").arg(count)),
+        TIMEOUT);
+  }
+
+  private static String field(List<Response> fields, String name) {
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      if (name.equals(fields.get(i).toString())) {
+        return fields.get(i + 1).toString();
+      }
+    }
+    return null;
   }
 
   private static List<Response> fields(Response fields) {

@@ -107,6 +107,25 @@ public final class QuotaLedger {
     }
   }
 
+  /** What writing a settlement found in Redis (the settle script's answer per request). */
+  public enum Settlement {
+    /** Written before: a settlement sent again after its reply was lost counts once. */
+    ALREADY_WRITTEN,
+    /** Written, and its reservation released. */
+    RELEASED,
+    /**
+     * Written, but Redis held no reservation for it: released at its deadline, admitted while the
+     * ledger was away, or acknowledged by a master that failed over before a replica had it.
+     */
+    NO_RESERVATION,
+    /** Written; no budget applies, so nothing was reserved. */
+    UNBUDGETED;
+
+    static Settlement of(int code) {
+      return values()[code];
+    }
+  }
+
   /**
    * What admission came to.
    *
@@ -152,6 +171,9 @@ public final class QuotaLedger {
   private final Map<String, long[]> settledBits = new ConcurrentHashMap<>();
 
   private final AtomicBoolean rewriting = new AtomicBoolean();
+
+  /** Settlements of reservations Redis acknowledged that found none held (see below). */
+  private final AtomicLong reservationsNotFound = new AtomicLong();
 
   /** The calls each event loop's current pass has gathered, by loop. */
   private final Map<Thread, Pass> passes = new ConcurrentHashMap<>();
@@ -262,7 +284,7 @@ public final class QuotaLedger {
    * Releases the reservation and spends what the request really used. A budgeted settlement that
    * fails is kept and written again by {@link #rewriteUnwritten}.
    */
-  public Future<Response> settle(Reservation reservation, long tokens, long nanoUsd) {
+  public Future<Settlement> settle(Reservation reservation, long tokens, long nanoUsd) {
     return settle(
         new UnwrittenSettlements.Unwritten(reservation, tokens, nanoUsd, clock.instant()));
   }
@@ -276,7 +298,7 @@ public final class QuotaLedger {
     if (unwritten.size() == 0 || !rewriting.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
-    List<Future<Response>> written = new ArrayList<>();
+    List<Future<Settlement>> written = new ArrayList<>();
     unwritten.take(REWRITTEN_PER_CALL).forEach(settlement -> written.add(settle(settlement)));
     return Future.join(written)
         .<Void>mapEmpty()
@@ -288,12 +310,21 @@ public final class QuotaLedger {
         .otherwiseEmpty();
   }
 
+  /**
+   * Settlements written for reservations Redis had acknowledged that found no reservation held:
+   * each is a reservation a failover lost (or, for a request longer than {@link
+   * #RESERVATION_DEADLINE}, one released at its deadline).
+   */
+  public long reservationsNotFound() {
+    return reservationsNotFound.get();
+  }
+
   /** Budgeted settlements kept to write again. */
   public UnwrittenSettlements unwritten() {
     return unwritten;
   }
 
-  private Future<Response> settle(UnwrittenSettlements.Unwritten settlement) {
+  private Future<Settlement> settle(UnwrittenSettlements.Unwritten settlement) {
     Reservation reservation = settlement.reservation();
     Instant now = settlement.at();
     long tokens = settlement.tokens();
@@ -326,7 +357,13 @@ public final class QuotaLedger {
                 Long.toString(settlement.nanoUsd()),
                 Long.toString(estimatedTokens),
                 Long.toString(reservation.settledBit())))
-        .map(Answer::reply)
+        .map(answer -> Settlement.of(answer.reply().get(answer.index()).toInteger()))
+        .onSuccess(
+            written -> {
+              if (written == Settlement.NO_RESERVATION && !reservation.withoutLedger()) {
+                reservationsNotFound.incrementAndGet();
+              }
+            })
         .onFailure(
             error -> {
               if (reservation.budgeted()) {

@@ -9,6 +9,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.lang.reflect.Field;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,9 +30,19 @@ public final class PipelinedRedis {
   /** Set once a connection could not be given flush coalescing, so that is said only once. */
   private static final AtomicBoolean UNCOALESCED = new AtomicBoolean();
 
+  /**
+   * A Sentinel connection's current server connection, which it replaces with one to the new master
+   * at a failover; null when the client is not of that version.
+   */
+  private static final Field SENTINEL_SERVER = sentinelServerField();
+
   private final Redis client;
   private final boolean ownsClient;
   private Future<RedisConnection> connection;
+
+  /** The server connection last given flush coalescing, under a Sentinel connection. */
+  private Object coalescedServer;
+
   private volatile Runnable demotedNoted = () -> {};
 
   /** {@code ownsClient}: close the client too on {@link #close}, else only the connection. */
@@ -55,14 +66,18 @@ public final class PipelinedRedis {
       opening
           .onSuccess(
               open -> {
-                coalesceFlushes(open);
+                coalesceFlushes(serverOf(open));
                 open.exceptionHandler(error -> drop(opening)).endHandler(end -> drop(opening));
               })
           .onFailure(error -> drop(opening));
     }
     Future<RedisConnection> sentOn = current;
     return current
-        .compose(open -> open.send(request))
+        .compose(
+            open -> {
+              followFailover(open);
+              return open.send(request);
+            })
         .onFailure(
             error -> {
               if (demoted(error)) {
@@ -102,28 +117,70 @@ public final class PipelinedRedis {
   }
 
   /**
+   * A Sentinel connection with automatic failover moves to a new server connection when the master
+   * changes: that one gets flush coalescing too, on its first command.
+   */
+  private void followFailover(RedisConnection open) {
+    if (SENTINEL_SERVER == null || SENTINEL_SERVER.getDeclaringClass() != open.getClass()) {
+      return;
+    }
+    Object server = serverOf(open);
+    if (server != coalescedServer) {
+      coalescedServer = server;
+      coalesceFlushes(server);
+    }
+  }
+
+  /** The connection to one server that {@code connection} sends on now. */
+  private static Object serverOf(RedisConnection connection) {
+    if (SENTINEL_SERVER != null && SENTINEL_SERVER.getDeclaringClass() == connection.getClass()) {
+      try {
+        return ((AtomicReference<?>) SENTINEL_SERVER.get(connection)).get();
+      } catch (IllegalAccessException e) {
+        return connection;
+      }
+    }
+    return connection;
+  }
+
+  private static Field sentinelServerField() {
+    try {
+      Field field =
+          Class.forName("io.vertx.redis.client.impl.RedisSentinelConnection")
+              .getDeclaredField("connection");
+      field.setAccessible(true);
+      return field.getType() == AtomicReference.class ? field : null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
    * Defers the flush of each command to the end of the event loop's pass ({@link
    * FlushConsolidationHandler}, consolidating outside reads too), so commands sent in the same pass
    * share one write. The Redis client does not expose its socket: it is reached by reflection, and
-   * a connection where that fails (another client version, a cluster or sentinel connection) writes
-   * each command at once, as before.
+   * a connection where that fails (another client version, a cluster connection) writes each
+   * command at once, as before.
+   *
+   * @param server a pooled connection to one server (of a standalone or a Sentinel client)
    */
-  private static void coalesceFlushes(RedisConnection connection) {
+  private static void coalesceFlushes(Object server) {
     try {
-      Object standalone = connection.getClass().getMethod("actual").invoke(connection);
+      Object standalone = server.getClass().getMethod("actual").invoke(server);
       Field socket = standalone.getClass().getDeclaredField("netSocket");
       socket.setAccessible(true);
-      ((NetSocketInternal) socket.get(standalone))
-          .channelHandlerContext()
-          .pipeline()
-          .addFirst(
-              new FlushConsolidationHandler(
-                  FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+      var pipeline =
+          ((NetSocketInternal) socket.get(standalone)).channelHandlerContext().pipeline();
+      if (pipeline.get(FlushConsolidationHandler.class) == null) {
+        pipeline.addFirst(
+            new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+      }
     } catch (ReflectiveOperationException | RuntimeException e) {
       if (UNCOALESCED.compareAndSet(false, true)) {
         LOG.infof(
             "Redis commands are written one at a time (%s cannot coalesce flushes: %s)",
-            connection.getClass().getSimpleName(), e);
+            server.getClass().getSimpleName(), e);
       }
     }
   }

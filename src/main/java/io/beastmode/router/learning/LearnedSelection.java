@@ -91,7 +91,7 @@ public final class LearnedSelection {
   private final AtomicBoolean reading = new AtomicBoolean();
   private volatile SuccessPredictor predictor;
   private volatile int examplesLearned;
-  private String lastId = "0-0";
+  private final ExampleStream examplesStream;
   private final PolicyRouting policies =
       new PolicyRouting(CandidatePolicy.DEFAULTS, 0, new SplittableRandom());
   private volatile PolicyRouting.Status policyStatus;
@@ -107,6 +107,7 @@ public final class LearnedSelection {
     this.redis = redis;
     this.router = router;
     this.stream = LearnedSelectionKeys.examples(router);
+    this.examplesStream = new ExampleStream(redis, stream, READ_BATCH);
     this.refitInterval = refitInterval;
     this.encoders = pool.threads();
     this.encoder = pool.encoder();
@@ -280,7 +281,7 @@ public final class LearnedSelection {
         .send(Request.cmd(Command.HGETALL).arg(key))
         .compose(
             fields -> {
-              Map<String, Response> decision = fieldsOf(fields);
+              Map<String, Response> decision = ExampleStream.fieldsOf(fields);
               Response model = decision.get(LearnedSelectionKeys.MODEL);
               if (model == null) {
                 return Future.succeededFuture(null);
@@ -408,14 +409,8 @@ public final class LearnedSelection {
     if (!reading.compareAndSet(false, true)) {
       return;
     }
-    redis
-        .send(
-            Request.cmd(Command.XRANGE)
-                .arg(stream)
-                .arg("(" + lastId)
-                .arg("+")
-                .arg("COUNT")
-                .arg(READ_BATCH))
+    examplesStream
+        .next()
         .onComplete(
             result -> {
               reading.set(false);
@@ -424,12 +419,10 @@ public final class LearnedSelection {
                 queueRebuild();
                 return;
               }
-              Response entries = result.result();
-              int added = 0;
+              ExampleStream.Page page = result.result();
               List<LoggedOutcome> outcomes = new ArrayList<>();
-              for (Response entry : entries) {
-                lastId = entry.get(0).toString();
-                Map<String, Response> fields = fieldsOf(entry.get(1));
+              for (ExampleStream.Entry entry : page.entries()) {
+                Map<String, Response> fields = entry.fields();
                 Example example = exampleOf(fields);
                 LoggedOutcome outcome = example == null ? null : loggedOutcomeOf(fields, example);
                 if (outcome != null) {
@@ -442,12 +435,11 @@ public final class LearnedSelection {
                       examples.remove(0);
                     }
                   }
-                  added++;
                 }
               }
               policies.recordAll(outcomes);
               queueRebuild();
-              if (added > 0 && entries.size() == READ_BATCH) {
+              if (page.full()) {
                 read();
               }
             });
@@ -495,23 +487,6 @@ public final class LearnedSelection {
 
   private static double chanceOf(Response field) {
     return field == null ? Double.NaN : Double.parseDouble(field.toString());
-  }
-
-  private static Map<String, Response> fieldsOf(Response fields) {
-    Map<String, Response> map = new HashMap<>();
-    if (fields == null) {
-      return map;
-    }
-    if (!fields.getKeys().isEmpty()) {
-      for (String name : fields.getKeys()) {
-        map.put(name, fields.get(name));
-      }
-      return map;
-    }
-    for (int i = 0; i + 1 < fields.size(); i += 2) {
-      map.put(fields.get(i).toString(), fields.get(i + 1));
-    }
-    return map;
   }
 
   /** Rebuilds the predictor on the fitter's thread when examples arrived or the heads are due. */

@@ -83,6 +83,33 @@ class AccessRulesTest {
   }
 
   @Test
+  void aBudgetWithoutItsOwnLedgerOutageAllowanceTakesTheRoutersAndAKeysOwnWins() {
+    var router = router();
+    router.getSpec().access.localAllowanceUsd = 0.5;
+    var inherits = key("a", "chat", "h1");
+    inherits.getSpec().budget = new KeyBudget();
+    inherits.getSpec().budget.usdPerDay = 10.0;
+    var closed = key("b", "chat", "h2");
+    closed.getSpec().budget = new KeyBudget();
+    closed.getSpec().budget.usdPerDay = 10.0;
+    closed.getSpec().budget.localAllowanceUsd = 0.0;
+    var own = key("c", "chat", "h3");
+    own.getSpec().budget = new KeyBudget();
+    own.getSpec().budget.usdPerDay = 10.0;
+    own.getSpec().budget.localAllowanceUsd = 0.2;
+
+    var keys = AccessRules.of(router, List.of(inherits, closed, own), NOW).keys();
+
+    assertThat(keys.get(0).quota().localAllowanceUsd()).as("the router's").isEqualTo(0.5);
+    assertThat(keys.get(1).quota().localAllowanceUsd()).as("fails closed").isEqualTo(0.0);
+    assertThat(keys.get(2).quota().localAllowanceUsd()).as("its own").isEqualTo(0.2);
+    assertThat(AccessRules.of(router(), List.of(inherits), NOW).keys().get(0).quota())
+        .as("neither sets one: fail closed")
+        .extracting(AccessConfig.Quota::localAllowanceUsd)
+        .isNull();
+  }
+
+  @Test
   void aKeysSemanticCacheSettingsReachTheRouters() {
     var careful = key("a", "chat", "h1");
     careful.getSpec().cache = new KeyCache();

@@ -134,6 +134,16 @@ class RedisHashSlotsIT {
     }
   }
 
+  @Test
+  void theUsageHistoryScriptNamesOneKeyPerCall() {
+    long now = Instant.now().getEpochSecond();
+    var served = io.beastmode.testing.UsageWriter.served(3, 0, 40);
+    for (var add :
+        io.beastmode.wire.UsageHistory.add("team/chat", "east", "pod:1", 1, served, now)) {
+      assertThat(await(router.send(add)).toInteger()).as("taken").isEqualTo(1);
+    }
+  }
+
   private static KeyRegionUsage usage() {
     return new KeyRegionUsage("east", 0.0, null, null, null);
   }

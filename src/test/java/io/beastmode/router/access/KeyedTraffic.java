@@ -58,6 +58,10 @@ public final class KeyedTraffic implements AutoCloseable {
   public final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
   public final AtomicLong admitted = new AtomicLong();
   public final AtomicLong admittedWithoutLedger = new AtomicLong();
+
+  /** Reservations Redis acknowledged (admitted by the ledger, not on a local allowance). */
+  public final AtomicLong acknowledgedReservations = new AtomicLong();
+
   public final ConcurrentLinkedQueue<Long> readOnlyErrors = new ConcurrentLinkedQueue<>();
 
   /** Every settlement the routers made, and those Redis acknowledged at once. */
@@ -155,6 +159,14 @@ public final class KeyedTraffic implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Acknowledged reservations whose settlement, once written, found none held in Redis: lost at a
+   * failover (the routers' requests are far shorter than a reservation's deadline).
+   */
+  public long reservationsNotFound() {
+    return ledgers.stream().mapToLong(QuotaLedger::reservationsNotFound).sum();
+  }
+
   /** Kept settlements dropped because a journal was full. */
   public long droppedSettlements() {
     return ledgers.stream().mapToLong(l -> l.unwritten().dropped()).sum();
@@ -225,6 +237,8 @@ public final class KeyedTraffic implements AutoCloseable {
               admitted.incrementAndGet();
               if (outcome.ledgerUnreachable()) {
                 admittedWithoutLedger.incrementAndGet();
+              } else {
+                acknowledgedReservations.incrementAndGet();
               }
               // The model's answer takes a moment; then the request settles.
               vertx.setTimer(20, later -> settle(ledger, outcome.reservation()));

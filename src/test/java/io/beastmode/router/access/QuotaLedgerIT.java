@@ -179,6 +179,29 @@ class QuotaLedgerIT {
   }
 
   @Test
+  void aSettlementSaysWhetherItsReservationWasHeldAndCountsOnce() {
+    var caller = caller("team/s", "team", quota(null, null, 1.0, false));
+    QuotaLedger ledger = ledger(0);
+    var kept = await(List.of(ledger.reserve(caller, 10, 40_000_000L))).get(0).reservation();
+    var lost = await(List.of(ledger.reserve(caller, 10, 40_000_000L))).get(0).reservation();
+    // As a master that failed over before a replica had it: the reservation is not in Redis.
+    redisCommand(
+        io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HDEL)
+            .arg(lost.keys().held())
+            .arg("r:" + lost.id()));
+
+    assertThat(await(List.of(ledger.settle(kept, 10, 30_000_000L))))
+        .containsExactly(QuotaLedger.Settlement.RELEASED);
+    assertThat(await(List.of(ledger.settle(kept, 10, 30_000_000L))))
+        .as("sent again")
+        .containsExactly(QuotaLedger.Settlement.ALREADY_WRITTEN);
+    assertThat(await(List.of(ledger.settle(lost, 10, 30_000_000L))))
+        .containsExactly(QuotaLedger.Settlement.NO_RESERVATION);
+    assertThat(ledger.reservationsNotFound()).isEqualTo(1);
+    assertThat(value(lost.keys().usdOnDay(START))).isEqualTo("60000000");
+  }
+
+  @Test
   void keysOfATenantWithASharedBudgetDrawFromOnePot() {
     var first = caller("team/d1", "shared", quota(null, null, 0.1, true));
     var second = caller("team/d2", "shared", quota(null, null, 0.1, true));

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * traffic from three routers' ledgers and caches, with the ledger waiting for one replica: the
  * master is killed (SIGKILL), Sentinel promotes a replica, the routers follow it, and afterwards
  * every settlement the routers made is in the new master once, none of those it acknowledged is
- * missing, and the budget that ran out was not overspent.
+ * missing, no settlement finds its acknowledged reservation missing, and the budget that ran out
+ * was not overspent.
  */
 class RedisSentinelFailoverIT {
   static final long NANO = 1_000_000_000L;
@@ -89,6 +90,9 @@ class RedisSentinelFailoverIT {
           .isLessThanOrEqualTo((long) (TIGHT_BUDGET_USD * NANO));
     }
     assertThat(traffic.droppedSettlements()).isZero();
+    assertThat(traffic.reservationsNotFound())
+        .as("no settlement found its acknowledged reservation missing")
+        .isZero();
   }
 
   /** Until a ledger write sent after {@code since} succeeds (at most 30 s, then the test fails). */
