@@ -1,5 +1,6 @@
 package io.beastmode.operator;
 
+import static io.beastmode.testing.Fixtures.edit;
 import static io.beastmode.testing.Fixtures.memberRegion;
 import static io.beastmode.testing.Fixtures.model;
 import static io.beastmode.testing.Fixtures.pool;
@@ -135,15 +136,11 @@ class HungMemberIT {
         .doesNotContain("someone-elses");
 
     stuckPath.hang();
-    hub.resources(LLMRouter.class)
-        .inNamespace(NS)
-        .withName(ROUTER)
-        .edit(
-            r -> {
-              r.getSpec().regions =
-                  List.of(new RegionPlacement("stuck", 3), new RegionPlacement("steady", 3));
-              return r;
-            });
+    edit(
+        hub.resources(LLMRouter.class).inNamespace(NS).withName(ROUTER),
+        r ->
+            r.getSpec().regions =
+                List.of(new RegionPlacement("stuck", 3), new RegionPlacement("steady", 3)));
 
     await().atMost(Duration.ofSeconds(60)).until(() -> replicas(steady) == 3);
     assertThat(stuckPath.abandoned())
