@@ -1,5 +1,8 @@
 package io.beastmode.testing;
 
+import io.beastmode.api.v1alpha1.RedisSentinel;
+import io.beastmode.api.v1alpha1.RegionRedis;
+import io.beastmode.operator.fleet.RedisAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -124,6 +127,15 @@ public final class RedisSentinelSet implements AutoCloseable {
   }
 
   /** The sentinels' URLs, as a Region names them. */
+  /** The set as the operator keys a Region's Redis ({@link RedisAddress}). */
+  public String regionAddress() {
+    var redis = new RegionRedis();
+    redis.sentinel = new RedisSentinel();
+    redis.sentinel.urls = sentinelUrls();
+    redis.sentinel.masterName = MASTER_NAME;
+    return RedisAddress.of(redis);
+  }
+
   public List<String> sentinelUrls() {
     return sentinels.stream().map(Node::url).toList();
   }

@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.beastmode.api.v1alpha1.ApiKey;
-import io.beastmode.api.v1alpha1.ApiKeySpec;
-import io.beastmode.api.v1alpha1.KeyBudget;
-import io.beastmode.api.v1alpha1.NamedReference;
-import io.beastmode.api.v1alpha1.RedisSentinel;
-import io.beastmode.api.v1alpha1.RegionRedis;
-import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisSentinelSet;
@@ -17,7 +11,6 @@ import io.beastmode.wire.QuotaKeys;
 import io.beastmode.wire.QuotaKeys.Budget;
 import io.vertx.core.Vertx;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,11 +36,7 @@ class AllowanceFailoverIT {
     set = RedisSentinelSet.start(1, 3);
     vertx = Vertx.vertx();
     clients = new RegionRedisClients(vertx);
-    var redis = new RegionRedis();
-    redis.sentinel = new RedisSentinel();
-    redis.sentinel.urls = set.sentinelUrls();
-    redis.sentinel.masterName = RedisSentinelSet.MASTER_NAME;
-    address = RedisAddress.of(redis);
+    address = set.regionAddress();
   }
 
   /** Stops what started; a set that failed to start stopped its own processes. */
@@ -64,7 +53,7 @@ class AllowanceFailoverIT {
   @Test
   void aRaiseSentAgainAfterAFailoverIsMadeOnce() throws Exception {
     var allowances = new RegionalAllowances(clients);
-    var key = key();
+    var key = RegionalAllowancesIT.key();
     var now = Instant.now();
     var first = set.master();
     // A raise by nothing; afterwards Redis knows the script, so the raise below is one call.
@@ -116,20 +105,5 @@ class AllowanceFailoverIT {
         Thread.sleep(100);
       }
     }
-  }
-
-  private static ApiKey key() {
-    var key = new ApiKey();
-    key.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-            .withNamespace("team")
-            .withName("shared")
-            .build());
-    key.setSpec(new ApiKeySpec());
-    key.getSpec().tenant = "team";
-    key.getSpec().routers = List.of(new NamedReference("chat"));
-    key.getSpec().budget = new KeyBudget();
-    key.getSpec().budget.usdPerDay = 1.0;
-    return key;
   }
 }

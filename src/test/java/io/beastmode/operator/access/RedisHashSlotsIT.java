@@ -2,11 +2,7 @@ package io.beastmode.operator.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.beastmode.api.v1alpha1.ApiKey;
-import io.beastmode.api.v1alpha1.ApiKeySpec;
-import io.beastmode.api.v1alpha1.KeyBudget;
 import io.beastmode.api.v1alpha1.KeyRegionUsage;
-import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.operator.fleet.RegionRedisClients;
@@ -100,7 +96,8 @@ class RedisHashSlotsIT {
               100,
               3 * NANO / 100));
     }
-    new RegionalAllowances(clients).rebalance(key(), regions, List.of(usage()), now);
+    new RegionalAllowances(clients)
+        .rebalance(RegionalAllowancesIT.key(), regions, List.of(usage()), now);
     // The script wrote each region's allowance (a refused one is logged and skipped).
     String allowances =
         io.beastmode.wire.QuotaKeys.of("team", "team/shared", false)
@@ -146,21 +143,6 @@ class RedisHashSlotsIT {
 
   private static KeyRegionUsage usage() {
     return new KeyRegionUsage("east", 0.0, null, null, null);
-  }
-
-  private static ApiKey key() {
-    var key = new ApiKey();
-    key.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-            .withNamespace("team")
-            .withName("shared")
-            .build());
-    key.setSpec(new ApiKeySpec());
-    key.getSpec().tenant = "team";
-    key.getSpec().routers = List.of(new NamedReference("chat"));
-    key.getSpec().budget = new KeyBudget();
-    key.getSpec().budget.usdPerDay = 1.0;
-    return key;
   }
 
   private static Region region(String name, String redisUrl) {

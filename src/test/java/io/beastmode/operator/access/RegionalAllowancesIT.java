@@ -230,7 +230,8 @@ class RegionalAllowancesIT {
     return usage;
   }
 
-  private static ApiKey key() {
+  /** team/shared: one USD a day, for router chat; the other allowance ITs use it too. */
+  static ApiKey key() {
     var key = new ApiKey();
     key.setMetadata(
         new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()

@@ -2,8 +2,6 @@ package io.beastmode.operator.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.beastmode.api.v1alpha1.RedisSentinel;
-import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisSentinelSet;
 import io.vertx.core.Vertx;
@@ -29,11 +27,7 @@ class RegionRedisSentinelIT {
     set = RedisSentinelSet.start(1, 3);
     vertx = Vertx.vertx();
     clients = new RegionRedisClients(vertx);
-    var redis = new RegionRedis();
-    redis.sentinel = new RedisSentinel();
-    redis.sentinel.urls = set.sentinelUrls();
-    redis.sentinel.masterName = RedisSentinelSet.MASTER_NAME;
-    address = RedisAddress.of(redis);
+    address = set.regionAddress();
   }
 
   @AfterEach

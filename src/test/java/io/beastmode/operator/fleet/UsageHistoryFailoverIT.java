@@ -3,8 +3,6 @@ package io.beastmode.operator.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.beastmode.api.v1alpha1.RedisSentinel;
-import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.testing.RedisSentinelSet;
 import io.beastmode.testing.UsageWriter;
 import io.beastmode.wire.UsageHistory;
@@ -41,11 +39,7 @@ class UsageHistoryFailoverIT {
     set = RedisSentinelSet.start(1, 3);
     vertx = Vertx.vertx();
     clients = new RegionRedisClients(vertx);
-    var redis = new RegionRedis();
-    redis.sentinel = new RedisSentinel();
-    redis.sentinel.urls = set.sentinelUrls();
-    redis.sentinel.masterName = RedisSentinelSet.MASTER_NAME;
-    address = RedisAddress.of(redis);
+    address = set.regionAddress();
     router = Redis.createClient(vertx, RedisAddress.options(address));
   }
 

@@ -2,8 +2,6 @@ package io.beastmode.operator.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.beastmode.api.v1alpha1.RedisSentinel;
-import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.router.learning.ExampleStream;
@@ -48,11 +46,7 @@ class LearnedExamplesFailoverIT {
     vertx = Vertx.vertx();
     clients = new RegionRedisClients(vertx);
     replication = new LearnedExamplesReplication(clients);
-    var redis = new RegionRedis();
-    redis.sentinel = new RedisSentinel();
-    redis.sentinel.urls = west.sentinelUrls();
-    redis.sentinel.masterName = RedisSentinelSet.MASTER_NAME;
-    String westAddress = RedisAddress.of(redis);
+    String westAddress = west.regionAddress();
     regions = Map.of("east", east.url(), "west", westAddress);
     westRouter = Redis.createClient(vertx, RedisAddress.options(westAddress));
   }
