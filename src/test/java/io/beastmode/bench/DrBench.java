@@ -38,6 +38,7 @@ import io.beastmode.testing.FakeWorkloadController;
 import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.OperatorUnderTest;
 import io.beastmode.testing.RedisServer;
+import io.beastmode.testing.Running;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -76,7 +77,7 @@ public final class DrBench {
 
   private final Map<String, ApiServer> members = new LinkedHashMap<>();
   private final Map<String, RedisServer> redis = new LinkedHashMap<>();
-  private final List<AutoCloseable> running = new ArrayList<>();
+  private final Running running = new Running();
   private final String keyValue;
 
   private DrBench() {
@@ -573,13 +574,7 @@ public final class DrBench {
   }
 
   private void close() {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      try {
-        running.get(i).close();
-      } catch (Exception e) {
-        System.err.println("stopping: " + e.getMessage());
-      }
-    }
+    running.close();
   }
 
   static void waitFor(BooleanSupplier condition, String what) {

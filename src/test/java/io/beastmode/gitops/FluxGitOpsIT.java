@@ -17,6 +17,7 @@ import io.beastmode.testing.GitWorkingCopy;
 import io.beastmode.testing.OperatorUnderTest;
 import io.beastmode.testing.PlatformCrds;
 import io.beastmode.testing.RedisServer;
+import io.beastmode.testing.Running;
 import io.beastmode.testing.SimulatedRouters;
 import io.beastmode.testing.TempFiles;
 import io.beastmode.wire.ConfigYaml;
@@ -67,19 +68,16 @@ class FluxGitOpsIT {
   static final String RETRY_INTERVAL = "5s";
   static final String TIMEOUT = "30s";
 
-  private final List<AutoCloseable> started = new ArrayList<>();
+  private final Running started = new Running();
   private final Path workDir = Path.of("target", "flux-gitops-it").toAbsolutePath();
 
   @AfterEach
-  void stop() throws Exception {
-    for (int i = started.size() - 1; i >= 0; i--) {
-      started.get(i).close();
-    }
+  void stop() {
+    started.close();
   }
 
   private <T extends AutoCloseable> T started(T part) {
-    started.add(part);
-    return part;
+    return started.add(part);
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.beastmode.testing.PlatformCrds;
 import io.beastmode.testing.Ports;
 import io.beastmode.testing.Prometheus;
 import io.beastmode.testing.RedisServer;
+import io.beastmode.testing.Running;
 import io.beastmode.testing.ServerProcess;
 import io.beastmode.testing.TempFiles;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -99,7 +100,7 @@ class DashboardQueriesProcessIT {
               "fleet.json: Slowest recent failover / B",
               "the failover timers appear on the first failover"));
 
-  private static final List<AutoCloseable> running = new ArrayList<>();
+  private static final Running running = new Running();
   private static ApiServer server;
   private static Prometheus prometheus;
   private static Instant start;
@@ -214,14 +215,7 @@ class DashboardQueriesProcessIT {
 
   @AfterAll
   static void stop() {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      try {
-        running.get(i).close();
-      } catch (Exception e) {
-        // stopping the rest matters more
-      }
-    }
-    running.clear();
+    running.close();
   }
 
   @Test

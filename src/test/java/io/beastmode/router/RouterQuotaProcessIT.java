@@ -18,6 +18,7 @@ import io.beastmode.testing.Ports;
 import io.beastmode.testing.PrometheusScrape;
 import io.beastmode.testing.RedisCommands;
 import io.beastmode.testing.RedisServer;
+import io.beastmode.testing.Running;
 import io.beastmode.testing.ServerProcess;
 import io.beastmode.testing.TempFiles;
 import io.beastmode.wire.AccessConfig;
@@ -112,7 +113,7 @@ class RouterQuotaProcessIT {
   /** One router process. */
   record Router(String name, String base, String management, ServerProcess process) {}
 
-  private static final List<AutoCloseable> running = new ArrayList<>();
+  private static final Running running = new Running();
   private static final List<Router> routers = new ArrayList<>();
   private static RedisServer redis;
   private static Vertx vertx;
@@ -167,14 +168,7 @@ class RouterQuotaProcessIT {
 
   @AfterAll
   static void stop() {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      try {
-        running.get(i).close();
-      } catch (Exception e) {
-        // stopping the rest matters more
-      }
-    }
-    running.clear();
+    running.close();
     routers.clear();
   }
 

@@ -4,6 +4,7 @@ import io.beastmode.bench.router.LoadGenerator.Target;
 import io.beastmode.testing.Ports;
 import io.beastmode.testing.PrometheusScrape;
 import io.beastmode.testing.RedisServer;
+import io.beastmode.testing.Running;
 import io.beastmode.testing.ServerProcess;
 import io.beastmode.wire.Digests;
 import io.vertx.core.MultiMap;
@@ -69,7 +70,7 @@ final class BenchSystems implements AutoCloseable {
   record SystemUnderTest(
       String name, Target fast, Target slow, Target stream, DoubleSupplier peakMemoryMiB) {}
 
-  private final List<AutoCloseable> running = new ArrayList<>();
+  private final Running running = new Running();
   private final List<SystemUnderTest> systems = new ArrayList<>();
   private String upstream;
 
@@ -729,12 +730,6 @@ final class BenchSystems implements AutoCloseable {
 
   @Override
   public void close() {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      try {
-        running.get(i).close();
-      } catch (Exception e) {
-        // stopping the rest matters more
-      }
-    }
+    running.close();
   }
 }

@@ -24,6 +24,7 @@ import io.beastmode.testing.FakeWorkloadController;
 import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.OperatorUnderTest;
 import io.beastmode.testing.RedisServer;
+import io.beastmode.testing.Running;
 import io.beastmode.testing.S3Server;
 import io.beastmode.testing.SimulatedRouters;
 import io.beastmode.testing.TcpProxy;
@@ -39,7 +40,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +69,7 @@ class StandbyHubIT {
   static final List<String> REGIONS = List.of("west", "east");
   static final Set<String> WRITES = Set.of("create", "update", "patch", "delete");
   @TempDir static Path work;
-  static final List<AutoCloseable> started = new ArrayList<>();
+  static final Running started = new Running();
   static final Map<String, ApiServer> regions = new LinkedHashMap<>();
   static final Map<String, TcpProxy> paths = new HashMap<>();
   static ApiServer hubA;
@@ -145,9 +145,7 @@ class StandbyHubIT {
     for (var closeable : new AutoCloseable[] {operatorA, operatorB}) {
       close(closeable);
     }
-    for (int i = started.size() - 1; i >= 0; i--) {
-      close(started.get(i));
-    }
+    started.close();
   }
 
   @Test
@@ -518,8 +516,7 @@ class StandbyHubIT {
   }
 
   static <T extends AutoCloseable> T started(T closeable) {
-    started.add(closeable);
-    return closeable;
+    return started.add(closeable);
   }
 
   static void close(AutoCloseable closeable) {
