@@ -14,12 +14,12 @@ import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionPlacement;
 import io.beastmode.api.v1alpha1.RegionStatus;
 import io.beastmode.testing.ApiServer;
+import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.OperatorUnderTest;
 import io.beastmode.testing.TcpProxy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.time.Duration;
@@ -193,15 +193,7 @@ class HungMemberIT {
   }
 
   private static void kubeconfig(String region, String kubeconfig) {
-    hub.secrets()
-        .inNamespace(SYSTEM)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(region + "-kubeconfig")
-                .endMetadata()
-                .withStringData(Map.of("kubeconfig", kubeconfig))
-                .build())
+    hub.resource(Fixtures.secret(SYSTEM, region + "-kubeconfig", Map.of("kubeconfig", kubeconfig)))
         .create();
   }
 

@@ -12,7 +12,6 @@ import io.beastmode.operator.desired.RoutingConfigMap;
 import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.TrafficConfig;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.util.ArrayList;
@@ -121,15 +120,7 @@ public final class Fleet implements AutoCloseable {
 
   public void putKubeconfig(String region, String kubeconfig) {
     hub()
-        .secrets()
-        .inNamespace(SYSTEM)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(region + "-kubeconfig")
-                .endMetadata()
-                .withStringData(Map.of("kubeconfig", kubeconfig))
-                .build())
+        .resource(Fixtures.secret(SYSTEM, region + "-kubeconfig", Map.of("kubeconfig", kubeconfig)))
         .serverSideApply();
   }
 
