@@ -49,7 +49,10 @@ final class RoutingConfigWatcher {
   private final AtomicReference<KeyRing> keyRing = new AtomicReference<>();
   private Consumer<RoutingTable> onChange = table -> {};
   private Reloads onReload = (applied, source) -> {};
-  private long revision;
+
+  /** Written under the lock; read without it by the push reader on its event loop. */
+  private volatile long revision;
+
   private String lastRouting;
   private String lastTraffic;
   private boolean keysSeen;
@@ -114,7 +117,7 @@ final class RoutingConfigWatcher {
   }
 
   /** The revision of the config in force; 0 when it came from files without one. */
-  synchronized long revision() {
+  long revision() {
     return revision;
   }
 
