@@ -393,6 +393,7 @@ final class Exchange {
             prompt,
             PromptFeatures.of(
                 prompt, PromptText.userTurns(request), needs.tools(), needs.maxTokens()),
+            tenant,
             learned.retryKey(tenant, prompt)),
         (predicted, error) -> {
           prediction = predicted;
@@ -525,7 +526,8 @@ final class Exchange {
                           prediction.features(),
                           pair.weakChance(prediction.chances()),
                           pair.strongChance(prediction.chances()),
-                          learnedStrong);
+                          learnedStrong,
+                          prediction.group());
               ModelRoute first = policyDecision.strong() ? pair.strong() : pair.weak();
               selection =
                   selection.leading(

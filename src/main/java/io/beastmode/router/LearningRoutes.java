@@ -15,6 +15,7 @@ import io.beastmode.router.select.learned.EncoderPool;
 import io.beastmode.router.select.learned.LabelledPrompts;
 import io.beastmode.router.select.policy.CandidatePolicy;
 import io.beastmode.router.select.policy.OffPolicyEstimator;
+import io.beastmode.router.select.policy.PolicyGroups;
 import io.beastmode.router.select.policy.PolicyRouting;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -104,8 +105,8 @@ final class LearningRoutes {
 
   /**
    * {@code GET /selection/policy} on the management port: the candidate policy in force, each
-   * candidate's estimated PGR, mean outcome and strong share with 95 % bounds, and the exploration
-   * spent.
+   * candidate's estimated PGR, mean outcome and strong share with 95 % bounds, the exploration
+   * spent, and each tenant's and prompt cluster's policy.
    */
   void policy(RoutingContext ctx) {
     LearnedSelection learned = learning;
@@ -134,6 +135,24 @@ final class LearningRoutes {
               interval(row.putObject("accuracy"), estimate.accuracy());
               interval(row.putObject("strongShare"), estimate.strongShare());
             });
+    var groups = body.putArray("groups");
+    for (PolicyGroups.GroupStatus group : learned.groupStatus()) {
+      ObjectNode row = groups.addObject();
+      row.put("kind", group.kind().name());
+      row.put("name", group.name());
+      row.put("inForce", group.inForce().name());
+      if (group.own() == null) {
+        row.putNull("own");
+      } else {
+        row.put("own", group.own().name());
+      }
+      row.put("decisions", group.decisions());
+      row.put("outcomes", group.outcomes());
+      ObjectNode advantages = row.putObject("advantageOverRouter");
+      group
+          .advantages()
+          .forEach((policy, gain) -> interval(advantages.putObject(policy.name()), gain));
+    }
     ctx.response().putHeader("content-type", "application/json").end(body.toString());
   }
 

@@ -2,7 +2,9 @@ package io.beastmode.router;
 
 import io.beastmode.router.select.policy.CandidatePolicy;
 import io.beastmode.router.select.policy.OffPolicyEstimator;
+import io.beastmode.router.select.policy.PolicyGroups;
 import io.beastmode.router.select.policy.PolicyRouting;
+import io.beastmode.router.select.policy.PromptClusters;
 import io.beastmode.router.upstream.Backends;
 import io.beastmode.wire.Heartbeat;
 import io.beastmode.wire.LatencyHistogram;
@@ -52,6 +54,8 @@ public final class RouterMetrics {
   private final Gauge unwrittenGauge;
   private volatile java.util.function.IntSupplier unwrittenSettlements = () -> 0;
   private volatile java.util.function.Supplier<PolicyRouting.Status> policies = () -> null;
+  private volatile java.util.function.Supplier<List<PolicyGroups.GroupStatus>> policyGroups =
+      () -> null;
   private final List<Gauge> policyGauges = new java.util.ArrayList<>();
 
   /** The results a request's cache lookup ends with. */
@@ -185,6 +189,69 @@ public final class RouterMetrics {
         PolicyRouting.Status::outcomes,
         null,
         null);
+    registerPolicyGroupGauges();
+  }
+
+  /**
+   * Per prompt cluster (a fixed number, so a bounded set of series) the policy its decisions
+   * follow; per kind of group the number following each policy on their own evidence. Tenants are
+   * counted, never labels: their names are many and the caller's own.
+   */
+  private void registerPolicyGroupGauges() {
+    for (CandidatePolicy policy : CandidatePolicy.values()) {
+      for (int cluster = 0; cluster < PromptClusters.DEFAULT_COUNT; cluster++) {
+        String name = String.valueOf(cluster);
+        policyGauges.add(
+            groupGauge(
+                    "beastmode.router.selection.cluster.policy.in.force",
+                    "1 for the candidate policy a prompt cluster's learned decisions follow (its own or"
+                        + " the router's)",
+                    groups ->
+                        groups.stream()
+                            .filter(
+                                g -> g.kind() == PolicyGroups.Kind.cluster && g.name().equals(name))
+                            .findFirst()
+                            .map(g -> g.inForce() == policy ? 1.0 : 0.0)
+                            .orElse(Double.NaN))
+                .tag("cluster", name)
+                .tag("policy", policy.name())
+                .register(registry));
+      }
+      for (PolicyGroups.Kind kind : PolicyGroups.Kind.values()) {
+        policyGauges.add(
+            groupGauge(
+                    "beastmode.router.selection.groups.own.policy",
+                    "Tenants or prompt clusters following a candidate policy on their own outcomes"
+                        + " rather than the router's",
+                    groups ->
+                        groups.stream().filter(g -> g.kind() == kind && g.own() == policy).count())
+                .tag("kind", kind.name())
+                .tag("policy", policy.name())
+                .register(registry));
+      }
+    }
+    policyGauges.add(
+        groupGauge(
+                "beastmode.router.selection.tenants.tracked",
+                "Tenants whose policy estimates this router keeps (at most "
+                    + PolicyGroups.MAX_TENANTS
+                    + ", the least recently seen forgotten first)",
+                groups -> groups.stream().filter(g -> g.kind() == PolicyGroups.Kind.tenant).count())
+            .register(registry));
+  }
+
+  private Gauge.Builder<java.util.function.Supplier<Number>> groupGauge(
+      String name,
+      String description,
+      java.util.function.ToDoubleFunction<List<PolicyGroups.GroupStatus>> value) {
+    return Gauge.builder(
+            name,
+            () -> {
+              List<PolicyGroups.GroupStatus> groups = policyGroups.get();
+              return groups == null ? Double.NaN : value.applyAsDouble(groups);
+            })
+        .description(description)
+        .tag("region", region);
   }
 
   private void policyGauge(
@@ -222,6 +289,12 @@ public final class RouterMetrics {
   /** The learned selection's policy figures (null without it). */
   public void watchPolicies(java.util.function.Supplier<PolicyRouting.Status> status) {
     this.policies = status;
+  }
+
+  /** The learned selection's per-tenant and per-cluster policies (null without it). */
+  public void watchPolicyGroups(
+      java.util.function.Supplier<List<PolicyGroups.GroupStatus>> groups) {
+    this.policyGroups = groups;
   }
 
   /**

@@ -183,6 +183,8 @@ public class RouterRole {
         () -> learning.current() == null ? 0 : learning.current().examplesLearned());
     metrics.watchPolicies(
         () -> learning.current() == null ? null : learning.current().policyStatus());
+    metrics.watchPolicyGroups(
+        () -> learning.current() == null ? null : learning.current().groupStatus());
     Consumer<RoutingTable> apply =
         next -> {
           backends.update(next);

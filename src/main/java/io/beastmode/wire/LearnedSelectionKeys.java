@@ -68,6 +68,12 @@ public final class LearnedSelectionKeys {
 
   public static final String PREDICTED_STRONG = "pst";
 
+  /**
+   * Stream and decision field: the caller's tenant (absent when unknown), so each router keeps the
+   * policy estimates per tenant too.
+   */
+  public static final String POLICY_TENANT = "ptn";
+
   /** A client asking the same prompt again within this many seconds rates the first answer bad. */
   public static final int RETRY_WINDOW_SECONDS = 30;
 

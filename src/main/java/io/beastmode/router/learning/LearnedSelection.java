@@ -7,7 +7,9 @@ import io.beastmode.router.select.learned.PromptEncoder;
 import io.beastmode.router.select.learned.SuccessPredictor;
 import io.beastmode.router.select.policy.CandidatePolicy;
 import io.beastmode.router.select.policy.LoggedOutcome;
+import io.beastmode.router.select.policy.PolicyGroups;
 import io.beastmode.router.select.policy.PolicyRouting;
+import io.beastmode.router.select.policy.PromptClusters;
 import io.beastmode.router.select.policy.PromptFeatures;
 import io.beastmode.wire.Digests;
 import io.beastmode.wire.LearnedSelectionKeys;
@@ -52,13 +54,15 @@ public final class LearnedSelection {
   private static final int READ_BATCH = 2000;
   private static final int WRITE_BATCH = 500;
   private static final long STATUS_MAX_AGE_NANOS = 1_000_000_000L;
+  private static final long CLUSTER_SEED = 1;
   private static final List<String> POLICY_FIELDS =
       List.of(
           LearnedSelectionKeys.POLICY_ACTIONS,
           LearnedSelectionKeys.POLICY_STRONG,
           LearnedSelectionKeys.PROPENSITY,
           LearnedSelectionKeys.PREDICTED_WEAK,
-          LearnedSelectionKeys.PREDICTED_STRONG);
+          LearnedSelectionKeys.PREDICTED_STRONG,
+          LearnedSelectionKeys.POLICY_TENANT);
 
   /**
    * What the predictor said about one prompt.
@@ -68,13 +72,16 @@ public final class LearnedSelection {
    * @param features the request's shape, which the candidate policies read
    * @param retryKey where the last decision on the same prompt of the same tenant is kept, null
    *     when retries are not watched
+   * @param group the caller's tenant and the prompt's cluster, whose own policy estimates the
+   *     decision counts in
    */
   public record Prediction(
       float[] embedding,
       int promptChars,
       Map<String, Double> chances,
       PromptFeatures features,
-      String retryKey) {}
+      String retryKey,
+      PolicyGroups.Key group) {}
 
   private record Example(float[] embedding, int promptChars, Map<String, Double> outcomes) {}
 
@@ -95,6 +102,8 @@ public final class LearnedSelection {
   private final PolicyRouting policies =
       new PolicyRouting(CandidatePolicy.DEFAULTS, 0, new SplittableRandom());
   private volatile PolicyRouting.Status policyStatus;
+  private volatile List<PolicyGroups.GroupStatus> groupStatus = List.of();
+  private volatile PromptClusters clusters;
   private volatile long policyStatusAtNanos;
   private volatile long headsFittedAtNanos;
   private volatile int headsFittedOn;
@@ -147,10 +156,17 @@ public final class LearnedSelection {
     long now = System.nanoTime();
     if (status == null || now - policyStatusAtNanos > STATUS_MAX_AGE_NANOS) {
       status = policies.status();
+      groupStatus = policies.groupStatus();
       policyStatus = status;
       policyStatusAtNanos = now;
     }
     return status;
+  }
+
+  /** Each tenant's and prompt cluster's policy, as of the last {@link #policyStatus()}. */
+  public List<PolicyGroups.GroupStatus> groupStatus() {
+    policyStatus();
+    return groupStatus;
   }
 
   /** Where the last decision on {@code prompt} of {@code tenant} is kept for the retry window. */
@@ -169,14 +185,15 @@ public final class LearnedSelection {
    * when the encoder is unavailable or the pool is full: the selection then goes by quality.
    */
   public CompletionStage<Prediction> predict(String prompt) {
-    return predict(prompt, PromptFeatures.of(prompt, 1, false, 0), null);
+    return predict(prompt, PromptFeatures.of(prompt, 1, false, 0), null, null);
   }
 
   /**
-   * As above, for a request of the given shape whose retries are watched under {@code retryKey}.
+   * As above, for a request of the given shape from {@code tenant} (null when unknown) whose
+   * retries are watched under {@code retryKey}.
    */
   public CompletionStage<Prediction> predict(
-      String prompt, PromptFeatures features, String retryKey) {
+      String prompt, PromptFeatures features, String tenant, String retryKey) {
     try {
       return CompletableFuture.supplyAsync(
           () -> {
@@ -195,7 +212,10 @@ public final class LearnedSelection {
                 chances.put(current.models().get(m), chance[m]);
               }
             }
-            return new Prediction(embedding, prompt.length(), chances, features, retryKey);
+            PromptClusters fitted = clusters;
+            PolicyGroups.Key group =
+                new PolicyGroups.Key(tenant, fitted == null ? -1 : fitted.nearest(embedding));
+            return new Prediction(embedding, prompt.length(), chances, features, retryKey, group);
           },
           encoders);
     } catch (RejectedExecutionException full) {
@@ -263,6 +283,9 @@ public final class LearnedSelection {
     }
     if (!Double.isNaN(decision.strongChance())) {
       fields.put(LearnedSelectionKeys.PREDICTED_STRONG, String.valueOf(decision.strongChance()));
+    }
+    if (decision.group().tenant() != null) {
+      fields.put(LearnedSelectionKeys.POLICY_TENANT, decision.group().tenant());
     }
     return fields;
   }
@@ -465,13 +488,19 @@ public final class LearnedSelection {
   }
 
   /** The outcome of a logged policy decision, when the entry carries one. */
-  private static LoggedOutcome loggedOutcomeOf(Map<String, Response> fields, Example example) {
+  private LoggedOutcome loggedOutcomeOf(Map<String, Response> fields, Example example) {
     Response actions = fields.get(LearnedSelectionKeys.POLICY_ACTIONS);
     Response strong = fields.get(LearnedSelectionKeys.POLICY_STRONG);
     Response propensity = fields.get(LearnedSelectionKeys.PROPENSITY);
     if (actions == null || strong == null || propensity == null || example.outcomes().size() != 1) {
       return null;
     }
+    Response tenant = fields.get(LearnedSelectionKeys.POLICY_TENANT);
+    PromptClusters fitted = clusters;
+    PolicyGroups.Key group =
+        new PolicyGroups.Key(
+            tenant == null ? null : tenant.toString(),
+            fitted == null ? -1 : fitted.nearest(example.embedding()));
     try {
       return new LoggedOutcome(
           Integer.parseInt(actions.toString()),
@@ -479,7 +508,8 @@ public final class LearnedSelection {
           Double.parseDouble(propensity.toString()),
           example.outcomes().values().iterator().next(),
           chanceOf(fields.get(LearnedSelectionKeys.PREDICTED_WEAK)),
-          chanceOf(fields.get(LearnedSelectionKeys.PREDICTED_STRONG)));
+          chanceOf(fields.get(LearnedSelectionKeys.PREDICTED_STRONG)),
+          group);
     } catch (IllegalArgumentException malformed) {
       return null;
     }
@@ -514,6 +544,14 @@ public final class LearnedSelection {
     }
     if (all.isEmpty()) {
       return;
+    }
+    if (clusters == null) {
+      // Fixed once fitted: the outcomes each cluster's estimates rest on keep their meaning.
+      clusters =
+          PromptClusters.fit(
+              all.stream().map(Example::embedding).toList(),
+              PromptClusters.DEFAULT_COUNT,
+              CLUSTER_SEED);
     }
     TreeSet<String> names = new TreeSet<>();
     all.forEach(e -> names.addAll(e.outcomes().keySet()));

@@ -9,7 +9,9 @@ import io.beastmode.router.select.learned.SuccessPredictor;
 import io.beastmode.router.select.learned.SuccessPredictor.Method;
 import io.beastmode.router.select.learned.SuccessPredictor.Settings;
 import io.beastmode.router.select.policy.CandidatePolicy;
+import io.beastmode.router.select.policy.PolicyGroups;
 import io.beastmode.router.select.policy.PolicyRouting;
+import io.beastmode.router.select.policy.PromptClusters;
 import io.beastmode.router.select.policy.PromptFeatures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +61,10 @@ public final class FoldEval {
 
     List<String> subjects = new ArrayList<>(all.sources());
     Collections.sort(subjects);
+    int[] subjectOf = new int[all.rows().size()];
+    for (int i = 0; i < subjectOf.length; i++) {
+      subjectOf[i] = subjects.indexOf(all.sources().get(all.sourceOf().get(i)));
+    }
     List<Map<String, Object>> runs = new ArrayList<>();
     for (int fold = 0; fold < FOLDS; fold++) {
       for (String direction : List.of("out", "in")) {
@@ -75,7 +81,8 @@ public final class FoldEval {
           }
         }
         Map<String, Object> run =
-            new Run(all.models(), examples, features, train, eval, strong, exploration).measure();
+            new Run(all.models(), examples, features, subjectOf, train, eval, strong, exploration)
+                .measure();
         run.put("fold", fold);
         run.put("direction", direction);
         run.put("eval_subjects", evalSubjects);
@@ -119,11 +126,22 @@ public final class FoldEval {
     return new SelectionEval.Dataset(models, sources, rows, sourceOf);
   }
 
+  /**
+   * How the replayed router routes: router-wide only (the default), with per-cluster policies, or
+   * with exploration spent where the candidates disagree.
+   */
+  private record Variant(String name, boolean perCluster, boolean targeted) {
+    static final Variant ROUTER_WIDE = new Variant("router_wide", false, false);
+    static final List<Variant> TRIED =
+        List.of(new Variant("per_cluster", true, false), new Variant("targeted", false, true));
+  }
+
   /** One train/eval split of the folds. */
   private record Run(
       List<String> models,
       List<LabelledExample> examples,
       List<PromptFeatures> features,
+      int[] subjectOf,
       List<Integer> train,
       List<Integer> eval,
       int strong,
@@ -157,8 +175,63 @@ public final class FoldEval {
       run.put("router_no_feedback", router);
       run.put("best_baseline", bestBaseline);
       run.put("no_feedback_target_met", router >= bestBaseline - 0.01);
-      run.put("replay", replay(mixture, trainExamples, knn));
+      PromptClusters clusters =
+          PromptClusters.fit(
+              trainExamples.stream().map(LabelledExample::embedding).toList(),
+              PromptClusters.DEFAULT_COUNT,
+              SEED);
+      run.put(
+          "inner_subject_split",
+          innerChoice(i -> subjectOf[i] % 2 == 0, apgr, "subjects of the training folds"));
+      run.put(
+          "inner_cluster_split",
+          innerChoice(
+              i -> clusters.nearest(examples.get(i).embedding()) % 2 == 0,
+              apgr,
+              "clusters of the training prompts"));
+      run.put("replay", replay(mixture, trainExamples, knn, clusters, Variant.ROUTER_WIDE));
+      Map<String, Object> tried = new LinkedHashMap<>();
+      for (Variant variant : Variant.TRIED) {
+        tried.put(variant.name(), replay(mixture, trainExamples, knn, clusters, variant));
+      }
+      run.put("replay_tried", tried);
       return run;
+    }
+
+    /**
+     * The router's default policy chosen without the eval subjects: the training prompts split in
+     * two by {@code firstHalf}, each half scored by a predictor trained on the other, the candidate
+     * with the best mean APGR over both ways chosen, and its APGR on the eval subjects.
+     */
+    Map<String, Object> innerChoice(
+        java.util.function.IntPredicate firstHalf, Map<String, Object> evalApgr, String by) {
+      List<Integer> a = train.stream().filter(firstHalf::test).toList();
+      List<Integer> b = train.stream().filter(i -> !firstHalf.test(i)).toList();
+      Map<String, Double> mean = new LinkedHashMap<>();
+      for (List<List<Integer>> split : List.of(List.of(a, b), List.of(b, a))) {
+        SuccessPredictor inner =
+            SuccessPredictor.train(
+                models,
+                split.get(0).stream().map(examples::get).toList(),
+                Method.mixture,
+                Settings.DEFAULT);
+        Map<String, double[]> scores = candidateScores(inner, split.get(1));
+        Outcomes outcomes = outcomesOf(split.get(1));
+        for (CandidatePolicy policy : CandidatePolicy.DEFAULTS) {
+          mean.merge(policy.name(), apgrOf(scores.get(policy.name()), outcomes) / 2, Double::sum);
+        }
+      }
+      String chosen =
+          mean.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("split_by", by);
+      result.put("halves", List.of(a.size(), b.size()));
+      Map<String, Object> rounded = new LinkedHashMap<>();
+      mean.forEach((name, value) -> rounded.put(name, SelectionEval.round(value)));
+      result.put("inner_apgr", rounded);
+      result.put("chosen", chosen);
+      result.put("apgr_on_eval", evalApgr.get(chosen));
+      return result;
     }
 
     /** Each candidate's score of each prompt (higher: rather the strong model). */
@@ -237,7 +310,11 @@ public final class FoldEval {
      * routing with the chosen model's outcome fed back, the second half scored.
      */
     Map<String, Object> replay(
-        SuccessPredictor before, List<LabelledExample> trainExamples, SuccessPredictor knn) {
+        SuccessPredictor before,
+        List<LabelledExample> trainExamples,
+        SuccessPredictor knn,
+        PromptClusters clusters,
+        Variant variant) {
       int weak = 1 - strong;
       List<Integer> order = new ArrayList<>(eval);
       Collections.shuffle(order, new Random(SEED));
@@ -256,6 +333,7 @@ public final class FoldEval {
 
       PolicyRouting routing =
           new PolicyRouting(CandidatePolicy.DEFAULTS, exploration, new SplittableRandom(SEED));
+      routing.exploreWhereCandidatesDisagree(variant.targeted());
       List<LabelledExample> learnedFrom = new ArrayList<>(trainExamples);
       SuccessPredictor predictor = before;
       List<Map<String, Object>> switches = new ArrayList<>();
@@ -266,8 +344,13 @@ public final class FoldEval {
         LabelledExample e = examples.get(i);
         double[] chance = predictor.predict(e.embedding(), e.promptChars());
         double weakChance = chance[weak];
+        PolicyGroups.Key group =
+            variant.perCluster()
+                ? new PolicyGroups.Key(null, clusters.nearest(e.embedding()))
+                : PolicyGroups.Key.NONE;
         PolicyRouting.Decision decision =
-            routing.decide(features.get(i), weakChance, chance[strong], weakChance < threshold);
+            routing.decide(
+                features.get(i), weakChance, chance[strong], weakChance < threshold, group);
         int answered = decision.strong() ? strong : weak;
         toStrong += decision.strong() ? 1 : 0;
         double reward = e.outcomes()[answered];
@@ -320,7 +403,30 @@ public final class FoldEval {
                                   r(estimate.strongShare().low()),
                                   r(estimate.strongShare().high())))));
       result.put("estimated_on_fed_half", estimated);
-      double router = apgrOf(afterScores.get(status.inForce().name()), outcomes);
+      // Each held prompt ranked by the policy its group follows at the end: every candidate's
+      // scores as ranks, so policies that send the same share mix on one scale.
+      Map<Integer, CandidatePolicy> clusterPolicy = new LinkedHashMap<>();
+      Map<String, Object> clusterPolicies = new LinkedHashMap<>();
+      for (PolicyGroups.GroupStatus g : routing.groupStatus()) {
+        clusterPolicy.put(Integer.valueOf(g.name()), g.inForce());
+        clusterPolicies.put(
+            g.name(),
+            Map.of(
+                "in_force", g.inForce().name(), "own", g.own() != null, "outcomes", g.outcomes()));
+      }
+      result.put("cluster_policies", clusterPolicies);
+      Map<String, double[]> heldRanks = new LinkedHashMap<>();
+      afterScores.forEach((name, s) -> heldRanks.put(name, ranks(s)));
+      double[] followed = new double[held.size()];
+      for (int j = 0; j < held.size(); j++) {
+        CandidatePolicy policy =
+            variant.perCluster()
+                ? clusterPolicy.getOrDefault(
+                    clusters.nearest(examples.get(held.get(j)).embedding()), status.inForce())
+                : status.inForce();
+        followed[j] = heldRanks.get(policy.name())[j];
+      }
+      double router = apgrOf(followed, outcomes);
       result.put("router_after_feedback", router);
       Map<String, Object> afterApgr = new LinkedHashMap<>();
       afterScores.forEach(

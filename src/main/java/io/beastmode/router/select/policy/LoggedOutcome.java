@@ -10,6 +10,7 @@ package io.beastmode.router.select.policy;
  * @param reward the answer's outcome, 0 (bad) to 1 (good)
  * @param weakChance the predictor's chance for the cheap model at decision time, NaN when unknown
  * @param strongChance the same for the strong model
+ * @param group the tenant and prompt cluster the decision belongs to
  */
 public record LoggedOutcome(
     int actions,
@@ -17,17 +18,30 @@ public record LoggedOutcome(
     double propensity,
     double reward,
     double weakChance,
-    double strongChance) {
+    double strongChance,
+    PolicyGroups.Key group) {
 
   /** An outcome without predictions: estimated by propensities alone. */
   public LoggedOutcome(int actions, boolean strong, double propensity, double reward) {
     this(actions, strong, propensity, reward, Double.NaN, Double.NaN);
   }
 
+  /** An outcome of a decision that belongs to no group but the router. */
+  public LoggedOutcome(
+      int actions,
+      boolean strong,
+      double propensity,
+      double reward,
+      double weakChance,
+      double strongChance) {
+    this(actions, strong, propensity, reward, weakChance, strongChance, PolicyGroups.Key.NONE);
+  }
+
   public LoggedOutcome {
     if (!(propensity > 0 && propensity <= 1)) {
       throw new IllegalArgumentException("propensity must be in (0, 1], was " + propensity);
     }
+    group = group == null ? PolicyGroups.Key.NONE : group;
   }
 
   /** The predicted outcome of an action, 0 when not predicted (then the estimate is plain IPW). */

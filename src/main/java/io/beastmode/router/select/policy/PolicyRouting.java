@@ -44,10 +44,11 @@ public final class PolicyRouting {
    * @param actions the candidates that would send it to the strong model (bits)
    * @param strong whether it goes to the strong model
    * @param propensity the probability of that action under the router's randomised rule
-   * @param inForce the policy followed
+   * @param inForce the policy followed (the router's, or the decision's tenant's or cluster's own)
    * @param explored whether the action was drawn at random rather than the policy's
    * @param weakChance the predictor's chance for the cheap model, NaN when unknown
    * @param strongChance the same for the strong model
+   * @param group the tenant and prompt cluster the decision belongs to
    */
   public record Decision(
       int actions,
@@ -56,11 +57,13 @@ public final class PolicyRouting {
       CandidatePolicy inForce,
       boolean explored,
       double weakChance,
-      double strongChance) {
+      double strongChance,
+      PolicyGroups.Key group) {
 
     /** What the estimates take in once the answer's outcome is known. */
     public LoggedOutcome outcome(double reward) {
-      return new LoggedOutcome(actions, strong, propensity, reward, weakChance, strongChance);
+      return new LoggedOutcome(
+          actions, strong, propensity, reward, weakChance, strongChance, group);
     }
   }
 
@@ -91,6 +94,9 @@ public final class PolicyRouting {
   private final Map<CandidatePolicy, ScoreWindow> windows = new EnumMap<>(CandidatePolicy.class);
   private final boolean[] learnedStrong = new boolean[SCORE_WINDOW];
   private final Deque<LoggedOutcome> outcomes = new ArrayDeque<>();
+  private final PolicyGroups groups = new PolicyGroups();
+  private final TargetedExploration targeted = new TargetedExploration(SCORE_WINDOW);
+  private boolean exploreWhereCandidatesDisagree;
   private final int[] strongDecisions = new int[CandidatePolicy.values().length];
   private int recentDecisions;
   private int recentLearnedStrong;
@@ -132,10 +138,25 @@ public final class PolicyRouting {
     if (inForce == null || !candidates.contains(inForce)) {
       inForce = candidates.get(0);
     }
+    groups.retain(candidates);
+  }
+
+  /**
+   * Whether the exploration share goes mostly to prompts the candidates disagree on ({@link
+   * TargetedExploration}) rather than evenly to all.
+   */
+  public synchronized void exploreWhereCandidatesDisagree(boolean targeted) {
+    this.exploreWhereCandidatesDisagree = targeted;
   }
 
   public synchronized CandidatePolicy inForce() {
     return inForce;
+  }
+
+  /** Decides one prompt that belongs to no group but the router (see below). */
+  public Decision decide(
+      PromptFeatures features, double weakChance, double strongChance, boolean learnedWantsStrong) {
+    return decide(features, weakChance, strongChance, learnedWantsStrong, PolicyGroups.Key.NONE);
   }
 
   /**
@@ -145,9 +166,15 @@ public final class PolicyRouting {
    * @param weakChance the predictor's chance that the cheap model answers well, NaN when unknown
    * @param strongChance the same for the strong model
    * @param learnedWantsStrong whether the learned threshold rule chose the strong model
+   * @param group the caller's tenant and the prompt's cluster: the decision follows their own
+   *     policy where their outcomes set one apart ({@link PolicyGroups})
    */
   public synchronized Decision decide(
-      PromptFeatures features, double weakChance, double strongChance, boolean learnedWantsStrong) {
+      PromptFeatures features,
+      double weakChance,
+      double strongChance,
+      boolean learnedWantsStrong,
+      PolicyGroups.Key group) {
     double share = recentDecisions == 0 ? 0.5 : (double) recentLearnedStrong / recentDecisions;
     double learnedScore = -weakChance;
     double learnedRank = windows.get(CandidatePolicy.learned).rank(learnedScore);
@@ -172,11 +199,20 @@ public final class PolicyRouting {
     }
     rememberLearned(learnedWantsStrong);
 
-    boolean policyStrong = (actions & inForce.bit()) != 0;
-    boolean explore = explorationShare > 0 && random.nextDouble() < explorationShare;
+    CandidatePolicy followed = groups.follow(group, inForce);
+    boolean policyStrong = (actions & followed.bit()) != 0;
+    double chance = explorationShare;
+    if (exploreWhereCandidatesDisagree) {
+      int mask = 0;
+      for (CandidatePolicy candidate : candidates) {
+        mask |= candidate.bit();
+      }
+      int wanting = actions & mask;
+      chance = targeted.chance(explorationShare, wanting != 0 && wanting != mask);
+    }
+    boolean explore = chance > 0 && random.nextDouble() < chance;
     boolean strong = explore ? random.nextBoolean() : policyStrong;
-    double propensity =
-        (1 - explorationShare) * (strong == policyStrong ? 1 : 0) + explorationShare / 2;
+    double propensity = (1 - chance) * (strong == policyStrong ? 1 : 0) + chance / 2;
     decisions++;
     for (CandidatePolicy policy : CandidatePolicy.values()) {
       strongDecisions[policy.ordinal()] += (actions & policy.bit()) != 0 ? 1 : 0;
@@ -185,7 +221,8 @@ public final class PolicyRouting {
       explored++;
       exploredOffPolicy += strong != policyStrong ? 1 : 0;
     }
-    return new Decision(actions, strong, propensity, inForce, explore, weakChance, strongChance);
+    return new Decision(
+        actions, strong, propensity, followed, explore, weakChance, strongChance, group);
   }
 
   /** Takes in the outcome of a logged decision (feedback or an automatic outcome). */
@@ -194,8 +231,8 @@ public final class PolicyRouting {
   }
 
   /**
-   * Takes in outcomes, then reconsiders the policy in force once. The estimate runs outside the
-   * lock, so decisions never wait for it.
+   * Takes in outcomes, then reconsiders the policy in force once, and the policy of each group that
+   * got outcomes. The estimates run outside the lock, so decisions never wait for them.
    */
   public void recordAll(List<LoggedOutcome> arrived) {
     if (arrived.isEmpty()) {
@@ -211,20 +248,29 @@ public final class PolicyRouting {
           outcomes.removeFirst();
         }
       }
-      if (outcomes.size() < MIN_OUTCOMES_TO_SWITCH) {
-        return;
-      }
-      log = new ArrayList<>(outcomes);
+      log = outcomes.size() < MIN_OUTCOMES_TO_SWITCH ? null : new ArrayList<>(outcomes);
       current = inForce;
       allowed = candidates;
     }
-    CandidatePolicy better = better(log, current, allowed);
-    synchronized (this) {
-      // A configuration applied meanwhile decides again with the next outcomes.
-      if (inForce == current && candidates == allowed) {
-        inForce = better;
+    if (log != null) {
+      CandidatePolicy better = better(log, current, allowed);
+      synchronized (this) {
+        // A configuration applied meanwhile decides again with the next outcomes.
+        if (inForce == current && candidates == allowed) {
+          inForce = better;
+        }
+        current = inForce;
       }
     }
+    groups.recordAll(arrived, current, allowed);
+  }
+
+  /**
+   * Each tenant's and prompt cluster's figures: the policy it follows, whether on its own evidence,
+   * and each candidate's advantage over the router's policy on its outcomes.
+   */
+  public List<PolicyGroups.GroupStatus> groupStatus() {
+    return groups.status(inForce());
   }
 
   /** The figures for status and metrics: the bootstrap makes this cost milliseconds. */
