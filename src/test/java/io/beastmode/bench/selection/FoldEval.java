@@ -45,6 +45,7 @@ public final class FoldEval {
   // How often the replayed router takes in new feedback (its poll) and refits the heads.
   static final int NEIGHBOUR_UPDATE_EVERY = 100;
   static final int REFIT_EVERY = 500;
+  static final double[] BLEND_WEIGHTS_TRIED = {0.25, 0.75};
 
   public static void main(String[] args) throws Exception {
     String[] dirs =
@@ -93,7 +94,9 @@ public final class FoldEval {
             direction,
             run.get("router_no_feedback"),
             run.get("best_baseline"),
-            ((Map<?, ?>) run.get("replay")).get("router_after_feedback"));
+            run.get("replay") == null
+                ? Double.NaN
+                : ((Map<?, ?>) run.get("replay")).get("router_after_feedback"));
       }
     }
     Map<String, Object> result = new LinkedHashMap<>();
@@ -126,14 +129,10 @@ public final class FoldEval {
     return new SelectionEval.Dataset(models, sources, rows, sourceOf);
   }
 
-  /**
-   * How the replayed router routes: router-wide only (the default), with per-cluster policies, or
-   * with exploration spent where the candidates disagree.
-   */
-  private record Variant(String name, boolean perCluster, boolean targeted) {
-    static final Variant ROUTER_WIDE = new Variant("router_wide", false, false);
-    static final List<Variant> TRIED =
-        List.of(new Variant("per_cluster", true, false), new Variant("targeted", false, true));
+  /** How the replayed router routes: router-wide only, or with per-cluster policies too. */
+  private record Variant(String name, boolean perCluster) {
+    static final Variant ROUTER_WIDE = new Variant("router_wide", false);
+    static final Variant PER_CLUSTER = new Variant("per_cluster", true);
   }
 
   /** One train/eval split of the folds. */
@@ -189,12 +188,12 @@ public final class FoldEval {
               i -> clusters.nearest(examples.get(i).embedding()) % 2 == 0,
               apgr,
               "clusters of the training prompts"));
-      run.put("replay", replay(mixture, trainExamples, knn, clusters, Variant.ROUTER_WIDE));
-      Map<String, Object> tried = new LinkedHashMap<>();
-      for (Variant variant : Variant.TRIED) {
-        tried.put(variant.name(), replay(mixture, trainExamples, knn, clusters, variant));
+      if (!Boolean.parseBoolean(System.getProperty("selection.replay", "true"))) {
+        return run;
       }
-      run.put("replay_tried", tried);
+      run.put("replay", replay(mixture, trainExamples, knn, clusters, Variant.ROUTER_WIDE));
+      run.put(
+          "replay_per_cluster", replay(mixture, trainExamples, knn, clusters, Variant.PER_CLUSTER));
       return run;
     }
 
@@ -217,12 +216,13 @@ public final class FoldEval {
                 Settings.DEFAULT);
         Map<String, double[]> scores = candidateScores(inner, split.get(1));
         Outcomes outcomes = outcomesOf(split.get(1));
-        for (CandidatePolicy policy : CandidatePolicy.DEFAULTS) {
-          mean.merge(policy.name(), apgrOf(scores.get(policy.name()), outcomes) / 2, Double::sum);
-        }
+        scores.forEach((name, s) -> mean.merge(name, apgrOf(s, outcomes) / 2, Double::sum));
       }
       String chosen =
-          mean.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+          CandidatePolicy.DEFAULTS.stream()
+              .map(CandidatePolicy::name)
+              .max(java.util.Comparator.comparingDouble(mean::get))
+              .orElseThrow();
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("split_by", by);
       result.put("halves", List.of(a.size(), b.size()));
@@ -251,6 +251,15 @@ public final class FoldEval {
       scores.put(CandidatePolicy.length.name(), length);
       scores.put(CandidatePolicy.structure.name(), structure);
       scores.put(CandidatePolicy.blend.name(), blend);
+      // The blend with the learned rank weighted 1/4 and 3/4 instead of 1/2: tried, not a
+      // candidate.
+      for (double weight : BLEND_WEIGHTS_TRIED) {
+        double[] weighted = new double[prompts.size()];
+        for (int j = 0; j < weighted.length; j++) {
+          weighted[j] = weight * learnedRank[j] + (1 - weight) * lengthRank[j];
+        }
+        scores.put("blend_learned_" + weight, weighted);
+      }
       scores.put("gain", gainScores(predictor, prompts));
       return scores;
     }
@@ -333,7 +342,6 @@ public final class FoldEval {
 
       PolicyRouting routing =
           new PolicyRouting(CandidatePolicy.DEFAULTS, exploration, new SplittableRandom(SEED));
-      routing.exploreWhereCandidatesDisagree(variant.targeted());
       List<LabelledExample> learnedFrom = new ArrayList<>(trainExamples);
       SuccessPredictor predictor = before;
       List<Map<String, Object>> switches = new ArrayList<>();
@@ -444,7 +452,67 @@ public final class FoldEval {
           baselines.values().stream().mapToDouble(v -> (double) v).max().orElseThrow();
       result.put("best_baseline", bestBaseline);
       result.put("target_met", router >= 0.65 && router > bestBaseline);
+      result.put("reference_subject_gain", subjectGainApgr(held, outcomes));
+      if (variant == Variant.ROUTER_WIDE) {
+        result.put(
+            "learned_after_feedback_tried",
+            predictorsTried(learnedFrom, trainExamples.size(), held, outcomes));
+      }
       return result;
+    }
+
+    /**
+     * The learned policy after feedback with other predictor settings: the neighbours' share of the
+     * mixture at 1 instead of 0.5 (k 32 and 64), and the fed prompts counted three times.
+     */
+    Map<String, Object> predictorsTried(
+        List<LabelledExample> learnedFrom, int trained, List<Integer> held, Outcomes outcomes) {
+      Map<String, Object> tried = new LinkedHashMap<>();
+      Settings d = Settings.DEFAULT;
+      Map<String, Settings> settings = new LinkedHashMap<>();
+      settings.put(
+          "neighbour_share_1",
+          new Settings(d.neighbours(), d.priorWeight(), d.l2(), d.iterations(), 1));
+      settings.put(
+          "neighbour_share_1_k64", new Settings(64, d.priorWeight(), d.l2(), d.iterations(), 1));
+      settings.forEach(
+          (name, s) ->
+              tried.put(
+                  name,
+                  apgrOf(
+                      weakChanceScores(
+                          SuccessPredictor.train(models, learnedFrom, Method.mixture, s), held),
+                      outcomes)));
+      List<LabelledExample> weighted = new ArrayList<>(learnedFrom);
+      List<LabelledExample> fedExamples = learnedFrom.subList(trained, learnedFrom.size());
+      weighted.addAll(fedExamples);
+      weighted.addAll(fedExamples);
+      tried.put(
+          "fed_counted_three_times",
+          apgrOf(
+              weakChanceScores(SuccessPredictor.train(models, weighted, Method.mixture, d), held),
+              outcomes));
+      return tried;
+    }
+
+    /**
+     * A reference no router can reach: the prompts ranked by their subject's true gain (strong
+     * minus weak accuracy over these very prompts). A router above it ranks prompts within a
+     * subject better than perfect subject-level knowledge.
+     */
+    double subjectGainApgr(List<Integer> prompts, Outcomes outcomes) {
+      Map<Integer, double[]> perSubject = new LinkedHashMap<>();
+      for (int j = 0; j < prompts.size(); j++) {
+        double[] sums = perSubject.computeIfAbsent(subjectOf[prompts.get(j)], k -> new double[3]);
+        sums[0] += outcomes.strong()[j] - outcomes.weak()[j];
+        sums[1]++;
+      }
+      double[] scores = new double[prompts.size()];
+      for (int j = 0; j < scores.length; j++) {
+        double[] sums = perSubject.get(subjectOf[prompts.get(j)]);
+        scores[j] = sums[0] / sums[1];
+      }
+      return apgrOf(scores, outcomes);
     }
 
     Outcomes outcomesOf(List<Integer> prompts) {

@@ -95,8 +95,6 @@ public final class PolicyRouting {
   private final boolean[] learnedStrong = new boolean[SCORE_WINDOW];
   private final Deque<LoggedOutcome> outcomes = new ArrayDeque<>();
   private final PolicyGroups groups = new PolicyGroups();
-  private final TargetedExploration targeted = new TargetedExploration(SCORE_WINDOW);
-  private boolean exploreWhereCandidatesDisagree;
   private final int[] strongDecisions = new int[CandidatePolicy.values().length];
   private int recentDecisions;
   private int recentLearnedStrong;
@@ -139,14 +137,6 @@ public final class PolicyRouting {
       inForce = candidates.get(0);
     }
     groups.retain(candidates);
-  }
-
-  /**
-   * Whether the exploration share goes mostly to prompts the candidates disagree on ({@link
-   * TargetedExploration}) rather than evenly to all.
-   */
-  public synchronized void exploreWhereCandidatesDisagree(boolean targeted) {
-    this.exploreWhereCandidatesDisagree = targeted;
   }
 
   public synchronized CandidatePolicy inForce() {
@@ -201,18 +191,10 @@ public final class PolicyRouting {
 
     CandidatePolicy followed = groups.follow(group, inForce);
     boolean policyStrong = (actions & followed.bit()) != 0;
-    double chance = explorationShare;
-    if (exploreWhereCandidatesDisagree) {
-      int mask = 0;
-      for (CandidatePolicy candidate : candidates) {
-        mask |= candidate.bit();
-      }
-      int wanting = actions & mask;
-      chance = targeted.chance(explorationShare, wanting != 0 && wanting != mask);
-    }
-    boolean explore = chance > 0 && random.nextDouble() < chance;
+    boolean explore = explorationShare > 0 && random.nextDouble() < explorationShare;
     boolean strong = explore ? random.nextBoolean() : policyStrong;
-    double propensity = (1 - chance) * (strong == policyStrong ? 1 : 0) + chance / 2;
+    double propensity =
+        (1 - explorationShare) * (strong == policyStrong ? 1 : 0) + explorationShare / 2;
     decisions++;
     for (CandidatePolicy policy : CandidatePolicy.values()) {
       strongDecisions[policy.ordinal()] += (actions & policy.bit()) != 0 ? 1 : 0;
