@@ -80,6 +80,19 @@ class RouterPolicySwitchIT extends RouterHarness {
         .isGreaterThan(status.at("/candidates/learned/pgr/estimate").asDouble());
     assertThat(router.metric("beastmode_router_selection_policy_in_force", "policy=\"length\""))
         .isEqualTo(1);
+    // The 600 examples gave the router its prompt clusters; each follows the router's policy (or
+    // its own, which the ratings can only make length too).
+    JsonNode groups = status.path("groups");
+    assertThat(groups).as("%s", status).isNotEmpty();
+    groups.forEach(
+        group -> {
+          assertThat(group.path("kind").asText()).isEqualTo("cluster");
+          assertThat(group.path("inForce").asText()).as("%s", group).isEqualTo("length");
+        });
+    assertThat(
+            router.metric(
+                "beastmode_router_selection_cluster_policy_in_force", "policy=\"length\""))
+        .isEqualTo(groups.size());
 
     // Without exploration the router now follows length alone.
     router.reconfigure(config(0));
