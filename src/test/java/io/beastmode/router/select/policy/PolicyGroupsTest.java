@@ -44,9 +44,7 @@ class PolicyGroupsTest {
   @Test
   void
       aGroupWhoseOwnOutcomesShowAnotherPolicyBetterFollowsItAndOneWithoutEnoughStaysWithTheRouters() {
-    PolicyRouting routing =
-        new PolicyRouting(
-            List.of(CandidatePolicy.learned, CandidatePolicy.length), 0, new SplittableRandom(1));
+    PolicyRouting routing = learnedOrLength();
     Key a = new Key("a", -1);
     Key b = new Key("b", -1);
     List<LoggedOutcome> log = new ArrayList<>();
@@ -91,9 +89,7 @@ class PolicyGroupsTest {
 
   @Test
   void aGroupFollowsTheRoutersPolicyAgainOnceTheRouterMovesToTheOneItChose() {
-    PolicyRouting routing =
-        new PolicyRouting(
-            List.of(CandidatePolicy.learned, CandidatePolicy.length), 0, new SplittableRandom(1));
+    PolicyRouting routing = learnedOrLength();
     Key cluster = new Key(null, 3);
     routing.recordAll(mixed(cluster, 60));
     // The router took in the same 60 outcomes, so it moved to length too; the cluster has no
@@ -108,9 +104,7 @@ class PolicyGroupsTest {
 
   @Test
   void theRouterTracksAtMostMaxTenantsForgettingTheLeastRecentlySeen() {
-    PolicyRouting routing =
-        new PolicyRouting(
-            List.of(CandidatePolicy.learned, CandidatePolicy.length), 0, new SplittableRandom(1));
+    PolicyRouting routing = learnedOrLength();
     int extra = 8;
     for (int t = 0; t < PolicyGroups.MAX_TENANTS + extra; t++) {
       routing.decide(PROMPT, 0.9, 0.9, false, new Key("tenant-" + t, -1));
@@ -150,6 +144,12 @@ class PolicyGroupsTest {
     for (int i = 0; i < embeddings.size(); i++) {
       assertThat(clusters.nearest(embeddings.get(i))).isEqualTo(i % 2 == 0 ? first : second);
     }
+  }
+
+  /** A router choosing between learned (first) and length, without exploration. */
+  private static PolicyRouting learnedOrLength() {
+    return new PolicyRouting(
+        List.of(CandidatePolicy.learned, CandidatePolicy.length), 0, new SplittableRandom(1));
   }
 
   private static GroupStatus group(PolicyRouting routing, String tenant) {
