@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = RouterPolicyTestResource.class, restrictToAnnotatedClass = true)
 class RouterPolicySwitchIT extends RouterHarness {
   private static final String MINI = "gpt-4o-mini";
+  private static final String TENANT = "team-a";
   private static final String GPT_4O = "gpt-4o";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String PREAMBLE =
@@ -80,19 +81,29 @@ class RouterPolicySwitchIT extends RouterHarness {
         .isGreaterThan(status.at("/candidates/learned/pgr/estimate").asDouble());
     assertThat(router.metric("beastmode_router_selection_policy_in_force", "policy=\"length\""))
         .isEqualTo(1);
-    // The 600 examples gave the router its prompt clusters; each follows the router's policy (or
-    // its own, which the ratings can only make length too).
+    // The 600 examples gave the router its prompt clusters, and every question came from one
+    // tenant, whose outcomes came back through the ratings with it; each group follows the
+    // router's policy (or its own, which the ratings can only make length too).
     JsonNode groups = status.path("groups");
-    assertThat(groups).as("%s", status).isNotEmpty();
-    groups.forEach(
-        group -> {
-          assertThat(group.path("kind").asText()).isEqualTo("cluster");
-          assertThat(group.path("inForce").asText()).as("%s", group).isEqualTo("length");
-        });
+    int clusters = 0;
+    JsonNode tenant = null;
+    for (JsonNode group : groups) {
+      assertThat(group.path("inForce").asText()).as("%s", group).isEqualTo("length");
+      if (group.path("kind").asText().equals("cluster")) {
+        clusters++;
+      } else {
+        tenant = group;
+      }
+    }
+    assertThat(clusters).as("%s", status).isPositive();
+    assertThat(tenant).as("%s", status).isNotNull();
+    assertThat(tenant.path("name").asText()).isEqualTo(TENANT);
+    assertThat(tenant.path("outcomes").asInt()).isEqualTo(status.path("outcomes").asInt());
     assertThat(
             router.metric(
                 "beastmode_router_selection_cluster_policy_in_force", "policy=\"length\""))
-        .isEqualTo(groups.size());
+        .isEqualTo(clusters);
+    assertThat(router.metric("beastmode_router_selection_tenants_tracked")).isEqualTo(1);
 
     // Without exploration the router now follows length alone.
     router.reconfigure(config(0));
@@ -139,7 +150,13 @@ class RouterPolicySwitchIT extends RouterHarness {
 
   private HttpResponse<String> ask(String prompt) {
     HttpResponse<String> response =
-        router.post("/v1/chat/completions", chat("auto", prompt), "x-beastmode-debug", "1");
+        router.post(
+            "/v1/chat/completions",
+            chat("auto", prompt),
+            "x-beastmode-debug",
+            "1",
+            "x-beastmode-tenant",
+            TENANT);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return response;
   }
