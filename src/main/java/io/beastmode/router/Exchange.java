@@ -56,6 +56,7 @@ import io.beastmode.wire.ModelRoute;
 import io.beastmode.wire.TrafficConfig;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -168,6 +169,14 @@ final class Exchange {
 
   /** Under the learned policy, the candidate policies' decision between cheap and strong. */
   private PolicyRouting.Decision policyDecision;
+
+  /**
+   * A learned decision being streamed, kept until the stream ends: if the client closes first, its
+   * answer was cut off. Null otherwise.
+   */
+  private Future<Void> streamedDecision;
+
+  private String streamedDecisionId;
 
   private int attemptsUsed;
   private UpstreamCall currentCall;
@@ -808,11 +817,16 @@ final class Exchange {
     if (prediction != null && reply.ok()) {
       String id = LearnedSelection.newRequestId();
       response.putHeader(HEADER_REQUEST_ID, id);
-      learning.remember(
-          id,
-          prediction,
-          model.name(),
-          model.equals(selection.attempts().get(0)) ? policyDecision : null);
+      Future<Void> remembered =
+          learning.remember(
+              id,
+              prediction,
+              model.name(),
+              model.equals(selection.attempts().get(0)) ? policyDecision : null);
+      if (reply.streaming()) {
+        streamedDecision = remembered;
+        streamedDecisionId = id;
+      }
     }
     boolean store = cacheKey != null && reply.status() == 200;
     if (reply.streaming()) {
@@ -1040,6 +1054,13 @@ final class Exchange {
     }
     if (currentCall != null) {
       currentCall.cancel();
+    }
+    if (streamedDecision != null) {
+      // The answer was cut off: a bad outcome, once the decision is in Redis to be rated. A stream
+      // that reached its end, or that the router ended on an upstream failure, finished first.
+      String id = streamedDecisionId;
+      LearnedSelection learned = learning;
+      streamedDecision.onComplete(remembered -> learned.cutOff(id));
     }
     finish(499);
   }

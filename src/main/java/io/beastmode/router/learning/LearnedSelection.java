@@ -7,10 +7,12 @@ import io.beastmode.router.select.learned.PromptEncoder;
 import io.beastmode.router.select.learned.SuccessPredictor;
 import io.beastmode.router.select.policy.CandidatePolicy;
 import io.beastmode.router.select.policy.LoggedOutcome;
+import io.beastmode.router.select.policy.OffPolicyEstimator;
 import io.beastmode.router.select.policy.PolicyRouting;
 import io.beastmode.router.select.policy.PromptFeatures;
 import io.beastmode.wire.Digests;
 import io.beastmode.wire.LearnedSelectionKeys;
+import io.beastmode.wire.SelectionSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -35,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -78,6 +81,9 @@ public final class LearnedSelection {
 
   private record Example(float[] embedding, int promptChars, Map<String, Double> outcomes) {}
 
+  /** The policy in force, since when (epoch ms) and how often it changed before. */
+  private record InForce(CandidatePolicy policy, long since, long switches) {}
+
   private final Vertx vertx;
   private final Redis redis;
   private final String stream;
@@ -96,6 +102,8 @@ public final class LearnedSelection {
       new PolicyRouting(CandidatePolicy.DEFAULTS, 0, new SplittableRandom());
   private volatile PolicyRouting.Status policyStatus;
   private volatile long policyStatusAtNanos;
+  private volatile InForce inForce = new InForce(policies.inForce(), System.currentTimeMillis(), 0);
+  private final Consumer<String> outcomeWritten;
   private volatile long headsFittedAtNanos;
   private volatile int headsFittedOn;
   private long timer = -1;
@@ -103,6 +111,21 @@ public final class LearnedSelection {
   /** {@code pool}: the router's encoder, shared with its semantic cache; stopped by its owner. */
   public LearnedSelection(
       Vertx vertx, Redis redis, String router, Duration refitInterval, EncoderPool pool) {
+    this(vertx, redis, router, refitInterval, pool, source -> {});
+  }
+
+  /**
+   * {@code outcomeWritten}: told the source of each outcome this router adds to the examples
+   * ({@code feedback}, {@code failure}, {@code retry}, {@code cutoff}), for its metrics.
+   */
+  public LearnedSelection(
+      Vertx vertx,
+      Redis redis,
+      String router,
+      Duration refitInterval,
+      EncoderPool pool,
+      Consumer<String> outcomeWritten) {
+    this.outcomeWritten = outcomeWritten;
     this.vertx = vertx;
     this.redis = redis;
     this.router = router;
@@ -134,6 +157,38 @@ public final class LearnedSelection {
   /** The candidate policies and the exploration share of the routing config. */
   public void configure(List<CandidatePolicy> candidates, double explorationShare) {
     policies.configure(candidates, explorationShare);
+    noteInForce();
+  }
+
+  /** Stamps a change of the policy in force, by the outcomes or by a new configuration. */
+  private synchronized void noteInForce() {
+    CandidatePolicy now = policies.inForce();
+    InForce last = inForce;
+    if (now != last.policy()) {
+      inForce = new InForce(now, System.currentTimeMillis(), last.switches() + 1);
+    }
+  }
+
+  /** What the heartbeat says of the policy in force. */
+  public SelectionSummary summary() {
+    PolicyRouting.Status status = policyStatus();
+    InForce current = inForce;
+    PolicyRouting.Estimate estimate = status.estimates().get(status.inForce());
+    return new SelectionSummary(
+        status.inForce().name(),
+        current.policy() == status.inForce() ? current.since() : System.currentTimeMillis(),
+        current.switches(),
+        bounds(estimate.pgr()),
+        bounds(estimate.strongShare()),
+        status.outcomes(),
+        status.decisions(),
+        status.explored(),
+        status.exploredOffPolicy(),
+        status.explorationShare());
+  }
+
+  private static SelectionSummary.Bounds bounds(OffPolicyEstimator.Interval interval) {
+    return SelectionSummary.Bounds.of(interval.estimate(), interval.low(), interval.high());
   }
 
   /** The choice between the cheap and the strong model for each learned decision. */
@@ -275,6 +330,15 @@ public final class LearnedSelection {
     return feedback(requestId, outcome, "feedback");
   }
 
+  /**
+   * The client closed a streamed answer before it ended: a bad outcome for the answering model, as
+   * if rated down (a later rating is then 404). Completes with the model, or null when the decision
+   * was already rated.
+   */
+  public Future<String> cutOff(String requestId) {
+    return feedback(requestId, 0.0, "cutoff");
+  }
+
   private Future<String> feedback(String requestId, double outcome, String source) {
     String key = LearnedSelectionKeys.decision(router, requestId);
     return redis
@@ -376,7 +440,9 @@ public final class LearnedSelection {
       Map<String, Double> outcomes,
       String source,
       Map<String, String> policy) {
-    return redis.send(addRequest(embedding, promptChars, outcomes, source, policy));
+    return redis
+        .send(addRequest(embedding, promptChars, outcomes, source, policy))
+        .onSuccess(added -> outcomeWritten.accept(source));
   }
 
   private Request addRequest(
@@ -438,6 +504,7 @@ public final class LearnedSelection {
                 }
               }
               policies.recordAll(outcomes);
+              noteInForce();
               queueRebuild();
               if (page.full()) {
                 read();
