@@ -186,7 +186,7 @@ public final class RouterMetrics {
         null);
     policyGauge(
         "beastmode.router.selection.policy.outcomes",
-        "Outcomes (feedback, upstream errors, retries) the policy estimates rest on",
+        "Outcomes (feedback, upstream errors, retries, cut-off answers) the policy estimates rest on",
         PolicyRouting.Status::outcomes,
         null,
         null);

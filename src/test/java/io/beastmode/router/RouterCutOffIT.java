@@ -1,0 +1,189 @@
+package io.beastmode.router;
+
+import static io.beastmode.router.RouterChecks.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.beastmode.simulator.Outage;
+import io.beastmode.simulator.SimulatedModel;
+import io.beastmode.simulator.SimulatorConfig;
+import io.beastmode.testing.RedisCommands;
+import io.beastmode.wire.LearnedSelectionKeys;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.redis.client.Response;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that closes a streamed answer before its end rates it bad, in every dialect, over real
+ * HTTP against slow simulated streams; a client that reads to the end and then closes rates
+ * nothing.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RouterPolicyTestResource.class, restrictToAnnotatedClass = true)
+class RouterCutOffIT extends RouterHarness {
+  private static final String CUTOFF = "beastmode_router_selection_outcomes_total";
+
+  /** What a raw HTTP client saw of one streamed answer. */
+  private record Seen(String id, String model, String body) {}
+
+  @Test
+  void aStreamTheClientCutsOffIsABadOutcomeInEveryDialectAndOneReadToTheEndIsNone()
+      throws Exception {
+    // 200 words at 100 a second: two seconds a stream, long enough to leave in the middle.
+    String words = "word ".repeat(200);
+    RouterTestResource.openai
+        .simulator()
+        .configure(
+            new SimulatorConfig(
+                List.of(
+                    new SimulatedModel("gpt-4o", words, 1, 1, 100, 0, 500, Outage.none),
+                    new SimulatedModel("gpt-4o-mini", words, 1, 1, 100, 0, 500, Outage.none)),
+                Outage.none));
+    router.reconfigure(RouterLearnedIT.learnedConfig());
+    double before = router.metric(CUTOFF, "source=\"cutoff\"");
+
+    Seen whole = stream("/v1/chat/completions", chat("read it all " + unique()), true);
+    assertThat(whole.body()).contains("[DONE]");
+
+    List<Seen> cut = new ArrayList<>();
+    cut.add(stream("/v1/chat/completions", chat("leave early " + unique()), false));
+    cut.add(stream("/v1/responses", responses("leave early " + unique()), false));
+    cut.add(stream("/v1/messages", messages("leave early " + unique()), false));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> router.metric(CUTOFF, "source=\"cutoff\"") >= before + cut.size());
+
+    assertThat(cutOffOutcomes())
+        .as("the answering model's outcome of each cut-off answer, for the policies' estimates")
+        .containsExactlyInAnyOrderElementsOf(cut.stream().map(s -> s.model() + "=0.0").toList());
+    for (Seen seen : cut) {
+      assertThat(seen.id()).as("a learned decision").isNotNull();
+      // Counted as if rated down: the decision takes no other rating.
+      assertThat(rate(seen.id()).statusCode()).isEqualTo(404);
+    }
+    assertThat(router.metric(CUTOFF, "source=\"cutoff\"")).isEqualTo(before + cut.size());
+    // The answer read to its end was not counted: its decision still takes a rating.
+    assertThat(rate(whole.id()).statusCode()).isEqualTo(200);
+    assertThat(router.metric(CUTOFF, "source=\"feedback\"")).isPositive();
+  }
+
+  /**
+   * The cut-off outcomes in the examples stream that carry the candidate policies' actions, each as
+   * model=outcome.
+   */
+  private static List<String> cutOffOutcomes() throws Exception {
+    List<String> found = new ArrayList<>();
+    try (RedisCommands redis = RedisCommands.to(RouterTestResource.redis.url())) {
+      Response entries =
+          redis.send(
+              "XRANGE",
+              LearnedSelectionKeys.examples(RouterLearnedIT.learnedConfig().router()),
+              "-",
+              "+");
+      for (Response entry : entries) {
+        Map<String, String> fields = new HashMap<>();
+        Response pairs = entry.get(1);
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+          fields.put(pairs.get(i).toString(), pairs.get(i + 1).toString());
+        }
+        if ("cutoff".equals(fields.get(LearnedSelectionKeys.SOURCE))
+            && fields.containsKey(LearnedSelectionKeys.POLICY_ACTIONS)) {
+          fields.forEach(
+              (name, value) -> {
+                if (name.startsWith(LearnedSelectionKeys.OUTCOME)) {
+                  found.add(name.substring(LearnedSelectionKeys.OUTCOME.length()) + "=" + value);
+                }
+              });
+        }
+      }
+    }
+    return found;
+  }
+
+  private java.net.http.HttpResponse<String> rate(String id) {
+    return router.post("/v1/feedback", "{\"id\":\"" + id + "\",\"rating\":\"up\"}");
+  }
+
+  /**
+   * POSTs a streamed request on its own connection and reads its answer to the end, or only its
+   * headers and first event; then closes the connection.
+   */
+  private Seen stream(String path, String body, boolean toTheEnd) throws Exception {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: router\r\nContent-Type: application/json\r\n"
+                  + "anthropic-version: 2023-06-01\r\nConnection: close\r\nContent-Length: "
+                  + bytes.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes);
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String text;
+      if (toTheEnd) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } else {
+        StringBuilder read = new StringBuilder();
+        int headersEnd = -1;
+        while (headersEnd < 0 || read.indexOf("data:", headersEnd) < 0) {
+          int next = in.read();
+          assertThat(next).as("the stream ended before its first event: " + read).isNotNegative();
+          read.append((char) next);
+          if (headersEnd < 0) {
+            int at = read.indexOf("\r\n\r\n");
+            headersEnd = at < 0 ? -1 : at + 4;
+          }
+        }
+        text = read.toString();
+      }
+      assertThat(text).as(path).startsWith("HTTP/1.1 200");
+      int headersEnd = text.indexOf("\r\n\r\n");
+      return new Seen(
+          header(text.substring(0, headersEnd), "x-beastmode-request-id"),
+          header(text.substring(0, headersEnd), "x-beastmode-model"),
+          text.substring(headersEnd + 4));
+    }
+  }
+
+  private static String header(String headers, String name) {
+    for (String line : headers.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+        return line.substring(colon + 1).trim();
+      }
+    }
+    return null;
+  }
+
+  private static String chat(String prompt) {
+    return "{\"model\":\"auto\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
+        + prompt
+        + "\"}]}";
+  }
+
+  private static String responses(String prompt) {
+    return "{\"model\":\"auto\",\"stream\":true,\"input\":\"" + prompt + "\"}";
+  }
+
+  private static String messages(String prompt) {
+    return "{\"model\":\"auto\",\"max_tokens\":1024,\"stream\":true,"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\""
+        + prompt
+        + "\"}]}";
+  }
+}
