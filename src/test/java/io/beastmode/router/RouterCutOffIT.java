@@ -4,10 +4,12 @@ import static io.beastmode.router.RouterChecks.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.beastmode.simulator.Outage;
 import io.beastmode.simulator.SimulatedModel;
 import io.beastmode.simulator.SimulatorConfig;
 import io.beastmode.testing.RedisCommands;
+import io.beastmode.wire.Heartbeat;
 import io.beastmode.wire.LearnedSelectionKeys;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -75,6 +77,29 @@ class RouterCutOffIT extends RouterHarness {
     // The answer read to its end was not counted: its decision still takes a rating.
     assertThat(rate(whole.id()).statusCode()).isEqualTo(200);
     assertThat(router.metric(CUTOFF, "source=\"feedback\"")).isPositive();
+
+    // The heartbeat carries the policy in force and what it rests on, for the LLMRouter's status.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode selection = heartbeat().path("selection");
+              assertThat(selection.path("inForce").asText()).isEqualTo("learned");
+              assertThat(selection.path("outcomes").asLong()).isGreaterThan(cut.size());
+              assertThat(selection.path("decisions").asLong()).isGreaterThan(cut.size());
+              assertThat(selection.path("strongShare").path("estimate").isNumber()).isTrue();
+            });
+  }
+
+  private static JsonNode heartbeat() throws Exception {
+    try (RedisCommands redis = RedisCommands.to(RouterTestResource.redis.url())) {
+      Response beat =
+          redis.send(
+              "GET",
+              Heartbeat.key(RouterLearnedIT.learnedConfig().router(), "eu-west", "router-test-0"));
+      assertThat(beat).as("the router's heartbeat").isNotNull();
+      return RouterClient.JSON.readTree(beat.toString());
+    }
   }
 
   /**

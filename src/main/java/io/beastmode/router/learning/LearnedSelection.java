@@ -55,6 +55,7 @@ public final class LearnedSelection {
   private static final int READ_BATCH = 2000;
   private static final int WRITE_BATCH = 500;
   private static final long STATUS_MAX_AGE_NANOS = 1_000_000_000L;
+  private static final long SUMMARY_MAX_AGE_NANOS = 5_000_000_000L;
   private static final List<String> POLICY_FIELDS =
       List.of(
           LearnedSelectionKeys.POLICY_ACTIONS,
@@ -102,7 +103,12 @@ public final class LearnedSelection {
       new PolicyRouting(CandidatePolicy.DEFAULTS, 0, new SplittableRandom());
   private volatile PolicyRouting.Status policyStatus;
   private volatile long policyStatusAtNanos;
-  private volatile InForce inForce = new InForce(policies.inForce(), System.currentTimeMillis(), 0);
+
+  /** Null until the first configuration, whose policy in force is no switch. */
+  private volatile InForce inForce;
+
+  private volatile SelectionSummary summary;
+  private volatile long summaryAtNanos;
   private final Consumer<String> outcomeWritten;
   private volatile long headsFittedAtNanos;
   private volatile int headsFittedOn;
@@ -164,19 +170,40 @@ public final class LearnedSelection {
   private synchronized void noteInForce() {
     CandidatePolicy now = policies.inForce();
     InForce last = inForce;
-    if (now != last.policy()) {
+    if (last == null) {
+      inForce = new InForce(now, System.currentTimeMillis(), 0);
+    } else if (now != last.policy()) {
       inForce = new InForce(now, System.currentTimeMillis(), last.switches() + 1);
     }
   }
 
-  /** What the heartbeat says of the policy in force. */
+  /**
+   * What the heartbeat says of the policy in force, made at most every {@link
+   * #SUMMARY_MAX_AGE_NANOS}: the heartbeat goes out every second, the operator reads it every 15 s.
+   */
   public SelectionSummary summary() {
+    SelectionSummary last = summary;
+    long now = System.nanoTime();
+    if (last == null || now - summaryAtNanos > SUMMARY_MAX_AGE_NANOS) {
+      last = summaryNow();
+      summary = last;
+      summaryAtNanos = now;
+    }
+    return last;
+  }
+
+  private SelectionSummary summaryNow() {
     PolicyRouting.Status status = policyStatus();
+    // Never null once configured, which the router does as it creates this.
     InForce current = inForce;
-    PolicyRouting.Estimate estimate = status.estimates().get(status.inForce());
+    if (current == null) {
+      current = new InForce(status.inForce(), System.currentTimeMillis(), 0);
+    }
+    // The status may be a second older than a switch; every candidate is estimated in it.
+    PolicyRouting.Estimate estimate = status.estimates().get(current.policy());
     return new SelectionSummary(
-        status.inForce().name(),
-        current.policy() == status.inForce() ? current.since() : System.currentTimeMillis(),
+        current.policy().name(),
+        current.since(),
         current.switches(),
         bounds(estimate.pgr()),
         bounds(estimate.strongShare()),
