@@ -3,13 +3,13 @@ package io.beastmode.operator;
 import static io.beastmode.testing.Fixtures.model;
 import static io.beastmode.testing.Fixtures.pool;
 import static io.beastmode.testing.Fixtures.router;
+import static io.beastmode.testing.Fixtures.selection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.testing.Fleet;
-import io.beastmode.wire.SelectionSummary;
 import io.beastmode.wire.SelectionSummary.Bounds;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 class SelectionStatusIT {
   static final String NS = "team-s";
   static final String ROUTER = "chooser";
-  static final long SINCE = 1_796_000_000_000L; // 2026-11-30T00:53:20Z
 
   static Fleet fleet;
 
@@ -51,15 +50,15 @@ class SelectionStatusIT {
         .reportSelection(
             "hub",
             List.of(
-                summary("blend", 0, 40, Bounds.of(0.41, 0.2, 0.6), 300, 12, 5),
-                summary("length", 1, 120, Bounds.of(0.62, 0.5, 0.71), 500, 30, 14)));
+                selection("blend", 0, 40, Bounds.of(0.41, 0.2, 0.6), 300, 12, 5),
+                selection("length", 1, 120, Bounds.of(0.62, 0.5, 0.71), 500, 30, 14)));
     fleet
         .routers()
         .reportSelection(
             "east",
             List.of(
-                summary("length", 1, 80, Bounds.of(0.58, 0.4, 0.7), 200, 10, 6),
-                summary("length", 1, 70, Bounds.of(0.55, 0.4, 0.7), 100, 5, 2)));
+                selection("length", 1, 80, Bounds.of(0.58, 0.4, 0.7), 200, 10, 6),
+                selection("length", 1, 70, Bounds.of(0.55, 0.4, 0.7), 100, 5, 2)));
     LLMRouter router = router(NS, ROUTER, List.of("hosted"), "hub", "east");
     router.getSpec().selection.policy = SelectionPolicy.learned;
     fleet.createRouter(router);
@@ -101,8 +100,8 @@ class SelectionStatusIT {
         .reportSelection(
             "east",
             List.of(
-                summary("blend", 2, 150, Bounds.of(0.7, 0.6, 0.8), 400, 20, 9),
-                summary("blend", 2, 140, Bounds.of(0.69, 0.6, 0.8), 300, 15, 7)));
+                selection("blend", 2, 150, Bounds.of(0.7, 0.6, 0.8), 400, 20, 9),
+                selection("blend", 2, 140, Bounds.of(0.69, 0.6, 0.8), 300, 15, 7)));
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
@@ -114,26 +113,5 @@ class SelectionStatusIT {
               assertThat(east.exploredOffPolicy).isEqualTo(16);
               assertThat(fleet.status().policyInForce).isEqualTo("blend (east), length (hub)");
             });
-  }
-
-  private static SelectionSummary summary(
-      String inForce,
-      long switches,
-      long outcomes,
-      Bounds pgr,
-      long decisions,
-      long explored,
-      long offPolicy) {
-    return new SelectionSummary(
-        inForce,
-        SINCE,
-        switches,
-        pgr,
-        Bounds.of(0.3, 0.27, 0.33),
-        outcomes,
-        decisions,
-        explored,
-        offPolicy,
-        0.05);
   }
 }

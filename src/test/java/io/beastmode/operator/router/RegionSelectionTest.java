@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.beastmode.api.v1alpha1.RouterRegionStatus;
 import io.beastmode.api.v1alpha1.RouterSelectionStatus;
+import io.beastmode.testing.Fixtures;
 import io.beastmode.wire.Heartbeat;
 import io.beastmode.wire.LatencyHistogram;
 import io.beastmode.wire.SelectionSummary;
@@ -12,7 +13,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RegionSelectionTest {
-  private static final long SINCE = 1_796_000_000_000L; // 2026-11-30T00:53:20Z
 
   @Test
   void aRegionShowsItsRouterWithMostOutcomesAndTheExplorationOfAll() {
@@ -67,7 +67,8 @@ class RegionSelectionTest {
 
   @Test
   void anUnknownPgrIsLeftOut() {
-    var unknown = new SelectionSummary("blend", SINCE, 0, null, null, 0, 0, 0, 0, 0.05);
+    var unknown =
+        new SelectionSummary("blend", Fixtures.SELECTION_SINCE, 0, null, null, 0, 0, 0, 0, 0.05);
     var status = RegionSelection.of(List.of(beat("pod-0", unknown)));
     assertThat(status.pgr).isNull();
     assertThat(status.strongShare).isNull();
@@ -101,17 +102,8 @@ class RegionSelectionTest {
 
   private static SelectionSummary summary(
       String inForce, long outcomes, long decisions, long explored, long offPolicy) {
-    return new SelectionSummary(
-        inForce,
-        SINCE,
-        1,
-        Bounds.of(0.62, 0.5, 0.71),
-        Bounds.of(0.3, 0.27, 0.33),
-        outcomes,
-        decisions,
-        explored,
-        offPolicy,
-        0.05);
+    return Fixtures.selection(
+        inForce, 1, outcomes, Bounds.of(0.62, 0.5, 0.71), decisions, explored, offPolicy);
   }
 
   private static Heartbeat beat(String pod, SelectionSummary selection) {
