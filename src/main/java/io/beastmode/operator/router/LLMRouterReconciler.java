@@ -90,7 +90,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     this.regions = new RouterRegions(clients, routerImage, redis, clock);
     this.failovers = new FailoverRecorder(clients.hub(), heartbeats, registry, clock);
     this.scaling = new ScalingRecorder(clients.hub(), registry, clock);
-    this.forecasts = new Forecasts(usage);
+    this.forecasts = new Forecasts(usage, clients.calls(), Forecasts.WAIT);
     this.learning = learning;
     this.selection = new SelectionReports(heartbeats);
   }
