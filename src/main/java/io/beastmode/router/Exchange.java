@@ -933,6 +933,8 @@ final class Exchange {
           // After the first byte nothing is retried: the client sees the stream cut, never a mix of
           // two answers.
           LOG.warnf("stream from %s broke off: %s", model.name(), error.getMessage());
+          // The model failed this prompt midway, as an error before the answer would have.
+          streamedAnswerBad(LearnedSelection.FAILURE);
           finish(502);
           response.reset();
         });
@@ -1055,14 +1057,24 @@ final class Exchange {
     if (currentCall != null) {
       currentCall.cancel();
     }
-    if (streamedDecision != null) {
-      // The answer was cut off: a bad outcome, once the decision is in Redis to be rated. A stream
-      // that reached its end, or that the router ended on an upstream failure, finished first.
-      String id = streamedDecisionId;
-      LearnedSelection learned = learning;
-      streamedDecision.onComplete(remembered -> learned.cutOff(id));
-    }
+    // The answer was cut off. A stream that reached its end, or that the router ended on an
+    // upstream failure, finished first.
+    streamedAnswerBad(LearnedSelection.CUT_OFF);
     finish(499);
+  }
+
+  /**
+   * A bad outcome for the learned decision being streamed, once the decision is in Redis to be
+   * rated; once.
+   */
+  private void streamedAnswerBad(String source) {
+    if (streamedDecision == null) {
+      return;
+    }
+    String id = streamedDecisionId;
+    LearnedSelection learned = learning;
+    streamedDecision.onComplete(remembered -> learned.streamedAnswerBad(id, source));
+    streamedDecision = null;
   }
 
   private void finish(int status) {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = RouterPolicyTestResource.class, restrictToAnnotatedClass = true)
 class RouterCutOffIT extends RouterHarness {
-  private static final String CUTOFF = "beastmode_router_selection_outcomes_total";
+  private static final String OUTCOMES = "beastmode_router_selection_outcomes_total";
 
   /** What a raw HTTP client saw of one streamed answer. */
   private record Seen(String id, String model, String body) {}
@@ -52,7 +52,8 @@ class RouterCutOffIT extends RouterHarness {
                     new SimulatedModel("gpt-4o-mini", words, 1, 1, 100, 0, 500, Outage.none)),
                 Outage.none));
     router.reconfigure(RouterLearnedIT.learnedConfig());
-    double before = router.metric(CUTOFF, "source=\"cutoff\"");
+    double before = router.metric(OUTCOMES, "source=\"cutoff\"");
+    List<String> earlier = outcomesFrom("cutoff");
 
     Seen whole = stream("/v1/chat/completions", chat("read it all " + unique()), true);
     assertThat(whole.body()).contains("[DONE]");
@@ -63,9 +64,9 @@ class RouterCutOffIT extends RouterHarness {
     cut.add(stream("/v1/messages", messages("leave early " + unique()), false));
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> router.metric(CUTOFF, "source=\"cutoff\"") >= before + cut.size());
+        .until(() -> router.metric(OUTCOMES, "source=\"cutoff\"") >= before + cut.size());
 
-    assertThat(cutOffOutcomes())
+    assertThat(added(earlier, outcomesFrom("cutoff")))
         .as("the answering model's outcome of each cut-off answer, for the policies' estimates")
         .containsExactlyInAnyOrderElementsOf(cut.stream().map(s -> s.model() + "=0.0").toList());
     for (Seen seen : cut) {
@@ -73,10 +74,10 @@ class RouterCutOffIT extends RouterHarness {
       // Counted as if rated down: the decision takes no other rating.
       assertThat(rate(seen.id()).statusCode()).isEqualTo(404);
     }
-    assertThat(router.metric(CUTOFF, "source=\"cutoff\"")).isEqualTo(before + cut.size());
+    assertThat(router.metric(OUTCOMES, "source=\"cutoff\"")).isEqualTo(before + cut.size());
     // The answer read to its end was not counted: its decision still takes a rating.
     assertThat(rate(whole.id()).statusCode()).isEqualTo(200);
-    assertThat(router.metric(CUTOFF, "source=\"feedback\"")).isPositive();
+    assertThat(router.metric(OUTCOMES, "source=\"feedback\"")).isPositive();
 
     // The heartbeat carries the policy in force and what it rests on, for the LLMRouter's status.
     await()
@@ -91,6 +92,44 @@ class RouterCutOffIT extends RouterHarness {
             });
   }
 
+  @Test
+  void aStreamTheUpstreamBreaksOffIsTheModelsFailureNotACutOff() throws Exception {
+    RouterTestResource.openai
+        .simulator()
+        .configure(
+            SimulatorConfig.read(
+                """
+                models:
+                  - name: gpt-4o
+                    answer: one two three four five six seven eight
+                    failAfterEvents: 3
+                  - name: gpt-4o-mini
+                    answer: one two three four five six seven eight
+                    failAfterEvents: 3
+                """));
+    router.reconfigure(RouterLearnedIT.learnedConfig());
+    double failures = router.metric(OUTCOMES, "source=\"failure\"");
+    double cutOffs = router.metric(OUTCOMES, "source=\"cutoff\"");
+    List<String> earlier = outcomesFrom("failure");
+
+    Seen broken = stream("/v1/chat/completions", chat("break it off " + unique()), true);
+    assertThat(broken.body()).doesNotContain("[DONE]");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> router.metric(OUTCOMES, "source=\"failure\"") > failures);
+
+    assertThat(added(earlier, outcomesFrom("failure"))).containsExactly(broken.model() + "=0.0");
+    assertThat(rate(broken.id()).statusCode()).isEqualTo(404);
+    assertThat(router.metric(OUTCOMES, "source=\"cutoff\""))
+        .as("the router ended the stream, not the client")
+        .isEqualTo(cutOffs);
+  }
+
+  private static List<String> added(List<String> before, List<String> after) {
+    assertThat(after).startsWith(before.toArray(String[]::new));
+    return after.subList(before.size(), after.size());
+  }
+
   private static JsonNode heartbeat() throws Exception {
     try (RedisCommands redis = RedisCommands.to(RouterTestResource.redis.url())) {
       Response beat =
@@ -103,10 +142,10 @@ class RouterCutOffIT extends RouterHarness {
   }
 
   /**
-   * The cut-off outcomes in the examples stream that carry the candidate policies' actions, each as
-   * model=outcome.
+   * The outcomes of {@code source} in the examples stream that carry the candidate policies'
+   * actions, oldest first, each as model=outcome.
    */
-  private static List<String> cutOffOutcomes() throws Exception {
+  private static List<String> outcomesFrom(String source) throws Exception {
     List<String> found = new ArrayList<>();
     try (RedisCommands redis = RedisCommands.to(RouterTestResource.redis.url())) {
       Response entries =
@@ -121,7 +160,7 @@ class RouterCutOffIT extends RouterHarness {
         for (int i = 0; i + 1 < pairs.size(); i += 2) {
           fields.put(pairs.get(i).toString(), pairs.get(i + 1).toString());
         }
-        if ("cutoff".equals(fields.get(LearnedSelectionKeys.SOURCE))
+        if (source.equals(fields.get(LearnedSelectionKeys.SOURCE))
             && fields.containsKey(LearnedSelectionKeys.POLICY_ACTIONS)) {
           fields.forEach(
               (name, value) -> {
@@ -161,7 +200,13 @@ class RouterCutOffIT extends RouterHarness {
       InputStream in = socket.getInputStream();
       String text;
       if (toTheEnd) {
-        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        var all = new java.io.ByteArrayOutputStream();
+        try {
+          in.transferTo(all);
+        } catch (java.net.SocketException reset) {
+          // A stream the router broke off ends with the connection reset.
+        }
+        text = all.toString(StandardCharsets.UTF_8);
       } else {
         StringBuilder read = new StringBuilder();
         int headersEnd = -1;

@@ -56,6 +56,13 @@ public final class LearnedSelection {
   private static final int WRITE_BATCH = 500;
   private static final long STATUS_MAX_AGE_NANOS = 1_000_000_000L;
   private static final long SUMMARY_MAX_AGE_NANOS = 5_000_000_000L;
+
+  /** The source of an outcome: the model failed the prompt (an upstream error). */
+  public static final String FAILURE = "failure";
+
+  /** The source of an outcome: the client closed a streamed answer before its end. */
+  public static final String CUT_OFF = "cutoff";
+
   private static final List<String> POLICY_FIELDS =
       List.of(
           LearnedSelectionKeys.POLICY_ACTIONS,
@@ -358,12 +365,13 @@ public final class LearnedSelection {
   }
 
   /**
-   * The client closed a streamed answer before it ended: a bad outcome for the answering model, as
-   * if rated down (a later rating is then 404). Completes with the model, or null when the decision
+   * A streamed answer that did not reach its end, because the client closed it ({@link #CUT_OFF})
+   * or the upstream broke it off ({@link #FAILURE}): a bad outcome for the answering model, as if
+   * rated down (a later rating is then 404). Completes with the model, or null when the decision
    * was already rated.
    */
-  public Future<String> cutOff(String requestId) {
-    return feedback(requestId, 0.0, "cutoff");
+  public Future<String> streamedAnswerBad(String requestId, String source) {
+    return feedback(requestId, 0.0, source);
   }
 
   private Future<String> feedback(String requestId, double outcome, String source) {
@@ -411,7 +419,7 @@ public final class LearnedSelection {
             LearnedSelectionKeys.pack(prediction.embedding()),
             prediction.promptChars(),
             Map.of(model, 0.0),
-            "failure",
+            FAILURE,
             decision == null ? Map.of() : policyFields(decision))
         .mapEmpty();
   }
