@@ -930,6 +930,9 @@ final class Exchange {
           }
         },
         error -> {
+          if (finished) {
+            return; // the client left and the router stopped the upstream: counted as a cut-off
+          }
           // After the first byte nothing is retried: the client sees the stream cut, never a mix of
           // two answers.
           LOG.warnf("stream from %s broke off: %s", model.name(), error.getMessage());
@@ -1054,13 +1057,14 @@ final class Exchange {
     if (finished) {
       return;
     }
-    if (currentCall != null) {
-      currentCall.cancel();
-    }
     // The answer was cut off. A stream that reached its end, or that the router ended on an
     // upstream failure, finished first.
     streamedAnswerBad(LearnedSelection.CUT_OFF);
     finish(499);
+    // Last: the cancelled upstream stream reports itself broken, which is no failure of the model.
+    if (currentCall != null) {
+      currentCall.cancel();
+    }
   }
 
   /**
