@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.beastmode.api.v1alpha1.SelectionCandidate;
 import io.beastmode.simulator.Outage;
 import io.beastmode.simulator.SimulatedModel;
 import io.beastmode.simulator.SimulatorConfig;
 import io.beastmode.testing.RedisCommands;
 import io.beastmode.wire.Heartbeat;
 import io.beastmode.wire.LearnedSelectionKeys;
+import io.beastmode.wire.RoutingConfig;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.redis.client.Response;
@@ -123,6 +125,34 @@ class RouterCutOffIT extends RouterHarness {
     assertThat(router.metric(OUTCOMES, "source=\"cutoff\""))
         .as("the router ended the stream, not the client")
         .isEqualTo(cutOffs);
+  }
+
+  @Test
+  void theHeartbeatSaysWhichPolicyIsInForceSinceWhenAndHowOftenItChanged() throws Exception {
+    router.reconfigure(RouterLearnedIT.learnedConfig());
+    JsonNode first = awaitInForce("learned");
+
+    RoutingConfig lengthOnly = RouterLearnedIT.learnedConfig();
+    lengthOnly.selection().candidatePolicies = List.of(SelectionCandidate.length);
+    router.reconfigure(lengthOnly);
+
+    JsonNode then = awaitInForce("length");
+    assertThat(then.path("switches").asLong()).isEqualTo(first.path("switches").asLong() + 1);
+    assertThat(then.path("inForceSince").asLong())
+        .isGreaterThanOrEqualTo(first.path("inForceSince").asLong());
+    assertThat(then.path("explorationShare").asDouble()).isZero();
+  }
+
+  private static JsonNode awaitInForce(String policy) {
+    JsonNode[] seen = new JsonNode[1];
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              seen[0] = heartbeat().path("selection");
+              assertThat(seen[0].path("inForce").asText()).isEqualTo(policy);
+            });
+    return seen[0];
   }
 
   private static List<String> added(List<String> before, List<String> after) {
