@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A client that closes a streamed answer before its end rates it bad, in every dialect, over real
  * HTTP against slow simulated streams; a client that reads to the end and then closes rates
- * nothing.
+ * nothing; a stream the upstream breaks off is the model's failure, not a cut-off. And what the
+ * router's heartbeat says of the policy in force, which the operator puts in the LLMRouter's
+ * status.
  */
 @QuarkusTest
 @QuarkusTestResource(value = RouterPolicyTestResource.class, restrictToAnnotatedClass = true)
