@@ -116,6 +116,7 @@ public final class LearnedSelection {
 
   private volatile SelectionSummary summary;
   private volatile long summaryAtNanos;
+  private final AtomicBoolean summaryQueued = new AtomicBoolean();
   private final Consumer<String> outcomeWritten;
   private volatile long headsFittedAtNanos;
   private volatile int headsFittedOn;
@@ -185,16 +186,28 @@ public final class LearnedSelection {
   }
 
   /**
-   * What the heartbeat says of the policy in force, made at most every {@link
-   * #SUMMARY_MAX_AGE_NANOS}: the heartbeat goes out every second, the operator reads it every 15 s.
+   * What the heartbeat says of the policy in force; null before the first is made. Made again at
+   * most every {@link #SUMMARY_MAX_AGE_NANOS} (the operator reads it every 15 s) on the fitter's
+   * thread, never on the caller's: the heartbeat runs on an event loop, and the bootstrap takes
+   * tens of milliseconds with a full window of outcomes.
    */
   public SelectionSummary summary() {
     SelectionSummary last = summary;
-    long now = System.nanoTime();
-    if (last == null || now - summaryAtNanos > SUMMARY_MAX_AGE_NANOS) {
-      last = summaryNow();
-      summary = last;
-      summaryAtNanos = now;
+    boolean stale = last == null || System.nanoTime() - summaryAtNanos > SUMMARY_MAX_AGE_NANOS;
+    if (stale && summaryQueued.compareAndSet(false, true)) {
+      try {
+        fitter.execute(
+            () -> {
+              try {
+                summary = summaryNow();
+                summaryAtNanos = System.nanoTime();
+              } finally {
+                summaryQueued.set(false);
+              }
+            });
+      } catch (RejectedExecutionException stopped) {
+        summaryQueued.set(false);
+      }
     }
     return last;
   }
