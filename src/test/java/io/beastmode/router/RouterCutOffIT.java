@@ -217,7 +217,7 @@ class RouterCutOffIT extends RouterHarness {
   private Seen stream(String path, String body, boolean toTheEnd) throws Exception {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     try (Socket socket = new Socket(url.getHost(), url.getPort())) {
-      socket.setSoTimeout(20_000);
+      socket.setSoTimeout(60_000); // the first request loads the encoder: slow on a busy machine
       OutputStream out = socket.getOutputStream();
       out.write(
           ("POST "
