@@ -185,6 +185,7 @@ public class RouterRole {
         () -> learning.current() == null ? null : learning.current().policyStatus());
     metrics.watchPolicyGroups(
         () -> learning.current() == null ? null : learning.current().groupStatus());
+    metrics.watchSelection(() -> learning.current() == null ? null : learning.current().summary());
     Consumer<RoutingTable> apply =
         next -> {
           backends.update(next);
