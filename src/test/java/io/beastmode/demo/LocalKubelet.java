@@ -33,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * Plays kubelet (and an idle HPA controller) for router Deployments only, in one region: each
@@ -56,6 +57,7 @@ public final class LocalKubelet implements RouterRuntime {
   private final AtomicInteger nextTarget = new AtomicInteger();
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kubelet"));
+  private final Predicate<Deployment> runs;
   private volatile boolean down;
 
   /** One router replica: a process, the template it was started from, and whether it is ready. */
@@ -73,6 +75,16 @@ public final class LocalKubelet implements RouterRuntime {
   }
 
   public LocalKubelet(String region, KubernetesClient client, Path work) {
+    this(region, client, work, deployment -> true);
+  }
+
+  /**
+   * @param runs the router Deployments whose replicas run here (others are left to what else runs
+   *     pods in the region)
+   */
+  public LocalKubelet(
+      String region, KubernetesClient client, Path work, Predicate<Deployment> runs) {
+    this.runs = runs;
     this.region = region;
     this.client = client;
     this.work = work;
@@ -96,6 +108,11 @@ public final class LocalKubelet implements RouterRuntime {
         .filter(Pod::ready)
         .map(p -> new InetSocketAddress(InetAddress.getLoopbackAddress(), p.managementPort()))
         .toList();
+  }
+
+  /** The router processes' ids, ready or not. */
+  public List<Long> pids() {
+    return pods.stream().map(p -> p.process().pid()).toList();
   }
 
   @Override
@@ -139,7 +156,10 @@ public final class LocalKubelet implements RouterRuntime {
             .inAnyNamespace()
             .withLabelSelector(ROUTER_SELECTOR)
             .list()
-            .getItems();
+            .getItems()
+            .stream()
+            .filter(runs)
+            .toList();
     var names = deployments.stream().map(LocalKubelet::key).toList();
     pods.stream().filter(p -> !names.contains(p.deployment())).forEach(this::stop);
     for (Deployment deployment : deployments) {
