@@ -207,15 +207,26 @@ public final class ScaleBench {
       String victim = members.get(trial % members.size());
       failovers.add(failover(victim, null));
     }
-    for (int trial = 0; trial < FAILOVERS; trial++) {
+    // One region lost and another hung is two down: with fewer than four regions that is more
+    // than half, and the hub freezes traffic by design (docs/failover.md), so there is no shift to
+    // time.
+    boolean hungTrials = 2 * 2 <= size;
+    for (int trial = 0; hungTrials && trial < FAILOVERS; trial++) {
       String victim = members.get(trial % members.size());
       String hangs = members.get((trial + 1) % members.size());
       hung.add(failover(victim, hangs));
     }
+    if (!hungTrials) {
+      into.put(
+          "failovers_with_hung_region_skipped",
+          "one lost and one hung region are more than half of " + size + ": traffic freezes");
+    }
     into.put("failovers", failovers);
     into.put("failovers_with_hung_region", hung);
     into.put("failover_shift_median_seconds", medianOf(failovers, "shift_seconds"));
-    into.put("failover_shift_with_hung_region_median_seconds", medianOf(hung, "shift_seconds"));
+    into.put(
+        "failover_shift_with_hung_region_median_seconds",
+        hung.isEmpty() ? null : medianOf(hung, "shift_seconds"));
     into.put("requests_sent", clients.sent.sum());
     into.put("requests_failed", clients.failed.sum());
     into.put("load_average", ProcessCosts.loadAverage());
@@ -288,9 +299,6 @@ public final class ScaleBench {
     hub().resource(Fixtures.pool(NS, "hosted", model)).create();
     var names = regions.keySet().toArray(String[]::new);
     var global = Fixtures.router(NS, GLOBAL, List.of("hosted"), names);
-    global.getSpec().failover.failbackAfterSeconds = 2;
-    global.getSpec().failover.shiftSteps = List.of(50, 100);
-    global.getSpec().failover.maxFlapsPerHour = 100;
     hub().resource(prepared(global, 1)).create();
     for (String other : KWOK_ROUTERS) {
       hub()
@@ -303,6 +311,10 @@ public final class ScaleBench {
     router.getSpec().regions.forEach(p -> p.replicas = replicas);
     router.getSpec().autoscaling.enabled = false;
     router.getSpec().access.mode = AccessMode.open;
+    // Every router fails over with a lost region; all fail back fast, so trials follow each other.
+    router.getSpec().failover.failbackAfterSeconds = 2;
+    router.getSpec().failover.shiftSteps = List.of(50, 100);
+    router.getSpec().failover.maxFlapsPerHour = 100;
     return router;
   }
 
