@@ -5,6 +5,7 @@ import static io.beastmode.bench.Timing.seconds;
 import static io.beastmode.bench.Timing.waitFor;
 
 import io.beastmode.api.v1alpha1.AccessMode;
+import io.beastmode.api.v1alpha1.FailoverMode;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelEndpoint;
 import io.beastmode.api.v1alpha1.Region;
@@ -617,7 +618,7 @@ public final class ScaleBench {
   }
 
   /**
-   * {@link #EDITS} edits of {@code global}'s routing (its circuit breaker's delay): seconds until
+   * {@link #EDITS} edits of {@code global}'s traffic (its failover mode, in turn): seconds until
    * every region's routing ConfigMap carries a new revision, and until every running router runs it
    * (its beastmode_router_config_revision gauge).
    */
@@ -627,11 +628,11 @@ public final class ScaleBench {
     for (int edit = 0; edit < EDITS; edit++) {
       var before = new HashMap<String, Long>();
       regions.keySet().forEach(r -> before.put(r, revision(r)));
-      int delay = 31 + edit;
+      var mode = edit % 2 == 0 ? FailoverMode.activePassive : FailoverMode.activeActive;
       long started = System.nanoTime();
       Fixtures.edit(
           hub().resources(LLMRouter.class).inNamespace(NS).withName(GLOBAL),
-          r -> r.getSpec().circuitBreaker.delaySeconds = delay);
+          r -> r.getSpec().failover.mode = mode);
       waitFor(
           () -> regions.keySet().stream().allMatch(r -> revision(r) != before.get(r)),
           60_000,
@@ -653,7 +654,11 @@ public final class ScaleBench {
       toRouters.add(round(seconds(started)));
     }
     var result = new LinkedHashMap<String, Object>();
-    result.put("what", "circuitBreaker.delaySeconds of the LLMRouter placed in every region");
+    result.put(
+        "what",
+        "failover.mode of the LLMRouter placed in every region, activeActive and activePassive in"
+            + " turn: a change of the traffic file, which routers take without a restart (an edit"
+            + " of the routing file rolls the router pods instead)");
     result.put("configmap_seconds", toConfigMaps);
     result.put("router_seconds", toRouters);
     result.put("configmap_p50_seconds", percentile(toConfigMaps, 50));
@@ -661,6 +666,7 @@ public final class ScaleBench {
     result.put("router_p50_seconds", percentile(toRouters, 50));
     result.put("router_p99_seconds", percentile(toRouters, 99));
     log("edits: " + result);
+    waitFor(this::everyRegionActive, 300_000, "every region active after the edits");
     return result;
   }
 
