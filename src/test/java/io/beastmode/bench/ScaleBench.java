@@ -632,6 +632,7 @@ public final class ScaleBench {
     var toRouters = new ArrayList<Double>();
     int missed = 0;
     for (int edit = 0; edit < EDITS; edit++) {
+      settled();
       var before = new HashMap<String, Long>();
       regions.keySet().forEach(r -> before.put(r, revision(r)));
       var mode = edit % 2 == 0 ? FailoverMode.activePassive : FailoverMode.activeActive;
@@ -686,6 +687,27 @@ public final class ScaleBench {
     log("edits: " + result);
     waitFor(this::everyRegionActive, 300_000, "every region active after the edits");
     return result;
+  }
+
+  /**
+   * Waits (30 s at most) until no region's routing ConfigMap has changed for 3 s: a failover mode
+   * switched moves weights in steps, and an edit made mid-way may leave them where they are.
+   */
+  void settled() throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    var last = new HashMap<String, Long>();
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      var now = new HashMap<String, Long>();
+      regions.keySet().forEach(r -> now.put(r, revision(r)));
+      if (!now.equals(last)) {
+        last = now;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince > 3_000_000_000L) {
+        return;
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Every ready router process of the region reports the revision (or a later one). */
