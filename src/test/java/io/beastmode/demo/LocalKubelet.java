@@ -1,13 +1,12 @@
 package io.beastmode.demo;
 
 import io.beastmode.operator.desired.RoutingConfigMap;
+import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.Ports;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -395,20 +394,7 @@ public final class LocalKubelet implements RouterRuntime {
     var own = pods.stream().filter(p -> p.deployment().equals(key)).toList();
     int ready = (int) own.stream().filter(Pod::ready).count();
     var status =
-        new DeploymentStatusBuilder()
-            .withObservedGeneration(deployment.getMetadata().getGeneration())
-            .withReplicas(own.size())
-            .withReadyReplicas(ready)
-            .withAvailableReplicas(ready)
-            .withUpdatedReplicas(own.size())
-            .withConditions(
-                new DeploymentConditionBuilder()
-                    .withType("Available")
-                    .withStatus(ready > 0 ? "True" : "False")
-                    .withReason(
-                        ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
-                    .build())
-            .build();
+        Fixtures.deploymentStatus(deployment.getMetadata().getGeneration(), own.size(), ready);
     var current = deployment.getStatus();
     if (current != null
         && Objects.equals(current.getReadyReplicas(), status.getReadyReplicas())

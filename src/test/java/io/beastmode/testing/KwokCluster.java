@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -168,20 +166,7 @@ public final class KwokCluster implements AutoCloseable {
       return;
     }
     deployment.setStatus(
-        new DeploymentStatusBuilder()
-            .withObservedGeneration(deployment.getMetadata().getGeneration())
-            .withReplicas(desired)
-            .withReadyReplicas(ready)
-            .withAvailableReplicas(ready)
-            .withUpdatedReplicas(desired)
-            .withConditions(
-                new DeploymentConditionBuilder()
-                    .withType("Available")
-                    .withStatus(ready > 0 ? "True" : "False")
-                    .withReason(
-                        ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
-                    .build())
-            .build());
+        Fixtures.deploymentStatus(deployment.getMetadata().getGeneration(), desired, ready));
     client.apps().deployments().resource(deployment).updateStatus();
   }
 
