@@ -56,6 +56,7 @@ import io.beastmode.wire.ModelRoute;
 import io.beastmode.wire.TrafficConfig;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -168,6 +169,14 @@ final class Exchange {
 
   /** Under the learned policy, the candidate policies' decision between cheap and strong. */
   private PolicyRouting.Decision policyDecision;
+
+  /**
+   * A learned decision being streamed, kept until the stream ends: if the client closes first, its
+   * answer was cut off. Null otherwise.
+   */
+  private Future<Void> streamedDecision;
+
+  private String streamedDecisionId;
 
   private int attemptsUsed;
   private UpstreamCall currentCall;
@@ -808,11 +817,16 @@ final class Exchange {
     if (prediction != null && reply.ok()) {
       String id = LearnedSelection.newRequestId();
       response.putHeader(HEADER_REQUEST_ID, id);
-      learning.remember(
-          id,
-          prediction,
-          model.name(),
-          model.equals(selection.attempts().get(0)) ? policyDecision : null);
+      Future<Void> remembered =
+          learning.remember(
+              id,
+              prediction,
+              model.name(),
+              model.equals(selection.attempts().get(0)) ? policyDecision : null);
+      if (reply.streaming()) {
+        streamedDecision = remembered;
+        streamedDecisionId = id;
+      }
     }
     boolean store = cacheKey != null && reply.status() == 200;
     if (reply.streaming()) {
@@ -916,9 +930,14 @@ final class Exchange {
           }
         },
         error -> {
+          if (finished) {
+            return; // the client left and the router stopped the upstream: counted as a cut-off
+          }
           // After the first byte nothing is retried: the client sees the stream cut, never a mix of
           // two answers.
           LOG.warnf("stream from %s broke off: %s", model.name(), error.getMessage());
+          // The model failed this prompt midway, as an error before the answer would have.
+          streamedAnswerBad(LearnedSelection.FAILURE);
           finish(502);
           response.reset();
         });
@@ -1038,10 +1057,28 @@ final class Exchange {
     if (finished) {
       return;
     }
+    // The answer was cut off. A stream that reached its end, or that the router ended on an
+    // upstream failure, finished first.
+    streamedAnswerBad(LearnedSelection.CUT_OFF);
+    finish(499);
+    // Last: the cancelled upstream stream reports itself broken, which is no failure of the model.
     if (currentCall != null) {
       currentCall.cancel();
     }
-    finish(499);
+  }
+
+  /**
+   * A bad outcome for the learned decision being streamed, once the decision is in Redis to be
+   * rated; once.
+   */
+  private void streamedAnswerBad(String source) {
+    if (streamedDecision == null) {
+      return;
+    }
+    String id = streamedDecisionId;
+    LearnedSelection learned = learning;
+    streamedDecision.onComplete(remembered -> learned.streamedAnswerBad(id, source));
+    streamedDecision = null;
   }
 
   private void finish(int status) {

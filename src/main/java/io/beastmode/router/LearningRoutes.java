@@ -91,7 +91,13 @@ final class LearningRoutes {
   synchronized void apply(RoutingTable table) {
     if (learning == null && table.selection().policy == SelectionPolicy.learned) {
       learning =
-          new LearnedSelection(vertx, redis, table.routerName(), refitInterval, encoders.get());
+          new LearnedSelection(
+              vertx,
+              redis,
+              table.routerName(),
+              refitInterval,
+              encoders.get(),
+              metrics::selectionOutcome);
       learning.start(pollInterval.toMillis());
     }
     if (learning != null) {

@@ -6,6 +6,7 @@ import io.beastmode.router.select.policy.PolicyRouting;
 import io.beastmode.router.upstream.Backends;
 import io.beastmode.wire.Heartbeat;
 import io.beastmode.wire.LatencyHistogram;
+import io.beastmode.wire.SelectionSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -52,6 +53,7 @@ public final class RouterMetrics {
   private final Gauge unwrittenGauge;
   private volatile java.util.function.IntSupplier unwrittenSettlements = () -> 0;
   private volatile java.util.function.Supplier<PolicyRouting.Status> policies = () -> null;
+  private volatile java.util.function.Supplier<SelectionSummary> selection = () -> null;
   private final List<Gauge> policyGauges = new java.util.ArrayList<>();
 
   /** The results a request's cache lookup ends with. */
@@ -118,6 +120,9 @@ public final class RouterMetrics {
     quotaErrors();
     cacheErrors();
     retries();
+    for (String source : OUTCOME_SOURCES) {
+      selectionOutcomes(source);
+    }
     for (boolean applied : new boolean[] {true, false}) {
       for (var source : RoutingConfigWatcher.Source.values()) {
         configReloads(applied, source);
@@ -181,7 +186,7 @@ public final class RouterMetrics {
         null);
     policyGauge(
         "beastmode.router.selection.policy.outcomes",
-        "Outcomes (feedback, upstream errors, retries) the policy estimates rest on",
+        "Outcomes (feedback, upstream errors, retries, cut-off answers) the policy estimates rest on",
         PolicyRouting.Status::outcomes,
         null,
         null);
@@ -222,6 +227,11 @@ public final class RouterMetrics {
   /** The learned selection's policy figures (null without it). */
   public void watchPolicies(java.util.function.Supplier<PolicyRouting.Status> status) {
     this.policies = status;
+  }
+
+  /** What the heartbeat says of the learned selection (null without it). */
+  public void watchSelection(java.util.function.Supplier<SelectionSummary> summary) {
+    this.selection = summary;
   }
 
   /**
@@ -612,6 +622,24 @@ public final class RouterMetrics {
     retries().increment();
   }
 
+  /** Where the learned selection's outcomes come from. */
+  static final List<String> OUTCOME_SOURCES = List.of("feedback", "failure", "retry", "cutoff");
+
+  /** An outcome this router added to the learned selection's examples, by its source. */
+  public void selectionOutcome(String source) {
+    selectionOutcomes(source).increment();
+  }
+
+  private Counter selectionOutcomes(String source) {
+    return counter(
+        "beastmode.router.selection.outcomes",
+        "Outcomes this router added for learned decisions: feedback, upstream failures, retries,"
+            + " answers the client cut off",
+        source,
+        "source",
+        source);
+  }
+
   private Counter retries() {
     return counter(
         "beastmode.router.retries", "Upstream calls retried on the same backend", "retries");
@@ -710,6 +738,7 @@ public final class RouterMetrics {
         savedUsd.sum(),
         LatencyHistogram.BOUNDS_MS,
         latency.counts(),
-        semanticHits.sum());
+        semanticHits.sum(),
+        selection.get());
   }
 }

@@ -183,6 +183,7 @@ public class RouterRole {
         () -> learning.current() == null ? 0 : learning.current().examplesLearned());
     metrics.watchPolicies(
         () -> learning.current() == null ? null : learning.current().policyStatus());
+    metrics.watchSelection(() -> learning.current() == null ? null : learning.current().summary());
     Consumer<RoutingTable> apply =
         next -> {
           backends.update(next);

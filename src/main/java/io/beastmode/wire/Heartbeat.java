@@ -12,6 +12,8 @@ package io.beastmode.wire;
  * @param latencyBoundsMs upper bounds of the histogram buckets; {@code latencyCounts} has one more
  * @param semanticHits of {@code cacheHits}, those the semantic cache answered (a prompt asked in
  *     other words); 0 from a router that predates it
+ * @param selection the learned selection's policy in force and its figures; null without the
+ *     learned policy and from a router that predates it
  */
 public record Heartbeat(
     String router,
@@ -35,7 +37,8 @@ public record Heartbeat(
     double savedUsd,
     long[] latencyBoundsMs,
     long[] latencyCounts,
-    long semanticHits) {
+    long semanticHits,
+    SelectionSummary selection) {
 
   /**
    * Redis key of one pod's heartbeat; the operator scans {@code

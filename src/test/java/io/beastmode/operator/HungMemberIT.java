@@ -12,10 +12,12 @@ import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionPlacement;
+import io.beastmode.api.v1alpha1.RegionRedis;
 import io.beastmode.api.v1alpha1.RegionStatus;
 import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.OperatorUnderTest;
+import io.beastmode.testing.RedisServer;
 import io.beastmode.testing.TcpProxy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -40,11 +42,13 @@ class HungMemberIT {
   static final String NS = "team-h";
   static final String SYSTEM = "beast-mode-system";
   static final String ROUTER = "spread";
+  static final String FORECAST_ROUTER = "forecast";
 
   static ApiServer hubServer;
   static ApiServer steadyServer;
   static ApiServer stuckServer;
   static TcpProxy stuckPath;
+  static RedisServer redis;
   static KubernetesClient hub;
   static OperatorUnderTest operator;
 
@@ -54,6 +58,7 @@ class HungMemberIT {
       hubServer = ApiServer.start().withCrds();
       steadyServer = ApiServer.start();
       stuckServer = ApiServer.start();
+      redis = RedisServer.start();
       stuckPath =
           new TcpProxy(
               URI.create(stuckServer.client().getConfiguration().getMasterUrl()).getPort());
@@ -79,6 +84,9 @@ class HungMemberIT {
     }
     if (stuckPath != null) {
       stuckPath.close();
+    }
+    if (redis != null) {
+      redis.close();
     }
     for (var server : new ApiServer[] {hubServer, steadyServer, stuckServer}) {
       if (server != null) {
@@ -107,11 +115,11 @@ class HungMemberIT {
         .create();
     // The stuck region keeps serving through many failed probes, so routers are still written there
     // when it hangs; its probes fail fast (1 s) while their calls wait for the client's timeout.
-    var stuck = memberRegion("stuck", 2, SYSTEM, "stuck-kubeconfig");
+    var stuck = withRedis(memberRegion("stuck", 2, SYSTEM, "stuck-kubeconfig"));
     stuck.getSpec().healthCheck.timeoutSeconds = 1;
     stuck.getSpec().healthCheck.failureThreshold = 100;
     hub.resource(stuck).create();
-    hub.resource(memberRegion("steady", 1, SYSTEM, "steady-kubeconfig")).create();
+    hub.resource(withRedis(memberRegion("steady", 1, SYSTEM, "steady-kubeconfig"))).create();
     hub.resource(pool(NS, "hosted", model("m", 1, 2, 0.8))).create();
     // The stuck region first: regions written one after another would reach steady only after it.
     var router = router(NS, ROUTER, List.of("hosted"), "stuck", "steady");
@@ -122,7 +130,8 @@ class HungMemberIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> replicas(steady) == 2 && replicas(stuckServer.client()) == 2);
 
-    // Informers on a member hold only what the operator manages there, not the rest of the cluster.
+    // Informers on a member hold only what the operator manages there, not the rest of the cluster,
+    // and of it only the metadata.
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> !operator.memberCache(ConfigMap.class, "steady").isEmpty());
@@ -131,6 +140,7 @@ class HungMemberIT {
             c ->
                 assertThat(c.getMetadata().getLabels())
                     .containsEntry(ManagedLabels.MANAGED_BY_KEY, ManagedLabels.MANAGED_BY))
+        .allSatisfy(c -> assertThat(c.getData()).as("a cached ConfigMap's data").isNullOrEmpty())
         .extracting(c -> c.getMetadata().getName())
         .contains(ROUTER + "-routing")
         .doesNotContain("someone-elses");
@@ -145,6 +155,16 @@ class HungMemberIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> replicas(steady) == 3);
     assertThat(stuckPath.abandoned())
         .as("calls to the stuck region given up before the steady one was written")
+        .isZero();
+
+    // Predictive scaling forecasts each region from its pods' start-up times: the stuck region's
+    // pod listing waits while the steady region gets its autoscaler.
+    var forecast = router(NS, FORECAST_ROUTER, List.of("hosted"), "stuck", "steady");
+    forecast.getSpec().autoscaling.predictive = true;
+    hub.resource(forecast).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> autoscalerOf(steady, FORECAST_ROUTER));
+    assertThat(stuckPath.abandoned())
+        .as("calls to the stuck region given up before the steady one got the predictive router")
         .isZero();
 
     // Probes: one of the stuck region failed (its call still waits), then the steady region
@@ -190,6 +210,23 @@ class HungMemberIT {
         .until(() -> !operator.regionClients().connectedRegions().contains("steady"));
     await().atMost(Duration.ofSeconds(30)).until(() -> openWatches(steadyServer) == 0);
     assertThat(operator.memberCache(ConfigMap.class, "steady")).isEmpty();
+  }
+
+  private static Region withRedis(Region region) {
+    region.getSpec().redis = new RegionRedis();
+    region.getSpec().redis.url = redis.url();
+    return region;
+  }
+
+  private static boolean autoscalerOf(KubernetesClient member, String router) {
+    return member
+            .autoscaling()
+            .v2()
+            .horizontalPodAutoscalers()
+            .inNamespace(NS)
+            .withName(router)
+            .get()
+        != null;
   }
 
   private static void kubeconfig(String region, String kubeconfig) {

@@ -16,6 +16,7 @@ import io.beastmode.api.v1alpha1.RegionPlacement;
 import io.beastmode.api.v1alpha1.RegionSpec;
 import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.api.v1alpha1.SloAction;
+import io.beastmode.wire.SelectionSummary;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,6 +51,34 @@ public final class Fixtures {
   }
 
   private Fixtures() {}
+
+  /** When the policy in force of {@link #selection} took over: 2026-11-30T00:53:20Z. */
+  public static final long SELECTION_SINCE = 1_796_000_000_000L;
+
+  /**
+   * What a router under the learned policy reports in its heartbeat, in force since {@link
+   * #SELECTION_SINCE}, sending 0.3 (0.27 to 0.33) to the strong model, exploring 5 %.
+   */
+  public static SelectionSummary selection(
+      String inForce,
+      long switches,
+      long outcomes,
+      SelectionSummary.Bounds pgr,
+      long decisions,
+      long explored,
+      long exploredOffPolicy) {
+    return new SelectionSummary(
+        inForce,
+        SELECTION_SINCE,
+        switches,
+        pgr,
+        SelectionSummary.Bounds.of(0.3, 0.27, 0.33),
+        outcomes,
+        decisions,
+        explored,
+        exploredOffPolicy,
+        0.05);
+  }
 
   /**
    * A Deployment's status as its controller writes it: {@code replicas} current, {@code ready} of

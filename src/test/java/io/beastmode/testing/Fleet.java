@@ -95,6 +95,11 @@ public final class Fleet implements AutoCloseable {
     return "hub".equals(region) ? hub() : member(region);
   }
 
+  /** The simulated routers' heartbeats, for what they report. */
+  public SimulatedRouters routers() {
+    return routers;
+  }
+
   public String redisUrl() {
     return redis.url();
   }

@@ -5,6 +5,7 @@ import io.beastmode.operator.desired.RoutingConfigMap;
 import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.Heartbeat;
 import io.beastmode.wire.LatencyHistogram;
+import io.beastmode.wire.SelectionSummary;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -36,6 +38,7 @@ public final class SimulatedRouters implements AutoCloseable {
             return thread;
           });
   private final Map<String, Fleet> fleets = new ConcurrentHashMap<>();
+  private final Map<String, List<SelectionSummary>> selections = new ConcurrentHashMap<>();
   private final long startedAt = System.currentTimeMillis();
   private Socket socket;
 
@@ -64,6 +67,14 @@ public final class SimulatedRouters implements AutoCloseable {
         new Fleet(router, region, pods, regionClient, namespace, RoutingConfigMap.name(name)));
   }
 
+  /**
+   * From now on the region's pods report these figures of the learned selection, pod 0 the first;
+   * pods beyond the list report none.
+   */
+  public void reportSelection(String region, List<SelectionSummary> perPod) {
+    selections.put(region, List.copyOf(perPod));
+  }
+
   /** The region's routers stop publishing; their heartbeats expire on their TTL. */
   public void stop(String region) {
     fleets.remove(region);
@@ -84,6 +95,7 @@ public final class SimulatedRouters implements AutoCloseable {
         }
         String routing = ConfigYaml.version(configMap.getData().get(RoutingConfigMap.ROUTING_KEY));
         String traffic = ConfigYaml.version(configMap.getData().get(RoutingConfigMap.TRAFFIC_KEY));
+        var selection = selections.getOrDefault(fleet.region(), List.of());
         for (int pod = 0; pod < fleet.pods(); pod++) {
           var beat =
               new Heartbeat(
@@ -108,7 +120,8 @@ public final class SimulatedRouters implements AutoCloseable {
                   0,
                   LatencyHistogram.BOUNDS_MS,
                   new long[LatencyHistogram.BOUNDS_MS.length + 1],
-                  0);
+                  0,
+                  pod < selection.size() ? selection.get(pod) : null);
           set(
               Heartbeat.key(fleet.router(), fleet.region(), "pod-" + pod),
               JSON.writeValueAsString(beat),

@@ -26,6 +26,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".spec.selection.policy",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "In force",
+    jsonPath = ".status.policyInForce",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Regions",
     jsonPath = ".status.readyRegions",
     type = AdditionalPrinterColumn.Type.STRING)

@@ -22,6 +22,11 @@ public class LLMRouterStatus implements HasConditions {
   @JsonPropertyDescription("Per region: replicas, traffic weight and health.")
   public List<RouterRegionStatus> regions = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Under the learned selection policy: the candidate policy in force, or each one with the"
+          + " regions following it when they differ, for example length or blend (eu), length (us).")
+  public String policyInForce;
+
   @JsonPropertyDescription("The last failover, with its measured times.")
   public FailoverRecord lastFailover;
 

@@ -69,4 +69,9 @@ public class RouterRegionStatus {
 
   @JsonPropertyDescription("Predictive scaling: the minimum replicas the forecast asks for.")
   public Integer predictiveMinReplicas;
+
+  @JsonPropertyDescription(
+      "Under the learned selection policy: the candidate policy in force, its estimated PGR and"
+          + " strong-model share, and the exploration spent, from the routers' heartbeats.")
+  public RouterSelectionStatus selection;
 }

@@ -21,6 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -28,7 +34,8 @@ import org.jboss.logging.Logger;
  * Predictive scaling for each region of a router: its request-rate history from Redis, its routers'
  * capacity (from the spec, or learned from their latency) and start-up time (from its pods) go into
  * {@link PredictiveScaling}. A forecast is refreshed at most once a minute; when Redis cannot be
- * read the last one stands, so a Redis outage never drops capacity that was raised.
+ * read, or a region's API server is slow to list its pods, the last one stands, so an outage never
+ * drops capacity that was raised. Regions are forecast side by side on the member-call threads.
  */
 public final class Forecasts {
   private static final Logger LOG = Logger.getLogger(Forecasts.class);
@@ -36,11 +43,26 @@ public final class Forecasts {
   static final Duration LATENCY_WINDOW = Duration.ofMinutes(15);
   static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
 
-  private final RouterUsage usage;
-  private final ForecastCache cache = new ForecastCache(REFRESH);
+  /** How long a reconcile waits for its regions' forecasts: two Redis reads and a pod listing. */
+  public static final Duration WAIT = Duration.ofSeconds(3);
 
-  public Forecasts(RouterUsage usage) {
+  private final RouterUsage usage;
+  private final Executor calls;
+  private final Duration wait;
+  private final ForecastCache cache = new ForecastCache(REFRESH);
+  private final Map<RouterRegionKey, CompletableFuture<Optional<Prediction>>> inFlight =
+      new ConcurrentHashMap<>();
+
+  /**
+   * @param calls threads the regions' forecasts run on, side by side
+   * @param wait how long a reconcile waits for them; a region's forecast that takes longer (its API
+   *     server hangs while its pods are listed) goes on and is used once it is made, and until then
+   *     the region's last one stands
+   */
+  public Forecasts(RouterUsage usage, Executor calls, Duration wait) {
     this.usage = usage;
+    this.calls = calls;
+    this.wait = wait;
   }
 
   /** Predictions per region; none when predictive scaling is off or a region has no Redis. */
@@ -52,6 +74,7 @@ public final class Forecasts {
       return predictions;
     }
     var router = inputs.key();
+    var made = new LinkedHashMap<RouterRegionKey, CompletableFuture<Optional<Prediction>>>();
     for (var region : inputs.regions()) {
       if (region.getSpec().redis == null) {
         continue;
@@ -60,20 +83,64 @@ public final class Forecasts {
       var fresh = cache.fresh(key, now);
       if (fresh.isPresent()) {
         predictions.put(key.region(), fresh.get());
-        continue;
-      }
-      try {
-        var prediction = forecast(inputs, region, router.toString(), clients.apply(region), now);
-        cache.put(key, prediction, now);
-        predictions.put(key.region(), prediction);
-      } catch (RegionRedisClients.Unavailable e) {
-        LOG.debugf(
-            "router %s region %s: no forecast, Redis unreadable (%s)",
-            router, key.region(), e.getMessage());
-        cache.last(key).ifPresent(last -> predictions.put(key.region(), last));
+      } else {
+        // One forecast per region at a time: a region whose last one still waits gets no other.
+        made.put(
+            key,
+            inFlight.computeIfAbsent(
+                key, k -> startForecast(k, inputs, region, clients.apply(region), now)));
       }
     }
+    long deadline = System.nanoTime() + wait.toNanos();
+    made.forEach(
+        (key, forecast) ->
+            awaitUntil(forecast, deadline)
+                .or(() -> cache.last(key))
+                .ifPresent(prediction -> predictions.put(key.region(), prediction)));
     return predictions;
+  }
+
+  private CompletableFuture<Optional<Prediction>> startForecast(
+      RouterRegionKey key,
+      ResolvedRouter inputs,
+      Region region,
+      Optional<KubernetesClient> client,
+      Instant now) {
+    var forecast =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                var prediction = forecast(inputs, region, key.router().toString(), client, now);
+                cache.put(key, prediction, now);
+                return Optional.of(prediction);
+              } catch (RegionRedisClients.Unavailable e) {
+                LOG.debugf(
+                    "router %s region %s: no forecast, Redis unreadable (%s)",
+                    key.router(), key.region(), e.getMessage());
+                return Optional.<Prediction>empty();
+              }
+            },
+            calls);
+    forecast.whenComplete((prediction, failure) -> inFlight.remove(key, forecast));
+    return forecast;
+  }
+
+  /** The forecast if it is made by {@code deadline}, else empty (it goes on). */
+  private static Optional<Prediction> awaitUntil(
+      CompletableFuture<Optional<Prediction>> forecast, long deadline) {
+    try {
+      return forecast.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the forecasts", e);
+    }
   }
 
   public void forget(RouterKey router) {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.HttpURLConnection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -46,25 +47,53 @@ public final class ManagedObjects {
 
   private ManagedObjects() {}
 
+  /** The owner's objects of {@link #KINDS} in {@code namespace}, as the API server has them now. */
+  public static List<HasMetadata> existing(
+      KubernetesClient client, String namespace, String ownerLabel) {
+    var found = new ArrayList<HasMetadata>();
+    for (var kind : KINDS) {
+      found.addAll(
+          client
+              .resources(kind)
+              .inNamespace(namespace)
+              .withLabel(ManagedLabels.OWNER_KEY, ownerLabel)
+              .list()
+              .getItems());
+    }
+    return found;
+  }
+
   /**
    * Prunes the owner's objects in {@code namespace} that are no longer desired, then applies {@code
    * desired}. Pruning first means an HPA and a ScaledObject never scale the same Deployment.
+   *
+   * @param existing the owner's objects there, from {@link #existing}
    */
   public static List<HasMetadata> apply(
-      KubernetesClient client, String namespace, String ownerLabel, List<HasMetadata> desired) {
+      KubernetesClient client,
+      String namespace,
+      String ownerLabel,
+      List<HasMetadata> existing,
+      List<HasMetadata> desired) {
     ensureNamespace(client, namespace);
     Set<String> keep = desired.stream().map(ManagedObjects::key).collect(Collectors.toSet());
-    for (var kind : KINDS) {
-      client
-          .resources(kind)
-          .inNamespace(namespace)
-          .withLabel(ManagedLabels.OWNER_KEY, ownerLabel)
-          .list()
-          .getItems()
-          .stream()
-          .filter(existing -> !keep.contains(key(existing)) && ours(existing))
-          .forEach(stale -> client.resource(stale).delete());
-    }
+    existing.stream()
+        .filter(object -> !keep.contains(key(object)) && ours(object))
+        .forEach(stale -> client.resource(stale).delete());
+    deleteScaledObjects(client, namespace, ownerLabel, keep);
+    return desired.stream().map(object -> apply(client, object)).toList();
+  }
+
+  /** Deletes every object of the owner in {@code namespace}. */
+  public static void deleteAll(KubernetesClient client, String namespace, String ownerLabel) {
+    existing(client, namespace, ownerLabel).stream()
+        .filter(ManagedObjects::ours)
+        .forEach(object -> client.resource(object).delete());
+    deleteScaledObjects(client, namespace, ownerLabel, Set.of());
+  }
+
+  private static void deleteScaledObjects(
+      KubernetesClient client, String namespace, String ownerLabel, Set<String> keep) {
     scaledObjects(client, namespace, ownerLabel).stream()
         .filter(existing -> !keep.contains(key(existing)))
         .forEach(
@@ -73,30 +102,6 @@ public final class ManagedObjects {
                     .genericKubernetesResources(SCALED_OBJECT)
                     .inNamespace(namespace)
                     .withName(stale.getMetadata().getName())
-                    .delete());
-    return desired.stream().map(object -> apply(client, object)).toList();
-  }
-
-  /** Deletes every object of the owner in {@code namespace}. */
-  public static void deleteAll(KubernetesClient client, String namespace, String ownerLabel) {
-    for (var kind : KINDS) {
-      client
-          .resources(kind)
-          .inNamespace(namespace)
-          .withLabel(ManagedLabels.OWNER_KEY, ownerLabel)
-          .list()
-          .getItems()
-          .stream()
-          .filter(ManagedObjects::ours)
-          .forEach(object -> client.resource(object).delete());
-    }
-    scaledObjects(client, namespace, ownerLabel)
-        .forEach(
-            object ->
-                client
-                    .genericKubernetesResources(SCALED_OBJECT)
-                    .inNamespace(namespace)
-                    .withName(object.getMetadata().getName())
                     .delete());
   }
 

@@ -237,24 +237,28 @@ public class HubLeases implements RegionWriteGate, AutoCloseable {
                 + " nothing is written there");
   }
 
+  /** The epochs of every readable region's Lease, read side by side. */
   private List<Long> seenEpochs() {
-    var seen = new ArrayList<Long>();
-    for (Region region : listRegions()) {
-      regions
-          .clientFor(region)
-          .ifPresent(
-              client -> {
-                try {
-                  RegionLease.view(RegionLease.read(client, settings.leaseNamespace()))
-                      .ifPresent(lease -> seen.add(lease.epoch()));
-                } catch (KubernetesClientException e) {
-                  LOG.debugf(
-                      "region %s unreadable: %s",
-                      region.getMetadata().getName(), CallFailures.describe(e));
-                }
-              });
+    var reads =
+        listRegions().stream()
+            .map(region -> CompletableFuture.supplyAsync(() -> leaseEpoch(region), calls))
+            .toList();
+    return reads.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
+  }
+
+  private Optional<Long> leaseEpoch(Region region) {
+    var client = regions.clientFor(region);
+    if (client.isEmpty()) {
+      return Optional.empty();
     }
-    return seen;
+    try {
+      return RegionLease.view(RegionLease.read(client.get(), settings.leaseNamespace()))
+          .map(HubLeaseRules.LeaseView::epoch);
+    } catch (KubernetesClientException e) {
+      LOG.debugf(
+          "region %s unreadable: %s", region.getMetadata().getName(), CallFailures.describe(e));
+      return Optional.empty();
+    }
   }
 
   private List<Region> listRegions() {

@@ -53,8 +53,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs an LLMRouter's routers in every placed region: resolve references, decide traffic, apply
- * each region's objects, move the global entry point, record failovers and scaling, report status.
- * Never deletes anything in a region it cannot reach.
+ * each region's objects, move the global entry point, record failovers and scaling, report status
+ * (with the learned selection's policy in force from the routers' heartbeats). Never deletes
+ * anything in a region it cannot reach.
  */
 @ControllerConfiguration(name = "llmrouter")
 public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRouter> {
@@ -69,6 +70,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
   private final ScalingRecorder scaling;
   private final Forecasts forecasts;
   private final LearnedExamplesReplication learning;
+  private final SelectionReports selection;
   private final Reconciled reconciled;
 
   public LLMRouterReconciler(
@@ -88,8 +90,9 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     this.regions = new RouterRegions(clients, routerImage, redis, clock);
     this.failovers = new FailoverRecorder(clients.hub(), heartbeats, registry, clock);
     this.scaling = new ScalingRecorder(clients.hub(), registry, clock);
-    this.forecasts = new Forecasts(usage);
+    this.forecasts = new Forecasts(usage, clients.calls(), Forecasts.WAIT);
     this.learning = learning;
+    this.selection = new SelectionReports(heartbeats);
   }
 
   @Override
@@ -135,6 +138,7 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
     }
     reconciled.router(RouterKey.of(router).toString(), now);
     var status = statusBuilder.resolved(router, outcomes, traffic, predictions, lastFailover);
+    selection.fill(resolved, router.getStatus(), status);
     scaling.record(router, router.getStatus(), status);
     var spec = router.getSpec();
     var next =
@@ -146,6 +150,9 @@ public class LLMRouterReconciler implements Reconciler<LLMRouter>, Cleaner<LLMRo
             status.regions,
             failovers.converging(status.lastFailover),
             now);
+    if (SelectionReports.reported(resolved) && SelectionReports.REFRESH.compareTo(next) < 0) {
+      next = SelectionReports.REFRESH; // the routers' figures move with every outcome
+    }
     return StatusPatch.ifChanged(router, status, context).rescheduleAfter(next);
   }
 

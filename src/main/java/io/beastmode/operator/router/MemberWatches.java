@@ -8,6 +8,8 @@ import io.beastmode.operator.fleet.ManagedObjects;
 import io.beastmode.operator.fleet.RegionClients;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
@@ -24,7 +26,7 @@ import org.jboss.logging.Logger;
  * registered once a region has been written to, and registered again when its client is rebuilt (a
  * rotated kubeconfig Secret), and removed when the region's client is closed for good (its Region
  * deleted). Only objects carrying the managed-by label are listed, watched and cached: a member's
- * other objects, however many, cost the hub nothing.
+ * other objects, however many, cost the hub nothing; and of those only their metadata is kept.
  */
 final class MemberWatches {
   private static final Logger LOG = Logger.getLogger(MemberWatches.class);
@@ -94,8 +96,25 @@ final class MemberWatches {
             .withSecondaryToPrimaryMapper(
                 object -> ManagedLabels.ownerOf(object).map(Set::of).orElse(Set.of()))
             .withWatchAllNamespaces()
+            .withItemStore(metadataOnly(kind, client))
             .build(),
         context.eventSourceRetriever().eventSourceContextForDynamicRegistration());
+  }
+
+  /**
+   * A cache entry keeps what maps an object back to its LLMRouter (labels and annotations) and its
+   * resourceVersion, not its spec, status or managed fields: nothing reads a member object from the
+   * cache (the reconciler reads and writes the live ones), and an entry then costs a few hundred
+   * bytes whatever the size of the object, a routing ConfigMap or a Deployment.
+   */
+  private static <R extends HasMetadata> ItemStore<R> metadataOnly(
+      Class<R> kind, KubernetesClient client) {
+    return new ReducedStateItemStore<>(
+        ReducedStateItemStore.NAME_KEY_STATE,
+        kind,
+        client.getKubernetesSerialization(),
+        "metadata.labels",
+        "metadata.annotations");
   }
 
   private static String sourceName(Class<?> kind, String region) {

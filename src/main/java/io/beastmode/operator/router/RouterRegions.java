@@ -106,18 +106,20 @@ final class RouterRegions {
                   && ManagedObjects.customMetricServed(
                       client.get(), Autoscaler.IN_FLIGHT_RESOURCE));
       long now = clock.millis();
+      String namespace = router.namespaceIn(region);
+      String owner = router.key().labelValue();
+      var existing = ManagedObjects.existing(client.get(), namespace, owner);
       var desired =
           RouterResources.desired(router, region, routerImage, traffic, autoscaler, slo, access)
               .stream()
               .map(
                   object ->
                       object instanceof ConfigMap files
-                          ? RoutingConfigMap.withRevision(files, live(client.get(), files), now)
+                          ? RoutingConfigMap.withRevision(files, live(existing, files), now)
                           : object)
               .toList();
       List<HasMetadata> applied =
-          ManagedObjects.apply(
-              client.get(), router.namespaceIn(region), router.key().labelValue(), desired);
+          ManagedObjects.apply(client.get(), namespace, owner, existing, desired);
       memberWatches.ensure(context, region, client.get());
       var configMap = find(applied, ConfigMap.class);
       configMap.ifPresent(files -> configPush.publish(router.key(), region, files, now));
@@ -231,12 +233,14 @@ final class RouterRegions {
     }
   }
 
-  private static ConfigMap live(KubernetesClient client, ConfigMap desired) {
-    return client
-        .configMaps()
-        .inNamespace(desired.getMetadata().getNamespace())
-        .withName(desired.getMetadata().getName())
-        .get();
+  /** The routing ConfigMap as the region has it, from the objects listed there. */
+  private static ConfigMap live(List<HasMetadata> existing, ConfigMap desired) {
+    return existing.stream()
+        .filter(ConfigMap.class::isInstance)
+        .map(ConfigMap.class::cast)
+        .filter(c -> c.getMetadata().getName().equals(desired.getMetadata().getName()))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The HPA's status as applied, or that of the HPA KEDA made for the ScaledObject. */

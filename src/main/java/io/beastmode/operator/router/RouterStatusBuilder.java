@@ -36,6 +36,7 @@ public final class RouterStatusBuilder {
       status.regions = previous.regions;
       status.readyRegions = previous.readyRegions;
       status.lastFailover = previous.lastFailover;
+      status.policyInForce = previous.policyInForce;
     }
     conditions.set(
         status,

@@ -7,10 +7,12 @@ import io.beastmode.router.select.learned.PromptEncoder;
 import io.beastmode.router.select.learned.SuccessPredictor;
 import io.beastmode.router.select.policy.CandidatePolicy;
 import io.beastmode.router.select.policy.LoggedOutcome;
+import io.beastmode.router.select.policy.OffPolicyEstimator;
 import io.beastmode.router.select.policy.PolicyRouting;
 import io.beastmode.router.select.policy.PromptFeatures;
 import io.beastmode.wire.Digests;
 import io.beastmode.wire.LearnedSelectionKeys;
+import io.beastmode.wire.SelectionSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -35,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,6 +55,14 @@ public final class LearnedSelection {
   private static final int READ_BATCH = 2000;
   private static final int WRITE_BATCH = 500;
   private static final long STATUS_MAX_AGE_NANOS = 1_000_000_000L;
+  private static final long SUMMARY_MAX_AGE_NANOS = 5_000_000_000L;
+
+  /** The source of an outcome: the model failed the prompt (an upstream error). */
+  public static final String FAILURE = "failure";
+
+  /** The source of an outcome: the client closed a streamed answer before its end. */
+  public static final String CUT_OFF = "cutoff";
+
   private static final List<String> POLICY_FIELDS =
       List.of(
           LearnedSelectionKeys.POLICY_ACTIONS,
@@ -78,6 +89,9 @@ public final class LearnedSelection {
 
   private record Example(float[] embedding, int promptChars, Map<String, Double> outcomes) {}
 
+  /** The policy in force, since when (epoch ms) and how often it changed before. */
+  private record InForce(CandidatePolicy policy, long since, long switches) {}
+
   private final Vertx vertx;
   private final Redis redis;
   private final String stream;
@@ -96,6 +110,14 @@ public final class LearnedSelection {
       new PolicyRouting(CandidatePolicy.DEFAULTS, 0, new SplittableRandom());
   private volatile PolicyRouting.Status policyStatus;
   private volatile long policyStatusAtNanos;
+
+  /** Null until the first configuration, whose policy in force is no switch. */
+  private volatile InForce inForce;
+
+  private volatile SelectionSummary summary;
+  private volatile long summaryAtNanos;
+  private final AtomicBoolean summaryQueued = new AtomicBoolean();
+  private final Consumer<String> outcomeWritten;
   private volatile long headsFittedAtNanos;
   private volatile int headsFittedOn;
   private long timer = -1;
@@ -103,6 +125,21 @@ public final class LearnedSelection {
   /** {@code pool}: the router's encoder, shared with its semantic cache; stopped by its owner. */
   public LearnedSelection(
       Vertx vertx, Redis redis, String router, Duration refitInterval, EncoderPool pool) {
+    this(vertx, redis, router, refitInterval, pool, source -> {});
+  }
+
+  /**
+   * {@code outcomeWritten}: told the source of each outcome this router adds to the examples
+   * ({@code feedback}, {@code failure}, {@code retry}, {@code cutoff}), for its metrics.
+   */
+  public LearnedSelection(
+      Vertx vertx,
+      Redis redis,
+      String router,
+      Duration refitInterval,
+      EncoderPool pool,
+      Consumer<String> outcomeWritten) {
+    this.outcomeWritten = outcomeWritten;
     this.vertx = vertx;
     this.redis = redis;
     this.router = router;
@@ -134,6 +171,71 @@ public final class LearnedSelection {
   /** The candidate policies and the exploration share of the routing config. */
   public void configure(List<CandidatePolicy> candidates, double explorationShare) {
     policies.configure(candidates, explorationShare);
+    noteInForce();
+  }
+
+  /** Stamps a change of the policy in force, by the outcomes or by a new configuration. */
+  private synchronized void noteInForce() {
+    CandidatePolicy now = policies.inForce();
+    InForce last = inForce;
+    if (last == null) {
+      inForce = new InForce(now, System.currentTimeMillis(), 0);
+    } else if (now != last.policy()) {
+      inForce = new InForce(now, System.currentTimeMillis(), last.switches() + 1);
+    }
+  }
+
+  /**
+   * What the heartbeat says of the policy in force; null before the first is made. Made again at
+   * most every {@link #SUMMARY_MAX_AGE_NANOS} (the operator reads it every 15 s) on the fitter's
+   * thread, never on the caller's: the heartbeat runs on an event loop, and the bootstrap takes
+   * tens of milliseconds with a full window of outcomes.
+   */
+  public SelectionSummary summary() {
+    SelectionSummary last = summary;
+    boolean stale = last == null || System.nanoTime() - summaryAtNanos > SUMMARY_MAX_AGE_NANOS;
+    if (stale && summaryQueued.compareAndSet(false, true)) {
+      try {
+        fitter.execute(
+            () -> {
+              try {
+                summary = summaryNow();
+                summaryAtNanos = System.nanoTime();
+              } finally {
+                summaryQueued.set(false);
+              }
+            });
+      } catch (RejectedExecutionException stopped) {
+        summaryQueued.set(false);
+      }
+    }
+    return last;
+  }
+
+  private SelectionSummary summaryNow() {
+    PolicyRouting.Status status = policyStatus();
+    // Never null once configured, which the router does as it creates this.
+    InForce current = inForce;
+    if (current == null) {
+      current = new InForce(status.inForce(), System.currentTimeMillis(), 0);
+    }
+    // The status may be a second older than a switch; every candidate is estimated in it.
+    PolicyRouting.Estimate estimate = status.estimates().get(current.policy());
+    return new SelectionSummary(
+        current.policy().name(),
+        current.since(),
+        current.switches(),
+        bounds(estimate.pgr()),
+        bounds(estimate.strongShare()),
+        status.outcomes(),
+        status.decisions(),
+        status.explored(),
+        status.exploredOffPolicy(),
+        status.explorationShare());
+  }
+
+  private static SelectionSummary.Bounds bounds(OffPolicyEstimator.Interval interval) {
+    return SelectionSummary.Bounds.of(interval.estimate(), interval.low(), interval.high());
   }
 
   /** The choice between the cheap and the strong model for each learned decision. */
@@ -275,6 +377,16 @@ public final class LearnedSelection {
     return feedback(requestId, outcome, "feedback");
   }
 
+  /**
+   * A streamed answer that did not reach its end, because the client closed it ({@link #CUT_OFF})
+   * or the upstream broke it off ({@link #FAILURE}): a bad outcome for the answering model, as if
+   * rated down (a later rating is then 404). Completes with the model, or null when the decision
+   * was already rated.
+   */
+  public Future<String> streamedAnswerBad(String requestId, String source) {
+    return feedback(requestId, 0.0, source);
+  }
+
   private Future<String> feedback(String requestId, double outcome, String source) {
     String key = LearnedSelectionKeys.decision(router, requestId);
     return redis
@@ -320,7 +432,7 @@ public final class LearnedSelection {
             LearnedSelectionKeys.pack(prediction.embedding()),
             prediction.promptChars(),
             Map.of(model, 0.0),
-            "failure",
+            FAILURE,
             decision == null ? Map.of() : policyFields(decision))
         .mapEmpty();
   }
@@ -376,7 +488,9 @@ public final class LearnedSelection {
       Map<String, Double> outcomes,
       String source,
       Map<String, String> policy) {
-    return redis.send(addRequest(embedding, promptChars, outcomes, source, policy));
+    return redis
+        .send(addRequest(embedding, promptChars, outcomes, source, policy))
+        .onSuccess(added -> outcomeWritten.accept(source));
   }
 
   private Request addRequest(
@@ -438,6 +552,7 @@ public final class LearnedSelection {
                 }
               }
               policies.recordAll(outcomes);
+              noteInForce();
               queueRebuild();
               if (page.full()) {
                 read();

@@ -97,7 +97,7 @@ final class SemanticBenchFixture {
         SplittableRandom random = new SplittableRandom(partition.hashCode());
         List<Future<Void>> writes = new ArrayList<>();
         for (int i = stored.size(); i < ENTRIES; i++) {
-          long id = await(store.nextId());
+          long id = await(store.nextId(0));
           writes.add(
               store.add(
                   new SemanticEntry(

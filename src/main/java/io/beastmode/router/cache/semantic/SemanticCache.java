@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
@@ -72,6 +73,7 @@ public final class SemanticCache {
   private final java.util.concurrent.atomic.AtomicLong changesRead =
       new java.util.concurrent.atomic.AtomicLong();
   private long timer = -1;
+  private final AtomicLong highestId = new AtomicLong();
 
   /**
    * @param commands sends one command on a connection of the caller's event loop (see {@link
@@ -219,9 +221,10 @@ public final class SemanticCache {
       int ttlSeconds,
       int capacity) {
     return store
-        .nextId()
+        .nextId(highestId.get() + 1)
         .compose(
             id -> {
+              sawId(id);
               SemanticEntry entry =
                   new SemanticEntry(
                       id,
@@ -323,6 +326,7 @@ public final class SemanticCache {
 
   /** Adds an entry to its loaded partition's index; the id evicted, or -1. */
   private long index(SemanticEntry entry, int capacity) {
+    sawId(entry.id());
     Partition part;
     synchronized (this) {
       part = partitions.get(entry.partition());
@@ -335,6 +339,11 @@ public final class SemanticCache {
       entries.remove(evicted);
     }
     return evicted;
+  }
+
+  /** The highest entry id issued or seen here: the floor of the next one this router asks for. */
+  private void sawId(long id) {
+    highestId.accumulateAndGet(id, Math::max);
   }
 
   private void forget(String partition, long entryId) {
@@ -404,6 +413,7 @@ public final class SemanticCache {
 
   private void apply(SemanticStore.Event event) {
     if (event instanceof SemanticStore.Added added) {
+      sawId(added.entry().id());
       Partition part;
       synchronized (this) {
         part = partitions.get(added.entry().partition());

@@ -60,9 +60,29 @@ public final class SemanticStore {
     this.prefix = "beastmode:semantic:" + router + ":";
   }
 
-  /** A new entry id, unique across the region's routers. */
-  public Future<Long> nextId() {
-    return commands.apply(Request.cmd(Command.INCR).arg(prefix + "seq")).map(Response::toLong);
+  /**
+   * The region's counter, raised to the caller's floor first: after a failover to a replica that
+   * had not yet seen the last increments, or a Redis that lost its data, the counter would hand out
+   * ids the routers still hold, and a label or removal meant for one entry would reach another.
+   */
+  private static final String NEXT_ID =
+      "local id = redis.call('INCR', KEYS[1])\n"
+          + "local floor = tonumber(ARGV[1])\n"
+          + "if id < floor then\n"
+          + "  id = floor\n"
+          + "  redis.call('SET', KEYS[1], id)\n"
+          + "end\n"
+          + "return id";
+
+  /**
+   * A new entry id, unique across the region's routers.
+   *
+   * @param atLeast above every id the caller has issued or seen
+   */
+  public Future<Long> nextId(long atLeast) {
+    return commands
+        .apply(Request.cmd(Command.EVAL).arg(NEXT_ID).arg(1).arg(prefix + "seq").arg(atLeast))
+        .map(Response::toLong);
   }
 
   /** Keeps the entry in its partition until its answer expires, and tells the other routers. */
