@@ -109,6 +109,14 @@ bench-dr: kube-binaries tools ## Back up a hub of ~1,000 objects, lose it, resto
 bench-hub-failover: kube-binaries tools build ## Lose the hub again and again (its control plane, its whole region) with clients sending; promote the standby (bench/results/hub-failover.json and hub-failover.md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.HubFailoverBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
+.PHONY: kwok
+kwok: ## Provision KWOK v0.8.0 (fake nodes whose pods become Ready) and its stages for bench-scale (built from its Go module once, cached in ~/.kubeapitest/tools)
+	bash .ci/provision-kwok.sh
+
+.PHONY: bench-scale
+bench-scale: kube-binaries tools kwok build ## Twelve regions on real API servers, each with etcd, Redis and KWOK's fake nodes, over a hundred router replicas, the packaged operator: cold start, memory per region, idle CPU, watches and requests per API server, edit propagation, failover with and without a hung region, a restart, vs the same at three regions (about 45 min; not in make bench; bench/results/scale.json and .md)
+	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.ScaleBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
+
 .PHONY: bench-redis-failover
 bench-redis-failover: ## A region's Redis as a Sentinel set under 200 keyed requests/s: its master killed, frozen, cut off and killed while replication lags, with and without WAIT (bench/results/redis-failover.json and .md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.RedisFailoverBench

@@ -76,19 +76,7 @@ public final class HubFailoverBench {
     int simulatorPort = Ports.free();
     try (var s3 = S3Server.start();
         var simulator =
-            ServerProcess.start(
-                    "simulator",
-                    List.of(
-                        ServerProcess.java(),
-                        "-Dbeastmode.role=simulator",
-                        "-Dquarkus.http.port=" + simulatorPort,
-                        "-Dquarkus.management.port=" + Ports.free(),
-                        "-Dbeastmode.simulator.config=bench/hub-failover-simulator.yaml",
-                        "-Dquarkus.vertx.cache-directory=" + WORK.resolve("vertx-cache"),
-                        "-jar",
-                        "target/quarkus-app/quarkus-run.jar"),
-                    WORK)
-                .awaitPort(simulatorPort)) {
+            ServerProcess.simulator(simulatorPort, "bench/hub-failover-simulator.yaml", WORK)) {
       s3.createBucket(BUCKET);
       for (String scenario : List.of("control-plane", "region")) {
         for (int i = 1; i <= TRIALS; i++) {

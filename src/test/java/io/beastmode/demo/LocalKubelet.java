@@ -1,13 +1,12 @@
 package io.beastmode.demo;
 
 import io.beastmode.operator.desired.RoutingConfigMap;
+import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.Ports;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -33,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * Plays kubelet (and an idle HPA controller) for router Deployments only, in one region: each
@@ -56,6 +56,7 @@ public final class LocalKubelet implements RouterRuntime {
   private final AtomicInteger nextTarget = new AtomicInteger();
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kubelet"));
+  private final Predicate<Deployment> runs;
   private volatile boolean down;
 
   /** One router replica: a process, the template it was started from, and whether it is ready. */
@@ -73,6 +74,16 @@ public final class LocalKubelet implements RouterRuntime {
   }
 
   public LocalKubelet(String region, KubernetesClient client, Path work) {
+    this(region, client, work, deployment -> true);
+  }
+
+  /**
+   * @param runs the router Deployments whose replicas run here (others are left to what else runs
+   *     pods in the region)
+   */
+  public LocalKubelet(
+      String region, KubernetesClient client, Path work, Predicate<Deployment> runs) {
+    this.runs = runs;
     this.region = region;
     this.client = client;
     this.work = work;
@@ -96,6 +107,11 @@ public final class LocalKubelet implements RouterRuntime {
         .filter(Pod::ready)
         .map(p -> new InetSocketAddress(InetAddress.getLoopbackAddress(), p.managementPort()))
         .toList();
+  }
+
+  /** The router processes' ids, ready or not. */
+  public List<Long> pids() {
+    return pods.stream().map(p -> p.process().pid()).toList();
   }
 
   @Override
@@ -139,7 +155,10 @@ public final class LocalKubelet implements RouterRuntime {
             .inAnyNamespace()
             .withLabelSelector(ROUTER_SELECTOR)
             .list()
-            .getItems();
+            .getItems()
+            .stream()
+            .filter(runs)
+            .toList();
     var names = deployments.stream().map(LocalKubelet::key).toList();
     pods.stream().filter(p -> !names.contains(p.deployment())).forEach(this::stop);
     for (Deployment deployment : deployments) {
@@ -375,20 +394,7 @@ public final class LocalKubelet implements RouterRuntime {
     var own = pods.stream().filter(p -> p.deployment().equals(key)).toList();
     int ready = (int) own.stream().filter(Pod::ready).count();
     var status =
-        new DeploymentStatusBuilder()
-            .withObservedGeneration(deployment.getMetadata().getGeneration())
-            .withReplicas(own.size())
-            .withReadyReplicas(ready)
-            .withAvailableReplicas(ready)
-            .withUpdatedReplicas(own.size())
-            .withConditions(
-                new DeploymentConditionBuilder()
-                    .withType("Available")
-                    .withStatus(ready > 0 ? "True" : "False")
-                    .withReason(
-                        ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
-                    .build())
-            .build();
+        Fixtures.deploymentStatus(deployment.getMetadata().getGeneration(), own.size(), ready);
     var current = deployment.getStatus();
     if (current != null
         && Objects.equals(current.getReadyReplicas(), status.getReadyReplicas())

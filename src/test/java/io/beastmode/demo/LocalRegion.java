@@ -4,9 +4,13 @@ import io.beastmode.testing.ApiServer;
 import io.beastmode.testing.NodeRegion;
 import io.beastmode.testing.RedisServer;
 import io.beastmode.testing.TcpProxy;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One region on this machine: its own kube-apiserver with etcd, its own Redis, what runs its
@@ -45,11 +49,19 @@ public final class LocalRegion implements AutoCloseable {
 
   /** A region of an API server only, its routers run by the kubelet stand-in. */
   public static LocalRegion start(String name, boolean hub, Path work, InetAddress routerAddress) {
+    return start(name, hub, work, routerAddress, deployment -> true);
+  }
+
+  /**
+   * @param runs the router Deployments whose replicas the kubelet stand-in runs as processes
+   */
+  public static LocalRegion start(
+      String name, boolean hub, Path work, InetAddress routerAddress, Predicate<Deployment> runs) {
     var server = ApiServer.start();
     if (hub) {
       server.withCrds();
     }
-    var kubelet = new LocalKubelet(name, server.client(), work.resolve(name));
+    var kubelet = new LocalKubelet(name, server.client(), work.resolve(name), runs);
     return new LocalRegion(name, server, RedisServer.start(), kubelet, routerAddress, server::stop);
   }
 
@@ -103,6 +115,24 @@ public final class LocalRegion implements AutoCloseable {
     apiPath.cut();
     service.cut();
     routers.down();
+  }
+
+  /**
+   * The region's API server hangs for the hub: it accepts connections and never answers, until
+   * {@link #recover()}.
+   */
+  public void hang() {
+    apiPath.hang();
+  }
+
+  /** The router processes' ids, where the kubelet stand-in runs them; empty otherwise. */
+  public List<Long> routerPids() {
+    return routers instanceof LocalKubelet kubelet ? kubelet.pids() : List.of();
+  }
+
+  /** The router processes' management origins (metrics, health), where the stand-in runs them. */
+  public List<InetSocketAddress> routerManagement() {
+    return routers instanceof LocalKubelet kubelet ? kubelet.readyManagementAddresses() : List.of();
   }
 
   /** The region's control plane is gone: its API server cannot be reached; its routers serve on. */

@@ -81,6 +81,27 @@ public final class Fixtures {
   }
 
   /**
+   * A Deployment's status as its controller writes it: {@code replicas} current, {@code ready} of
+   * them ready and available, the Available condition from whether any is.
+   */
+  public static io.fabric8.kubernetes.api.model.apps.DeploymentStatus deploymentStatus(
+      Long generation, int replicas, int ready) {
+    return new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+        .withObservedGeneration(generation)
+        .withReplicas(replicas)
+        .withReadyReplicas(ready)
+        .withAvailableReplicas(ready)
+        .withUpdatedReplicas(replicas)
+        .withConditions(
+            new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder()
+                .withType("Available")
+                .withStatus(ready > 0 ? "True" : "False")
+                .withReason(ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
+                .build())
+        .build();
+  }
+
+  /**
    * The routing config hash on the pod template of router Deployment {@code name}: it changes
    * exactly when the routers roll.
    */

@@ -62,6 +62,11 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** The redis-server process's id; -1 while it is not running. */
+  public synchronized long pid() {
+    return process == null || !process.isAlive() ? -1 : process.pid();
+  }
+
   public int port() {
     return port;
   }

@@ -63,6 +63,26 @@ public final class ServerProcess implements AutoCloseable {
     return log;
   }
 
+  /**
+   * The packaged application's model simulator on {@code port}, serving the models of {@code
+   * config}, started and accepting connections.
+   */
+  public static ServerProcess simulator(int port, String config, Path workDir) {
+    return start(
+            "simulator",
+            List.of(
+                java(),
+                "-Dbeastmode.role=simulator",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + Ports.free(),
+                "-Dbeastmode.simulator.config=" + config,
+                "-Dquarkus.vertx.cache-directory=" + workDir.resolve("vertx-cache"),
+                "-jar",
+                "target/quarkus-app/quarkus-run.jar"),
+            workDir)
+        .awaitPort(port);
+  }
+
   /** The java of this JVM, for the Java servers. */
   public static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
