@@ -6,6 +6,7 @@ import io.beastmode.operator.ManagedLabels;
 import io.beastmode.operator.RouterKey;
 import io.beastmode.operator.RouterRegionKey;
 import io.beastmode.operator.autoscale.PredictiveScaling.Prediction;
+import io.beastmode.operator.fleet.MemberCallResults;
 import io.beastmode.operator.fleet.RedisAddress;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.fleet.RouterUsage;
@@ -23,10 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -94,7 +92,8 @@ public final class Forecasts {
     long deadline = System.nanoTime() + wait.toNanos();
     made.forEach(
         (key, forecast) ->
-            awaitUntil(forecast, deadline)
+            MemberCallResults.by(forecast, deadline)
+                .flatMap(prediction -> prediction)
                 .or(() -> cache.last(key))
                 .ifPresent(prediction -> predictions.put(key.region(), prediction)));
     return predictions;
@@ -123,24 +122,6 @@ public final class Forecasts {
             calls);
     forecast.whenComplete((prediction, failure) -> inFlight.remove(key, forecast));
     return forecast;
-  }
-
-  /** The forecast if it is made by {@code deadline}, else empty (it goes on). */
-  private static Optional<Prediction> awaitUntil(
-      CompletableFuture<Optional<Prediction>> forecast, long deadline) {
-    try {
-      return forecast.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the forecasts", e);
-    }
   }
 
   public void forget(RouterKey router) {

@@ -8,6 +8,7 @@ import io.beastmode.operator.desired.Autoscaler;
 import io.beastmode.operator.desired.RouterResources;
 import io.beastmode.operator.desired.RoutingConfigMap;
 import io.beastmode.operator.fleet.ManagedObjects;
+import io.beastmode.operator.fleet.MemberCallResults;
 import io.beastmode.operator.fleet.RegionClients;
 import io.beastmode.operator.fleet.RegionRedisClients;
 import io.beastmode.operator.resolved.RegionOutcome;
@@ -31,9 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -193,25 +191,16 @@ final class RouterRegions {
     long deadline = System.nanoTime() + REGION_WAIT.toNanos();
     var results = new ArrayList<T>(regions.size());
     for (int i = 0; i < regions.size(); i++) {
-      try {
-        long left = Math.max(0, deadline - System.nanoTime());
-        results.add(calls.get(i).get(left, TimeUnit.NANOSECONDS));
-      } catch (TimeoutException e) {
-        results.add(
-            pending.apply(
-                regions.get(i),
-                "the region's API server has not answered within "
-                    + REGION_WAIT.toSeconds()
-                    + "s; the call goes on until it times out"));
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException failure) {
-          throw failure;
-        }
-        throw new IllegalStateException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for the regions", e);
-      }
+      var region = regions.get(i);
+      results.add(
+          MemberCallResults.by(calls.get(i), deadline)
+              .orElseGet(
+                  () ->
+                      pending.apply(
+                          region,
+                          "the region's API server has not answered within "
+                              + REGION_WAIT.toSeconds()
+                              + "s; the call goes on until it times out")));
     }
     return results;
   }
