@@ -891,26 +891,18 @@ public final class ScaleBench {
     for (String key : keys) {
       rows.add(List.of(key, String.valueOf(baseline.get(key)), String.valueOf(large.get(key))));
     }
-    rows.add(
-        List.of(
-            "operator RSS at idle (MiB)",
-            String.valueOf(idleRss(baseline)),
-            String.valueOf(idleRss(large))));
-    rows.add(
-        List.of(
-            "operator heap used at idle (MiB)",
-            String.valueOf(idleValue(baseline, "operator_heap_mib")),
-            String.valueOf(idleValue(large, "operator_heap_mib"))));
-    rows.add(
-        List.of(
-            "operator threads at idle",
-            String.valueOf(idleValue(baseline, "operator_threads")),
-            String.valueOf(idleValue(large, "operator_threads"))));
-    rows.add(
-        List.of(
-            "operator CPU at idle (cores)",
-            String.valueOf(idleValue(baseline, "operator_cpu_cores")),
-            String.valueOf(idleValue(large, "operator_cpu_cores"))));
+    var idleRows = new LinkedHashMap<String, String>();
+    idleRows.put("operator RSS at idle (MiB)", "operator_rss_mib");
+    idleRows.put("operator heap used at idle (MiB)", "operator_heap_mib");
+    idleRows.put("operator threads at idle", "operator_threads");
+    idleRows.put("operator CPU at idle (cores)", "operator_cpu_cores");
+    idleRows.forEach(
+        (label, key) ->
+            rows.add(
+                List.of(
+                    label,
+                    String.valueOf(idleValue(baseline, key)),
+                    String.valueOf(idleValue(large, key)))));
     rows.add(
         List.of(
             "operator peak RSS from a cold start (MiB)",
