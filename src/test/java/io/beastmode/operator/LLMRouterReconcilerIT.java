@@ -5,6 +5,7 @@ import static io.beastmode.testing.Fixtures.pool;
 import static io.beastmode.testing.Fixtures.region;
 import static io.beastmode.testing.Fixtures.router;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.beastmode.api.v1alpha1.ConditionStatus;
@@ -19,6 +20,7 @@ import io.beastmode.testing.FakeWorkloadController;
 import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.OperatorUnderTest;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -26,6 +28,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -330,6 +333,50 @@ class LLMRouterReconcilerIT {
                   && status.routersReady > 0
                   && status.routersReady.equals(status.routersDesired);
             });
+  }
+
+  @Test
+  void aNewRoutingRevisionIsRefusedOverAConfigMapAnotherWriterChangedMeanwhile() {
+    var first = RoutingConfigMap.withRevision(routingFiles("race", "weights: {a: 1}"), null, 1_000);
+    var counted = applyRouting(first);
+    // Another operator replica (a leader handing over) writes a newer revision after this one
+    // listed the ConfigMap; a write counted from the listed copy must not put it back behind.
+    applyRouting(
+        RoutingConfigMap.withRevision(routingFiles("race", "weights: {b: 1}"), counted, 3_000));
+
+    var late =
+        RoutingConfigMap.withRevision(routingFiles("race", "weights: {c: 1}"), counted, 2_000);
+    assertThatThrownBy(() -> applyRouting(late))
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+    var live = client.configMaps().inNamespace(NS).withName("race-routing").get();
+    assertThat(RoutingConfigMap.revision(live)).isEqualTo(3_000);
+
+    // Counted again from what the other writer left, it goes through and orders after it.
+    var recounted =
+        applyRouting(
+            RoutingConfigMap.withRevision(routingFiles("race", "weights: {c: 1}"), live, 2_000));
+    assertThat(RoutingConfigMap.revision(recounted)).isEqualTo(3_001);
+  }
+
+  private static ConfigMap routingFiles(String router, String traffic) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(router + "-routing")
+        .withNamespace(NS)
+        .endMetadata()
+        .withData(
+            Map.of(
+                RoutingConfigMap.ROUTING_KEY, "models: []", RoutingConfigMap.TRAFFIC_KEY, traffic))
+        .build();
+  }
+
+  private static ConfigMap applyRouting(ConfigMap files) {
+    return client
+        .resource(files)
+        .fieldManager(ManagedObjects.FIELD_MANAGER)
+        .forceConflicts()
+        .serverSideApply();
   }
 
   private static Map<String, String> versions(String router) {

@@ -151,7 +151,7 @@ public final class OperatorUnderTest implements AutoCloseable {
         operator.start();
         return;
       } catch (OperatorException e) {
-        operator.stop();
+        stopControllers(operator);
         if (attempt == 3 || !closedConnection(e)) {
           throw e;
         }
@@ -222,7 +222,7 @@ public final class OperatorUnderTest implements AutoCloseable {
       backups.close();
     }
     if (operator != null) {
-      operator.stop();
+      stopControllers(operator);
     }
     if (clients != null) {
       clients.close();
@@ -230,6 +230,20 @@ public final class OperatorUnderTest implements AutoCloseable {
     if (operatorClient != null) {
       operatorClient.close();
     }
+  }
+
+  /**
+   * Stops every controller of {@code operator}. {@link Operator#stop()} does nothing unless {@link
+   * Operator#start()} finished, so after a start that failed part way the controllers that did
+   * start would go on reconciling beside the next attempt's: two writers of the same objects.
+   */
+  private static void stopControllers(Operator operator) {
+    if (operator.getRuntimeInfo().isStarted()) {
+      operator.stop();
+      return;
+    }
+    operator.getRegisteredControllers().forEach(controller -> ((Controller<?>) controller).stop());
+    operator.getConfigurationService().getExecutorServiceManager().stop(Duration.ZERO);
   }
 
   /**

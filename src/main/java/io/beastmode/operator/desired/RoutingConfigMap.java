@@ -60,19 +60,26 @@ public final class RoutingConfigMap {
    * {@code desired} with its revision: the live one while the files are unchanged, otherwise the
    * next, and never below the clock in milliseconds, so a ConfigMap deleted and made again still
    * orders after the copy running routers hold.
+   *
+   * <p>A new revision is written only over the live object it was counted from: it carries that
+   * object's resourceVersion, so the API server refuses the write (409) if another writer (an
+   * operator replica handing over) wrote in between. Without it the ConfigMap could end behind the
+   * copy pushed to Redis, which the routers would then keep.
    */
   public static ConfigMap withRevision(ConfigMap desired, ConfigMap live, long nowMillis) {
     long liveRevision = revision(live);
     var liveFiles =
         new HashMap<>(live == null || live.getData() == null ? Map.of() : live.getData());
     liveFiles.remove(REVISION_KEY);
-    long revision =
-        liveRevision > 0 && liveFiles.equals(desired.getData())
-            ? liveRevision
-            : Math.max(liveRevision + 1, nowMillis);
+    boolean unchanged = liveRevision > 0 && liveFiles.equals(desired.getData());
+    long revision = unchanged ? liveRevision : Math.max(liveRevision + 1, nowMillis);
     var data = new HashMap<>(desired.getData());
     data.put(REVISION_KEY, Long.toString(revision));
-    return new ConfigMapBuilder(desired).withData(data).build();
+    var stamped = new ConfigMapBuilder(desired).withData(data).build();
+    if (!unchanged && live != null) {
+      stamped.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
+    }
+    return stamped;
   }
 
   static ConfigMap build(

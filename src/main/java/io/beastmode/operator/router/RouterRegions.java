@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerSta
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,21 +104,19 @@ final class RouterRegions {
               autoscaling
                   && ManagedObjects.customMetricServed(
                       client.get(), Autoscaler.IN_FLIGHT_RESOURCE));
-      long now = clock.millis();
-      String namespace = router.namespaceIn(region);
-      String owner = router.key().labelValue();
-      var existing = ManagedObjects.existing(client.get(), namespace, owner);
       var desired =
-          RouterResources.desired(router, region, routerImage, traffic, autoscaler, slo, access)
-              .stream()
-              .map(
-                  object ->
-                      object instanceof ConfigMap files
-                          ? RoutingConfigMap.withRevision(files, live(existing, files), now)
-                          : object)
-              .toList();
-      List<HasMetadata> applied =
-          ManagedObjects.apply(client.get(), namespace, owner, existing, desired);
+          RouterResources.desired(router, region, routerImage, traffic, autoscaler, slo, access);
+      long now = clock.millis();
+      List<HasMetadata> applied;
+      try {
+        applied = write(client.get(), router, region, desired, now);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+        // Another writer changed the routing ConfigMap since it was listed: count again from it.
+        applied = write(client.get(), router, region, desired, now);
+      }
       memberWatches.ensure(context, region, client.get());
       var configMap = find(applied, ConfigMap.class);
       configMap.ifPresent(files -> configPush.publish(router.key(), region, files, now));
@@ -220,6 +219,29 @@ final class RouterRegions {
           key, region.getMetadata().getName(), CallFailures.describe(e));
       return false;
     }
+  }
+
+  /**
+   * Lists the router's objects in the region and applies {@code desired}, its ConfigMap stamped.
+   */
+  private static List<HasMetadata> write(
+      KubernetesClient client,
+      ResolvedRouter router,
+      Region region,
+      List<HasMetadata> desired,
+      long now) {
+    String namespace = router.namespaceIn(region);
+    String owner = router.key().labelValue();
+    var existing = ManagedObjects.existing(client, namespace, owner);
+    var stamped =
+        desired.stream()
+            .map(
+                object ->
+                    object instanceof ConfigMap files
+                        ? RoutingConfigMap.withRevision(files, live(existing, files), now)
+                        : object)
+            .toList();
+    return ManagedObjects.apply(client, namespace, owner, existing, stamped);
   }
 
   /** The routing ConfigMap as the region has it, from the objects listed there. */

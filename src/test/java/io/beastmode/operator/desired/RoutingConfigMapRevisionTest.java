@@ -24,13 +24,28 @@ class RoutingConfigMapRevisionTest {
   private static ConfigMap live(String traffic, long revision) {
     var data = new HashMap<>(files(traffic).getData());
     data.put(RoutingConfigMap.REVISION_KEY, Long.toString(revision));
-    return new ConfigMapBuilder(files(traffic)).withData(data).build();
+    return new ConfigMapBuilder(files(traffic))
+        .editMetadata()
+        .withResourceVersion("7")
+        .endMetadata()
+        .withData(data)
+        .build();
   }
 
   @Test
   void unchangedFilesKeepTheirRevisionSoAnApplyChangesNothing() {
     var stamped = RoutingConfigMap.withRevision(files("a"), live("a", 42), NOW);
     assertThat(RoutingConfigMap.revision(stamped)).isEqualTo(42);
+    assertThat(stamped.getMetadata().getResourceVersion()).isNull();
+  }
+
+  @Test
+  void aNewRevisionIsWrittenOnlyOverTheLiveVersionItWasCountedFrom() {
+    var stamped = RoutingConfigMap.withRevision(files("b"), live("a", 42), NOW);
+    assertThat(stamped.getMetadata().getResourceVersion()).isEqualTo("7");
+    assertThat(RoutingConfigMap.withRevision(files("b"), null, NOW).getMetadata())
+        .extracting(m -> m.getResourceVersion())
+        .isNull();
   }
 
   @Test
