@@ -188,7 +188,7 @@ final class RouterRegions {
             pending.apply(region, "the previous call to the region's API server has not answered"));
       } else {
         clients
-            .calls()
+            .writesTo(region.getMetadata().getName())
             .execute(
                 () -> {
                   try {
