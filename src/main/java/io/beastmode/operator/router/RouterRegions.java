@@ -1,6 +1,8 @@
 package io.beastmode.operator.router;
 
+import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.ProbeSignal;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.RouterKey;
@@ -159,13 +161,17 @@ final class RouterRegions {
   }
 
   /**
-   * Whether a reconcile waits for the region's call, up to {@link #REGION_WAIT}: not when its last
-   * probe failed. A member API server that hangs would otherwise hold each reconcile of the router
-   * for the whole wait until its probes find it unreachable, a failover of another region included.
+   * Whether a reconcile waits for the region's call, up to {@link #REGION_WAIT}: not when its API
+   * server did not answer the last probe. One that hangs would otherwise hold each reconcile of the
+   * router for the whole wait until its probes find it unreachable, a failover of another region
+   * included.
    */
   static boolean waitsFor(Region region) {
     var status = region.getStatus();
-    return status == null || status.consecutiveFailures == null || status.consecutiveFailures == 0;
+    return status == null
+        || status.signals == null
+        || status.signals.stream()
+            .noneMatch(s -> ProbeSignal.API.equals(s.name) && s.status == ConditionStatus.False);
   }
 
   /**
