@@ -2,15 +2,14 @@ package io.beastmode.operator.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beastmode.operator.ManagedLabels;
 import io.beastmode.testing.ApiServer;
+import io.beastmode.testing.AuditLog;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,23 +87,10 @@ class ManagedObjectsIT {
   }
 
   private static long patches() {
-    var mapper = new ObjectMapper();
-    try (var lines = Files.lines(work.resolve("audit.log"))) {
-      return lines
-          .map(
-              line -> {
-                try {
-                  return mapper.readTree(line);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              })
-          .filter(event -> event.path("verb").asText().equals("patch"))
-          .filter(event -> event.path("objectRef").path("namespace").asText().equals(NS))
-          .count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return AuditLog.events(work.resolve("audit.log")).stream()
+        .filter(event -> event.path("verb").asText().equals("patch"))
+        .filter(event -> event.path("objectRef").path("namespace").asText().equals(NS))
+        .count();
   }
 
   private static Map<String, String> labels() {
