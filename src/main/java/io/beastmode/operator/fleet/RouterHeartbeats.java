@@ -1,7 +1,5 @@
 package io.beastmode.operator.fleet;
 
-import static io.beastmode.wire.Heartbeat.prefix;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beastmode.wire.Heartbeat;
@@ -65,7 +63,7 @@ public class RouterHeartbeats {
                 String pattern =
                     (router == null
                             ? "beastmode:heartbeat:*:" + region + ":"
-                            : prefix(router, region))
+                            : Heartbeat.prefix(router, region))
                         + "*";
                 return scan(redis, pattern, "0", new ArrayList<>())
                     .compose(keys -> beats(redis, keys, null));
