@@ -138,7 +138,14 @@ class ApiKeyIT {
 
     String value = awaitValue("web");
     assertThat(value).startsWith("bm-").hasSizeGreaterThan(40);
-    var status = client.resources(ApiKey.class).inNamespace(NS).withName("web").get().getStatus();
+    // The Secret is written before the key's status: wait for the status too.
+    var status =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.resources(ApiKey.class).inNamespace(NS).withName("web").get(),
+                k -> k.getStatus() != null && k.getStatus().keyHash != null)
+            .getStatus();
     assertThat(status.keyHash).isEqualTo(Digests.sha256Hex(value));
     assertThat(status.conditions)
         .anySatisfy(c -> assertThat(c.status).isEqualTo(ConditionStatus.True));
@@ -186,8 +193,12 @@ class ApiKeyIT {
     assertThat(Instant.parse(old.notAfter()))
         .isBetween(before.plusSeconds(590), Instant.now().plusSeconds(610));
     var status =
-        client.resources(ApiKey.class).inNamespace(NS).withName("mobile").get().getStatus();
-    assertThat(status.rotation).isEqualTo("2026-12");
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.resources(ApiKey.class).inNamespace(NS).withName("mobile").get(),
+                k -> k.getStatus() != null && "2026-12".equals(k.getStatus().rotation))
+            .getStatus();
     assertThat(status.previousKeyHash).isEqualTo(Digests.sha256Hex(first));
   }
 
