@@ -52,10 +52,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code global}) in every region, its replica a real router process (the demo's kubelet stand-in)
  * that heartbeats, serves the clients' traffic and takes failovers; two more LLMRouters whose
  * replicas are pods on KWOK's fake nodes, to bring the fleet past a hundred router replicas.
- * Clients send by the hub's weights all along.
+ * Clients send by the hub's weights all along. A standby hub runs in the second region's cluster
+ * ({@link ScaleHubMeasurements}).
  *
  * <p>Everything is measured at {@link #SMALL} regions (the baseline), then regions are added one at
- * a time up to {@link #LARGE} and measured again in the same run.
+ * a time up to {@link #LARGE} and measured again in the same run. At each size, last, a backup and
+ * a restore of the whole hub and the standby's promotion, after which the two hubs trade places.
  */
 public final class ScaleBench {
   static final Path WORK = Path.of("target", "bench-scale");
