@@ -80,13 +80,7 @@ final class HeartbeatPublisher {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    var commands = new ArrayList<Request>();
-    commands.add(
-        Request.cmd(Command.SET)
-            .arg(Heartbeat.key(beat.router(), beat.region(), pod))
-            .arg(io.vertx.core.buffer.Buffer.buffer(json))
-            .arg("EX")
-            .arg(Heartbeat.TTL_SECONDS));
+    var commands = new ArrayList<>(Heartbeat.writes(beat, pod, json));
     var totals = UsageSample.of(beat);
     var delta = totals.minus(recorded);
     List<List<Request>> sending;

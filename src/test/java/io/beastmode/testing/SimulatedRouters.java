@@ -122,10 +122,10 @@ public final class SimulatedRouters implements AutoCloseable {
                   new long[LatencyHistogram.BOUNDS_MS.length + 1],
                   0,
                   pod < selection.size() ? selection.get(pod) : null);
-          set(
-              Heartbeat.key(fleet.router(), fleet.region(), "pod-" + pod),
-              JSON.writeValueAsString(beat),
-              Heartbeat.TTL_SECONDS);
+          // As a router writes it: the key, expiring, and the key in the region's index.
+          String key = Heartbeat.key(fleet.router(), fleet.region(), "pod-" + pod);
+          send('+', "SET", key, JSON.writeValueAsString(beat), "EX", "" + Heartbeat.TTL_SECONDS);
+          send(':', "SADD", Heartbeat.index(fleet.region()), key);
         }
       } catch (KubernetesClientException | IOException e) {
         // The region's API server is cut off or Redis is down: this round publishes nothing for it.
@@ -134,12 +134,11 @@ public final class SimulatedRouters implements AutoCloseable {
     }
   }
 
-  /** SET key value EX ttl over RESP on one kept-open connection. */
-  private void set(String key, String value, int ttl) throws IOException {
+  /** One command over RESP on one kept-open connection, whose reply must start with {@code ok}. */
+  private void send(char ok, String... parts) throws IOException {
     if (socket == null || socket.isClosed()) {
       socket = new Socket("127.0.0.1", redisPort);
     }
-    String[] parts = {"SET", key, value, "EX", Integer.toString(ttl)};
     var command = new StringBuilder("*").append(parts.length).append("\r\n");
     for (String part : parts) {
       command
@@ -157,8 +156,8 @@ public final class SimulatedRouters implements AutoCloseable {
     while (in.read() != '\n') {
       // skip the rest of the reply line
     }
-    if (first != '+') {
-      throw new IOException("redis refused SET");
+    if (first != ok) {
+      throw new IOException("redis refused " + parts[0]);
     }
   }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 /** One signal of the last probe of a region: the API server, the routers or their heartbeats. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProbeSignal {
+  /** The signal of the region's API server: whether it answered the probe. */
+  public static final String API = "api";
 
   @JsonPropertyDescription("api, routers or heartbeats.")
   public String name;

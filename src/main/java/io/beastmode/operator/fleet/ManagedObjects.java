@@ -65,23 +65,48 @@ public final class ManagedObjects {
 
   /**
    * Prunes the owner's objects in {@code namespace} that are no longer desired, then applies {@code
-   * desired}. Pruning first means an HPA and a ScaledObject never scale the same Deployment.
+   * desired}. Pruning first means an HPA and a ScaledObject never scale the same Deployment. An
+   * object still as the last apply left it, with the same desired state, is not applied again.
    *
    * @param existing the owner's objects there, from {@link #existing}
+   * @param scope names the cluster and namespace in {@code lastApplied}
+   * @return the objects as applied, or as listed where nothing was to change
    */
   public static List<HasMetadata> apply(
       KubernetesClient client,
       String namespace,
       String ownerLabel,
       List<HasMetadata> existing,
-      List<HasMetadata> desired) {
-    ensureNamespace(client, namespace);
+      List<HasMetadata> desired,
+      LastApplied lastApplied,
+      String scope) {
+    if (existing.isEmpty()) {
+      ensureNamespace(client, namespace);
+    }
     Set<String> keep = desired.stream().map(ManagedObjects::key).collect(Collectors.toSet());
     existing.stream()
         .filter(object -> !keep.contains(key(object)) && ours(object))
-        .forEach(stale -> client.resource(stale).delete());
+        .forEach(
+            stale -> {
+              client.resource(stale).delete();
+              lastApplied.forget(scope, stale);
+            });
     deleteScaledObjects(client, namespace, ownerLabel, keep);
-    return desired.stream().map(object -> apply(client, object)).toList();
+    var live =
+        existing.stream().collect(Collectors.toMap(ManagedObjects::key, o -> o, (a, b) -> a));
+    var applied = new ArrayList<HasMetadata>(desired.size());
+    for (var object : desired) {
+      var current = live.get(key(object));
+      if (lastApplied.unchanged(scope, object, current)) {
+        applied.add(current);
+        continue;
+      }
+      lastApplied.forget(scope, object);
+      var result = apply(client, object);
+      lastApplied.record(scope, object, result);
+      applied.add(result);
+    }
+    return applied;
   }
 
   /** Deletes every object of the owner in {@code namespace}. */

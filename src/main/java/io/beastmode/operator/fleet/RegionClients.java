@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -57,12 +58,14 @@ public class RegionClients {
   private Vertx vertx;
 
   /**
-   * Threads for member calls a caller waits on for a bounded time only (probes, per-region
-   * applies). Unbounded, but each use is one call per region in flight, ended by the calls'
-   * timeouts.
+   * Threads for member calls a caller waits on for a bounded time only (probes, forecasts,
+   * per-region writes), ended by the calls' timeouts. Probes and forecasts make one call per region
+   * in flight; writes at most {@link #WRITES_IN_FLIGHT_PER_REGION} per region ({@link #writesTo}).
    */
   private final ExecutorService calls =
       Executors.newCachedThreadPool(DaemonThreads.named("member-call"));
+
+  private final Map<String, LimitedExecutor> writeQueues = new ConcurrentHashMap<>();
 
   /** How long a member takes to accept a connection before the call fails. */
   static final int CONNECTION_TIMEOUT_MILLIS = 5_000;
@@ -205,6 +208,19 @@ public class RegionClients {
     return calls;
   }
 
+  /** At most this many writes in flight to one member cluster; more wait their turn. */
+  public static final int WRITES_IN_FLIGHT_PER_REGION = 8;
+
+  /**
+   * The member-call threads, {@link #WRITES_IN_FLIGHT_PER_REGION} at a time for {@code region}: for
+   * the writes of routers' objects, which an operator start makes for every router at once. Probes
+   * do not queue behind them.
+   */
+  public Executor writesTo(String region) {
+    return writeQueues.computeIfAbsent(
+        region, r -> new LimitedExecutor(calls, WRITES_IN_FLIGHT_PER_REGION));
+  }
+
   /** The member regions a client is open for now. */
   public Set<String> connectedRegions() {
     return new TreeSet<>(members.keySet());
@@ -218,6 +234,7 @@ public class RegionClients {
   /** Closes the region's client, and tells those that watch through it. */
   public void forget(String regionName) {
     var previous = members.remove(regionName);
+    writeQueues.remove(regionName);
     if (previous != null) {
       forgetListeners.forEach(listener -> listener.accept(regionName));
       previous.client().close();

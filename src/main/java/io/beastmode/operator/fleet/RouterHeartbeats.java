@@ -46,23 +46,61 @@ public class RouterHeartbeats {
    */
   public List<Observed> read(String redisUrl, String router, String region, Duration timeout)
       throws RegionRedisClients.Unavailable {
-    String pattern = "beastmode:heartbeat:" + (router == null ? "*" : router) + ":" + region + ":*";
-    return RegionRedisClients.await(fetch(redis.client(redisUrl), pattern), timeout);
+    return RegionRedisClients.await(fetch(redis.client(redisUrl), router, region), timeout);
   }
 
-  private Future<List<Observed>> fetch(Redis redis, String pattern) {
-    return scan(redis, pattern, "0", new ArrayList<>())
+  /**
+   * Reads the keys the region's index lists; only where it is empty (routers from before the index)
+   * does it scan, which walks the whole keyspace, response cache included.
+   */
+  private Future<List<Observed>> fetch(Redis redis, String router, String region) {
+    String index = Heartbeat.index(region);
+    return redis
+        .send(Request.cmd(Command.SMEMBERS).arg(index))
         .compose(
-            keys -> {
-              if (keys.isEmpty()) {
-                return Future.succeededFuture(List.of());
+            members -> {
+              if (members == null || members.size() == 0) {
+                String pattern =
+                    (router == null
+                            ? "beastmode:heartbeat:*:" + region + ":"
+                            : Heartbeat.prefix(router, region))
+                        + "*";
+                return scan(redis, pattern, "0", new ArrayList<>())
+                    .compose(keys -> beats(redis, keys, null));
               }
-              var requests = new ArrayList<Request>();
-              for (String key : keys) {
-                requests.add(Request.cmd(Command.GET).arg(key));
-                requests.add(Request.cmd(Command.PTTL).arg(key));
+              var keys = new ArrayList<String>();
+              for (Response member : members) {
+                String key = member.toString();
+                if (router == null || key.startsWith(Heartbeat.prefix(router, region))) {
+                  keys.add(key);
+                }
               }
-              return redis.batch(requests).map(RouterHeartbeats::decode);
+              return beats(redis, keys, index);
+            });
+  }
+
+  /** The heartbeats at {@code keys}; those expired are taken out of {@code index} (null: none). */
+  private static Future<List<Observed>> beats(Redis redis, List<String> keys, String index) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    var requests = new ArrayList<Request>();
+    for (String key : keys) {
+      requests.add(Request.cmd(Command.GET).arg(key));
+      requests.add(Request.cmd(Command.PTTL).arg(key));
+    }
+    return redis
+        .batch(requests)
+        .map(
+            replies -> {
+              var expired = new ArrayList<String>();
+              var observed = decode(keys, replies, expired);
+              if (index != null && !expired.isEmpty()) {
+                var forget = Request.cmd(Command.SREM).arg(index);
+                expired.forEach(forget::arg);
+                redis.send(forget); // best effort: the next read finds them expired again
+              }
+              return observed;
             });
   }
 
@@ -80,13 +118,15 @@ public class RouterHeartbeats {
             });
   }
 
-  private static List<Observed> decode(List<Response> replies) {
+  private static List<Observed> decode(
+      List<String> keys, List<Response> replies, List<String> expired) {
     var observed = new ArrayList<Observed>();
-    for (int i = 0; i + 1 < replies.size(); i += 2) {
-      Response value = replies.get(i);
-      Response ttl = replies.get(i + 1);
+    for (int i = 0; i < keys.size(); i++) {
+      Response value = replies.get(2 * i);
+      Response ttl = replies.get(2 * i + 1);
       if (value == null || ttl == null || ttl.toLong() < 0) {
-        continue; // expired between SCAN and GET
+        expired.add(keys.get(i));
+        continue;
       }
       try {
         var beat = JSON.readValue(value.toBytes(), Heartbeat.class);

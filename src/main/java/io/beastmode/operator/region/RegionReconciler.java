@@ -177,14 +177,16 @@ public class RegionReconciler implements Reconciler<Region> {
   static List<ProbeSignal> signals(ProbeResult probe) {
     var signals = new ArrayList<ProbeSignal>();
     if (!probe.apiReachable()) {
-      signals.add(new ProbeSignal("api", ConditionStatus.False, probe.failure()));
+      signals.add(new ProbeSignal(ProbeSignal.API, ConditionStatus.False, probe.failure()));
       signals.add(
           new ProbeSignal(
               "routers", ConditionStatus.Unknown, "not read: the API server did not answer"));
     } else {
       signals.add(
           new ProbeSignal(
-              "api", ConditionStatus.True, "answered in " + probe.latencyMillis() + " ms"));
+              ProbeSignal.API,
+              ConditionStatus.True,
+              "answered in " + probe.latencyMillis() + " ms"));
       signals.add(
           new ProbeSignal(
               "routers",

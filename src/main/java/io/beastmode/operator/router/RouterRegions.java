@@ -1,12 +1,15 @@
 package io.beastmode.operator.router;
 
+import io.beastmode.api.v1alpha1.ConditionStatus;
 import io.beastmode.api.v1alpha1.LLMRouter;
+import io.beastmode.api.v1alpha1.ProbeSignal;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.operator.CallFailures;
 import io.beastmode.operator.RouterKey;
 import io.beastmode.operator.desired.Autoscaler;
 import io.beastmode.operator.desired.RouterResources;
 import io.beastmode.operator.desired.RoutingConfigMap;
+import io.beastmode.operator.fleet.LastApplied;
 import io.beastmode.operator.fleet.ManagedObjects;
 import io.beastmode.operator.fleet.MemberCallResults;
 import io.beastmode.operator.fleet.RegionClients;
@@ -28,6 +31,7 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +62,8 @@ final class RouterRegions {
   private final MemberWatches memberWatches;
   private final RoutingConfigPublisher configPush;
   private final Clock clock;
+
+  private final LastApplied lastApplied = new LastApplied();
 
   /** The calls still running, by router and region. */
   private final Map<String, CompletableFuture<?>> inFlight = new ConcurrentHashMap<>();
@@ -155,9 +161,24 @@ final class RouterRegions {
   }
 
   /**
+   * Whether a reconcile waits for the region's call, up to {@link #REGION_WAIT}: not when its API
+   * server did not answer the last probe. One that hangs would otherwise hold each reconcile of the
+   * router for the whole wait until its probes find it unreachable, a failover of another region
+   * included.
+   */
+  static boolean waitsFor(Region region) {
+    var status = region.getStatus();
+    return status == null
+        || status.signals == null
+        || status.signals.stream()
+            .noneMatch(s -> ProbeSignal.API.equals(s.name) && s.status == ConditionStatus.False);
+  }
+
+  /**
    * Runs {@code call} for each region on the member-call threads and waits for them together, at
-   * most {@link #REGION_WAIT}; a region whose call has not returned by then, or whose previous call
-   * is still running, gets {@code pending} with the reason.
+   * most {@link #REGION_WAIT}, and not at all for a region that {@link #waitsFor} says not to; a
+   * region whose call has not returned by then, or whose previous call is still running, gets
+   * {@code pending} with the reason.
    */
   private <T> List<T> inEachRegion(
       RouterKey router,
@@ -173,7 +194,7 @@ final class RouterRegions {
             pending.apply(region, "the previous call to the region's API server has not answered"));
       } else {
         clients
-            .calls()
+            .writesTo(region.getMetadata().getName())
             .execute(
                 () -> {
                   try {
@@ -187,19 +208,27 @@ final class RouterRegions {
       }
       calls.add(running);
     }
+    // Regions the reconcile waits for first, then the others, which had that long already.
     long deadline = System.nanoTime() + REGION_WAIT.toNanos();
-    var results = new ArrayList<T>(regions.size());
-    for (int i = 0; i < regions.size(); i++) {
-      var region = regions.get(i);
-      results.add(
-          MemberCallResults.by(calls.get(i), deadline)
-              .orElseGet(
-                  () ->
-                      pending.apply(
-                          region,
-                          "the region's API server has not answered within "
-                              + REGION_WAIT.toSeconds()
-                              + "s; the call goes on until it times out")));
+    var results = new ArrayList<T>(Collections.<T>nCopies(regions.size(), null));
+    for (boolean waited : List.of(true, false)) {
+      for (int i = 0; i < regions.size(); i++) {
+        var region = regions.get(i);
+        if (waitsFor(region) != waited) {
+          continue;
+        }
+        String why =
+            waited
+                ? "the region's API server has not answered within "
+                    + REGION_WAIT.toSeconds()
+                    + "s; the call goes on until it times out"
+                : "the region's API server has not answered its last probe, so no reconcile waits"
+                    + " for it; the call goes on until it times out";
+        results.set(
+            i,
+            MemberCallResults.by(calls.get(i), waited ? deadline : System.nanoTime())
+                .orElseGet(() -> pending.apply(region, why)));
+      }
     }
     return results;
   }
@@ -210,8 +239,9 @@ final class RouterRegions {
       return false;
     }
     try {
-      ManagedObjects.deleteAll(
-          client.get(), ResolvedRouter.namespaceIn(router, region), key.labelValue());
+      String namespace = ResolvedRouter.namespaceIn(router, region);
+      ManagedObjects.deleteAll(client.get(), namespace, key.labelValue());
+      lastApplied.forgetAll(scope(region, namespace, key.labelValue()));
       return true;
     } catch (KubernetesClientException e) {
       LOG.warnf(
@@ -224,7 +254,7 @@ final class RouterRegions {
   /**
    * Lists the router's objects in the region and applies {@code desired}, its ConfigMap stamped.
    */
-  private static List<HasMetadata> write(
+  private List<HasMetadata> write(
       KubernetesClient client,
       ResolvedRouter router,
       Region region,
@@ -241,7 +271,13 @@ final class RouterRegions {
                         ? RoutingConfigMap.withRevision(files, live(existing, files), now)
                         : object)
             .toList();
-    return ManagedObjects.apply(client, namespace, owner, existing, stamped);
+    return ManagedObjects.apply(
+        client, namespace, owner, existing, stamped, lastApplied, scope(region, namespace, owner));
+  }
+
+  /** Where a router's objects are: its region's cluster, the namespace, the router. */
+  private static String scope(Region region, String namespace, String owner) {
+    return region.getMetadata().getName() + "/" + namespace + "/" + owner;
   }
 
   /** The routing ConfigMap as the region has it, from the objects listed there. */

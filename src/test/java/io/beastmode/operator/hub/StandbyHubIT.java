@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionRedis;
@@ -20,6 +19,7 @@ import io.beastmode.api.v1alpha1.TrafficStage;
 import io.beastmode.operator.OperatorMeters;
 import io.beastmode.operator.desired.RoutingConfigMap;
 import io.beastmode.testing.ApiServer;
+import io.beastmode.testing.AuditLog;
 import io.beastmode.testing.FakeWorkloadController;
 import io.beastmode.testing.Fixtures;
 import io.beastmode.testing.OperatorUnderTest;
@@ -425,25 +425,12 @@ class StandbyHubIT {
 
   /** The writes the region's API server recorded from {@code hub} since {@code since}. */
   static List<String> writesBy(String region, String hub, Instant since) {
-    var mapper = new ObjectMapper();
-    try (var lines = Files.lines(auditLog(region))) {
-      return lines
-          .map(
-              line -> {
-                try {
-                  return mapper.readTree(line);
-                } catch (IOException e) {
-                  throw new IllegalStateException(e);
-                }
-              })
-          .filter(e -> e.path("userAgent").asText().equals("beast-mode-operator/" + hub))
-          .filter(e -> WRITES.contains(e.path("verb").asText()))
-          .filter(e -> !Instant.parse(e.path("requestReceivedTimestamp").asText()).isBefore(since))
-          .map(StandbyHubIT::describe)
-          .toList();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return AuditLog.events(auditLog(region)).stream()
+        .filter(e -> e.path("userAgent").asText().equals("beast-mode-operator/" + hub))
+        .filter(e -> WRITES.contains(e.path("verb").asText()))
+        .filter(e -> !Instant.parse(e.path("requestReceivedTimestamp").asText()).isBefore(since))
+        .map(StandbyHubIT::describe)
+        .toList();
   }
 
   private static String describe(JsonNode event) {
