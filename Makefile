@@ -114,7 +114,7 @@ kwok: ## Provision KWOK v0.8.0 (fake nodes whose pods become Ready) and its stag
 	bash .ci/provision-kwok.sh
 
 .PHONY: bench-scale
-bench-scale: kube-binaries tools kwok build ## Twelve regions on real API servers, each with etcd, Redis and KWOK's fake nodes, over a hundred router replicas, the packaged operator: cold start, memory per region, idle CPU, watches and requests per API server, edit propagation, failover with and without a hung region, a restart, vs the same at three regions (about 25 min; not in make bench; bench/results/scale.json and .md)
+bench-scale: kube-binaries tools kwok build ## Twelve regions on real API servers, each with etcd, Redis and KWOK's fake nodes, over a hundred router replicas, the packaged operator: cold start, memory per region, idle CPU, watches and requests per API server, edit propagation, failover with and without a hung region, a restart, a backup and a restore of the whole hub and a standby hub's promotion, vs the same at three regions (about 25 min; not in make bench; bench/results/scale.json and .md)
 	$(MVN) -q test-compile exec:java $(IN_PROCESS) -Dexec.mainClass=io.beastmode.bench.ScaleBench -Dbeastmode.kubernetes.version=$(K8S_VERSION)
 
 .PHONY: bench-redis-failover

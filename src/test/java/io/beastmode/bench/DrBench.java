@@ -19,9 +19,6 @@ import io.beastmode.api.v1alpha1.ModelPool;
 import io.beastmode.api.v1alpha1.NamedReference;
 import io.beastmode.api.v1alpha1.Region;
 import io.beastmode.api.v1alpha1.RegionRedis;
-import io.beastmode.api.v1alpha1.RestorePhase;
-import io.beastmode.api.v1alpha1.RestoreRequest;
-import io.beastmode.api.v1alpha1.RestoreRequestSpec;
 import io.beastmode.api.v1alpha1.SecretKeyReference;
 import io.beastmode.api.v1alpha1.ServiceLevelObjective;
 import io.beastmode.api.v1alpha1.ServiceLevelObjectiveSpec;
@@ -121,17 +118,8 @@ public final class DrBench {
       waitFor(() -> allRoutersReady(hub), "every router Ready on the hub");
 
       long backupStart = System.nanoTime();
-      Fixtures.edit(
-          hub.resources(BackupPolicy.class).inNamespace(NS).withName("nightly"),
-          p -> p.getMetadata().getAnnotations().put(BackupPolicy.BACKUP_NOW_ANNOTATION, "bench"));
-      waitFor(
-          () -> {
-            var status = policy(hub).getStatus();
-            return status != null && "bench".equals(status.lastBackupRequest);
-          },
-          "the snapshot taken");
+      var record = HubRecovery.backupNow(hub, NS, "nightly", "bench", TIMEOUT_MS);
       double backupSeconds = seconds(backupStart);
-      var record = policy(hub).getStatus().snapshots.get(0);
       System.out.printf(
           Locale.ROOT,
           "backup: %.2f s, %d objects, %d bytes sealed%n",
@@ -245,33 +233,18 @@ public final class DrBench {
         var operator = new OperatorUnderTest(fresh.client())) {
       var hub = fresh.client();
       platform(hub);
-      var request = new RestoreRequest();
-      request.setMetadata(new ObjectMetaBuilder().withName("after").withNamespace(NS).build());
-      request.setSpec(new RestoreRequestSpec());
+      var request = HubRecovery.request(NS, "after");
       request.getSpec().source = new BackupTarget();
       request.getSpec().source.region = "east";
       request.getSpec().encryptionKeySecretRef = new SecretKeyReference("backup-key", null, "key");
       long start = System.nanoTime();
       hub.resource(request).create();
-      waitFor(
-          () -> {
-            var r = hub.resources(RestoreRequest.class).inNamespace(NS).withName("after").get();
-            return r.getStatus() != null
-                && r.getStatus().phase != null
-                && r.getStatus().phase != RestorePhase.Pending;
-          },
-          "the objects applied");
+      waitFor(() -> HubRecovery.applied(hub, NS, "after"), "the objects applied");
       double applied = seconds(start);
       waitFor(() -> allRoutersReady(hub), "every router Ready");
       double seconds = seconds(start);
-      waitFor(
-          () -> {
-            var r = hub.resources(RestoreRequest.class).inNamespace(NS).withName("after").get();
-            return r.getStatus() != null && r.getStatus().phase == RestorePhase.Succeeded;
-          },
-          "the RestoreRequest Succeeded");
-      var status =
-          hub.resources(RestoreRequest.class).inNamespace(NS).withName("after").get().getStatus();
+      waitFor(() -> HubRecovery.succeeded(hub, NS, "after"), "the RestoreRequest Succeeded");
+      var status = HubRecovery.get(hub, NS, "after").getStatus();
       System.out.printf(
           Locale.ROOT,
           "restore by RestoreRequest: objects applied at %.2f s, every router Ready at %.2f s"

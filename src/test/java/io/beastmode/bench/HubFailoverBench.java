@@ -4,10 +4,6 @@ import io.beastmode.api.v1alpha1.AccessMode;
 import io.beastmode.api.v1alpha1.LLMRouter;
 import io.beastmode.api.v1alpha1.ModelEndpoint;
 import io.beastmode.api.v1alpha1.RegionRedis;
-import io.beastmode.api.v1alpha1.RestoreMode;
-import io.beastmode.api.v1alpha1.RestorePhase;
-import io.beastmode.api.v1alpha1.RestoreRequest;
-import io.beastmode.api.v1alpha1.RestoreRequestSpec;
 import io.beastmode.api.v1alpha1.TrafficStage;
 import io.beastmode.demo.LocalRegion;
 import io.beastmode.demo.TrafficDriver;
@@ -20,7 +16,6 @@ import io.beastmode.testing.S3Server;
 import io.beastmode.testing.ServerProcess;
 import io.beastmode.wire.ConfigYaml;
 import io.beastmode.wire.TrafficConfig;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -188,8 +183,11 @@ public final class HubFailoverBench {
         regions.get("north").controlPlaneOutage();
       }
       currentHub = client("west");
-      promote(region);
-      Timing.waitFor(this::promoted, 120_000, "the standby promoted");
+      HubRecovery.promoteStandby(client("west"), NS, "promote", "west", region);
+      Timing.waitFor(
+          () -> HubRecovery.succeeded(client("west"), NS, "promote"),
+          120_000,
+          "the standby promoted");
       double promotion = Timing.seconds(lost);
       Double shift = null;
       if (region) {
@@ -205,7 +203,7 @@ public final class HubFailoverBench {
       if (shift != null) {
         result.put("shift_seconds", Timing.round(shift));
       }
-      result.put("promotion_steps", steps());
+      result.put("promotion_steps", HubRecovery.promotionSteps(client("west"), NS, "promote"));
       result.put("requests_sent", clients.sent.sum());
       result.put("requests_failed", clients.failed.sum());
       result.put("requests_failed_before_loss", failedBefore);
@@ -242,48 +240,6 @@ public final class HubFailoverBench {
         // the hub is gone: clients keep the last weights
       }
       return lastWeights;
-    }
-
-    void promote(boolean oldHubGone) {
-      var request = new RestoreRequest();
-      request.setMetadata(new ObjectMetaBuilder().withName("promote").withNamespace(NS).build());
-      request.setSpec(new RestoreRequestSpec());
-      request.getSpec().mode = RestoreMode.PromoteStandby;
-      request.getSpec().standbyRegion = "west";
-      request.getSpec().oldHubGone = oldHubGone;
-      client("west").resource(request).create();
-    }
-
-    boolean promoted() {
-      var request =
-          client("west").resources(RestoreRequest.class).inNamespace(NS).withName("promote").get();
-      if (request.getStatus() != null && request.getStatus().phase == RestorePhase.Failed) {
-        throw new IllegalStateException("the promotion failed: " + request.getStatus().conditions);
-      }
-      return request.getStatus() != null && request.getStatus().phase == RestorePhase.Succeeded;
-    }
-
-    /** Seconds from detection to each step, as the promotion recorded them (whole seconds). */
-    Map<String, Long> steps() {
-      var promotion =
-          client("west")
-              .resources(RestoreRequest.class)
-              .inNamespace(NS)
-              .withName("promote")
-              .get()
-              .getStatus()
-              .promotion;
-      var detected = java.time.Instant.parse(promotion.detectedTime);
-      var steps = new LinkedHashMap<String, Long>();
-      steps.put("decided", since(detected, promotion.decidedTime));
-      steps.put("fenced", since(detected, promotion.fencedTime));
-      steps.put("restored", since(detected, promotion.restoredTime));
-      steps.put("reconciling", since(detected, promotion.reconcilingTime));
-      return steps;
-    }
-
-    static long since(java.time.Instant from, String to) {
-      return Duration.between(from, java.time.Instant.parse(to)).toSeconds();
     }
 
     /** West's and east's routers give north no weight. */

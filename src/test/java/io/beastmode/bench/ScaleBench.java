@@ -52,10 +52,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code global}) in every region, its replica a real router process (the demo's kubelet stand-in)
  * that heartbeats, serves the clients' traffic and takes failovers; two more LLMRouters whose
  * replicas are pods on KWOK's fake nodes, to bring the fleet past a hundred router replicas.
- * Clients send by the hub's weights all along.
+ * Clients send by the hub's weights all along. A standby hub runs in the second region's cluster
+ * ({@link ScaleHubMeasurements}).
  *
  * <p>Everything is measured at {@link #SMALL} regions (the baseline), then regions are added one at
- * a time up to {@link #LARGE} and measured again in the same run.
+ * a time up to {@link #LARGE} and measured again in the same run. At each size, last, a backup and
+ * a restore of the whole hub and the standby's promotion, after which the two hubs trade places.
  */
 public final class ScaleBench {
   static final Path WORK = Path.of("target", "bench-scale");
@@ -88,7 +90,10 @@ public final class ScaleBench {
           "edit_router_p50_seconds",
           "edit_router_p99_seconds",
           "failover_shift_median_seconds",
-          "failover_shift_with_hung_region_median_seconds");
+          "failover_shift_with_hung_region_median_seconds",
+          "hub_backup_seconds",
+          "hub_restore_seconds",
+          "standby_promotion_seconds");
 
   final Running running = new Running();
   final Map<String, LocalRegion> regions = new LinkedHashMap<>();
@@ -96,6 +101,9 @@ public final class ScaleBench {
   final Map<String, ConfigMap> routingConfigMaps = new ConcurrentHashMap<>();
   final Map<String, Map<Long, Long>> revisionArrivals = new ConcurrentHashMap<>();
   final int simulatorPort = Ports.free();
+  final ScaleHubMeasurements hubLevel = new ScaleHubMeasurements(this);
+  volatile String hubRegion = name(1);
+  String hubName = "hub-a";
   ServerProcess operator;
   int operatorManagementPort;
   int operatorStarts;
@@ -125,6 +133,7 @@ public final class ScaleBench {
       addRegion(i);
     }
     hubObjects();
+    hubLevel.start();
     var baseline = new LinkedHashMap<String, Object>();
     var large = new LinkedHashMap<String, Object>();
     measureAtSize(baseline, true);
@@ -234,6 +243,8 @@ public final class ScaleBench {
     into.put("requests_failed", clients.failed.sum());
     into.put("idle", idle());
     into.put("load_average", ProcessCosts.loadAverage());
+    // Last, so that nothing measured above runs on a promoted hub.
+    hubLevel.measure(into);
     log("at " + size + " regions: " + summary(into));
   }
 
@@ -250,6 +261,8 @@ public final class ScaleBench {
   void addRegion(int i) throws Exception {
     String name = name(i);
     boolean hub = i == 1;
+    // The second region's cluster runs the standby hub: it holds the CRDs too.
+    boolean hubCluster = i <= ScaleHubMeasurements.STANDBY_REGION;
     log(
         "starting region "
             + name
@@ -262,7 +275,7 @@ public final class ScaleBench {
         running.add(
             LocalRegion.start(
                 name,
-                hub,
+                hubCluster,
                 WORK,
                 InetAddress.getLoopbackAddress(),
                 d -> d.getMetadata().getName().equals(GLOBAL)));
@@ -348,31 +361,44 @@ public final class ScaleBench {
     return all;
   }
 
+  /** The active hub's cluster (the first region's until a standby is promoted). */
   KubernetesClient hub() {
-    return regions.get(name(1)).server.client();
+    return regions.get(hubRegion).server.client();
   }
 
   void startOperator() throws Exception {
-    Path kubeconfig = WORK.resolve("hub-kubeconfig");
-    Files.writeString(kubeconfig, regions.get(name(1)).server.kubeconfig());
     operatorManagementPort = Ports.free();
+    operator = startOperator(hubRegion, hubName, "active", operatorManagementPort);
+  }
+
+  /**
+   * The packaged operator, as its pod runs it, on region {@code cluster}'s cluster: hub {@code
+   * hubName} in role {@code role} (active or standby).
+   */
+  ServerProcess startOperator(String cluster, String hubName, String role, int managementPort)
+      throws Exception {
+    Path kubeconfig = WORK.resolve(cluster + "-kubeconfig");
+    Files.writeString(kubeconfig, regions.get(cluster).server.kubeconfig());
     var env = new HashMap<String, String>();
     env.put("BEASTMODE_ROLE", "operator");
-    env.put("BEASTMODE_HUB_NAME", "hub-a");
+    env.put("BEASTMODE_HUB_NAME", hubName);
+    env.put("BEASTMODE_HUB_ROLE", role);
     env.put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
     env.put("QUARKUS_HTTP_PORT", "0");
-    env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(operatorManagementPort));
+    env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put(
         "QUARKUS_VERTX_CACHE_DIRECTORY", WORK.resolve("vertx-cache").toAbsolutePath().toString());
     // As its container runs it: the chart's options, the JVM sizing itself to the chart's limit.
     env.put(
         "JAVA_TOOL_OPTIONS",
         CHART_JAVA_OPTIONS + " -XX:MaxRAM=" + CHART_MEMORY_LIMIT_MIB * 1024 * 1024);
+    // A standby runs no controllers, so the operator's readiness check says no: it is up once live.
+    String health = role.equals("active") ? "ready" : "live";
     // As kubelet would: an operator that exits while starting (an API server that closes the
     // connection its first list went on) is started again; the restarts are counted.
     for (int attempt = 1; ; attempt++) {
       operatorStarts++;
-      operator =
+      var started =
           running.add(
               ServerProcess.start(
                   "operator-" + operatorStarts,
@@ -380,10 +406,10 @@ public final class ScaleBench {
                   env,
                   WORK));
       try {
-        operator.awaitHttp("http://127.0.0.1:" + operatorManagementPort + "/q/health/ready");
-        return;
+        started.awaitHttp("http://127.0.0.1:" + managementPort + "/q/health/" + health);
+        return started;
       } catch (IllegalStateException e) {
-        operator.close();
+        started.close();
         if (attempt == 5) {
           throw e;
         }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The figures of {@code make bench-scale}: the statistics its measurements are summed up by, and
@@ -174,6 +175,7 @@ final class ScaleFigures {
             result.get("operator_rss_mib_per_added_region"),
             large.get("growth_rss_mib_per_added_region"),
             large.get("growth_heap_mib_per_added_region")));
+    md.append(hubLevelTable(baseline, large));
     md.append("## Targets\n\n");
     var targetRows = new ArrayList<List<?>>();
     targets.forEach(
@@ -193,6 +195,41 @@ final class ScaleFigures {
     md.append(pieceTable(large));
     md.append("\nFull figures: bench/results/scale.json. Command: `make bench-scale`.\n");
     return md.toString();
+  }
+
+  /** What the hub-level figures (backup, restore, promotion) were made of, at both sizes. */
+  @SuppressWarnings("unchecked")
+  static String hubLevelTable(Map<String, Object> baseline, Map<String, Object> large) {
+    var rows = new LinkedHashMap<String, Function<Map<String, Object>, Object>>();
+    var plain = new LinkedHashMap<String, String>();
+    plain.put("objects in the hub's backup", "backup_objects");
+    plain.put("backup size, sealed (bytes)", "backup_bytes");
+    plain.put("backup applied by the standby (s from the request)", "standby_applied_seconds");
+    plain.put("promotion steps (s from detection)", "promotion_steps");
+    plain.put("standby RSS before its promotion (MiB)", "standby_rss_mib");
+    plain.forEach((label, key) -> rows.put(label, f -> f.get(key)));
+    rows.put(
+        "restore: objects created / taken over",
+        f -> f.get("restore_created") + " / " + f.get("restore_adopted"));
+    rows.put(
+        "requests failed / sent during the promotion",
+        f -> f.get("promotion_requests_failed") + " / " + f.get("promotion_requests_sent"));
+    var table = new ArrayList<List<?>>();
+    rows.forEach(
+        (label, value) -> {
+          var row = new ArrayList<Object>(List.of(label));
+          for (var size : List.of(baseline, large)) {
+            var figures = (Map<String, Object>) size.get("hub_level");
+            row.add(figures == null ? "–" : String.valueOf(value.apply(figures)));
+          }
+          table.add(row);
+        });
+    return "\nHub level (a standby in the second region's cluster, backups to a real S3 server):\n\n"
+        + BenchResults.table(
+            List.of(
+                "figure", baseline.get("regions") + " regions", large.get("regions") + " regions"),
+            table)
+        + "\n";
   }
 
   @SuppressWarnings("unchecked")

@@ -211,6 +211,17 @@ public final class Fixtures {
       String endpoint,
       String bucket,
       String prefix) {
+    sharedS3Backup(clusters, namespace, endpoint, bucket, prefix, true);
+  }
+
+  /** The same, continuous mode on or off (backups then on schedule or on request only). */
+  public static void sharedS3Backup(
+      List<io.fabric8.kubernetes.client.KubernetesClient> clusters,
+      String namespace,
+      String endpoint,
+      String bucket,
+      String prefix,
+      boolean continuous) {
     String key =
         java.util.Base64.getEncoder()
             .encodeToString(new java.security.SecureRandom().generateSeed(32));
@@ -226,7 +237,9 @@ public final class Fixtures {
                   java.util.Map.of(
                       "accessKeyId", "AKIASHAREDBACKUP0001", "secretAccessKey", "any")))
           .create();
-      cluster.resource(continuousS3Backup(namespace, "hub", endpoint, bucket, prefix)).create();
+      var policy = continuousS3Backup(namespace, "hub", endpoint, bucket, prefix);
+      policy.getSpec().continuous.enabled = continuous;
+      cluster.resource(policy).create();
     }
   }
 

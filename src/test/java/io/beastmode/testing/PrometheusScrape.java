@@ -30,6 +30,9 @@ public final class PrometheusScrape {
               .send(
                   java.net.http.HttpRequest.newBuilder(
                           java.net.URI.create(managementOrigin + "/q/metrics"))
+                      // A response that never comes must not stall the caller for ever (seen once
+                      // in bench-scale: a router's answer lost, the bench waiting on it).
+                      .timeout(java.time.Duration.ofSeconds(10))
                       .build(),
                   java.net.http.HttpResponse.BodyHandlers.ofString())
               .body();
