@@ -5,7 +5,6 @@ import static io.beastmode.router.Replies.HEADER_COST;
 import static io.beastmode.router.Replies.HEADER_DEBUG;
 import static io.beastmode.router.Replies.HEADER_DECISION;
 import static io.beastmode.router.Replies.HEADER_DOMAIN;
-import static io.beastmode.router.Replies.HEADER_FORWARDED_FROM;
 import static io.beastmode.router.Replies.HEADER_MODEL;
 import static io.beastmode.router.Replies.HEADER_REGION;
 import static io.beastmode.router.Replies.HEADER_REQUEST_ID;
@@ -18,7 +17,6 @@ import io.beastmode.api.v1alpha1.FallbackTrigger;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.router.access.Admission;
 import io.beastmode.router.access.KeyUseTracker;
-import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.access.QuotaLedger;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
@@ -39,7 +37,6 @@ import io.beastmode.router.dialect.OpenAiUpstream;
 import io.beastmode.router.dialect.TokenUsage;
 import io.beastmode.router.learning.LearnedSelection;
 import io.beastmode.router.select.ModelSelector;
-import io.beastmode.router.select.Pricing;
 import io.beastmode.router.select.RequestNeeds;
 import io.beastmode.router.select.Selection;
 import io.beastmode.router.select.policy.PolicyRouting;
@@ -57,14 +54,12 @@ import io.beastmode.wire.TrafficConfig;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -187,6 +182,8 @@ final class Exchange {
   /** The caller's hold on its key's limits and budget; null without either. */
   private final RequestQuota quota;
 
+  private final CostAccounting costs;
+
   /** What a keyed request waits for before it goes on: its reservation and its cache lookup. */
   private int awaited;
 
@@ -213,6 +210,7 @@ final class Exchange {
     this.table = table;
     this.admission = admission;
     this.quota = RequestQuota.of(admission.caller(), services.quotas(), services.metrics());
+    this.costs = new CostAccounting(services.metrics(), quota);
     this.services = services;
     this.startNanos = startNanos;
     // Embeddings have no canonical form; their errors take OpenAI's shape, as chat's do.
@@ -602,10 +600,7 @@ final class Exchange {
 
   private void tryPeer(int index) {
     List<TrafficConfig.Peer> peers = table.usablePeers();
-    boolean allowed =
-        table.config().fallback().peerRegions
-            && ctx.request().getHeader(HEADER_FORWARDED_FROM) == null;
-    if (!allowed || index >= peers.size()) {
+    if (!PeerForwarding.allowed(table, ctx.request()) || index >= peers.size()) {
       if (unsupported != null && lastFailure == null) {
         fail(unsupported, false);
         return;
@@ -631,12 +626,16 @@ final class Exchange {
     Backend backend = services.backends().peer(peer.region());
     UpstreamPlan peerPlan =
         new UpstreamPlan(
-            backend.settings().baseUrl() + endpoint.path(), peerHeaders(), received, null);
+            backend.settings().baseUrl() + endpoint.path(),
+            PeerForwarding.headers(ctx.request(), admission, table, services.region()),
+            received,
+            null);
     onContext(
         backend.call(() -> timedOnLoop(backend, () -> attempt(backend, peerPlan, false))),
         (reply, error) -> {
           if (error == null) {
-            deliverFromPeer(reply);
+            servedBy = "peer";
+            PeerForwarding.relay(reply, ctx.response(), this::finish);
             return;
           }
           services
@@ -743,33 +742,6 @@ final class Exchange {
   }
 
   /**
-   * What a peer region's router needs to serve the request as this one would: the caller's key, in
-   * the header it came in (peers hold the same keys) and, with open access, the tenant header.
-   */
-  private MultiMap peerHeaders() {
-    MultiMap headers =
-        MultiMap.caseInsensitiveMultiMap()
-            .add("content-type", "application/json")
-            .add(HEADER_FORWARDED_FROM, services.region());
-    PresentedKey key = admission.key();
-    if (key != null) {
-      headers.add(key.header(), key.headerValue());
-    }
-    List<String> passed =
-        admission.caller() == null
-            ? List.of(
-                table.config().cache().tenantHeader, "cache-control", HEADER_DOMAIN, HEADER_DEBUG)
-            : List.of("cache-control", HEADER_DOMAIN, HEADER_DEBUG);
-    for (String name : passed) {
-      String value = ctx.request().getHeader(name);
-      if (value != null) {
-        headers.add(name, value);
-      }
-    }
-    return headers;
-  }
-
-  /**
    * A failure that is not a fallback trigger goes back to the client as the upstream gave it, in
    * the caller's dialect when the upstream spoke another.
    */
@@ -856,7 +828,7 @@ final class Exchange {
       body = Buffer.buffer(Json.bytes(inbound.renderAnswer(answer)));
       usage = answer.usage();
     }
-    double cost = account(model, usage);
+    double cost = costs.account(model, usage, selection);
     response.putHeader(HEADER_COST, usd(cost));
     finish(reply.status());
     response.end(body);
@@ -866,7 +838,7 @@ final class Exchange {
               ? new CachedAnswer(
                   model.name(),
                   reply.contentType(),
-                  baselineUsd(usage),
+                  CostAccounting.baselineUsd(usage, selection),
                   body,
                   CacheReplay.formOf(endpoint, false))
               : canonicalEntry(model, answer, usage));
@@ -877,7 +849,7 @@ final class Exchange {
     return new CachedAnswer(
         model.name(),
         "application/json",
-        baselineUsd(usage),
+        CostAccounting.baselineUsd(usage, selection),
         Buffer.buffer(Json.bytes(answer.toJson())),
         CachedAnswer.CANONICAL);
   }
@@ -908,7 +880,7 @@ final class Exchange {
         () -> {
           TokenUsage usage =
               pipe.usage() != null ? pipe.usage() : new TokenUsage(estimate, 0, 0, 0, 0, true);
-          double cost = account(model, usage);
+          double cost = costs.account(model, usage, selection);
           response.trailers().set(HEADER_COST, usd(cost));
           finish(response.getStatusCode());
           response.end();
@@ -921,7 +893,7 @@ final class Exchange {
                 new CachedAnswer(
                     model.name(),
                     upstream.getHeader("content-type"),
-                    baselineUsd(usage),
+                    CostAccounting.baselineUsd(usage, selection),
                     pipe.copy(),
                     CacheReplay.formOf(endpoint, true)));
           } else {
@@ -967,27 +939,6 @@ final class Exchange {
     return services.clock();
   }
 
-  private void deliverFromPeer(UpstreamReply reply) {
-    HttpServerResponse response = ctx.response();
-    response.setStatusCode(reply.status());
-    for (Map.Entry<String, String> header : reply.headers()) {
-      String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (name.startsWith("x-beastmode-") || name.equals("content-type")) {
-        response.putHeader(name, header.getValue());
-      }
-    }
-    servedBy = "peer";
-    if (!reply.streaming()) {
-      finish(reply.status());
-      response.end(reply.body());
-      return;
-    }
-    response.setChunked(true);
-    HttpClientResponse upstream = reply.stream();
-    upstream.endHandler(end -> finish(reply.status()));
-    upstream.pipeTo(response);
-  }
-
   /**
    * Answers from the cache in the caller's dialect and stream form; false, with nothing sent, when
    * the stored answer cannot be written in it (the request then goes on as a miss).
@@ -1016,31 +967,6 @@ final class Exchange {
     finish(200);
     response.end(rendered.body());
     return true;
-  }
-
-  /**
-   * Counts tokens and USD of an answer and returns its cost: prompt-cache reads and writes at their
-   * own prices, each counted once.
-   */
-  private double account(ModelRoute model, TokenUsage usage) {
-    double cost = costUsd(model, usage);
-    if (quota != null) {
-      quota.used(usage.totalInput() + usage.output(), cost);
-    }
-    services.metrics().tokens(model.name(), usage.totalInput(), usage.output());
-    services.metrics().cost(model.name(), cost, Math.max(0, baselineUsd(usage) - cost));
-    return cost;
-  }
-
-  private static double costUsd(ModelRoute model, TokenUsage usage) {
-    return Pricing.costUsd(
-        model, usage.uncachedInput(), usage.cacheRead(), usage.cacheWrite(), usage.output());
-  }
-
-  /** What the same tokens cost on the dearest model that could have answered. */
-  private double baselineUsd(TokenUsage usage) {
-    ModelRoute baseline = selection.mostExpensiveEligible();
-    return baseline == null ? 0 : costUsd(baseline, usage);
   }
 
   void fail(ApiError error, boolean closeConnection) {
