@@ -22,8 +22,6 @@ import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.Endpoint;
 import io.beastmode.router.api.PromptText;
-import io.beastmode.router.cache.CacheDecision;
-import io.beastmode.router.cache.CacheKey;
 import io.beastmode.router.cache.CachedAnswer;
 import io.beastmode.router.cache.ResponseCache;
 import io.beastmode.router.cache.semantic.SemanticCache;
@@ -146,13 +144,8 @@ final class Exchange {
    */
   private Buffer received;
 
-  private String cacheKey;
-
-  /** The tenant the cache is partitioned by, once {@link #useCache} decided it. */
-  private String cacheTenant;
-
-  /** This request's part in the semantic cache; null when it has none. */
-  private SemanticStep semantic;
+  /** This request's key, lookup and store in the answer cache. */
+  private final RequestCache cache;
 
   private String cacheResult = "bypass";
   private Selection selection;
@@ -211,6 +204,7 @@ final class Exchange {
     this.admission = admission;
     this.quota = RequestQuota.of(admission.caller(), services.quotas(), services.metrics());
     this.costs = new CostAccounting(services.metrics(), quota);
+    this.cache = new RequestCache(services, table, admission);
     this.services = services;
     this.startNanos = startNanos;
     // Embeddings have no canonical form; their errors take OpenAI's shape, as chat's do.
@@ -281,45 +275,21 @@ final class Exchange {
     return canonical;
   }
 
-  /**
-   * The request's cache key when the cache is to be looked up (sets {@link #cacheKey}); null when
-   * the request bypasses the cache or the cache is paused.
-   */
-  private String useCache() {
-    boolean cacheable =
-        CacheDecision.of(table.config().cache(), request, ctx.request().getHeader("cache-control"))
-            == CacheDecision.use;
-    if (!cacheable || !services.cache().available()) {
-      return null;
-    }
-    // With keys, the key decides the tenant and the tenant header is ignored.
-    cacheTenant = admission.tenant(ctx.request().getHeader(table.config().cache().tenantHeader));
-    CanonicalRequest read = canonical();
-    cacheKey =
-        read != null
-            ? CacheKey.ofCanonical(
-                table.routerName(), table.version(), cacheTenant, read.cacheIdentity())
-            : CacheKey.of(table.routerName(), table.version(), cacheTenant, request);
-    return cacheKey;
-  }
-
   /** Without limits or a budget: the cache first, the selection only on a miss. */
   private void lookUpCache() {
-    if (useCache() == null) {
+    if (cache.key(request, this::canonical, ctx.request()) == null) {
       route();
       return;
     }
-    services
-        .cache()
-        .get(cacheKey)
+    cache
+        .lookUp()
         .onComplete(
             result -> {
               if (finished) {
                 return;
               }
               if (result.failed()) {
-                // Counted by the cache itself; the request goes on without it.
-                cacheKey = null;
+                cache.drop();
                 route();
               } else if (result.result() == null) {
                 cacheResult = "miss";
@@ -339,17 +309,7 @@ final class Exchange {
    * onMiss}. The lookup never fails; a cache that cannot answer in time is a miss.
    */
   private void semanticThen(Runnable onMiss) {
-    semantic =
-        cacheKey == null
-            ? null
-            : SemanticStep.of(
-                services.semantic().get(),
-                services.cache(),
-                services.metrics(),
-                table,
-                canonical(),
-                cacheTenant,
-                admission.caller());
+    SemanticStep semantic = cache.semantic(this::canonical);
     if (semantic == null) {
       onMiss.run();
       return;
@@ -425,7 +385,7 @@ final class Exchange {
       return;
     }
     ModelRoute first = selection.attempts().isEmpty() ? null : selection.attempts().get(0);
-    String key = useCache();
+    String key = cache.key(request, this::canonical, ctx.request());
     awaited = key == null ? 1 : 2;
     quota.reserve(
         first,
@@ -435,9 +395,8 @@ final class Exchange {
           arrived();
         });
     if (key != null) {
-      services
-          .cache()
-          .get(key)
+      cache
+          .lookUp()
           .onComplete(
               result -> {
                 lookup = result;
@@ -459,8 +418,7 @@ final class Exchange {
   private void admittedAndLookedUp() {
     if (lookup != null) {
       if (lookup.failed()) {
-        // Counted by the cache itself; the request goes on without it.
-        cacheKey = null;
+        cache.drop();
       } else {
         cacheResult = lookup.result() == null ? "miss" : "hit";
       }
@@ -802,7 +760,7 @@ final class Exchange {
         streamedDecisionId = id;
       }
     }
-    boolean store = cacheKey != null && reply.status() == 200;
+    boolean store = cache.used() && reply.status() == 200;
     if (reply.streaming()) {
       stream(reply.stream(), model, store);
       return;
@@ -833,7 +791,7 @@ final class Exchange {
     finish(reply.status());
     response.end(body);
     if (store) {
-      store(
+      cache.store(
           answer == null
               ? new CachedAnswer(
                   model.name(),
@@ -852,17 +810,6 @@ final class Exchange {
         CostAccounting.baselineUsd(usage, selection),
         Buffer.buffer(Json.bytes(answer.toJson())),
         CachedAnswer.CANONICAL);
-  }
-
-  /**
-   * Keeps an answer that has just gone out: the client does not wait for its store. A later request
-   * on this event loop still finds it, its lookup going to Redis after this store.
-   */
-  private void store(CachedAnswer answer) {
-    services.cache().put(cacheKey, answer, table.config().cache().ttlSeconds);
-    if (semantic != null) {
-      semantic.answered(cacheKey, answer);
-    }
   }
 
   /**
@@ -889,7 +836,7 @@ final class Exchange {
           }
           if (pipe.copy() != null) {
             // As it was sent: a request of the same form replays it byte for byte.
-            store(
+            cache.store(
                 new CachedAnswer(
                     model.name(),
                     upstream.getHeader("content-type"),
@@ -899,7 +846,7 @@ final class Exchange {
           } else {
             CanonicalAnswer answer = pipe.answer(clock().millis() / 1000);
             if (answer != null) {
-              store(canonicalEntry(model, answer, usage));
+              cache.store(canonicalEntry(model, answer, usage));
             }
           }
         },
@@ -953,12 +900,11 @@ final class Exchange {
     HttpServerResponse response = ctx.response().setStatusCode(200);
     putIfPresent(response, "content-type", rendered.contentType());
     response.putHeader(HEADER_MODEL, answer.model());
-    if (semantic != null && semantic.served() != null) {
-      // Feedback on this answer labels the entry that gave it.
+    if (cache.servedSemantically()) {
       cacheResult = "semantic";
       String id = LearnedSelection.newRequestId();
       response.putHeader(HEADER_REQUEST_ID, id);
-      semantic.servedAs(id);
+      cache.servedAs(id);
     }
     response.putHeader(HEADER_CACHE, cacheResult);
     response.putHeader(HEADER_REGION, services.region());
