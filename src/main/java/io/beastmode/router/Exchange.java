@@ -5,7 +5,6 @@ import static io.beastmode.router.Replies.HEADER_COST;
 import static io.beastmode.router.Replies.HEADER_DEBUG;
 import static io.beastmode.router.Replies.HEADER_DECISION;
 import static io.beastmode.router.Replies.HEADER_DOMAIN;
-import static io.beastmode.router.Replies.HEADER_FORWARDED_FROM;
 import static io.beastmode.router.Replies.HEADER_MODEL;
 import static io.beastmode.router.Replies.HEADER_REGION;
 import static io.beastmode.router.Replies.HEADER_REQUEST_ID;
@@ -18,14 +17,11 @@ import io.beastmode.api.v1alpha1.FallbackTrigger;
 import io.beastmode.api.v1alpha1.SelectionPolicy;
 import io.beastmode.router.access.Admission;
 import io.beastmode.router.access.KeyUseTracker;
-import io.beastmode.router.access.PresentedKey;
 import io.beastmode.router.access.QuotaLedger;
 import io.beastmode.router.api.ApiError;
 import io.beastmode.router.api.CompletionRequest;
 import io.beastmode.router.api.Endpoint;
 import io.beastmode.router.api.PromptText;
-import io.beastmode.router.cache.CacheDecision;
-import io.beastmode.router.cache.CacheKey;
 import io.beastmode.router.cache.CachedAnswer;
 import io.beastmode.router.cache.ResponseCache;
 import io.beastmode.router.cache.semantic.SemanticCache;
@@ -39,7 +35,6 @@ import io.beastmode.router.dialect.OpenAiUpstream;
 import io.beastmode.router.dialect.TokenUsage;
 import io.beastmode.router.learning.LearnedSelection;
 import io.beastmode.router.select.ModelSelector;
-import io.beastmode.router.select.Pricing;
 import io.beastmode.router.select.RequestNeeds;
 import io.beastmode.router.select.Selection;
 import io.beastmode.router.select.policy.PolicyRouting;
@@ -57,14 +52,12 @@ import io.beastmode.wire.TrafficConfig;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -151,13 +144,8 @@ final class Exchange {
    */
   private Buffer received;
 
-  private String cacheKey;
-
-  /** The tenant the cache is partitioned by, once {@link #useCache} decided it. */
-  private String cacheTenant;
-
-  /** This request's part in the semantic cache; null when it has none. */
-  private SemanticStep semantic;
+  /** This request's key, lookup and store in the answer cache. */
+  private final RequestCache cache;
 
   private String cacheResult = "bypass";
   private Selection selection;
@@ -187,6 +175,8 @@ final class Exchange {
   /** The caller's hold on its key's limits and budget; null without either. */
   private final RequestQuota quota;
 
+  private final CostAccounting costs;
+
   /** What a keyed request waits for before it goes on: its reservation and its cache lookup. */
   private int awaited;
 
@@ -213,6 +203,8 @@ final class Exchange {
     this.table = table;
     this.admission = admission;
     this.quota = RequestQuota.of(admission.caller(), services.quotas(), services.metrics());
+    this.costs = new CostAccounting(services.metrics(), quota);
+    this.cache = new RequestCache(services, table, admission);
     this.services = services;
     this.startNanos = startNanos;
     // Embeddings have no canonical form; their errors take OpenAI's shape, as chat's do.
@@ -283,45 +275,21 @@ final class Exchange {
     return canonical;
   }
 
-  /**
-   * The request's cache key when the cache is to be looked up (sets {@link #cacheKey}); null when
-   * the request bypasses the cache or the cache is paused.
-   */
-  private String useCache() {
-    boolean cacheable =
-        CacheDecision.of(table.config().cache(), request, ctx.request().getHeader("cache-control"))
-            == CacheDecision.use;
-    if (!cacheable || !services.cache().available()) {
-      return null;
-    }
-    // With keys, the key decides the tenant and the tenant header is ignored.
-    cacheTenant = admission.tenant(ctx.request().getHeader(table.config().cache().tenantHeader));
-    CanonicalRequest read = canonical();
-    cacheKey =
-        read != null
-            ? CacheKey.ofCanonical(
-                table.routerName(), table.version(), cacheTenant, read.cacheIdentity())
-            : CacheKey.of(table.routerName(), table.version(), cacheTenant, request);
-    return cacheKey;
-  }
-
   /** Without limits or a budget: the cache first, the selection only on a miss. */
   private void lookUpCache() {
-    if (useCache() == null) {
+    if (cache.key(request, this::canonical, ctx.request()) == null) {
       route();
       return;
     }
-    services
-        .cache()
-        .get(cacheKey)
+    cache
+        .lookUp()
         .onComplete(
             result -> {
               if (finished) {
                 return;
               }
               if (result.failed()) {
-                // Counted by the cache itself; the request goes on without it.
-                cacheKey = null;
+                cache.drop();
                 route();
               } else if (result.result() == null) {
                 cacheResult = "miss";
@@ -341,17 +309,7 @@ final class Exchange {
    * onMiss}. The lookup never fails; a cache that cannot answer in time is a miss.
    */
   private void semanticThen(Runnable onMiss) {
-    semantic =
-        cacheKey == null
-            ? null
-            : SemanticStep.of(
-                services.semantic().get(),
-                services.cache(),
-                services.metrics(),
-                table,
-                canonical(),
-                cacheTenant,
-                admission.caller());
+    SemanticStep semantic = cache.semantic(this::canonical);
     if (semantic == null) {
       onMiss.run();
       return;
@@ -427,7 +385,7 @@ final class Exchange {
       return;
     }
     ModelRoute first = selection.attempts().isEmpty() ? null : selection.attempts().get(0);
-    String key = useCache();
+    String key = cache.key(request, this::canonical, ctx.request());
     awaited = key == null ? 1 : 2;
     quota.reserve(
         first,
@@ -437,9 +395,8 @@ final class Exchange {
           arrived();
         });
     if (key != null) {
-      services
-          .cache()
-          .get(key)
+      cache
+          .lookUp()
           .onComplete(
               result -> {
                 lookup = result;
@@ -461,8 +418,7 @@ final class Exchange {
   private void admittedAndLookedUp() {
     if (lookup != null) {
       if (lookup.failed()) {
-        // Counted by the cache itself; the request goes on without it.
-        cacheKey = null;
+        cache.drop();
       } else {
         cacheResult = lookup.result() == null ? "miss" : "hit";
       }
@@ -602,10 +558,7 @@ final class Exchange {
 
   private void tryPeer(int index) {
     List<TrafficConfig.Peer> peers = table.usablePeers();
-    boolean allowed =
-        table.config().fallback().peerRegions
-            && ctx.request().getHeader(HEADER_FORWARDED_FROM) == null;
-    if (!allowed || index >= peers.size()) {
+    if (!PeerForwarding.allowed(table, ctx.request()) || index >= peers.size()) {
       if (unsupported != null && lastFailure == null) {
         fail(unsupported, false);
         return;
@@ -631,12 +584,16 @@ final class Exchange {
     Backend backend = services.backends().peer(peer.region());
     UpstreamPlan peerPlan =
         new UpstreamPlan(
-            backend.settings().baseUrl() + endpoint.path(), peerHeaders(), received, null);
+            backend.settings().baseUrl() + endpoint.path(),
+            PeerForwarding.headers(ctx.request(), admission, table, services.region()),
+            received,
+            null);
     onContext(
         backend.call(() -> timedOnLoop(backend, () -> attempt(backend, peerPlan, false))),
         (reply, error) -> {
           if (error == null) {
-            deliverFromPeer(reply);
+            servedBy = "peer";
+            PeerForwarding.relay(reply, ctx.response(), this::finish);
             return;
           }
           services
@@ -743,33 +700,6 @@ final class Exchange {
   }
 
   /**
-   * What a peer region's router needs to serve the request as this one would: the caller's key, in
-   * the header it came in (peers hold the same keys) and, with open access, the tenant header.
-   */
-  private MultiMap peerHeaders() {
-    MultiMap headers =
-        MultiMap.caseInsensitiveMultiMap()
-            .add("content-type", "application/json")
-            .add(HEADER_FORWARDED_FROM, services.region());
-    PresentedKey key = admission.key();
-    if (key != null) {
-      headers.add(key.header(), key.headerValue());
-    }
-    List<String> passed =
-        admission.caller() == null
-            ? List.of(
-                table.config().cache().tenantHeader, "cache-control", HEADER_DOMAIN, HEADER_DEBUG)
-            : List.of("cache-control", HEADER_DOMAIN, HEADER_DEBUG);
-    for (String name : passed) {
-      String value = ctx.request().getHeader(name);
-      if (value != null) {
-        headers.add(name, value);
-      }
-    }
-    return headers;
-  }
-
-  /**
    * A failure that is not a fallback trigger goes back to the client as the upstream gave it, in
    * the caller's dialect when the upstream spoke another.
    */
@@ -830,7 +760,7 @@ final class Exchange {
         streamedDecisionId = id;
       }
     }
-    boolean store = cacheKey != null && reply.status() == 200;
+    boolean store = cache.used() && reply.status() == 200;
     if (reply.streaming()) {
       stream(reply.stream(), model, store);
       return;
@@ -856,17 +786,17 @@ final class Exchange {
       body = Buffer.buffer(Json.bytes(inbound.renderAnswer(answer)));
       usage = answer.usage();
     }
-    double cost = account(model, usage);
+    double cost = costs.account(model, usage, selection);
     response.putHeader(HEADER_COST, usd(cost));
     finish(reply.status());
     response.end(body);
     if (store) {
-      store(
+      cache.store(
           answer == null
               ? new CachedAnswer(
                   model.name(),
                   reply.contentType(),
-                  baselineUsd(usage),
+                  CostAccounting.baselineUsd(usage, selection),
                   body,
                   CacheReplay.formOf(endpoint, false))
               : canonicalEntry(model, answer, usage));
@@ -877,20 +807,9 @@ final class Exchange {
     return new CachedAnswer(
         model.name(),
         "application/json",
-        baselineUsd(usage),
+        CostAccounting.baselineUsd(usage, selection),
         Buffer.buffer(Json.bytes(answer.toJson())),
         CachedAnswer.CANONICAL);
-  }
-
-  /**
-   * Keeps an answer that has just gone out: the client does not wait for its store. A later request
-   * on this event loop still finds it, its lookup going to Redis after this store.
-   */
-  private void store(CachedAnswer answer) {
-    services.cache().put(cacheKey, answer, table.config().cache().ttlSeconds);
-    if (semantic != null) {
-      semantic.answered(cacheKey, answer);
-    }
   }
 
   /**
@@ -908,7 +827,7 @@ final class Exchange {
         () -> {
           TokenUsage usage =
               pipe.usage() != null ? pipe.usage() : new TokenUsage(estimate, 0, 0, 0, 0, true);
-          double cost = account(model, usage);
+          double cost = costs.account(model, usage, selection);
           response.trailers().set(HEADER_COST, usd(cost));
           finish(response.getStatusCode());
           response.end();
@@ -917,17 +836,17 @@ final class Exchange {
           }
           if (pipe.copy() != null) {
             // As it was sent: a request of the same form replays it byte for byte.
-            store(
+            cache.store(
                 new CachedAnswer(
                     model.name(),
                     upstream.getHeader("content-type"),
-                    baselineUsd(usage),
+                    CostAccounting.baselineUsd(usage, selection),
                     pipe.copy(),
                     CacheReplay.formOf(endpoint, true)));
           } else {
             CanonicalAnswer answer = pipe.answer(clock().millis() / 1000);
             if (answer != null) {
-              store(canonicalEntry(model, answer, usage));
+              cache.store(canonicalEntry(model, answer, usage));
             }
           }
         },
@@ -967,27 +886,6 @@ final class Exchange {
     return services.clock();
   }
 
-  private void deliverFromPeer(UpstreamReply reply) {
-    HttpServerResponse response = ctx.response();
-    response.setStatusCode(reply.status());
-    for (Map.Entry<String, String> header : reply.headers()) {
-      String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (name.startsWith("x-beastmode-") || name.equals("content-type")) {
-        response.putHeader(name, header.getValue());
-      }
-    }
-    servedBy = "peer";
-    if (!reply.streaming()) {
-      finish(reply.status());
-      response.end(reply.body());
-      return;
-    }
-    response.setChunked(true);
-    HttpClientResponse upstream = reply.stream();
-    upstream.endHandler(end -> finish(reply.status()));
-    upstream.pipeTo(response);
-  }
-
   /**
    * Answers from the cache in the caller's dialect and stream form; false, with nothing sent, when
    * the stored answer cannot be written in it (the request then goes on as a miss).
@@ -1002,12 +900,11 @@ final class Exchange {
     HttpServerResponse response = ctx.response().setStatusCode(200);
     putIfPresent(response, "content-type", rendered.contentType());
     response.putHeader(HEADER_MODEL, answer.model());
-    if (semantic != null && semantic.served() != null) {
-      // Feedback on this answer labels the entry that gave it.
+    if (cache.servedSemantically()) {
       cacheResult = "semantic";
       String id = LearnedSelection.newRequestId();
       response.putHeader(HEADER_REQUEST_ID, id);
-      semantic.servedAs(id);
+      cache.servedAs(id);
     }
     response.putHeader(HEADER_CACHE, cacheResult);
     response.putHeader(HEADER_REGION, services.region());
@@ -1016,31 +913,6 @@ final class Exchange {
     finish(200);
     response.end(rendered.body());
     return true;
-  }
-
-  /**
-   * Counts tokens and USD of an answer and returns its cost: prompt-cache reads and writes at their
-   * own prices, each counted once.
-   */
-  private double account(ModelRoute model, TokenUsage usage) {
-    double cost = costUsd(model, usage);
-    if (quota != null) {
-      quota.used(usage.totalInput() + usage.output(), cost);
-    }
-    services.metrics().tokens(model.name(), usage.totalInput(), usage.output());
-    services.metrics().cost(model.name(), cost, Math.max(0, baselineUsd(usage) - cost));
-    return cost;
-  }
-
-  private static double costUsd(ModelRoute model, TokenUsage usage) {
-    return Pricing.costUsd(
-        model, usage.uncachedInput(), usage.cacheRead(), usage.cacheWrite(), usage.output());
-  }
-
-  /** What the same tokens cost on the dearest model that could have answered. */
-  private double baselineUsd(TokenUsage usage) {
-    ModelRoute baseline = selection.mostExpensiveEligible();
-    return baseline == null ? 0 : costUsd(baseline, usage);
   }
 
   void fail(ApiError error, boolean closeConnection) {
