@@ -23,21 +23,24 @@ public final class LastApplied {
 
   private final Map<String, Applied> byObject = new ConcurrentHashMap<>();
 
-  /** Whether {@code live} is still what applying {@code desired} in {@code scope} left. */
-  boolean unchanged(String scope, HasMetadata desired, HasMetadata live) {
+  /**
+   * Whether {@code live} is still what applying {@code desired} (whose {@link #digest} is {@code
+   * desiredDigest}) in {@code scope} left.
+   */
+  boolean unchanged(String scope, HasMetadata desired, String desiredDigest, HasMetadata live) {
     var applied = byObject.get(key(scope, desired));
     return applied != null
         && live != null
         && applied.uid.equals(live.getMetadata().getUid())
         && applied.version.equals(version(live))
-        && applied.desired.equals(digest(desired));
+        && applied.desired.equals(desiredDigest);
   }
 
-  /** Notes that applying {@code desired} in {@code scope} gave {@code applied}. */
-  void record(String scope, HasMetadata desired, HasMetadata applied) {
+  /** Notes that applying {@code desired} (digest {@code desiredDigest}) gave {@code applied}. */
+  void record(String scope, HasMetadata desired, String desiredDigest, HasMetadata applied) {
     byObject.put(
         key(scope, desired),
-        new Applied(applied.getMetadata().getUid(), version(applied), digest(desired)));
+        new Applied(applied.getMetadata().getUid(), version(applied), desiredDigest));
   }
 
   /** Forgets an object deleted, or one whose apply failed. */
@@ -60,7 +63,8 @@ public final class LastApplied {
         Objects.requireNonNullElse(object.getMetadata().getResourceVersion(), ""));
   }
 
-  private static String digest(HasMetadata desired) {
+  /** The desired state's digest, made once per object and reconcile. */
+  static String digest(HasMetadata desired) {
     return Digests.sha256Hex(Serialization.asJson(desired));
   }
 }

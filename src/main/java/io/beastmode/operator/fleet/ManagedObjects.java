@@ -97,13 +97,14 @@ public final class ManagedObjects {
     var applied = new ArrayList<HasMetadata>(desired.size());
     for (var object : desired) {
       var current = live.get(key(object));
-      if (lastApplied.unchanged(scope, object, current)) {
+      String digest = LastApplied.digest(object);
+      if (lastApplied.unchanged(scope, object, digest, current)) {
         applied.add(current);
         continue;
       }
       lastApplied.forget(scope, object);
       var result = apply(client, object);
-      lastApplied.record(scope, object, result);
+      lastApplied.record(scope, object, digest, result);
       applied.add(result);
     }
     return applied;

@@ -68,10 +68,11 @@ public class RouterHeartbeats {
                 return scan(redis, pattern, "0", new ArrayList<>())
                     .compose(keys -> beats(redis, keys, null));
               }
+              String prefix = router == null ? "" : Heartbeat.prefix(router, region);
               var keys = new ArrayList<String>();
               for (Response member : members) {
                 String key = member.toString();
-                if (router == null || key.startsWith(Heartbeat.prefix(router, region))) {
+                if (key.startsWith(prefix)) {
                   keys.add(key);
                 }
               }
